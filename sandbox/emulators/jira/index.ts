@@ -1,0 +1,426 @@
+/**
+ * Jira Cloud REST v3 emulator: the few endpoints the app calls through `requestJira`, with Jira's paths, shapes
+ * and error envelopes (checked against the captured fixtures in shared/fixtures/jira).
+ *
+ * Authentication mimics what Forge's product fetch adds: `Authorization: Bearer user:<accountId>` for
+ * `api.asUser()` and `Bearer app` for `api.asApp()`. Anything else answers 401 with Jira's body.
+ */
+import type * as http from 'node:http';
+import { Counters, listenLocal, matchRoute, readBody, sendJson, sleep, BodyTooLargeError } from '../http-util';
+import type { Issue, PermissionKey, World } from '../world';
+import { JqlError, runJql } from './jql';
+
+/** Options of {@link startJiraEmulator}. */
+export interface JiraEmulatorOptions {
+  world: World;
+  /** Delay added before every answer. */
+  latencyMs?: number;
+}
+
+/** A running Jira emulator. */
+export interface JiraEmulator {
+  /** Base URL (`http://127.0.0.1:<port>`); paths are Jira's own (`/rest/api/3/...`). */
+  url: string;
+  /** Requests by `METHOD /route/{template}`; unknown routes count under `METHOD (unknown)`. */
+  counters: Counters;
+  close(): Promise<void>;
+}
+
+const NOT_AUTHENTICATED = {
+  errorMessages: ['You are not authenticated. Authentication required to perform this operation.'],
+  errors: {},
+};
+const ISSUE_NOT_FOUND = {
+  errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+  errors: {},
+};
+const EXPAND = 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations';
+const ALL_FIELDS = ['issuetype', 'project', 'summary', 'labels', 'description', 'created', 'updated', 'status'];
+
+interface PermissionInfo {
+  id: string;
+  name: string;
+  description: string;
+  type: 'PROJECT' | 'GLOBAL';
+  /** What the emulated permission model answers for it. */
+  basis: PermissionKey;
+}
+
+// Only keys the emulator can answer truthfully; CREATE_ISSUES follows EDIT_ISSUES and the admin keys follow
+// ADMINISTER, which is close enough for an app that only asks for BROWSE_PROJECTS, EDIT_ISSUES and ADMINISTER.
+const PERMISSIONS: Record<string, PermissionInfo> = {
+  BROWSE_PROJECTS: { id: '10', name: 'Browse Projects', type: 'PROJECT', basis: 'BROWSE_PROJECTS',
+    description: 'Ability to browse projects and the issues within them.' },
+  EDIT_ISSUES: { id: '12', name: 'Edit Issues', type: 'PROJECT', basis: 'EDIT_ISSUES',
+    description: 'Ability to edit issues.' },
+  CREATE_ISSUES: { id: '11', name: 'Create Issues', type: 'PROJECT', basis: 'EDIT_ISSUES',
+    description: 'Ability to create issues.' },
+  ADMINISTER: { id: '0', name: 'Administer Jira', type: 'GLOBAL', basis: 'ADMINISTER',
+    description: 'Create and administer projects, issue types, fields, workflows, and schemes for all projects.' },
+  ADMINISTER_PROJECTS: { id: '23', name: 'Administer Projects', type: 'PROJECT', basis: 'ADMINISTER',
+    description: 'Ability to administer a project in Jira.' },
+  SYSTEM_ADMIN: { id: '44', name: 'Jira System Administrators', type: 'GLOBAL', basis: 'ADMINISTER',
+    description: 'Ability to perform all administration functions.' },
+};
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+function jiraError(status: number, message: string): HttpError {
+  return new HttpError(status, { errorMessages: [message], errors: {} });
+}
+
+type Handler = (ctx: {
+  req: http.IncomingMessage;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  principal: string;
+  body: () => Promise<unknown>;
+}) => unknown;
+
+/** Starts the Jira emulator on 127.0.0.1 (ephemeral port). */
+export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<JiraEmulator> {
+  const { world } = options;
+  const counters = new Counters();
+  const self = (path: string): string => `${world.siteUrl}/rest/api/3/${path}`;
+
+  const projectJson = (projectId: string): Record<string, unknown> => {
+    const p = world.findProject(projectId);
+    if (!p) throw new Error(`no project ${projectId}`);
+    const avatar = `${world.siteUrl}/rest/api/3/universal_avatar/view/type/project/avatar/10400`;
+    return {
+      self: self(`project/${p.id}`),
+      id: p.id,
+      key: p.key,
+      name: p.name,
+      projectTypeKey: 'software',
+      simplified: false,
+      avatarUrls: { '48x48': avatar, '24x24': `${avatar}?size=small`, '16x16': `${avatar}?size=xsmall`, '32x32': `${avatar}?size=medium` },
+    };
+  };
+
+  const issueTypeJson = (issue: Issue): Record<string, unknown> => {
+    const t = world.typeOf(issue);
+    return {
+      self: self(`issuetype/${t.id}`),
+      id: t.id,
+      description: t.description,
+      iconUrl: `${world.siteUrl}/rest/api/2/universal_avatar/view/type/issuetype/avatar/${t.avatarId}?size=medium`,
+      name: t.name,
+      subtask: t.subtask,
+      avatarId: t.avatarId,
+      hierarchyLevel: t.hierarchyLevel,
+    };
+  };
+
+  const fieldValue = (issue: Issue, field: string): unknown => {
+    switch (field) {
+      case 'issuetype':
+        return issueTypeJson(issue);
+      case 'project':
+        return projectJson(issue.projectId);
+      case 'summary':
+        return issue.summary;
+      case 'labels':
+        return [...issue.labels];
+      case 'description':
+        return issue.description ?? null;
+      case 'created':
+        return jiraDate(issue.createdAt);
+      case 'updated':
+        return jiraDate(issue.updatedAt);
+      case 'status':
+        return { self: self('status/10000'), name: 'To Do', id: '10000', statusCategory: { id: 2, key: 'new', name: 'To Do' } };
+      default:
+        return undefined;
+    }
+  };
+
+  /** `fields` as Jira reads it: `*all`/`*navigable` mean everything; unknown names are ignored. */
+  const resolveFields = (requested: string[] | undefined, dflt: 'all' | 'id'): { names: string[]; key: boolean } => {
+    if (requested === undefined || requested.length === 0) {
+      return dflt === 'all' ? { names: ALL_FIELDS, key: true } : { names: [], key: false };
+    }
+    const list = requested.map((f) => f.trim()).filter((f) => f !== '' && !f.startsWith('-'));
+    if (list.some((f) => f === '*all' || f === '*navigable')) return { names: ALL_FIELDS, key: true };
+    return { names: list.filter((f) => ALL_FIELDS.includes(f)), key: list.includes('key') };
+  };
+
+  const issueJson = (issue: Issue, fields: { names: string[]; key: boolean }, alwaysKey: boolean): Record<string, unknown> => {
+    const out: Record<string, unknown> = { expand: EXPAND, id: issue.id, self: self(`issue/${issue.id}`) };
+    if (alwaysKey || fields.key) out.key = issue.key;
+    if (fields.names.length > 0) {
+      const f: Record<string, unknown> = {};
+      for (const name of fields.names) f[name] = fieldValue(issue, name);
+      out.fields = f;
+    }
+    return out;
+  };
+
+  const visibleIssue = (principal: string, idOrKey: string): Issue | undefined => {
+    const issue = world.findIssue(idOrKey);
+    return issue && world.canBrowse(principal, issue) ? issue : undefined;
+  };
+
+  const routes: Array<{ method: string; template: string; handler: Handler }> = [
+    {
+      method: 'GET',
+      template: '/rest/api/3/issue/{issueIdOrKey}',
+      handler: ({ params, query, principal }) => {
+        const issue = visibleIssue(principal, params.issueIdOrKey ?? '');
+        if (!issue) throw new HttpError(404, ISSUE_NOT_FOUND);
+        const fieldsParam = query.getAll('fields').flatMap((f) => f.split(','));
+        return issueJson(issue, resolveFields(fieldsParam.length > 0 ? fieldsParam : undefined, 'all'), true);
+      },
+    },
+    {
+      method: 'POST',
+      template: '/rest/api/3/issue/bulkfetch',
+      handler: async ({ body, principal }) => {
+        const b = asObject(await body());
+        const ids = b.issueIdsOrKeys;
+        if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'string' || typeof x === 'number')) {
+          throw jiraError(400, 'issueIdsOrKeys must contain between 1 and 100 issue ids or keys.');
+        }
+        if (ids.length > 100) throw jiraError(400, 'issueIdsOrKeys must contain between 1 and 100 issue ids or keys.');
+        const fields = resolveFields(stringList(b.fields, 'fields'), 'all');
+        const seen = new Set<string>();
+        const issues: unknown[] = [];
+        for (const raw of ids) {
+          // Missing and hidden issues are left out silently: Jira's issueErrors is only for retriable failures.
+          const issue = visibleIssue(principal, String(raw));
+          if (!issue || seen.has(issue.id)) continue;
+          seen.add(issue.id);
+          issues.push(issueJson(issue, fields, true));
+        }
+        return { expand: 'schema,names', issues, issueErrors: [] };
+      },
+    },
+    {
+      method: 'POST',
+      template: '/rest/api/3/search/jql',
+      handler: async ({ body, principal }) => {
+        const b = asObject(await body());
+        const jql = typeof b.jql === 'string' ? b.jql.trim() : '';
+        if (jql === '' || /^order\s+by/i.test(jql)) {
+          throw jiraError(400, 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.');
+        }
+        const fields = resolveFields(stringList(b.fields, 'fields'), 'id');
+        const idOnly = fields.names.length === 0;
+        let maxResults = 50;
+        if (b.maxResults !== undefined) {
+          if (typeof b.maxResults !== 'number' || !Number.isInteger(b.maxResults) || b.maxResults < 0) {
+            throw jiraError(400, 'maxResults must be a non-negative integer.');
+          }
+          // Jira caps the page silently: 5000 for id/key only, 100 when fields are asked for.
+          maxResults = Math.min(b.maxResults, idOnly ? 5000 : 100);
+        }
+        let offset = 0;
+        if (b.nextPageToken !== undefined && b.nextPageToken !== null) {
+          const decoded = decodeToken(b.nextPageToken);
+          if (!decoded || decoded.jql !== jql) throw jiraError(400, 'The provided next page token is invalid or expired.');
+          offset = decoded.offset;
+        }
+        let matches: Issue[];
+        try {
+          matches = runJql(world, principal, jql);
+        } catch (e) {
+          if (e instanceof JqlError) throw jiraError(400, e.message);
+          throw e;
+        }
+        const page = matches.slice(offset, offset + maxResults);
+        const next = offset + page.length;
+        const isLast = next >= matches.length;
+        const out: Record<string, unknown> = { issues: page.map((i) => issueJson(i, fields, false)) };
+        if (!isLast) out.nextPageToken = encodeToken(jql, next);
+        out.isLast = isLast;
+        return out;
+      },
+    },
+    {
+      method: 'GET',
+      template: '/rest/api/3/mypermissions',
+      handler: ({ query, principal }) => {
+        const wanted = (query.get('permissions') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        if (wanted.length === 0) throw jiraError(400, "The 'permissions' query parameter is required.");
+        const unknown = wanted.filter((k) => !PERMISSIONS[k]);
+        if (unknown.length > 0) throw jiraError(404, `Could not find permissions: ${unknown.join(', ')}.`);
+        let projectId: string | undefined;
+        const issueRef = query.get('issueId') ?? query.get('issueKey');
+        const projectRef = query.get('projectId') ?? query.get('projectKey');
+        if (issueRef) {
+          const issue = visibleIssue(principal, issueRef);
+          if (!issue) throw new HttpError(404, ISSUE_NOT_FOUND);
+          projectId = issue.projectId;
+        } else if (projectRef) {
+          const p = world.findProject(projectRef);
+          if (!p || !world.hasPermission(principal, 'BROWSE_PROJECTS', p.id)) {
+            throw jiraError(404, `No project could be found with ${query.get('projectId') ? 'id' : 'key'} '${projectRef}'.`);
+          }
+          projectId = p.id;
+        }
+        const permissions: Record<string, unknown> = {};
+        for (const key of wanted) {
+          const info = PERMISSIONS[key] as PermissionInfo;
+          permissions[key] = {
+            id: info.id,
+            key,
+            name: info.name,
+            type: info.type,
+            description: info.description,
+            havePermission: world.hasPermission(principal, info.basis, info.type === 'GLOBAL' ? undefined : projectId),
+          };
+        }
+        return { permissions };
+      },
+    },
+    {
+      method: 'GET',
+      template: '/rest/api/3/project/{projectIdOrKey}',
+      handler: ({ params, principal }) => {
+        const ref = params.projectIdOrKey ?? '';
+        const p = world.findProject(ref);
+        if (!p || !world.hasPermission(principal, 'BROWSE_PROJECTS', p.id)) {
+          throw jiraError(404, `No project could be found with ${/^\d+$/.test(ref) ? 'id' : 'key'} '${ref}'.`);
+        }
+        return {
+          ...projectJson(p.id),
+          issueTypes: world.listIssueTypes().map((t) => ({
+            self: self(`issuetype/${t.id}`), id: t.id, description: t.description, name: t.name,
+            subtask: t.subtask, avatarId: t.avatarId, hierarchyLevel: t.hierarchyLevel,
+          })),
+          style: 'classic',
+          isPrivate: false,
+        };
+      },
+    },
+    {
+      method: 'GET',
+      template: '/rest/api/3/myself',
+      handler: ({ principal }) => {
+        if (principal === 'app') {
+          return { self: self('user?accountId=app'), accountId: 'app', accountType: 'app', displayName: 'Testsigma links for Xray', active: true, timeZone: 'UTC', locale: 'en_US' };
+        }
+        const a = world.findAccount(principal);
+        return {
+          self: self(`user?accountId=${principal}`),
+          accountId: principal,
+          accountType: 'atlassian',
+          emailAddress: a?.emailAddress,
+          displayName: a?.displayName ?? principal,
+          active: true,
+          timeZone: 'UTC',
+          locale: 'en_US',
+        };
+      },
+    },
+  ];
+
+  const server = await listenLocal(async (req, res) => {
+    await sleep(options.latencyMs ?? 0);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    let matched: { handler: Handler; params: Record<string, string>; template: string } | undefined;
+    let pathKnown = false;
+    for (const r of routes) {
+      const params = matchRoute(r.template, url.pathname);
+      if (!params) continue;
+      pathKnown = true;
+      if (r.method === method) {
+        matched = { handler: r.handler, params, template: r.template };
+        break;
+      }
+    }
+    // Jira prefers the literal route (bulkfetch) over the templated one (issue/{id}) only for its own method.
+    counters.inc(`${method} ${matched?.template ?? '(unknown)'}`);
+    const principal = principalOf(req, world);
+    if (!principal) {
+      sendJson(res, 401, NOT_AUTHENTICATED);
+      return;
+    }
+    if (!matched) {
+      if (pathKnown) sendJson(res, 405, { errorMessages: [`Method ${method} is not allowed here.`], errors: {} });
+      else sendJson(res, 404, { errorMessages: ['null for uri: ' + url.pathname], errors: {} });
+      return;
+    }
+    try {
+      const result = await matched.handler({
+        req,
+        params: matched.params,
+        query: url.searchParams,
+        principal,
+        body: async () => {
+          let raw: Buffer;
+          try {
+            raw = await readBody(req, 10 * 1024 * 1024);
+          } catch (e) {
+            if (e instanceof BodyTooLargeError) throw jiraError(413, 'Request entity too large.');
+            throw e;
+          }
+          try {
+            return JSON.parse(raw.toString('utf8')) as unknown;
+          } catch {
+            throw jiraError(400, 'Unexpected character in the request body: the body must be JSON.');
+          }
+        },
+      });
+      sendJson(res, 200, result);
+    } catch (e) {
+      if (e instanceof HttpError) sendJson(res, e.status, e.body);
+      else throw e;
+    }
+  });
+
+  return { url: server.url, counters, close: server.close };
+}
+
+function principalOf(req: http.IncomingMessage, world: World): string | undefined {
+  const auth = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(.+)$/i.exec(auth);
+  if (!m) return undefined;
+  const token = (m[1] ?? '').trim();
+  if (token === 'app') return 'app';
+  if (token.startsWith('user:')) {
+    const id = token.slice('user:'.length);
+    return world.findAccount(id) ? id : undefined;
+  }
+  return undefined;
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw jiraError(400, 'The request body must be a JSON object.');
+  return v as Record<string, unknown>;
+}
+
+function stringList(v: unknown, name: string): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v.split(',');
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  throw jiraError(400, `${name} must be a list of strings.`);
+}
+
+function encodeToken(jql: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ jql, offset })).toString('base64url');
+}
+
+function decodeToken(token: unknown): { jql: string; offset: number } | undefined {
+  if (typeof token !== 'string') return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { jql?: unknown; offset?: unknown };
+    if (typeof v.jql === 'string' && typeof v.offset === 'number') return { jql: v.jql, offset: v.offset };
+  } catch {
+    // fall through: an unreadable token is an invalid one
+  }
+  return undefined;
+}
+
+/** Jira's timestamp format: `2026-11-25T10:00:00.000+0000`. */
+function jiraDate(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+0000');
+}
