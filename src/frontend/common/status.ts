@@ -1,0 +1,44 @@
+/** Lozenge colours for Xray run statuses and for sync job states. */
+import type { LozengeProps } from '@forge/react';
+import type { JobState } from '../../shared/types';
+
+/** The appearances the Lozenges here use (Atlassian's classic set, which every UI Kit host renders). */
+export type LozengeAppearance = NonNullable<LozengeProps['appearance']>;
+
+// Xray's own colours: PASSED green, FAILED red, TODO grey, EXECUTING blue, ABORTED dark (closest classic: moved).
+const XRAY_STATUS_APPEARANCE: Record<string, LozengeAppearance> = {
+  PASSED: 'success',
+  FAILED: 'removed',
+  TODO: 'default',
+  EXECUTING: 'inprogress',
+  ABORTED: 'moved',
+};
+
+/**
+ * The Lozenge appearance of an Xray test run status. Matching ignores case; admins' custom statuses get the neutral
+ * default, since their colour lives in Xray and is not sent to us.
+ */
+export function xrayStatusAppearance(status: string): LozengeAppearance {
+  return XRAY_STATUS_APPEARANCE[status.trim().toUpperCase()] ?? 'default';
+}
+
+const JOB_STATE_APPEARANCE: Record<JobState, LozengeAppearance> = {
+  queued: 'new',
+  running: 'inprogress',
+  succeeded: 'success',
+  partial: 'moved',
+  failed: 'removed',
+};
+
+/**
+ * The Lozenge appearance of a sync job's state. Takes any string because `RecentRun.state` is typed loosely in the
+ * contract; an unknown state is shown neutrally rather than guessed at.
+ */
+export function jobStateAppearance(state: string): LozengeAppearance {
+  return (JOB_STATE_APPEARANCE as Record<string, LozengeAppearance | undefined>)[state] ?? 'default';
+}
+
+/** Whether a job may be retried from the sync log (the contract allows any state; only these need it). */
+export function isRetryable(state: string): boolean {
+  return state === 'failed' || state === 'partial';
+}

@@ -1,0 +1,12 @@
+/**
+ * UI Kit entry of the issue panel (`jira:issuePanel` `testsigma-links`): the manifest's resource points here.
+ */
+import React from 'react';
+import ForgeReconciler from '@forge/react';
+import { PanelApp } from './PanelApp';
+
+ForgeReconciler.render(
+  <React.StrictMode>
+    <PanelApp />
+  </React.StrictMode>,
+);
