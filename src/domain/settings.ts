@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import type { IssueTypeNames, SettingsPatch, SettingsView, XrayRegion } from '../shared/types';
+import { DEFAULT_ISSUE_TYPES } from './issue-kinds';
+import { effectiveStatusMap, patchStatusOverrides, statusKey } from './status-map';
+
+/** Settings as stored (secrets are kept apart, in encrypted secret storage). */
+export interface StoredSettings {
+  xray: { region: XrayRegion; clientId: string; requestsPer5Minutes: number };
+  testsigma: { baseUrl: string };
+  attachEvidence: boolean;
+  /** Only the admin's overrides; the effective map adds the defaults. */
+  statusOverrides: Record<string, string>;
+  /** Only kinds the admin saved; others use Xray's names. */
+  issueTypes: Partial<IssueTypeNames>;
+  defaultProjectKey?: string;
+}
+
+/** Which secrets are set, for views and readiness checks. */
+export interface SecretPresence {
+  hasClientSecret: boolean;
+  hasApiKey: boolean;
+  hasWebtriggerSecret: boolean;
+}
+
+/** The Testsigma API host. */
+export const DEFAULT_TESTSIGMA_BASE_URL = 'https://app.testsigma.com';
+/** Xray Standard's request budget per 5 minutes and site. */
+export const XRAY_STANDARD_BUDGET = 300;
+
+/** Settings before an admin saved anything. */
+export const DEFAULT_SETTINGS: StoredSettings = {
+  xray: { region: 'global', clientId: '', requestsPer5Minutes: XRAY_STANDARD_BUDGET },
+  testsigma: { baseUrl: DEFAULT_TESTSIGMA_BASE_URL },
+  attachEvidence: false,
+  statusOverrides: {},
+  issueTypes: {},
+};
+
+/** Fills what an older or partial stored value lacks, so readers never see holes. */
+export function withDefaults(stored: Partial<StoredSettings> | undefined): StoredSettings {
+  return {
+    xray: { ...DEFAULT_SETTINGS.xray, ...(stored?.xray ?? {}) },
+    testsigma: { ...DEFAULT_SETTINGS.testsigma, ...(stored?.testsigma ?? {}) },
+    attachEvidence: stored?.attachEvidence ?? DEFAULT_SETTINGS.attachEvidence,
+    statusOverrides: { ...(stored?.statusOverrides ?? {}) },
+    issueTypes: { ...(stored?.issueTypes ?? {}) },
+    ...(stored?.defaultProjectKey ? { defaultProjectKey: stored.defaultProjectKey } : {}),
+  };
+}
+
+/** The issue type names in force: saved names per kind, else Xray's. */
+export function effectiveIssueTypes(s: StoredSettings): IssueTypeNames {
+  return {
+    test: s.issueTypes.test ?? DEFAULT_ISSUE_TYPES.test,
+    testSet: s.issueTypes.testSet ?? DEFAULT_ISSUE_TYPES.testSet,
+    testPlan: s.issueTypes.testPlan ?? DEFAULT_ISSUE_TYPES.testPlan,
+  };
+}
+
+const nonBlank = (what: string) => z.string().trim().min(1, `${what} must not be blank.`);
+const secret = (what: string) =>
+  z
+    .string()
+    .refine((v) => v === '' || v.trim() !== '', `${what} must not be blank. Leave it empty to keep the stored one.`)
+    .optional();
+const typeNames = (kind: string) =>
+  z
+    .array(nonBlank(`A ${kind} issue type name`).max(255, 'An issue type name has at most 255 characters.'))
+    .min(1, `Give at least one ${kind} issue type name.`)
+    .max(20, 'At most 20 names per kind.')
+    .refine(
+      (names) => new Set(names.map((n) => n.trim().toLowerCase())).size === names.length,
+      `Each ${kind} issue type name may appear only once.`,
+    );
+
+/** The schema of `saveSettings`'s payload: every part optional, unknown keys refused so typos do not vanish. */
+export const settingsPatchSchema = z
+  .object({
+    xray: z
+      .object({
+        region: z.enum(['global', 'us', 'eu', 'au'], {
+          error: 'Region must be one of global, us, eu, au (where your Xray data is kept).',
+        }),
+        clientId: nonBlank('The Xray client id').max(200, 'The Xray client id is too long.'),
+        clientSecret: secret('The Xray client secret'),
+        requestsPer5Minutes: z
+          .number({ error: 'The Xray request budget must be a number.' })
+          .int('The Xray request budget must be a whole number.')
+          .min(10, 'The Xray request budget must be at least 10 requests per 5 minutes.')
+          .max(100_000, 'The Xray request budget is at most 100000 requests per 5 minutes.'),
+      })
+      .partial()
+      .strict(),
+    testsigma: z
+      .object({
+        baseUrl: z
+          .string()
+          .trim()
+          .refine((v) => {
+            try {
+              const u = new URL(v);
+              return u.protocol === 'https:' && u.hostname !== '';
+            } catch {
+              return false;
+            }
+          }, 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.'),
+        apiKey: secret('The Testsigma API key'),
+      })
+      .partial()
+      .strict(),
+    attachEvidence: z.boolean({ error: 'Attachments must be on (true) or off (false).' }),
+    statusMap: z.record(
+      z
+        .string()
+        .trim()
+        .min(1, 'An incoming status word must not be blank.')
+        .max(64, 'An incoming status word has at most 64 characters.')
+        .regex(/^[A-Za-z0-9_ -]+$/, 'An incoming status word uses letters, digits, _, - and spaces only.'),
+      z.string().max(64, 'An Xray status name has at most 64 characters.'),
+    ),
+    issueTypes: z
+      .object({ test: typeNames('Test'), testSet: typeNames('Test Set'), testPlan: typeNames('Test Plan') })
+      .partial()
+      .strict(),
+    defaultProjectKey: z
+      .string()
+      .trim()
+      .refine((v) => v === '' || /^[A-Z][A-Z0-9_]{0,254}$/.test(v), 'A Jira project key is upper-case letters, digits and _, starting with a letter (for example PROJ). Leave it empty for none.'),
+  })
+  .partial()
+  .strict();
+
+/** The outcome of applying a patch: new stored settings and the secrets to write, or the first problem. */
+export type PatchResult =
+  | { ok: true; settings: StoredSettings; secrets: { clientSecret?: string; apiKey?: string } }
+  | { ok: false; field: string; message: string };
+
+/** Validates a `saveSettings` payload and merges it over the stored settings; nothing is written here. */
+export function applySettingsPatch(current: StoredSettings, payload: unknown): PatchResult {
+  const parsed = settingsPatchSchema.safeParse(payload ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join('.') || 'settings';
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `Unknown setting ${issue.keys.map((k) => (field === 'settings' ? k : `${field}.${k}`)).join(', ')}: check the spelling.`
+        : issue.message;
+    return { ok: false, field, message: `${field}: ${message}` };
+  }
+  const p = parsed.data as SettingsPatch;
+  const next = withDefaults(current);
+  if (p.xray) {
+    if (p.xray.region !== undefined) next.xray.region = p.xray.region;
+    if (p.xray.clientId !== undefined) next.xray.clientId = p.xray.clientId.trim();
+    if (p.xray.requestsPer5Minutes !== undefined) next.xray.requestsPer5Minutes = p.xray.requestsPer5Minutes;
+  }
+  if (p.testsigma?.baseUrl !== undefined) next.testsigma.baseUrl = p.testsigma.baseUrl.trim().replace(/\/+$/, '');
+  if (p.attachEvidence !== undefined) next.attachEvidence = p.attachEvidence;
+  if (p.statusMap) {
+    for (const [word, target] of Object.entries(p.statusMap)) {
+      if (target !== '' && target.trim() === '') {
+        return { ok: false, field: `statusMap.${statusKey(word)}`, message: `statusMap.${statusKey(word)}: an Xray status name must not be blank. Send "" to remove the override.` };
+      }
+    }
+    next.statusOverrides = patchStatusOverrides(next.statusOverrides, p.statusMap);
+  }
+  if (p.issueTypes) {
+    for (const kind of ['test', 'testSet', 'testPlan'] as const) {
+      const names = p.issueTypes[kind];
+      if (names) next.issueTypes[kind] = names.map((n) => n.trim());
+    }
+    const all = effectiveIssueTypes(next);
+    const seen = new Map<string, string>();
+    for (const kind of ['test', 'testSet', 'testPlan'] as const) {
+      for (const n of all[kind]) {
+        const k = n.toLowerCase();
+        const other = seen.get(k);
+        if (other && other !== kind) {
+          return { ok: false, field: `issueTypes.${kind}`, message: `issueTypes.${kind}: "${n}" is already the name of another kind. Each issue type belongs to one kind.` };
+        }
+        seen.set(k, kind);
+      }
+    }
+  }
+  if (p.defaultProjectKey !== undefined) {
+    const key = p.defaultProjectKey.trim();
+    if (key === '') delete next.defaultProjectKey;
+    else next.defaultProjectKey = key;
+  }
+  const secrets: { clientSecret?: string; apiKey?: string } = {};
+  if (p.xray?.clientSecret) secrets.clientSecret = p.xray.clientSecret.trim();
+  if (p.testsigma?.apiKey) secrets.apiKey = p.testsigma.apiKey.trim();
+  return { ok: true, settings: next, secrets };
+}
+
+/** The admin page's view of the settings: no secret, only whether each is set. */
+export function toSettingsView(s: StoredSettings, presence: SecretPresence, webtriggerUrl?: string): SettingsView {
+  return {
+    xray: { region: s.xray.region, clientId: s.xray.clientId, hasClientSecret: presence.hasClientSecret, requestsPer5Minutes: s.xray.requestsPer5Minutes },
+    testsigma: { baseUrl: s.testsigma.baseUrl, hasApiKey: presence.hasApiKey },
+    attachEvidence: s.attachEvidence,
+    statusMap: effectiveStatusMap(s.statusOverrides),
+    issueTypes: effectiveIssueTypes(s),
+    ...(s.defaultProjectKey ? { defaultProjectKey: s.defaultProjectKey } : {}),
+    webtrigger: { ...(webtriggerUrl ? { url: webtriggerUrl } : {}), hasWebtriggerSecret: presence.hasWebtriggerSecret },
+  };
+}

@@ -1,0 +1,45 @@
+/** Parsing of what a user pastes to name a Testsigma entity. */
+
+/** The outcome of parsing a pasted Testsigma id or URL. */
+export type ParsedId = { ok: true; id: string } | { ok: false; reason: string };
+
+const DIGITS = /^\d{1,19}$/;
+
+/**
+ * Accepts a bare id (1 to 19 digits) or a Testsigma URL whose last all-digit path segment is the id, as contract
+ * section 2 says. Leading zeros are kept off so "0609" and "609" name the same case.
+ */
+export function parseTestsigmaId(input: unknown): ParsedId {
+  if (typeof input !== 'string' && typeof input !== 'number') {
+    return { ok: false, reason: 'Enter a Testsigma id (digits only) or paste a Testsigma URL.' };
+  }
+  const text = String(input).trim();
+  if (text === '') return { ok: false, reason: 'Enter a Testsigma id (digits only) or paste a Testsigma URL.' };
+  if (/^\d+$/.test(text)) return normalise(text);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { ok: false, reason: `"${clip(text)}" is neither a Testsigma id (digits only) nor a URL.` };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { ok: false, reason: `"${clip(text)}" is not a web address. Paste the Testsigma page's URL or its id.` };
+  }
+  const segments = url.pathname.split('/').filter((s) => s !== '');
+  const last = [...segments].reverse().find((s) => /^\d+$/.test(s));
+  if (!last) {
+    return { ok: false, reason: `The URL has no numeric id in its path. Open the test case, suite or plan in Testsigma and copy that page's URL.` };
+  }
+  return normalise(last);
+}
+
+function normalise(digits: string): ParsedId {
+  const id = digits.replace(/^0+(?=\d)/, '');
+  if (!DIGITS.test(id)) return { ok: false, reason: `A Testsigma id has at most 19 digits; "${clip(digits)}" has ${id.length}.` };
+  if (id === '0') return { ok: false, reason: 'A Testsigma id is a positive number; 0 is not one.' };
+  return { ok: true, id };
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

@@ -1,0 +1,145 @@
+import type { HttpResponseLike, JiraRequest } from '../ports';
+
+/** An issue as the app needs it. */
+export interface JiraIssue {
+  id: string;
+  key: string;
+  typeName: string;
+  projectKey: string;
+  projectId: string;
+  summary?: string;
+}
+
+/** A Jira answer the app could not use; `status` tells callers whether it was a missing issue, a denial or a fault. */
+export class JiraError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JiraError';
+  }
+}
+
+const ISSUE_FIELDS = 'issuetype,project,summary';
+
+interface RawIssue {
+  id?: unknown;
+  key?: unknown;
+  fields?: { issuetype?: { name?: unknown }; project?: { key?: unknown; id?: unknown }; summary?: unknown };
+}
+
+function toIssue(raw: RawIssue): JiraIssue | undefined {
+  if (typeof raw.id !== 'string' || typeof raw.key !== 'string') return undefined;
+  return {
+    id: raw.id,
+    key: raw.key,
+    typeName: String(raw.fields?.issuetype?.name ?? ''),
+    projectKey: String(raw.fields?.project?.key ?? ''),
+    projectId: String(raw.fields?.project?.id ?? ''),
+    ...(typeof raw.fields?.summary === 'string' ? { summary: raw.fields.summary } : {}),
+  };
+}
+
+async function readJson<T>(res: HttpResponseLike, what: string): Promise<T> {
+  const text = await res.text();
+  if (!res.ok) {
+    let detail = '';
+    try {
+      const body = JSON.parse(text) as { errorMessages?: string[]; errors?: Record<string, string> };
+      detail = [...(body.errorMessages ?? []), ...Object.values(body.errors ?? {})].join(' ');
+    } catch {
+      detail = '';
+    }
+    throw new JiraError(res.status, `Jira answered ${res.status} to ${what}${detail ? `: ${detail}` : ''}`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new JiraError(502, `Jira answered ${what} with something that is not JSON.`);
+  }
+}
+
+/** Reads one issue; undefined when it does not exist or the caller may not see it (Jira says 404 for both). */
+export async function getIssue(request: JiraRequest, idOrKey: string): Promise<JiraIssue | undefined> {
+  const res = await request(`/rest/api/3/issue/${encodeURIComponent(idOrKey)}?fields=${ISSUE_FIELDS}`, {
+    headers: { Accept: 'application/json' },
+  });
+  if (res.status === 404 || res.status === 403) {
+    await res.text();
+    return undefined;
+  }
+  return toIssue(await readJson<RawIssue>(res, 'the issue read'));
+}
+
+/**
+ * Which of the named permissions the caller has, on an issue or globally (ADMINISTER). Every asked key comes back,
+ * false when Jira leaves it out.
+ */
+export async function myPermissions(
+  request: JiraRequest,
+  permissions: readonly string[],
+  scope: { issueId?: string } = {},
+): Promise<Record<string, boolean>> {
+  const params = new URLSearchParams({ permissions: permissions.join(',') });
+  if (scope.issueId) params.set('issueId', scope.issueId);
+  const res = await request(`/rest/api/3/mypermissions?${params.toString()}`, { headers: { Accept: 'application/json' } });
+  const body = await readJson<{ permissions?: Record<string, { havePermission?: boolean }> }>(res, 'the permission check');
+  const out: Record<string, boolean> = {};
+  for (const p of permissions) out[p] = body.permissions?.[p]?.havePermission === true;
+  return out;
+}
+
+/**
+ * Reads issues by id in bulk (100 a call) through `POST /rest/api/3/issue/bulkfetch`, which reads the issues
+ * themselves rather than the search index, so it sees current keys at once. Missing ids are absent from the map.
+ */
+export async function bulkFetchIssues(request: JiraRequest, ids: readonly string[]): Promise<Map<string, JiraIssue>> {
+  const out = new Map<string, JiraIssue>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 100) {
+    const part = unique.slice(i, i + 100);
+    const res = await request('/rest/api/3/issue/bulkfetch', {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ issueIdsOrKeys: part, fields: ISSUE_FIELDS.split(',') }),
+    });
+    const body = await readJson<{ issues?: RawIssue[] }>(res, 'the bulk issue read');
+    for (const raw of body.issues ?? []) {
+      const issue = toIssue(raw);
+      if (issue) out.set(issue.id, issue);
+    }
+  }
+  return out;
+}
+
+/** Runs a JQL search (`POST /rest/api/3/search/jql`), following `nextPageToken` up to `max` issues. */
+export async function searchIssues(request: JiraRequest, jql: string, max = 100): Promise<JiraIssue[]> {
+  const out: JiraIssue[] = [];
+  let nextPageToken: string | undefined;
+  do {
+    const res = await request('/rest/api/3/search/jql', {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jql, fields: ISSUE_FIELDS.split(','), maxResults: Math.min(100, max - out.length), ...(nextPageToken ? { nextPageToken } : {}) }),
+    });
+    const body = await readJson<{ issues?: RawIssue[]; nextPageToken?: string; isLast?: boolean }>(res, 'the search');
+    for (const raw of body.issues ?? []) {
+      const issue = toIssue(raw);
+      if (issue) out.push(issue);
+    }
+    nextPageToken = body.isLast === false ? body.nextPageToken : undefined;
+  } while (nextPageToken && out.length < max);
+  return out;
+}
+
+/** Reads a project, to check a default project key; undefined when it does not exist or is hidden. */
+export async function getProject(request: JiraRequest, key: string): Promise<{ id: string; key: string } | undefined> {
+  const res = await request(`/rest/api/3/project/${encodeURIComponent(key)}`, { headers: { Accept: 'application/json' } });
+  if (res.status === 404) {
+    await res.text();
+    return undefined;
+  }
+  const body = await readJson<{ id?: string; key?: string }>(res, 'the project read');
+  return body.id && body.key ? { id: body.id, key: body.key } : undefined;
+}

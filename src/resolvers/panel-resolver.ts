@@ -1,0 +1,213 @@
+import type { Coverage, IssueKind, LastResult, LinkView, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
+import type { JiraPort, Logger, Clock } from '../ports';
+import type { KvsPort } from '../store/kvs-port';
+import { AppError, ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
+import { getIssue, bulkFetchIssues, myPermissions } from '../jira/jira-client';
+import { LinkRecord, LinkStore } from '../store/link-store';
+import { SettingsStore } from '../store/settings-store';
+import { effectiveIssueTypes, StoredSettings } from '../domain/settings';
+import { kindOfIssueType, TESTSIGMA_KIND_OF, TESTSIGMA_NOUN, XRAY_NOUN } from '../domain/issue-kinds';
+import { parseTestsigmaId } from '../domain/testsigma-id';
+
+/** The issue a panel is on, as Jira reports it to the user. */
+export interface PanelIssue {
+  id: string;
+  key: string;
+  kind: IssueKind;
+  projectKey: string;
+}
+
+/**
+ * What the panel shows beyond the links themselves (names, last results, coverage, runs). Every part is optional
+ * and best-effort: an answer it cannot get is left out, never failing the panel.
+ */
+export interface PanelInsights {
+  /** Names and deep links of Testsigma entities. */
+  entities?(kind: TestsigmaKind, ids: string[], opts: { refresh: boolean; settings: StoredSettings }): Promise<Map<string, { name?: string; url?: string }>>;
+  /** The newest synced result per Testsigma case id. */
+  lastResults?(caseIds: string[]): Promise<Map<string, LastResult>>;
+  /** Coverage of a Test Set's or Test Plan's Tests. */
+  coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings }): Promise<Coverage | undefined>;
+  /** The latest jobs of a linked Testsigma plan. */
+  recentRuns?(testsigmaPlanId: string): Promise<RecentRun[] | undefined>;
+}
+
+/** What the panel resolver needs. */
+export interface PanelDeps {
+  kvs: KvsPort;
+  jira: JiraPort;
+  clock: Clock;
+  log: Logger;
+  insights?: PanelInsights;
+}
+
+/** The panel resolver's handlers (`getPanel`, `link`, `unlink`), per contract section 2. */
+export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
+  const links = new LinkStore(deps.kvs);
+  const settingsStore = new SettingsStore(deps.kvs);
+
+  /** Reads the issue as the user (proving they may see it) and its kind, and whether they may edit it. */
+  async function loadIssue(req: ResolverRequest, needEdit: boolean) {
+    const accountId = req.context.accountId;
+    const ext = req.context.extension?.issue;
+    const issueId = typeof ext?.id === 'string' || typeof ext?.id === 'number' ? String(ext.id) : '';
+    if (!accountId || !/^\d{1,19}$/.test(issueId)) {
+      throw new AppError('not_found', 'This panel was opened without an issue. Reload the issue page.');
+    }
+    const asUser = deps.jira.asUser(accountId);
+    const [jiraIssue, settings, perms] = await Promise.all([
+      getIssue(asUser, issueId),
+      settingsStore.get(),
+      myPermissions(asUser, ['EDIT_ISSUES'], { issueId }),
+    ]);
+    if (!jiraIssue) {
+      throw new AppError('not_found', 'This issue does not exist or you do not have permission to see it.');
+    }
+    const kind = kindOfIssueType(jiraIssue.typeName, effectiveIssueTypes(settings));
+    if (!kind) {
+      const names = effectiveIssueTypes(settings);
+      throw new AppError(
+        'not_xray_issue',
+        `${jiraIssue.key} is a ${jiraIssue.typeName}, not an Xray ${names.test[0]}, ${names.testSet[0]} or ${names.testPlan[0]}. If your site renamed Xray's issue types, a Jira admin can set the names in the app's settings.`,
+      );
+    }
+    const canEdit = perms['EDIT_ISSUES'] === true;
+    if (needEdit && !canEdit) {
+      throw new AppError('forbidden', `You need permission to edit ${jiraIssue.key} to change its Testsigma links. Ask a project admin for the Edit Issues permission.`);
+    }
+    const issue: PanelIssue = { id: jiraIssue.id, key: jiraIssue.key, kind, projectKey: jiraIssue.projectKey };
+    return { issue, canEdit, settings, accountId };
+  }
+
+  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean): Promise<PanelView> {
+    const records = await links.listForIssue(issue.id);
+    const tsKind = TESTSIGMA_KIND_OF[issue.kind];
+    const ids = records.map((r) => r.testsigmaId);
+    const ins = deps.insights ?? {};
+    const [entities, last, coverage, recentRuns] = await Promise.all([
+      ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings })) : undefined,
+      ids.length && issue.kind === 'test' && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
+      issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings })) : undefined,
+      issue.kind === 'testPlan' && ins.recentRuns
+        ? ids[0] !== undefined
+          ? quiet(() => ins.recentRuns!(ids[0]!))
+          : Promise.resolve([] as RecentRun[])
+        : undefined,
+    ]);
+    const linkViews: LinkView[] = records.map((r) => {
+      const e = entities?.get(r.testsigmaId);
+      const lr = last?.get(r.testsigmaId);
+      return {
+        testsigmaKind: r.testsigmaKind,
+        testsigmaId: r.testsigmaId,
+        ...(e?.name ? { name: e.name } : {}),
+        ...(e?.url ? { url: e.url } : {}),
+        linkedBy: r.linkedBy,
+        linkedAt: r.linkedAt,
+        ...(lr ? { lastResult: lr } : {}),
+      };
+    });
+    return {
+      issue: { id: issue.id, key: issue.key, kind: issue.kind },
+      canEdit,
+      links: linkViews,
+      ...(coverage ? { coverage } : {}),
+      ...(recentRuns ? { recentRuns } : {}),
+    };
+  }
+
+  /** Insight failures are logged and left out: the links still show. */
+  async function quiet<T>(fn: () => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      deps.log.warn('panel insight left out', { error: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    }
+  }
+
+  function parseId(payload: unknown): string {
+    const raw = payload && typeof payload === 'object' ? (payload as { testsigmaId?: unknown }).testsigmaId : undefined;
+    const parsed = parseTestsigmaId(raw);
+    if (!parsed.ok) throw new AppError('invalid_id', parsed.reason);
+    return parsed.id;
+  }
+
+  /** Names where another link lives, by key only; an issue the app cannot read anymore is a stale claim. */
+  async function keyOf(issueId: string): Promise<string | undefined> {
+    const found = await bulkFetchIssues(deps.jira.asApp(), [issueId]);
+    return found.get(issueId)?.key;
+  }
+
+  return {
+    getPanel: (req) =>
+      toEnvelope(deps.log, 'getPanel', async () => {
+        const refresh = !!(req.payload && typeof req.payload === 'object' && (req.payload as { refresh?: unknown }).refresh === true);
+        const { issue, canEdit, settings } = await loadIssue(req, false);
+        return view(issue, canEdit, settings, refresh);
+      }),
+
+    link: (req) =>
+      toEnvelope(deps.log, 'link', async () => {
+        const testsigmaId = parseId(req.payload);
+        const { issue, canEdit, settings, accountId } = await loadIssue(req, true);
+        const tsKind = TESTSIGMA_KIND_OF[issue.kind];
+        const record: LinkRecord = {
+          issueId: issue.id,
+          issueKind: issue.kind,
+          testsigmaKind: tsKind,
+          testsigmaId,
+          linkedBy: accountId,
+          linkedAt: new Date(deps.clock.now()).toISOString(),
+        };
+        let result = await links.claim(record);
+        if (!result.ok && result.existing.issueId !== issue.id) {
+          const otherKey = await keyOf(result.existing.issueId);
+          if (!otherKey) {
+            // The other issue is gone (deleted while the clean-up trigger missed it): free its links and retry once.
+            await links.removeAllForIssue(result.existing.issueId);
+            result = await links.claim(record);
+          }
+          if (!result.ok) throw conflictError(result.conflict, result.existing, issue, testsigmaId, otherKey ?? (await keyOf(result.existing.issueId)));
+        } else if (!result.ok) {
+          throw conflictError(result.conflict, result.existing, issue, testsigmaId, issue.key);
+        }
+        deps.log.info('linked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
+        return view(issue, canEdit, settings, false);
+      }),
+
+    unlink: (req) =>
+      toEnvelope(deps.log, 'unlink', async () => {
+        const testsigmaId = parseId(req.payload);
+        const { issue, canEdit, settings } = await loadIssue(req, true);
+        const tsKind = TESTSIGMA_KIND_OF[issue.kind];
+        if (!(await links.unlink(issue.id, tsKind, testsigmaId))) {
+          throw new AppError('not_linked', `Testsigma ${TESTSIGMA_NOUN[tsKind]} ${testsigmaId} is not linked to ${issue.key}. Refresh the panel to see its current links.`);
+        }
+        deps.log.info('unlinked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
+        return view(issue, canEdit, settings, false);
+      }),
+  };
+}
+
+function conflictError(
+  conflict: 'entity' | 'slot',
+  existing: LinkRecord,
+  issue: PanelIssue,
+  testsigmaId: string,
+  otherKey: string | undefined,
+): AppError {
+  const noun = TESTSIGMA_NOUN[existing.testsigmaKind];
+  const where = otherKey ?? 'another issue';
+  if (conflict === 'slot') {
+    return new AppError(
+      'already_linked',
+      `${issue.key} is already linked to Testsigma ${noun} ${existing.testsigmaId}. A ${XRAY_NOUN[issue.kind]} links to one ${noun}: unlink it first.`,
+    );
+  }
+  return new AppError(
+    'already_linked',
+    `Testsigma ${noun} ${testsigmaId} is already linked to ${where}. Unlink it there first.`,
+  );
+}
+

@@ -1,0 +1,116 @@
+import type { IssueKind, TestsigmaKind } from '../shared/types';
+import { takesManyLinks } from '../domain/issue-kinds';
+import { KvsPort, getMany, queryAll } from './kvs-port';
+
+/** One link as stored: kept by Jira issue id, since keys change when an issue moves. */
+export interface LinkRecord {
+  issueId: string;
+  issueKind: IssueKind;
+  testsigmaKind: TestsigmaKind;
+  testsigmaId: string;
+  linkedBy: string;
+  linkedAt: string;
+}
+
+/** Why a claim was refused: the entity is linked elsewhere, or this issue's single slot is taken. */
+export type ClaimResult =
+  | { ok: true; record: LinkRecord; created: boolean }
+  | { ok: false; conflict: 'entity' | 'slot'; existing: LinkRecord };
+
+/*
+ * Keys. The claim key ("owner") is the authority for the one-owner rules and for the sync's case -> Test mapping;
+ * the issue index lists an issue's links with one prefix query; the slot makes "at most one" on Test Sets and Test
+ * Plans an atomic claim of its own.
+ */
+const ownerKey = (kind: TestsigmaKind, id: string) => `link:${kind}:${id}`;
+const slotKey = (issueId: string) => `slot:${issueId}`;
+const indexPrefix = (issueId: string) => `issue:${issueId}:`;
+const indexKey = (issueId: string, kind: TestsigmaKind, id: string) => `${indexPrefix(issueId)}${kind}:${id}`;
+
+/** The link store over Forge's key-value store. Every rule holds under concurrency: claims, never read-then-write. */
+export class LinkStore {
+  constructor(private readonly kvs: KvsPort) {}
+
+  /** The issue's links in key order (one query per 20 links). */
+  async listForIssue(issueId: string): Promise<LinkRecord[]> {
+    const rows = await queryAll<LinkRecord>(this.kvs, indexPrefix(issueId));
+    return rows.map((r) => r.value);
+  }
+
+  /** Who owns a Testsigma entity now, if anyone. */
+  async owner(kind: TestsigmaKind, id: string): Promise<LinkRecord | undefined> {
+    return this.kvs.get<LinkRecord>(ownerKey(kind, id));
+  }
+
+  /** Maps Testsigma case ids to the owning Xray Test's issue id, in batches of 25. */
+  async ownersOfCases(caseIds: readonly string[]): Promise<Map<string, LinkRecord>> {
+    const found = await getMany<LinkRecord>(this.kvs, caseIds.map((id) => ownerKey('testCase', id)));
+    const out = new Map<string, LinkRecord>();
+    for (const rec of found.values()) out.set(rec.testsigmaId, rec);
+    return out;
+  }
+
+  /**
+   * Links an entity to an issue. The slot (Test Set, Test Plan) is claimed first, then the entity; a lost entity
+   * claim gives the slot back. Linking what is already linked here succeeds and repairs a missing index entry.
+   */
+  async claim(record: LinkRecord): Promise<ClaimResult> {
+    const single = !takesManyLinks(record.issueKind);
+    let tookSlot = false;
+    if (single) {
+      const slot = { testsigmaKind: record.testsigmaKind, testsigmaId: record.testsigmaId };
+      if (!(await this.tryClaim(slotKey(record.issueId), slot))) {
+        const held = await this.kvs.get<{ testsigmaKind: TestsigmaKind; testsigmaId: string }>(slotKey(record.issueId));
+        if (held && !(held.testsigmaKind === record.testsigmaKind && held.testsigmaId === record.testsigmaId)) {
+          const existing = (await this.owner(held.testsigmaKind, held.testsigmaId)) ?? { ...record, ...held };
+          return { ok: false, conflict: 'slot', existing };
+        }
+        if (!held) return this.claim(record); // released between our claim and read: try again
+      } else {
+        tookSlot = true;
+      }
+    }
+    if (!(await this.tryClaim(ownerKey(record.testsigmaKind, record.testsigmaId), record))) {
+      if (tookSlot) await this.kvs.delete(slotKey(record.issueId));
+      const existing = await this.owner(record.testsigmaKind, record.testsigmaId);
+      if (!existing) return this.claim(record); // unlinked between our claim and read
+      if (existing.issueId !== record.issueId) return { ok: false, conflict: 'entity', existing };
+      await this.kvs.set(indexKey(existing.issueId, existing.testsigmaKind, existing.testsigmaId), existing);
+      return { ok: true, record: existing, created: false };
+    }
+    await this.kvs.set(indexKey(record.issueId, record.testsigmaKind, record.testsigmaId), record);
+    return { ok: true, record, created: true };
+  }
+
+  /** Removes a link of this issue; false when the issue has no such link. All keys go in one transaction. */
+  async unlink(issueId: string, kind: TestsigmaKind, id: string): Promise<boolean> {
+    const owner = await this.owner(kind, id);
+    const indexed = owner?.issueId === issueId ? owner : await this.kvs.get<LinkRecord>(indexKey(issueId, kind, id));
+    if (!indexed) return false;
+    let tx = this.kvs.transact().delete(indexKey(issueId, kind, id));
+    if (owner?.issueId === issueId) tx = tx.delete(ownerKey(kind, id));
+    if (!takesManyLinks(indexed.issueKind)) tx = tx.delete(slotKey(issueId));
+    await tx.execute();
+    return true;
+  }
+
+  /** Removes every link of an issue (it was deleted in Jira), so its entities can be linked again. */
+  async removeAllForIssue(issueId: string): Promise<number> {
+    const links = await this.listForIssue(issueId);
+    for (const l of links) await this.unlink(issueId, l.testsigmaKind, l.testsigmaId);
+    const slot = await this.kvs.get(slotKey(issueId));
+    if (slot) await this.kvs.delete(slotKey(issueId));
+    return links.length;
+  }
+
+  private async tryClaim(key: string, value: unknown): Promise<boolean> {
+    try {
+      await this.kvs.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS' });
+      return true;
+    } catch (err) {
+      // A lost FAIL_IF_EXISTS throws, and the code is not to be relied on (contract section 6); a read tells.
+      if ((await this.kvs.get(key)) !== undefined) return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { Logger } from '../ports';
+import type { KvsPort } from '../store/kvs-port';
+import { LinkStore } from '../store/link-store';
+
+/** The part of Jira's `avi:jira:deleted:issue` event we read. */
+export interface IssueDeletedEvent {
+  issue?: { id?: unknown; key?: unknown };
+}
+
+/** Removes a deleted issue's links, so its Testsigma entities can be linked again. */
+export function createIssueDeletedHandler(deps: { kvs: KvsPort; log: Logger }) {
+  const links = new LinkStore(deps.kvs);
+  return async (event: IssueDeletedEvent): Promise<void> => {
+    const id = event?.issue?.id;
+    const issueId = typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+    if (!/^\d{1,19}$/.test(issueId)) {
+      deps.log.warn('issue deleted event without an issue id; nothing removed');
+      return;
+    }
+    const removed = await links.removeAllForIssue(issueId);
+    if (removed > 0) deps.log.info('removed links of a deleted issue', { issueId, removed });
+  };
+}
