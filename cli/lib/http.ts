@@ -1,0 +1,121 @@
+/**
+ * HTTP with the retries an executor needs: network errors and transient 5xx back off and try again a few times,
+ * the app's 503 `busy` waits for its `Retry-After`. Everything else is answered to the caller as it came.
+ */
+import { CliError, EXIT } from './errors';
+
+/** What the IO side of the CLI gives the HTTP code. */
+export interface IoDeps {
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  /** Progress and retry notices (stderr or stdout, the caller decides). */
+  log: (line: string) => void;
+}
+
+/** An answer that arrived (any status). */
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: unknown;
+}
+
+/** Retry limits. */
+export interface RetryPolicy {
+  /** Attempts in all when the network fails or the service answers a transient 5xx. */
+  networkAttempts: number;
+  /** Attempts in all when the service says it is busy (503 busy, 429). */
+  busyAttempts: number;
+  /** First backoff (ms); doubles each time. */
+  baseDelayMs: number;
+  /** Longest wait for one Retry-After (ms). */
+  maxRetryAfterMs: number;
+  /** Per-request timeout (ms). */
+  requestTimeoutMs: number;
+}
+
+/** Defaults: four tries over about 7 s for network trouble, six for a busy service. */
+export const DEFAULT_RETRY: RetryPolicy = {
+  networkAttempts: 4,
+  busyAttempts: 6,
+  baseDelayMs: 1000,
+  maxRetryAfterMs: 120_000,
+  requestTimeoutMs: 60_000,
+};
+
+/** Parses `Retry-After` (seconds or an HTTP date) into ms; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const s = Number(value);
+  if (Number.isFinite(s) && s >= 0) return s * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as Error & { cause?: unknown }).cause;
+    const code = cause && typeof cause === 'object' && 'code' in cause ? ` (${String((cause as { code: unknown }).code)})` : '';
+    return `${err.name === 'TimeoutError' ? 'timed out' : err.message}${code}`;
+  }
+  return String(err);
+}
+
+/**
+ * Sends one request with retries. `build` is called per attempt, so that signatures carry a fresh timestamp.
+ * `classify.isBusy` says whether an answer asks to come back later, `classify.isPermanent` whether a 5xx will not
+ * change on retry (the caller knows the service's way of saying so).
+ * Throws a {@link CliError} (exit 2) naming `service` once the attempts are used up.
+ */
+export async function requestWithRetry(
+  deps: IoDeps,
+  service: string,
+  build: () => { url: string; init: RequestInit },
+  classify: { isBusy: (a: HttpAnswer) => boolean; isPermanent?: (a: HttpAnswer) => boolean },
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<HttpAnswer> {
+  let networkTries = 0;
+  let busyTries = 0;
+  for (;;) {
+    const { url, init } = build();
+    let answer: HttpAnswer | undefined;
+    let failure: string | undefined;
+    try {
+      const res = await deps.fetch(url, { ...init, signal: AbortSignal.timeout(policy.requestTimeoutMs) });
+      const text = await res.text();
+      let json: unknown = undefined;
+      try {
+        json = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      answer = { status: res.status, headers: res.headers, text, json };
+    } catch (err) {
+      failure = describe(err);
+    }
+
+    if (answer && classify.isBusy(answer)) {
+      busyTries++;
+      if (busyTries >= policy.busyAttempts) {
+        throw new CliError(`${service} stayed busy after ${busyTries} attempts (HTTP ${answer.status}). Nothing was lost on this side: try again in a few minutes.`, EXIT.USAGE);
+      }
+      const wait = Math.min(parseRetryAfter(answer.headers.get('retry-after'), deps.now()) ?? policy.baseDelayMs * 2 ** (busyTries - 1), policy.maxRetryAfterMs);
+      deps.log(`${service} is busy (HTTP ${answer.status}); retrying in ${Math.ceil(wait / 1000)} s (attempt ${busyTries + 1} of ${policy.busyAttempts}).`);
+      await deps.sleep(wait);
+      continue;
+    }
+    const transient = answer !== undefined && [500, 502, 503, 504].includes(answer.status) && !classify.isPermanent?.(answer);
+    if (answer && !transient) return answer;
+
+    networkTries++;
+    const why = failure ?? `HTTP ${answer?.status}`;
+    if (networkTries >= policy.networkAttempts) {
+      if (answer) return answer;
+      throw new CliError(`Could not reach ${service} at ${new URL(url).origin}: ${why}, after ${networkTries} attempts. Check the URL and your network or proxy, then try again.`, EXIT.USAGE);
+    }
+    const wait = policy.baseDelayMs * 2 ** (networkTries - 1);
+    deps.log(`${service}: ${why}; retrying in ${Math.ceil(wait / 1000)} s (attempt ${networkTries + 1} of ${policy.networkAttempts}).`);
+    await deps.sleep(wait);
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The `xts` program: parses the command, then does its IO through the dependencies it is given, so tests run it
+ * whole against local servers with fake clocks.
+ */
+import { parseCommand, USAGE, type Common } from './args';
+import { CliError, EXIT } from './errors';
+import { jobDetails, jobLine, outcomeSummary } from './format';
+import type { IoDeps } from './http';
+import { validateResultsFile, warningsFor, type ResultsFile } from './schema';
+import { mib, splitRun, type Delivery } from './split';
+import { TestsigmaClient, toResultsFile, type TestsigmaRun } from './testsigma';
+import { FINAL_STATES, WebtriggerClient, type JobView } from './webtrigger';
+
+/** Something that takes text (process.stdout, or a buffer in tests). */
+export interface Sink {
+  write(text: string): unknown;
+}
+
+/** Everything `xts` touches outside itself. */
+export interface MainDeps {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  fetch: typeof fetch;
+  stdout: Sink;
+  stderr: Sink;
+  readFile: (path: string) => Promise<Buffer | string>;
+  sleep: (ms: number) => Promise<void>;
+  /** Clock for signatures and deadlines; defaults to Date.now. */
+  now?: () => number;
+}
+
+interface Ctx {
+  io: IoDeps;
+  out: (line: string) => void;
+  /** Progress: stderr with --json (stdout stays one JSON object), stdout otherwise. */
+  progress: (line: string) => void;
+  warn: (line: string) => void;
+  json: boolean;
+}
+
+/** Runs one `xts` command and answers its exit code; never throws. */
+export async function main(deps: MainDeps): Promise<number> {
+  const now = deps.now ?? Date.now;
+  let json = deps.argv.includes('--json');
+  try {
+    const command = parseCommand(deps.argv, deps.env);
+    if (command.kind === 'help') {
+      deps.stdout.write(USAGE);
+      return EXIT.OK;
+    }
+    json = command.common.json;
+    const progressSink = json ? deps.stderr : deps.stdout;
+    const ctx: Ctx = {
+      io: { fetch: deps.fetch, sleep: deps.sleep, now, log: (l) => progressSink.write(`${l}\n`) },
+      out: (l) => deps.stdout.write(`${l}\n`),
+      progress: (l) => progressSink.write(`${l}\n`),
+      warn: (l) => deps.stderr.write(`${l}\n`),
+      json,
+    };
+    const client = new WebtriggerClient({ url: command.common.url, secret: command.common.secret, auth: command.common.auth, deps: ctx.io });
+    switch (command.kind) {
+      case 'send': {
+        const file = await readResultsFile(deps.readFile, command.file);
+        return await deliver(ctx, client, command.common, file, command.file);
+      }
+      case 'pull':
+        return await pull(ctx, client, command.common, command.testsigmaRunId);
+      case 'status':
+        return await status(ctx, client, command.jobId);
+      case 'run': {
+        const ts = new TestsigmaClient({ baseUrl: command.testsigma.url, apiKey: command.testsigma.apiKey, deps: ctx.io });
+        return await runPlan(ctx, client, ts, command.common, command.planId, command.testsigma.buildNo);
+      }
+    }
+  } catch (err) {
+    const e = err instanceof CliError ? err : new CliError(`Unexpected error: ${(err as Error)?.stack ?? String(err)}`, EXIT.USAGE);
+    deps.stderr.write(`xts: ${e.message}\n`);
+    if (json) deps.stdout.write(`${JSON.stringify({ ok: false, exitCode: e.exitCode, error: e.message })}\n`);
+    return e.exitCode;
+  }
+}
+
+/** Reads, parses and validates a results file; every problem is reported before anything is sent. */
+export async function readResultsFile(readFile: MainDeps['readFile'], path: string): Promise<ResultsFile> {
+  let raw: Buffer | string;
+  try {
+    raw = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new CliError(`Cannot read results file "${path}": ${why}. Check the path.`);
+  }
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new CliError(`Results file "${path}" is not valid JSON: ${(err as Error).message}. Nothing was sent.`);
+  }
+  const checked = validateResultsFile(value);
+  if (!checked.ok) {
+    const shown = checked.problems.slice(0, 20).map((p) => `\n  ${p.path}: ${p.message}`).join('');
+    const more = checked.problems.length > 20 ? `\n  ... and ${checked.problems.length - 20} more` : '';
+    throw new CliError(
+      `Results file "${path}" does not match the results format (runId, and results[] each with testCaseId and status). Nothing was sent.${shown}${more}`,
+    );
+  }
+  return checked.value;
+}
+
+async function deliver(
+  ctx: Ctx,
+  client: WebtriggerClient,
+  common: Common,
+  file: ResultsFile,
+  source: string,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  for (const w of warningsFor(file)) ctx.warn(`Warning: ${w}`);
+  const deliveries = splitRun(file);
+  const runId = String(file.runId);
+  if (!ctx.json) {
+    ctx.out(
+      deliveries.length === 1
+        ? `Run ${runId}: ${file.results.length} result(s) from ${source} in one delivery (${mib(deliveries[0]?.bytes ?? 0)}).`
+        : `Run ${runId}: ${file.results.length} result(s) from ${source} in ${deliveries.length} deliveries (${deliveries.map((d) => mib(d.bytes)).join(', ')}), all with runId ${runId}.`,
+    );
+  }
+  const accepted: Array<{ delivery: Delivery; jobId: string; state: string }> = [];
+  for (const [i, d] of deliveries.entries()) {
+    const what = `Delivery ${i + 1} of ${deliveries.length} (results ${d.firstIndex}..${d.firstIndex + d.count - 1})`;
+    try {
+      const job = await client.post(d.body, what);
+      accepted.push({ delivery: d, ...job });
+      if (!ctx.json) ctx.out(`${what} accepted: job ${job.jobId} (${job.state})`);
+    } catch (err) {
+      if (err instanceof CliError && accepted.length > 0) {
+        throw new CliError(
+          `${err.message}\nAlready accepted: ${accepted.map((a) => `job ${a.jobId}`).join(', ')}. Sending the whole file again is safe: the same runId updates the same Test Execution.`,
+          err.exitCode,
+        );
+      }
+      throw err;
+    }
+  }
+  return finish(
+    ctx,
+    client,
+    common,
+    runId,
+    accepted.map((a) => ({ jobId: a.jobId, state: a.state, results: a.delivery.count, bytes: a.delivery.bytes })),
+    extra,
+  );
+}
+
+async function finish(
+  ctx: Ctx,
+  client: WebtriggerClient,
+  common: Common,
+  runId: string,
+  jobs: Array<{ jobId: string; state: string; results?: number; bytes?: number }>,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  if (!common.wait) {
+    if (ctx.json) ctx.out(JSON.stringify({ ok: true, runId, ...extra, jobs }));
+    else ctx.out(`Sent. Follow the job(s) with: ${jobs.map((j) => `xts status ${j.jobId}`).join(' ; ')}`);
+    return EXIT.OK;
+  }
+  const views = await waitForJobs(ctx, client, jobs.map((j) => j.jobId), common);
+  const summary = outcomeSummary(views);
+  const code = summary.worst === 'failed' ? EXIT.RUN_FAILED : EXIT.OK;
+  if (ctx.json) {
+    ctx.out(
+      JSON.stringify({
+        ok: code === EXIT.OK,
+        runId,
+        ...extra,
+        outcome: summary.worst,
+        jobs: jobs.map((j, i) => ({ ...j, state: views[i]?.state ?? j.state, job: views[i] })),
+      }),
+    );
+  } else {
+    for (const v of views) ctx.out(jobDetails(v));
+  }
+  if (summary.worst === 'succeeded') {
+    if (!ctx.json) ctx.out(summary.text);
+  } else {
+    ctx.warn(summary.text);
+  }
+  return code;
+}
+
+/** Polls each job until it is final, printing a line whenever one changes. */
+export async function waitForJobs(ctx: Ctx, client: WebtriggerClient, jobIds: string[], common: Common): Promise<JobView[]> {
+  const interval = common.pollIntervalMs ?? 2000;
+  const deadline = ctx.io.now() + common.timeoutMs;
+  const latest = new Map<string, JobView>();
+  const lastLine = new Map<string, string>();
+  for (;;) {
+    for (const id of jobIds) {
+      if (FINAL_STATES.has(latest.get(id)?.state ?? '')) continue;
+      const view = await client.job(id);
+      latest.set(id, view);
+      const line = jobLine(view);
+      if (lastLine.get(id) !== line) {
+        ctx.progress(line);
+        lastLine.set(id, line);
+      }
+    }
+    const pending = jobIds.filter((id) => !FINAL_STATES.has(latest.get(id)?.state ?? ''));
+    if (pending.length === 0) return jobIds.map((id) => latest.get(id) as JobView);
+    if (ctx.io.now() + interval > deadline) {
+      throw new CliError(
+        `Gave up waiting after ${Math.round(common.timeoutMs / 1000)} s: ${pending.map((id) => `job ${id} is still ${latest.get(id)?.state}`).join(', ')}. ` +
+          `The app keeps working on it; check later with "xts status ${pending[0]}" or wait longer with --timeout.`,
+      );
+    }
+    await ctx.io.sleep(interval);
+  }
+}
+
+async function pull(ctx: Ctx, client: WebtriggerClient, common: Common, testsigmaRunId: string): Promise<number> {
+  const job = await client.post(JSON.stringify({ testsigmaRunId }), `Pull request for Testsigma run ${testsigmaRunId}`);
+  if (!ctx.json) ctx.out(`Pull of Testsigma run ${testsigmaRunId} accepted: job ${job.jobId} (${job.state}). The app fetches the results itself.`);
+  return finish(ctx, client, common, testsigmaRunId, [job]);
+}
+
+async function status(ctx: Ctx, client: WebtriggerClient, jobId: string): Promise<number> {
+  const job = await client.job(jobId);
+  if (ctx.json) ctx.out(JSON.stringify(job));
+  else ctx.out(jobDetails(job));
+  return job.state === 'failed' ? EXIT.RUN_FAILED : EXIT.OK;
+}
+
+async function runPlan(ctx: Ctx, client: WebtriggerClient, ts: TestsigmaClient, common: Common, planId: string, buildNo?: string): Promise<number> {
+  const started = await ts.trigger(planId, buildNo);
+  const runId = started.id;
+  ctx.progress(`Triggered Testsigma plan ${planId}: run ${runId} (${started.status}). If xts is interrupted, send the results later with: xts pull ${runId}`);
+
+  const interval = common.pollIntervalMs ?? 5000;
+  const t0 = ctx.io.now();
+  const deadline = t0 + common.timeoutMs;
+  let run: TestsigmaRun = started;
+  let lastStatus = started.status;
+  let lastNotice = t0;
+  while (run.status !== 'STATUS_COMPLETED') {
+    if (ctx.io.now() + interval > deadline) {
+      throw new CliError(
+        `Testsigma run ${runId} is still ${run.status} after ${Math.round(common.timeoutMs / 1000)} s; gave up waiting. ` +
+          `When it finishes, send its results with "xts pull ${runId}" (or run xts again with a longer --timeout).`,
+      );
+    }
+    await ctx.io.sleep(interval);
+    run = await ts.run(runId);
+    const elapsed = Math.round((ctx.io.now() - t0) / 1000);
+    if (run.status !== lastStatus) {
+      ctx.progress(`Testsigma run ${runId}: ${run.status} after ${elapsed} s`);
+      lastStatus = run.status;
+      lastNotice = ctx.io.now();
+    } else if (ctx.io.now() - lastNotice >= 60_000) {
+      ctx.progress(`Testsigma run ${runId}: still ${run.status} after ${elapsed} s`);
+      lastNotice = ctx.io.now();
+    }
+  }
+  ctx.progress(`Testsigma run ${runId} completed: ${run.result ?? 'no result'}`);
+
+  const cases = await ts.caseResults(runId);
+  if (cases.testCases.length === 0) {
+    throw new CliError(`Testsigma run ${runId} completed without any test case results, so there is nothing to send to Xray. Check the plan's suites in Testsigma.`, EXIT.RUN_FAILED);
+  }
+  const file = toResultsFile(run, cases);
+  const extra = { testsigma: { planId, runId, status: run.status, result: run.result ?? null } };
+  return deliver(ctx, client, common, file, `Testsigma run ${runId}`, extra).then(
+    (code) => code,
+    (err: unknown) => {
+      if (err instanceof CliError) {
+        throw new CliError(`${err.message}\nThe Testsigma run ${runId} itself finished; to send its results again use: xts pull ${runId}`, err.exitCode);
+      }
+      throw err;
+    },
+  );
+}
