@@ -8,7 +8,8 @@ import { main } from './lib/main';
 export { main } from './lib/main';
 export type { MainDeps } from './lib/main';
 
-if (require.main === module) {
+/** Runs `xts` on this process's argv and streams, and sets its exit code. */
+export function runProcess(): void {
   main({
     argv: process.argv.slice(2),
     env: process.env,
@@ -27,3 +28,6 @@ if (require.main === module) {
     },
   );
 }
+
+// Run directly (`tsx cli/xts.ts ...`); the bin shim calls runProcess itself.
+if (require.main === module) runProcess();

@@ -1,0 +1,35 @@
+import { createHmac } from 'node:crypto';
+import { authHeaders, signatureHeader } from '../../cli/lib/sign';
+
+describe('signing', () => {
+  const body = '{"runId":"337","results":[{"testCaseId":"609","status":"SUCCESS"}]}';
+
+  it('matches HMAC-SHA256(secret, "<t>.<raw body>") computed independently (Python hmac)', () => {
+    expect(signatureHeader('whsec_test', body, 1764500000)).toBe(
+      't=1764500000,v1=7ec5dbbf21486c0a042a3054e045fc111fbd6cbbbae75805d095be9fc652bb0c',
+    );
+  });
+
+  it('signs an empty GET body as "<t>."', () => {
+    expect(signatureHeader('whsec_test', '', 1764500000)).toBe(
+      't=1764500000,v1=6792744b7d07bf2029d90d1354cd7c3cfdc36f994c71a1558d5ec271e5ec031a',
+    );
+  });
+
+  it('signs UTF-8 bytes, not UTF-16 code units', () => {
+    expect(signatureHeader('sécret', '{"m":"ünï"}', 1764500000)).toBe(
+      't=1764500000,v1=8e79655e7f0bdc06b2e17e59ffada71ce3fcae0d71d6d288857c809fc074249f',
+    );
+  });
+
+  it('agrees with node:crypto over a Buffer of the same bytes', () => {
+    const t = 1700000123;
+    const expected = createHmac('sha256', Buffer.from('k')).update(Buffer.from(`${t}.${body}`, 'utf8')).digest('hex');
+    expect(signatureHeader('k', body, t)).toBe(`t=${t},v1=${expected}`);
+  });
+
+  it('uses whole seconds from the clock, and Bearer when asked', () => {
+    expect(authHeaders('hmac', 's', '', 1_700_000_000_999)['x-signature']).toMatch(/^t=1700000000,v1=[0-9a-f]{64}$/);
+    expect(authHeaders('bearer', 's3cret', body, 0)).toEqual({ authorization: 'Bearer s3cret' });
+  });
+});
