@@ -2,10 +2,10 @@ import { useEffect, useRef } from 'react';
 
 /**
  * Runs `effect` once when the component mounts.
- * React.StrictMode (which the entry files use) mounts, unmounts and remounts every component in development, running
- * effects twice; that would invoke a resolver twice per open and spend the site's Xray budget. Refs survive that
- * simulated remount, so a ref guard keeps it to one call. The effect is not cancelled on unmount for the same reason:
- * the first (and only) call must be allowed to land.
+ * The entry files use React.StrictMode, which in development mounts, unmounts and remounts components on a concurrent
+ * root, running effects twice. `@forge/react` 12 renders a legacy root, where that does not happen, but a resolver
+ * call per open is worth guarding: each may spend the site's scarce Xray budget. Refs survive the simulated remount,
+ * so a ref guard is enough. The call is not cancelled on unmount for the same reason: the only call must land.
  */
 export function useRunOnce(effect: () => void): void {
   const started = useRef(false);

@@ -1,0 +1,12 @@
+/**
+ * UI Kit entry of the admin page (`jira:adminPage` `testsigma-settings`): the manifest's resource points here.
+ */
+import React from 'react';
+import ForgeReconciler from '@forge/react';
+import { AdminApp } from './AdminApp';
+
+ForgeReconciler.render(
+  <React.StrictMode>
+    <AdminApp />
+  </React.StrictMode>,
+);

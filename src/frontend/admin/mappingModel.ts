@@ -1,0 +1,153 @@
+/** Pure logic of the Mapping tab: status map rows and edits, issue type names, and the patch of what changed. */
+import type { IssueTypeNames, SettingsPatch, SettingsView } from '../../shared/types';
+
+/**
+ * The default status map of contract.md section 4. The settings view only carries the effective map, so the page
+ * needs the defaults to tell an override from a default, and to say what "Reset" goes back to.
+ */
+export const DEFAULT_STATUS_MAP: Readonly<Record<string, string>> = {
+  SUCCESS: 'PASSED',
+  PASSED: 'PASSED',
+  FAILURE: 'FAILED',
+  FAILED: 'FAILED',
+  PRE_REQUISITE_FAILED: 'FAILED',
+  ABORTED: 'ABORTED',
+  STOPPED: 'ABORTED',
+  NOT_EXECUTED: 'TODO',
+  QUEUED: 'TODO',
+  TODO: 'TODO',
+  RUNNING: 'EXECUTING',
+  EXECUTING: 'EXECUTING',
+};
+
+/**
+ * Pending status map changes by incoming word: a status name, or `""` to drop the override (what `saveSettings`
+ * takes as-is).
+ */
+export type StatusEdits = Record<string, string>;
+
+/** One row of the status map editor. */
+export interface StatusRow {
+  incoming: string;
+  /** The Xray status the row shows now, with its pending edit ("" while a reset is pending). */
+  xray: string;
+  /** The row goes back to its default, or away, on save (an emptied field means the same, as `""` does). */
+  pendingReset: boolean;
+  /** The row has an unsaved change. */
+  edited: boolean;
+  /** What Reset leads to: the default status, or undefined for a word the admin added (it is removed). */
+  defaultStatus: string | undefined;
+  /** Whether Reset would change anything. */
+  resettable: boolean;
+}
+
+/** The editor's rows: the stored effective map with the edits on top, sorted by incoming word. */
+export function statusRows(stored: Record<string, string>, edits: StatusEdits): StatusRow[] {
+  const words = [...new Set([...Object.keys(stored), ...Object.keys(edits)])].sort();
+  return words.map((incoming) => {
+    const edit = edits[incoming];
+    const storedStatus = stored[incoming];
+    const defaultStatus = DEFAULT_STATUS_MAP[incoming];
+    const pendingReset = edit === '';
+    return {
+      incoming,
+      xray: edit ?? storedStatus ?? '',
+      pendingReset,
+      edited: edit !== undefined,
+      defaultStatus,
+      resettable: !pendingReset && storedStatus !== undefined && storedStatus !== defaultStatus,
+    };
+  });
+}
+
+/** Sets a row's status; choosing the stored status again drops the edit, so the row is not saved for nothing. */
+export function setStatus(stored: Record<string, string>, edits: StatusEdits, incoming: string, xray: string): StatusEdits {
+  const next = { ...edits };
+  if (stored[incoming] === xray) delete next[incoming];
+  else next[incoming] = xray;
+  return next;
+}
+
+/** Marks a stored override for removal (`""`), or forgets a row that was only added in this session. */
+export function resetStatus(stored: Record<string, string>, edits: StatusEdits, incoming: string): StatusEdits {
+  const next = { ...edits };
+  if (stored[incoming] === undefined) delete next[incoming];
+  else next[incoming] = '';
+  return next;
+}
+
+/** Drops a row's pending edit. */
+export function undoStatus(edits: StatusEdits, incoming: string): StatusEdits {
+  const next = { ...edits };
+  delete next[incoming];
+  return next;
+}
+
+/** Incoming words are matched case-insensitively; the backend keeps them upper-cased. */
+export function normaliseWord(word: string): string {
+  return word.trim().toUpperCase();
+}
+
+/** Why a new incoming word cannot be added, or undefined when it can. */
+export function newWordProblem(rows: StatusRow[], word: string, xray: string): string | undefined {
+  const incoming = normaliseWord(word);
+  if (incoming === '') return 'Type the incoming status word, such as BLOCKED.';
+  if (rows.some((r) => r.incoming === incoming)) return `${incoming} is already in the map: change its row instead.`;
+  if (xray.trim() === '') return `Choose the Xray status ${incoming} becomes.`;
+  return undefined;
+}
+
+/** Issue type names as one comma-separated line. */
+export function joinNames(names: string[]): string {
+  return names.join(', ');
+}
+
+/** A comma-separated line as names, without blanks. */
+export function splitNames(line: string): string[] {
+  return line
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}
+
+/** The Mapping tab's editable values besides the status map. */
+export interface MappingFields {
+  issueTypes: Record<keyof IssueTypeNames, string>;
+  defaultProjectKey: string;
+  attachEvidence: boolean;
+}
+
+/** The fields as they start from stored settings. */
+export function mappingFields(settings: SettingsView): MappingFields {
+  return {
+    issueTypes: {
+      test: joinNames(settings.issueTypes.test),
+      testSet: joinNames(settings.issueTypes.testSet),
+      testPlan: joinNames(settings.issueTypes.testPlan),
+    },
+    defaultProjectKey: settings.defaultProjectKey ?? '',
+    attachEvidence: settings.attachEvidence,
+  };
+}
+
+const sameNames = (a: string[], b: string[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
+
+/**
+ * The `saveSettings` patch of what the tab changed, and nothing else: a save from this tab must not overwrite a
+ * setting another admin changed meanwhile on a field this one did not touch.
+ */
+export function mappingPatch(settings: SettingsView, edits: StatusEdits, fields: MappingFields): SettingsPatch {
+  const patch: SettingsPatch = {};
+  if (Object.keys(edits).length > 0) patch.statusMap = { ...edits };
+  const issueTypes: Partial<IssueTypeNames> = {};
+  for (const kind of ['test', 'testSet', 'testPlan'] as const) {
+    const names = splitNames(fields.issueTypes[kind]);
+    if (!sameNames(names, settings.issueTypes[kind])) issueTypes[kind] = names;
+  }
+  if (Object.keys(issueTypes).length > 0) patch.issueTypes = issueTypes;
+  const projectKey = fields.defaultProjectKey.trim().toUpperCase();
+  // "" clears the default project: runs then go to the project of their first mapped Test.
+  if (projectKey !== (settings.defaultProjectKey ?? '')) patch.defaultProjectKey = projectKey;
+  if (fields.attachEvidence !== settings.attachEvidence) patch.attachEvidence = fields.attachEvidence;
+  return patch;
+}

@@ -1,0 +1,78 @@
+/**
+ * A fake Forge bridge for the entry files: `@forge/bridge` sends `invoke` through `globalThis.__bridge.callBridge`,
+ * and `@forge/react`'s reconciler sends each rendered tree there as `reconcile` (through `self.__bridge`).
+ */
+
+/** A node of the tree the reconciler sends over the bridge. */
+export interface ForgeDocNode {
+  type: string;
+  props: Record<string, unknown>;
+  children: ForgeDocNode[];
+}
+
+/** What the fake bridge saw. */
+export interface FakeBridge {
+  invokes: Array<{ functionKey: string; payload: unknown }>;
+  /** The latest tree, as the host would have received it. */
+  latest(): ForgeDocNode | undefined;
+  /** Waits until the latest tree satisfies `predicate`. */
+  waitFor(predicate: (doc: ForgeDocNode) => boolean, timeoutMs?: number): Promise<ForgeDocNode>;
+  uninstall(): void;
+}
+
+/** Installs the fake bridge; `answer` plays the resolver. */
+export function installBridge(answer: (functionKey: string, payload: unknown) => unknown): FakeBridge {
+  const g = globalThis as Record<string, unknown>;
+  const invokes: FakeBridge['invokes'] = [];
+  let latest: ForgeDocNode | undefined;
+  g.self = globalThis;
+  g.__bridge = {
+    callBridge: async (cmd: string, data: { functionKey?: string; payload?: unknown; forgeDoc?: ForgeDocNode }) => {
+      if (cmd === 'invoke') {
+        invokes.push({ functionKey: data.functionKey ?? '', payload: data.payload });
+        return answer(data.functionKey ?? '', data.payload);
+      }
+      // The reconciler mutates one container in place: keep a copy, as serialising over the real bridge would.
+      if (cmd === 'reconcile' && data.forgeDoc) latest = JSON.parse(JSON.stringify(data.forgeDoc)) as ForgeDocNode;
+      return undefined;
+    },
+  };
+  return {
+    invokes,
+    latest: () => latest,
+    async waitFor(predicate, timeoutMs = 3000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (latest && predicate(latest)) return latest;
+        if (Date.now() > deadline) throw new Error(`timed out; last tree text: ${latest ? docText(latest) : '(none)'}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    uninstall() {
+      delete g.__bridge;
+      delete g.self;
+    },
+  };
+}
+
+/** The text of a reconciled tree (text nodes are `String` elements with a `text` prop). */
+export function docText(doc: ForgeDocNode): string {
+  const parts: string[] = [];
+  const walk = (n: ForgeDocNode): void => {
+    if (n.type === 'String' && typeof n.props.text === 'string') parts.push(n.props.text);
+    n.children.forEach(walk);
+  };
+  walk(doc);
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Every node of a type. */
+export function docFind(doc: ForgeDocNode, type: string): ForgeDocNode[] {
+  const found: ForgeDocNode[] = [];
+  const walk = (n: ForgeDocNode): void => {
+    if (n.type === type) found.push(n);
+    n.children.forEach(walk);
+  };
+  walk(doc);
+  return found;
+}

@@ -1,0 +1,43 @@
+/**
+ * The entry files, rendered by the real `@forge/react` reconciler and `@forge/bridge` over a fake bridge: this is how
+ * the Forge host runs them, StrictMode included.
+ */
+import type { PanelView } from '../../src/shared/types';
+import { docFind, docText, installBridge, type FakeBridge } from './bridge';
+
+let bridge: FakeBridge | undefined;
+afterEach(() => bridge?.uninstall());
+
+const view: PanelView = {
+  issue: { id: '10001', key: 'PROJ-12', kind: 'test' },
+  canEdit: true,
+  links: [{ testsigmaKind: 'testCase', testsigmaId: '609', name: 'Login works', linkedBy: 'acc-1', linkedAt: '2026-11-25T10:00:00Z' }],
+};
+
+describe('entry files', () => {
+  it('panel: renders through the bridge with one getPanel invoke', async () => {
+    bridge = installBridge((key) => (key === 'getPanel' ? { ok: true, data: view } : undefined));
+    jest.isolateModules(() => {
+      require('../../src/frontend/panel/index');
+    });
+    const doc = await bridge.waitFor((d) => docText(d).includes('Login works'));
+    expect(doc.type).toBe('Root');
+    expect(docText(doc)).toContain('TS-609');
+    expect(docFind(doc, 'Button').length).toBeGreaterThan(0);
+    // Let StrictMode's second effect pass happen, if it were going to invoke again.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(bridge.invokes).toEqual([{ functionKey: 'getPanel', payload: {} }]);
+  });
+
+  it('admin page: renders through the bridge and shows a forbidden message alone', async () => {
+    const message = 'Only Jira administrators can see these settings.';
+    bridge = installBridge(() => ({ ok: false, error: { code: 'forbidden', message } }));
+    jest.isolateModules(() => {
+      require('../../src/frontend/admin/index');
+    });
+    const doc = await bridge.waitFor((d) => docText(d).includes(message));
+    expect(docText(doc)).toBe(message);
+    expect(docFind(doc, 'Tabs')).toHaveLength(0);
+    expect(bridge.invokes.map((i) => i.functionKey)).toEqual(['getSettings']);
+  });
+});
