@@ -43,7 +43,7 @@ export function appError(a: HttpAnswer): z.infer<typeof errorSchema>['error'] | 
 /** Turns a refusal of the web trigger into a message that says what failed, why, and what to do. */
 export function explainRefusal(a: HttpAnswer, what: string): CliError {
   const err = appError(a);
-  const said = err ? `${err.message}` : a.text.slice(0, 200) || '(no body)';
+  const said = (err ? err.message : a.text.slice(0, 200) || '(no body)').replace(/[.\s]+$/, '');
   const code = err?.code;
   let advice: string;
   if (a.status === 401 || code === 'unauthorized') {
