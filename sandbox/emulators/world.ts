@@ -114,6 +114,10 @@ export interface CreateIssueInput {
   description?: unknown;
   /** For Tests: the Xray test type name; defaults to Manual. */
   testType?: string;
+  /** Forces the issue id (numeric string, unused) so fixtures' ids can be seeded. */
+  id?: string;
+  /** Forces the key's number (e.g. 100 for `DEMO-100`) so fixtures' keys can be seeded; must be unused. */
+  number?: number;
 }
 
 /** Options for a new {@link World}. */
@@ -209,6 +213,8 @@ export class World {
   createProject(input: { key: string; name?: string; id?: string }): Project {
     if (!/^[A-Z][A-Z0-9_]{0,9}$/.test(input.key)) throw new WorldError(`invalid project key ${input.key}`);
     if (this.findProject(input.key)) throw new WorldError(`project ${input.key} exists`);
+    if (input.id !== undefined && this.projects.has(input.id)) throw new WorldError(`project id ${input.id} exists`);
+    while (input.id === undefined && this.projects.has(String(this.nextProjectId))) this.nextProjectId++;
     const id = input.id ?? String(this.nextProjectId++);
     const project: Project = { id, key: input.key, name: input.name ?? `${input.key} project` };
     this.projects.set(id, project);
@@ -273,9 +279,15 @@ export class World {
     if (!project) throw new WorldError(`no project ${input.projectKey}`);
     const type = this.findIssueType(input.type);
     if (!type) throw new WorldError(`no issue type ${input.type}`);
-    const n = (this.projectCounters.get(project.id) ?? 0) + 1;
-    this.projectCounters.set(project.id, n);
-    const id = String(this.nextIssueId++);
+    let n = (this.projectCounters.get(project.id) ?? 0) + 1;
+    if (input.number !== undefined) {
+      if (this.keyIndex.has(`${project.key}-${input.number}`)) throw new WorldError(`${project.key}-${input.number} exists`);
+      n = input.number;
+    }
+    this.projectCounters.set(project.id, Math.max(n, this.projectCounters.get(project.id) ?? 0));
+    while (input.id === undefined && this.issues.has(String(this.nextIssueId))) this.nextIssueId++;
+    const id = input.id ?? String(this.nextIssueId++);
+    if (this.issues.has(id)) throw new WorldError(`issue id ${id} exists`);
     const key = `${project.key}-${n}`;
     const t = this.now();
     const issue: Issue = {

@@ -115,6 +115,7 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
       name: t.name,
       subtask: t.subtask,
       avatarId: t.avatarId,
+      entityId: entityIdOf(t.id),
       hierarchyLevel: t.hierarchyLevel,
     };
   };
@@ -378,6 +379,12 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
   });
 
   return { url: server.url, counters, close: server.close };
+}
+
+/** A stable UUID-looking entity id per issue type (Jira Cloud sends one for team-managed types). */
+function entityIdOf(typeId: string): string {
+  const hex = Buffer.from(`issuetype-${typeId}`).toString('hex').padEnd(32, '0').slice(0, 32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function principalOf(req: http.IncomingMessage, world: World): string | undefined {
