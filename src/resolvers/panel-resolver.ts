@@ -55,14 +55,18 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       throw new AppError('not_found', 'This panel was opened without an issue. Reload the issue page.');
     }
     const asUser = deps.jira.asUser(accountId);
-    const [jiraIssue, settings, perms] = await Promise.all([
+    // In parallel for speed; the permission answer is only read once the issue proved visible (Jira answers 404
+    // to both for a hidden issue, and the user must not learn more than "not found").
+    const [jiraIssue, settings, permsOrError] = await Promise.all([
       getIssue(asUser, issueId),
       settingsStore.get(),
-      myPermissions(asUser, ['EDIT_ISSUES'], { issueId }),
+      myPermissions(asUser, ['EDIT_ISSUES'], { issueId }).catch((err: unknown) => err as Error),
     ]);
     if (!jiraIssue) {
       throw new AppError('not_found', 'This issue does not exist or you do not have permission to see it.');
     }
+    if (permsOrError instanceof Error) throw permsOrError;
+    const perms = permsOrError;
     const kind = kindOfIssueType(jiraIssue.typeName, effectiveIssueTypes(settings));
     if (!kind) {
       const names = effectiveIssueTypes(settings);

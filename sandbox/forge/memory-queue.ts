@@ -1,0 +1,117 @@
+import type { QueueEvent, QueuePort } from '../../src/ports';
+
+/** What the consumer receives, in Forge's shape. */
+export interface DeliveredEvent {
+  body: Record<string, unknown>;
+  queueName: string;
+  jobId: string;
+  eventId: string;
+  retryContext?: { retryCount: number; retryReason: string; retryData?: unknown };
+}
+
+/** A consumer: resolves to nothing when done, or to a retry request (Forge's `InvocationError`). */
+export type Consumer = (event: DeliveredEvent) => Promise<void | { retryAfterSeconds: number; reason: string }>;
+
+/** Options of the in-memory queue. */
+export interface MemoryQueueOptions {
+  queueName?: string;
+  /** Real milliseconds per second of requested delay; 1000 is real time, tests use less. */
+  msPerSecond?: number;
+  /** Retries the platform grants an event that asks for one (Forge documents a few; do not count on more). */
+  maxRetries?: number;
+  /** Called with an event's error when the consumer throws (Forge does not retry those). */
+  onError?: (err: unknown, event: DeliveredEvent) => void;
+}
+
+/**
+ * Forge's async events, emulated in memory: push limits (50 events, 200 KB a call, 100 KB an event), delays,
+ * retries requested by the consumer's answer, and `concurrency: { key, limit: 1 }` serialisation.
+ */
+export class MemoryQueue implements QueuePort {
+  private consumer?: Consumer;
+  private pending = 0;
+  private readonly running = new Map<string, Promise<void>>();
+  private idleWaiters: Array<() => void> = [];
+  private seq = 0;
+  private readonly queueName: string;
+  private readonly msPerSecond: number;
+  private readonly maxRetries: number;
+  /** Events pushed, deliveries made, and retries granted. */
+  readonly stats = { pushed: 0, delivered: 0, retried: 0, dropped: 0 };
+  /** When true, `push` fails like a throttled queue. */
+  failPushes = false;
+
+  constructor(private readonly options: MemoryQueueOptions = {}) {
+    this.queueName = options.queueName ?? 'xray-sync';
+    this.msPerSecond = options.msPerSecond ?? 1000;
+    this.maxRetries = options.maxRetries ?? 4;
+  }
+
+  /** Sets the function that consumes the queue. */
+  setConsumer(consumer: Consumer): void {
+    this.consumer = consumer;
+  }
+
+  async push(events: QueueEvent[]): Promise<void> {
+    if (this.failPushes) throw Object.assign(new Error('Too many requests: queue rate limit exceeded'), { status: 429 });
+    if (events.length === 0 || events.length > 50) throw new Error(`push takes 1 to 50 events, got ${events.length}`);
+    const total = Buffer.byteLength(JSON.stringify(events));
+    if (total > 200 * 1024) throw new Error(`push payload of ${total} bytes exceeds 200 KB`);
+    for (const e of events) {
+      const size = Buffer.byteLength(JSON.stringify(e.body));
+      if (size > 100 * 1024) throw new Error(`event of ${size} bytes exceeds 100 KB`);
+    }
+    const jobId = `qjob-${++this.seq}`;
+    for (const e of events) {
+      this.stats.pushed++;
+      this.schedule(e, { body: structuredClone(e.body), queueName: this.queueName, jobId, eventId: `${jobId}-${++this.seq}` }, e.delayInSeconds ?? 0);
+    }
+  }
+
+  /** Resolves once nothing is waiting or running. */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(source: QueueEvent, event: DeliveredEvent, delaySeconds: number): void {
+    this.pending++;
+    setTimeout(() => {
+      const key = source.concurrency?.key;
+      const previous = (key && this.running.get(key)) || Promise.resolve();
+      const run = previous.then(() => this.deliver(source, event));
+      if (key) {
+        this.running.set(key, run);
+        void run.then(() => {
+          if (this.running.get(key) === run) this.running.delete(key);
+        });
+      }
+    }, delaySeconds * this.msPerSecond);
+  }
+
+  private async deliver(source: QueueEvent, event: DeliveredEvent): Promise<void> {
+    try {
+      if (!this.consumer) throw new Error('no consumer registered');
+      this.stats.delivered++;
+      const answer = await this.consumer(event);
+      if (answer && typeof answer.retryAfterSeconds === 'number') {
+        const count = (event.retryContext?.retryCount ?? 0) + 1;
+        if (count > this.maxRetries) {
+          this.stats.dropped++;
+        } else {
+          this.stats.retried++;
+          this.schedule(source, { ...event, retryContext: { retryCount: count, retryReason: answer.reason } }, Math.max(1, answer.retryAfterSeconds));
+        }
+      }
+    } catch (err) {
+      this.options.onError?.(err, event);
+    } finally {
+      this.pending--;
+      if (this.pending === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const w of waiters) w();
+      }
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import type { AdminErrorCode, ConnectionReport, JobView, SettingsView } from '../shared/types';
+import type { Clock, JiraPort, Logger } from '../ports';
+import type { KvsPort } from '../store/kvs-port';
+import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
+import { AppError, ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
+import { getProject, JiraError, myPermissions } from '../jira/jira-client';
+import { SettingsStore } from '../store/settings-store';
+import { applySettingsPatch, StoredSettings, toSettingsView } from '../domain/settings';
+import { checkTestsigma, checkXray, redactSecrets } from './admin-connection';
+
+/** The sync log as the admin page reads and drives it; implemented by the jobs store (src/sync, src/webtrigger). */
+export interface AdminJobs {
+  /** One page of jobs, newest first. */
+  list(cursor?: string): Promise<{ jobs: JobView[]; nextCursor?: string }>;
+  /**
+   * Re-runs a job's stored results into the same Test Execution and answers the job; a job still running is answered
+   * as it is. `undefined` means no such job.
+   */
+  retry(jobId: string): Promise<JobView | undefined>;
+}
+
+/** What the admin resolver needs; every part is injected so tests and the sandbox need no Forge module. */
+export interface AdminDeps {
+  kvs: KvsPort;
+  jira: JiraPort;
+  clock: Clock;
+  log: Logger;
+  /** Random bytes as hex: the web trigger secret is `randomHex(32)`. */
+  randomHex(bytes: number): string;
+  /** The web trigger's URL for this installation, when the platform can tell. */
+  webtriggerUrl(): Promise<string | undefined>;
+  /** Builds an Xray client from the settings being tested (not a cached one: the admin may just have saved new ones). */
+  xrayClientFor(config: XrayClientConfig): XrayClient;
+  /** Checks the Testsigma key with one cheap call; throws an Error whose message says what to fix. */
+  testsigmaPing(config: { baseUrl: string; apiKey: string }): Promise<void>;
+  jobs: AdminJobs;
+  /**
+   * How long each connection check may take, in ms (default 10 000). Both run side by side inside the resolver's 25 s,
+   * so a host that never answers yields a message instead of a platform timeout.
+   */
+  connectionTimeoutMs?: number;
+}
+
+const FORBIDDEN_MESSAGE = "Only Jira administrators can change the Testsigma app's settings.";
+/** Job ids are KVS key parts made by the app; anything longer or stranger never names a job. */
+const JOB_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Cursors come back from `listJobs` as they were given; this bounds what a tampered payload can make us read. */
+const MAX_CURSOR_LENGTH = 1000;
+
+function fail(code: AdminErrorCode, message: string): AppError<AdminErrorCode> {
+  return new AppError(code, message);
+}
+
+function field(payload: unknown, name: string): unknown {
+  return payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>)[name] : undefined;
+}
+
+/**
+ * The admin page's handlers (`getSettings`, `saveSettings`, `testConnection`, `rotateWebtriggerSecret`, `listJobs`,
+ * `retryJob`), per contract section 2. Each first checks that the caller is a Jira administrator, as the user.
+ */
+export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
+  const store = new SettingsStore(deps.kvs);
+  const timeoutMs = deps.connectionTimeoutMs ?? 10_000;
+
+  /**
+   * Proves the caller holds ADMINISTER. It asks as the user on purpose: the app itself is no Jira administrator, and
+   * Jira's answer about the user is the only one that counts. The consent error escapes through toEnvelope.
+   */
+  async function requireAdmin(req: ResolverRequest): Promise<string> {
+    const accountId = req.context.accountId;
+    if (!accountId) throw fail('forbidden', FORBIDDEN_MESSAGE);
+    const perms = await myPermissions(deps.jira.asUser(accountId), ['ADMINISTER']);
+    if (perms['ADMINISTER'] !== true) {
+      deps.log.warn('admin call refused: not a Jira administrator', { accountId });
+      throw fail('forbidden', FORBIDDEN_MESSAGE);
+    }
+    return accountId;
+  }
+
+  async function view(settings?: StoredSettings): Promise<SettingsView> {
+    const [s, presence, url] = await Promise.all([settings ?? store.get(), store.presence(), deps.webtriggerUrl()]);
+    return toSettingsView(s, presence, url);
+  }
+
+  /** Checks a default project as the user: it must exist and be visible to them. Answers its current key. */
+  async function checkProject(accountId: string, key: string): Promise<string> {
+    const notFound = fail('invalid_settings', `defaultProjectKey: project ${key} does not exist or you cannot see it.`);
+    try {
+      const project = await getProject(deps.jira.asUser(accountId), key);
+      if (!project) throw notFound;
+      // Jira answers a project's old key with the project under its new key: keep the key that works from now on.
+      return project.key;
+    } catch (err) {
+      if (err instanceof JiraError && (err.status === 400 || err.status === 403 || err.status === 404)) throw notFound;
+      throw err;
+    }
+  }
+
+  return {
+    getSettings: (req) =>
+      toEnvelope(deps.log, 'getSettings', async () => {
+        await requireAdmin(req);
+        return view();
+      }),
+
+    saveSettings: (req) =>
+      toEnvelope(deps.log, 'saveSettings', async () => {
+        const accountId = await requireAdmin(req);
+        const current = await store.get();
+        const result = applySettingsPatch(current, req.payload);
+        if (!result.ok) throw fail('invalid_settings', result.message);
+        const next = result.settings;
+        // Everything is checked before the first write, so a refused save leaves settings and secrets as they were.
+        if (typeof field(req.payload, 'defaultProjectKey') === 'string' && next.defaultProjectKey) {
+          next.defaultProjectKey = await checkProject(accountId, next.defaultProjectKey);
+        }
+        if (result.secrets.clientSecret) await store.setSecret('xrayClientSecret', result.secrets.clientSecret);
+        if (result.secrets.apiKey) await store.setSecret('testsigmaApiKey', result.secrets.apiKey);
+        await store.put(next);
+        const payload = req.payload && typeof req.payload === 'object' ? (req.payload as Record<string, unknown>) : {};
+        // Names only: the log says what changed and by whom, never a value (secrets would leak through it).
+        deps.log.info('settings saved', {
+          accountId,
+          fields: Object.keys(payload).sort(),
+          secretsChanged: Object.keys(result.secrets).sort(),
+        });
+        return view(next);
+      }),
+
+    testConnection: (req) =>
+      toEnvelope(deps.log, 'testConnection', async (): Promise<ConnectionReport> => {
+        await requireAdmin(req);
+        const [settings, clientSecret, apiKey] = await Promise.all([
+          store.get(),
+          store.secret('xrayClientSecret'),
+          store.secret('testsigmaApiKey'),
+        ]);
+        const secrets = [clientSecret, apiKey].filter((s): s is string => !!s);
+        const [xray, testsigma] = await Promise.all([
+          checkXray(deps, settings, clientSecret, timeoutMs),
+          checkTestsigma(deps, settings, apiKey, timeoutMs),
+        ]);
+        // Messages quote what Xray and Testsigma said; scrub our secrets in case a service echoed one back.
+        const report: ConnectionReport = {
+          xray: { ...xray, message: redactSecrets(xray.message, secrets) },
+          testsigma: { ...testsigma, message: redactSecrets(testsigma.message, secrets) },
+        };
+        deps.log.info('connection tested', { xrayOk: report.xray.ok, testsigmaOk: report.testsigma.ok });
+        return report;
+      }),
+
+    rotateWebtriggerSecret: (req) =>
+      toEnvelope(deps.log, 'rotateWebtriggerSecret', async () => {
+        const accountId = await requireAdmin(req);
+        const secret = deps.randomHex(32);
+        // A short or non-hex secret would weaken every executor's signature: refuse rather than store it.
+        if (!/^[0-9a-f]{64}$/.test(secret)) throw new Error('randomHex(32) did not give 64 lower-case hex characters');
+        // The URL is read first: it has no side effect, so a failure there leaves the old secret working.
+        const url = await deps.webtriggerUrl();
+        // The web trigger reads the secret on every request, so the old one stops working with this write.
+        await store.setSecret('webtriggerSecret', secret);
+        deps.log.info('web trigger secret rotated', { accountId });
+        // An empty url means the platform could not tell it: the admin page then points to `forge webtrigger list`.
+        return { secret, url: url ?? '' };
+      }),
+
+    listJobs: (req) =>
+      toEnvelope(deps.log, 'listJobs', async () => {
+        await requireAdmin(req);
+        const cursor = field(req.payload, 'cursor');
+        // Only our own page sends cursors, as `listJobs` gave them; anything else is a bug or tampering, not a setting,
+        // so it is `internal` (the admin codes have nothing closer) with a message that says what to do.
+        if (cursor !== undefined && (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH)) {
+          throw fail('internal', 'The sync log could not load that page. Reload the page to start from the newest jobs.');
+        }
+        return deps.jobs.list(cursor === '' ? undefined : cursor);
+      }),
+
+    retryJob: (req) =>
+      toEnvelope(deps.log, 'retryJob', async () => {
+        const accountId = await requireAdmin(req);
+        const jobId = field(req.payload, 'jobId');
+        // No admin code means "no such thing" (`not_found` is the panel's); `internal` is the closest that claims
+        // nothing false about settings or configuration, and the message says what happened and what to do.
+        const missing = (id: string) =>
+          fail('internal', `Job ${id} does not exist (it may have been removed after its retention period). Reload the sync log.`);
+        if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
+          throw fail('internal', 'No job was named to retry. Reload the sync log and pick a job.');
+        }
+        const [settings, clientSecret] = await Promise.all([store.get(), store.secret('xrayClientSecret')]);
+        // A retry without Xray credentials could only fail again: say what to set up instead.
+        if (!settings.xray.clientId || !clientSecret) {
+          throw fail('not_configured', 'Enter the Xray client id and secret on the Connection tab and save, then retry the job.');
+        }
+        const job = await deps.jobs.retry(jobId);
+        if (!job) throw missing(jobId);
+        deps.log.info('job retry requested', { accountId, jobId, state: job.state });
+        return job;
+      }),
+  };
+}

@@ -1,0 +1,169 @@
+import { createPanelResolver } from '../../src/resolvers/panel-resolver';
+import { createIssueDeletedHandler } from '../../src/triggers/issue-deleted';
+import { SettingsStore } from '../../src/store/settings-store';
+import { withDefaults } from '../../src/domain/settings';
+import type { Envelope, PanelView } from '../../src/shared/types';
+import { JiraSite, startJiraSite } from '../support/jira-site';
+
+let site: JiraSite;
+let panel: ReturnType<typeof createPanelResolver>;
+const clock = { now: () => Date.parse('2026-11-30T10:00:00Z') };
+
+beforeEach(async () => {
+  site = await startJiraSite();
+  panel = createPanelResolver({ kvs: site.kvs, jira: site.port, clock, log: site.log });
+});
+afterEach(() => site.close());
+
+function call(key: 'getPanel' | 'link' | 'unlink', who: string, issue: { id: string; key: string }, payload: unknown = {}) {
+  return panel[key]!({ payload, context: { accountId: who, extension: { issue } } }) as Promise<Envelope<PanelView>>;
+}
+function ok(env: Envelope<PanelView>): PanelView {
+  if (!env.ok) throw new Error(`expected ok, got ${env.error.code}: ${env.error.message}`);
+  return env.data;
+}
+function err(env: Envelope<PanelView>) {
+  if (env.ok) throw new Error('expected an error');
+  return env.error;
+}
+
+describe('panel resolver: getPanel', () => {
+  it('shows an empty Test panel with edit rights for alice and read-only for bob', async () => {
+    const a = ok(await call('getPanel', 'alice', site.issues.test1));
+    expect(a).toEqual({ issue: { ...site.issues.test1, kind: 'test' }, canEdit: true, links: [] });
+    const b = ok(await call('getPanel', 'bob', site.issues.test1));
+    expect(b.canEdit).toBe(false);
+  });
+
+  it('reads the kind from Jira, not from the frontend', async () => {
+    const v = ok(await call('getPanel', 'alice', { id: site.issues.set.id, key: site.issues.set.key }));
+    expect(v.issue.kind).toBe('testSet');
+    const spoofed = await panel.getPanel!({ payload: {}, context: { accountId: 'alice', extension: { issue: { ...site.issues.task, type: 'Test' } as never } } });
+    expect(err(spoofed as Envelope<PanelView>).code).toBe('not_xray_issue');
+  });
+
+  it('answers not_found alike for a hidden issue and a missing one, with no data', async () => {
+    const hidden = err(await call('getPanel', 'bob', site.issues.secretTest));
+    const missing = err(await call('getPanel', 'bob', { id: '999999', key: 'DEMO-999' }));
+    expect(hidden).toEqual(missing);
+    expect(hidden.code).toBe('not_found');
+    expect(JSON.stringify(hidden)).not.toContain(site.issues.secretTest.key);
+  });
+
+  it('uses renamed issue type names from the settings', async () => {
+    site.world.renameIssueType('Test', 'Xray Test');
+    expect(err(await call('getPanel', 'alice', site.issues.test1)).code).toBe('not_xray_issue');
+    const store = new SettingsStore(site.kvs);
+    await store.put({ ...withDefaults(undefined), issueTypes: { test: ['Xray Test'] } });
+    expect(ok(await call('getPanel', 'alice', site.issues.test1)).issue.kind).toBe('test');
+  });
+
+  it('keeps showing links after the Test moves and its key changes', async () => {
+    ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
+    const moved = site.world.moveIssue(site.issues.test1.id, 'OTHER');
+    const v = ok(await call('getPanel', 'alice', { id: site.issues.test1.id, key: moved.key }));
+    expect(v.issue.key).toBe(moved.key);
+    expect(v.links.map((l) => l.testsigmaId)).toEqual(['609']);
+  });
+});
+
+describe('panel resolver: link and unlink', () => {
+  it('links an id and a pasted URL, recording who and when', async () => {
+    const v1 = ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
+    expect(v1.links).toEqual([{ testsigmaKind: 'testCase', testsigmaId: '609', linkedBy: 'alice', linkedAt: '2026-11-30T10:00:00.000Z' }]);
+    const v2 = ok(await call('link', 'alice', site.issues.test1, { testsigmaId: 'https://app.testsigma.com/ui/td/12/cases/610/steps' }));
+    expect(v2.links.map((l) => l.testsigmaId)).toEqual(['609', '610']);
+  });
+
+  it('refuses a case already linked to another Test, naming that Test by key', async () => {
+    ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
+    const e = err(await call('link', 'alice', site.issues.test2, { testsigmaId: '609' }));
+    expect(e).toEqual({ code: 'already_linked', message: `Testsigma test case 609 is already linked to ${site.issues.test1.key}. Unlink it there first.` });
+  });
+
+  it('refuses a second suite on a Test Set and a second Test Set for one suite', async () => {
+    ok(await call('link', 'alice', site.issues.set, { testsigmaId: '55' }));
+    const e = err(await call('link', 'alice', site.issues.set, { testsigmaId: '56' }));
+    expect(e.code).toBe('already_linked');
+    expect(e.message).toContain('55');
+    const otherSet = site.world.createIssue({ projectKey: 'DEMO', type: 'Test Set', summary: 'Other' });
+    const e2 = err(await call('link', 'alice', otherSet, { testsigmaId: '55' }));
+    expect(e2.message).toContain(site.issues.set.key);
+  });
+
+  it('refuses a second plan on a Test Plan', async () => {
+    ok(await call('link', 'alice', site.issues.plan, { testsigmaId: '274' }));
+    expect(err(await call('link', 'alice', site.issues.plan, { testsigmaId: '275' })).code).toBe('already_linked');
+  });
+
+  it.each([
+    ['empty', ''],
+    ['letters', 'abc'],
+    ['20 digits', '12345678901234567890'],
+    ['URL without id', 'https://app.testsigma.com/ui/td/cases'],
+    ['number payload of the wrong type', { nested: 1 }],
+    ['missing', undefined],
+  ])('answers invalid_id for %s and stores nothing', async (_name, testsigmaId) => {
+    const before = site.kvs.snapshot();
+    const e = err(await call('link', 'alice', site.issues.test1, { testsigmaId }));
+    expect(e.code).toBe('invalid_id');
+    expect(e.message.length).toBeGreaterThan(10);
+    expect(site.kvs.snapshot()).toEqual(before);
+  });
+
+  it('answers invalid_id for a payload that is not an object', async () => {
+    expect(err(await call('link', 'alice', site.issues.test1, 'oops')).code).toBe('invalid_id');
+  });
+
+  it('answers forbidden to a user without edit rights, and stores nothing', async () => {
+    const before = site.kvs.snapshot();
+    const e = err(await call('link', 'bob', site.issues.test1, { testsigmaId: '609' }));
+    expect(e.code).toBe('forbidden');
+    expect(e.message).toContain(site.issues.test1.key);
+    expect(site.kvs.snapshot()).toEqual(before);
+  });
+
+  it('answers not_xray_issue on a Task and not_found on a hidden Test', async () => {
+    expect(err(await call('link', 'alice', site.issues.task, { testsigmaId: '1' })).code).toBe('not_xray_issue');
+    expect(err(await call('link', 'bob', site.issues.secretTest, { testsigmaId: '1' })).code).toBe('not_found');
+    expect(site.kvs.keys()).toEqual([]);
+  });
+
+  it('unlinks, and answers not_linked for what is not linked here', async () => {
+    ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
+    expect(err(await call('unlink', 'alice', site.issues.test2, { testsigmaId: '609' })).code).toBe('not_linked');
+    expect(err(await call('unlink', 'bob', site.issues.test1, { testsigmaId: '609' })).code).toBe('forbidden');
+    expect(ok(await call('unlink', 'alice', site.issues.test1, { testsigmaId: '609' })).links).toEqual([]);
+    expect(ok(await call('link', 'alice', site.issues.test2, { testsigmaId: '609' })).links).toHaveLength(1);
+  });
+
+  it('frees the links of a deleted issue through the trigger', async () => {
+    ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
+    site.world.deleteIssue(site.issues.test1.id);
+    await createIssueDeletedHandler({ kvs: site.kvs, log: site.log })({ issue: { id: site.issues.test1.id } });
+    expect(ok(await call('link', 'alice', site.issues.test2, { testsigmaId: '609' })).links).toHaveLength(1);
+  });
+
+  it('frees a stale claim of a deleted issue even when the trigger was missed', async () => {
+    ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
+    site.world.deleteIssue(site.issues.test1.id);
+    expect(ok(await call('link', 'alice', site.issues.test2, { testsigmaId: '609' })).links).toHaveLength(1);
+  });
+
+  it('answers internal (not a crash) when storage fails, and rate_limited when it throttles', async () => {
+    site.kvs.throttle(1);
+    const e = err(await call('getPanel', 'alice', site.issues.test1));
+    expect(e.code).toBe('rate_limited');
+  });
+
+  it('lets the platform consent error through to Jira', async () => {
+    const consent = Object.assign(new Error('needs auth'), { name: 'NEEDS_AUTHENTICATION_ERR' });
+    const p = createPanelResolver({ kvs: site.kvs, clock, log: site.log, jira: { asUser: () => () => Promise.reject(consent), asApp: site.port.asApp } });
+    await expect(p.getPanel!({ payload: {}, context: { accountId: 'alice', extension: { issue: site.issues.test1 } } })).rejects.toBe(consent);
+  });
+
+  it('answers not_found when opened without an issue', async () => {
+    const env = await panel.getPanel!({ payload: {}, context: { accountId: 'alice' } });
+    expect((env as { ok: false; error: { code: string } }).error.code).toBe('not_found');
+  });
+});
