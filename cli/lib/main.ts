@@ -180,7 +180,11 @@ async function finish(
       }),
     );
   } else {
-    for (const v of views) ctx.out(jobDetails(v));
+    // The final state line was already printed as progress; add only what it does not show.
+    for (const v of views) {
+      const rest = jobDetails(v).split('\n').slice(1);
+      if (rest.length > 0) ctx.out(`job ${v.jobId}:\n${rest.join('\n')}`);
+    }
   }
   if (summary.worst === 'succeeded') {
     if (!ctx.json) ctx.out(summary.text);

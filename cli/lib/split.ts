@@ -65,7 +65,7 @@ export function splitRun(file: ResultsFile, maxBytes: number = MAX_DELIVERY_BYTE
   return deliveries;
 }
 
-/** A byte count as MiB for messages. */
+/** A byte count for messages: MiB, or KiB below one MiB. */
 export function mib(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MiB`;
+  return bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MiB` : `${Math.max(1, Math.round(bytes / 1024))} KiB`;
 }
