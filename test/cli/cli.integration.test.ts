@@ -186,7 +186,7 @@ describe('xts against local servers', () => {
       const r = await xts(['send', 'r.json']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/Warning: Status BOGUS is not in the default status map/);
-      expect(r.stderr).toMatch(/HTTP 400 invalid_payload: Schema violation\. Fix the results and send again\.\n  results\[0\]\.status: unknown status/);
+      expect(r.stderr).toMatch(/HTTP 400 invalid_payload: Schema violation\. Fix the results and send again\.\n {2}results\[0\]\.status: unknown status/);
     });
 
     it('retries network errors with backoff, then exits 2 saying it could not connect', async () => {
@@ -203,7 +203,7 @@ describe('xts against local servers', () => {
     it.each<[string, string | undefined, RegExp]>([
       ['missing file', undefined, /Cannot read results file "r\.json": no such file/],
       ['invalid JSON', '{"runId": 1, results: []}', /is not valid JSON.*Nothing was sent/],
-      ['schema mismatch', JSON.stringify({ results: [{ testCaseId: 'x', status: 'SUCCESS' }] }), /does not match the results format.*\n  runId: .*\n  results\[0\]\.testCaseId: must be 1 to 19 digits/s],
+      ['schema mismatch', JSON.stringify({ results: [{ testCaseId: 'x', status: 'SUCCESS' }] }), /does not match the results format.*\n {2}runId: .*\n {2}results\[0\]\.testCaseId: must be 1 to 19 digits/s],
       ['a result too big to split', JSON.stringify({ runId: '1', results: [{ testCaseId: '1', status: 'SUCCESS', message: 'x'.repeat(5 * MiB) }] }), /results\[0\] \(testCaseId 1\) is 5\.0 MiB on its own/],
     ])('rejects %s before sending anything (exit 2)', async (_label, content, message) => {
       if (content !== undefined) files.set('r.json', content);
