@@ -2,10 +2,16 @@
 import { Button } from '@forge/react';
 import { act, create, type ReactTestInstance, type ReactTestRenderer } from 'react-test-renderer';
 import type { ReactElement } from 'react';
-import type { Envelope, LinkView, PanelView } from '../../src/shared/types';
+import type { Envelope } from '../../src/shared/types';
+
+export * from './fixtures';
 
 // React 18 only runs act() without warnings when told it is in a test environment.
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+/** A whole rendered tree, or a part of it (such as one tab panel). */
+export type Scope = ReactTestRenderer | ReactTestInstance;
+const rootOf = (scope: Scope): ReactTestInstance => ('toJSON' in scope ? scope.root : scope);
 
 /** A promise with its resolve exposed, to hold a fake resolver call open. */
 export function deferred<T>() {
@@ -33,30 +39,30 @@ export async function flush(): Promise<void> {
 }
 
 /** All text under a node, joined with spaces. */
-export function textOf(node: ReactTestInstance | ReactTestRenderer): string {
+export function textOf(node: Scope): string {
   const parts: string[] = [];
   const walk = (n: ReactTestInstance | string): void => {
     if (typeof n === 'string') parts.push(n);
     else n.children.forEach(walk);
   };
-  walk('toJSON' in node ? node.root : node);
+  walk(rootOf(node));
   return parts.join(' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Every host element of a UI Kit type (components are plain strings at runtime). */
-export function allOf(renderer: ReactTestRenderer, type: unknown): ReactTestInstance[] {
-  return renderer.root.findAll((n) => n.type === type);
+export function allOf(scope: Scope, type: unknown): ReactTestInstance[] {
+  return rootOf(scope).findAll((n) => n.type === type);
 }
 
 /** The buttons whose text is exactly `label`. */
-export function buttons(renderer: ReactTestRenderer, label: string): ReactTestInstance[] {
-  return allOf(renderer, Button).filter((b) => textOf(b) === label);
+export function buttons(scope: Scope, label: string): ReactTestInstance[] {
+  return allOf(scope, Button).filter((b) => textOf(b) === label);
 }
 
 /** The one button labelled `label`; fails the test when there is none or more than one. */
-export function button(renderer: ReactTestRenderer, label: string): ReactTestInstance {
-  const found = buttons(renderer, label);
-  if (found.length !== 1) throw new Error(`expected one "${label}" button, found ${found.length}: ${textOf(renderer)}`);
+export function button(scope: Scope, label: string): ReactTestInstance {
+  const found = buttons(scope, label);
+  if (found.length !== 1) throw new Error(`expected one "${label}" button, found ${found.length}: ${textOf(scope)}`);
   return found[0]!;
 }
 
@@ -75,32 +81,6 @@ export async function type(node: ReactTestInstance, value: string): Promise<void
   });
 }
 
-/** A success envelope. */
-export const ok = <T,>(data: T): Envelope<T> => ({ ok: true, data });
-/** A failure envelope. */
-export const fail = (code: string, message: string): Envelope<never> => ({ ok: false, error: { code, message } });
-
-/** A link as the resolver sends it. */
-export function link(overrides: Partial<LinkView> = {}): LinkView {
-  return {
-    testsigmaKind: 'testCase',
-    testsigmaId: '609',
-    linkedBy: 'acc-1',
-    linkedAt: '2026-11-25T10:00:00Z',
-    ...overrides,
-  };
-}
-
-/** A panel view of a Test that the user may edit, with no links. */
-export function panelView(overrides: Partial<PanelView> = {}): PanelView {
-  return {
-    issue: { id: '10001', key: 'PROJ-12', kind: 'test' },
-    canEdit: true,
-    links: [],
-    ...overrides,
-  };
-}
-
 /** A fake resolver transport: answers from a queue per key and records every call. */
 export function fakeCaller(answers: Record<string, Array<Envelope<unknown> | Promise<Envelope<unknown>>>>) {
   const calls: Array<{ key: string; payload: unknown }> = [];
@@ -112,4 +92,9 @@ export function fakeCaller(answers: Record<string, Array<Envelope<unknown> | Pro
     return next;
   });
   return { call, calls };
+}
+
+/** The Textfield or Select whose id is `id` (UI Kit prefixes ids only in the reconciler, not here). */
+export function byId(scope: Scope, id: string): ReactTestInstance {
+  return rootOf(scope).find((n) => typeof n.type === 'string' && n.props.id === id);
 }

@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  connectionForm,
+  connectionPatch,
+  isEmptyPatch,
+  planOptions,
+  secretPlaceholder,
+} from '../../src/frontend/admin/connectionModel';
+import {
+  mappingFields,
+  mappingPatch,
+  newWordProblem,
+  resetStatus,
+  setStatus,
+  splitNames,
+  statusRows,
+  undoStatus,
+} from '../../src/frontend/admin/mappingModel';
+import { appendPage, replaceJob, truncate } from '../../src/frontend/admin/syncLogModel';
+import { cliExample, curlExample, shellQuote } from '../../src/frontend/admin/webtriggerExamples';
+import type { SettingsView } from '../../src/shared/types';
+import { job, settingsView } from './fixtures';
+
+const settings: SettingsView = settingsView();
+
+describe('connection model', () => {
+  it('starts with empty secrets and patches nothing until something changes', () => {
+    const form = connectionForm(settings);
+    expect(form.clientSecret).toBe('');
+    expect(isEmptyPatch(connectionPatch(form, settings))).toBe(true);
+  });
+  it('leaves blank secrets out, so the stored ones stay', () => {
+    const form = { ...connectionForm(settings), clientSecret: '   ', apiKey: '' };
+    expect(connectionPatch(form, settings)).toEqual({});
+    expect(connectionPatch({ ...form, apiKey: 'k' }, settings)).toEqual({ testsigma: { apiKey: 'k' } });
+  });
+  it('merges per section', () => {
+    const form = { ...connectionForm(settings), baseUrl: ' https://ts.example ', requestsPer5Minutes: 1000 };
+    expect(connectionPatch(form, settings)).toEqual({
+      xray: { requestsPer5Minutes: 1000 },
+      testsigma: { baseUrl: 'https://ts.example' },
+    });
+  });
+  it('keeps an unusual stored budget visible', () => {
+    expect(planOptions(300).map((o) => o.value)).toEqual([300, 1000]);
+    expect(planOptions(500).map((o) => o.value)).toEqual([300, 1000, 500]);
+    expect(secretPlaceholder(true)).toBe('Stored — leave empty to keep');
+  });
+});
+
+describe('mapping model', () => {
+  const stored = { ...settings.statusMap, STOPPED: 'TODO', BLOCKED: 'FAILED' };
+  it('marks overrides and added words as resettable, defaults not', () => {
+    const rows = statusRows(stored, {});
+    const row = (w: string) => rows.find((r) => r.incoming === w)!;
+    expect(row('SUCCESS').resettable).toBe(false);
+    expect(row('STOPPED')).toMatchObject({ resettable: true, defaultStatus: 'ABORTED' });
+    expect(row('BLOCKED')).toMatchObject({ resettable: true, defaultStatus: undefined });
+  });
+  it('edits, resets and undoes', () => {
+    let edits = setStatus(stored, {}, 'QUEUED', 'EXECUTING');
+    expect(edits).toEqual({ QUEUED: 'EXECUTING' });
+    edits = setStatus(stored, edits, 'QUEUED', 'TODO');
+    expect(edits).toEqual({});
+    edits = resetStatus(stored, edits, 'STOPPED');
+    expect(edits).toEqual({ STOPPED: '' });
+    expect(statusRows(stored, edits).find((r) => r.incoming === 'STOPPED')).toMatchObject({ pendingReset: true, xray: '' });
+    expect(undoStatus(edits, 'STOPPED')).toEqual({});
+    // A word added in this session and then reset is simply forgotten.
+    expect(resetStatus(stored, { NEWWORD: 'PASSED' }, 'NEWWORD')).toEqual({});
+  });
+  it('checks new words', () => {
+    const rows = statusRows(stored, {});
+    expect(newWordProblem(rows, ' ', 'PASSED')).toBe('Type the incoming status word, such as BLOCKED.');
+    expect(newWordProblem(rows, 'blocked', 'PASSED')).toBe('BLOCKED is already in the map: change its row instead.');
+    expect(newWordProblem(rows, 'skipped', '')).toBe('Choose the Xray status SKIPPED becomes.');
+    expect(newWordProblem(rows, 'skipped', 'TODO')).toBeUndefined();
+  });
+  it('patches only changed fields', () => {
+    const fields = mappingFields(settings);
+    expect(mappingPatch(settings, {}, fields)).toEqual({});
+    expect(
+      mappingPatch(settings, {}, { ...fields, issueTypes: { ...fields.issueTypes, testPlan: 'Test Plan ,, Plan' } }),
+    ).toEqual({ issueTypes: { testPlan: ['Test Plan', 'Plan'] } });
+    const withProject = { ...settings, defaultProjectKey: 'QA' };
+    expect(mappingPatch(withProject, {}, { ...mappingFields(withProject), defaultProjectKey: ' ' })).toEqual({
+      defaultProjectKey: '',
+    });
+    expect(splitNames(' a, ,b ')).toEqual(['a', 'b']);
+  });
+});
+
+describe('sync log model', () => {
+  it('appends pages without duplicates and replaces retried jobs in place', () => {
+    const a = job({ jobId: 'a' });
+    const b = job({ jobId: 'b' });
+    const b2 = job({ jobId: 'b', state: 'failed' });
+    const c = job({ jobId: 'c' });
+    expect(appendPage([a, b], [b2, c]).map((j) => [j.jobId, j.state])).toEqual([
+      ['a', 'succeeded'],
+      ['b', 'failed'],
+      ['c', 'succeeded'],
+    ]);
+    expect(replaceJob([a, b], b2)[1]).toBe(b2);
+    expect(truncate('x'.repeat(10), 5)).toBe('xxxx…');
+  });
+});
+
+describe('web trigger examples', () => {
+  it('quotes for the shell', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(cliExample('https://u', 's')).toBe("npx xts send results.json --url 'https://u' --secret 's'");
+  });
+
+  it('signs "<t>.<body>" with HMAC-SHA256 the way the web trigger checks it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xts-example-'));
+    const body = '{"runId":"337","results":[{"testCaseId":"609","status":"SUCCESS"}]}';
+    writeFileSync(join(dir, 'results.json'), body);
+    const secret = "s3cr'et";
+    // Run the example's signing lines, with curl replaced by printing what it would send.
+    const script = curlExample('https://example.test/wt', secret)
+      .split('\n')
+      .filter((line) => !line.startsWith('curl') && !line.startsWith('  -') && !line.startsWith('#'))
+      .concat(['echo "$t $sig"'])
+      .join('\n');
+    const [t, sig] = execFileSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8' }).trim().split(' ');
+    expect(sig).toBe(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
+  });
+});
