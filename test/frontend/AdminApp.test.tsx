@@ -213,13 +213,24 @@ describe('AdminApp', () => {
   });
 
   describe('Web trigger', () => {
+    it('puts a placeholder in the examples when the platform cannot tell the URL', async () => {
+      const { renderer } = await openAdmin({
+        getSettings: [ok(settingsView({ webtrigger: { hasWebtriggerSecret: false } }))],
+        rotateWebtriggerSecret: [ok({ secret: 'sek-9', url: '' })],
+      });
+      await click(button(renderer, 'Create secret'));
+      expect(allOf(renderer, CodeBlock)[2]?.props.text).toBe(
+        "npx xts send results.json --url '<web trigger URL>' --secret 'sek-9'",
+      );
+    });
+
     it('creates a first secret without asking, and shows it once with examples', async () => {
       const { renderer, calls } = await openAdmin({
         getSettings: [ok(settingsView({ webtrigger: { hasWebtriggerSecret: false } }))],
         rotateWebtriggerSecret: [ok({ secret: 'sek-123', url: 'https://x.example/wt' })],
       });
       expect(textOf(renderer)).toContain('No secret yet: executors are refused until you create one.');
-      expect(textOf(renderer)).toContain('No web trigger URL yet.');
+      expect(textOf(renderer)).toContain('forge webtrigger list');
       await click(button(renderer, 'Create secret'));
       expect(calls.map((c) => c.key)).toEqual(['getSettings', 'rotateWebtriggerSecret']);
       const blocks = allOf(renderer, CodeBlock).map((b) => b.props.text as string);

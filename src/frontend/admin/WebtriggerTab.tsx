@@ -32,8 +32,10 @@ export function WebtriggerTab({ call, webtrigger, onChanged }: WebtriggerTabProp
       setError(answer.error.message);
       return;
     }
-    setFresh(answer.data);
-    onChanged({ url: answer.data.url, hasWebtriggerSecret: true });
+    // An empty url means the platform could not tell it now: keep the one already known, if any.
+    const url = answer.data.url || webtrigger.url;
+    setFresh({ secret: answer.data.secret, url: url ?? '' });
+    onChanged({ url, hasWebtriggerSecret: true });
   };
   const hasSecret = webtrigger.hasWebtriggerSecret;
 
@@ -43,7 +45,10 @@ export function WebtriggerTab({ call, webtrigger, onChanged }: WebtriggerTabProp
       {webtrigger.url ? (
         <Code>{webtrigger.url}</Code>
       ) : (
-        <Text>No web trigger URL yet. Creating a secret below makes one.</Text>
+        <Text>
+          The platform did not tell the app its web trigger URL. Whoever deployed the app can get it with{' '}
+          <Code>forge webtrigger list</Code>.
+        </Text>
       )}
       <Heading size="small">Secret</Heading>
       <Text>
@@ -82,6 +87,7 @@ export function WebtriggerTab({ call, webtrigger, onChanged }: WebtriggerTabProp
 }
 
 function FreshSecret({ secret, url, onDone }: { secret: string; url: string; onDone: () => void }) {
+  const target = url || '<web trigger URL>';
   return (
     <Stack space="space.150">
       <SectionMessage appearance="warning" title="Copy the secret now">
@@ -89,9 +95,9 @@ function FreshSecret({ secret, url, onDone }: { secret: string; url: string; onD
       </SectionMessage>
       <CodeBlock language="text" text={secret} />
       <Text>Send results with curl and openssl:</Text>
-      <CodeBlock language="bash" text={curlExample(url, secret)} />
+      <CodeBlock language="bash" text={curlExample(target, secret)} />
       <Text>Or with the command line tool:</Text>
-      <CodeBlock language="bash" text={cliExample(url, secret)} />
+      <CodeBlock language="bash" text={cliExample(target, secret)} />
       <ButtonGroup>
         <Button onClick={onDone}>I have copied it</Button>
       </ButtonGroup>
