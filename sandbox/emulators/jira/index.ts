@@ -303,6 +303,22 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
     },
     {
       method: 'GET',
+      template: '/rest/api/3/issuetype',
+      handler: () =>
+        world.listIssueTypes().map((t) => ({
+          self: self(`issuetype/${t.id}`),
+          id: t.id,
+          description: t.description,
+          iconUrl: `${world.siteUrl}/rest/api/2/universal_avatar/view/type/issuetype/avatar/${t.avatarId}?size=medium`,
+          name: t.name,
+          untranslatedName: t.name,
+          subtask: t.subtask,
+          avatarId: t.avatarId,
+          hierarchyLevel: t.hierarchyLevel,
+        })),
+    },
+    {
+      method: 'GET',
       template: '/rest/api/3/myself',
       handler: ({ principal }) => {
         if (principal === 'app') {

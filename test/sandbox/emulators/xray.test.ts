@@ -275,6 +275,25 @@ describe('Xray emulator', () => {
       expect(execs.body).toEqual(fixture('xray/graphql.getTestExecutions.response.json'));
     });
 
+    it('answers getTestPlans, and iterations of a data-driven run, in the fixtures shapes', async () => {
+      const { world, api, gql } = await setup(xcn);
+      world.addTestsToTestPlan('15051', ['15049']);
+      const plans = await gql('{ getTestPlans(issueIds: ["15051"], limit: 1) { start limit results { issueId jira(fields: ["key"]) tests(limit: 10) { start limit results { issueId jira(fields: ["key"]) testType { name } } } } } }');
+      expect(plans.body).toEqual(fixture('xray/graphql.getTestPlans.response.json'));
+      const imp = await api('/api/v2/import/execution', {
+        testExecutionKey: 'XCN-2',
+        tests: [{ testKey: 'XCN-1', status: 'PASSED', iterations: [
+          { parameters: [{ name: 'iteration', value: '1' }], status: 'PASSED' },
+          { parameters: [{ name: 'iteration', value: '2' }], status: 'PASSED' },
+        ] }],
+      });
+      expect(imp.status).toBe(200);
+      const runs = await api('/api/v2/graphql', fixture('xray/graphql.getTestRuns.request.json'));
+      const body = await runs.json();
+      expect(shapeDiff(fixture('xray/graphql.getTestRuns.response.with-iterations.json'), body)).toEqual([]);
+      expect(body).toMatchObject({ data: { getTestRuns: { results: [{ iterations: { results: [{ parameters: [{ name: 'iteration', value: '1' }], status: { name: 'PASSED' } }, {}] } }] } } });
+    });
+
     it('answers getTestRuns for the client-sent query, and getTestRun, in the fixtures shapes', async () => {
       const { world, api, gql } = await setup(xcn);
       const run = world.upsertRun('15050', '15049', { status: 'PASSED', evidence: [{ filename: 'shot.png', mimeType: 'image/png', data: 'AAAA' }] });
