@@ -156,7 +156,8 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
   const issueJson = (issue: Issue, fields: { names: string[]; key: boolean }, alwaysKey: boolean): Record<string, unknown> => {
     const out: Record<string, unknown> = { expand: EXPAND, id: issue.id, self: self(`issue/${issue.id}`) };
     if (alwaysKey || fields.key) out.key = issue.key;
-    if (fields.names.length > 0) {
+    // Issue get and bulkfetch always carry `fields`; search leaves it out when only id/key were asked for.
+    if (fields.names.length > 0 || alwaysKey) {
       const f: Record<string, unknown> = {};
       for (const name of fields.names) f[name] = fieldValue(issue, name);
       out.fields = f;

@@ -223,7 +223,7 @@ function splitKey(key: string): [string, number] {
 function matchClause(world: World, issue: Issue, c: Clause): boolean {
   switch (c.field) {
     case 'labels':
-      // JQL label matching is exact and case-sensitive on Jira Cloud.
+      // Matched exactly: the strictest reading, so a label the app spelled differently is never found by luck.
       return c.values.some((v) => issue.labels.includes(v));
     case 'key':
       return c.values.some((v) => world.findIssue(v)?.id === issue.id);
