@@ -57,10 +57,16 @@ export function effectiveIssueTypes(s: StoredSettings): IssueTypeNames {
   };
 }
 
+/** Most status overrides a site may keep: bounds the stored settings well under KVS's 240 KiB value limit. */
+export const MAX_STATUS_OVERRIDES = 100;
+/** Longest secret accepted: Xray's client secrets are 64 characters and Testsigma's API keys are JWTs of a few hundred. */
+export const MAX_SECRET_LENGTH = 4096;
+
 const nonBlank = (what: string) => z.string().trim().min(1, `${what} must not be blank.`);
 const secret = (what: string) =>
   z
     .string()
+    .max(MAX_SECRET_LENGTH, `${what} is longer than ${MAX_SECRET_LENGTH} characters: check that you pasted only the key.`)
     .refine((v) => v === '' || v.trim() !== '', `${what} must not be blank. Leave it empty to keep the stored one.`)
     .optional();
 const typeNames = (kind: string) =>
@@ -103,7 +109,13 @@ export const settingsPatchSchema = z
             } catch {
               return false;
             }
-          }, 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.'),
+          }, 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.')
+          // The URL is shown on the admin page and written to logs, so it must not carry credentials; a query or
+          // fragment would break every API path appended to it.
+          .refine((v) => {
+            const u = new URL(v);
+            return u.username === '' && u.password === '' && u.search === '' && u.hash === '';
+          }, 'The Testsigma base URL must be a plain address without a user name, password, ?query or #fragment, such as https://app.testsigma.com. Put the API key in its own field.'),
         apiKey: secret('The Testsigma API key'),
       })
       .partial()
@@ -125,10 +137,14 @@ export const settingsPatchSchema = z
     defaultProjectKey: z
       .string()
       .trim()
+      // Jira project keys are upper-case, so "proj" can only mean PROJ.
+      .transform((v) => v.toUpperCase())
       .refine((v) => v === '' || /^[A-Z][A-Z0-9_]{0,254}$/.test(v), 'A Jira project key is upper-case letters, digits and _, starting with a letter (for example PROJ). Leave it empty for none.'),
   })
   .partial()
   .strict();
+
+const KIND_LABEL = { test: 'Test', testSet: 'Test Set', testPlan: 'Test Plan' } as const;
 
 /** The outcome of applying a patch: new stored settings and the secrets to write, or the first problem. */
 export type PatchResult =
@@ -137,14 +153,25 @@ export type PatchResult =
 
 /** Validates a `saveSettings` payload and merges it over the stored settings; nothing is written here. */
 export function applySettingsPatch(current: StoredSettings, payload: unknown): PatchResult {
+  // JSON.parse makes "__proto__" an own key, which zod's record drops without an issue: refuse it rather than
+  // answer "saved" for an entry that was never kept.
+  const rawMap = payload && typeof payload === 'object' ? (payload as { statusMap?: unknown }).statusMap : undefined;
+  if (rawMap && typeof rawMap === 'object' && Object.prototype.hasOwnProperty.call(rawMap, '__proto__')) {
+    return { ok: false, field: 'statusMap.__proto__', message: 'statusMap.__proto__: this is not a status word. Use letters and digits, such as BLOCKED.' };
+  }
   const parsed = settingsPatchSchema.safeParse(payload ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = issue.path.map(String).join('.') || 'settings';
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? `Unknown setting ${issue.keys.map((k) => (field === 'settings' ? k : `${field}.${k}`)).join(', ')}: check the spelling.`
-        : issue.message;
+    const at = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      // Name the unknown key itself, not its parent, so the admin page can point at what was misspelt.
+      const names = issue.keys.map((k) => (at ? `${at}.${k}` : k));
+      const field = names[0] ?? (at || 'settings');
+      return { ok: false, field, message: `${names.join(', ')}: unknown setting. Check the spelling.` };
+    }
+    const field = at || 'settings';
+    // A record key's own message (why the status word is refused) hides under zod's generic "Invalid key in record".
+    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     return { ok: false, field, message: `${field}: ${message}` };
   }
   const p = parsed.data as SettingsPatch;
@@ -157,12 +184,22 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
   if (p.testsigma?.baseUrl !== undefined) next.testsigma.baseUrl = p.testsigma.baseUrl.trim().replace(/\/+$/, '');
   if (p.attachEvidence !== undefined) next.attachEvidence = p.attachEvidence;
   if (p.statusMap) {
+    const seenWords = new Set<string>();
     for (const [word, target] of Object.entries(p.statusMap)) {
+      const key = statusKey(word);
       if (target !== '' && target.trim() === '') {
-        return { ok: false, field: `statusMap.${statusKey(word)}`, message: `statusMap.${statusKey(word)}: an Xray status name must not be blank. Send "" to remove the override.` };
+        return { ok: false, field: `statusMap.${key}`, message: `statusMap.${key}: an Xray status name must not be blank. Send "" to remove the override.` };
       }
+      // "blocked" and "BLOCKED" are one entry: which one wins would depend on key order, so refuse the pair.
+      if (seenWords.has(key)) {
+        return { ok: false, field: `statusMap.${key}`, message: `statusMap.${key}: the status word appears twice (words are not case-sensitive). Keep one entry.` };
+      }
+      seenWords.add(key);
     }
     next.statusOverrides = patchStatusOverrides(next.statusOverrides, p.statusMap);
+    if (Object.keys(next.statusOverrides).length > MAX_STATUS_OVERRIDES) {
+      return { ok: false, field: 'statusMap', message: `statusMap: at most ${MAX_STATUS_OVERRIDES} status words can be mapped. Remove some overrides first.` };
+    }
   }
   if (p.issueTypes) {
     for (const kind of ['test', 'testSet', 'testPlan'] as const) {
@@ -170,15 +207,15 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
       if (names) next.issueTypes[kind] = names.map((n) => n.trim());
     }
     const all = effectiveIssueTypes(next);
-    const seen = new Map<string, string>();
-    for (const kind of ['test', 'testSet', 'testPlan'] as const) {
+    const kinds = ['test', 'testSet', 'testPlan'] as const;
+    // Blame a kind this patch changed: the admin fixes the field they just edited, not one they never touched.
+    const patched = kinds.filter((k) => p.issueTypes?.[k]);
+    for (const kind of [...patched, ...kinds.filter((k) => !patched.includes(k))]) {
       for (const n of all[kind]) {
-        const k = n.toLowerCase();
-        const other = seen.get(k);
-        if (other && other !== kind) {
-          return { ok: false, field: `issueTypes.${kind}`, message: `issueTypes.${kind}: "${n}" is already the name of another kind. Each issue type belongs to one kind.` };
+        const other = kinds.find((k) => k !== kind && all[k].some((m) => m.toLowerCase() === n.toLowerCase()));
+        if (other) {
+          return { ok: false, field: `issueTypes.${kind}`, message: `issueTypes.${kind}: "${n}" is already a ${KIND_LABEL[other]} issue type name. Each issue type belongs to one kind.` };
         }
-        seen.set(k, kind);
       }
     }
   }
