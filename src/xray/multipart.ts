@@ -15,7 +15,8 @@ export interface MultipartFile {
 
 /** A body ready to send, with the Content-Type header that names its boundary. */
 export interface MultipartBody {
-  body: Uint8Array;
+  /** ArrayBuffer-backed, so it is also a valid `BodyInit` where a test or host wants one. */
+  body: Uint8Array<ArrayBuffer>;
   contentType: string;
   boundary: string;
 }
@@ -61,7 +62,7 @@ export function buildMultipart(
   return { body: concat(chunks), contentType: `multipart/form-data; boundary=${boundary}`, boundary };
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
+function concat(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {

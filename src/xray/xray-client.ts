@@ -275,6 +275,8 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
           attemptTimeout(opts.deadline),
         );
         if (res.status >= 200 && res.status < 300) return res.text;
+        // Redacted before anything reads it: messages clip Xray's words, and a clipped secret no longer matches.
+        res.text = redact(res.text, secrets());
         if (res.status === 401) {
           if (isWrongRegionBody(res.text)) {
             throw new XrayError('wrong_region', wrongRegionMessage(config.region), { status: 401 });

@@ -144,8 +144,11 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
     // Short strings would blank out ordinary words; real secrets and tokens are long.
     if (s && s.length >= 8) out = out.split(s).join('[redacted]');
   }
-  return out;
+  // Any JWT, ours or not (a token of another key, a clipped copy of ours), is a credential.
+  return out.replace(JWT_PATTERN, '[redacted]');
 }
+
+const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(\.[A-Za-z0-9_-]*)?/g;
 
 /** The same error with secrets removed from its message (other errors pass through untouched). */
 export function redactError(err: unknown, secrets: ReadonlyArray<string | undefined>): unknown {
