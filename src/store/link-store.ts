@@ -26,6 +26,8 @@ const ownerKey = (kind: TestsigmaKind, id: string) => `link:${kind}:${id}`;
 const slotKey = (issueId: string) => `slot:${issueId}`;
 const indexPrefix = (issueId: string) => `issue:${issueId}:`;
 const indexKey = (issueId: string, kind: TestsigmaKind, id: string) => `${indexPrefix(issueId)}${kind}:${id}`;
+// "This Test has at least one linked case": lets coverage check 1,000 Tests with 40 batch reads, not 1,000 queries.
+const testMarkKey = (issueId: string) => `tlinked:${issueId}`;
 
 /** The link store over Forge's key-value store. Every rule holds under concurrency: claims, never read-then-write. */
 export class LinkStore {
@@ -76,9 +78,11 @@ export class LinkStore {
       if (!existing) return this.claim(record); // unlinked between our claim and read
       if (existing.issueId !== record.issueId) return { ok: false, conflict: 'entity', existing };
       await this.kvs.set(indexKey(existing.issueId, existing.testsigmaKind, existing.testsigmaId), existing);
+      if (existing.issueKind === 'test') await this.kvs.set(testMarkKey(existing.issueId), { at: existing.linkedAt });
       return { ok: true, record: existing, created: false };
     }
     await this.kvs.set(indexKey(record.issueId, record.testsigmaKind, record.testsigmaId), record);
+    if (record.issueKind === 'test') await this.kvs.set(testMarkKey(record.issueId), { at: record.linkedAt });
     return { ok: true, record, created: true };
   }
 
@@ -91,7 +95,27 @@ export class LinkStore {
     if (owner?.issueId === issueId) tx = tx.delete(ownerKey(kind, id));
     if (!takesManyLinks(indexed.issueKind)) tx = tx.delete(slotKey(issueId));
     await tx.execute();
+    if (indexed.issueKind === 'test') await this.refreshTestMark(issueId);
     return true;
+  }
+
+  /**
+   * Drops the Test's "has links" mark when its last link went. Deleting and then looking again means a link
+   * written concurrently always ends with the mark set (a link writes its index entry before its mark).
+   */
+  private async refreshTestMark(issueId: string): Promise<void> {
+    const hasAny = async () => (await this.kvs.query().where('key', { condition: 'BEGINS_WITH', values: [indexPrefix(issueId)] }).limit(1).getMany()).results.length > 0;
+    if (await hasAny()) return;
+    await this.kvs.delete(testMarkKey(issueId));
+    if (await hasAny()) await this.kvs.set(testMarkKey(issueId), { at: new Date(0).toISOString() });
+  }
+
+  /** Which of these Test issue ids have at least one linked Testsigma case (batches of 25). */
+  async testsWithLinks(testIssueIds: readonly string[]): Promise<Set<string>> {
+    const found = await getMany<unknown>(this.kvs, testIssueIds.map(testMarkKey));
+    const out = new Set<string>();
+    for (const id of testIssueIds) if (found.has(testMarkKey(id))) out.add(id);
+    return out;
   }
 
   /** Removes every link of an issue (it was deleted in Jira), so its entities can be linked again. */
@@ -100,6 +124,7 @@ export class LinkStore {
     for (const l of links) await this.unlink(issueId, l.testsigmaKind, l.testsigmaId);
     const slot = await this.kvs.get(slotKey(issueId));
     if (slot) await this.kvs.delete(slotKey(issueId));
+    await this.kvs.delete(testMarkKey(issueId));
     return links.length;
   }
 

@@ -89,6 +89,30 @@ describe('LinkStore', () => {
     expect(kvs.calls).toEqual({ batchGet: 3 });
   });
 
+  it('marks which Tests have links, for coverage, and clears the mark with the last link', async () => {
+    const store = new LinkStore(new MemoryKvs());
+    await store.claim(rec('100', 'test', '609'));
+    await store.claim(rec('100', 'test', '610'));
+    await store.claim(rec('101', 'test', '611'));
+    expect([...(await store.testsWithLinks(['100', '101', '102']))].sort()).toEqual(['100', '101']);
+    await store.unlink('100', 'testCase', '609');
+    expect(await store.testsWithLinks(['100'])).toEqual(new Set(['100']));
+    await store.unlink('100', 'testCase', '610');
+    expect(await store.testsWithLinks(['100', '101'])).toEqual(new Set(['101']));
+    await store.removeAllForIssue('101');
+    expect(await store.testsWithLinks(['101'])).toEqual(new Set());
+  });
+
+  it('keeps the mark right when a link and the last unlink of one Test race', async () => {
+    for (let round = 0; round < 20; round++) {
+      const store = new LinkStore(new MemoryKvs({ latencyMs: 1 }));
+      await store.claim(rec('100', 'test', '609'));
+      await Promise.all([store.unlink('100', 'testCase', '609'), store.claim(rec('100', 'test', '610'))]);
+      const links = await store.listForIssue('100');
+      expect((await store.testsWithLinks(['100'])).has('100')).toBe(links.length > 0);
+    }
+  });
+
   it('removes every link of a deleted issue', async () => {
     const store = new LinkStore(new MemoryKvs());
     await store.claim(rec('100', 'test', '609'));

@@ -1,0 +1,223 @@
+/**
+ * The local host: what Forge provides, played on this machine, around the app's real handlers. It starts the Jira,
+ * Xray and Testsigma emulators on loopback, an in-memory KVS with Forge's limits, an in-memory queue that delivers
+ * to the real `sync` consumer, and serves the real web trigger and resolvers over HTTP. It replaces only what Forge
+ * provides (storage, queue, egress, product auth), nothing of the app's.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { createApp, App } from '../src/app';
+import type { AppDeps, Logger } from '../src/ports';
+import type { XrayRegion } from '../src/shared/types';
+import { World } from './emulators/world';
+import { startJiraEmulator, JiraEmulator } from './emulators/jira';
+import { startXrayEmulator, XrayEmulator } from './emulators/xray';
+import { startTestsigmaEmulator, TestsigmaEmulator } from './emulators/testsigma';
+import { MemoryKvs } from './forge/memory-kvs';
+import { MemoryQueue } from './forge/memory-queue';
+import { createRoutingFetch, createSandboxJira, EgressCounts } from './forge/sandbox-http';
+
+/** Options of the sandbox. */
+export interface SandboxOptions {
+  /** Latency every emulator adds to each HTTP answer (the bench uses 50 ms). */
+  httpLatencyMs?: number;
+  /** Latency of each KVS call (the bench uses 10 ms). */
+  kvsLatencyMs?: number;
+  /** Real ms per second of queue delay; tests shrink retry delays with a small value. */
+  queueMsPerSecond?: number;
+  /** Where the emulated Xray keeps the site's data. */
+  xrayDataRegion?: XrayRegion;
+  /** The emulated Xray's rate limit per 5 minutes. */
+  xrayRequestsPer5Minutes?: number;
+  /** Jira's search index lag. */
+  searchIndexLagMs?: number;
+  /** Logs of the app; defaults to a quiet collector. */
+  log?: Logger;
+  /** The app's clock; defaults to the real one. */
+  now?: () => number;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  world: World;
+  jira: JiraEmulator;
+  xray: XrayEmulator;
+  testsigma: TestsigmaEmulator;
+  kvs: MemoryKvs;
+  queue: MemoryQueue;
+  deps: AppDeps;
+  app: App;
+  egress: EgressCounts;
+  /** The web trigger's URL (Forge's shape: `/x1/<token>`). */
+  webtriggerUrl: string;
+  /** Base URL of `POST /resolvers/{panel|admin}` for scripts and tests. */
+  resolverUrl: string;
+  /** Xray API key the emulator accepts. */
+  xrayCredentials: { clientId: string; clientSecret: string };
+  /** Testsigma API key the emulator accepts. */
+  testsigmaApiKey: string;
+  /** Errors thrown by the consumer (Forge would log them; the queue does not retry them). */
+  consumerErrors: unknown[];
+  close(): Promise<void>;
+}
+
+/** A logger that keeps lines in memory (the sandbox's default: quiet output for the demo and tests). */
+export function collectingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const put = (level: string) => (message: string, data?: Record<string, unknown>) => {
+    lines.push(JSON.stringify({ level, message, ...data }));
+  };
+  return { lines, info: put('info'), warn: put('warn'), error: put('error') };
+}
+
+/** Starts the emulators and the host. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const now = options.now ?? Date.now;
+  const world = new World({ now, searchIndexLagMs: options.searchIndexLagMs ?? 0 });
+  const xrayCredentials = { clientId: `sandbox-${randomBytes(4).toString('hex')}`, clientSecret: randomBytes(24).toString('hex') };
+  const testsigmaApiKey = `ts-${randomBytes(16).toString('hex')}`;
+  const latency = options.httpLatencyMs ?? 0;
+  const jira = await startJiraEmulator({ world, latencyMs: latency });
+  const xray = await startXrayEmulator({
+    world,
+    dataRegion: options.xrayDataRegion ?? 'eu',
+    clients: [xrayCredentials],
+    latencyMs: latency,
+    now,
+    ...(options.xrayRequestsPer5Minutes ? { requestsPer5Minutes: options.xrayRequestsPer5Minutes } : {}),
+  });
+  const testsigma = await startTestsigmaEmulator({ apiKeys: [testsigmaApiKey], latencyMs: latency, now });
+
+  const egress: EgressCounts = {};
+  const fetchPort = createRoutingFetch(
+    {
+      'xray.cloud.getxray.app': xray.url,
+      'us.xray.cloud.getxray.app': xray.url,
+      'eu.xray.cloud.getxray.app': xray.url,
+      'au.xray.cloud.getxray.app': xray.url,
+      'app.testsigma.com': testsigma.url,
+    },
+    egress,
+  );
+  const kvs = new MemoryKvs({ now, latencyMs: options.kvsLatencyMs ?? 0 });
+  const consumerErrors: unknown[] = [];
+  const queue = new MemoryQueue({ msPerSecond: options.queueMsPerSecond ?? 1000, onError: (err) => consumerErrors.push(err) });
+
+  let webtriggerUrl = '';
+  const deps: AppDeps = {
+    kvs,
+    fetch: fetchPort,
+    jira: createSandboxJira(jira.url),
+    queue,
+    clock: { now },
+    log: options.log ?? collectingLogger(),
+    webtriggerUrl: async () => webtriggerUrl,
+    randomHex: (bytes) => randomBytes(bytes).toString('hex'),
+  };
+  const app = createApp(deps);
+  queue.setConsumer(app.sync);
+
+  const token = randomBytes(12).toString('hex');
+  const server = http.createServer((req, res) => {
+    serve(req, res).catch((err: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } }));
+      }
+    });
+  });
+
+  async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      // Forge refuses web trigger payloads far above the app's own 4 MiB limit before the function runs.
+      if (size > 10 * 1024 * 1024) {
+        res.writeHead(413, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'payload_too_large', message: 'Request body too large for a web trigger.' } }));
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks).toString('utf8');
+    if (url.pathname === `/x1/${token}`) {
+      const headers: Record<string, string[]> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value : [value];
+      }
+      const queryParameters: Record<string, string[]> = {};
+      for (const [k, v] of url.searchParams) (queryParameters[k] ??= []).push(v);
+      const answer = await app.webtrigger({ method: req.method ?? 'GET', path: url.pathname, body, headers, queryParameters });
+      const outHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(answer.headers ?? {})) outHeaders[k] = Array.isArray(v) ? v.join(', ') : String(v);
+      res.writeHead(answer.statusCode, outHeaders);
+      res.end(answer.body ?? '');
+      return;
+    }
+    const m = /^\/resolvers\/(panel|admin)$/.exec(url.pathname);
+    if (m && req.method === 'POST') {
+      const call = JSON.parse(body || '{}') as { key: string; payload?: unknown; accountId: string; issue?: { id: string; key: string } };
+      const handlers = m[1] === 'panel' ? app.panelResolver : app.adminResolver;
+      const handler = handlers[call.key];
+      if (!handler) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: `no resolver key ${call.key}` }));
+        return;
+      }
+      const envelope = await handler({
+        payload: call.payload ?? {},
+        context: { accountId: call.accountId, ...(call.issue ? { extension: { issue: call.issue } } : {}) },
+      });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(envelope));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'not_found', message: 'No such sandbox route.' } }));
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  webtriggerUrl = `http://127.0.0.1:${port}/x1/${token}`;
+
+  return {
+    world,
+    jira,
+    xray,
+    testsigma,
+    kvs,
+    queue,
+    deps,
+    app,
+    egress,
+    webtriggerUrl,
+    resolverUrl: `http://127.0.0.1:${port}/resolvers`,
+    xrayCredentials,
+    testsigmaApiKey,
+    consumerErrors,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await Promise.all([jira.close(), xray.close(), testsigma.close()]);
+    },
+  };
+}
+
+/** Calls a resolver over the sandbox's HTTP surface, as the frontend's `invoke` would. */
+export async function invokeResolver<T = unknown>(
+  sandbox: Pick<Sandbox, 'resolverUrl'>,
+  resolver: 'panel' | 'admin',
+  call: { key: string; payload?: unknown; accountId: string; issue?: { id: string; key: string } },
+): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }> {
+  const res = await fetch(`${sandbox.resolverUrl}/${resolver}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(call),
+  });
+  return (await res.json()) as { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+}

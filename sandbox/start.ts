@@ -1,0 +1,99 @@
+/**
+ * `npm start`: the sandbox demo. Starts emulated Jira, Xray and Testsigma on loopback around the app's real handlers,
+ * seeds a demo site, runs a Testsigma plan and sends its results through the `xts` CLI, prints the Test Execution
+ * Xray now holds, then stays up for you to send runs (`--once` exits after the demo: 0 when the run synced).
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { invokeResolver, startSandbox } from './host';
+import { DEMO_ADMIN, DEMO_TESTER, seedDemo } from './demo';
+import type { JobView, PanelView } from '../src/shared/types';
+
+const once = process.argv.includes('--once');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+function runCli(args: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(__dirname, '..', 'cli', 'bin', 'xts.js'), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('exit', (code) => resolve(code ?? 2));
+  });
+}
+
+async function main(): Promise<number> {
+  const sb = await startSandbox({ xrayDataRegion: 'eu' });
+  const demo = await seedDemo(sb);
+  console.log('Testsigma links for Xray: sandbox demo');
+  console.log(`  Jira (emulated)       ${sb.jira.url}`);
+  console.log(`  Xray Cloud (emulated) ${sb.xray.url}  (data in the EU region)`);
+  console.log(`  Testsigma (emulated)  ${sb.testsigma.url}`);
+  console.log(`\nSeeded project ${demo.projectKey}: ${demo.tests.length} linked Tests, Test Set ${demo.testSet.key} <-> suite ${demo.testSet.suiteId}, Test Plan ${demo.testPlan.key} <-> Testsigma plan ${demo.testPlan.planId}.`);
+  console.log(`Testsigma case ${demo.unlinkedCaseId} is left unlinked on purpose: it shows up as unmapped.\n`);
+
+  console.log(`$ xts run --plan ${demo.testPlan.planId} --wait`);
+  const code = await runCli(['run', '--plan', demo.testPlan.planId, '--wait', '--testsigma-url', sb.testsigma.url, '--poll-interval', '1'], {
+    XTS_URL: demo.webtrigger.url,
+    XTS_SECRET: demo.webtrigger.secret,
+    TESTSIGMA_API_KEY: sb.testsigmaApiKey,
+  });
+  await sb.queue.idle();
+
+  const execs = sb.world.listTestExecutions();
+  const listed = await invokeResolver<{ jobs: JobView[] }>(sb, 'admin', { key: 'listJobs', accountId: DEMO_ADMIN });
+  const jobs = listed.ok ? listed.data.jobs : [];
+  console.log('\nWhat Xray holds now:');
+  for (const e of execs) {
+    console.log(`\nTest Execution ${e.key}  "${e.summary}"  project ${e.projectKey}`);
+    console.log(`  labels: ${e.labels.join(', ') || '-'}   Test Plan: ${e.testPlanIds.map((id) => sb.world.findIssue(id)?.key).join(', ') || '-'}   environments: ${e.testEnvironments.join(', ') || '-'}`);
+    console.log(
+      table([
+        ['Test', 'Status', 'Started', 'Finished', 'Evidence', 'Comment'],
+        ...e.runs.map((r) => [r.testKey, r.status, r.startedOn ?? '', r.finishedOn ?? '', String(r.evidence.length), (r.comment ?? '').slice(0, 50)]),
+      ]).replace(/^/gm, '  '),
+    );
+  }
+  for (const j of jobs) {
+    console.log(`\nJob ${j.jobId}: ${j.state}, run ${j.runId} -> ${j.testExecutionKey ?? '-'}; received ${j.counts.received}, synced ${j.counts.synced}, unmapped ${j.counts.unmapped} (${j.unmapped.join(', ') || '-'}), failed ${j.counts.failed}`);
+    for (const e of j.errors) console.log(`  ! ${e}`);
+  }
+  const planPanel = await invokeResolver<PanelView>(sb, 'panel', { key: 'getPanel', accountId: DEMO_TESTER, issue: demo.testPlan });
+  if (planPanel.ok) {
+    const c = planPanel.data.coverage;
+    console.log(`\nPanel on ${demo.testPlan.key}: ${c ? `${c.linked} of ${c.total} Tests linked` : 'coverage unavailable'}; recent runs: ${(planPanel.data.recentRuns ?? []).map((r) => `${r.runId} ${r.state}`).join(', ') || '-'}`);
+  }
+  const testPanel = await invokeResolver<PanelView>(sb, 'panel', { key: 'getPanel', accountId: DEMO_TESTER, issue: demo.tests[0]! });
+  if (testPanel.ok) {
+    const l = testPanel.data.links[0];
+    console.log(`Panel on ${demo.tests[0]!.key}: case ${l?.testsigmaId} ${l?.name ? `"${l.name}" ` : ''}last result ${l?.lastResult ? `${l.lastResult.status} in ${l.lastResult.testExecutionKey}` : '-'}`);
+  }
+
+  const synced = code === 0 && execs.length === 1 && jobs.length > 0 && jobs.every((j) => j.state === 'succeeded' || j.state === 'partial');
+  console.log(`\nXray requests: ${JSON.stringify(sb.xray.counters.snapshot())}`);
+  if (once) {
+    await sb.close();
+    console.log(synced ? '\nDemo OK: the run is in Xray.' : '\nDemo FAILED: the run did not sync (see above).');
+    return synced ? 0 : 1;
+  }
+  console.log('\nThe sandbox stays up. Send runs with:');
+  console.log(`  export XTS_URL='${demo.webtrigger.url}' XTS_SECRET='${demo.webtrigger.secret}'`);
+  console.log(`  npx xts send results.json --wait      (Tests ${demo.tests.map((t) => `${t.key}=case ${t.caseId}`).join(', ')})`);
+  console.log(`  npx xts run --plan ${demo.testPlan.planId} --wait --testsigma-url ${sb.testsigma.url} --testsigma-key ${sb.testsigmaApiKey}`);
+  console.log('Press Ctrl+C to stop.');
+  await new Promise(() => undefined);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(2);
+  },
+);
