@@ -140,6 +140,10 @@ function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+function statusOf(failure: Failure): { status?: number } {
+  return failure.status === undefined ? {} : { status: failure.status };
+}
+
 function shortError(err: unknown): string {
   if (err instanceof Error) {
     const cause = (err as { cause?: unknown }).cause;
@@ -234,7 +238,7 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
       throw new XrayError(
         failure.kind,
         `${failure.what}. Xray may or may not have created the Test Execution, so the request was not sent again.`,
-        { status: failure.status, ambiguous: true, retryAfterSeconds },
+        { ...statusOf(failure), ambiguous: true, retryAfterSeconds },
       );
     }
     const jitter = backoffDelay(failures, policy, random);
@@ -246,7 +250,7 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
       const retryAfterSeconds = Math.max(MIN_RETRY_AFTER_S[failure.kind], Math.ceil(delay / 1000));
       const tries = failures === 1 ? '1 attempt' : `${failures} attempts`;
       throw new XrayError(failure.kind, `${failure.what} (${tries}). Try again in ${retryAfterSeconds} seconds.`, {
-        status: failure.status,
+        ...statusOf(failure),
         retryAfterSeconds,
       });
     }

@@ -148,6 +148,14 @@ describe('credentials and token', () => {
     expect(t.xray.calls('graphql')).toHaveLength(2);
   });
 
+  it('checks the credentials with one request, or none while a cached token is good', async () => {
+    const t = setup();
+    const seen: string[] = [];
+    await t.client({}, { onRequest: (e) => seen.push(e) }).authenticate();
+    await t.client({}, { onRequest: (e) => seen.push(e) }).authenticate();
+    expect(seen).toEqual(['authenticate']);
+  });
+
   it('answers not_configured without touching Xray or KVS when the API key is missing', async () => {
     const t = setup({ clientSecret: '' });
     const e = await failure(t.client().graphql('{ x }', {}, READ));
