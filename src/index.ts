@@ -5,6 +5,7 @@
 import { createApp } from './app';
 import { forgeDeps } from './platform/forge-deps';
 import { toForgeResolver } from './platform/forge-resolver';
+import { toForgeConsumer } from './platform/forge-consumer';
 
 const app = createApp(forgeDeps);
 
@@ -13,3 +14,9 @@ export const panelResolver = toForgeResolver(app.panelResolver);
 
 /** `issue-deleted`: the `avi:jira:deleted:issue` trigger. */
 export const issueDeleted = app.issueDeleted;
+
+/** `webtrigger`: the results web trigger `execution-results` (contract section 3). */
+export const webtrigger = app.webtrigger;
+
+/** `sync`: the `xray-sync` queue consumer (one delivery into the run's Test Execution). */
+export const sync = toForgeConsumer(app.sync);

@@ -1,0 +1,266 @@
+/**
+ * The web trigger's POST body (contract section 3): a delivery of results, or a pull request naming a Testsigma
+ * run. Validation answers every problem with a path written the way the 400's `details` write it.
+ */
+import { z } from 'zod';
+import { mapStatus } from './status-map';
+
+/**
+ * Bodies over this many bytes answer 413. The contract's prose says 4 MiB and its table says 5 MiB; the prose is
+ * the rule (the CLI splits below 4 MiB, and it leaves room under Forge's own cap on a web trigger invocation).
+ */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Attachments larger than this (decoded) are skipped with a warning. */
+export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
+/** Attachments of one delivery beyond this total (decoded) are skipped with a warning. */
+export const MAX_DELIVERY_ATTACHMENT_BYTES = 3 * 1024 * 1024;
+
+/** One attachment of a result (base64 data, whitespace removed). */
+export interface ResultAttachment {
+  filename: string;
+  contentType?: string;
+  data: string;
+}
+
+/** One result of a delivery, with ids as strings. */
+export interface DeliveryResult {
+  testCaseId: string;
+  /** The incoming word as sent; mapped to Xray's name at sync time. */
+  status: string;
+  testSuiteId?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  message?: string;
+  attachments?: ResultAttachment[];
+}
+
+/** The run-level fields of a delivery. */
+export interface RunMeta {
+  runId: string;
+  testPlanId?: string;
+  summary?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  environments?: string[];
+}
+
+/** A validated delivery, normalised (ids as strings, blanks dropped). */
+export interface Delivery extends RunMeta {
+  results: DeliveryResult[];
+}
+
+/** What a POST asks for. */
+export type ResultsRequest = { mode: 'push'; delivery: Delivery } | { mode: 'pull'; testsigmaRunId: string };
+
+/** One problem with a body, as the 400's `details` carry it. */
+export interface PayloadProblem {
+  path: string;
+  message: string;
+}
+
+/** Formats a zod path as `results[3].status`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? String(seg) : `.${String(seg)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+const safeInt = z
+  .number({ error: 'must be a string or a whole number' })
+  .int('must be a whole number')
+  .refine((n) => Number.isSafeInteger(n), 'must be a safe integer (at most 9007199254740991)');
+
+const runIdSchema = z.union(
+  [z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 of the characters A-Z a-z 0-9 . _ -'), safeInt],
+  { error: 'must be a string of 1 to 64 of A-Z a-z 0-9 . _ - or a whole number' },
+);
+
+const entityIdSchema = z.union(
+  [z.string().regex(/^\d{1,19}$/, 'must be 1 to 19 digits'), safeInt.refine((n) => n >= 0, 'must not be negative')],
+  { error: 'must be a string of 1 to 19 digits or a whole number' },
+);
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Turns an accepted date-time into what Xray's importer takes (`yyyy-MM-ddTHH:mm:ssZ`). A time without an offset
+ * is read as UTC, so the result does not depend on where the code runs.
+ */
+export function toXrayDate(value: string): string | undefined {
+  if (!ISO_DATE_TIME.test(value)) return undefined;
+  const withZone = /T/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? `${value}Z` : value;
+  const normalised = withZone.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(normalised);
+  if (Number.isNaN(ms)) return undefined;
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const dateTime = z
+  .string({ error: 'must be a date and time such as 2026-11-25T10:00:00Z' })
+  .refine((s) => toXrayDate(s) !== undefined, 'must be a date and time such as 2026-11-25T10:00:00Z');
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const attachmentSchema = z.object({
+  filename: z
+    .string({ error: 'must be a file name' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(255, 'must be at most 255 characters'),
+  contentType: z.string().trim().max(255, 'must be at most 255 characters').optional(),
+  data: z
+    .string({ error: 'must be base64 text' })
+    .transform((s) => s.replace(/\s+/g, ''))
+    .refine((s) => s.length % 4 === 0 && BASE64.test(s), 'must be standard base64'),
+});
+
+function resultSchema(statusMap: Readonly<Record<string, string>>) {
+  return z.object({
+    testCaseId: entityIdSchema,
+    testSuiteId: entityIdSchema.optional(),
+    status: z
+      .string({ error: 'must be a status word such as SUCCESS or FAILURE' })
+      .trim()
+      .min(1, 'must not be empty')
+      .refine((word) => mapStatus(statusMap, word) !== undefined, {
+        error: (issue) =>
+          `"${String(issue.input)}" is not a status the app knows. Use one of ${Object.keys(statusMap).sort().join(', ')} (any case), or ask a Jira admin to add it to the status map.`,
+      }),
+    startedAt: dateTime.optional(),
+    finishedAt: dateTime.optional(),
+    message: z.string({ error: 'must be text' }).optional(),
+    attachments: z.array(attachmentSchema, { error: 'must be a list of attachments' }).optional(),
+  });
+}
+
+function deliverySchema(statusMap: Readonly<Record<string, string>>) {
+  return z.object({
+    runId: runIdSchema,
+    testPlanId: entityIdSchema.optional(),
+    summary: z.string({ error: 'must be text' }).optional(),
+    startedAt: dateTime.optional(),
+    finishedAt: dateTime.optional(),
+    environments: z
+      .array(z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'), {
+        error: 'must be a list of environment names',
+      })
+      .max(100, 'must hold at most 100 environments')
+      .optional(),
+    results: z
+      .array(resultSchema(statusMap), { error: 'must be a list of results' })
+      .min(1, 'must hold at least one result'),
+  });
+}
+
+const pullSchema = z.object({ testsigmaRunId: entityIdSchema });
+
+const str = (v: string | number) => String(v);
+
+/**
+ * Validates a parsed POST body against the effective status map (statuses are checked case-insensitively). A body
+ * with `results` is a delivery; one with only `testsigmaRunId` asks the app to pull that run.
+ */
+export function parseResultsRequest(
+  body: unknown,
+  statusMap: Readonly<Record<string, string>>,
+): { ok: true; value: ResultsRequest } | { ok: false; problems: PayloadProblem[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, problems: [{ path: '(top level)', message: 'must be a JSON object' }] };
+  }
+  if (!('results' in body) && 'testsigmaRunId' in body) {
+    const parsed = pullSchema.safeParse(body);
+    if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
+    return { ok: true, value: { mode: 'pull', testsigmaRunId: str(parsed.data.testsigmaRunId) } };
+  }
+  const parsed = deliverySchema(statusMap).safeParse(body);
+  if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
+  const d = parsed.data;
+  const summary = d.summary?.trim();
+  const environments = d.environments ? [...new Set(d.environments)] : undefined;
+  const delivery: Delivery = {
+    runId: str(d.runId),
+    ...(d.testPlanId !== undefined ? { testPlanId: str(d.testPlanId) } : {}),
+    ...(summary ? { summary } : {}),
+    ...(d.startedAt ? { startedAt: d.startedAt } : {}),
+    ...(d.finishedAt ? { finishedAt: d.finishedAt } : {}),
+    ...(environments && environments.length > 0 ? { environments } : {}),
+    results: d.results.map((r) => ({
+      testCaseId: str(r.testCaseId),
+      status: r.status,
+      ...(r.testSuiteId !== undefined ? { testSuiteId: str(r.testSuiteId) } : {}),
+      ...(r.startedAt ? { startedAt: r.startedAt } : {}),
+      ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
+      ...(r.message !== undefined && r.message !== '' ? { message: r.message } : {}),
+      ...(r.attachments && r.attachments.length > 0
+        ? {
+            attachments: r.attachments.map((a) => ({
+              filename: a.filename,
+              ...(a.contentType ? { contentType: a.contentType } : {}),
+              data: a.data,
+            })),
+          }
+        : {}),
+    })),
+  };
+  return { ok: true, value: { mode: 'push', delivery } };
+}
+
+function toProblems(error: z.ZodError): PayloadProblem[] {
+  return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+}
+
+/** Bytes a base64 text decodes to. */
+export function decodedSize(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((base64.length * 3) / 4) - padding);
+}
+
+/** A size for people: "2.4 MiB", "310 KiB". */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
+  return `${n} bytes`;
+}
+
+/**
+ * Applies the attachment limits of contract section 3 to a delivery: files over 2 MiB (decoded) are dropped, and
+ * once the delivery's kept files reach 3 MiB the rest are dropped too. Answers the delivery to keep and a warning
+ * per dropped file.
+ */
+export function capAttachments(delivery: Delivery): { delivery: Delivery; warnings: string[] } {
+  const warnings: string[] = [];
+  let total = 0;
+  const results = delivery.results.map((r) => {
+    if (!r.attachments) return r;
+    const kept: ResultAttachment[] = [];
+    for (const a of r.attachments) {
+      const size = decodedSize(a.data);
+      if (size > MAX_ATTACHMENT_BYTES) {
+        warnings.push(`Attachment ${a.filename} of Testsigma test case ${r.testCaseId} (${formatBytes(size)}) was skipped: files over 2 MiB are not attached.`);
+      } else if (total + size > MAX_DELIVERY_ATTACHMENT_BYTES) {
+        warnings.push(`Attachment ${a.filename} of Testsigma test case ${r.testCaseId} (${formatBytes(size)}) was skipped: a delivery attaches at most 3 MiB in all.`);
+      } else {
+        total += size;
+        kept.push(a);
+      }
+    }
+    const { attachments: _dropped, ...rest } = r;
+    return kept.length > 0 ? { ...rest, attachments: kept } : rest;
+  });
+  return { delivery: { ...delivery, results }, warnings };
+}
+
+/** Drops every attachment (evidence is off: storing them would only cost storage). */
+export function withoutAttachments(delivery: Delivery): Delivery {
+  return {
+    ...delivery,
+    results: delivery.results.map((r) => {
+      if (!r.attachments) return r;
+      const { attachments: _dropped, ...rest } = r;
+      return rest;
+    }),
+  };
+}

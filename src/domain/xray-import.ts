@@ -1,0 +1,266 @@
+/**
+ * From a delivery's results to Xray's import bodies (contract section 5): status mapping, linked Tests by their
+ * current keys, one import test per Xray Test, the Test Execution's fields, and the job's outcome. Pure.
+ */
+import type { JobCounts, JobState } from '../shared/types';
+import type { XrayImportJson, XrayImportTest, XrayMultipartInfo } from '../xray/xray-types';
+import type { DeliveryResult, RunMeta } from './results-payload';
+import { toXrayDate } from './results-payload';
+import { mapStatus } from './status-map';
+
+/** Xray's name for the issue type of a Test Execution (sites that renamed it: see the README's open questions). */
+export const TEST_EXECUTION_TYPE = 'Test Execution';
+/** Jira summaries hold at most 255 characters. */
+const MAX_SUMMARY = 255;
+/** Comments are Jira text; far below Jira's 32,767-character cap, so a merged comment still fits. */
+const MAX_COMMENT = 30_000;
+/** How many ids a job lists (contract: first 100 unmapped). */
+export const MAX_LISTED_IDS = 100;
+
+/** A linked Xray Test as Jira reports it now. */
+export interface CurrentTest {
+  issueId: string;
+  key: string;
+  projectKey: string;
+}
+
+/** One result that will be sent. */
+export interface MappedResult {
+  index: number;
+  testCaseId: string;
+  xrayStatus: string;
+  test: CurrentTest;
+  result: DeliveryResult;
+}
+
+/** Where each result of a delivery stands before the import. */
+export interface ResultTriage {
+  mapped: MappedResult[];
+  /** Case ids with no linked Xray Test, in delivery order, unique. */
+  unmappedIds: string[];
+  unmappedCount: number;
+  /** Results not sent, and why (grouped into a few human messages). */
+  failedCount: number;
+  errors: string[];
+}
+
+/**
+ * Sorts a delivery's results into mapped, unmapped and failed. `links` maps a case id to the linked Test's issue
+ * id; `tests` holds the issues Jira still shows (by id). A link to an issue that is gone is a failed result with a
+ * message naming the case, never sent.
+ */
+export function triageResults(
+  results: readonly DeliveryResult[],
+  statusMap: Readonly<Record<string, string>>,
+  links: ReadonlyMap<string, string>,
+  tests: ReadonlyMap<string, CurrentTest>,
+): ResultTriage {
+  const mapped: MappedResult[] = [];
+  const unmapped = new Set<string>();
+  let unmappedCount = 0;
+  const unknownStatus = new Map<string, string[]>();
+  const goneTests: Array<{ caseId: string; issueId: string }> = [];
+  results.forEach((result, index) => {
+    const xrayStatus = mapStatus(statusMap, result.status);
+    if (xrayStatus === undefined) {
+      const ids = unknownStatus.get(result.status) ?? [];
+      ids.push(result.testCaseId);
+      unknownStatus.set(result.status, ids);
+      return;
+    }
+    const issueId = links.get(result.testCaseId);
+    if (issueId === undefined) {
+      unmapped.add(result.testCaseId);
+      unmappedCount++;
+      return;
+    }
+    const test = tests.get(issueId);
+    if (!test) {
+      goneTests.push({ caseId: result.testCaseId, issueId });
+      return;
+    }
+    mapped.push({ index, testCaseId: result.testCaseId, xrayStatus, test, result });
+  });
+  const errors: string[] = [];
+  for (const [word, ids] of unknownStatus) {
+    errors.push(
+      `${ids.length} result${ids.length === 1 ? '' : 's'} with status "${word}" ${ids.length === 1 ? 'was' : 'were'} not sent: the status map has no entry for it (Testsigma test case${ids.length === 1 ? '' : 's'} ${listIds(ids)}). A Jira admin can add it to the status map; then retry the job.`,
+    );
+  }
+  if (goneTests.length > 0) {
+    const cases = listIds(goneTests.map((g) => g.caseId));
+    const issues = listIds(goneTests.map((g) => g.issueId));
+    errors.push(
+      `${goneTests.length} result${goneTests.length === 1 ? ' was' : 's were'} not sent: Testsigma test case${goneTests.length === 1 ? '' : 's'} ${cases} ${goneTests.length === 1 ? 'is' : 'are'} linked to an Xray Test that no longer exists or that the app cannot see (issue id${goneTests.length === 1 ? '' : 's'} ${issues}). Link ${goneTests.length === 1 ? 'it' : 'them'} to a Test again, then retry the job.`,
+    );
+  }
+  const failedCount = goneTests.length + [...unknownStatus.values()].reduce((n, ids) => n + ids.length, 0);
+  return { mapped, unmappedIds: [...unmapped], unmappedCount, failedCount, errors };
+}
+
+/** "609, 610 and 3 more": the first 20 ids of a list, unique, in order. */
+export function listIds(ids: readonly string[], max = 20): string {
+  const unique = [...new Set(ids)];
+  const shown = unique.slice(0, max).join(', ');
+  return unique.length > max ? `${shown} and ${unique.length - max} more` : shown;
+}
+
+/**
+ * How much a status says "look at me" when several Testsigma cases share one Xray Test: a failure outweighs an
+ * abort, which outweighs a custom status, which outweighs work in progress, which outweighs success.
+ */
+function severity(status: string): number {
+  switch (status.toUpperCase()) {
+    case 'FAILED':
+      return 0;
+    case 'ABORTED':
+      return 1;
+    case 'EXECUTING':
+      return 3;
+    case 'TODO':
+      return 4;
+    case 'PASSED':
+      return 5;
+    default:
+      return 2;
+  }
+}
+
+/** Evidence to attach to one test, per file. */
+export interface Evidence {
+  filename: string;
+  contentType: string;
+  data: string;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * One import test per Xray Test. An Xray Test may be linked to several Testsigma cases (contract section 2), so
+ * their results merge: the most severe status, the earliest start and latest finish, every comment (prefixed by
+ * its case when there are several) and every evidence file (each file name once).
+ */
+export function buildImportTests(
+  mapped: readonly MappedResult[],
+  evidenceOf: (m: MappedResult) => Evidence[] = () => [],
+): XrayImportTest[] {
+  const byKey = new Map<string, MappedResult[]>();
+  for (const m of mapped) {
+    const list = byKey.get(m.test.key) ?? [];
+    list.push(m);
+    byKey.set(m.test.key, list);
+  }
+  const tests: XrayImportTest[] = [];
+  for (const [testKey, group] of byKey) {
+    const status = group.reduce((worst, m) => (severity(m.xrayStatus) < severity(worst) ? m.xrayStatus : worst), group[0]!.xrayStatus);
+    const starts = group.map((m) => (m.result.startedAt ? toXrayDate(m.result.startedAt) : undefined)).filter((d): d is string => !!d);
+    const finishes = group.map((m) => (m.result.finishedAt ? toXrayDate(m.result.finishedAt) : undefined)).filter((d): d is string => !!d);
+    const comments = group
+      .filter((m) => m.result.message)
+      .map((m) => (group.length > 1 ? `Testsigma test case ${m.testCaseId}: ${m.result.message}` : m.result.message!));
+    const evidence: Evidence[] = [];
+    const names = new Set<string>();
+    for (const m of group) {
+      for (const e of evidenceOf(m)) {
+        if (names.has(e.filename)) continue;
+        names.add(e.filename);
+        evidence.push(e);
+      }
+    }
+    const test: XrayImportTest = { testKey, status };
+    if (starts.length > 0) test.start = starts.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
+    if (finishes.length > 0) test.finish = finishes.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
+    if (comments.length > 0) test.comment = clip(comments.join('\n\n'), MAX_COMMENT);
+    if (evidence.length > 0) test.evidence = evidence;
+    tests.push(test);
+  }
+  return tests;
+}
+
+/** The Test Execution's summary (contract section 5). */
+export function executionSummary(meta: Pick<RunMeta, 'runId' | 'summary'>): string {
+  return clip(meta.summary?.trim() || `Testsigma run ${meta.runId}`, MAX_SUMMARY);
+}
+
+/** Where a new Test Execution goes. */
+export interface ExecutionTarget {
+  projectKey: string;
+  testPlanKey?: string;
+}
+
+/**
+ * Contract section 5: a linked Xray Test Plan decides (its project, attached to it); else the default project; else
+ * the project of the first mapped Test. Undefined when nothing decides (no mapped Test).
+ */
+export function decideTarget(
+  plan: CurrentTest | undefined,
+  defaultProjectKey: string | undefined,
+  mapped: readonly MappedResult[],
+): ExecutionTarget | undefined {
+  if (plan) return { projectKey: plan.projectKey, testPlanKey: plan.key };
+  if (defaultProjectKey) return { projectKey: defaultProjectKey };
+  const first = mapped[0];
+  return first ? { projectKey: first.test.projectKey } : undefined;
+}
+
+/** The two parts of the multipart import that creates the run's Test Execution, marked with the run's label. */
+export function buildCreateImport(args: {
+  meta: RunMeta;
+  tests: XrayImportTest[];
+  target: ExecutionTarget;
+  label: string;
+  withEnvironments: boolean;
+}): { results: XrayImportJson; info: XrayMultipartInfo } {
+  const { meta, tests, target, label } = args;
+  const summary = executionSummary(meta);
+  const startDate = meta.startedAt ? toXrayDate(meta.startedAt) : undefined;
+  const finishDate = meta.finishedAt ? toXrayDate(meta.finishedAt) : undefined;
+  const environments = args.withEnvironments && meta.environments && meta.environments.length > 0 ? meta.environments : undefined;
+  const results: XrayImportJson = {
+    info: {
+      summary,
+      ...(startDate ? { startDate } : {}),
+      ...(finishDate ? { finishDate } : {}),
+    },
+    tests,
+  };
+  const xrayFields = {
+    ...(target.testPlanKey ? { testPlanKey: target.testPlanKey } : {}),
+    ...(environments ? { environments } : {}),
+  };
+  const info: XrayMultipartInfo = {
+    fields: {
+      project: { key: target.projectKey },
+      summary,
+      issuetype: { name: TEST_EXECUTION_TYPE },
+      labels: [label],
+      description: `Results of Testsigma run ${meta.runId}, recorded by Testsigma links for Xray.`,
+    },
+    ...(Object.keys(xrayFields).length > 0 ? { xrayFields } : {}),
+  };
+  return { results, info };
+}
+
+/** The import that adds a later delivery to the run's Test Execution (idempotent: it names the execution). */
+export function buildUpdateImport(testExecutionKey: string, tests: XrayImportTest[]): XrayImportJson {
+  return { testExecutionKey, tests };
+}
+
+/**
+ * Whether Xray refused an import because of its test environments (the only captured wording: "the following
+ * environments don't exist or are not in the context of test execution project: 'dev'!"). Answers the names to
+ * report, or undefined when the refusal is about something else.
+ */
+export function refusedEnvironments(message: string, sent: readonly string[] | undefined): string[] | undefined {
+  if (!sent || sent.length === 0 || !/environment/i.test(message)) return undefined;
+  const named = sent.filter((e) => message.includes(`'${e}'`) || message.includes(`"${e}"`));
+  return named.length > 0 ? named : [...sent];
+}
+
+/** A job's end state from its counts (contract section 3's `partial`). */
+export function outcomeState(counts: JobCounts): Exclude<JobState, 'queued' | 'running'> {
+  if (counts.synced === 0) return 'failed';
+  return counts.synced === counts.received ? 'succeeded' : 'partial';
+}

@@ -1,0 +1,236 @@
+/**
+ * The results web trigger (contract section 3): authenticate, check method, size, type and body, store the delivery
+ * as a job, queue it, and answer 202 at once. Nothing here waits on Xray or Testsigma.
+ */
+import type { AppDeps } from '../ports';
+import { isKvsThrottle } from '../store/kvs-port';
+import { SettingsStore } from '../store/settings-store';
+import { effectiveStatusMap } from '../domain/status-map';
+import {
+  MAX_BODY_BYTES,
+  PayloadProblem,
+  capAttachments,
+  formatBytes,
+  parseResultsRequest,
+  withoutAttachments,
+} from '../domain/results-payload';
+import { runConcurrencyKey } from '../domain/run-mark';
+import { JobRecord, JobStore, KvsItem, QUEUE_DEADLINE_MS, encodeDelivery, isJobId, newJobId, toJobView, MAX_JOB_ERRORS } from '../store/job-store';
+import { planRunItem } from '../store/run-store';
+import { isAuthorised } from './auth';
+
+/** A web trigger invocation, in Forge's shape (header names arrive lower-case). */
+export interface WebtriggerRequest {
+  method: string;
+  path?: string;
+  body?: string;
+  headers: Record<string, string[] | undefined>;
+  queryParameters?: Record<string, string[] | undefined>;
+}
+
+/** A dynamic web trigger answer, in Forge's shape. */
+export interface WebtriggerResponse {
+  statusCode: number;
+  headers: Record<string, string[]>;
+  body: string;
+}
+
+/** What the web trigger needs. */
+export type WebtriggerDeps = Pick<AppDeps, 'kvs' | 'queue' | 'clock' | 'log' | 'randomHex'>;
+
+/** Seconds a sender should wait after storage throttled us (Forge's budget is per minute). */
+const STORAGE_RETRY_AFTER = 30;
+/** Seconds after a refused queue push (the queue's budget is per minute). */
+const QUEUE_RETRY_AFTER = 60;
+/** Detail lines a 400 lists; the message says how many more there were. */
+const MAX_DETAILS = 50;
+
+function answer(statusCode: number, body: unknown, headers: Record<string, string[]> = {}): WebtriggerResponse {
+  return { statusCode, headers: { 'content-type': ['application/json'], ...headers }, body: JSON.stringify(body) };
+}
+
+function failure(
+  statusCode: number,
+  code: string,
+  message: string,
+  extra: { details?: PayloadProblem[]; headers?: Record<string, string[]> } = {},
+): WebtriggerResponse {
+  return answer(statusCode, { error: { code, message, ...(extra.details ? { details: extra.details } : {}) } }, extra.headers);
+}
+
+function busy(seconds: number, what: string): WebtriggerResponse {
+  return failure(503, 'busy', `${what} Try again in ${seconds} seconds.`, { headers: { 'retry-after': [String(seconds)] } });
+}
+
+function headerOf(req: WebtriggerRequest, name: string): string | undefined {
+  const direct = req.headers[name];
+  if (direct && direct.length > 0) return direct[0];
+  // Forge sends names lower-case; other hosts may not.
+  for (const [k, v] of Object.entries(req.headers)) if (k.toLowerCase() === name && v && v.length > 0) return v[0];
+  return undefined;
+}
+
+/** `application/json`, with or without parameters such as `; charset=utf-8`. */
+function isJsonContentType(value: string | undefined): boolean {
+  if (!value) return false;
+  return value.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/** Builds the web trigger handler. */
+export function createWebtriggerHandler(deps: WebtriggerDeps) {
+  const settingsStore = new SettingsStore(deps.kvs);
+  const jobs = new JobStore(deps.kvs);
+
+  async function handle(req: WebtriggerRequest): Promise<WebtriggerResponse> {
+    const body = typeof req.body === 'string' ? req.body : '';
+    const secret = await settingsStore.secret('webtriggerSecret');
+    if (!secret) {
+      return failure(503, 'not_configured', 'The web trigger is not set up yet: a Jira admin must create its secret on the app\'s settings page.');
+    }
+    const authorised = isAuthorised({
+      secret,
+      authorization: headerOf(req, 'authorization'),
+      signature: headerOf(req, 'x-signature'),
+      body,
+      nowMs: deps.clock.now(),
+    });
+    if (!authorised) {
+      return failure(
+        401,
+        'unauthorized',
+        'Missing or wrong credentials. Send "Authorization: Bearer <secret>" or an X-Signature made with the current web trigger secret; signatures are good for 300 seconds.',
+      );
+    }
+    const method = (req.method || '').toUpperCase();
+    if (method === 'GET') return getJob(req);
+    if (method !== 'POST') {
+      return failure(405, 'method_not_allowed', 'Use POST to send results, or GET ?job=<jobId> to read a job.', { headers: { allow: ['GET, POST'] } });
+    }
+    const size = Buffer.byteLength(body, 'utf8');
+    if (size > MAX_BODY_BYTES) {
+      return failure(
+        413,
+        'payload_too_large',
+        `The body is ${formatBytes(size)}; the limit is 4 MiB. Send the run in several deliveries with the same runId (the xts CLI splits files by itself).`,
+      );
+    }
+    if (!isJsonContentType(headerOf(req, 'content-type'))) {
+      return failure(415, 'unsupported_media_type', 'Send the results as JSON, with "Content-Type: application/json".');
+    }
+    let parsedBody: unknown;
+    try {
+      parsedBody = JSON.parse(body);
+    } catch {
+      // The parser's own message quotes the body; it is not repeated back.
+      return failure(400, 'invalid_payload', 'The body is not valid JSON.', { details: [{ path: '(top level)', message: 'is not valid JSON' }] });
+    }
+    const [settings, xraySecret] = await Promise.all([settingsStore.get(), settingsStore.secret('xrayClientSecret')]);
+    const parsed = parseResultsRequest(parsedBody, effectiveStatusMap(settings.statusOverrides));
+    if (!parsed.ok) {
+      const n = parsed.problems.length;
+      const more = n > MAX_DETAILS ? ` The first ${MAX_DETAILS} are listed.` : '';
+      return failure(
+        400,
+        'invalid_payload',
+        `The body does not match the web trigger API: ${n} problem${n === 1 ? '' : 's'}, such as ${parsed.problems[0]!.path} ${parsed.problems[0]!.message}.${more}`,
+        { details: parsed.problems.slice(0, MAX_DETAILS) },
+      );
+    }
+    if (!settings.xray.clientId || !xraySecret) {
+      return failure(503, 'not_configured', 'Xray is not set up in the app yet: a Jira admin must enter the Xray API key (client id and secret) on the app\'s settings page.');
+    }
+    const request = parsed.value;
+    if (request.mode === 'pull' && !(await settingsStore.secret('testsigmaApiKey'))) {
+      return failure(503, 'not_configured', 'Pull mode needs a Testsigma API key: a Jira admin must enter one on the app\'s settings page.');
+    }
+
+    const now = deps.clock.now();
+    const iso = new Date(now).toISOString();
+    const jobId = newJobId(now, deps.randomHex);
+    let rec: JobRecord;
+    let data: KvsItem[] = [];
+    const extra: KvsItem[] = [];
+    if (request.mode === 'push') {
+      const capped = settings.attachEvidence ? capAttachments(request.delivery) : { delivery: withoutAttachments(request.delivery), warnings: [] };
+      const encoded = encodeDelivery(jobId, capped.delivery);
+      data = encoded.items;
+      const warnings = capped.warnings.slice(0, MAX_JOB_ERRORS);
+      rec = {
+        jobId,
+        runId: capped.delivery.runId,
+        mode: 'push',
+        ...(capped.delivery.testPlanId ? { testsigmaPlanId: capped.delivery.testPlanId } : {}),
+        state: 'queued',
+        counts: { received: capped.delivery.results.length, synced: 0, unmapped: 0, failed: 0 },
+        unmapped: [],
+        errors: warnings,
+        attempts: 0,
+        createdAt: iso,
+        updatedAt: iso,
+        deadline: now + QUEUE_DEADLINE_MS,
+        intake: warnings,
+        chunks: encoded.chunks,
+        attChunks: encoded.attChunks,
+        retries: 0,
+      };
+      // Listed under its plan now, so the Test Plan panel shows a delivery while it waits.
+      if (capped.delivery.testPlanId) extra.push(planRunItem(capped.delivery.testPlanId, jobId));
+    } else {
+      rec = {
+        jobId,
+        runId: request.testsigmaRunId,
+        mode: 'pull',
+        testsigmaRunId: request.testsigmaRunId,
+        state: 'queued',
+        counts: { received: 0, synced: 0, unmapped: 0, failed: 0 },
+        unmapped: [],
+        errors: [],
+        attempts: 0,
+        createdAt: iso,
+        updatedAt: iso,
+        deadline: now + QUEUE_DEADLINE_MS,
+        intake: [],
+        chunks: 0,
+        attChunks: 0,
+        retries: 0,
+        pollSince: now,
+      };
+    }
+
+    try {
+      await jobs.create(rec, data, extra);
+    } catch (err) {
+      // Half-written: the job may exist without its event. Take it back before answering busy or failing.
+      await jobs.remove(rec).catch(() => undefined);
+      throw err;
+    }
+    try {
+      await deps.queue.push([{ body: { jobId }, concurrency: { key: runConcurrencyKey(rec.runId), limit: 1 } }]);
+    } catch (err) {
+      deps.log.warn('web trigger: queue push refused; job withdrawn', { jobId, error: err instanceof Error ? err.message : String(err) });
+      // A job without its event would never run: take it back, and let the sender retry.
+      await jobs.remove(rec).catch(() => undefined);
+      return busy(QUEUE_RETRY_AFTER, 'The app\'s queue is busy.');
+    }
+    deps.log.info('web trigger: job queued', { jobId, runId: rec.runId, mode: rec.mode, received: rec.counts.received });
+    return answer(202, { jobId, state: 'queued' });
+  }
+
+  async function getJob(req: WebtriggerRequest): Promise<WebtriggerResponse> {
+    const id = req.queryParameters?.job?.[0]?.trim() ?? '';
+    if (!id) return failure(404, 'not_found', 'Name a job: GET ?job=<jobId>, with the jobId a POST answered.');
+    const rec = isJobId(id) ? await jobs.get(id) : undefined;
+    if (!rec) return failure(404, 'not_found', 'No such job. Check the jobId; jobs are kept for 30 days.');
+    return answer(200, toJobView(rec, deps.clock.now()));
+  }
+
+  return async (req: WebtriggerRequest): Promise<WebtriggerResponse> => {
+    try {
+      return await handle(req);
+    } catch (err) {
+      if (isKvsThrottle(err)) return busy(STORAGE_RETRY_AFTER, 'The app\'s storage is busy.');
+      deps.log.error('web trigger failed', { error: err instanceof Error ? err.message : String(err) });
+      return failure(500, 'internal', 'Something went wrong in the app. Try again; if it keeps failing, ask your Jira admin to check the app\'s logs.');
+    }
+  };
+}
