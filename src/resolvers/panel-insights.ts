@@ -1,0 +1,290 @@
+/**
+ * What the issue panel tells beyond the links: Testsigma names and deep links, the last synced result of a linked
+ * case, a Test Set's or Test Plan's coverage, and the latest deliveries of a linked Testsigma plan.
+ *
+ * Every part is best-effort and bounded, because the resolver has 25 s and one slow vendor must not cost the user
+ * their links: Xray gets one short deadline for the whole coverage read, Testsigma a few parallel calls under one
+ * short timer, and whatever does not come back in time is left out (coverage) or shown as ids only (names).
+ *
+ * Xray requests are the site's scarcest resource (300 per 5 minutes, shared with the sync), so the panel:
+ * - caches a Test list in KVS for 10 minutes and counts `linked` from the link store on every open;
+ * - asks for five 100-Test pages per request (see `coverage.ts`);
+ * - spends only while the shared budget's window is less than half used (`xrayBudgetShare`), reading the budget's
+ *   own KVS position in the same batch read as the cache, so the check costs no extra call;
+ * - after a 429 or a stall, leaves Xray alone for a while (a KVS mark with a ttl), and after a refused key until
+ *   the settings change.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock, Logger } from '../ports';
+import type { Coverage, LastResult, RecentRun, TestsigmaKind } from '../shared/types';
+import type { StoredSettings } from '../domain/settings';
+import type { KvsPort } from '../store/kvs-port';
+import { LinkStore } from '../store/link-store';
+import { SettingsStore } from '../store/settings-store';
+import { asCoolMark, CachedEntity, COOL_KEYS, PanelCache, TestList } from '../store/panel-cache';
+import { XrayClient, XrayClientConfig, XrayError } from '../xray/xray-types';
+import { budgetHintKey, CoverageRefusedError, fetchTests, MAX_COVERAGE_TESTS, panelAllowance } from './coverage';
+import type { PanelInsights, PanelIssue } from './panel-resolver';
+
+/** The part of the Testsigma client the panel uses. */
+export interface TestsigmaEntityReader {
+  getEntity(kind: TestsigmaKind, id: string): Promise<{ id: string; name: string; url?: string }>;
+}
+
+/** Limits of the panel's outbound calls; the defaults suit a 25 s resolver. */
+export interface PanelInsightsOptions {
+  /** The whole coverage read from Xray (all its requests) must finish within this (ms). */
+  xrayTimeoutMs: number;
+  /** All Testsigma name look-ups of one open share this (ms). */
+  testsigmaTimeoutMs: number;
+  /** Testsigma calls in flight at once. */
+  testsigmaConcurrency: number;
+  /** Most names fetched from Testsigma in one open; the rest come from later opens as the cache fills. */
+  maxEntityFetches: number;
+  /** The share of the site's Xray window the panel may use (0..1): it stops once the window is this full. */
+  xrayBudgetShare: number;
+  /** Largest Test list the panel reads. */
+  maxCoverageTests: number;
+}
+
+/** Defaults of {@link PanelInsightsOptions}. */
+export const DEFAULT_PANEL_INSIGHTS_OPTIONS: PanelInsightsOptions = {
+  xrayTimeoutMs: 5_000,
+  testsigmaTimeoutMs: 3_000,
+  testsigmaConcurrency: 4,
+  maxEntityFetches: 50,
+  xrayBudgetShare: 0.5,
+  maxCoverageTests: MAX_COVERAGE_TESTS,
+};
+
+/**
+ * The panel's insights depend on these. Build `xrayClientFor` with a short per-request timeout and few retries
+ * (e.g. `createXrayClient(config, { fetch, kvs, clock, log, timeoutMs: 4000, retry: { maxAttempts: 2 } })`): the
+ * panel's own timer bounds the wait either way, but a client that gives up sooner spends fewer requests.
+ */
+export interface PanelInsightsDeps {
+  kvs: KvsPort;
+  clock: Clock;
+  log: Logger;
+  /** An Xray client for the stored settings (the sync's client: same token cache and request budget). */
+  xrayClientFor(config: XrayClientConfig): XrayClient;
+  /** A Testsigma client; without it, links show ids only. */
+  testsigmaClientFor?(config: { baseUrl: string; apiKey: string }): TestsigmaEntityReader;
+  /** The sync's reader of each case's newest synced result; without it, `lastResult` is left out. */
+  readLastResults?(kvs: KvsPort, caseIds: readonly string[]): Promise<Map<string, LastResult>>;
+  /** The sync's list of a Testsigma plan's deliveries, newest first; without it, `recentRuns` is left out. */
+  listPlanRuns?(kvs: KvsPort, testsigmaPlanId: string, limit: number, nowMs: number): Promise<RecentRun[]>;
+  /** Reads a secret (default: the settings store). Only called when a vendor must be asked. */
+  secret?(name: 'xrayClientSecret' | 'testsigmaApiKey'): Promise<string | undefined>;
+  options?: Partial<PanelInsightsOptions>;
+}
+
+/** How many deliveries the Test Plan panel lists (contract: at most 10). */
+export const RECENT_RUNS = 10;
+
+// After a 429 Xray's window needs time to move; a stall suggests trouble worth a shorter pause.
+const XRAY_COOL_S = { rate_limited: [60, 300], slow: [30, 30], refused: [600, 600] } as const;
+const TESTSIGMA_COOL_S = { rate_limited: [30, 600], down: [60, 60] } as const;
+
+/** Our own timer ran out. */
+class PanelTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} did not answer within ${ms} ms`);
+    this.name = 'PanelTimeoutError';
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PanelTimeoutError(what, ms)), ms);
+  });
+  // The loser's rejection is nobody's business once the timer won.
+  work.catch(() => undefined);
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+function clampSeconds(value: number | undefined, [min, max]: readonly [number, number]): number {
+  const v = value !== undefined && Number.isFinite(value) ? value : min;
+  return Math.min(max, Math.max(min, Math.ceil(v)));
+}
+
+/** Ties a mark to the settings it was set under, so fixing them lifts it; no secret goes in. */
+function xrayScope(settings: StoredSettings): string {
+  return createHash('sha256').update(`${settings.xray.region}\n${settings.xray.clientId.trim()}`).digest('hex').slice(0, 16);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Builds the panel's insights (see {@link PanelInsights}); each call makes only the KVS and vendor calls it needs. */
+export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
+  const opts: PanelInsightsOptions = { ...DEFAULT_PANEL_INSIGHTS_OPTIONS, ...deps.options };
+  const cache = new PanelCache(deps.kvs);
+  const links = new LinkStore(deps.kvs);
+  const settingsStore = new SettingsStore(deps.kvs);
+  const secret = deps.secret ?? ((name: 'xrayClientSecret' | 'testsigmaApiKey') => settingsStore.secret(name));
+
+  async function coolSafely(key: string, until: number, reason: string, now: number, scope?: string): Promise<void> {
+    try {
+      await cache.cool(key, { until, reason, ...(scope ? { scope } : {}) }, now);
+    } catch (err) {
+      deps.log.warn('panel cool-down mark not written', { key, error: errorText(err) });
+    }
+  }
+
+  /** Asks Xray for the issue's Tests, or answers undefined with the reason logged. */
+  async function fetchList(issue: PanelIssue & { kind: 'testSet' | 'testPlan' }, settings: StoredSettings, extras: Map<string, unknown>, now: number): Promise<TestList | undefined> {
+    const scope = xrayScope(settings);
+    const cool = asCoolMark(extras.get(COOL_KEYS.xray));
+    if (cool && cool.until > now && (cool.scope === undefined || cool.scope === scope)) {
+      deps.log.info('coverage left out: Xray is cooling down', { reason: cool.reason, seconds: Math.ceil((cool.until - now) / 1000) });
+      return undefined;
+    }
+    if (!settings.xray.clientId.trim()) return undefined;
+    const allowance = panelAllowance(extras.get(budgetHintKey(now)), settings.xray.requestsPer5Minutes, opts.xrayBudgetShare);
+    if (allowance < 1) {
+      deps.log.info('coverage left out: the Xray budget of this window is kept for the sync', { allowance });
+      return undefined;
+    }
+    const clientSecret = await secret('xrayClientSecret');
+    if (!clientSecret) return undefined;
+    const client = deps.xrayClientFor({
+      region: settings.xray.region,
+      clientId: settings.xray.clientId,
+      clientSecret,
+      requestsPer5Minutes: settings.xray.requestsPer5Minutes,
+    });
+    try {
+      const fetched = await withTimeout(
+        fetchTests(client, issue.kind, issue.id, {
+          deadline: now + opts.xrayTimeoutMs,
+          maxFollowUps: allowance - 1,
+          maxTests: opts.maxCoverageTests,
+        }),
+        opts.xrayTimeoutMs,
+        'Xray',
+      );
+      if (!fetched) {
+        deps.log.info('coverage left out: Xray does not know the issue', { issueId: issue.id });
+        return undefined;
+      }
+      const list: TestList = { kind: issue.kind, total: fetched.total, ids: fetched.ids, keys: fetched.keys, at: now };
+      try {
+        await cache.writeTestList(issue.id, list);
+      } catch (err) {
+        deps.log.warn('coverage cache not written', { error: errorText(err) });
+      }
+      return list;
+    } catch (err) {
+      const after = deps.clock.now();
+      if (err instanceof XrayError && err.kind === 'rate_limited') {
+        const s = clampSeconds(err.details.retryAfterSeconds, XRAY_COOL_S.rate_limited);
+        await coolSafely(COOL_KEYS.xray, after + s * 1000, 'rate_limited', after);
+      } else if (err instanceof PanelTimeoutError || (err instanceof XrayError && (err.kind === 'network' || err.kind === 'server'))) {
+        await coolSafely(COOL_KEYS.xray, after + XRAY_COOL_S.slow[0] * 1000, 'slow', after);
+      } else if (err instanceof XrayError && (err.kind === 'auth' || err.kind === 'wrong_region')) {
+        // Each try would spend a request on a sign-in that fails; a settings change lifts the mark (its scope).
+        await coolSafely(COOL_KEYS.xray, after + XRAY_COOL_S.refused[0] * 1000, err.kind, after, scope);
+      }
+      const level = err instanceof CoverageRefusedError ? 'info' : 'warn';
+      deps.log[level]('coverage left out', { issueId: issue.id, kind: err instanceof XrayError ? err.kind : (err as Error)?.name, error: errorText(err) });
+      return undefined;
+    }
+  }
+
+  async function coverage(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings }): Promise<Coverage | undefined> {
+    if (issue.kind === 'test') return undefined;
+    const kind = issue.kind;
+    const now = deps.clock.now();
+    // One batch read: the cached list's head, the cool-down mark and the budget's position.
+    const { list: cached, extras } = await cache.readTestList(issue.id, kind, [COOL_KEYS.xray, budgetHintKey(now)], !o.refresh);
+    const list = cached ?? (await fetchList({ ...issue, kind }, o.settings, extras, now));
+    if (!list) return undefined;
+    const linkedSet = await links.testsWithLinks(list.ids);
+    const unlinked: Array<{ id: string; key: string }> = [];
+    for (let i = 0; i < list.ids.length && unlinked.length < 50; i++) {
+      const id = list.ids[i]!;
+      if (!linkedSet.has(id)) unlinked.push({ id, key: list.keys[i] ?? '' });
+    }
+    return { total: list.total, linked: linkedSet.size, unlinked };
+  }
+
+  async function entities(
+    kind: TestsigmaKind,
+    ids: string[],
+    o: { refresh: boolean; settings: StoredSettings },
+  ): Promise<Map<string, { name?: string; url?: string }>> {
+    const out = new Map<string, { name?: string; url?: string }>();
+    const unique = [...new Set(ids)].filter((id) => /^\d{1,19}$/.test(id));
+    if (unique.length === 0) return out;
+    const baseUrl = o.settings.testsigma.baseUrl;
+    const now = deps.clock.now();
+    const { entities: cached, cool } = await cache.readEntities(kind, o.refresh ? [] : unique, baseUrl);
+    for (const [id, e] of cached) if (e.name) out.set(id, { name: e.name, ...(e.url ? { url: e.url } : {}) });
+    const misses = unique.filter((id) => !cached.has(id));
+    if (misses.length === 0 || !deps.testsigmaClientFor) return out;
+    if (cool && cool.until > now && (cool.scope === undefined || cool.scope === baseUrl)) return out;
+    const apiKey = await secret('testsigmaApiKey');
+    if (!apiKey) return out;
+    const client = deps.testsigmaClientFor({ baseUrl, apiKey });
+
+    const fetched = new Map<string, CachedEntity>();
+    let stopped: { reason: 'rate_limited' | 'down'; retryAfter?: number } | undefined;
+    let timedOut = false;
+    const queue = misses.slice(0, opts.maxEntityFetches);
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined && !stopped && !timedOut; id = queue.shift()) {
+        try {
+          const e = await client.getEntity(kind, id);
+          if (!timedOut) fetched.set(id, { name: e.name, ...(e.url ? { url: e.url } : {}) });
+        } catch (err) {
+          const k = (err as { kind?: unknown })?.kind;
+          if (k === 'not_found') {
+            fetched.set(id, { missing: true });
+          } else if (k === 'bad_answer') {
+            deps.log.warn('Testsigma name not read', { kind, id, error: errorText(err) });
+          } else {
+            const retryAfter = (err as { details?: { retryAfterSeconds?: unknown } })?.details?.retryAfterSeconds;
+            stopped ??= { reason: k === 'rate_limited' ? 'rate_limited' : 'down', ...(typeof retryAfter === 'number' ? { retryAfter } : {}) };
+            deps.log.warn('Testsigma names left out', { kind: typeof k === 'string' ? k : 'unknown', error: errorText(err) });
+          }
+        }
+      }
+    };
+    const workers = Promise.all(Array.from({ length: Math.min(opts.testsigmaConcurrency, queue.length) }, worker));
+    try {
+      await withTimeout(workers, opts.testsigmaTimeoutMs, 'Testsigma');
+    } catch (err) {
+      if (!(err instanceof PanelTimeoutError)) throw err;
+      timedOut = true;
+      stopped ??= { reason: 'down' };
+      deps.log.warn('Testsigma names left out: too slow', { timeoutMs: opts.testsigmaTimeoutMs });
+    }
+    for (const [id, e] of fetched) if (e.name) out.set(id, { name: e.name, ...(e.url ? { url: e.url } : {}) });
+    const after = deps.clock.now();
+    await Promise.all([
+      fetched.size > 0
+        ? cache.writeEntities(kind, fetched, baseUrl).catch((err: unknown) => deps.log.warn('Testsigma names not cached', { error: errorText(err) }))
+        : undefined,
+      stopped
+        ? coolSafely(COOL_KEYS.testsigma, after + clampSeconds(stopped.retryAfter, TESTSIGMA_COOL_S[stopped.reason]) * 1000, stopped.reason, after, baseUrl)
+        : undefined,
+    ]);
+    return out;
+  }
+
+  const insights: PanelInsights = { coverage, entities };
+  const readLast = deps.readLastResults;
+  if (readLast) insights.lastResults = (caseIds) => readLast(deps.kvs, caseIds);
+  const listRuns = deps.listPlanRuns;
+  if (listRuns) {
+    insights.recentRuns = async (testsigmaPlanId) => {
+      const runs = await listRuns(deps.kvs, testsigmaPlanId, RECENT_RUNS, deps.clock.now());
+      // The store lists newest first by key; sorting again keeps the contract if a store ever answers otherwise.
+      return [...runs].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, RECENT_RUNS);
+    };
+  }
+  return insights;
+}
