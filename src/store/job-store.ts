@@ -202,9 +202,9 @@ export class JobStore {
     await writeItems(this.kvs, [...data, ...extra, this.item(rec)]);
   }
 
-  /** Removes a job and its data, best effort (used when the queue refused the job's event). */
-  async remove(rec: JobRecord): Promise<void> {
-    const keys = [jobKey(rec.jobId)];
+  /** Removes a job, its data and `alsoKeys` (its index entries): used when the queue refused the job's event. */
+  async remove(rec: JobRecord, alsoKeys: readonly string[] = []): Promise<void> {
+    const keys = [jobKey(rec.jobId), ...alsoKeys];
     for (let n = 0; n < rec.chunks; n++) keys.push(dataKey(rec.jobId, n));
     for (let n = 0; n < rec.attChunks; n++) keys.push(attKey(rec.jobId, n));
     for (const part of chunk(keys, KVS_LIMITS.maxBatch)) await this.kvs.batchDelete(part.map((key) => ({ key })));

@@ -201,7 +201,7 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       await jobs.create(rec, data, extra);
     } catch (err) {
       // Half-written: the job may exist without its event. Take it back before answering busy or failing.
-      await jobs.remove(rec).catch(() => undefined);
+      await jobs.remove(rec, extra.map((i) => i.key)).catch(() => undefined);
       throw err;
     }
     try {
@@ -209,7 +209,7 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
     } catch (err) {
       deps.log.warn('web trigger: queue push refused; job withdrawn', { jobId, error: err instanceof Error ? err.message : String(err) });
       // A job without its event would never run: take it back, and let the sender retry.
-      await jobs.remove(rec).catch(() => undefined);
+      await jobs.remove(rec, extra.map((i) => i.key)).catch(() => undefined);
       return busy(QUEUE_RETRY_AFTER, 'The app\'s queue is busy.');
     }
     deps.log.info('web trigger: job queued', { jobId, runId: rec.runId, mode: rec.mode, received: rec.counts.received });
