@@ -15,7 +15,7 @@
  *   the settings change.
  */
 import { createHash } from 'node:crypto';
-import type { Clock, Logger } from '../ports';
+import type { AppDeps, Clock, Logger } from '../ports';
 import type { Coverage, LastResult, RecentRun, TestsigmaKind } from '../shared/types';
 import type { StoredSettings } from '../domain/settings';
 import type { KvsPort } from '../store/kvs-port';
@@ -23,6 +23,9 @@ import { LinkStore } from '../store/link-store';
 import { SettingsStore } from '../store/settings-store';
 import { asCoolMark, CachedEntity, COOL_KEYS, PanelCache, TestList } from '../store/panel-cache';
 import { XrayClient, XrayClientConfig, XrayError } from '../xray/xray-types';
+import { listPlanRuns, readLastResults } from '../sync';
+import { createTestsigmaClient } from '../testsigma/testsigma-client';
+import { createXrayClient } from '../xray/xray-client';
 import { budgetHintKey, CoverageRefusedError, fetchTests, MAX_COVERAGE_TESTS, panelAllowance } from './coverage';
 import type { PanelInsights, PanelIssue } from './panel-resolver';
 
@@ -70,9 +73,9 @@ export interface PanelInsightsDeps {
   xrayClientFor(config: XrayClientConfig): XrayClient;
   /** A Testsigma client; without it, links show ids only. */
   testsigmaClientFor?(config: { baseUrl: string; apiKey: string }): TestsigmaEntityReader;
-  /** The sync's reader of each case's newest synced result; without it, `lastResult` is left out. */
+  /** The sync's reader of each case's newest synced result (default: the sync's own). */
   readLastResults?(kvs: KvsPort, caseIds: readonly string[]): Promise<Map<string, LastResult>>;
-  /** The sync's list of a Testsigma plan's deliveries, newest first; without it, `recentRuns` is left out. */
+  /** The sync's list of a Testsigma plan's deliveries, newest first (default: the sync's own). */
   listPlanRuns?(kvs: KvsPort, testsigmaPlanId: string, limit: number, nowMs: number): Promise<RecentRun[]>;
   /** Reads a secret (default: the settings store). Only called when a vendor must be asked. */
   secret?(name: 'xrayClientSecret' | 'testsigmaApiKey'): Promise<string | undefined>;
@@ -276,15 +279,43 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
   }
 
   const insights: PanelInsights = { coverage, entities };
-  const readLast = deps.readLastResults;
-  if (readLast) insights.lastResults = (caseIds) => readLast(deps.kvs, caseIds);
-  const listRuns = deps.listPlanRuns;
-  if (listRuns) {
-    insights.recentRuns = async (testsigmaPlanId) => {
-      const runs = await listRuns(deps.kvs, testsigmaPlanId, RECENT_RUNS, deps.clock.now());
-      // The store lists newest first by key; sorting again keeps the contract if a store ever answers otherwise.
-      return [...runs].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, RECENT_RUNS);
-    };
-  }
+  const readLast = deps.readLastResults ?? readLastResults;
+  insights.lastResults = (caseIds) => readLast(deps.kvs, caseIds);
+  const listRuns = deps.listPlanRuns ?? listPlanRuns;
+  insights.recentRuns = async (testsigmaPlanId) => {
+    const runs = await listRuns(deps.kvs, testsigmaPlanId, RECENT_RUNS, deps.clock.now());
+    // The store lists newest first by key; sorting again keeps the contract if a store ever answers otherwise.
+    return [...runs].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, RECENT_RUNS);
+  };
   return insights;
+}
+
+/** Per-request limits of the panel's vendor clients: the panel waits seconds, never the sync's 20 s. */
+export const PANEL_CLIENT_LIMITS = { xrayTimeoutMs: 4_000, xrayMaxAttempts: 2, testsigmaTimeoutMs: 3_000 } as const;
+
+/**
+ * The panel's insights wired from the app's dependencies, for `createApp`:
+ * `createPanelResolver({ ...deps, insights: createAppPanelInsights(deps) })`. The Xray client shares the sync's
+ * token cache and request budget (both in KVS), with panel-sized timeouts and retries.
+ */
+export function createAppPanelInsights(
+  deps: Pick<AppDeps, 'kvs' | 'fetch' | 'clock' | 'log'>,
+  options?: Partial<PanelInsightsOptions>,
+): PanelInsights {
+  return createPanelInsights({
+    ...(options ? { options } : {}),
+    kvs: deps.kvs,
+    clock: deps.clock,
+    log: deps.log,
+    xrayClientFor: (config) =>
+      createXrayClient(config, {
+        fetch: deps.fetch,
+        kvs: deps.kvs,
+        clock: deps.clock,
+        log: deps.log,
+        timeoutMs: PANEL_CLIENT_LIMITS.xrayTimeoutMs,
+        retry: { maxAttempts: PANEL_CLIENT_LIMITS.xrayMaxAttempts },
+      }),
+    testsigmaClientFor: (config) => createTestsigmaClient(config, { fetch: deps.fetch, timeoutMs: PANEL_CLIENT_LIMITS.testsigmaTimeoutMs }),
+  });
 }
