@@ -1,0 +1,93 @@
+/**
+ * KVS and Xray economy for a 2,000-result run with every case linked (issue 3's bench measures the same in the
+ * sandbox): at most 200 KVS calls for the web trigger and the consumer together, one Xray request beyond
+ * authentication, and a web trigger that answers within 1 s at 10 ms per KVS call.
+ */
+import { makeWorld } from './harness';
+import { createXrayClient } from '../../src/xray/xray-client';
+import { createSyncConsumer } from '../../src/sync/sync-consumer';
+import type { HttpResponseLike } from '../../src/ports';
+
+const N = 2000;
+
+function results() {
+  return Array.from({ length: N }, (_, i) => ({
+    testCaseId: String(1000 + i),
+    status: i % 7 === 0 ? 'FAILURE' : 'SUCCESS',
+    startedAt: '2026-11-25T10:00:03Z',
+    finishedAt: '2026-11-25T10:01:40Z',
+  }));
+}
+
+async function linkAll(w: Awaited<ReturnType<typeof makeWorld>>) {
+  // One Test per case, as in the bench; links are written straight to storage to keep the setup quick.
+  const items: Array<{ key: string; value: unknown }> = [];
+  for (let i = 0; i < N; i++) {
+    const issue = w.jira.add({ key: `PROJ-${i + 1}` });
+    items.push({
+      key: `link:testCase:${1000 + i}`,
+      value: { issueId: issue.id, issueKind: 'test', testsigmaKind: 'testCase', testsigmaId: String(1000 + i), linkedBy: 'a', linkedAt: '2026-11-01T00:00:00Z' },
+    });
+  }
+  for (let i = 0; i < items.length; i += 25) await w.kvs.batchSet(items.slice(i, i + 25));
+}
+
+describe('economy of a 2,000-result run', () => {
+  test('with the scripted Xray: KVS calls and Xray imports', async () => {
+    const w = await makeWorld();
+    await linkAll(w);
+    w.kvs.resetCalls();
+    w.kvs.latencyMs = 10;
+    const t0 = performance.now();
+    const jobId = await w.deliver({ runId: 'bench-2000', testPlanId: '274', results: results() });
+    const webtriggerMs = performance.now() - t0;
+    const webtriggerCalls = w.kvs.totalCalls;
+    const webtriggerByOp = { ...w.kvs.calls };
+    w.kvs.resetCalls();
+    await w.drain();
+    const consumerCalls = w.kvs.totalCalls;
+    const consumerByOp = { ...w.kvs.calls };
+    w.kvs.latencyMs = 0;
+    const view = await w.jobView(jobId);
+    expect(view.state).toBe('succeeded');
+    expect(view.counts).toEqual({ received: N, synced: N, unmapped: 0, failed: 0 });
+    expect(w.xray.calls).toHaveLength(1);
+    expect(w.xray.calls[0]!.results!.tests).toHaveLength(N);
+    // eslint-disable-next-line no-console
+    console.log(JSON.stringify({ webtriggerMs: Math.round(webtriggerMs), webtriggerCalls, webtriggerByOp, consumerCalls, consumerByOp }));
+    expect(webtriggerMs).toBeLessThan(1000);
+    expect(webtriggerCalls + consumerCalls).toBeLessThanOrEqual(200);
+  });
+
+  test('with the real Xray client over a fake Xray host: one request beyond authentication, KVS still within budget', async () => {
+    const w = await makeWorld();
+    await linkAll(w);
+    const requests: string[] = [];
+    const fetch = async (url: string): Promise<HttpResponseLike> => {
+      const path = new URL(url).pathname;
+      requests.push(path);
+      const body = path.endsWith('/authenticate') ? JSON.stringify('header.payload.signature') : JSON.stringify({ id: '50000', key: 'PROJ-9999', self: 'https://example.test/rest/api/2/issue/50000' });
+      return { status: 200, ok: true, headers: { get: () => null }, text: async () => body };
+    };
+    const sync = createSyncConsumer({
+      ...w.deps,
+      fetch,
+      xrayClientFor: (config) => createXrayClient(config, { fetch, kvs: w.kvs, clock: w.clock, log: w.log }),
+    });
+    w.kvs.resetCalls();
+    const jobId = await w.deliver({ runId: 'bench-2000-real', results: results() });
+    const webtriggerCalls = w.kvs.totalCalls;
+    w.kvs.resetCalls();
+    const ev = w.queue.pushed.shift()!;
+    expect(await sync({ body: ev.body })).toBeUndefined();
+    const consumerCalls = w.kvs.totalCalls;
+    const consumerByOp = { ...w.kvs.calls };
+    const view = await w.jobView(jobId);
+    expect(view).toMatchObject({ state: 'succeeded', testExecutionKey: 'PROJ-9999' });
+    const beyondAuth = requests.filter((p) => !p.endsWith('/authenticate'));
+    expect(beyondAuth).toEqual(['/api/v2/import/execution/multipart']);
+    // eslint-disable-next-line no-console
+    console.log(JSON.stringify({ real: true, webtriggerCalls, consumerCalls, consumerByOp, xrayRequests: requests }));
+    expect(webtriggerCalls + consumerCalls).toBeLessThanOrEqual(200);
+  });
+});
