@@ -3,10 +3,37 @@
  * current keys, one import test per Xray Test, the Test Execution's fields, and the job's outcome. Pure.
  */
 import type { JobCounts, JobState } from '../shared/types';
-import type { XrayImportJson, XrayImportTest, XrayMultipartInfo } from '../xray/xray-types';
 import type { DeliveryResult, RunMeta } from './results-payload';
 import { toXrayDate } from './results-payload';
 import { mapStatus } from './status-map';
+
+/*
+ * Xray's import shapes, restated here so the domain depends on nothing outside itself; they match
+ * `src/xray/xray-types.ts` structurally, so the client takes them as they are.
+ */
+
+/** One test of Xray's JSON import (Cloud spells evidence `evidence`). */
+export interface XrayImportTest {
+  testKey: string;
+  status: string;
+  start?: string;
+  finish?: string;
+  comment?: string;
+  evidence?: Array<{ data: string; filename: string; contentType: string }>;
+}
+
+/** Xray's JSON import body. */
+export interface XrayImportJson {
+  testExecutionKey?: string;
+  info?: { project?: string; summary?: string; description?: string; startDate?: string; finishDate?: string; testPlanKey?: string; testEnvironments?: string[] };
+  tests: XrayImportTest[];
+}
+
+/** The `info` part of the multipart import: the new Test Execution's Jira fields. */
+export interface XrayMultipartInfo {
+  fields: { project: { key: string }; summary: string; issuetype: { name?: string; id?: string }; labels?: string[]; description?: string };
+  xrayFields?: { testPlanKey?: string; environments?: string[] };
+}
 
 /** Xray's name for the issue type of a Test Execution (sites that renamed it: see the README's open questions). */
 export const TEST_EXECUTION_TYPE = 'Test Execution';

@@ -21,7 +21,7 @@ import { XrayError } from '../xray/xray-types';
 import { JiraError, bulkFetchIssues, searchIssues } from '../jira/jira-client';
 import { LinkStore } from '../store/link-store';
 import { SettingsStore } from '../store/settings-store';
-import { JobRecord, JobStore, KvsItem, QUEUE_DEADLINE_MS, addErrors, isJobId, writeItems } from '../store/job-store';
+import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '../store/job-store';
 import { RunRecord, RunStore, lastResultItem, planRunItem } from '../store/run-store';
 import { effectiveStatusMap } from '../domain/status-map';
 import { runConcurrencyKey, runLabel } from '../domain/run-mark';

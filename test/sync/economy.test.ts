@@ -53,7 +53,6 @@ describe('economy of a 2,000-result run', () => {
     expect(view.counts).toEqual({ received: N, synced: N, unmapped: 0, failed: 0 });
     expect(w.xray.calls).toHaveLength(1);
     expect(w.xray.calls[0]!.results!.tests).toHaveLength(N);
-    // eslint-disable-next-line no-console
     console.log(JSON.stringify({ webtriggerMs: Math.round(webtriggerMs), webtriggerCalls, webtriggerByOp, consumerCalls, consumerByOp }));
     expect(webtriggerMs).toBeLessThan(1000);
     expect(webtriggerCalls + consumerCalls).toBeLessThanOrEqual(200);
@@ -86,7 +85,6 @@ describe('economy of a 2,000-result run', () => {
     expect(view).toMatchObject({ state: 'succeeded', testExecutionKey: 'PROJ-9999' });
     const beyondAuth = requests.filter((p) => !p.endsWith('/authenticate'));
     expect(beyondAuth).toEqual(['/api/v2/import/execution/multipart']);
-    // eslint-disable-next-line no-console
     console.log(JSON.stringify({ real: true, webtriggerCalls, consumerCalls, consumerByOp, xrayRequests: requests }));
     expect(webtriggerCalls + consumerCalls).toBeLessThanOrEqual(200);
   });
