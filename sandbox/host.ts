@@ -59,6 +59,8 @@ export interface Sandbox {
   testsigmaApiKey: string;
   /** Errors thrown by the consumer (Forge would log them; the queue does not retry them). */
   consumerErrors: unknown[];
+  /** Changes the emulators' latency (the bench seeds fast, then measures with latency). */
+  setHttpLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -78,16 +80,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const xrayCredentials = { clientId: `sandbox-${randomBytes(4).toString('hex')}`, clientSecret: randomBytes(24).toString('hex') };
   const testsigmaApiKey = `ts-${randomBytes(16).toString('hex')}`;
   const latency = options.httpLatencyMs ?? 0;
-  const jira = await startJiraEmulator({ world, latencyMs: latency });
-  const xray = await startXrayEmulator({
+  // Kept as objects: the emulators read `latencyMs` on every request, so `setHttpLatency` can change it later.
+  const jiraOptions = { world, latencyMs: latency };
+  const jira = await startJiraEmulator(jiraOptions);
+  const xrayOptions = {
     world,
     dataRegion: options.xrayDataRegion ?? 'eu',
     clients: [xrayCredentials],
     latencyMs: latency,
     now,
     ...(options.xrayRequestsPer5Minutes ? { requestsPer5Minutes: options.xrayRequestsPer5Minutes } : {}),
-  });
-  const testsigma = await startTestsigmaEmulator({ apiKeys: [testsigmaApiKey], latencyMs: latency, now });
+  };
+  const xray = await startXrayEmulator(xrayOptions);
+  const testsigmaOptions = { apiKeys: [testsigmaApiKey], latencyMs: latency, now };
+  const testsigma = await startTestsigmaEmulator(testsigmaOptions);
 
   const egress: EgressCounts = {};
   const fetchPort = createRoutingFetch(
@@ -198,6 +204,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     xrayCredentials,
     testsigmaApiKey,
     consumerErrors,
+    setHttpLatency: (ms: number) => {
+      jiraOptions.latencyMs = ms;
+      xrayOptions.latencyMs = ms;
+      testsigmaOptions.latencyMs = ms;
+    },
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -3,22 +3,42 @@
  * sandbox host wires the very same factories to local emulators. Adding a handler here makes it run in both.
  */
 import type { AppDeps } from './ports';
+import type { XrayClientConfig } from './xray/xray-types';
 import { createPanelResolver } from './resolvers/panel-resolver';
+import { createAppPanelInsights } from './resolvers/panel-insights';
+import { createAdminResolver } from './resolvers/admin-resolver';
+import { AppError } from './resolvers/envelope';
 import { createIssueDeletedHandler } from './triggers/issue-deleted';
 import { createWebtriggerHandler } from './webtrigger/webtrigger-handler';
-import { createSyncConsumer } from './sync/sync-consumer';
+import { createSyncConsumer, listJobs, retryJob } from './sync';
 import { createXrayClient } from './xray/xray-client';
+import { createTestsigmaClient } from './testsigma/testsigma-client';
 
 /** Every handler of the app. */
 export function createApp(deps: AppDeps) {
+  const xrayClientFor = (config: XrayClientConfig) =>
+    createXrayClient(config, { fetch: deps.fetch, kvs: deps.kvs, clock: deps.clock, log: deps.log });
   return {
-    panelResolver: createPanelResolver(deps),
+    panelResolver: createPanelResolver({ ...deps, insights: createAppPanelInsights(deps) }),
+    adminResolver: createAdminResolver({
+      ...deps,
+      xrayClientFor,
+      testsigmaPing: (config) => createTestsigmaClient(config, { fetch: deps.fetch, timeoutMs: 8_000 }).ping(),
+      jobs: {
+        list: (cursor) => listJobs(deps.kvs, cursor, deps.clock.now()),
+        retry: async (jobId) => {
+          try {
+            return await retryJob(deps, jobId);
+          } catch (err) {
+            if (err instanceof AppError && err.code === 'not_found') return undefined;
+            throw err;
+          }
+        },
+      },
+    }),
     issueDeleted: createIssueDeletedHandler(deps),
     webtrigger: createWebtriggerHandler(deps),
-    sync: createSyncConsumer({
-      ...deps,
-      xrayClientFor: (config) => createXrayClient(config, { fetch: deps.fetch, kvs: deps.kvs, clock: deps.clock, log: deps.log }),
-    }),
+    sync: createSyncConsumer({ ...deps, xrayClientFor }),
   };
 }
 

@@ -12,6 +12,9 @@ const app = createApp(forgeDeps);
 /** `panel-resolver`: the issue panel's `getPanel`, `link`, `unlink`. */
 export const panelResolver = toForgeResolver(app.panelResolver);
 
+/** `admin-resolver`: the admin page's settings, connection test, web trigger secret and sync log. */
+export const adminResolver = toForgeResolver(app.adminResolver);
+
 /** `issue-deleted`: the `avi:jira:deleted:issue` trigger. */
 export const issueDeleted = app.issueDeleted;
 

@@ -1,0 +1,263 @@
+/**
+ * `npm run bench`: runs of 100, 2,000 and 5,000 results through the local host against the emulators with a set
+ * latency (50 ms an HTTP request, 10 ms a KVS call by default), measuring the web trigger's handler time, the
+ * consumer's time, Xray requests by endpoint, KVS calls, and the same run pushed the naive way (a per-test GraphQL
+ * uploader, written here as the baseline). Prints a table and writes bench-results/bench.json.
+ *
+ *   npm run bench -- --sizes 100,2000 --http-latency 50 --kvs-latency 10
+ */
+import { createHmac } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { invokeResolver, startSandbox, Sandbox } from './host';
+import { LinkStore } from '../src/store/link-store';
+import type { JobView } from '../src/shared/types';
+
+interface Args {
+  sizes: number[];
+  httpLatencyMs: number;
+  kvsLatencyMs: number;
+  naive: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const get = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    sizes: (get('--sizes') ?? '100,2000,5000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0),
+    httpLatencyMs: Number(get('--http-latency') ?? 50),
+    kvsLatencyMs: Number(get('--kvs-latency') ?? 10),
+    naive: !argv.includes('--no-naive'),
+  };
+}
+
+const ADMIN = 'bench-admin';
+const STATUSES = ['SUCCESS', 'SUCCESS', 'SUCCESS', 'FAILURE', 'ABORTED', 'NOT_EXECUTED'] as const;
+
+/** Seeds N Tests linked to cases 100000.. (through the app's link store, before latency is switched on). */
+async function seed(sb: Sandbox, n: number): Promise<{ tests: Array<{ id: string; key: string; caseId: string }>; secret: string }> {
+  sb.world.createProject({ key: 'BENCH' });
+  sb.world.addAccount({ accountId: ADMIN });
+  sb.world.grant(ADMIN, 'ADMINISTER');
+  sb.world.grant(ADMIN, 'BROWSE_PROJECTS');
+  sb.world.grant(ADMIN, 'EDIT_ISSUES');
+  const saved = await invokeResolver(sb, 'admin', {
+    key: 'saveSettings',
+    accountId: ADMIN,
+    payload: { xray: { region: 'eu', clientId: sb.xrayCredentials.clientId, clientSecret: sb.xrayCredentials.clientSecret }, defaultProjectKey: 'BENCH' },
+  });
+  if (!saved.ok) throw new Error(`saveSettings: ${saved.error.message}`);
+  const rotated = await invokeResolver<{ secret: string }>(sb, 'admin', { key: 'rotateWebtriggerSecret', accountId: ADMIN });
+  if (!rotated.ok) throw new Error(`rotate: ${rotated.error.message}`);
+  const links = new LinkStore(sb.kvs);
+  const tests: Array<{ id: string; key: string; caseId: string }> = [];
+  for (let i = 0; i < n; i++) {
+    const t = sb.world.createIssue({ projectKey: 'BENCH', type: 'Test', summary: `Bench test ${i + 1}` });
+    const caseId = String(100000 + i);
+    await links.claim({ issueId: t.id, issueKind: 'test', testsigmaKind: 'testCase', testsigmaId: caseId, linkedBy: ADMIN, linkedAt: new Date().toISOString() });
+    tests.push({ ...t, caseId });
+  }
+  return { tests, secret: rotated.data.secret };
+}
+
+function runBody(runId: string, tests: Array<{ caseId: string }>): string {
+  return JSON.stringify({
+    runId,
+    summary: `Bench run of ${tests.length} results`,
+    startedAt: '2026-11-25T10:00:00Z',
+    finishedAt: '2026-11-25T10:42:10Z',
+    results: tests.map((t, i) => ({
+      testCaseId: t.caseId,
+      status: STATUSES[i % STATUSES.length],
+      startedAt: '2026-11-25T10:00:03Z',
+      finishedAt: '2026-11-25T10:01:40Z',
+      message: i % 10 === 3 ? `Assertion failed at step ${i % 7}: expected 200, got 500` : undefined,
+    })),
+  });
+}
+
+function signedRequest(secret: string, body: string) {
+  const t = String(Math.floor(Date.now() / 1000));
+  const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+  return {
+    method: 'POST',
+    path: '/',
+    body,
+    headers: { 'content-type': ['application/json'], 'x-signature': [`t=${t},v1=${v1}`] },
+    queryParameters: {},
+  };
+}
+
+interface Measured {
+  size: number;
+  webtriggerMs: number;
+  webtriggerKvsCalls: number;
+  consumerMs: number;
+  consumerKvsCalls: number;
+  kvsCallsTotal: number;
+  kvsCallsByOp: Record<string, number>;
+  xrayRequests: number;
+  xrayByEndpoint: Record<string, number>;
+  xrayBeyondAuth: number;
+  jiraRequests: number;
+  job: Pick<JobView, 'state' | 'counts' | 'testExecutionKey' | 'attempts'>;
+  naive?: { requests: number; byOp: Record<string, number>; minutesAt300Per5Min: number; ms: number };
+}
+
+/** The baseline: what a per-test GraphQL uploader spends (create the execution, then find and set each run). */
+async function naiveUpload(sb: Sandbox, tests: Array<{ id: string }>, statuses: string[]): Promise<{ requests: number; byOp: Record<string, number> }> {
+  const base = 'https://eu.xray.cloud.getxray.app';
+  const byOp: Record<string, number> = {};
+  let requests = 0;
+  const send = async (op: string, pathname: string, body: unknown, token?: string) => {
+    requests++;
+    byOp[op] = (byOp[op] ?? 0) + 1;
+    const res = await sb.deps.fetch(`${base}${pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`naive ${op}: HTTP ${res.status} ${text.slice(0, 200)}`);
+    return JSON.parse(text) as unknown;
+  };
+  const token = (await send('authenticate', '/api/v2/authenticate', { client_id: sb.xrayCredentials.clientId, client_secret: sb.xrayCredentials.clientSecret })) as string;
+  const gql = async (op: string, query: string, variables: Record<string, unknown>) => {
+    const out = (await send(op, '/api/v2/graphql', { query, variables }, token)) as { data?: Record<string, unknown>; errors?: Array<{ message: string }> };
+    if (out.errors?.length) throw new Error(`naive ${op}: ${out.errors[0]!.message}`);
+    return out.data ?? {};
+  };
+  const created = (await gql(
+    'createTestExecution',
+    'mutation($ids: [String], $jira: JSON!) { createTestExecution(testIssueIds: $ids, jira: $jira) { testExecution { issueId } } }',
+    { ids: tests.map((t) => t.id), jira: { fields: { summary: 'Naive upload', project: { key: 'BENCH' } } } },
+  )) as { createTestExecution: { testExecution: { issueId: string } } };
+  const execId = created.createTestExecution.testExecution.issueId;
+  for (let i = 0; i < tests.length; i++) {
+    const run = (await gql('getTestRun', 'query($t: String, $e: String) { getTestRun(testIssueId: $t, testExecIssueId: $e) { id } }', { t: tests[i]!.id, e: execId })) as { getTestRun: { id: string } };
+    await gql('updateTestRunStatus', 'mutation($id: String!, $s: String!) { updateTestRunStatus(id: $id, status: $s) }', { id: run.getTestRun.id, s: statuses[i]! });
+  }
+  return { requests, byOp };
+}
+
+async function measure(size: number, args: Args): Promise<Measured> {
+  const sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1 });
+  try {
+    const { tests, secret } = await seed(sb, size);
+    // Latency on from here: the measured part only.
+    sb.kvs.latencyMs = args.kvsLatencyMs;
+    sb.setHttpLatency(args.httpLatencyMs);
+    sb.xray.reset();
+    sb.kvs.resetCalls();
+    const jiraBefore = sb.jira.counters.total();
+
+    const body = runBody(`bench-${size}`, tests);
+    const t0 = performance.now();
+    const answer = await sb.app.webtrigger(signedRequest(secret, body));
+    const webtriggerMs = performance.now() - t0;
+    if (answer.statusCode !== 202) throw new Error(`web trigger answered ${answer.statusCode}: ${answer.body}`);
+    const { jobId } = JSON.parse(answer.body) as { jobId: string };
+    const webtriggerKvsCalls = sb.kvs.totalCalls;
+
+    let consumerMs = 0;
+    const realConsumer = sb.app.sync;
+    sb.queue.setConsumer(async (event) => {
+      const c0 = performance.now();
+      try {
+        return await realConsumer(event);
+      } finally {
+        consumerMs += performance.now() - c0;
+      }
+    });
+    // The event was pushed before the wrapper was set only if the queue delivered at once; it delivers on a timer.
+    await sb.queue.idle();
+    const kvsCallsTotal = sb.kvs.totalCalls;
+    const kvsCallsByOp = { ...sb.kvs.calls };
+    const xrayByEndpoint = sb.xray.counters.snapshot();
+    const xrayRequests = ['authenticate', 'import', 'multipart', 'graphql'].reduce((a, k) => a + sb.xray.counters.get(k), 0);
+    const jiraRequests = sb.jira.counters.total() - jiraBefore;
+
+    sb.kvs.latencyMs = 0;
+    const jobAnswer = await sb.app.webtrigger({ ...signedRequest(secret, ''), method: 'GET', queryParameters: { job: [jobId] }, headers: { authorization: [`Bearer ${secret}`] } });
+    const job = JSON.parse(jobAnswer.body) as JobView;
+
+    const m: Measured = {
+      size,
+      webtriggerMs,
+      webtriggerKvsCalls,
+      consumerMs,
+      consumerKvsCalls: kvsCallsTotal - webtriggerKvsCalls,
+      kvsCallsTotal,
+      kvsCallsByOp,
+      xrayRequests,
+      xrayByEndpoint,
+      xrayBeyondAuth: xrayRequests - sb.xray.counters.get('authenticate'),
+      jiraRequests,
+      job: { state: job.state, counts: job.counts, testExecutionKey: job.testExecutionKey, attempts: job.attempts },
+    };
+    if (args.naive) {
+      // The naive uploader gets an unlimited emulator and no latency, so the bench counts requests in seconds, and
+      // the minutes it would need under 300 requests per 5 minutes are computed from that count.
+      const nb = await startSandbox({ xrayDataRegion: 'eu', xrayRequestsPer5Minutes: 1_000_000_000 });
+      try {
+        nb.world.createProject({ key: 'BENCH' });
+        const ntests = tests.map((_, i) => nb.world.createIssue({ projectKey: 'BENCH', type: 'Test', summary: `Bench test ${i + 1}` }));
+        const statuses = tests.map((_, i) => ({ SUCCESS: 'PASSED', FAILURE: 'FAILED', ABORTED: 'ABORTED', NOT_EXECUTED: 'TODO' })[STATUSES[i % STATUSES.length]!]);
+        const n0 = performance.now();
+        const naive = await naiveUpload(nb, ntests, statuses);
+        m.naive = { ...naive, minutesAt300Per5Min: Math.max(0, Math.ceil(naive.requests / 300) - 1) * 5, ms: performance.now() - n0 };
+      } finally {
+        await nb.close();
+      }
+    }
+    return m;
+  } finally {
+    await sb.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  console.log(`Bench: ${args.sizes.join(', ')} results; latency ${args.httpLatencyMs} ms an HTTP request, ${args.kvsLatencyMs} ms a KVS call`);
+  const results: Measured[] = [];
+  for (const size of args.sizes) {
+    process.stdout.write(`  ${size} results ... `);
+    const m = await measure(size, args);
+    results.push(m);
+    console.log(`${m.job.state}, ${m.job.counts.synced} synced into ${m.job.testExecutionKey}`);
+  }
+  const rows = [
+    ['results', 'webtrigger ms', 'wt KVS', 'consumer ms', 'consumer KVS', 'KVS total', 'Xray req', 'beyond auth', 'Jira req', 'naive Xray req', 'naive minutes @300/5min'],
+    ...results.map((m) => [
+      String(m.size),
+      m.webtriggerMs.toFixed(0),
+      String(m.webtriggerKvsCalls),
+      m.consumerMs.toFixed(0),
+      String(m.consumerKvsCalls),
+      String(m.kvsCallsTotal),
+      String(m.xrayRequests),
+      String(m.xrayBeyondAuth),
+      String(m.jiraRequests),
+      m.naive ? String(m.naive.requests) : '-',
+      m.naive ? String(m.naive.minutesAt300Per5Min) : '-',
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log('');
+  for (const [i, r] of rows.entries()) {
+    console.log(r.map((c, j) => c.padStart(widths[j]!)).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  for (const m of results) console.log(`\n${m.size}: Xray by endpoint ${JSON.stringify(m.xrayByEndpoint)}; KVS by op ${JSON.stringify(m.kvsCallsByOp)}${m.naive ? `; naive by op ${JSON.stringify(m.naive.byOp)}` : ''}`);
+  const out = path.join(__dirname, '..', 'bench-results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ at: new Date().toISOString(), args, results }, null, 2));
+  console.log(`\nWrote ${path.relative(process.cwd(), path.join(out, 'bench.json'))}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
