@@ -210,6 +210,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       testsigmaOptions.latencyMs = ms;
     },
     close: async () => {
+      queue.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -33,6 +33,8 @@ export class MemoryQueue implements QueuePort {
   private readonly running = new Map<string, Promise<void>>();
   private idleWaiters: Array<() => void> = [];
   private seq = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
   private readonly queueName: string;
   private readonly msPerSecond: number;
   private readonly maxRetries: number;
@@ -74,9 +76,25 @@ export class MemoryQueue implements QueuePort {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Drops every event still waiting (the sandbox is shutting down), so no timer outlives it. */
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.pending -= this.timers.size;
+    this.timers.clear();
+    if (this.pending <= 0) {
+      this.pending = 0;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
   private schedule(source: QueueEvent, event: DeliveredEvent, delaySeconds: number): void {
+    if (this.closed) return;
     this.pending++;
-    setTimeout(() => {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
       const key = source.concurrency?.key;
       const previous = (key && this.running.get(key)) || Promise.resolve();
       const run = previous.then(() => this.deliver(source, event));
@@ -87,6 +105,9 @@ export class MemoryQueue implements QueuePort {
         });
       }
     }, delaySeconds * this.msPerSecond);
+    // A waiting event must not keep a test run or the demo's process alive on its own.
+    timer.unref();
+    this.timers.add(timer);
   }
 
   private async deliver(source: QueueEvent, event: DeliveredEvent): Promise<void> {

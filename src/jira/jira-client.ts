@@ -121,7 +121,8 @@ export async function searchIssues(request: JiraRequest, jql: string, max = 100)
     const res = await request('/rest/api/3/search/jql', {
       method: 'POST',
       headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ jql, fields: ISSUE_FIELDS.split(','), maxResults: Math.min(100, max - out.length), ...(nextPageToken ? { nextPageToken } : {}) }),
+      // The enhanced search returns only `id` unless asked: `key` is a field there like any other.
+      body: JSON.stringify({ jql, fields: ['key', ...ISSUE_FIELDS.split(',')], maxResults: Math.min(100, max - out.length), ...(nextPageToken ? { nextPageToken } : {}) }),
     });
     const body = await readJson<{ issues?: RawIssue[]; nextPageToken?: string; isLast?: boolean }>(res, 'the search');
     for (const raw of body.issues ?? []) {
