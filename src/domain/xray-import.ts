@@ -271,8 +271,9 @@ export function buildCreateImport(args: {
 }
 
 /** The import that adds a later delivery to the run's Test Execution (idempotent: it names the execution). */
-export function buildUpdateImport(testExecutionKey: string, tests: XrayImportTest[]): XrayImportJson {
-  return { testExecutionKey, tests };
+export function buildUpdateImport(testExecutionKey: string, tests: XrayImportTest[], testPlanKey?: string): XrayImportJson {
+  // A later delivery may be the first to name a linked Test Plan; Xray links the execution to it then (idempotent).
+  return { testExecutionKey, ...(testPlanKey ? { info: { testPlanKey } } : {}), tests };
 }
 
 /**

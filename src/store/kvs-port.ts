@@ -117,9 +117,11 @@ export async function queryAll<T>(
 /** Tells whether a thrown error is a storage throttle (HTTP 429 from Forge storage), to answer `busy`. */
 export function isKvsThrottle(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
-  const e = err as { code?: unknown; status?: unknown; message?: unknown };
+  const e = err as { code?: unknown; status?: unknown; message?: unknown; responseDetails?: { status?: unknown } };
   return (
     e.status === 429 ||
+    // Forge's KVS errors carry the HTTP status here.
+    e.responseDetails?.status === 429 ||
     e.code === 'RATE_LIMIT_EXCEEDED' ||
     e.code === 'TOO_MANY_REQUESTS' ||
     (typeof e.message === 'string' && /rate limit|too many requests|429/i.test(e.message))

@@ -118,14 +118,14 @@ export class LinkStore {
     return out;
   }
 
-  /** Removes every link of an issue (it was deleted in Jira), so its entities can be linked again. */
-  async removeAllForIssue(issueId: string): Promise<number> {
+  /** Removes every link of an issue (it was deleted in Jira), so its entities can be linked again. Answers them. */
+  async removeAllForIssue(issueId: string): Promise<LinkRecord[]> {
     const links = await this.listForIssue(issueId);
     for (const l of links) await this.unlink(issueId, l.testsigmaKind, l.testsigmaId);
     const slot = await this.kvs.get(slotKey(issueId));
     if (slot) await this.kvs.delete(slotKey(issueId));
     await this.kvs.delete(testMarkKey(issueId));
-    return links.length;
+    return links;
   }
 
   private async tryClaim(key: string, value: unknown): Promise<boolean> {

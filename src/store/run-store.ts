@@ -78,6 +78,11 @@ export function lastResultItem(caseId: string, result: LastResult): KvsItem {
   return { key: lastKey(caseId), value: result };
 }
 
+/** Forgets a case's last result when it is unlinked, so a Test it is linked to later never shows another Test's result. */
+export async function forgetLastResult(kvs: KvsPort, caseId: string): Promise<void> {
+  if (isDigits(caseId)) await kvs.delete(lastKey(caseId));
+}
+
 /** The item that lists a delivery under its Testsigma plan. */
 export function planRunItem(testsigmaPlanId: string, jobId: string): KvsItem {
   return { key: `${planPrefix(testsigmaPlanId)}${jobId}`, value: { jobId }, options: { ttl: JOB_TTL } };

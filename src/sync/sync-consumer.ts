@@ -306,8 +306,8 @@ export function createSyncConsumer(deps: SyncDeps) {
 
     const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
     const [owners, runRec] = await Promise.all([links.ownersOfCases(caseIds), runs.get(delivery.runId)]);
-    // The plan only matters for a new Test Execution; later deliveries skip the read.
-    const planLink = !runRec?.testExecutionKey && delivery.testPlanId ? await links.owner('testPlan', delivery.testPlanId) : undefined;
+    // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
+    const planLink = delivery.testPlanId ? await links.owner('testPlan', delivery.testPlanId) : undefined;
     const issueIds = new Set<string>([...owners.values()].map((o) => o.issueId));
     if (planLink) issueIds.add(planLink.issueId);
     const issues = issueIds.size > 0 ? await bulkFetchIssues(deps.jira.asApp(), [...issueIds]) : new Map();
@@ -525,7 +525,7 @@ export function createSyncConsumer(deps: SyncDeps) {
     const evidence = a.evidence.size > 0 ? await withoutSentEvidence(a, rec) : a.evidence;
     const tests: XrayImportTest[] = buildImportTests(a.triage.mapped, (m) => evidence.get(m.index) ?? []);
     try {
-      await a.xray.importExecution(buildUpdateImport(key, tests), { idempotent: true, deadline });
+      await a.xray.importExecution(buildUpdateImport(key, tests, a.planIssue?.key), { idempotent: true, deadline });
       return { key, ...(rec.testExecutionId ? { id: rec.testExecutionId } : {}) };
     } catch (err) {
       if (err instanceof XrayError && err.kind === 'bad_request') {

@@ -1,6 +1,7 @@
 import type { Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import { LinkStore } from '../store/link-store';
+import { forgetLastResult } from '../store/run-store';
 
 /** The part of Jira's `avi:jira:deleted:issue` event we read. */
 export interface IssueDeletedEvent {
@@ -18,6 +19,7 @@ export function createIssueDeletedHandler(deps: { kvs: KvsPort; log: Logger }) {
       return;
     }
     const removed = await links.removeAllForIssue(issueId);
-    if (removed > 0) deps.log.info('removed links of a deleted issue', { issueId, removed });
+    for (const l of removed) if (l.testsigmaKind === 'testCase') await forgetLastResult(deps.kvs, l.testsigmaId);
+    if (removed.length > 0) deps.log.info('removed links of a deleted issue', { issueId, removed: removed.length });
   };
 }

@@ -161,3 +161,16 @@ describe('xts -> web trigger -> queue -> sync -> Xray', () => {
     expect(sb.xray.counters.total()).toBe(0);
   });
 });
+
+describe('a run whose first delivery names no plan', () => {
+  it('attaches its Test Execution to the linked Test Plan when a later delivery names it', async () => {
+    const first = resultsFile('p1.json', { runId: 'late-plan', results: [{ testCaseId: t(0).caseId, status: 'SUCCESS' }] });
+    const second = resultsFile('p2.json', { runId: 'late-plan', testPlanId: demo.testPlan.planId, results: [{ testCaseId: t(1).caseId, status: 'SUCCESS' }] });
+    expect((await xts(['send', first, '--wait', '--poll-interval', '0.05'])).code).toBe(0);
+    expect(sb.world.listTestExecutions()[0]!.testPlanIds).toEqual([]);
+    expect((await xts(['send', second, '--wait', '--poll-interval', '0.05'])).code).toBe(0);
+    const execs = sb.world.listTestExecutions();
+    expect(execs).toHaveLength(1);
+    expect(execs[0]!.testPlanIds).toEqual([demo.testPlan.id]);
+  });
+});

@@ -3,6 +3,7 @@ import { createIssueDeletedHandler } from '../../src/triggers/issue-deleted';
 import { SettingsStore } from '../../src/store/settings-store';
 import { withDefaults } from '../../src/domain/settings';
 import type { Envelope, PanelView } from '../../src/shared/types';
+import { readLastResults } from '../../src/store/run-store';
 import { JiraSite, startJiraSite } from '../support/jira-site';
 
 let site: JiraSite;
@@ -165,5 +166,22 @@ describe('panel resolver: link and unlink', () => {
   it('answers not_found when opened without an issue', async () => {
     const env = await panel.getPanel!({ payload: {}, context: { accountId: 'alice' } });
     expect((env as { ok: false; error: { code: string } }).error.code).toBe('not_found');
+  });
+});
+
+describe('panel resolver: last results', () => {
+  it('forgets a case\'s last result when it is unlinked, so another Test never shows it', async () => {
+    const p = createPanelResolver({
+      kvs: site.kvs, jira: site.port, clock, log: site.log,
+      insights: { lastResults: async (ids) => new Map((await readLastResults(site.kvs, ids)).entries()) },
+    });
+    const callP = (key: 'link' | 'unlink' | 'getPanel', issue: { id: string; key: string }, payload: unknown = {}) =>
+      p[key]!({ payload, context: { accountId: 'alice', extension: { issue } } }) as Promise<Envelope<PanelView>>;
+    ok(await callP('link', site.issues.test1, { testsigmaId: '609' }));
+    await site.kvs.set('last:609', { status: 'FAILED', runId: '337', testExecutionKey: 'DEMO-99', at: '2026-11-30T09:00:00.000Z' });
+    expect(ok(await callP('getPanel', site.issues.test1)).links[0]!.lastResult).toEqual({ status: 'FAILED', runId: '337', testExecutionKey: 'DEMO-99', at: '2026-11-30T09:00:00.000Z' });
+    ok(await callP('unlink', site.issues.test1, { testsigmaId: '609' }));
+    const relinked = ok(await callP('link', site.issues.test2, { testsigmaId: '609' }));
+    expect(relinked.links[0]!.lastResult).toBeUndefined();
   });
 });
