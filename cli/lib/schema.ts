@@ -1,3 +1,4 @@
+import { formatPath } from '../../src/domain/results-payload';
 /**
  * The results file: the web trigger's POST body (contract section 3), checked before anything is sent so that a
  * bad file never leaves half a run delivered.
@@ -62,15 +63,8 @@ export interface SchemaProblem {
   message: string;
 }
 
-/** Formats a zod path as `results[3].status`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? String(seg) : `.${String(seg)}`;
-  }
-  return out === '' ? '(top level)' : out;
-}
+// The app's own formatter, so the CLI's paths read exactly like the web trigger's 400 `details`.
+export { formatPath };
 
 /** Validates a parsed results file. */
 export function validateResultsFile(value: unknown): { ok: true; value: ResultsFile } | { ok: false; problems: SchemaProblem[] } {

@@ -1,18 +1,6 @@
-/** The default status map (contract section 4): incoming word -> Xray status name. */
-export const DEFAULT_STATUS_MAP: Readonly<Record<string, string>> = Object.freeze({
-  SUCCESS: 'PASSED',
-  PASSED: 'PASSED',
-  FAILURE: 'FAILED',
-  FAILED: 'FAILED',
-  PRE_REQUISITE_FAILED: 'FAILED',
-  ABORTED: 'ABORTED',
-  STOPPED: 'ABORTED',
-  NOT_EXECUTED: 'TODO',
-  QUEUED: 'TODO',
-  TODO: 'TODO',
-  RUNNING: 'EXECUTING',
-  EXECUTING: 'EXECUTING',
-});
+import { DEFAULT_STATUS_MAP } from '../shared/status-defaults';
+
+export { DEFAULT_STATUS_MAP };
 
 /** Normalises an incoming status word: the map's keys are upper-cased. */
 export function statusKey(word: string): string {

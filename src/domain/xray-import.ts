@@ -7,10 +7,7 @@ import type { DeliveryResult, RunMeta } from './results-payload';
 import { toXrayDate } from './results-payload';
 import { mapStatus } from './status-map';
 
-/*
- * Xray's import shapes, restated here so the domain depends on nothing outside itself; they match
- * `src/xray/xray-types.ts` structurally, so the client takes them as they are.
- */
+/* Xray's import shapes (REST v2 JSON and the multipart `info` part); `src/xray` re-exports them. */
 
 /** One test of Xray's JSON import (Cloud spells evidence `evidence`). */
 export interface XrayImportTest {

@@ -4,42 +4,10 @@
  */
 import type { XrayRegion } from '../shared/types';
 
-/** One test in Xray's JSON import format (Cloud spells evidence `evidence`). */
-export interface XrayImportTest {
-  testKey: string;
-  status: string;
-  start?: string;
-  finish?: string;
-  comment?: string;
-  evidence?: Array<{ data: string; filename: string; contentType: string }>;
-}
+// The import shapes belong to the domain that builds them; the client sends them as they are.
+import type { XrayImportJson, XrayImportTest, XrayMultipartInfo } from '../domain/xray-import';
 
-/** Xray's JSON import body (`POST /api/v2/import/execution`). */
-export interface XrayImportJson {
-  testExecutionKey?: string;
-  info?: {
-    project?: string;
-    summary?: string;
-    description?: string;
-    startDate?: string;
-    finishDate?: string;
-    testPlanKey?: string;
-    testEnvironments?: string[];
-  };
-  tests: XrayImportTest[];
-}
-
-/** The `info` part of the multipart import: the new Test Execution's Jira fields (labels carry our run mark). */
-export interface XrayMultipartInfo {
-  fields: {
-    project: { key: string };
-    summary: string;
-    issuetype: { name?: string; id?: string };
-    labels?: string[];
-    description?: string;
-  };
-  xrayFields?: { testPlanKey?: string; environments?: string[] };
-}
+export type { XrayImportJson, XrayImportTest, XrayMultipartInfo };
 
 /** What an import answers: the Test Execution. */
 export interface XrayImportResult {

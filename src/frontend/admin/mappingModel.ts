@@ -1,24 +1,11 @@
 /** Pure logic of the Mapping tab: status map rows and edits, issue type names, and the patch of what changed. */
 import type { IssueTypeNames, SettingsPatch, SettingsView } from '../../shared/types';
 
-/**
- * The default status map of contract.md section 4. The settings view only carries the effective map, so the page
- * needs the defaults to tell an override from a default, and to say what "Reset" goes back to.
- */
-export const DEFAULT_STATUS_MAP: Readonly<Record<string, string>> = {
-  SUCCESS: 'PASSED',
-  PASSED: 'PASSED',
-  FAILURE: 'FAILED',
-  FAILED: 'FAILED',
-  PRE_REQUISITE_FAILED: 'FAILED',
-  ABORTED: 'ABORTED',
-  STOPPED: 'ABORTED',
-  NOT_EXECUTED: 'TODO',
-  QUEUED: 'TODO',
-  TODO: 'TODO',
-  RUNNING: 'EXECUTING',
-  EXECUTING: 'EXECUTING',
-};
+// The settings view only carries the effective map: the defaults tell an override from a default, and what
+// "Reset" goes back to.
+import { DEFAULT_STATUS_MAP } from '../../shared/status-defaults';
+
+export { DEFAULT_STATUS_MAP };
 
 /**
  * Pending status map changes by incoming word: a status name, or `""` to drop the override (what `saveSettings`
