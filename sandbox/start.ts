@@ -54,8 +54,8 @@ async function main(): Promise<number> {
     console.log(`  labels: ${e.labels.join(', ') || '-'}   Test Plan: ${e.testPlanIds.map((id) => sb.world.findIssue(id)?.key).join(', ') || '-'}   environments: ${e.testEnvironments.join(', ') || '-'}`);
     console.log(
       table([
-        ['Test', 'Status', 'Started', 'Finished', 'Evidence', 'Comment'],
-        ...e.runs.map((r) => [r.testKey, r.status, r.startedOn ?? '', r.finishedOn ?? '', String(r.evidence.length), (r.comment ?? '').slice(0, 50)]),
+        ['Test', 'Status', 'Evidence', 'Comment'],
+        ...e.runs.map((r) => [r.testKey, r.status, String(r.evidence.length), (r.comment ?? '').replace(/\s+/g, ' ').slice(0, 60)]),
       ]).replace(/^/gm, '  '),
     );
   }
