@@ -218,6 +218,72 @@ async function measure(size: number, args: Args): Promise<Measured> {
   }
 }
 
+interface PanelCost {
+  what: string;
+  kvsCalls: number;
+  kvsByOp: Record<string, number>;
+  xrayRequests: number;
+  testsigmaRequests: number;
+  ms: number;
+}
+
+/**
+ * One panel open (`getPanel`) as a user makes it, over the sandbox's resolver HTTP surface: a Test with 1 and with
+ * 50 linked cases, and a Test Plan of 1,000 Tests (250 linked) with a cold and then a warm cache.
+ */
+async function measurePanel(args: Args): Promise<PanelCost[]> {
+  const sb = await startSandbox({ xrayDataRegion: 'eu' });
+  try {
+    const { tests } = await seed(sb, 1000);
+    sb.testsigma.state.seedPlan({ id: 274, name: 'Nightly', suites: [{ id: 55, name: 'All', cases: tests.slice(0, 50).map((t) => ({ id: Number(t.caseId), name: `Case ${t.caseId}` })) }] });
+    const saved = await invokeResolver(sb, 'admin', { key: 'saveSettings', accountId: ADMIN, payload: { testsigma: { apiKey: sb.testsigmaApiKey } } });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const links = new LinkStore(sb.kvs);
+    // Test A keeps its one case from seeding; Test B gets 49 more (50 in all).
+    const testA = tests[0]!;
+    const testB = tests[1]!;
+    for (let i = 0; i < 49; i++) {
+      const caseId = String(900000 + i);
+      await links.claim({ issueId: testB.id, issueKind: 'test', testsigmaKind: 'testCase', testsigmaId: caseId, linkedBy: ADMIN, linkedAt: new Date().toISOString() });
+    }
+    // Only 250 of the plan's 1,000 Tests keep their links.
+    for (const t of tests.slice(250)) await links.unlink(t.id, 'testCase', t.caseId);
+    const plan = sb.world.createIssue({ projectKey: 'BENCH', type: 'Test Plan', summary: 'Release plan' });
+    sb.world.addTestsToTestPlan(plan.id, tests.map((t) => t.id));
+    await links.claim({ issueId: plan.id, issueKind: 'testPlan', testsigmaKind: 'testPlan', testsigmaId: '274', linkedBy: ADMIN, linkedAt: new Date().toISOString() });
+
+    sb.kvs.latencyMs = args.kvsLatencyMs;
+    sb.setHttpLatency(args.httpLatencyMs);
+    const out: PanelCost[] = [];
+    const open = async (what: string, issue: { id: string; key: string }) => {
+      sb.kvs.resetCalls();
+      sb.xray.reset();
+      sb.testsigma.resetCounters();
+      const t0 = performance.now();
+      const env = await invokeResolver(sb, 'panel', { key: 'getPanel', accountId: ADMIN, issue });
+      const ms = performance.now() - t0;
+      if (!env.ok) throw new Error(`${what}: ${env.error.message}`);
+      out.push({
+        what,
+        kvsCalls: sb.kvs.totalCalls,
+        kvsByOp: { ...sb.kvs.calls },
+        xrayRequests: ['authenticate', 'import', 'multipart', 'graphql'].reduce((a, k) => a + sb.xray.counters.get(k), 0),
+        testsigmaRequests: sb.testsigma.counters.total ?? 0,
+        ms,
+      });
+    };
+    await open('Test, 1 link (cold)', testA);
+    await open('Test, 1 link (warm)', testA);
+    await open('Test, 50 links (cold)', testB);
+    await open('Test, 50 links (warm)', testB);
+    await open('Test Plan, 1,000 Tests (cold)', plan);
+    await open('Test Plan, 1,000 Tests (warm)', plan);
+    return out;
+  } finally {
+    await sb.close();
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   console.log(`Bench: ${args.sizes.join(', ')} results; latency ${args.httpLatencyMs} ms an HTTP request, ${args.kvsLatencyMs} ms a KVS call`);
@@ -251,9 +317,18 @@ async function main(): Promise<void> {
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
   for (const m of results) console.log(`\n${m.size}: Xray by endpoint ${JSON.stringify(m.xrayByEndpoint)}; KVS by op ${JSON.stringify(m.kvsCallsByOp)}${m.naive ? `; naive by op ${JSON.stringify(m.naive.byOp)}` : ''}`);
+  console.log('\nOne panel open (getPanel), same latency:');
+  const panel = await measurePanel(args);
+  const prow = [['panel', 'KVS calls', 'Xray req', 'Testsigma req', 'ms'], ...panel.map((p) => [p.what, String(p.kvsCalls), String(p.xrayRequests), String(p.testsigmaRequests), p.ms.toFixed(0)])];
+  const pw = prow[0]!.map((_, i) => Math.max(...prow.map((r) => r[i]!.length)));
+  for (const [i, r] of prow.entries()) {
+    console.log(r.map((c, j) => (j === 0 ? c.padEnd(pw[j]!) : c.padStart(pw[j]!))).join('  '));
+    if (i === 0) console.log(pw.map((w) => '-'.repeat(w)).join('  '));
+  }
+  for (const p of panel) console.log(`  ${p.what}: KVS by op ${JSON.stringify(p.kvsByOp)}`);
   const out = path.join(__dirname, '..', 'bench-results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ at: new Date().toISOString(), args, results }, null, 2));
+  writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ at: new Date().toISOString(), args, results, panel }, null, 2));
   console.log(`\nWrote ${path.relative(process.cwd(), path.join(out, 'bench.json'))}`);
 }
 
