@@ -82,7 +82,9 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
   const jobs = new JobStore(deps.kvs);
 
   async function handle(req: WebtriggerRequest): Promise<WebtriggerResponse> {
-    const body = typeof req.body === 'string' ? req.body : '';
+    const method = (req.method || '').toUpperCase();
+    // A GET carries no body: its signature covers "<t>." (contract section 3), whatever the platform hands over.
+    const body = method !== 'GET' && typeof req.body === 'string' ? req.body : '';
     const secret = await settingsStore.secret('webtriggerSecret');
     if (!secret) {
       return failure(503, 'not_configured', 'The web trigger is not set up yet: a Jira admin must create its secret on the app\'s settings page.');
@@ -101,7 +103,6 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
         'Missing or wrong credentials. Send "Authorization: Bearer <secret>" or an X-Signature made with the current web trigger secret; signatures are good for 300 seconds.',
       );
     }
-    const method = (req.method || '').toUpperCase();
     if (method === 'GET') return getJob(req);
     if (method !== 'POST') {
       return failure(405, 'method_not_allowed', 'Use POST to send results, or GET ?job=<jobId> to read a job.', { headers: { allow: ['GET, POST'] } });

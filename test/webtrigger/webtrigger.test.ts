@@ -283,3 +283,14 @@ describe('web trigger: contract section 3 response table', () => {
     expect(on.kvs.keys().filter((k) => k.startsWith('jobatt:')).length).toBeGreaterThan(1);
   });
 });
+
+describe('web trigger: GET ?job= signatures cover the empty body', () => {
+  test('a GET signed over "<t>." passes even when the platform hands over a body; one signed over that body does not', async () => {
+    const w = await makeWorld();
+    const jobId = await w.deliver(ok);
+    const overEmpty = await w.webtrigger({ method: 'GET', body: 'ignored', headers: { 'x-signature': [w.sign('')] }, queryParameters: { job: [jobId] } });
+    expect(overEmpty.statusCode).toBe(200);
+    const overBody = await w.webtrigger({ method: 'GET', body: 'ignored', headers: { 'x-signature': [w.sign('ignored')] }, queryParameters: { job: [jobId] } });
+    expect(overBody.statusCode).toBe(401);
+  });
+});
