@@ -239,6 +239,7 @@ export function toSettingsView(s: StoredSettings, presence: SecretPresence, webt
     statusMap: effectiveStatusMap(s.statusOverrides),
     issueTypes: effectiveIssueTypes(s),
     ...(s.defaultProjectKey ? { defaultProjectKey: s.defaultProjectKey } : {}),
-    webtrigger: { ...(webtriggerUrl ? { url: webtriggerUrl } : {}), hasWebtriggerSecret: presence.hasWebtriggerSecret },
+    // Always present, like rotateWebtriggerSecret's `url`: empty when the platform cannot tell it.
+    webtrigger: { url: webtriggerUrl ?? '', hasWebtriggerSecret: presence.hasWebtriggerSecret },
   };
 }

@@ -118,7 +118,8 @@ export interface SettingsView {
   statusMap: Record<string, string>;
   issueTypes: IssueTypeNames;
   defaultProjectKey?: string;
-  webtrigger: { url?: string; hasWebtriggerSecret: boolean };
+  /** `url` is empty when the platform cannot tell it. */
+  webtrigger: { url: string; hasWebtriggerSecret: boolean };
 }
 
 /** What `testConnection` answers with. */

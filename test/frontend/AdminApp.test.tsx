@@ -215,7 +215,7 @@ describe('AdminApp', () => {
   describe('Web trigger', () => {
     it('puts a placeholder in the examples when the platform cannot tell the URL', async () => {
       const { renderer } = await openAdmin({
-        getSettings: [ok(settingsView({ webtrigger: { hasWebtriggerSecret: false } }))],
+        getSettings: [ok(settingsView({ webtrigger: { url: '', hasWebtriggerSecret: false } }))],
         rotateWebtriggerSecret: [ok({ secret: 'sek-9', url: '' })],
       });
       await click(button(renderer, 'Create secret'));
@@ -226,7 +226,7 @@ describe('AdminApp', () => {
 
     it('creates a first secret without asking, and shows it once with examples', async () => {
       const { renderer, calls } = await openAdmin({
-        getSettings: [ok(settingsView({ webtrigger: { hasWebtriggerSecret: false } }))],
+        getSettings: [ok(settingsView({ webtrigger: { url: '', hasWebtriggerSecret: false } }))],
         rotateWebtriggerSecret: [ok({ secret: 'sek-123', url: 'https://x.example/wt' })],
       });
       expect(textOf(renderer)).toContain('No secret yet: executors are refused until you create one.');

@@ -93,9 +93,10 @@ describe('getSettings', () => {
     });
   });
 
-  it('leaves the url out when the platform cannot tell it', async () => {
+  it('answers an empty url when the platform cannot tell it (the view always carries url, as rotation does)', async () => {
     const s = setup({ webtriggerUrl: async () => undefined });
-    expect(data(await s.call<SettingsView>('getSettings')).webtrigger).toEqual({ hasWebtriggerSecret: false });
+    expect(data(await s.call<SettingsView>('getSettings')).webtrigger).toEqual({ url: '', hasWebtriggerSecret: false });
+    expect(data(await s.call<SettingsView>('saveSettings', { attachEvidence: true })).webtrigger).toEqual({ url: '', hasWebtriggerSecret: false });
   });
 
   it('shows secrets only as has* flags', async () => {

@@ -34,7 +34,7 @@ export function WebtriggerTab({ call, webtrigger, onChanged }: WebtriggerTabProp
     }
     // An empty url means the platform could not tell it now: keep the one already known, if any.
     const url = answer.data.url || webtrigger.url;
-    setFresh({ secret: answer.data.secret, url: url ?? '' });
+    setFresh({ secret: answer.data.secret, url });
     onChanged({ url, hasWebtriggerSecret: true });
   };
   const hasSecret = webtrigger.hasWebtriggerSecret;
