@@ -45,3 +45,69 @@ describe('manifest.yml', () => {
     for (const h of handlers) expect({ h, type: typeof index[h] }).toEqual({ h, type: 'function' });
   });
 });
+
+/** The parts of the parsed manifest these tests read. */
+interface ParsedManifest {
+  modules: Record<string, Array<Record<string, unknown> & { key: string; resource?: string; function?: string; events?: string[] }>>;
+  resources: Array<{ key: string; path: string }>;
+  app: { runtime: { name: string } };
+  permissions: { scopes: string[]; external: { fetch: { backend: unknown[] } } };
+}
+
+describe('manifest.yml: the structure of contract section 1', () => {
+  async function parsed(): Promise<ParsedManifest> {
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const result = await validate(false, 'manifest.yml');
+      return (result.manifestObject as { typedContent: unknown }).typedContent as ParsedManifest;
+    } finally {
+      process.chdir(cwd);
+    }
+  }
+
+  it('wires each module to its key, resolver, queue and function as the contract fixes them', async () => {
+    const m = await parsed();
+    const modules = m.modules;
+    expect(modules['jira:issuePanel']).toEqual([
+      expect.objectContaining({
+        key: 'testsigma-links',
+        render: 'native',
+        resolver: { function: 'panel-resolver' },
+        displayConditions: { issueType: ['Test', 'Test Set', 'Test Plan'] },
+      }),
+    ]);
+    expect(modules['jira:adminPage']).toEqual([
+      expect.objectContaining({ key: 'testsigma-settings', render: 'native', useAsConfig: true, resolver: { function: 'admin-resolver' } }),
+    ]);
+    expect(modules.webtrigger).toEqual([expect.objectContaining({ key: 'execution-results', function: 'webtrigger', response: { type: 'dynamic' } })]);
+    expect(modules.consumer).toEqual([expect.objectContaining({ key: 'xray-sync-consumer', queue: 'xray-sync', function: 'sync' })]);
+    const trigger = modules.trigger!;
+    expect(trigger).toHaveLength(1);
+    expect(trigger[0]!.events).toEqual(['avi:jira:deleted:issue']);
+    const functions = Object.fromEntries(modules.function!.map((f) => [f.key, f]));
+    expect(functions['panel-resolver']!.handler).toBe('index.panelResolver');
+    expect(functions['admin-resolver']!.handler).toBe('index.adminResolver');
+    expect(functions['webtrigger']!.handler).toBe('index.webtrigger');
+    expect(functions['sync']).toEqual(expect.objectContaining({ handler: 'index.sync', timeoutSeconds: 900 }));
+    expect(functions[trigger[0]!.function!]).toBeDefined();
+    // The panel's and admin page's resources are their UI Kit entry files.
+    const resources = Object.fromEntries(m.resources.map((r) => [r.key, r.path]));
+    expect(resources[modules['jira:issuePanel']![0]!.resource!]).toBe('src/frontend/panel/index.tsx');
+    expect(resources[modules['jira:adminPage']![0]!.resource!]).toBe('src/frontend/admin/index.tsx');
+  });
+
+  it('asks for exactly the scopes and egress the contract allows, on nodejs22.x', async () => {
+    const m = await parsed();
+    expect(m.app.runtime.name).toBe('nodejs22.x');
+    // Every added scope makes each site's admin consent again: only what a call needs.
+    expect([...m.permissions.scopes].sort()).toEqual(['read:jira-work', 'storage:app']);
+    expect(m.permissions.external.fetch.backend).toEqual([
+      { address: 'https://xray.cloud.getxray.app' },
+      { address: 'https://us.xray.cloud.getxray.app' },
+      { address: 'https://eu.xray.cloud.getxray.app' },
+      { address: 'https://au.xray.cloud.getxray.app' },
+      { address: 'https://app.testsigma.com' },
+    ]);
+  });
+});
