@@ -483,3 +483,19 @@ describe('sync consumer: leases, retries and secrets', () => {
     expect(w.xray.configs[0]!.clientSecret).toBe(SECRETS.xray);
   });
 });
+
+describe('sync consumer: the job lists the first 100 unmapped ids', () => {
+  test('150 unmapped cases: counted all, listed first 100 in delivery order; the job ends partial', async () => {
+    const w = await makeWorld();
+    await w.link('test', 'PROJ-1', ['1']);
+    const unmapped = Array.from({ length: 150 }, (_, i) => String(1000 + i));
+    const jobId = await w.deliver(delivery('r-150', [{ testCaseId: '1', status: 'SUCCESS' }, ...unmapped.map((id) => ({ testCaseId: id, status: 'FAILURE' }))]));
+    await w.drain();
+    const view = await w.jobView(jobId);
+    expect(view.state).toBe('partial');
+    expect(view.counts).toEqual({ received: 151, synced: 1, unmapped: 150, failed: 0 });
+    expect(view.unmapped).toEqual(unmapped.slice(0, 100));
+    // Never sent: only the linked case reached Xray.
+    expect(w.xray.calls[0]!.results!.tests.map((t) => t.testKey)).toEqual(['PROJ-1']);
+  });
+});

@@ -294,3 +294,68 @@ describe('web trigger: GET ?job= signatures cover the empty body', () => {
     expect(overBody.statusCode).toBe(401);
   });
 });
+
+describe('web trigger: order of checks and the schema bounds of contract section 3', () => {
+  test('authentication comes before 405, 413, 415 and 400; 405 comes before 413', async () => {
+    const w = await makeWorld();
+    const big = 'x'.repeat(4 * 1024 * 1024 + 1);
+    const unsigned = [
+      { method: 'PATCH', body: '', headers: {} },
+      { method: 'POST', body: big, headers: { 'content-type': ['application/json'] } },
+      { method: 'POST', body: '{}', headers: { 'content-type': ['text/plain'] } },
+      { method: 'POST', body: 'not json', headers: { 'content-type': ['application/json'] } },
+    ];
+    for (const req of unsigned) expect((await w.webtrigger(req)).statusCode).toBe(401);
+    const bearer = { authorization: [`Bearer ${SECRETS.webtrigger}`] };
+    expect((await w.webtrigger({ method: 'PUT', body: big, headers: bearer })).statusCode).toBe(405);
+    expect((await w.webtrigger({ method: 'POST', body: 'not json', headers: { ...bearer, 'content-type': ['text/plain'] } })).statusCode).toBe(415);
+  });
+
+  test('runId: 1 to 64 of [A-Za-z0-9._-] or a safe integer; testCaseId: 1 to 19 digits or a safe integer', async () => {
+    const w = await makeWorld();
+    const one = (runId: unknown, testCaseId: unknown) => w.webtrigger(w.post({ runId, results: [{ testCaseId, status: 'SUCCESS' }] }));
+    for (const [runId, testCaseId] of [
+      ['a'.repeat(64), '1'],
+      ['Build_1.4-rc.2', '1'],
+      [337, '1'],
+      [Number.MAX_SAFE_INTEGER, '1'],
+      ['1', '1234567890123456789'],
+      ['1', Number.MAX_SAFE_INTEGER],
+    ] as const) {
+      expect({ runId, testCaseId, status: (await one(runId, testCaseId)).statusCode }).toEqual({ runId, testCaseId, status: 202 });
+    }
+    for (const [runId, testCaseId, path] of [
+      ['a'.repeat(65), '1', 'runId'],
+      ['', '1', 'runId'],
+      ['run/1', '1', 'runId'],
+      [2 ** 53, '1', 'runId'],
+      [1.5, '1', 'runId'],
+      ['1', '12345678901234567890', 'results[0].testCaseId'],
+      ['1', '', 'results[0].testCaseId'],
+      ['1', 'TS-1', 'results[0].testCaseId'],
+      ['1', 2 ** 53, 'results[0].testCaseId'],
+    ] as const) {
+      const res = await one(runId, testCaseId);
+      expect({ runId, testCaseId, status: res.statusCode }).toEqual({ runId, testCaseId, status: 400 });
+      expect(parse(res).error!.details!.map((d) => d.path)).toContain(path);
+    }
+  });
+
+  test('unknown fields are ignored and every status word of both vocabularies is accepted in any case', async () => {
+    const w = await makeWorld();
+    const words = ['SUCCESS', 'FAILURE', 'ABORTED', 'STOPPED', 'NOT_EXECUTED', 'QUEUED', 'PRE_REQUISITE_FAILED', 'RUNNING', 'PASSED', 'FAILED', 'TODO', 'EXECUTING'];
+    const results = words.flatMap((s, i) => [
+      { testCaseId: String(i + 1), status: s, extra: { nested: true } },
+      { testCaseId: String(i + 100), status: s.toLowerCase() },
+    ]);
+    const res = await w.webtrigger(w.post({ runId: 'r1', pipeline: 'ci', results }));
+    expect(res.statusCode).toBe(202);
+  });
+
+  test('header names in any case, and a lower-case method, are understood', async () => {
+    const w = await makeWorld();
+    const body = JSON.stringify(ok);
+    const res = await w.webtrigger({ method: 'post', body, headers: { 'Content-Type': ['application/json'], 'X-Signature': [w.sign(body)] } });
+    expect(res.statusCode).toBe(202);
+  });
+});
