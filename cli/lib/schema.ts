@@ -1,9 +1,9 @@
-import { formatPath } from '../../src/domain/results-payload';
 /**
  * The results file: the web trigger's POST body (contract section 3), checked before anything is sent so that a
- * bad file never leaves half a run delivered.
+ * bad file never leaves half a run delivered. Optional fields may be null (the app reads null as absent).
  */
 import { z } from 'zod';
+import { formatPath } from '../../src/domain/results-payload';
 
 /** Incoming words the app's default status map knows (contract section 4); admins may add more. */
 export const KNOWN_STATUSES: readonly string[] = [
@@ -27,28 +27,28 @@ const entityId = z.union([z.string().regex(/^\d{1,19}$/, 'must be 1 to 19 digits
 
 const attachment = z.looseObject({
   filename: z.string().min(1),
-  contentType: z.string().optional(),
+  contentType: z.string().nullish(),
   data: z.string(),
 });
 
 const result = z.looseObject({
   testCaseId: entityId,
   status: z.string().trim().min(1, 'must not be empty'),
-  testSuiteId: entityId.optional(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  message: z.string().optional(),
-  attachments: z.array(attachment).optional(),
+  testSuiteId: entityId.nullish(),
+  startedAt: z.string().nullish(),
+  finishedAt: z.string().nullish(),
+  message: z.string().nullish(),
+  attachments: z.array(attachment).nullish(),
 });
 
 /** The schema of a results file; unknown fields are kept and sent (the app ignores them). */
 export const resultsFileSchema = z.looseObject({
   runId,
-  testPlanId: entityId.optional(),
-  summary: z.string().optional(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  environments: z.array(z.string()).optional(),
+  testPlanId: entityId.nullish(),
+  summary: z.string().nullish(),
+  startedAt: z.string().nullish(),
+  finishedAt: z.string().nullish(),
+  environments: z.array(z.string()).nullish(),
   results: z.array(result).min(1, 'must hold at least one result'),
 });
 

@@ -160,6 +160,27 @@ const pullSchema = z.object({ testsigmaRunId: entityIdSchema });
 const str = (v: string | number) => String(v);
 
 /**
+ * Drops properties whose value is null, at the top, in each result and in each attachment: executors written in
+ * languages where "no value" serialises as null (Python's None) mean "absent". A required field that is null is
+ * then reported as missing.
+ */
+function withoutNulls(body: Record<string, unknown>): Record<string, unknown> {
+  const strip = (o: unknown): unknown => {
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) return o;
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
+  };
+  const top = strip(body) as Record<string, unknown>;
+  if (Array.isArray(top.results)) {
+    top.results = top.results.map((r) => {
+      const result = strip(r) as Record<string, unknown>;
+      if (result && typeof result === 'object' && Array.isArray(result.attachments)) result.attachments = result.attachments.map(strip);
+      return result;
+    });
+  }
+  return top;
+}
+
+/**
  * Validates a parsed POST body against the effective status map (statuses are checked case-insensitively). A body
  * with `results` is a delivery; one with only `testsigmaRunId` asks the app to pull that run.
  */
@@ -170,7 +191,8 @@ export function parseResultsRequest(
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, problems: [{ path: '(top level)', message: 'must be a JSON object' }] };
   }
-  if (!('results' in body) && 'testsigmaRunId' in body) {
+  body = withoutNulls(body as Record<string, unknown>);
+  if (!('results' in (body as object)) && 'testsigmaRunId' in (body as object)) {
     const parsed = pullSchema.safeParse(body);
     if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
     return { ok: true, value: { mode: 'pull', testsigmaRunId: str(parsed.data.testsigmaRunId) } };
