@@ -9,7 +9,7 @@
  * - `jobatt:<jobId>:<n>`: the kept attachments' base64, one stream cut into values; rows point into it.
  * Everything expires after 30 days.
  */
-import type { JobCounts, JobState, JobView } from '../shared/types';
+import type { JobView } from '../shared/types';
 import type { Delivery, DeliveryResult, ResultAttachment, RunMeta } from '../domain/results-payload';
 import { KVS_LIMITS, KvsPort, Ttl, chunk, getMany } from './kvs-port';
 
@@ -31,23 +31,13 @@ const attKey = (jobId: string, n: number) => `jobatt:${jobId}:${n}`;
 const DATA_CHUNK_BYTES = 200_000;
 const ATT_CHUNK_CHARS = 200_000;
 
-/** A job as stored. Secrets never go here. */
-export interface JobRecord {
-  jobId: string;
-  runId: string;
+/** A job as stored: what the JobView shows, plus the sync's own bookkeeping. Secrets never go here. */
+export interface JobRecord extends JobView {
   mode: 'push' | 'pull';
   /** Pull mode: the Testsigma run to fetch. */
   testsigmaRunId?: string;
   /** The Testsigma test plan of the run, once known (the Test Plan panel's index). */
   testsigmaPlanId?: string;
-  state: JobState;
-  testExecutionKey?: string;
-  counts: JobCounts;
-  unmapped: string[];
-  errors: string[];
-  attempts: number;
-  createdAt: string;
-  updatedAt: string;
   /**
    * Milliseconds since the epoch. While `running`: the lease, after which a consumer that died at its time limit
    * no longer holds the job. While `queued`: when the queue should have started it.
