@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../cli/xts';
-import { startSandbox, Sandbox } from '../../sandbox/host';
-import { DemoSite, seedDemo } from '../../sandbox/demo';
+import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
+import { DEMO_ADMIN, DemoSite, seedDemo } from '../../sandbox/demo';
 
 let sb: Sandbox;
 let demo: DemoSite;
@@ -172,5 +172,27 @@ describe('a run whose first delivery names no plan', () => {
     const execs = sb.world.listTestExecutions();
     expect(execs).toHaveLength(1);
     expect(execs[0]!.testPlanIds).toEqual([demo.testPlan.id]);
+  });
+});
+
+describe('rotating the web trigger secret', () => {
+  it('lets the new secret in and shuts the old one out at once', async () => {
+    const file = resultsFile('r.json', { runId: 'rot-1', results: [{ testCaseId: t(0).caseId, status: 'SUCCESS' }] });
+    const rotated = await invokeResolver<{ secret: string; url: string }>(sb, 'admin', { key: 'rotateWebtriggerSecret', accountId: DEMO_ADMIN });
+    if (!rotated.ok) throw new Error(rotated.error.message);
+    expect(rotated.data.secret).not.toBe(demo.webtrigger.secret);
+    expect(rotated.data.url).toBe(demo.webtrigger.url);
+
+    const old = await xts(['send', file]);
+    expect(old.code).toBe(2);
+    expect(old.err).toMatch(/401|unauthori[sz]ed/i);
+    const fresh = await xts(['send', file, '--secret', rotated.data.secret, '--wait', '--poll-interval', '0.05']);
+    expect(fresh.code).toBe(0);
+    expect(sb.world.listTestExecutions()).toHaveLength(1);
+
+    // The settings view says a secret exists and never shows it.
+    const view = await invokeResolver<Record<string, unknown>>(sb, 'admin', { key: 'getSettings', accountId: DEMO_ADMIN });
+    expect(view.ok && (view.data.webtrigger as { hasWebtriggerSecret: boolean }).hasWebtriggerSecret).toBe(true);
+    expect(JSON.stringify(view)).not.toContain(rotated.data.secret);
   });
 });
