@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   }
   console.log('\nThe sandbox stays up. Send runs with:');
   console.log(`  export XTS_URL='${demo.webtrigger.url}' XTS_SECRET='${demo.webtrigger.secret}'`);
-  console.log(`  npx xts send results.json --wait      (Tests ${demo.tests.map((t) => `${t.key}=case ${t.caseId}`).join(', ')})`);
+  console.log(`  npx xts send sandbox/examples/results.json --wait      (Tests ${demo.tests.map((t) => `${t.key}=case ${t.caseId}`).join(', ')})`);
   console.log(`  npx xts run --plan ${demo.testPlan.planId} --wait --testsigma-url ${sb.testsigma.url} --testsigma-key ${sb.testsigmaApiKey}`);
   console.log('Press Ctrl+C to stop.');
   await new Promise(() => undefined);
