@@ -305,9 +305,12 @@ export function createSyncConsumer(deps: SyncDeps) {
     if (!delivery) throw new Fail('The results of this job are no longer stored (they are kept for 30 days). Send the results again.');
 
     const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
-    const [owners, runRec] = await Promise.all([links.ownersOfCases(caseIds), runs.get(delivery.runId)]);
     // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
-    const planLink = delivery.testPlanId ? await links.owner('testPlan', delivery.testPlanId) : undefined;
+    const [owners, runRec, planLink] = await Promise.all([
+      links.ownersOfCases(caseIds),
+      runs.get(delivery.runId),
+      delivery.testPlanId ? links.owner('testPlan', delivery.testPlanId) : undefined,
+    ]);
     const issueIds = new Set<string>([...owners.values()].map((o) => o.issueId));
     if (planLink) issueIds.add(planLink.issueId);
     const issues = issueIds.size > 0 ? await bulkFetchIssues(deps.jira.asApp(), [...issueIds]) : new Map();
@@ -533,7 +536,7 @@ export function createSyncConsumer(deps: SyncDeps) {
         if (rec.testExecutionId && !(await bulkFetchIssues(deps.jira.asApp(), [rec.testExecutionId])).has(rec.testExecutionId)) {
           deps.log.warn('sync: the run\'s Test Execution is gone; creating a new one', { runId: rec.runId, key });
           a.warnings.push(`Test Execution ${key} of run ${rec.runId} no longer exists; a new one was created.`);
-          await runs.put({ runId: rec.runId, label: rec.label, updatedAt: iso(deps.clock.now()) });
+          // `create` overwrites the run record with its intent before it sends anything.
           return create(a, { runId: rec.runId, label: rec.label, updatedAt: iso(deps.clock.now()) }, rec.label, deadline);
         }
         throw refusal(err, a.triage.mapped.length);
