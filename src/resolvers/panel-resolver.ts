@@ -8,7 +8,6 @@ import { SettingsStore } from '../store/settings-store';
 import { effectiveIssueTypes, StoredSettings } from '../domain/settings';
 import { kindOfIssueType, TESTSIGMA_KIND_OF, TESTSIGMA_NOUN, XRAY_NOUN } from '../domain/issue-kinds';
 import { parseTestsigmaId } from '../domain/testsigma-id';
-import { forgetLastResult } from '../store/run-store';
 
 /** The issue a panel is on, as Jira reports it to the user. */
 export interface PanelIssue {
@@ -189,7 +188,6 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         if (!(await links.unlink(issue.id, tsKind, testsigmaId))) {
           throw new AppError('not_linked', `Testsigma ${TESTSIGMA_NOUN[tsKind]} ${testsigmaId} is not linked to ${issue.key}. Refresh the panel to see its current links.`);
         }
-        if (tsKind === 'testCase') await forgetLastResult(deps.kvs, testsigmaId);
         deps.log.info('unlinked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
         return view(issue, canEdit, settings, false);
       }),

@@ -1,6 +1,7 @@
 import type { IssueKind, TestsigmaKind } from '../shared/types';
 import { takesManyLinks } from '../domain/issue-kinds';
 import { KvsPort, getMany, queryAll } from './kvs-port';
+import { forgetLastResult } from './run-store';
 
 /** One link as stored: kept by Jira issue id, since keys change when an issue moves. */
 export interface LinkRecord {
@@ -86,15 +87,21 @@ export class LinkStore {
     return { ok: true, record, created: true };
   }
 
-  /** Removes a link of this issue; false when the issue has no such link. All keys go in one transaction. */
+  /**
+   * Removes a link of this issue; false when the issue has no such link. All link keys go in one transaction. A test
+   * case this issue owned also loses its last synced result, so a Test it is linked to later never shows this one's;
+   * a stale index entry of a case another Test owns now leaves that Test's result alone.
+   */
   async unlink(issueId: string, kind: TestsigmaKind, id: string): Promise<boolean> {
     const owner = await this.owner(kind, id);
-    const indexed = owner?.issueId === issueId ? owner : await this.kvs.get<LinkRecord>(indexKey(issueId, kind, id));
+    const owned = owner?.issueId === issueId;
+    const indexed = owned ? owner : await this.kvs.get<LinkRecord>(indexKey(issueId, kind, id));
     if (!indexed) return false;
     let tx = this.kvs.transact().delete(indexKey(issueId, kind, id));
-    if (owner?.issueId === issueId) tx = tx.delete(ownerKey(kind, id));
+    if (owned) tx = tx.delete(ownerKey(kind, id));
     if (!takesManyLinks(indexed.issueKind)) tx = tx.delete(slotKey(issueId));
     await tx.execute();
+    if (owned && kind === 'testCase') await forgetLastResult(this.kvs, id);
     if (indexed.issueKind === 'test') await this.refreshTestMark(issueId);
     return true;
   }
@@ -118,7 +125,10 @@ export class LinkStore {
     return out;
   }
 
-  /** Removes every link of an issue (it was deleted in Jira), so its entities can be linked again. Answers them. */
+  /**
+   * Removes every link of an issue (it was deleted in Jira), so its entities can be linked again, each as
+   * {@link unlink} does. Answers them.
+   */
   async removeAllForIssue(issueId: string): Promise<LinkRecord[]> {
     const links = await this.listForIssue(issueId);
     for (const l of links) await this.unlink(issueId, l.testsigmaKind, l.testsigmaId);

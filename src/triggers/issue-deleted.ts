@@ -1,14 +1,13 @@
 import type { Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import { LinkStore } from '../store/link-store';
-import { forgetLastResult } from '../store/run-store';
 
 /** The part of Jira's `avi:jira:deleted:issue` event we read. */
 export interface IssueDeletedEvent {
   issue?: { id?: unknown; key?: unknown };
 }
 
-/** Removes a deleted issue's links, so its Testsigma entities can be linked again. */
+/** Removes a deleted issue's links (and its cases' last results), so its Testsigma entities can be linked again. */
 export function createIssueDeletedHandler(deps: { kvs: KvsPort; log: Logger }) {
   const links = new LinkStore(deps.kvs);
   return async (event: IssueDeletedEvent): Promise<void> => {
@@ -19,7 +18,6 @@ export function createIssueDeletedHandler(deps: { kvs: KvsPort; log: Logger }) {
       return;
     }
     const removed = await links.removeAllForIssue(issueId);
-    for (const l of removed) if (l.testsigmaKind === 'testCase') await forgetLastResult(deps.kvs, l.testsigmaId);
     if (removed.length > 0) deps.log.info('removed links of a deleted issue', { issueId, removed: removed.length });
   };
 }

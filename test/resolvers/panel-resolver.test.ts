@@ -3,7 +3,7 @@ import { createIssueDeletedHandler } from '../../src/triggers/issue-deleted';
 import { SettingsStore } from '../../src/store/settings-store';
 import { withDefaults } from '../../src/domain/settings';
 import type { Envelope, PanelView } from '../../src/shared/types';
-import { readLastResults } from '../../src/store/run-store';
+import { lastResultItem, readLastResults } from '../../src/store/run-store';
 import { JiraSite, startJiraSite } from '../support/jira-site';
 
 let site: JiraSite;
@@ -170,18 +170,43 @@ describe('panel resolver: link and unlink', () => {
 });
 
 describe('panel resolver: last results', () => {
-  it('forgets a case\'s last result when it is unlinked, so another Test never shows it', async () => {
+  const LAST = { status: 'FAILED', runId: '337', testExecutionKey: 'DEMO-99', at: '2026-11-30T09:00:00.000Z' };
+  function withLastResults() {
     const p = createPanelResolver({
       kvs: site.kvs, jira: site.port, clock, log: site.log,
-      insights: { lastResults: async (ids) => new Map((await readLastResults(site.kvs, ids)).entries()) },
+      insights: { lastResults: (ids) => readLastResults(site.kvs, ids) },
     });
-    const callP = (key: 'link' | 'unlink' | 'getPanel', issue: { id: string; key: string }, payload: unknown = {}) =>
+    return (key: 'link' | 'unlink' | 'getPanel', issue: { id: string; key: string }, payload: unknown = {}) =>
       p[key]!({ payload, context: { accountId: 'alice', extension: { issue } } }) as Promise<Envelope<PanelView>>;
+  }
+  async function linkWithResult(callP: ReturnType<typeof withLastResults>) {
     ok(await callP('link', site.issues.test1, { testsigmaId: '609' }));
-    await site.kvs.set('last:609', { status: 'FAILED', runId: '337', testExecutionKey: 'DEMO-99', at: '2026-11-30T09:00:00.000Z' });
-    expect(ok(await callP('getPanel', site.issues.test1)).links[0]!.lastResult).toEqual({ status: 'FAILED', runId: '337', testExecutionKey: 'DEMO-99', at: '2026-11-30T09:00:00.000Z' });
+    await site.kvs.batchSet([lastResultItem('609', LAST)]);
+    expect(ok(await callP('getPanel', site.issues.test1)).links[0]!.lastResult).toEqual(LAST);
+  }
+
+  it('forgets a case\'s last result when it is unlinked, so another Test never shows it', async () => {
+    const callP = withLastResults();
+    await linkWithResult(callP);
     ok(await callP('unlink', site.issues.test1, { testsigmaId: '609' }));
     const relinked = ok(await callP('link', site.issues.test2, { testsigmaId: '609' }));
+    expect(relinked.links[0]!.lastResult).toBeUndefined();
+  });
+
+  it('forgets it when its Test is deleted, through the trigger', async () => {
+    const callP = withLastResults();
+    await linkWithResult(callP);
+    site.world.deleteIssue(site.issues.test1.id);
+    await createIssueDeletedHandler({ kvs: site.kvs, log: site.log })({ issue: { id: site.issues.test1.id } });
+    expect((await readLastResults(site.kvs, ['609'])).size).toBe(0);
+  });
+
+  it('forgets it when a link frees the stale claim of a deleted Test (the trigger was missed)', async () => {
+    const callP = withLastResults();
+    await linkWithResult(callP);
+    site.world.deleteIssue(site.issues.test1.id);
+    const relinked = ok(await callP('link', site.issues.test2, { testsigmaId: '609' }));
+    expect(relinked.links.map((l) => l.testsigmaId)).toEqual(['609']);
     expect(relinked.links[0]!.lastResult).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { MemoryKvs } from '../../sandbox/forge/memory-kvs';
 import { LinkRecord, LinkStore } from '../../src/store/link-store';
+import { lastResultItem, readLastResults } from '../../src/store/run-store';
 
 const rec = (issueId: string, kind: LinkRecord['issueKind'], testsigmaId: string): LinkRecord => ({
   issueId,
@@ -111,6 +112,23 @@ describe('LinkStore', () => {
       const links = await store.listForIssue('100');
       expect((await store.testsWithLinks(['100'])).has('100')).toBe(links.length > 0);
     }
+  });
+
+  it('forgets the last result of a case it unlinks, but not of a case another Test owns', async () => {
+    const kvs = new MemoryKvs();
+    const store = new LinkStore(kvs);
+    await store.claim(rec('100', 'test', '609'));
+    await store.claim(rec('100', 'test', '610'));
+    const last = { status: 'PASSED', runId: '337', at: '2026-11-30T09:00:00.000Z' };
+    await kvs.batchSet([lastResultItem('609', last), lastResultItem('610', last)]);
+    // A stale index entry on 101 (a crash between writes): removing it must not touch 100's result.
+    await kvs.set('issue:101:testCase:609', rec('101', 'test', '609'));
+    expect(await store.unlink('101', 'testCase', '609')).toBe(true);
+    expect([...(await readLastResults(kvs, ['609', '610'])).keys()]).toEqual(['609', '610']);
+    expect(await store.unlink('100', 'testCase', '609')).toBe(true);
+    expect([...(await readLastResults(kvs, ['609', '610'])).keys()]).toEqual(['610']);
+    await store.removeAllForIssue('100');
+    expect((await readLastResults(kvs, ['609', '610'])).size).toBe(0);
   });
 
   it('removes every link of a deleted issue', async () => {
