@@ -20,11 +20,6 @@ export function fnv1a64(text: string): string {
   return hash.toString(16).padStart(16, '0');
 }
 
-/** Run ids arrive as strings or integers (contract section 3); both spell the same run. */
-export function normaliseRunId(runId: string | number): string {
-  return typeof runId === 'number' ? String(runId) : runId;
-}
-
 /**
  * The label that marks the run's Test Execution, so that a lost import answer can be found again with
  * `labels = "<label>"`. Jira labels take no spaces and compare case-insensitively in JQL, so the readable part is
