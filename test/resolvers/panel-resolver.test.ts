@@ -155,6 +155,14 @@ describe('panel resolver: link and unlink', () => {
     site.kvs.throttle(1);
     const e = err(await call('getPanel', 'alice', site.issues.test1));
     expect(e.code).toBe('rate_limited');
+    const broken = createPanelResolver({
+      kvs: Object.assign(Object.create(site.kvs) as typeof site.kvs, { get: () => Promise.reject(new Error('disk on fire')) }),
+      jira: site.port, clock, log: site.log,
+    });
+    const crashed = await broken.getPanel!({ payload: {}, context: { accountId: 'alice', extension: { issue: site.issues.test1 } } });
+    expect(err(crashed as Envelope<PanelView>)).toEqual({ code: 'internal', message: expect.stringMatching(/Try again/) });
+    expect(JSON.stringify(crashed)).not.toContain('disk on fire');
+    expect(site.log.lines.some((l) => l.includes('"level":"error"') && l.includes('disk on fire'))).toBe(true);
   });
 
   it('lets the platform consent error through to Jira', async () => {
