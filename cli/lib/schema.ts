@@ -54,8 +54,6 @@ export const resultsFileSchema = z.looseObject({
 
 /** A validated results file. */
 export type ResultsFile = z.infer<typeof resultsFileSchema>;
-/** One result of a results file. */
-export type ResultEntry = ResultsFile['results'][number];
 
 /** A problem in the file, with the path written the way the app's 400 `details` write it (`results[3].status`). */
 export interface SchemaProblem {

@@ -77,8 +77,6 @@ export interface PanelInsightsDeps {
   readLastResults?(kvs: KvsPort, caseIds: readonly string[]): Promise<Map<string, LastResult>>;
   /** The sync's list of a Testsigma plan's deliveries, newest first (default: the sync's own). */
   listPlanRuns?(kvs: KvsPort, testsigmaPlanId: string, limit: number, nowMs: number): Promise<RecentRun[]>;
-  /** Reads a secret (default: the settings store). Only called when a vendor must be asked. */
-  secret?(name: 'xrayClientSecret' | 'testsigmaApiKey'): Promise<string | undefined>;
   options?: Partial<PanelInsightsOptions>;
 }
 
@@ -127,7 +125,6 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
   const cache = new PanelCache(deps.kvs);
   const links = new LinkStore(deps.kvs);
   const settingsStore = new SettingsStore(deps.kvs);
-  const secret = deps.secret ?? ((name: 'xrayClientSecret' | 'testsigmaApiKey') => settingsStore.secret(name));
 
   async function coolSafely(key: string, until: number, reason: string, now: number, scope?: string): Promise<void> {
     try {
@@ -151,7 +148,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
       deps.log.info('coverage left out: the Xray budget of this window is kept for the sync', { allowance });
       return undefined;
     }
-    const clientSecret = await secret('xrayClientSecret');
+    const clientSecret = await settingsStore.secret('xrayClientSecret');
     if (!clientSecret) return undefined;
     const client = deps.xrayClientFor({
       region: settings.xray.region,
@@ -229,7 +226,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
     const misses = unique.filter((id) => !cached.has(id));
     if (misses.length === 0 || !deps.testsigmaClientFor) return out;
     if (cool && cool.until > now && (cool.scope === undefined || cool.scope === baseUrl)) return out;
-    const apiKey = await secret('testsigmaApiKey');
+    const apiKey = await settingsStore.secret('testsigmaApiKey');
     if (!apiKey) return out;
     const client = deps.testsigmaClientFor({ baseUrl, apiKey });
 

@@ -67,9 +67,9 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     }
     if (permsOrError instanceof Error) throw permsOrError;
     const perms = permsOrError;
-    const kind = kindOfIssueType(jiraIssue.typeName, effectiveIssueTypes(settings));
+    const names = effectiveIssueTypes(settings);
+    const kind = kindOfIssueType(jiraIssue.typeName, names);
     if (!kind) {
-      const names = effectiveIssueTypes(settings);
       throw new AppError(
         'not_xray_issue',
         `${jiraIssue.key} is a ${jiraIssue.typeName}, not an Xray ${names.test[0]}, ${names.testSet[0]} or ${names.testPlan[0]}. If your site renamed Xray's issue types, a Jira admin can set the names in the app's settings.`,

@@ -1,5 +1,5 @@
 /** Pure view-model logic of the issue panel: wording per kind of issue and what the add form may do. */
-import type { Coverage, IssueKind, PanelView, TestsigmaKind } from '../../shared/types';
+import type { Coverage, IssueKind, PanelView } from '../../shared/types';
 import { plural } from '../common/format';
 
 /** Wording and rules that differ between a Test, a Test Set and a Test Plan. */
@@ -71,17 +71,6 @@ export function singleLinkHint(view: PanelView): string {
 /** How a Testsigma id is shown: "TS-609", as the resolver's messages name it. */
 export function displayId(testsigmaId: string): string {
   return `TS-${testsigmaId}`;
-}
-
-const ENTITY: Record<TestsigmaKind, string> = {
-  testCase: 'Test case',
-  testSuite: 'Test suite',
-  testPlan: 'Test plan',
-};
-
-/** "Test case", "Test suite", "Test plan". */
-export function entityLabel(kind: TestsigmaKind): string {
-  return ENTITY[kind];
 }
 
 /** "3 of 250 Tests linked". */
