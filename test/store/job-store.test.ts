@@ -106,6 +106,8 @@ describe('run records and last results', () => {
     const runs = new RunStore(kvs);
     expect(await runs.claim({ runId: 'A.b-1', label: 'l', updatedAt: 'x' })).toBe(true);
     expect(await runs.claim({ runId: 'A.b-1', label: 'l2', updatedAt: 'y' })).toBe(false);
+    // The lost claim left the first record as it was.
+    expect(await runs.get('A.b-1')).toEqual({ runId: 'A.b-1', label: 'l', updatedAt: 'x' });
     await runs.put({ runId: 'A.b-1', label: 'l', testExecutionKey: 'P-1', updatedAt: 'z' });
     expect((await runs.get('A.b-1'))!.testExecutionKey).toBe('P-1');
     expect(await runs.get('a.b-1')).toBeUndefined();

@@ -2,7 +2,7 @@ import { makeWorld, delivery } from './harness';
 import type { TestsigmaClient, TestsigmaRun, TestsigmaCaseResult } from '../../src/testsigma/testsigma-client';
 import { TestsigmaError } from '../../src/testsigma/testsigma-client';
 import { retryJob } from '../../src/sync/retry-job';
-import { listJobs } from '../../src/store/job-store';
+import { JobStore, listJobs, toJobView } from '../../src/store/job-store';
 import { AppError } from '../../src/resolvers/envelope';
 
 /** A Testsigma run that finishes when told to. */
@@ -124,6 +124,16 @@ describe('retryJob and listJobs', () => {
     expect((await retryJob(w.deps, jobId)).state).toBe('queued');
     await w.drain();
     expect(w.xray.count('import')).toBe(1);
+    // Running (its lease still holds): answered as it is, nothing queued, nothing written.
+    const jobs = new JobStore(w.kvs);
+    const done = (await jobs.get(jobId))!;
+    const running = { ...done, state: 'running' as const, deadline: w.clock.now() + 60_000 };
+    await jobs.put(running);
+    const asIs = await retryJob(w.deps, jobId);
+    expect(asIs).toEqual(toJobView(running, w.clock.now()));
+    expect(asIs.state).toBe('running');
+    expect(w.queue.pushed).toHaveLength(0);
+    expect(await jobs.get(jobId)).toEqual(running);
     await expect(retryJob(w.deps, 'zzzzzzzzz00000000')).rejects.toBeInstanceOf(AppError);
   });
 

@@ -165,6 +165,7 @@ describe('sync consumer: where the run goes (contract section 5)', () => {
     await w.drain();
     const runs = await listPlanRuns(w.kvs, '274', 10, w.clock.now());
     expect(runs).toHaveLength(3);
+    expect(runs[0]!.testExecutionKey).toMatch(/^T-\d+$/);
     expect(runs.every((r) => r.runId === 'RUN' && r.state === 'succeeded' && r.testExecutionKey === runs[0]!.testExecutionKey)).toBe(true);
     expect(runs.map((r) => r.at)).toEqual([...runs.map((r) => r.at)].sort().reverse());
     expect(await listPlanRuns(w.kvs, '275')).toEqual([]);

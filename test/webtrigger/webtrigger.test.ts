@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { makeWorld, delivery, SECRETS } from '../sync/harness';
 import type { JobView } from '../../src/shared/types';
+import type { KvsPort } from '../../src/store/kvs-port';
 
 const ok = delivery('337', [{ testCaseId: '609', status: 'SUCCESS' }]);
 
@@ -224,18 +225,29 @@ describe('web trigger: contract section 3 response table', () => {
 
   test('503 busy when storage throttles the job write itself: nothing half-written stays', async () => {
     const w = await makeWorld();
-    // Secret, settings, Xray secret: the fourth call is the batch write.
-    const real = w.kvs.batchSet.bind(w.kvs);
-    let calls = 0;
-    w.kvs.batchSet = async (items) => {
-      calls++;
-      if (calls === 1) throw Object.assign(new Error('Too many requests to storage'), { code: 'RATE_LIMIT_EXCEEDED', status: 429 });
-      return real(items);
+    // The batch stores the delivery's data and its plan index, then refuses the job record as throttled: a real
+    // half-write that the web trigger must take back.
+    const port: KvsPort = w.kvs;
+    const real = port.batchSet.bind(port);
+    const written: string[] = [];
+    port.batchSet = async (items) => {
+      const kept = items.filter((i) => !i.key.startsWith('job:'));
+      const refused = items.filter((i) => i.key.startsWith('job:'));
+      await real(kept);
+      written.push(...kept.map((i) => i.key));
+      return {
+        successfulKeys: kept.map((i) => ({ key: i.key })),
+        failedKeys: refused.map((i) => ({ key: i.key, error: { code: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests to storage' } })),
+      };
     };
-    const res = await w.webtrigger(w.post(ok));
+    const res = await w.webtrigger(w.post(delivery('5', [{ testCaseId: '1', status: 'SUCCESS' }], { testPlanId: '9' })));
     expect(res.statusCode).toBe(503);
-    expect(res.headers['retry-after']).toBeDefined();
-    expect(w.kvs.keys().filter((k) => k.startsWith('job'))).toEqual([]);
+    expect(parse(res).error!.code).toBe('busy');
+    expect(res.headers['retry-after']).toEqual(['30']);
+    expect(written.some((k) => k.startsWith('jobdata:'))).toBe(true);
+    expect(written.some((k) => k.startsWith('planrun:'))).toBe(true);
+    expect(w.kvs.keys().filter((k) => k.startsWith('job') || k.startsWith('planrun'))).toEqual([]);
+    expect(w.queue.pushed).toHaveLength(0);
   });
 
   test('503 busy when the queue refuses the push; the job is withdrawn', async () => {
