@@ -16,6 +16,7 @@ import { startXrayEmulator, XrayEmulator } from './emulators/xray';
 import { startTestsigmaEmulator, TestsigmaEmulator } from './emulators/testsigma';
 import { MemoryKvs } from './forge/memory-kvs';
 import { MemoryQueue } from './forge/memory-queue';
+import { collectingLogger } from './forge/memory-log';
 import { createRoutingFetch, createSandboxJira, EgressCounts } from './forge/sandbox-http';
 
 /** Options of the sandbox. */
@@ -62,15 +63,6 @@ export interface Sandbox {
   /** Changes the emulators' latency (the bench seeds fast, then measures with latency). */
   setHttpLatency(ms: number): void;
   close(): Promise<void>;
-}
-
-/** A logger that keeps lines in memory (the sandbox's default: quiet output for the demo and tests). */
-export function collectingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const put = (level: string) => (message: string, data?: Record<string, unknown>) => {
-    lines.push(JSON.stringify({ level, message, ...data }));
-  };
-  return { lines, info: put('info'), warn: put('warn'), error: put('error') };
 }
 
 /** Starts the emulators and the host. */

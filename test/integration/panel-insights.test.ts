@@ -19,7 +19,7 @@ import { withDefaults } from '../../src/domain/settings';
 import { tokenKey } from '../../src/xray/token-cache';
 import type { FetchPort } from '../../src/ports';
 import type { Envelope, PanelView } from '../../src/shared/types';
-import { memoryLogger } from '../support/jira-site';
+import { collectingLogger } from '../../sandbox/forge/memory-log';
 
 const XRAY = { clientId: 'panel-client', clientSecret: 'panel-secret-0123456789' };
 const TS_KEY = 'ts-panel-key';
@@ -32,7 +32,7 @@ interface Site {
   kvs: MemoryKvs;
   clock: { now: () => number; advance: (ms: number) => void };
   egress: EgressCounts;
-  log: ReturnType<typeof memoryLogger>;
+  log: ReturnType<typeof collectingLogger>;
   /** GraphQL bodies the app sent to Xray. */
   graphqlBodies: string[];
   panel: ReturnType<typeof createPanelResolver>;
@@ -71,7 +71,7 @@ async function startSite(opts: { testsigmaReachable?: boolean; insights?: Partia
   await settings.put({ ...base, xray: { ...base.xray, region: 'eu', clientId: XRAY.clientId } });
   await settings.setSecret('xrayClientSecret', XRAY.clientSecret);
   await settings.setSecret('testsigmaApiKey', TS_KEY);
-  const log = memoryLogger();
+  const log = collectingLogger();
   const panel = createPanelResolver({
     kvs,
     jira: createSandboxJira(jira.url),

@@ -9,7 +9,7 @@ import { withDefaults, StoredSettings } from '../../src/domain/settings';
 import { RequestBudget } from '../../src/xray/request-budget';
 import { XrayClient, XrayClientConfig, XrayError } from '../../src/xray/xray-types';
 import type { RecentRun, TestsigmaKind } from '../../src/shared/types';
-import { memoryLogger } from '../support/jira-site';
+import { collectingLogger } from '../../sandbox/forge/memory-log';
 
 const T0 = Date.parse('2026-11-30T10:00:00Z');
 
@@ -71,7 +71,7 @@ interface Rig {
   xray: ScriptedXray;
   configs: XrayClientConfig[];
   insights: PanelInsights;
-  log: ReturnType<typeof memoryLogger>;
+  log: ReturnType<typeof collectingLogger>;
   links: LinkStore;
 }
 
@@ -84,7 +84,7 @@ async function rig(xray: ScriptedXray, more: Partial<PanelInsightsDeps> = {}, se
     await kvs.setSecret(SECRET_KEYS.testsigmaApiKey, 'ts-key');
   }
   const configs: XrayClientConfig[] = [];
-  const log = memoryLogger();
+  const log = collectingLogger();
   const insights = createPanelInsights({
     kvs,
     clock,

@@ -2,6 +2,7 @@ import { World } from '../../sandbox/emulators/world';
 import { startJiraEmulator, JiraEmulator } from '../../sandbox/emulators/jira';
 import { createSandboxJira } from '../../sandbox/forge/sandbox-http';
 import { MemoryKvs } from '../../sandbox/forge/memory-kvs';
+import { collectingLogger } from '../../sandbox/forge/memory-log';
 import type { JiraPort, Logger } from '../../src/ports';
 
 /** A seeded Jira site on loopback: project DEMO with Xray issues, and accounts with different rights. */
@@ -15,15 +16,6 @@ export interface JiraSite {
   close(): Promise<void>;
 }
 type Id = { id: string; key: string };
-
-/** A logger that keeps its lines, so tests can check what was (and was not) logged. */
-export function memoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const put = (level: string) => (message: string, data?: Record<string, unknown>) => {
-    lines.push(JSON.stringify({ level, message, ...data }));
-  };
-  return { lines, info: put('info'), warn: put('warn'), error: put('error') };
-}
 
 /**
  * Starts a Jira emulator with: alice (browse + edit everywhere), bob (browse only), mallory (nothing in SEC),
@@ -57,7 +49,7 @@ export async function startJiraSite(): Promise<JiraSite> {
     jira,
     port: createSandboxJira(jira.url),
     kvs: new MemoryKvs(),
-    log: memoryLogger(),
+    log: collectingLogger(),
     issues,
     close: () => jira.close(),
   };
