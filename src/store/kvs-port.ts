@@ -114,6 +114,27 @@ export async function queryAll<T>(
   return out.slice(0, max);
 }
 
+/**
+ * Writes `value` under `key` only if the key is free: an atomic claim (`FAIL_IF_EXISTS`). Answers whether this write
+ * won and, when it lost, the value that holds the key. A lost claim throws with no code to rely on (contract
+ * section 6), so a read tells it apart from a real failure, which is thrown again.
+ */
+export async function claimKey<T>(
+  kvs: KvsPort,
+  key: string,
+  value: T,
+  options: { ttl?: Ttl } = {},
+): Promise<{ won: true } | { won: false; holder: T }> {
+  try {
+    await kvs.set(key, value, { ...options, keyPolicy: 'FAIL_IF_EXISTS' });
+    return { won: true };
+  } catch (err) {
+    const holder = await kvs.get<T>(key);
+    if (holder === undefined) throw err;
+    return { won: false, holder };
+  }
+}
+
 /** Tells whether a thrown error is a storage throttle (HTTP 429 from Forge storage), to answer `busy`. */
 export function isKvsThrottle(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;

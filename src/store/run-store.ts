@@ -11,7 +11,7 @@
  *   Test Plan panel. Kept 30 days, like the jobs it points to.
  */
 import type { LastResult, RecentRun } from '../shared/types';
-import { KvsPort, Ttl, getMany } from './kvs-port';
+import { KvsPort, Ttl, claimKey, getMany } from './kvs-port';
 import { JOB_TTL, KvsItem, getJobs, toJobView } from './job-store';
 
 /** How long a run's record outlives its last delivery. */
@@ -61,14 +61,7 @@ export class RunStore {
    * serialised by the queue, so this only guards against the platform running two of them at once anyway.
    */
   async claim(rec: RunRecord): Promise<boolean> {
-    try {
-      await this.kvs.set(runKey(rec.runId), rec, { ttl: RUN_TTL, keyPolicy: 'FAIL_IF_EXISTS' });
-      return true;
-    } catch (err) {
-      // A lost claim throws with no code to rely on (contract section 6): a read tells.
-      if ((await this.kvs.get(runKey(rec.runId))) !== undefined) return false;
-      throw err;
-    }
+    return (await claimKey(this.kvs, runKey(rec.runId), rec, { ttl: RUN_TTL })).won;
   }
 }
 

@@ -18,6 +18,7 @@
  */
 import type { Clock, Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
+import { claimKey } from '../store/kvs-port';
 import { XrayError } from './xray-types';
 
 /** The budget window: Xray counts requests per 5 minutes. */
@@ -80,14 +81,12 @@ export class RequestBudget {
       if (pos >= this.limit) break;
       const granted = Math.min(want, this.limit - pos);
       const key = `${prefix}:at:${pos}`;
-      try {
-        await this.kvs.set(key, { n: granted }, { keyPolicy: 'FAIL_IF_EXISTS', ttl: CLAIM_TTL });
-      } catch (err) {
-        // The contract says not to trust the error's code: a lost claim is told apart by reading the key.
-        const taken = await this.kvs.get<{ n?: unknown }>(key);
-        const size = taken && typeof taken.n === 'number' && taken.n >= 1 ? Math.floor(taken.n) : undefined;
-        if (size === undefined) throw err;
-        pos += size;
+      const claim = await claimKey<{ n?: unknown }>(this.kvs, key, { n: granted }, { ttl: CLAIM_TTL });
+      if (!claim.won) {
+        // Lost to a racer: its range starts here; move past it.
+        const n = claim.holder?.n;
+        if (typeof n !== 'number' || n < 1) throw new Error(`Xray budget claim ${key} holds no range size`);
+        pos += Math.floor(n);
         continue;
       }
       try {
