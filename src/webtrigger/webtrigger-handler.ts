@@ -148,6 +148,17 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
     const now = deps.clock.now();
     const iso = new Date(now).toISOString();
     const jobId = newJobId(now, deps.randomHex);
+    // What every new job starts with; push and pull differ in what they carry.
+    const fresh = {
+      jobId,
+      state: 'queued' as const,
+      unmapped: [],
+      attempts: 0,
+      createdAt: iso,
+      updatedAt: iso,
+      deadline: now + QUEUE_DEADLINE_MS,
+      retries: 0,
+    };
     let rec: JobRecord;
     let data: KvsItem[] = [];
     const extra: KvsItem[] = [];
@@ -157,43 +168,29 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       data = encoded.items;
       const warnings = capped.warnings.slice(0, MAX_JOB_ERRORS);
       rec = {
-        jobId,
+        ...fresh,
         runId: capped.delivery.runId,
         mode: 'push',
         ...(capped.delivery.testPlanId ? { testsigmaPlanId: capped.delivery.testPlanId } : {}),
-        state: 'queued',
         counts: { received: capped.delivery.results.length, synced: 0, unmapped: 0, failed: 0 },
-        unmapped: [],
         errors: warnings,
-        attempts: 0,
-        createdAt: iso,
-        updatedAt: iso,
-        deadline: now + QUEUE_DEADLINE_MS,
         intake: warnings,
         chunks: encoded.chunks,
         attChunks: encoded.attChunks,
-        retries: 0,
       };
       // Listed under its plan now, so the Test Plan panel shows a delivery while it waits.
       if (capped.delivery.testPlanId) extra.push(planRunItem(capped.delivery.testPlanId, jobId));
     } else {
       rec = {
-        jobId,
+        ...fresh,
         runId: request.testsigmaRunId,
         mode: 'pull',
         testsigmaRunId: request.testsigmaRunId,
-        state: 'queued',
         counts: { received: 0, synced: 0, unmapped: 0, failed: 0 },
-        unmapped: [],
         errors: [],
-        attempts: 0,
-        createdAt: iso,
-        updatedAt: iso,
-        deadline: now + QUEUE_DEADLINE_MS,
         intake: [],
         chunks: 0,
         attChunks: 0,
-        retries: 0,
         pollSince: now,
       };
     }
