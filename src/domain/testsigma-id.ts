@@ -13,6 +13,10 @@ export function parseTestsigmaId(input: unknown): ParsedId {
   if (typeof input !== 'string' && typeof input !== 'number') {
     return { ok: false, reason: 'Enter a Testsigma id (digits only) or paste a Testsigma URL.' };
   }
+  // A number past 2^53 has already lost digits (9007199254740993 arrives as ...992): it would name another entity.
+  if (typeof input === 'number' && !Number.isSafeInteger(input)) {
+    return { ok: false, reason: 'A Testsigma id must be a whole number; send a long one as a string of digits, as a number it loses digits.' };
+  }
   const text = String(input).trim();
   if (text === '') return { ok: false, reason: 'Enter a Testsigma id (digits only) or paste a Testsigma URL.' };
   if (/^\d+$/.test(text)) return normalise(text);

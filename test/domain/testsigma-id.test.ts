@@ -13,8 +13,10 @@ describe('parseTestsigmaId', () => {
     expect(parseTestsigmaId(input)).toEqual({ ok: true, id });
   });
 
-  it('takes a number too', () => {
+  it('takes a number too, but not one that has lost digits or is not whole', () => {
     expect(parseTestsigmaId(609)).toEqual({ ok: true, id: '609' });
+    expect(parseTestsigmaId(Number.MAX_SAFE_INTEGER)).toEqual({ ok: true, id: String(Number.MAX_SAFE_INTEGER) });
+    for (const n of [Number.MAX_SAFE_INTEGER + 2, 1e21, 6.5, Number.NaN]) expect(parseTestsigmaId(n).ok).toBe(false);
   });
 
   it.each([[''], ['   '], ['abc'], ['12a'], ['12345678901234567890'], ['0'], ['https://app.testsigma.com/ui/cases'], ['ftp://x/1'], [null], [{}], [[]]])(
