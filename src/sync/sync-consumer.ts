@@ -119,12 +119,11 @@ interface TestRunsPage {
   };
 }
 
-/** Run the job again later: by a delayed event of our own (`push`) or the queue's retry (`retry`). */
+/** Run the job again later: by a delayed event of our own, or the queue's retry when the queue refuses that event. */
 class Later extends Error {
   constructor(
     readonly seconds: number,
     readonly reason: string,
-    readonly via: 'push' | 'retry' = 'push',
   ) {
     super(reason);
   }
@@ -211,17 +210,15 @@ export function createSyncConsumer(deps: SyncDeps) {
         const waiting: JobRecord = { ...job, state: 'queued', deadline: now + err.seconds * 1000 + RESUME_GRACE_MS, updatedAt: iso(now) };
         await jobs.put(waiting);
         deps.log.info('sync: job continues later', { jobId: job.jobId, seconds: err.seconds, reason: err.reason });
-        if (err.via === 'push') {
-          try {
-            await deps.queue.push([
-              { body: { jobId: job.jobId }, delayInSeconds: err.seconds, concurrency: { key: runConcurrencyKey(job.runId), limit: 1 } },
-            ]);
-            return;
-          } catch (pushErr) {
-            deps.log.warn('sync: delayed push refused; asking the queue for a retry instead', { jobId: job.jobId, error: String(pushErr) });
-          }
+        try {
+          await deps.queue.push([
+            { body: { jobId: job.jobId }, delayInSeconds: err.seconds, concurrency: { key: runConcurrencyKey(job.runId), limit: 1 } },
+          ]);
+          return;
+        } catch (pushErr) {
+          deps.log.warn('sync: delayed push refused; asking the queue for a retry instead', { jobId: job.jobId, error: String(pushErr) });
+          return { retryAfterSeconds: err.seconds, reason: err.reason };
         }
-        return { retryAfterSeconds: err.seconds, reason: err.reason };
       }
       if (err instanceof Fail) {
         // Keep what the attempt learnt (unmapped cases, problems, warnings) beside the reason it failed.

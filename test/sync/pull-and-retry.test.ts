@@ -59,6 +59,18 @@ describe('pull mode', () => {
     expect(create.results!.info).toMatchObject({ startDate: '2026-11-25T10:00:00Z', finishDate: '2026-11-25T10:05:00Z' });
   });
 
+  test('when the queue refuses the delayed poll event, the consumer asks for a queue retry instead: nothing lost', async () => {
+    const ts = new FakeTestsigma();
+    const w = await makeWorld({ testsigma: ts });
+    const jobId = await w.deliver({ testsigmaRunId: '77' });
+    const ev = w.queue.pushed.shift()!;
+    w.queue.failNext = 1;
+    expect(await w.sync({ body: ev.body })).toEqual({ retryAfterSeconds: 180, reason: expect.stringMatching(/run 77 has not finished/) });
+    expect(w.queue.pushed).toHaveLength(0);
+    expect((await w.jobView(jobId)).state).toBe('queued');
+    expect(w.log.lines.join('\n')).toMatch(/delayed push refused/);
+  });
+
   test('a run that does not finish within an hour of the job: failed, saying so', async () => {
     const ts = new FakeTestsigma();
     const w = await makeWorld({ testsigma: ts });
