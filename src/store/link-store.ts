@@ -1,6 +1,6 @@
 import type { IssueKind, TestsigmaKind } from '../shared/types';
 import { takesManyLinks } from '../domain/issue-kinds';
-import { KvsPort, getMany, queryAll } from './kvs-port';
+import { KvsPort, claimKey, getMany, queryAll } from './kvs-port';
 import { forgetLastResult } from './run-store';
 
 /** One link as stored: kept by Jira issue id, since keys change when an issue moves. */
@@ -58,25 +58,24 @@ export class LinkStore {
    * claim gives the slot back. Linking what is already linked here succeeds and repairs a missing index entry.
    */
   async claim(record: LinkRecord): Promise<ClaimResult> {
-    const single = !takesManyLinks(record.issueKind);
     let tookSlot = false;
-    if (single) {
+    if (!takesManyLinks(record.issueKind)) {
       const slot = { testsigmaKind: record.testsigmaKind, testsigmaId: record.testsigmaId };
-      if (!(await this.tryClaim(slotKey(record.issueId), slot))) {
-        const held = await this.kvs.get<{ testsigmaKind: TestsigmaKind; testsigmaId: string }>(slotKey(record.issueId));
-        if (held && !(held.testsigmaKind === record.testsigmaKind && held.testsigmaId === record.testsigmaId)) {
+      const taken = await claimKey(this.kvs, slotKey(record.issueId), slot);
+      if (!taken.won) {
+        const held = taken.holder;
+        if (!(held.testsigmaKind === record.testsigmaKind && held.testsigmaId === record.testsigmaId)) {
           const existing = (await this.owner(held.testsigmaKind, held.testsigmaId)) ?? { ...record, ...held };
           return { ok: false, conflict: 'slot', existing };
         }
-        if (!held) return this.claim(record); // released between our claim and read: try again
       } else {
         tookSlot = true;
       }
     }
-    if (!(await this.tryClaim(ownerKey(record.testsigmaKind, record.testsigmaId), record))) {
+    const owned = await claimKey(this.kvs, ownerKey(record.testsigmaKind, record.testsigmaId), record);
+    if (!owned.won) {
       if (tookSlot) await this.kvs.delete(slotKey(record.issueId));
-      const existing = await this.owner(record.testsigmaKind, record.testsigmaId);
-      if (!existing) return this.claim(record); // unlinked between our claim and read
+      const existing = owned.holder;
       if (existing.issueId !== record.issueId) return { ok: false, conflict: 'entity', existing };
       await this.kvs.set(indexKey(existing.issueId, existing.testsigmaKind, existing.testsigmaId), existing);
       if (existing.issueKind === 'test') await this.kvs.set(testMarkKey(existing.issueId), { at: existing.linkedAt });
@@ -136,16 +135,5 @@ export class LinkStore {
     await this.kvs.delete(slotKey(issueId));
     await this.kvs.delete(testMarkKey(issueId));
     return links;
-  }
-
-  private async tryClaim(key: string, value: unknown): Promise<boolean> {
-    try {
-      await this.kvs.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS' });
-      return true;
-    } catch (err) {
-      // A lost FAIL_IF_EXISTS throws, and the code is not to be relied on (contract section 6); a read tells.
-      if ((await this.kvs.get(key)) !== undefined) return false;
-      throw err;
-    }
   }
 }
