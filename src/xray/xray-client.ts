@@ -140,6 +140,15 @@ function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** A 2xx body as JSON; undefined when it is not JSON (the caller's schema then reports it). */
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 function statusOf(failure: Failure): { status?: number } {
   return failure.status === undefined ? {} : { status: failure.status };
 }
@@ -356,12 +365,7 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
   }
 
   function parseImport(text: string, opts: XrayCallOptions): XrayImportResult {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+    const body = jsonOrUndefined(text);
     // Cloud answers {id,key,self}; Server/DC wraps it in testExecIssue, accepted in case a proxy or emulator does.
     const unwrapped =
       body && typeof body === 'object' && 'testExecIssue' in body ? (body as { testExecIssue: unknown }).testExecIssue : body;
@@ -382,13 +386,7 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
       { endpoint: 'graphql', auth: true, contentType: 'application/json', body: JSON.stringify({ query, variables }) },
       opts,
     );
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    const parsed = graphqlSchema.safeParse(body);
+    const parsed = graphqlSchema.safeParse(jsonOrUndefined(text));
     if (!parsed.success) {
       throw new XrayError('server', 'Xray answered the query with something that is not GraphQL. Try again later.');
     }
