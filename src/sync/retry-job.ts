@@ -6,7 +6,7 @@ import type { JobView } from '../shared/types';
 import type { Clock, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import { AppError } from '../resolvers/envelope';
-import { JobStore, QUEUE_DEADLINE_MS, isJobId, toJobView } from '../store/job-store';
+import { JobRecord, JobStore, QUEUE_DEADLINE_MS, isJobId, toJobView } from '../store/job-store';
 import { runConcurrencyKey } from '../domain/run-mark';
 
 /** What `retryJob` needs. */
@@ -33,9 +33,11 @@ export async function retryJob(deps: RetryJobDeps, jobId: string): Promise<JobVi
   if (view.state === 'running' || view.state === 'queued') return view;
 
   const iso = new Date(now).toISOString();
-  const again = {
-    ...job,
-    state: 'queued' as const,
+  // The run record keeps the Test Execution; the job shows it again once this run has used it.
+  const { testExecutionKey: _shown, ...rest } = job;
+  const again: JobRecord = {
+    ...rest,
+    state: 'queued',
     counts: { received: job.mode === 'push' ? job.counts.received : 0, synced: 0, unmapped: 0, failed: 0 },
     unmapped: [],
     errors: [...job.intake],
@@ -44,7 +46,6 @@ export async function retryJob(deps: RetryJobDeps, jobId: string): Promise<JobVi
     updatedAt: iso,
     ...(job.mode === 'pull' ? { pollSince: now } : {}),
   };
-  delete (again as { testExecutionKey?: string }).testExecutionKey;
   await jobs.put(again);
   try {
     await deps.queue.push([{ body: { jobId: job.jobId }, concurrency: { key: runConcurrencyKey(job.runId), limit: 1 } }]);
