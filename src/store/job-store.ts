@@ -26,6 +26,9 @@ const JOB_PREFIX = 'job:';
 const jobKey = (jobId: string) => `${JOB_PREFIX}${jobId}`;
 const dataKey = (jobId: string, n: number) => `jobdata:${jobId}:${n}`;
 const attKey = (jobId: string, n: number) => `jobatt:${jobId}:${n}`;
+/** The keys of a job's stored result rows and attachment pieces, in order. */
+const dataKeys = (rec: JobRecord) => Array.from({ length: rec.chunks }, (_, n) => dataKey(rec.jobId, n));
+const attKeys = (rec: JobRecord) => Array.from({ length: rec.attChunks }, (_, n) => attKey(rec.jobId, n));
 
 /** Values stay well below the 240 KiB limit, whatever JSON escaping adds. */
 const DATA_CHUNK_BYTES = 200_000;
@@ -194,9 +197,7 @@ export class JobStore {
 
   /** Removes a job, its data and `alsoKeys` (its index entries): used when the queue refused the job's event. */
   async remove(rec: JobRecord, alsoKeys: readonly string[] = []): Promise<void> {
-    const keys = [jobKey(rec.jobId), ...alsoKeys];
-    for (let n = 0; n < rec.chunks; n++) keys.push(dataKey(rec.jobId, n));
-    for (let n = 0; n < rec.attChunks; n++) keys.push(attKey(rec.jobId, n));
+    const keys = [jobKey(rec.jobId), ...alsoKeys, ...dataKeys(rec), ...attKeys(rec)];
     for (const part of chunk(keys, KVS_LIMITS.maxBatch)) await this.kvs.batchDelete(part.map((key) => ({ key })));
   }
 
@@ -205,23 +206,20 @@ export class JobStore {
    * Undefined when the data is gone (expired).
    */
   async loadDelivery(rec: JobRecord, withAttachments: boolean): Promise<Delivery | undefined> {
-    const keys: string[] = [];
-    for (let n = 0; n < rec.chunks; n++) keys.push(dataKey(rec.jobId, n));
-    if (withAttachments) for (let n = 0; n < rec.attChunks; n++) keys.push(attKey(rec.jobId, n));
-    const found = await getMany<unknown>(this.kvs, keys);
+    const rowKeys = dataKeys(rec);
+    const pieceKeys = withAttachments ? attKeys(rec) : [];
+    const found = await getMany<unknown>(this.kvs, [...rowKeys, ...pieceKeys]);
     const chunks: DataChunk[] = [];
-    for (let n = 0; n < rec.chunks; n++) {
-      const c = found.get(dataKey(rec.jobId, n)) as DataChunk | undefined;
+    for (const key of rowKeys) {
+      const c = found.get(key) as DataChunk | undefined;
       if (!c) return undefined;
       chunks.push(c);
     }
     let stream = '';
-    if (withAttachments) {
-      for (let n = 0; n < rec.attChunks; n++) {
-        const piece = found.get(attKey(rec.jobId, n));
-        if (typeof piece !== 'string') return undefined;
-        stream += piece;
-      }
+    for (const key of pieceKeys) {
+      const piece = found.get(key);
+      if (typeof piece !== 'string') return undefined;
+      stream += piece;
     }
     const meta = chunks[0]?.meta;
     if (!meta) return undefined;
