@@ -4,7 +4,7 @@
  * `shared/fixtures/testsigma/`; the app reaches it through a sandbox fetch that rewrites the host.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from '../http-util';
 import { caseBody, caseResultsBody, errorBody, latestRunOf, planBody, runBody, springPage, suiteBody } from './shapes';
 import { TestsigmaState, type RunDurations } from './state';
 
@@ -207,82 +207,75 @@ export async function startTestsigmaEmulator(options: TestsigmaEmulatorOptions):
     counters[key] = (counters[key] ?? 0) + 1;
   };
 
-  const server = http.createServer((req, res) => {
-    void (async () => {
-      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        const text = JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/json', ...headers });
-        res.end(text);
-      };
-      try {
-        const raw = await readBody(req);
-        if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-        bump('total');
-        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        const method = (req.method ?? 'GET').toUpperCase();
-        const path = url.pathname.replace(/\/+$/, '');
-        const sub = path.startsWith(API) ? path.slice(API.length) : undefined;
-        let route: Route | undefined;
-        let params: string[] = [];
-        for (const r of routes) {
-          const m = sub !== undefined && r.method === method ? r.pattern.exec(sub) : null;
-          if (m) {
-            route = r;
-            params = m.slice(1).map((p) => decodeURIComponent(p));
-            break;
-          }
+  // listenLocal binds 127.0.0.1 on an ephemeral port and answers 500 if the handler throws.
+  const running = await listenLocal(async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(text);
+    };
+    try {
+      const raw = await readBody(req);
+      if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+      bump('total');
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const method = (req.method ?? 'GET').toUpperCase();
+      const path = url.pathname.replace(/\/+$/, '');
+      const sub = path.startsWith(API) ? path.slice(API.length) : undefined;
+      let route: Route | undefined;
+      let params: string[] = [];
+      for (const r of routes) {
+        const m = sub !== undefined && r.method === method ? r.pattern.exec(sub) : null;
+        if (m) {
+          route = r;
+          params = m.slice(1).map((p) => decodeURIComponent(p));
+          break;
         }
-        const key = route?.key ?? `${method} ${path}`;
-        bump(key);
-
-        const faultIndex = faults.findIndex((f) => f.endpoint === undefined || f.endpoint === key);
-        const fault = faultIndex >= 0 ? faults[faultIndex] : undefined;
-        if (fault) {
-          fault.count--;
-          if (fault.count <= 0) faults.splice(faultIndex, 1);
-          bump(`fault ${fault.status}`);
-          const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
-          const message = fault.status === 429 ? 'Too Many Requests' : 'Internal Server Error';
-          send(fault.status, errorBody(message), headers);
-          return;
-        }
-
-        const auth = req.headers.authorization ?? '';
-        const match = /^Bearer\s+(.+)$/i.exec(auth);
-        if (!match || !keys.has((match[1] ?? '').trim())) {
-          bump('unauthorized');
-          send(401, errorBody('Unauthorized: a valid API key is required as "Authorization: Bearer <API key>"'));
-          return;
-        }
-        if (!route) {
-          send(404, errorBody(`No endpoint ${method} ${path}`));
-          return;
-        }
-        let body: unknown = undefined;
-        if (method === 'POST') {
-          try {
-            body = raw.length > 0 ? JSON.parse(raw) : {};
-          } catch {
-            send(400, errorBody('Request body is not valid JSON'));
-            return;
-          }
-        }
-        const answer = route.handle({ params, query: url.searchParams, body });
-        send(answer.status, answer.body);
-      } catch (err) {
-        send(500, errorBody(`Emulator error: ${(err as Error).message}`));
       }
-    })();
-  });
+      const key = route?.key ?? `${method} ${path}`;
+      bump(key);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+      const faultIndex = faults.findIndex((f) => f.endpoint === undefined || f.endpoint === key);
+      const fault = faultIndex >= 0 ? faults[faultIndex] : undefined;
+      if (fault) {
+        fault.count--;
+        if (fault.count <= 0) faults.splice(faultIndex, 1);
+        bump(`fault ${fault.status}`);
+        const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+        const message = fault.status === 429 ? 'Too Many Requests' : 'Internal Server Error';
+        send(fault.status, errorBody(message), headers);
+        return;
+      }
+
+      const auth = req.headers.authorization ?? '';
+      const match = /^Bearer\s+(.+)$/i.exec(auth);
+      if (!match || !keys.has((match[1] ?? '').trim())) {
+        bump('unauthorized');
+        send(401, errorBody('Unauthorized: a valid API key is required as "Authorization: Bearer <API key>"'));
+        return;
+      }
+      if (!route) {
+        send(404, errorBody(`No endpoint ${method} ${path}`));
+        return;
+      }
+      let body: unknown = undefined;
+      if (method === 'POST') {
+        try {
+          body = raw.length > 0 ? JSON.parse(raw) : {};
+        } catch {
+          send(400, errorBody('Request body is not valid JSON'));
+          return;
+        }
+      }
+      const answer = route.handle({ params, query: url.searchParams, body });
+      send(answer.status, answer.body);
+    } catch (err) {
+      send(500, errorBody(`Emulator error: ${(err as Error).message}`));
+    }
   });
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: running.url,
     state,
     counters,
     injectFault(fault) {
@@ -292,11 +285,7 @@ export async function startTestsigmaEmulator(options: TestsigmaEmulatorOptions):
     resetCounters() {
       for (const k of Object.keys(counters)) delete counters[k];
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => running.close(),
   };
 }
 
