@@ -18,10 +18,17 @@ export type PanelErrorCode =
   | 'not_found'
   | 'not_configured'
   | 'rate_limited'
+  | 'no_failure'
   | 'internal';
 
 /** Error codes the admin resolver answers with. */
-export type AdminErrorCode = 'forbidden' | 'invalid_settings' | 'not_configured' | 'rate_limited' | 'internal';
+export type AdminErrorCode =
+  | 'forbidden'
+  | 'invalid_settings'
+  | 'not_configured'
+  | 'rate_limited'
+  | 'not_found'
+  | 'internal';
 
 /** Every resolver answer: never a thrown error (the platform's consent error aside). */
 export type Envelope<T, C extends string = string> =
@@ -34,6 +41,17 @@ export interface LastResult {
   runId: string;
   testExecutionKey?: string;
   at: string;
+  /** How many attempts the run made of this case, when it retried it (contract section 3, `attempt`). */
+  attempts?: number;
+  /** Jira keys of the defects linked to this result's test run. */
+  defects?: string[];
+}
+
+/** One synced result of a case, as its history lists it (one entry a run). */
+export interface HistoryEntry {
+  status: string;
+  runId: string;
+  at: string;
 }
 
 /** One link as the panel shows it. */
@@ -45,6 +63,10 @@ export interface LinkView {
   linkedBy: string;
   linkedAt: string;
   lastResult?: LastResult;
+  /** Test links only: the case's latest synced results, one per run, newest first, at most 10. */
+  history?: HistoryEntry[];
+  /** Test links only: the last 10 results flip between passing and failing at least twice, or the last passed only on a retry. */
+  flaky?: boolean;
 }
 
 /** Counts of one job (delivery). */
@@ -71,23 +93,54 @@ export interface Coverage {
   unlinked: Array<{ id: string; key: string }>;
 }
 
-/** What `getPanel`, `link` and `unlink` answer with. */
+/** Why a section the panel would normally carry is missing (contract section 2). */
+export type PanelNoticeCode = 'xray_not_configured' | 'xray_unavailable' | 'testsigma_not_configured' | 'testsigma_unavailable';
+
+/** A notice the panel shows in the section it explains. */
+export interface PanelNotice {
+  code: PanelNoticeCode;
+  message: string;
+}
+
+/** One of the flakiest linked cases of a Test Set or Test Plan. */
+export interface FlakyCase {
+  testsigmaId: string;
+  test: { id: string; key: string };
+  flips: number;
+  lastStatuses: string[];
+}
+
+/** What `getPanel`, `link`, `unlink` and `createDefect` answer with. */
 export interface PanelView {
   issue: { id: string; key: string; kind: IssueKind };
   canEdit: boolean;
   links: LinkView[];
+  notices?: PanelNotice[];
   coverage?: Coverage;
   recentRuns?: RecentRun[];
+  /** Test Set and Test Plan only: the flakiest linked cases, most flips first (at most 10). */
+  flaky?: FlakyCase[];
 }
 
 /** Xray Cloud regions; each has its own API host. */
 export type XrayRegion = 'global' | 'us' | 'eu' | 'au';
+
+/** The Xray issue kinds whose type names the panel recognises. */
+export type XrayTypeKind = 'test' | 'testSet' | 'testPlan';
 
 /** Issue type names per kind (Xray's defaults, or what the admin renamed them to). */
 export interface IssueTypeNames {
   test: string[];
   testSet: string[];
   testPlan: string[];
+  /** `[0]` is the issue type a run's Test Execution is created with (default `Test Execution`). */
+  testExecution?: string[];
+}
+
+/** Where `createDefect` files defects: default issue type `Bug`, default project the Test's. */
+export interface DefectSettings {
+  issueType?: string;
+  projectKey?: string;
 }
 
 /** What an admin may save (`saveSettings` takes any part of it). */
@@ -98,6 +151,7 @@ export interface SettingsInput {
   statusMap: Record<string, string>;
   issueTypes: IssueTypeNames;
   defaultProjectKey?: string;
+  defects?: DefectSettings;
 }
 
 /** A partial `SettingsInput`, where `xray` and `testsigma` merge field by field. */
@@ -108,7 +162,17 @@ export type SettingsPatch = {
   statusMap?: Record<string, string>;
   issueTypes?: Partial<IssueTypeNames>;
   defaultProjectKey?: string;
+  defects?: DefectSettings;
 };
+
+/** What a "Get started" checklist needs (contract section 2, `SettingsView.setup`). */
+export interface SetupState {
+  xray: 'unknown' | 'ok' | 'failed';
+  testsigma: 'not_set' | 'unknown' | 'ok' | 'failed';
+  secretCreated: boolean;
+  firstRunAt?: string;
+  xrayStatuses?: string[];
+}
 
 /** Settings as the admin page sees them: secrets only as "is set". */
 export interface SettingsView {
@@ -118,8 +182,12 @@ export interface SettingsView {
   statusMap: Record<string, string>;
   issueTypes: IssueTypeNames;
   defaultProjectKey?: string;
+  /** Effective: the defaults (`Bug`, the Test's project) where nothing is saved. */
+  defects?: DefectSettings;
   /** `url` is empty when the platform cannot tell it. */
   webtrigger: { url: string; hasWebtriggerSecret: boolean };
+  /** Contract section 2; optional until the backend fills it. */
+  setup?: SetupState;
 }
 
 /** What `testConnection` answers with. */
@@ -140,6 +208,8 @@ export interface JobView {
   counts: JobCounts;
   unmapped: string[];
   errors: string[];
+  /** Synced results by the Xray status they were sent with. */
+  statuses?: Record<string, number>;
   attempts: number;
   createdAt: string;
   updatedAt: string;
@@ -150,6 +220,7 @@ export interface PanelResolverApi {
   getPanel: { payload: { refresh?: boolean }; data: PanelView };
   link: { payload: { testsigmaId: string }; data: PanelView };
   unlink: { payload: { testsigmaId: string }; data: PanelView };
+  createDefect: { payload: { testsigmaId: string }; data: PanelView };
 }
 
 /** Admin resolver keys with their payloads and answers. */
@@ -160,4 +231,6 @@ export interface AdminResolverApi {
   rotateWebtriggerSecret: { payload: Record<string, never>; data: { secret: string; url: string } };
   listJobs: { payload: { cursor?: string }; data: { jobs: JobView[]; nextCursor?: string } };
   retryJob: { payload: { jobId: string }; data: JobView };
+  listProjects: { payload: { query?: string }; data: { projects: Array<{ id: string; key: string; name: string }> } };
+  listIssueTypes: { payload: { projectKey: string }; data: { issueTypes: Array<{ id: string; name: string }> } };
 }

@@ -4,7 +4,7 @@
  * admin page's connection test).
  *
  * Endpoints: `GET /execution_results/{id}` and `GET /execution_results/{id}/test_case_results` are documented
- * (testsigma-docs, "Test Plans" API page; shapes in shared/fixtures/testsigma). `GET /test_cases/{id}`,
+ * (testsigma-docs, "Test Plans" API page; shapes in test/fixtures/testsigma). `GET /test_cases/{id}`,
  * `/test_suites/{id}` and `/test_plans/{id}` are the single-entity reads of the documented lists `GET /test_suites`
  * and `GET /test_plans` (Spring resources answer `/{id}` beside the list); Testsigma's docs do not show them, so a
  * 404 from them is reported as "not found", never as a broken key.

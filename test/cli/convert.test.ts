@@ -10,7 +10,7 @@ describe('toResultsFile', () => {
   const run = runSchema.parse({ id: 986, executionId: 268, status: 'STATUS_COMPLETED', result: 'FAILURE', startTime: 1633512584000, endTime: 1633512598000, buildNo: null, execution: null });
 
   it('converts the documented test_case_results answer into a valid results file', () => {
-    // Shaped after the docs' sample (shared/fixtures/testsigma/execution-results.test-case-results.response.json).
+    // Shaped after the docs' sample (test/fixtures/testsigma/execution-results.test-case-results.response.json).
     const cases = caseResultsSchema.parse({
       executionId: 268,
       executionResultId: 986,

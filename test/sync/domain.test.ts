@@ -144,7 +144,7 @@ describe('xray import building', () => {
     expect(outcomeState({ received: 2, synced: 2, unmapped: 0, failed: 0 })).toBe('succeeded');
     expect(outcomeState({ received: 2, synced: 1, unmapped: 1, failed: 0 })).toBe('partial');
     expect(outcomeState({ received: 2, synced: 0, unmapped: 1, failed: 1 })).toBe('failed');
-    const captured = JSON.parse(readFileSync(join(__dirname, '../../../shared/fixtures/xray/import-execution.error.400.unknown-test-environment.json'), 'utf8')) as { error: string };
+    const captured = JSON.parse(readFileSync(join(__dirname, '../fixtures/xray/import-execution.error.400.unknown-test-environment.json'), 'utf8')) as { error: string };
     expect(refusedEnvironments(captured.error, ['dev', 'Chrome'])).toEqual(['dev']);
     expect(refusedEnvironments('There are no valid tests imported', ['dev'])).toBeUndefined();
     expect(refusedEnvironments(captured.error, undefined)).toBeUndefined();

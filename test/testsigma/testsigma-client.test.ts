@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createTestsigmaClient, TestsigmaError, testsigmaUrl } from '../../src/testsigma/testsigma-client';
 import type { HttpRequestInit, HttpResponseLike } from '../../src/ports';
 
-const FIXTURES = join(__dirname, '../../../shared/fixtures/testsigma');
+const FIXTURES = join(__dirname, '../fixtures/testsigma');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const KEY = 'ts-secret-key-123';
 

@@ -12,7 +12,7 @@ import type { XrayClientConfig } from '../../src/xray/xray-types';
 // The fixtures live beside the design docs; a copy under test/fixtures wins when the project keeps one.
 const FIXTURE_DIRS = [
   path.resolve(__dirname, '../fixtures/xray'),
-  path.resolve(__dirname, '../../../shared/fixtures/xray'),
+  path.resolve(__dirname, '../fixtures/xray'),
 ];
 
 /** The text of a fixture file. */

@@ -1,6 +1,6 @@
 /**
  * Jira Cloud REST v3 emulator: the few endpoints the app calls through `requestJira`, with Jira's paths, shapes
- * and error envelopes (checked against the captured fixtures in shared/fixtures/jira).
+ * and error envelopes (checked against the captured fixtures in test/fixtures/jira).
  *
  * Authentication mimics what Forge's product fetch adds: `Authorization: Bearer user:<accountId>` for
  * `api.asUser()` and `Bearer app` for `api.asApp()`. Anything else answers 401 with Jira's body.

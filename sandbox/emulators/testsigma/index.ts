@@ -1,7 +1,7 @@
 /**
  * A local emulator of Testsigma's public REST API (`https://app.testsigma.com/api/v1`), for the sandbox, the
  * integration tests and the CLI tests. Paths, auth and bodies follow Testsigma's docs and the fixtures in
- * `shared/fixtures/testsigma/`; the app reaches it through a sandbox fetch that rewrites the host.
+ * `test/fixtures/testsigma/`; the app reaches it through a sandbox fetch that rewrites the host.
  */
 import * as http from 'node:http';
 import { listenLocal } from '../http-util';

@@ -1,6 +1,6 @@
 /**
  * Response bodies of the Testsigma emulator, with the keys and value types of the documented answers in
- * `shared/fixtures/testsigma/` (Testsigma's docs, testsigma-docs `src/pages/docs/api/`). Values that the docs show
+ * `test/fixtures/testsigma/` (Testsigma's docs, testsigma-docs `src/pages/docs/api/`). Values that the docs show
  * but the emulator has no model for (timeouts, notification settings) are fixed plausible constants.
  */
 import {

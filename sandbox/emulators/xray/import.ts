@@ -3,7 +3,7 @@
  * Xray does: the whole import is checked first and refused as a whole (nothing is written) when it is wrong;
  * tests whose key is unknown or not a Test are skipped; an import with no valid test is refused.
  *
- * Messages come from captured or vendor-mocked answers where one exists (shared/fixtures/xray); the others are
+ * Messages come from captured or vendor-mocked answers where one exists (test/fixtures/xray); the others are
  * written in Xray's style and marked "emulator wording" below, because no real body was found for them.
  */
 import type { Issue, Project, RunIteration, World } from '../world';

@@ -11,7 +11,7 @@ import {
   Text,
   Textfield,
 } from '@forge/react';
-import type { IssueTypeNames, SettingsView } from '../../shared/types';
+import type { SettingsView, XrayTypeKind } from '../../shared/types';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Field } from '../common/Field';
 import type { AdminCaller } from '../invoke';
@@ -43,7 +43,7 @@ export interface MappingTabProps {
 
 type Change = (event: { target: { value?: unknown; checked?: boolean } }) => void;
 
-const KIND_LABELS: Record<keyof IssueTypeNames, string> = {
+const KIND_LABELS: Record<XrayTypeKind, string> = {
   test: 'Test issue types',
   testSet: 'Test Set issue types',
   testPlan: 'Test Plan issue types',

@@ -1,5 +1,5 @@
 /** Pure logic of the Mapping tab: status map rows and edits, issue type names, and the patch of what changed. */
-import type { IssueTypeNames, SettingsPatch, SettingsView } from '../../shared/types';
+import type { IssueTypeNames, SettingsPatch, SettingsView, XrayTypeKind } from '../../shared/types';
 
 // The settings view only carries the effective map: the defaults tell an override from a default, and what
 // "Reset" goes back to.
@@ -99,7 +99,7 @@ export function splitNames(line: string): string[] {
 
 /** The Mapping tab's editable values besides the status map. */
 export interface MappingFields {
-  issueTypes: Record<keyof IssueTypeNames, string>;
+  issueTypes: Record<XrayTypeKind, string>;
   defaultProjectKey: string;
   attachEvidence: boolean;
 }

@@ -1,12 +1,12 @@
 /**
- * Helpers for the emulator tests: fixture loading (shared/ sits beside the repository, in CI too) and a shape
+ * Helpers for the emulator tests: fixture loading (the captured bodies in test/fixtures) and a shape
  * comparison that checks every key of a fixture is present in an answer with the same JSON type.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** `<repo>/../shared/fixtures`. */
-export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures');
+/** `test/fixtures`: captured vendor bodies, provenance in its README. */
+export const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures');
 
 /** Parsed JSON fixture, e.g. `fixture('xray/import-execution.response.json')`. */
 export function fixture<T = unknown>(rel: string): T {

@@ -6,7 +6,7 @@ import { shapeDiff } from './shape';
 // The fixtures live beside the design docs; a copy under test/fixtures wins when the project keeps one.
 const FIXTURE_DIRS = [
   path.resolve(__dirname, '../../fixtures/testsigma'),
-  path.resolve(__dirname, '../../../../shared/fixtures/testsigma'),
+  path.resolve(__dirname, '../../fixtures/testsigma'),
 ];
 function fixture(name: string): unknown {
   for (const dir of FIXTURE_DIRS) {
