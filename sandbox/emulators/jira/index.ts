@@ -158,6 +158,7 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
         return {
           self: self(`status/${c.statusId}`),
           description: '',
+          iconUrl: `${world.siteUrl}/`,
           name: issue.status.name,
           id: c.statusId,
           statusCategory: { self: self(`statuscategory/${c.id}`), id: c.id, key: issue.status.category, colorName: c.colorName, name: c.name },
