@@ -113,10 +113,10 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
       if (!execId) {
         throw new AppError('not_found', `Test Execution ${last.testExecutionKey} of the last result no longer exists or the app cannot see it, so no defect was filed.`);
       }
-      if (reuse && last.defects?.includes(reuse.key)) return; // already linked to this very run: nothing to do
       if (!perms['CREATE_ISSUES']) {
         throw new AppError('forbidden', `You need permission to create issues in project ${projectKey} to file a defect. Ask a project admin for the Create Issues permission, or a Jira admin to choose another defect project in the app's settings.`);
       }
+      if (reuse && last.defects?.includes(reuse.key)) return; // already linked to this very run: nothing to do
 
       // 1st Xray request, before anything exists: the run, with what the description needs.
       const answer = await xrayCall(() => xray.graphql<TestRunAnswer>(GET_TEST_RUN, { testIssueId: test.id, testExecIssueId: execId }, { idempotent: true }));

@@ -158,6 +158,18 @@ describe('createDefect over HTTP', () => {
     expect(s.world.linksOf(bugs[0]!.id)).toHaveLength(1);
   });
 
+  it('answers a second click on the same run with the same defect, asking Xray nothing more', async () => {
+    site = await startSite();
+    const s = site;
+    await s.syncRun('r1', 'FAILED', 'FAILURE');
+    const first = ok(await s.call('createDefect', 'alice'));
+    s.xray.counters.reset();
+    const again = ok(await s.call('createDefect', 'alice'));
+    expect(again.links[0]?.lastResult?.defects).toEqual(first.links[0]?.lastResult?.defects);
+    expect(bugsIn(s.world)).toHaveLength(1);
+    expect(s.xray.counters.snapshot()['graphql']).toBeUndefined();
+  });
+
   it('files a new defect once the last one is resolved (status category done)', async () => {
     site = await startSite();
     const s = site;
