@@ -11,6 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { invokeResolver, startSandbox, Sandbox } from './host';
 import { LinkStore } from '../src/store/link-store';
+import { writeItems } from '../src/store/job-store';
+import { caseResultItem, CaseResultRecord } from '../src/store/run-store';
 import type { JobView } from '../src/shared/types';
 
 interface Args {
@@ -43,6 +45,7 @@ async function seed(sb: Sandbox, n: number): Promise<{ tests: Array<{ id: string
   sb.world.grant(ADMIN, 'ADMINISTER');
   sb.world.grant(ADMIN, 'BROWSE_PROJECTS');
   sb.world.grant(ADMIN, 'EDIT_ISSUES');
+  sb.world.grant(ADMIN, 'CREATE_ISSUES');
   const saved = await invokeResolver(sb, 'admin', {
     key: 'saveSettings',
     accountId: ADMIN,
@@ -278,6 +281,28 @@ async function measurePanel(args: Args): Promise<PanelCost[]> {
     await open('Test, 50 links (warm)', testB);
     await open('Test Plan, 1,000 Tests (cold)', plan);
     await open('Test Plan, 1,000 Tests (warm)', plan);
+
+    // Then every linked case gets 10 runs of history (every third one flaky), as the sync writes them, and the
+    // same panels open again: the difference is what history and the flaky list cost.
+    sb.kvs.latencyMs = 0;
+    const histories: Array<[string, string]> = [
+      ...Array.from({ length: 49 }, (_, i): [string, string] => [String(900000 + i), testB.id]),
+      [testB.caseId, testB.id],
+      ...tests.slice(0, 250).map((t): [string, string] => [t.caseId, t.id]),
+    ];
+    const items = histories.map(([caseId, testIssueId], n) => {
+      let rec: CaseResultRecord | undefined;
+      for (let r = 0; r < 10; r++) {
+        const word = n % 3 === 0 && r % 2 === 1 ? 'FAILURE' : 'SUCCESS';
+        const at = new Date(Date.UTC(2026, 10, 1 + r)).toISOString();
+        rec = caseResultItem(caseId, rec, { status: word === 'SUCCESS' ? 'PASSED' : 'FAILED', word, runId: `bench-${r}`, at, testIssueId }, {}).value as CaseResultRecord;
+      }
+      return caseResultItem(caseId, rec, { status: 'PASSED', word: 'SUCCESS', runId: 'bench-9', at: new Date(Date.UTC(2026, 10, 10)).toISOString(), testIssueId }, {});
+    });
+    await writeItems(sb.kvs, items);
+    sb.kvs.latencyMs = args.kvsLatencyMs;
+    await open('Test, 50 links, 10-run histories (warm)', testB);
+    await open('Test Plan, 1,000 Tests, 10-run histories (warm)', plan);
     return out;
   } finally {
     await sb.close();

@@ -43,6 +43,7 @@ export async function seedDemo(sb: Sandbox, options: { attachEvidence?: boolean 
   for (const who of [DEMO_ADMIN, DEMO_TESTER]) {
     world.grant(who, 'BROWSE_PROJECTS');
     world.grant(who, 'EDIT_ISSUES');
+    world.grant(who, 'CREATE_ISSUES');
   }
   world.addTestEnvironments(projectKey, ['Chrome', 'Firefox', 'Windows 11']);
 

@@ -5,7 +5,8 @@
 import type { AppDeps } from './ports';
 import type { XrayClientConfig } from './xray/xray-types';
 import { createPanelResolver } from './resolvers/panel-resolver';
-import { createAppPanelInsights } from './resolvers/panel-insights';
+import { createAppPanelInsights, PANEL_CLIENT_LIMITS } from './resolvers/panel-insights';
+import { createDefectFiler } from './resolvers/defect-filing';
 import { createAdminResolver } from './resolvers/admin-resolver';
 import { AppError } from './resolvers/envelope';
 import { createIssueDeletedHandler } from './triggers/issue-deleted';
@@ -19,7 +20,23 @@ export function createApp(deps: AppDeps) {
   const xrayClientFor = (config: XrayClientConfig) =>
     createXrayClient(config, { fetch: deps.fetch, kvs: deps.kvs, clock: deps.clock, log: deps.log });
   return {
-    panelResolver: createPanelResolver({ ...deps, insights: createAppPanelInsights(deps) }),
+    panelResolver: createPanelResolver({
+      ...deps,
+      insights: createAppPanelInsights(deps),
+      defects: createDefectFiler({
+        ...deps,
+        // A user waits on createDefect: panel-sized timeouts, and the sync's token cache and request budget.
+        xrayClientFor: (config) =>
+          createXrayClient(config, {
+            fetch: deps.fetch,
+            kvs: deps.kvs,
+            clock: deps.clock,
+            log: deps.log,
+            timeoutMs: PANEL_CLIENT_LIMITS.xrayTimeoutMs,
+            retry: { maxAttempts: PANEL_CLIENT_LIMITS.xrayMaxAttempts },
+          }),
+      }),
+    }),
     adminResolver: createAdminResolver({
       ...deps,
       xrayClientFor,

@@ -9,7 +9,32 @@
 import { randomBytes } from 'node:crypto';
 
 /** Permissions the emulators model. `ADMINISTER` is global; the others are per project. */
-export type PermissionKey = 'BROWSE_PROJECTS' | 'EDIT_ISSUES' | 'ADMINISTER';
+export type PermissionKey = 'BROWSE_PROJECTS' | 'EDIT_ISSUES' | 'CREATE_ISSUES' | 'ADMINISTER';
+
+/** Jira's status categories (`fields.status.statusCategory.key`). */
+export type StatusCategory = 'new' | 'indeterminate' | 'done';
+
+/** A Jira issue link type, with the words Jira shows on each side. */
+export interface IssueLinkType {
+  id: string;
+  name: string;
+  inward: string;
+  outward: string;
+}
+
+/** A link between two issues (`POST /rest/api/3/issueLink`). */
+export interface IssueLink {
+  id: string;
+  typeName: string;
+  inwardIssueId: string;
+  outwardIssueId: string;
+}
+
+/** A field Jira requires when an issue of a type is created in a project (as a field configuration would). */
+export interface RequiredField {
+  id: string;
+  name: string;
+}
 
 /** What Xray does with an issue type. `null` for plain Jira types (Task, Bug, ...). */
 export type XrayKind = 'test' | 'testSet' | 'testPlan' | 'testExecution' | 'precondition' | 'subTestExecution';
@@ -47,6 +72,10 @@ export interface Issue {
   updatedAt: number;
   /** Xray test type of a Test issue (`Manual`/`Steps`, `Generic`/`Unstructured`, `Cucumber`/`Gherkin`). */
   testType?: { id: string; name: string; kind: string };
+  /** Workflow status; new issues are "To Do" (category `new`). */
+  status: { name: string; category: StatusCategory };
+  /** Custom and system fields given at create time beyond the ones above, as sent. */
+  extraFields?: Record<string, unknown>;
 }
 
 /** A Jira account and its permissions. */
@@ -118,6 +147,8 @@ export interface CreateIssueInput {
   id?: string;
   /** Forces the key's number (e.g. 100 for `DEMO-100`) so fixtures' keys can be seeded; must be unused. */
   number?: number;
+  /** Other fields sent at create (custom fields a project requires). */
+  extraFields?: Record<string, unknown>;
 }
 
 /** Options for a new {@link World}. */
@@ -181,6 +212,19 @@ export class World {
   private readonly keyIndex = new Map<string, string>();
   private readonly projectCounters = new Map<string, number>();
   private readonly accounts = new Map<string, Account>();
+  /** Project id -> the issue type ids its scheme offers; a project absent here offers every type. */
+  private readonly projectTypes = new Map<string, string[]>();
+  /** `<projectId>:<typeId>` -> fields required at create. */
+  private readonly requiredFields = new Map<string, RequiredField[]>();
+  private readonly issueLinks: IssueLink[] = [];
+  private nextLinkId = 10000;
+  /** Jira Cloud's default link types. */
+  readonly linkTypes: readonly IssueLinkType[] = [
+    { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+    { id: '10001', name: 'Cloners', inward: 'is cloned by', outward: 'clones' },
+    { id: '10002', name: 'Duplicate', inward: 'is duplicated by', outward: 'duplicates' },
+    { id: '10003', name: 'Relates', inward: 'relates to', outward: 'relates to' },
+  ];
   private nextIssueId = 10000;
   private nextProjectId = 10000;
   private nextEvidenceId = 1;
@@ -188,7 +232,7 @@ export class World {
 
   /** The permissions `Bearer app` (asApp) calls have, per project (`*` = all). Not an administrator. */
   readonly appPermissions = new Map<string, Set<PermissionKey>>([
-    ['*', new Set<PermissionKey>(['BROWSE_PROJECTS', 'EDIT_ISSUES'])],
+    ['*', new Set<PermissionKey>(['BROWSE_PROJECTS', 'EDIT_ISSUES', 'CREATE_ISSUES'])],
   ]);
 
   // Xray data, all by Jira issue id.
@@ -301,6 +345,8 @@ export class World {
       labels: [...(input.labels ?? [])],
       createdAt: t,
       updatedAt: t,
+      status: { name: 'To Do', category: 'new' },
+      ...(input.extraFields ? { extraFields: { ...input.extraFields } } : {}),
     };
     if (type.kind === 'test') {
       const tt = TEST_TYPES[(input.testType ?? 'manual').toLowerCase()];
@@ -378,9 +424,69 @@ export class World {
       for (const [k, list] of m) m.set(k, list.filter((x) => x !== id));
     }
     this.executionEnvironments.delete(id);
+    for (let i = this.issueLinks.length - 1; i >= 0; i--) {
+      const l = this.issueLinks[i]!;
+      if (l.inwardIssueId === id || l.outwardIssueId === id) this.issueLinks.splice(i, 1);
+    }
     for (const [runId, run] of [...this.runs]) {
       if (run.testIssueId === id || run.testExecIssueId === id) this.runs.delete(runId);
     }
+  }
+
+  /** Moves an issue to a workflow status (e.g. `Done`, category `done`), as a transition would. */
+  setIssueStatus(idOrKey: string, name: string, category: StatusCategory): void {
+    const issue = this.requireIssue(idOrKey);
+    issue.status = { name, category };
+    issue.updatedAt = this.now();
+  }
+
+  /** Limits the issue types a project offers (its issue type scheme), by name or id. */
+  setProjectIssueTypes(projectKey: string, types: string[]): void {
+    const project = this.findProject(projectKey);
+    if (!project) throw new WorldError(`no project ${projectKey}`);
+    const ids = types.map((t) => {
+      const found = this.findIssueType(t);
+      if (!found) throw new WorldError(`no issue type ${t}`);
+      return found.id;
+    });
+    this.projectTypes.set(project.id, ids);
+  }
+
+  /** The issue types a project offers. */
+  issueTypesOfProject(projectId: string): IssueType[] {
+    const ids = this.projectTypes.get(projectId);
+    return this.issueTypes.filter((t) => !ids || ids.includes(t.id)).map((t) => ({ ...t }));
+  }
+
+  /** Makes a field required when issues of a type are created in a project. */
+  requireField(projectKey: string, type: string, field: RequiredField): void {
+    const project = this.findProject(projectKey);
+    const t = this.findIssueType(type);
+    if (!project || !t) throw new WorldError(`no project ${projectKey} or type ${type}`);
+    const key = `${project.id}:${t.id}`;
+    this.requiredFields.set(key, [...(this.requiredFields.get(key) ?? []), { ...field }]);
+  }
+
+  /** Fields required to create an issue of a type in a project. */
+  requiredFieldsOf(projectId: string, typeId: string): RequiredField[] {
+    return (this.requiredFields.get(`${projectId}:${typeId}`) ?? []).map((f) => ({ ...f }));
+  }
+
+  /** Links two issues and answers the link's id. */
+  linkIssues(typeName: string, inwardIdOrKey: string, outwardIdOrKey: string): string {
+    const type = this.linkTypes.find((t) => t.name.toLowerCase() === typeName.toLowerCase());
+    if (!type) throw new WorldError(`no link type ${typeName}`);
+    const inward = this.requireIssue(inwardIdOrKey);
+    const outward = this.requireIssue(outwardIdOrKey);
+    const id = String(this.nextLinkId++);
+    this.issueLinks.push({ id, typeName: type.name, inwardIssueId: inward.id, outwardIssueId: outward.id });
+    return id;
+  }
+
+  /** The links an issue is part of, either side. */
+  linksOf(idOrKey: string): IssueLink[] {
+    const issue = this.requireIssue(idOrKey);
+    return this.issueLinks.filter((l) => l.inwardIssueId === issue.id || l.outwardIssueId === issue.id).map((l) => ({ ...l }));
   }
 
   /** Issue by id or key, or a {@link WorldError}. */

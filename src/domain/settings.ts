@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IssueTypeNames, SettingsPatch, SettingsView, XrayRegion } from '../shared/types';
+import type { DefectSettings, IssueTypeNames, SettingsPatch, SettingsView, XrayRegion } from '../shared/types';
 import { DEFAULT_ISSUE_TYPES } from './issue-kinds';
 import { effectiveStatusMap, patchStatusOverrides, statusKey } from './status-map';
 
@@ -13,6 +13,8 @@ export interface StoredSettings {
   /** Only kinds the admin saved; others use Xray's names. */
   issueTypes: Partial<IssueTypeNames>;
   defaultProjectKey?: string;
+  /** Where createDefect files defects; only what the admin saved. */
+  defects?: DefectSettings;
 }
 
 /** Which secrets are set, for views and readiness checks. */
@@ -45,6 +47,18 @@ export function withDefaults(stored: Partial<StoredSettings> | undefined): Store
     statusOverrides: { ...(stored?.statusOverrides ?? {}) },
     issueTypes: { ...(stored?.issueTypes ?? {}) },
     ...(stored?.defaultProjectKey ? { defaultProjectKey: stored.defaultProjectKey } : {}),
+    ...(stored?.defects && (stored.defects.issueType || stored.defects.projectKey) ? { defects: { ...stored.defects } } : {}),
+  };
+}
+
+/** The issue type createDefect files defects as when the admin saved none. */
+export const DEFAULT_DEFECT_ISSUE_TYPE = 'Bug';
+
+/** Where defects go: the saved type (else `Bug`) and the saved project (else none: the Test's own project). */
+export function effectiveDefects(s: StoredSettings): { issueType: string; projectKey?: string } {
+  return {
+    issueType: s.defects?.issueType || DEFAULT_DEFECT_ISSUE_TYPE,
+    ...(s.defects?.projectKey ? { projectKey: s.defects.projectKey } : {}),
   };
 }
 
@@ -78,6 +92,22 @@ const typeNames = (kind: string) =>
       (names) => new Set(names.map((n) => n.trim().toLowerCase())).size === names.length,
       `Each ${kind} issue type name may appear only once.`,
     );
+
+const projectKeySchema = z
+  .string()
+  .trim()
+  // Jira project keys are upper-case, so "proj" can only mean PROJ.
+  .transform((v) => v.toUpperCase())
+  .refine((v) => v === '' || /^[A-Z][A-Z0-9_]{0,254}$/.test(v), 'A Jira project key is upper-case letters, digits and _, starting with a letter (for example PROJ). Leave it empty for none.');
+
+/** `defects` of `saveSettings`: "" resets a field to its default. */
+export const defectsPatchSchema = z
+  .object({
+    issueType: z.string().trim().max(255, 'An issue type name has at most 255 characters.'),
+    projectKey: projectKeySchema,
+  })
+  .partial()
+  .strict();
 
 /** The schema of `saveSettings`'s payload: every part optional, unknown keys refused so typos do not vanish. */
 export const settingsPatchSchema = z
@@ -140,6 +170,7 @@ export const settingsPatchSchema = z
       // Jira project keys are upper-case, so "proj" can only mean PROJ.
       .transform((v) => v.toUpperCase())
       .refine((v) => v === '' || /^[A-Z][A-Z0-9_]{0,254}$/.test(v), 'A Jira project key is upper-case letters, digits and _, starting with a letter (for example PROJ). Leave it empty for none.'),
+    defects: defectsPatchSchema,
   })
   .partial()
   .strict();
@@ -224,6 +255,17 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
     if (key === '') delete next.defaultProjectKey;
     else next.defaultProjectKey = key;
   }
+  if (p.defects) {
+    const d: DefectSettings = { ...(next.defects ?? {}) };
+    for (const f of ['issueType', 'projectKey'] as const) {
+      const v = p.defects[f];
+      if (v === undefined) continue;
+      if (v === '') delete d[f];
+      else d[f] = v;
+    }
+    if (d.issueType || d.projectKey) next.defects = d;
+    else delete next.defects;
+  }
   const secrets: { clientSecret?: string; apiKey?: string } = {};
   if (p.xray?.clientSecret) secrets.clientSecret = p.xray.clientSecret.trim();
   if (p.testsigma?.apiKey) secrets.apiKey = p.testsigma.apiKey.trim();
@@ -239,6 +281,7 @@ export function toSettingsView(s: StoredSettings, presence: SecretPresence, webt
     statusMap: effectiveStatusMap(s.statusOverrides),
     issueTypes: effectiveIssueTypes(s),
     ...(s.defaultProjectKey ? { defaultProjectKey: s.defaultProjectKey } : {}),
+    defects: effectiveDefects(s),
     // Always present, like rotateWebtriggerSecret's `url`: empty when the platform cannot tell it.
     webtrigger: { url: webtriggerUrl ?? '', hasWebtriggerSecret: presence.hasWebtriggerSecret },
   };

@@ -82,10 +82,11 @@ export async function getIssue(request: JiraRequest, idOrKey: string): Promise<J
 export async function myPermissions(
   request: JiraRequest,
   permissions: readonly string[],
-  scope: { issueId?: string } = {},
+  scope: { issueId?: string; projectKey?: string } = {},
 ): Promise<Record<string, boolean>> {
   const params = new URLSearchParams({ permissions: permissions.join(',') });
   if (scope.issueId) params.set('issueId', scope.issueId);
+  else if (scope.projectKey) params.set('projectKey', scope.projectKey);
   const res = await request(`/rest/api/3/mypermissions?${params.toString()}`, { headers: { Accept: 'application/json' } });
   const body = await readJson<{ permissions?: Record<string, { havePermission?: boolean }> }>(res, 'the permission check');
   const out: Record<string, boolean> = {};
@@ -152,4 +153,57 @@ export async function getProject(request: JiraRequest, key: string): Promise<{ i
   }
   const body = await readJson<{ id?: string; key?: string }>(res, 'the project read');
   return body.id && body.key ? { id: body.id, key: body.key } : undefined;
+}
+
+/** Jira's status categories: `done` means resolved, whatever the workflow calls the status. */
+export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
+
+/** An issue's status category; undefined when the issue is gone or hidden (404). */
+export async function getStatusCategory(request: JiraRequest, idOrKey: string): Promise<StatusCategoryKey | undefined> {
+  const res = await request(`/rest/api/3/issue/${encodeURIComponent(idOrKey)}?fields=status`, { headers: { Accept: 'application/json' } });
+  if (res.status === 404 || res.status === 403) {
+    await res.text();
+    return undefined;
+  }
+  const body = await readJson<{ fields?: { status?: { statusCategory?: { key?: unknown } } } }>(res, 'the status read');
+  const key = body.fields?.status?.statusCategory?.key;
+  // A category Jira may add later is treated as open: a defect is only "resolved" when Jira says done.
+  return key === 'done' || key === 'new' || key === 'indeterminate' ? key : 'indeterminate';
+}
+
+/** What {@link createIssue} sends as `fields`. */
+export interface NewIssueFields {
+  projectKey: string;
+  issueTypeName: string;
+  summary: string;
+  /** An Atlassian Document Format document. */
+  description: unknown;
+}
+
+/** Creates an issue (`POST /rest/api/3/issue`); Jira's field errors come back in the {@link JiraError}'s message. */
+export async function createIssue(request: JiraRequest, f: NewIssueFields): Promise<{ id: string; key: string }> {
+  const res = await request('/rest/api/3/issue', {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      fields: { project: { key: f.projectKey }, issuetype: { name: f.issueTypeName }, summary: f.summary, description: f.description },
+    }),
+  });
+  const body = await readJson<{ id?: unknown; key?: unknown }>(res, 'the issue create');
+  if (typeof body.id !== 'string' || typeof body.key !== 'string') throw new JiraError(502, 'Jira answered the issue create without the new issue\'s id and key.');
+  return { id: body.id, key: body.key };
+}
+
+/** Links two issues (`POST /rest/api/3/issueLink`, 201 with no body), e.g. type `Relates`. */
+export async function linkIssues(request: JiraRequest, typeName: string, inwardKey: string, outwardKey: string): Promise<void> {
+  const res = await request('/rest/api/3/issueLink', {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ type: { name: typeName }, inwardIssue: { key: inwardKey }, outwardIssue: { key: outwardKey } }),
+  });
+  if (res.ok) {
+    await res.text();
+    return;
+  }
+  await readJson<unknown>(res, 'the issue link');
 }

@@ -84,8 +84,8 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
   }
 
   /** Checks a default project as the user: it must exist and be visible to them. Answers its current key. */
-  async function checkProject(accountId: string, key: string): Promise<string> {
-    const notFound = fail('invalid_settings', `defaultProjectKey: project ${key} does not exist or you cannot see it.`);
+  async function checkProject(accountId: string, key: string, fieldName = 'defaultProjectKey'): Promise<string> {
+    const notFound = fail('invalid_settings', `${fieldName}: project ${key} does not exist or you cannot see it.`);
     try {
       const project = await getProject(deps.jira.asUser(accountId), key);
       if (!project) throw notFound;
@@ -114,6 +114,10 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
         // Everything is checked before the first write, so a refused save leaves settings and secrets as they were.
         if (typeof field(req.payload, 'defaultProjectKey') === 'string' && next.defaultProjectKey) {
           next.defaultProjectKey = await checkProject(accountId, next.defaultProjectKey);
+        }
+        const defectsPatch = field(req.payload, 'defects');
+        if (defectsPatch && typeof defectsPatch === 'object' && typeof (defectsPatch as { projectKey?: unknown }).projectKey === 'string' && next.defects?.projectKey) {
+          next.defects = { ...next.defects, projectKey: await checkProject(accountId, next.defects.projectKey, 'defects.projectKey') };
         }
         if (result.secrets.clientSecret) await store.setSecret('xrayClientSecret', result.secrets.clientSecret);
         if (result.secrets.apiKey) await store.setSecret('testsigmaApiKey', result.secrets.apiKey);

@@ -16,10 +16,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { AppDeps, Clock, Logger } from '../ports';
-import type { Coverage, LastResult, RecentRun, TestsigmaKind } from '../shared/types';
+import type { Coverage, FlakyCase, LastResult, RecentRun, TestsigmaKind } from '../shared/types';
 import type { StoredSettings } from '../domain/settings';
 import type { KvsPort } from '../store/kvs-port';
-import { LinkStore } from '../store/link-store';
+import { LinkStore, TestMark } from '../store/link-store';
 import { SettingsStore } from '../store/settings-store';
 import { asCoolMark, CachedEntity, COOL_KEYS, PanelCache, TestList } from '../store/panel-cache';
 import { XrayClient, XrayClientConfig, XrayError } from '../xray/xray-types';
@@ -27,7 +27,9 @@ import { listPlanRuns, readLastResults } from '../sync';
 import { createTestsigmaClient } from '../testsigma/testsigma-client';
 import { createXrayClient } from '../xray/xray-client';
 import { budgetHintKey, CoverageRefusedError, fetchTests, MAX_COVERAGE_TESTS, panelAllowance } from './coverage';
-import type { PanelInsights, PanelIssue } from './panel-resolver';
+import type { CaseResults, PanelInsights, PanelIssue } from './panel-resolver';
+import { CaseResultRecord, readCaseResults } from '../store/run-store';
+import { flipCount, historyView, isFlaky } from '../domain/history';
 
 /** The part of the Testsigma client the panel uses. */
 export interface TestsigmaEntityReader {
@@ -78,6 +80,23 @@ export interface PanelInsightsDeps {
   /** The sync's list of a Testsigma plan's deliveries, newest first (default: the sync's own). */
   listPlanRuns?(kvs: KvsPort, testsigmaPlanId: string, limit: number, nowMs: number): Promise<RecentRun[]>;
   options?: Partial<PanelInsightsOptions>;
+}
+
+/** How many flaky cases a Test Set or Test Plan panel lists (contract: at most 10). */
+export const MAX_FLAKY_CASES = 10;
+/** Link reads in flight at once for the flaky list. */
+const FLAKY_READ_CONCURRENCY = 8;
+
+/** A case record's last result as the panel shows it: no storage-only fields. */
+function lastResultView(rec: CaseResultRecord): LastResult {
+  return {
+    status: rec.status,
+    runId: rec.runId,
+    ...(rec.testExecutionKey ? { testExecutionKey: rec.testExecutionKey } : {}),
+    at: rec.at,
+    ...(rec.attempts !== undefined ? { attempts: rec.attempts } : {}),
+    ...(rec.defects?.length ? { defects: [...rec.defects] } : {}),
+  };
 }
 
 /** How many deliveries the Test Plan panel lists (contract: at most 10). */
@@ -194,15 +213,35 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
     }
   }
 
+  /**
+   * The issue's Test list and which of its Tests have links, shared by coverage and the flaky list of one open (both
+   * are asked in the same tick, coverage first), so the list is read, and Xray asked, once.
+   */
+  const pendingLists = new Map<string, Promise<{ list: TestList; linkedSet: Set<string>; marks: Map<string, TestMark> } | undefined>>();
+  function linkedTests(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings }, mayFetch: boolean) {
+    const pending = pendingLists.get(issue.id);
+    if (pending) return pending;
+    if (issue.kind === 'test') return Promise.resolve(undefined);
+    const kind = issue.kind;
+    const work = (async () => {
+      const now = deps.clock.now();
+      // One batch read: the cached list's head, the cool-down mark and the budget's position.
+      const { list: cached, extras } = await cache.readTestList(issue.id, kind, [COOL_KEYS.xray, budgetHintKey(now)], !o.refresh || !mayFetch);
+      const list = cached ?? (mayFetch ? await fetchList({ ...issue, kind }, o.settings, extras, now) : undefined);
+      if (!list) return undefined;
+      const marks = await links.testMarks(list.ids);
+      return { list, linkedSet: new Set(marks.keys()), marks };
+    })();
+    pendingLists.set(issue.id, work);
+    work.finally(() => pendingLists.delete(issue.id)).catch(() => undefined);
+    return work;
+  }
+
   async function coverage(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings }): Promise<Coverage | undefined> {
     if (issue.kind === 'test') return undefined;
-    const kind = issue.kind;
-    const now = deps.clock.now();
-    // One batch read: the cached list's head, the cool-down mark and the budget's position.
-    const { list: cached, extras } = await cache.readTestList(issue.id, kind, [COOL_KEYS.xray, budgetHintKey(now)], !o.refresh);
-    const list = cached ?? (await fetchList({ ...issue, kind }, o.settings, extras, now));
-    if (!list) return undefined;
-    const linkedSet = await links.testsWithLinks(list.ids);
+    const got = await linkedTests(issue, o, true);
+    if (!got) return undefined;
+    const { list, linkedSet } = got;
     const unlinked: Array<{ id: string; key: string }> = [];
     for (let i = 0; i < list.ids.length && unlinked.length < 50; i++) {
       const id = list.ids[i]!;
@@ -275,7 +314,52 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
     return out;
   }
 
-  const insights: PanelInsights = { coverage, entities };
+  /** Last result, history and flakiness of a Test's cases; a record synced to another Test is not this one's. */
+  async function caseResults(testIssueId: string, caseIds: string[]): Promise<Map<string, CaseResults>> {
+    const out = new Map<string, CaseResults>();
+    for (const [id, rec] of await readCaseResults(deps.kvs, caseIds)) {
+      if (rec.testIssueId !== undefined && rec.testIssueId !== testIssueId) continue;
+      const history = rec.history ?? [];
+      out.set(id, { lastResult: lastResultView(rec), history: historyView(history), flaky: isFlaky(history) });
+    }
+    return out;
+  }
+
+  /**
+   * The flakiest linked cases of a Test Set's or Test Plan's Tests, most flips first: the Tests' link marks (read
+   * for coverage anyway; they list each Test's cases) and the cases' records (one batch read per 25). A mark older
+   * than its case list costs one query for that Test's links. Without coverage asked in the same open, only a cached Test list is used: never Xray.
+   */
+  async function flakyCases(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings }): Promise<FlakyCase[] | undefined> {
+    const got = await linkedTests(issue, o, false);
+    if (!got) return undefined;
+    const keyOf = new Map<string, string>();
+    got.list.ids.forEach((id, i) => keyOf.set(id, got.list.keys[i] ?? ''));
+    const caseTest = new Map<string, string>();
+    // Marks list their Test's cases; only marks older than that list need the Test's links read.
+    const queue: string[] = [];
+    for (const [testId, mark] of got.marks) {
+      if (Array.isArray(mark.cases)) for (const c of mark.cases) caseTest.set(c, testId);
+      else queue.push(testId);
+    }
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        for (const l of await links.listForIssue(id)) if (l.testsigmaKind === 'testCase') caseTest.set(l.testsigmaId, id);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FLAKY_READ_CONCURRENCY, queue.length) }, worker));
+    const records = await readCaseResults(deps.kvs, [...caseTest.keys()]);
+    const out: FlakyCase[] = [];
+    for (const [caseId, testId] of caseTest) {
+      const rec = records.get(caseId);
+      if (!rec?.history || (rec.testIssueId !== undefined && rec.testIssueId !== testId) || !isFlaky(rec.history)) continue;
+      out.push({ testsigmaId: caseId, test: { id: testId, key: keyOf.get(testId) ?? '' }, flips: flipCount(rec.history), lastStatuses: rec.history.map((h) => h.status) });
+    }
+    return out.sort((a, b) => b.flips - a.flips || a.test.key.localeCompare(b.test.key)).slice(0, MAX_FLAKY_CASES);
+  }
+
+  const insights: PanelInsights = { coverage, entities, flakyCases };
+  if (!deps.readLastResults) insights.caseResults = caseResults;
   const readLast = deps.readLastResults ?? readLastResults;
   insights.lastResults = (caseIds) => readLast(deps.kvs, caseIds);
   const listRuns = deps.listPlanRuns ?? listPlanRuns;

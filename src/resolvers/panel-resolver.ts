@@ -1,4 +1,4 @@
-import type { Coverage, IssueKind, LastResult, LinkView, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
+import type { Coverage, FlakyCase, HistoryEntry, IssueKind, LastResult, LinkView, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
 import type { JiraPort, Logger, Clock } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import { AppError, ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
@@ -8,6 +8,14 @@ import { SettingsStore } from '../store/settings-store';
 import { effectiveIssueTypes, StoredSettings } from '../domain/settings';
 import { kindOfIssueType, TESTSIGMA_KIND_OF, TESTSIGMA_NOUN, XRAY_NOUN } from '../domain/issue-kinds';
 import { parseTestsigmaId } from '../domain/testsigma-id';
+import type { DefectFiler } from './defect-filing';
+
+/** A Test link's synced results: the last one, the history, and whether it is flaky. */
+export interface CaseResults {
+  lastResult: LastResult;
+  history: HistoryEntry[];
+  flaky: boolean;
+}
 
 /** The issue a panel is on, as Jira reports it to the user. */
 export interface PanelIssue {
@@ -26,6 +34,10 @@ export interface PanelInsights {
   entities?(kind: TestsigmaKind, ids: string[], opts: { refresh: boolean; settings: StoredSettings }): Promise<Map<string, { name?: string; url?: string }>>;
   /** The newest synced result per Testsigma case id. */
   lastResults?(caseIds: string[]): Promise<Map<string, LastResult>>;
+  /** The last result, history and flakiness per case id of a Test's links (used in place of `lastResults`). */
+  caseResults?(testIssueId: string, caseIds: string[]): Promise<Map<string, CaseResults>>;
+  /** The flakiest linked cases of a Test Set's or Test Plan's Tests. */
+  flakyCases?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings }): Promise<FlakyCase[] | undefined>;
   /** Coverage of a Test Set's or Test Plan's Tests. */
   coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings }): Promise<Coverage | undefined>;
   /** The latest jobs of a linked Testsigma plan. */
@@ -39,15 +51,17 @@ export interface PanelDeps {
   clock: Clock;
   log: Logger;
   insights?: PanelInsights;
+  /** Files defects for createDefect; without it createDefect answers not_configured. */
+  defects?: DefectFiler;
 }
 
-/** The panel resolver's handlers (`getPanel`, `link`, `unlink`), per contract section 2. */
+/** The panel resolver's handlers (`getPanel`, `link`, `unlink`, `createDefect`), per contract section 2. */
 export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   const links = new LinkStore(deps.kvs);
   const settingsStore = new SettingsStore(deps.kvs);
 
   /** Reads the issue as the user (proving they may see it) and its kind, and whether they may edit it. */
-  async function loadIssue(req: ResolverRequest, needEdit: boolean) {
+  async function loadIssue(req: ResolverRequest, needEdit: boolean, purpose = 'change its Testsigma links') {
     const accountId = req.context.accountId;
     const ext = req.context.extension?.issue;
     const issueId = typeof ext?.id === 'string' || typeof ext?.id === 'number' ? String(ext.id) : '';
@@ -77,7 +91,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     }
     const canEdit = perms['EDIT_ISSUES'] === true;
     if (needEdit && !canEdit) {
-      throw new AppError('forbidden', `You need permission to edit ${jiraIssue.key} to change its Testsigma links. Ask a project admin for the Edit Issues permission.`);
+      throw new AppError('forbidden', `You need permission to edit ${jiraIssue.key} to ${purpose}. Ask a project admin for the Edit Issues permission.`);
     }
     const issue: PanelIssue = { id: jiraIssue.id, key: jiraIssue.key, kind, projectKey: jiraIssue.projectKey };
     return { issue, canEdit, settings, accountId };
@@ -88,19 +102,23 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
     const ins = deps.insights ?? {};
-    const [entities, last, coverage, recentRuns] = await Promise.all([
+    const onTest = ids.length > 0 && issue.kind === 'test';
+    const [entities, last, results, coverage, recentRuns, flaky] = await Promise.all([
       ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings })) : undefined,
-      ids.length && issue.kind === 'test' && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
+      onTest && !ins.caseResults && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
+      onTest && ins.caseResults ? quiet(() => ins.caseResults!(issue.id, ids)) : undefined,
       issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings })) : undefined,
       issue.kind === 'testPlan' && ins.recentRuns
         ? ids[0] !== undefined
           ? quiet(() => ins.recentRuns!(ids[0]!))
           : Promise.resolve([] as RecentRun[])
         : undefined,
+      issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
     ]);
     const linkViews: LinkView[] = records.map((r) => {
       const e = entities?.get(r.testsigmaId);
-      const lr = last?.get(r.testsigmaId);
+      const cr = results?.get(r.testsigmaId);
+      const lr = cr?.lastResult ?? last?.get(r.testsigmaId);
       return {
         testsigmaKind: r.testsigmaKind,
         testsigmaId: r.testsigmaId,
@@ -109,6 +127,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         linkedBy: r.linkedBy,
         linkedAt: r.linkedAt,
         ...(lr ? { lastResult: lr } : {}),
+        ...(cr ? { history: cr.history, flaky: cr.flaky } : {}),
       };
     });
     return {
@@ -117,6 +136,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       links: linkViews,
       ...(coverage ? { coverage } : {}),
       ...(recentRuns ? { recentRuns } : {}),
+      ...(flaky ? { flaky } : {}),
     };
   }
 
@@ -189,6 +209,31 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           throw new AppError('not_linked', `Testsigma ${TESTSIGMA_NOUN[tsKind]} ${testsigmaId} is not linked to ${issue.key}. Refresh the panel to see its current links.`);
         }
         deps.log.info('unlinked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
+        return view(issue, canEdit, settings, false);
+      }),
+
+    createDefect: (req) =>
+      toEnvelope(deps.log, 'createDefect', async () => {
+        const testsigmaId = parseId(req.payload);
+        const { issue, canEdit, settings, accountId } = await loadIssue(req, true, 'file defects from it');
+        if (issue.kind !== 'test') {
+          throw new AppError('not_xray_issue', `Defects are filed from a linked Test's panel; ${issue.key} is a ${XRAY_NOUN[issue.kind]}. Open the Test whose result failed.`);
+        }
+        const owner = await links.owner('testCase', testsigmaId);
+        if (owner?.issueId !== issue.id) {
+          throw new AppError('not_linked', `Testsigma test case ${testsigmaId} is not linked to ${issue.key}. Refresh the panel to see its current links.`);
+        }
+        if (!deps.defects) throw new AppError('not_configured', 'Filing defects is not available in this installation.');
+        const names = deps.insights?.entities ? await quiet(() => deps.insights!.entities!('testCase', [testsigmaId], { refresh: false, settings })) : undefined;
+        const caseName = names?.get(testsigmaId)?.name;
+        await deps.defects.file({
+          test: { id: issue.id, key: issue.key, projectKey: issue.projectKey },
+          accountId,
+          caseId: testsigmaId,
+          ...(caseName ? { caseName } : {}),
+          settings,
+        });
+        deps.log.info('defect filed', { issueId: issue.id, testsigmaId });
         return view(issue, canEdit, settings, false);
       }),
   };

@@ -28,7 +28,18 @@ const slotKey = (issueId: string) => `slot:${issueId}`;
 const indexPrefix = (issueId: string) => `issue:${issueId}:`;
 const indexKey = (issueId: string, kind: TestsigmaKind, id: string) => `${indexPrefix(issueId)}${kind}:${id}`;
 // "This Test has at least one linked case": lets coverage check 1,000 Tests with 40 batch reads, not 1,000 queries.
+// It also lists the Test's case ids (a hint, see TestMark), so a Test Plan's flaky list needs no query per Test.
 const testMarkKey = (issueId: string) => `tlinked:${issueId}`;
+
+/**
+ * A Test's "has links" mark. `cases` is the Test's linked case ids as its index held them when a link or unlink of
+ * this Test last wrote the mark; two links of one Test at the same moment may leave one out until the Test's next
+ * change. Marks written before it existed have no `cases`.
+ */
+export interface TestMark {
+  at: string;
+  cases?: string[];
+}
 
 /** The link store over Forge's key-value store. Every rule holds under concurrency: claims, never read-then-write. */
 export class LinkStore {
@@ -78,11 +89,11 @@ export class LinkStore {
       const existing = owned.holder;
       if (existing.issueId !== record.issueId) return { ok: false, conflict: 'entity', existing };
       await this.kvs.set(indexKey(existing.issueId, existing.testsigmaKind, existing.testsigmaId), existing);
-      if (existing.issueKind === 'test') await this.kvs.set(testMarkKey(existing.issueId), { at: existing.linkedAt });
+      if (existing.issueKind === 'test') await this.writeTestMark(existing.issueId, existing.linkedAt);
       return { ok: true, record: existing, created: false };
     }
     await this.kvs.set(indexKey(record.issueId, record.testsigmaKind, record.testsigmaId), record);
-    if (record.issueKind === 'test') await this.kvs.set(testMarkKey(record.issueId), { at: record.linkedAt });
+    if (record.issueKind === 'test') await this.writeTestMark(record.issueId, record.linkedAt);
     return { ok: true, record, created: true };
   }
 
@@ -111,16 +122,34 @@ export class LinkStore {
    */
   private async refreshTestMark(issueId: string): Promise<void> {
     const hasAny = async () => (await this.kvs.query().where('key', { condition: 'BEGINS_WITH', values: [indexPrefix(issueId)] }).limit(1).getMany()).results.length > 0;
-    if (await hasAny()) return;
+    if (await hasAny()) {
+      await this.writeTestMark(issueId, new Date(0).toISOString());
+      return;
+    }
     await this.kvs.delete(testMarkKey(issueId));
     if (await hasAny()) await this.kvs.set(testMarkKey(issueId), { at: new Date(0).toISOString() });
   }
 
+  /** Writes a Test's mark with the case ids its index holds now (read after this call's own index write). */
+  private async writeTestMark(issueId: string, at: string): Promise<void> {
+    const cases = (await this.listForIssue(issueId)).filter((l) => l.testsigmaKind === 'testCase').map((l) => l.testsigmaId);
+    const mark: TestMark = { at, cases };
+    await this.kvs.set(testMarkKey(issueId), mark);
+  }
+
   /** Which of these Test issue ids have at least one linked Testsigma case (batches of 25). */
   async testsWithLinks(testIssueIds: readonly string[]): Promise<Set<string>> {
-    const found = await getMany<unknown>(this.kvs, testIssueIds.map(testMarkKey));
-    const out = new Set<string>();
-    for (const id of testIssueIds) if (found.has(testMarkKey(id))) out.add(id);
+    return new Set((await this.testMarks(testIssueIds)).keys());
+  }
+
+  /** The marks of those of these Tests that have links (batches of 25). */
+  async testMarks(testIssueIds: readonly string[]): Promise<Map<string, TestMark>> {
+    const found = await getMany<TestMark>(this.kvs, testIssueIds.map(testMarkKey));
+    const out = new Map<string, TestMark>();
+    for (const id of testIssueIds) {
+      const m = found.get(testMarkKey(id));
+      if (m !== undefined) out.set(id, m && typeof m === 'object' ? m : { at: new Date(0).toISOString() });
+    }
     return out;
   }
 

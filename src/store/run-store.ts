@@ -5,12 +5,14 @@
  * - `run:<runId>`: the run's Test Execution once known, or the intent to create it (run ids are 1-64 of
  *   `[A-Za-z0-9._-]`, all legal in keys, so the key is the run id itself, case kept). Kept 30 days after its last
  *   write.
- * - `last:<testCaseId>`: the newest synced result of a Testsigma case (by sync time), for the Test panel. No ttl:
- *   one value per linked case.
+ * - `last:<testCaseId>`: the newest synced result of a Testsigma case (by sync time), for the Test panel, with the
+ *   case's run history ({@link CaseResultRecord}). No ttl: one value per linked case. The sync writes it for every
+ *   result anyway, so the history rides along at no extra write.
  * - `planrun:<testsigmaPlanId>:<jobId>`: one entry per delivery of a Testsigma plan's runs, newest first, for the
  *   Test Plan panel. Kept 30 days, like the jobs it points to.
  */
 import type { LastResult, RecentRun } from '../shared/types';
+import { appendHistory, IncomingResult, StoredHistoryEntry } from '../domain/history';
 import { KvsPort, Ttl, claimKey, getMany } from './kvs-port';
 import { JOB_TTL, KvsItem, getJobs, toJobView } from './job-store';
 
@@ -69,6 +71,92 @@ export class RunStore {
 export function lastResultItem(caseId: string, result: LastResult): KvsItem {
   // No ttl: the panel shows it as long as the link lives.
   return { key: lastKey(caseId), value: result };
+}
+
+/**
+ * A case's `last:` record: its newest synced result (what `LinkView.lastResult` shows) and its history. Older
+ * records are a bare {@link LastResult}; {@link readCaseResults} reads both.
+ */
+export interface CaseResultRecord extends LastResult {
+  /** The Test the result was synced to: a record left from another Test (a race with unlink) is not shown. */
+  testIssueId?: string;
+  /** The Test Execution's Jira id, once known (createDefect needs it for Xray's getTestRun). */
+  testExecutionId?: string;
+  /** Newest first, one entry a run, at most 10 (see `src/domain/history.ts`). */
+  history?: StoredHistoryEntry[];
+}
+
+/** One synced result, as the sync hands it to {@link caseResultItem}. */
+export interface CaseResultInput extends IncomingResult {
+  testIssueId: string;
+  testExecutionKey?: string;
+  testExecutionId?: string;
+  attempts?: number;
+}
+
+/**
+ * The next record of a case after one synced result: the result becomes the last one, and it replaces its run's
+ * entry in the history. Defects filed for the run stay while the result is of the same run (same test run in Xray).
+ */
+export function nextCaseResult(
+  prev: CaseResultRecord | undefined,
+  incoming: CaseResultInput,
+  statusOverrides: Readonly<Record<string, string>>,
+): CaseResultRecord {
+  const old = prev ? normalise(prev) : undefined;
+  const sameRun = old?.runId === incoming.runId && old.testIssueId === incoming.testIssueId;
+  const history = appendHistory(old?.testIssueId === incoming.testIssueId ? old.history : [], incoming, statusOverrides);
+  return {
+    status: incoming.status,
+    runId: incoming.runId,
+    ...(incoming.testExecutionKey ? { testExecutionKey: incoming.testExecutionKey } : {}),
+    at: incoming.at,
+    ...(incoming.attempts !== undefined && incoming.attempts > 1 ? { attempts: incoming.attempts } : {}),
+    ...(sameRun && old?.defects?.length ? { defects: old.defects } : {}),
+    testIssueId: incoming.testIssueId,
+    ...(incoming.testExecutionId
+      ? { testExecutionId: incoming.testExecutionId }
+      : sameRun && old?.testExecutionId && old.testExecutionKey === incoming.testExecutionKey
+        ? { testExecutionId: old.testExecutionId }
+        : {}),
+    history,
+  };
+}
+
+/**
+ * The item the sync writes for one synced result (in place of {@link lastResultItem}): `prev` is the case's record
+ * as {@link readCaseResults} read it at the start of the delivery.
+ */
+export function caseResultItem(
+  caseId: string,
+  prev: CaseResultRecord | undefined,
+  incoming: CaseResultInput,
+  statusOverrides: Readonly<Record<string, string>>,
+): KvsItem {
+  return { key: lastKey(caseId), value: nextCaseResult(prev, incoming, statusOverrides) };
+}
+
+/** Writes a case's record as createDefect changes it (defects, the Test Execution's id). */
+export async function putCaseResult(kvs: KvsPort, caseId: string, rec: CaseResultRecord): Promise<void> {
+  if (isDigits(caseId)) await kvs.set(lastKey(caseId), rec);
+}
+
+/** Fills what an older record lacks: its history is its last result alone. */
+function normalise(rec: CaseResultRecord): CaseResultRecord {
+  if (Array.isArray(rec.history)) return rec;
+  return { ...rec, history: [{ status: rec.status, runId: rec.runId, at: rec.at }] };
+}
+
+/** Each case's record, old shapes included (one batch read per 25 cases); cases with none are absent. */
+export async function readCaseResults(kvs: KvsPort, caseIds: readonly string[]): Promise<Map<string, CaseResultRecord>> {
+  const ids = caseIds.filter(isDigits);
+  const found = await getMany<CaseResultRecord>(kvs, ids.map(lastKey));
+  const out = new Map<string, CaseResultRecord>();
+  for (const id of ids) {
+    const r = found.get(lastKey(id));
+    if (r && typeof r === 'object' && typeof r.status === 'string') out.set(id, normalise(r));
+  }
+  return out;
 }
 
 /** Forgets a case's last result when it is unlinked, so a Test it is linked to later never shows another Test's result. */

@@ -30,7 +30,7 @@ describe('manifest.yml', () => {
       'key: testsigma-links', 'key: testsigma-settings', 'useAsConfig: true', 'key: execution-results', 'type: dynamic',
       'key: xray-sync-consumer', 'queue: xray-sync', 'avi:jira:deleted:issue', 'handler: index.panelResolver',
       'handler: index.adminResolver', 'handler: index.webtrigger', 'handler: index.sync', 'timeoutSeconds: 900',
-      'name: nodejs22.x', '- storage:app', '- read:jira-work', 'https://xray.cloud.getxray.app',
+      'name: nodejs22.x', '- storage:app', '- read:jira-work', '- write:jira-work', 'https://xray.cloud.getxray.app',
       'https://us.xray.cloud.getxray.app', 'https://eu.xray.cloud.getxray.app', 'https://au.xray.cloud.getxray.app',
       'https://app.testsigma.com',
     ]) {
@@ -101,7 +101,7 @@ describe('manifest.yml: the structure of contract section 1', () => {
     const m = await parsed();
     expect(m.app.runtime.name).toBe('nodejs22.x');
     // Every added scope makes each site's admin consent again: only what a call needs.
-    expect([...m.permissions.scopes].sort()).toEqual(['read:jira-work', 'storage:app']);
+    expect([...m.permissions.scopes].sort()).toEqual(['read:jira-work', 'storage:app', 'write:jira-work']);
     expect(m.permissions.external.fetch.backend).toEqual([
       { address: 'https://xray.cloud.getxray.app' },
       { address: 'https://us.xray.cloud.getxray.app' },

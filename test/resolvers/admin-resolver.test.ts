@@ -89,6 +89,7 @@ describe('getSettings', () => {
       attachEvidence: false,
       statusMap: { ...DEFAULT_STATUS_MAP },
       issueTypes: { test: ['Test'], testSet: ['Test Set'], testPlan: ['Test Plan'] },
+      defects: { issueType: 'Bug' },
       webtrigger: { url: WEBTRIGGER_URL, hasWebtriggerSecret: false },
     });
   });
@@ -205,6 +206,29 @@ describe('saveSettings', () => {
     const view = data(await s.call<SettingsView>('saveSettings', { defaultProjectKey: 'PROJ' }));
     expect(view.defaultProjectKey).toBe('PROJ');
     expect(s.jira.calls).toContainEqual({ as: ADMIN, path: '/rest/api/3/project/PROJ' });
+  });
+
+  it('keeps where defects go: the issue type, and a project checked as the user; "" goes back to the default', async () => {
+    const s = setup();
+    const view = data(await s.call<SettingsView>('saveSettings', { defects: { issueType: 'Defect', projectKey: 'proj' } }));
+    expect(view.defects).toEqual({ issueType: 'Defect', projectKey: 'PROJ' });
+    expect(s.jira.calls).toContainEqual({ as: ADMIN, path: '/rest/api/3/project/PROJ' });
+    expect(data(await s.call<SettingsView>('saveSettings', { defects: { projectKey: '' } })).defects).toEqual({ issueType: 'Defect' });
+    expect(data(await s.call<SettingsView>('saveSettings', { defects: { issueType: '' } })).defects).toEqual({ issueType: 'Bug' });
+  });
+
+  it('refuses a defect project the user cannot see, naming the field, and stores nothing', async () => {
+    const s = setup();
+    const answer = await s.call('saveSettings', { defects: { projectKey: 'XYZ' } });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_settings' } });
+    expect(!answer.ok && answer.error.message).toContain('defects.projectKey');
+    expect(data(await s.call<SettingsView>('getSettings')).defects).toEqual({ issueType: 'Bug' });
+  });
+
+  it('refuses an unknown defects field by its name', async () => {
+    const s = setup();
+    const answer = await s.call('saveSettings', { defects: { issuetype: 'Bug' } });
+    expect(!answer.ok && answer.error.message).toContain('defects.issuetype');
   });
 
   it('stores the current key when Jira answers a project by its old key', async () => {

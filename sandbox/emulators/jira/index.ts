@@ -7,7 +7,8 @@
  */
 import type * as http from 'node:http';
 import { Counters, listenLocal, matchRoute, readBody, sendJson, sleep, BodyTooLargeError } from '../http-util';
-import type { Issue, PermissionKey, World } from '../world';
+import type { Issue, PermissionKey, StatusCategory, World } from '../world';
+import { adfProblem } from './adf';
 import { JqlError, runJql } from './jql';
 
 /** Options of {@link startJiraEmulator}. */
@@ -35,7 +36,15 @@ const ISSUE_NOT_FOUND = {
   errors: {},
 };
 const EXPAND = 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations';
-const ALL_FIELDS = ['issuetype', 'project', 'summary', 'labels', 'description', 'created', 'updated', 'status'];
+const ALL_FIELDS = ['issuetype', 'project', 'summary', 'labels', 'description', 'created', 'updated', 'status', 'issuelinks'];
+/** Status and category ids as Jira Cloud's default workflow has them (fixtures/jira/issue.get.response.with-status.json). */
+const STATUS_CATEGORIES: Record<StatusCategory, { id: number; name: string; colorName: string; statusId: string }> = {
+  new: { id: 2, name: 'To Do', colorName: 'blue-gray', statusId: '10000' },
+  indeterminate: { id: 4, name: 'In Progress', colorName: 'yellow', statusId: '3' },
+  done: { id: 3, name: 'Done', colorName: 'green', statusId: '10001' },
+};
+/** Fields the create endpoint knows itself; any other key of `fields` is checked against the required ones only. */
+const CREATE_FIELDS = new Set(['project', 'issuetype', 'summary', 'description', 'labels']);
 
 interface PermissionInfo {
   id: string;
@@ -46,14 +55,14 @@ interface PermissionInfo {
   basis: PermissionKey;
 }
 
-// Only keys the emulator can answer truthfully; CREATE_ISSUES follows EDIT_ISSUES and the admin keys follow
+// Only keys the emulator can answer truthfully; the admin keys follow
 // ADMINISTER, which is close enough for an app that only asks for BROWSE_PROJECTS, EDIT_ISSUES and ADMINISTER.
 const PERMISSIONS: Record<string, PermissionInfo> = {
   BROWSE_PROJECTS: { id: '10', name: 'Browse Projects', type: 'PROJECT', basis: 'BROWSE_PROJECTS',
     description: 'Ability to browse projects and the issues within them.' },
   EDIT_ISSUES: { id: '12', name: 'Edit Issues', type: 'PROJECT', basis: 'EDIT_ISSUES',
     description: 'Ability to edit issues.' },
-  CREATE_ISSUES: { id: '11', name: 'Create Issues', type: 'PROJECT', basis: 'EDIT_ISSUES',
+  CREATE_ISSUES: { id: '11', name: 'Create Issues', type: 'PROJECT', basis: 'CREATE_ISSUES',
     description: 'Ability to create issues.' },
   ADMINISTER: { id: '0', name: 'Administer Jira', type: 'GLOBAL', basis: 'ADMINISTER',
     description: 'Create and administer projects, issue types, fields, workflows, and schemes for all projects.' },
@@ -62,6 +71,14 @@ const PERMISSIONS: Record<string, PermissionInfo> = {
   SYSTEM_ADMIN: { id: '44', name: 'Jira System Administrators', type: 'GLOBAL', basis: 'ADMINISTER',
     description: 'Ability to perform all administration functions.' },
 };
+
+/** A success answer other than 200 JSON (201 with a body, or 201/204 with none). */
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+  ) {}
+}
 
 class HttpError extends Error {
   constructor(
@@ -136,8 +153,30 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
         return jiraDate(issue.createdAt);
       case 'updated':
         return jiraDate(issue.updatedAt);
-      case 'status':
-        return { self: self('status/10000'), name: 'To Do', id: '10000', statusCategory: { id: 2, key: 'new', name: 'To Do' } };
+      case 'status': {
+        const c = STATUS_CATEGORIES[issue.status.category];
+        return {
+          self: self(`status/${c.statusId}`),
+          description: '',
+          iconUrl: `${world.siteUrl}/`,
+          name: issue.status.name,
+          id: c.statusId,
+          statusCategory: { self: self(`statuscategory/${c.id}`), id: c.id, key: issue.status.category, colorName: c.colorName, name: c.name },
+        };
+      }
+      case 'issuelinks':
+        return world.linksOf(issue.id).map((l) => {
+          const type = world.linkTypes.find((t) => t.name === l.typeName)!;
+          const otherId = l.inwardIssueId === issue.id ? l.outwardIssueId : l.inwardIssueId;
+          const other = world.findIssue(otherId)!;
+          const side = l.inwardIssueId === issue.id ? 'outwardIssue' : 'inwardIssue';
+          return {
+            id: l.id,
+            self: self(`issueLink/${l.id}`),
+            type: { id: type.id, name: type.name, inward: type.inward, outward: type.outward, self: self(`issueLinkType/${type.id}`) },
+            [side]: { id: other.id, key: other.key, self: self(`issue/${other.id}`), fields: { summary: other.summary } },
+          };
+        });
       default:
         return undefined;
     }
@@ -179,6 +218,77 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
         if (!issue) throw new HttpError(404, ISSUE_NOT_FOUND);
         const fieldsParam = query.getAll('fields').flatMap((f) => f.split(','));
         return issueJson(issue, resolveFields(fieldsParam.length > 0 ? fieldsParam : undefined, 'all'), true);
+      },
+    },
+    {
+      method: 'POST',
+      template: '/rest/api/3/issue',
+      handler: async ({ body, principal }) => {
+        const b = asObject(await body());
+        const fields = b.fields;
+        if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+          throw new HttpError(400, { errorMessages: [], errors: { project: 'Specify a valid project ID or key' } });
+        }
+        const f = fields as Record<string, unknown>;
+        const pref = asRef(f.project);
+        if (!pref) throw new HttpError(400, { errorMessages: [], errors: { project: 'Specify a valid project ID or key' } });
+        const project = world.findProject(pref);
+        if (!project || !world.hasPermission(principal, 'BROWSE_PROJECTS', project.id)) {
+          throw new HttpError(400, { errorMessages: [`The value '${pref}' does not exist for the field 'project'.`], warningMessages: [] });
+        }
+        if (!world.hasPermission(principal, 'CREATE_ISSUES', project.id)) {
+          throw new HttpError(400, { errorMessages: [], errors: { project: 'You do not have permission to create issues in this project.' } });
+        }
+        const tref = asRef(f.issuetype);
+        const type = tref ? world.issueTypesOfProject(project.id).find((t) => t.id === tref || t.name === tref) : undefined;
+        // Xray's own types are created through Xray, and sub-tasks need a parent this emulator does not model.
+        if (!type || type.subtask) throw new HttpError(400, { errorMessages: [], errors: { issuetype: 'The issue type selected is invalid.' } });
+        const errors: Record<string, string> = {};
+        if (typeof f.summary !== 'string' || f.summary.trim() === '') errors.summary = 'You must specify a summary of the issue.';
+        else if (f.summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
+        if (f.description !== undefined && f.description !== null && adfProblem(f.description)) {
+          errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+        }
+        if (f.labels !== undefined && !(Array.isArray(f.labels) && f.labels.every((l) => typeof l === 'string' && !/\s/.test(l)))) {
+          errors.labels = 'Labels must be a list of words without spaces.';
+        }
+        for (const req of world.requiredFieldsOf(project.id, type.id)) {
+          const v = f[req.id];
+          if (v === undefined || v === null || v === '') errors[req.id] = `${req.name} is required.`;
+        }
+        if (Object.keys(errors).length > 0) throw new HttpError(400, { errorMessages: [], errors });
+        const extra: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(f)) if (!CREATE_FIELDS.has(k)) extra[k] = v;
+        const created = world.createIssue({
+          projectKey: project.key,
+          type: type.id,
+          summary: f.summary as string,
+          ...(f.description !== undefined && f.description !== null ? { description: f.description } : {}),
+          ...(Array.isArray(f.labels) ? { labels: f.labels as string[] } : {}),
+          ...(Object.keys(extra).length > 0 ? { extraFields: extra } : {}),
+        });
+        return new Reply(201, { id: created.id, key: created.key, self: self(`issue/${created.id}`) });
+      },
+    },
+    {
+      method: 'POST',
+      template: '/rest/api/3/issueLink',
+      handler: async ({ body, principal }) => {
+        const b = asObject(await body());
+        const tref = asRef(b.type);
+        const type = tref ? world.linkTypes.find((t) => t.id === tref || t.name.toLowerCase() === tref.toLowerCase()) : undefined;
+        if (!type) throw jiraError(404, `No issue link type with name '${tref ?? ''}' found.`);
+        const inRef = asRef(b.inwardIssue);
+        const outRef = asRef(b.outwardIssue);
+        const inward = inRef ? visibleIssue(principal, inRef) : undefined;
+        const outward = outRef ? visibleIssue(principal, outRef) : undefined;
+        if (!inward || !outward) throw jiraError(404, 'Issue does not exist or you do not have permission to see it.');
+        // "Link Issues" is modelled by Edit Issues in either project.
+        if (!world.hasPermission(principal, 'EDIT_ISSUES', inward.projectId) && !world.hasPermission(principal, 'EDIT_ISSUES', outward.projectId)) {
+          throw jiraError(403, 'You do not have the permission to link issues.');
+        }
+        world.linkIssues(type.name, inward.id, outward.id);
+        return new Reply(201);
       },
     },
     {
@@ -293,7 +403,7 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
         }
         return {
           ...projectJson(p.id),
-          issueTypes: world.listIssueTypes().map((t) => ({
+          issueTypes: world.issueTypesOfProject(p.id).map((t) => ({
             self: self(`issuetype/${t.id}`), id: t.id, description: t.description, name: t.name,
             subtask: t.subtask, avatarId: t.avatarId, hierarchyLevel: t.hierarchyLevel,
           })),
@@ -388,7 +498,12 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
           }
         },
       });
-      sendJson(res, 200, result);
+      if (result instanceof Reply) {
+        if (result.body === undefined) res.writeHead(result.status, { 'content-length': '0' }).end();
+        else sendJson(res, result.status, result.body);
+      } else {
+        sendJson(res, 200, result);
+      }
     } catch (e) {
       if (e instanceof HttpError) sendJson(res, e.status, e.body);
       else throw e;
@@ -420,6 +535,15 @@ function principalOf(req: http.IncomingMessage, world: World): string | undefine
 function asObject(v: unknown): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw jiraError(400, 'The request body must be a JSON object.');
   return v as Record<string, unknown>;
+}
+
+/** `{ key }`, `{ id }` or `{ name }` of a reference field, as Jira accepts them. */
+function asRef(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const r = v as { key?: unknown; id?: unknown; name?: unknown };
+  for (const x of [r.key, r.id, r.name]) if (typeof x === 'string' && x !== '') return x;
+  if (typeof r.id === 'number') return String(r.id);
+  return undefined;
 }
 
 function stringList(v: unknown, name: string): string[] | undefined {

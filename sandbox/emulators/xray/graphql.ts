@@ -37,6 +37,7 @@ const SDL = /* GraphQL */ `
     createTestExecution(testIssueIds: [String], testEnvironments: [String], jira: JSON!): CreateTestExecutionResult
     addTestExecutionsToTestPlan(issueId: String!, testExecIssueIds: [String]!): AddTestExecutionsResult
     addTestsToTestExecution(issueId: String!, testIssueIds: [String]!): AddTestsResult
+    addDefectsToTestRun(id: String!, issues: [String]!): AddDefectsResult
   }
 
   input AttachmentDataInput {
@@ -133,6 +134,7 @@ const SDL = /* GraphQL */ `
   type CreateTestExecutionResult { testExecution: TestExecution warnings: [String] createdTestEnvironments: [String] }
   type AddTestExecutionsResult { addedTestExecutions: [String] warning: String }
   type AddTestsResult { addedTests: [String] warning: String }
+  type AddDefectsResult { addedDefects: [String] warnings: [String] }
 `;
 
 let cachedSchema: GraphQLSchema | undefined;
@@ -529,6 +531,22 @@ export function createRootValue(world: World, principal: string): Record<string,
         addedTestExecutions: added,
         warning: bad.length > 0 ? `The following issues are not Test Executions or were not found: ${bad.join(', ')}` : null,
       };
+    },
+    addDefectsToTestRun: (a: { id: string; issues: Array<string | null> }) => {
+      const run = runById(a.id);
+      requireEdit(world.requireIssue(run.testExecIssueId));
+      // Defects are any Jira issues (keys or ids); Xray keeps and answers their ids, and names the misses in warnings.
+      const ids: string[] = [];
+      const warnings: string[] = [];
+      for (const ref of a.issues) {
+        if (typeof ref !== 'string') continue;
+        const issue = world.findIssue(ref);
+        if (issue && world.canBrowse(principal, issue)) ids.push(issue.id);
+        else warnings.push(`Issue with key or id ${ref} was not found.`);
+      }
+      const added = ids.filter((id) => !run.defects.includes(id));
+      world.upsertRun(run.testExecIssueId, run.testIssueId, { defects: ids });
+      return { addedDefects: added, warnings };
     },
     addTestsToTestExecution: (a: { issueId: string; testIssueIds: Array<string | null> }) => {
       const exec = visible(a.issueId, 'testExecution');

@@ -307,6 +307,23 @@ describe('Xray emulator', () => {
       expect(one.body).toEqual({ data: { getTestRun: { ...fixture<{ data: { getTestRun: object } }>('xray/graphql.getTestRun.response.json').data.getTestRun, id: run.id } } });
     });
 
+    it('adds defects to a test run by key or id (addDefectsToTestRun), and the run shows their ids', async () => {
+      const { world, gql } = await setup(xcn);
+      const run = world.upsertRun('15050', '15049', { status: 'FAILED' });
+      const bug = world.createIssue({ projectKey: 'XCN', type: 'Bug', summary: 'Fails' });
+      const add = await gql(
+        'mutation ($id: String!, $issues: [String]!) { addDefectsToTestRun(id: $id, issues: $issues) { addedDefects warnings } }',
+        { id: run.id, issues: [bug.key, 'XCN-999'] },
+      );
+      expect(add.body).toEqual({ data: { addDefectsToTestRun: { addedDefects: [bug.id], warnings: ['Issue with key or id XCN-999 was not found.'] } } });
+      const again = await gql(`mutation { addDefectsToTestRun(id: "${run.id}", issues: ["${bug.id}"]) { addedDefects warnings } }`);
+      expect(again.body).toEqual({ data: { addDefectsToTestRun: { addedDefects: [], warnings: [] } } });
+      const one = await gql('{ getTestRun(testIssueId: "15049", testExecIssueId: "15050") { id defects } }');
+      expect(one.body).toEqual({ data: { getTestRun: { id: run.id, defects: [bug.id] } } });
+      const missing = await gql('mutation { addDefectsToTestRun(id: "nope", issues: ["XCN-1"]) { addedDefects } }');
+      expect(missing.body.errors?.[0]?.message).toContain('not found');
+    });
+
     it('shows per-test status in a Test Execution, custom statuses included', async () => {
       const { world, gql } = await setup(xcn);
       world.addStatus({ name: 'SKIPPED', color: '#cccccc' });

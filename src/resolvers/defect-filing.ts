@@ -1,0 +1,202 @@
+/**
+ * createDefect's work (contract section 2): files a Jira defect for a linked case's failed last result, as the
+ * user, and links it to the Test ("Relates") and to the case's test run in Xray; or, while the defect filed last for
+ * the case is still open, links that one to the newer run instead.
+ *
+ * Xray is asked twice at most (`getTestRun`, then `addDefectsToTestRun`), through the site's Xray client, so the
+ * requests come from the shared budget. The test run is read before anything is created, so a run Xray cannot find
+ * leaves nothing behind; once the Jira issue exists, every later failure keeps it and names its key.
+ */
+import type { JiraPort, Logger, Clock } from '../ports';
+import type { KvsPort } from '../store/kvs-port';
+import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
+import { XrayError } from '../xray/xray-types';
+import { AppError } from './envelope';
+import { createIssue, getIssue, getStatusCategory, JiraError, linkIssues, myPermissions } from '../jira/jira-client';
+import { CaseResultRecord, putCaseResult, readCaseResults } from '../store/run-store';
+import { DefectStore } from '../store/defect-store';
+import { SettingsStore } from '../store/settings-store';
+import { effectiveDefects, StoredSettings } from '../domain/settings';
+import { defectDescription, defectSummary, isFailedStatus } from '../domain/defect-report';
+
+/** What filing a defect needs. */
+export interface DefectFilingDeps {
+  kvs: KvsPort;
+  jira: JiraPort;
+  clock: Clock;
+  log: Logger;
+  /** The site's Xray client (shared token cache and request budget). */
+  xrayClientFor(config: XrayClientConfig): XrayClient;
+}
+
+/** One createDefect call, after the panel checked the issue (a Test the user may edit) and the link. */
+export interface DefectRequest {
+  test: { id: string; key: string; projectKey: string };
+  accountId: string;
+  caseId: string;
+  caseName?: string;
+  settings: StoredSettings;
+}
+
+/** Files or re-links defects. */
+export interface DefectFiler {
+  file(req: DefectRequest): Promise<void>;
+}
+
+const GET_TEST_RUN = `query ($testIssueId: String, $testExecIssueId: String) {
+  getTestRun(testIssueId: $testIssueId, testExecIssueId: $testExecIssueId) {
+    id status { name } comment defects testExecution { testEnvironments }
+  }
+}`;
+const ADD_DEFECTS = `mutation ($id: String!, $issues: [String]!) {
+  addDefectsToTestRun(id: $id, issues: $issues) { addedDefects warnings }
+}`;
+
+interface TestRunAnswer {
+  getTestRun: { id?: string; comment?: string | null; defects?: string[] | null; testExecution?: { testEnvironments?: string[] | null } | null } | null;
+}
+
+/** Builds the defect filer. */
+export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
+  const defects = new DefectStore(deps.kvs);
+  const settingsStore = new SettingsStore(deps.kvs);
+
+  async function xrayClient(settings: StoredSettings): Promise<XrayClient> {
+    const clientSecret = settings.xray.clientId.trim() ? await settingsStore.secret('xrayClientSecret') : undefined;
+    if (!clientSecret) {
+      throw new AppError('not_configured', 'Xray is not set up in the app, so a defect cannot be linked to the test run. Ask a Jira admin to enter the Xray API key on the app\'s settings page.');
+    }
+    return deps.xrayClientFor({
+      region: settings.xray.region,
+      clientId: settings.xray.clientId,
+      clientSecret,
+      requestsPer5Minutes: settings.xray.requestsPer5Minutes,
+    });
+  }
+
+  /** The open defect this case had filed last from this Test, if any (Jira's status category is not done). */
+  async function openDefect(caseId: string, testIssueId: string) {
+    const rec = await defects.get(caseId);
+    if (!rec || rec.testIssueId !== testIssueId) return undefined;
+    const category = await getStatusCategory(deps.jira.asApp(), rec.issueId);
+    return category && category !== 'done' ? rec : undefined;
+  }
+
+  return {
+    async file(req) {
+      const { test, caseId, settings } = req;
+      const last: CaseResultRecord | undefined = (await readCaseResults(deps.kvs, [caseId])).get(caseId);
+      if (!last || (last.testIssueId !== undefined && last.testIssueId !== test.id) || !isFailedStatus(last.status)) {
+        throw new AppError(
+          'no_failure',
+          last && (last.testIssueId === undefined || last.testIssueId === test.id)
+            ? `The last result of Testsigma test case ${caseId} is ${last.status}, not a failure, so there is nothing to file a defect for.`
+            : `Testsigma test case ${caseId} has no synced result on ${test.key} yet, so there is nothing to file a defect for.`,
+        );
+      }
+      if (!last.testExecutionKey) {
+        throw new AppError('not_found', `The last result of Testsigma test case ${caseId} names no Test Execution, so its test run cannot be found. Send the run again.`);
+      }
+      const where = effectiveDefects(settings);
+      const projectKey = where.projectKey ?? test.projectKey;
+      const asUser = deps.jira.asUser(req.accountId);
+      const [xray, perms, reuse, exec] = await Promise.all([
+        xrayClient(settings),
+        myPermissions(asUser, ['CREATE_ISSUES'], { projectKey }).catch((err: unknown) => {
+          if (err instanceof JiraError && err.status === 404) return { CREATE_ISSUES: false };
+          throw err;
+        }),
+        openDefect(caseId, test.id),
+        last.testExecutionId ? undefined : getIssue(deps.jira.asApp(), last.testExecutionKey),
+      ]);
+      const execId = last.testExecutionId ?? exec?.id;
+      if (!execId) {
+        throw new AppError('not_found', `Test Execution ${last.testExecutionKey} of the last result no longer exists or the app cannot see it, so no defect was filed.`);
+      }
+      if (!perms['CREATE_ISSUES']) {
+        throw new AppError('forbidden', `You need permission to create issues in project ${projectKey} to file a defect. Ask a project admin for the Create Issues permission, or a Jira admin to choose another defect project in the app's settings.`);
+      }
+      if (reuse && last.defects?.includes(reuse.key)) return; // already linked to this very run: nothing to do
+
+      // 1st Xray request, before anything exists: the run, with what the description needs.
+      const answer = await xrayCall(() => xray.graphql<TestRunAnswer>(GET_TEST_RUN, { testIssueId: test.id, testExecIssueId: execId }, { idempotent: true }));
+      const run = answer.getTestRun;
+      if (!run?.id) {
+        throw new AppError('not_found', `Xray has no test run of ${test.key} in ${last.testExecutionKey}, so no defect was filed. Send the run again, then retry.`);
+      }
+
+      let defect = reuse ? { id: reuse.issueId, key: reuse.key } : undefined;
+      if (!defect) {
+        const facts = {
+          caseId,
+          ...(req.caseName ? { caseName: req.caseName } : {}),
+          runId: last.runId,
+          ...(exec?.summary ? { runSummary: exec.summary } : {}),
+          status: last.status,
+          ...(run.comment ? { message: run.comment } : {}),
+          ...(run.testExecution?.testEnvironments?.length ? { environments: run.testExecution.testEnvironments } : {}),
+          ...(last.attempts ? { attempts: last.attempts } : {}),
+          testKey: test.key,
+          testExecutionKey: last.testExecutionKey,
+        };
+        try {
+          defect = await createIssue(asUser, {
+            projectKey,
+            issueTypeName: where.issueType,
+            summary: defectSummary(facts),
+            description: defectDescription(facts),
+          });
+        } catch (err) {
+          if (err instanceof JiraError && err.status === 400) {
+            throw new AppError('internal', `Jira refused to create the defect in ${projectKey} as a ${where.issueType}: ${err.message.replace(/^Jira answered 400 to the issue create: ?/, '')}. A Jira admin can choose the defect project and issue type in the app's settings.`);
+          }
+          throw err;
+        }
+        deps.log.info('defect created', { caseId, testIssueId: test.id, defect: defect.key });
+      }
+
+      const created = defect;
+      try {
+        // Remembered first: should a later step fail, a retry links this defect instead of filing a second one.
+        await defects.put(caseId, {
+          issueId: created.id,
+          key: created.key,
+          testIssueId: test.id,
+          createdAt: reuse?.createdAt ?? new Date(deps.clock.now()).toISOString(),
+          runIds: [...(reuse?.runIds ?? []).filter((r) => r !== last.runId), last.runId],
+        });
+        if (!reuse) await linkIssues(asUser, 'Relates', test.key, created.key);
+        // 2nd Xray request.
+        await xrayCall(() => xray.graphql(ADD_DEFECTS, { id: run.id, issues: [created.id] }, { idempotent: true }));
+        await putCaseResult(deps.kvs, caseId, {
+          ...last,
+          testExecutionId: execId,
+          defects: [...new Set([...(last.defects ?? []), created.key])],
+        });
+      } catch (err) {
+        const raw = err instanceof Error ? err.message : String(err);
+        const why = /[.!?]$/.test(raw) ? raw : `${raw}.`;
+        const code = err instanceof AppError ? err.code : 'internal';
+        throw new AppError(
+          code,
+          reuse
+            ? `Open defect ${created.key} could not be linked to the newer run of Testsigma test case ${caseId}: ${why} Try again later.`
+            : `Defect ${created.key} was created but not fully linked (to ${test.key} and the test run in ${last.testExecutionKey}): ${why} It was kept: link it by hand, or try again to link it.`,
+        );
+      }
+    },
+  };
+}
+
+/** Xray failures as panel errors: a 429 is `rate_limited`, anything else `internal`, each saying what to do. */
+async function xrayCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof XrayError) {
+      if (err.kind === 'rate_limited') throw new AppError('rate_limited', `Xray is busy (too many requests for this site right now). Try again in a few minutes.`);
+      throw new AppError('internal', `Xray refused the defect link: ${err.message}`);
+    }
+    throw err;
+  }
+}
