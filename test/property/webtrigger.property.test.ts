@@ -76,9 +76,9 @@ function rawArb(text: fc.Arbitrary<string>) {
   );
 }
 
-const contentType = fc.oneof(
-  { arbitrary: fc.constant(['application/json']), weight: 8 },
-  { arbitrary: fc.constantFrom(['application/json; charset=utf-8'], ['text/plain'], [], ['application/json', 'text/html']), weight: 1 },
+const contentType: fc.Arbitrary<string[]> = fc.oneof(
+  { arbitrary: fc.constant<string[]>(['application/json']), weight: 8 },
+  { arbitrary: fc.constantFrom<string[]>(['application/json; charset=utf-8'], ['text/plain'], [], ['application/json', 'text/html']), weight: 1 },
 );
 
 /** Answers seen, by status code, so a run shows that both the refused and the accepted paths were taken. */
