@@ -85,6 +85,12 @@ export class MemoryKvs implements KvsPort {
     return out;
   }
 
+  /** One live value, read without counting a call or being throttled (for observers such as the chaos bench). */
+  peek<T>(key: string): T | undefined {
+    const e = this.live(key);
+    return e ? (JSON.parse(e.value) as T) : undefined;
+  }
+
   /** Every stored secret value (tests search responses and logs for them). */
   secretValues(): unknown[] {
     return [...this.secrets.values()].map((v) => JSON.parse(v));
