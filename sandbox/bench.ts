@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { invokeResolver, startSandbox, Sandbox } from './host';
 import { LinkStore } from '../src/store/link-store';
 import type { JobView } from '../src/shared/types';
-import { runChaos, runDoomedRun, ChaosFigures, DoomedFigures } from './chaos/chaos';
+import { attributeChaos, runChaos, runDoomedRun, ChaosAttribution, ChaosFigures, DoomedFigures } from './chaos/chaos';
 
 interface Args {
   sizes: number[];
@@ -342,7 +342,7 @@ async function main(): Promise<void> {
 }
 
 /** The chaos section: both scenarios at full scale, their figures against what exactly-once demands. */
-async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; scenario2: DoomedFigures }> {
+async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; scenario2: DoomedFigures; byFault: ChaosAttribution[] }> {
   console.log(`\nChaos (seed ${seed}): 20 runs of 200 results at once, each in 2 deliveries plus 5 sent twice; Xray budget 10 requests per 5 minutes;`);
   console.log('10% of Xray requests fail (429, 500, timeout; at most 3 in a row), one create answer lost, 2% of Jira requests and KVS calls fail, search index 90 s behind.');
   const c = await runChaos({ seed });
@@ -365,7 +365,18 @@ async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; sc
   const d = await runDoomedRun({ seed });
   console.log(`  job before the retry: ${d.stateBeforeRetry} (must be failed: ${mark(d.stateBeforeRetry === 'failed')})${d.errors[0] ? `: ${d.errors[0]}` : ''}`);
   console.log(`  after retryJob${d.retryRefused ? ` (refused: ${d.retryRefused})` : ''}: ${d.stateAfterRetry}; Test Executions of the run ${d.testExecutionsOfRun} (must be 1: ${mark(d.testExecutionsOfRun === 1)}); results lost ${d.resultsLost}; ${d.simMinutes} simulated minutes${d.stalled ? '; stalled' : ''}`);
-  return { scenario1: { ...c, log: c.log.slice(-50) }, scenario2: { ...d, log: d.log.slice(-50) } };
+  console.log('\nChaos, scenario 1 with one kind of fault at a time:');
+  const byFault = await attributeChaos({ seed });
+  const fw = Math.max(...byFault.map((b) => b.faults.length));
+  console.log(`  ${'faults'.padEnd(fw)}  executions  lost  failed  unfinished  Xray req  sim min`);
+  for (const { faults, figures: f } of byFault) {
+    console.log(`  ${faults.padEnd(fw)}  ${String(f.testExecutionsCreated).padStart(10)}  ${String(f.resultsLost).padStart(4)}  ${String(f.jobsFailed).padStart(6)}  ${String(f.jobsUnfinished).padStart(10)}  ${String(f.xrayRequests).padStart(8)}  ${String(f.simMinutes).padStart(7)}`);
+  }
+  return {
+    scenario1: { ...c, log: c.log.slice(-50) },
+    scenario2: { ...d, log: d.log.slice(-50) },
+    byFault: byFault.map((b) => ({ ...b, figures: { ...b.figures, log: b.figures.log.slice(-20) } })),
+  };
 }
 
 main().catch((err: unknown) => {

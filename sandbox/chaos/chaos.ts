@@ -502,3 +502,28 @@ export async function runDoomedRun(options: ChaosOptions = {}): Promise<DoomedFi
     await site.close();
   }
 }
+
+/** One line of {@link attributeChaos}: scenario 1 with only some of the faults switched on. */
+export interface ChaosAttribution {
+  faults: string;
+  figures: ChaosFigures;
+}
+
+/**
+ * Scenario 1 again with one kind of fault at a time (and none), at full scale, so a failing invariant can be
+ * pinned on the fault that breaks it.
+ */
+export async function attributeChaos(options: ChaosOptions = {}): Promise<ChaosAttribution[]> {
+  const full = resolved(options);
+  const calm = { ...options, xrayFaultRate: 0, jiraFaultRate: 0, kvsThrottleRate: 0, loseOneAnswer: false };
+  const cases: Array<[string, ChaosOptions]> = [
+    ['none (budget and index lag only)', {}],
+    [`Xray ${full.xrayFaultRate * 100}% (429, 500, timeout)`, { xrayFaultRate: full.xrayFaultRate }],
+    ['one lost create answer', { loseOneAnswer: true }],
+    [`Jira ${full.jiraFaultRate * 100}% (429, 500)`, { jiraFaultRate: full.jiraFaultRate }],
+    [`KVS ${full.kvsThrottleRate * 100}% throttled`, { kvsThrottleRate: full.kvsThrottleRate }],
+  ];
+  const out: ChaosAttribution[] = [];
+  for (const [faults, o] of cases) out.push({ faults, figures: await runChaos({ ...calm, ...o }) });
+  return out;
+}
