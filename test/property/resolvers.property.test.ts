@@ -86,7 +86,11 @@ function contextArb(s: Seeded) {
     { arbitrary: fc.constant({ id: '99999', key: 'DEMO-999' }), weight: 1 },
   );
   return record({
-    accountId: fc.oneof({ arbitrary: fc.constantFrom(ADMIN, EDITOR, VIEWER), weight: 8 }, { arbitrary: fc.constant(undefined), weight: 1 }),
+    accountId: fc.oneof(
+      { arbitrary: fc.constant(ADMIN), weight: 6 },
+      { arbitrary: fc.constantFrom(EDITOR, VIEWER), weight: 3 },
+      { arbitrary: fc.constant(undefined), weight: 1 },
+    ),
     extension: fc.oneof({ arbitrary: record({ issue: issueRef }), weight: 8 }, { arbitrary: fc.constant(undefined), weight: 1 }),
   });
 }
@@ -97,17 +101,34 @@ const settingsPatch = record({
     fc.oneof(
       record({
         region: optional(mostly(fc.constantFrom('global', 'eu', 'us', 'au'), hostileString)),
-        clientId: optional(fc.oneof(hostileString, longString)),
-        clientSecret: optional(fc.oneof(hostileString, longString)),
-        requestsPer5Minutes: optional(fc.oneof(fc.integer({ min: -10, max: 200_000 }), fc.constantFrom(9, 10, 1.5, Number.NaN), junk)),
+        clientId: optional(mostly(fc.constantFrom('client-a', 'client-b'), fc.oneof(hostileString, longString))),
+        clientSecret: optional(mostly(fc.constantFrom('secret-a-0123456789'), fc.oneof(hostileString, longString))),
+        requestsPer5Minutes: optional(mostly(fc.integer({ min: 10, max: 100_000 }), fc.oneof(fc.integer({ min: -10, max: 200_000 }), fc.constantFrom(9, 1.5, Number.NaN), junk))),
       }),
       junk,
     ),
   ),
-  testsigma: optional(fc.oneof(record({ baseUrl: optional(urlLike), apiKey: optional(fc.oneof(hostileString, longString)) }), junk)),
-  defaultProjectKey: optional(fc.oneof(fc.constantFrom('DEMO', 'demo', 'SEC', 'NOPE', ''), hostileString, junk)),
-  statusMap: optional(fc.oneof(fc.dictionary(fc.oneof(fc.constantFrom('SUCCESS', 'FLAKY'), hostileString), fc.oneof(fc.constantFrom('PASSED', 'FAILED', 'TO DO'), hostileString, junk), { maxKeys: 4 }), junk)),
-  issueTypes: optional(fc.oneof(record({ test: optional(fc.oneof(fc.array(fc.oneof(fc.constantFrom('Test', 'Xray Test'), hostileString), { maxLength: 3 }), junk)), testSet: optional(junk), testPlan: optional(junk), testExecution: optional(junk) }), junk)),
+  testsigma: optional(
+    mostly(
+      record({
+        baseUrl: optional(mostly(fc.constantFrom('https://app.testsigma.com', 'https://testsigma.example.com/'), urlLike)),
+        apiKey: optional(mostly(fc.constantFrom('ts-key-0123456789'), fc.oneof(hostileString, longString))),
+      }),
+    ),
+  ),
+  defaultProjectKey: optional(mostly(fc.constantFrom('DEMO', 'demo', 'SEC', 'NOPE', ''), fc.oneof(hostileString, junk))),
+  statusMap: optional(
+    mostly(
+      fc.dictionary(fc.constantFrom('SUCCESS', 'FLAKY', 'skipped'), fc.constantFrom('PASSED', 'FAILED', 'TODO'), { maxKeys: 3 }),
+      fc.oneof(fc.dictionary(hostileString, fc.oneof(hostileString, junk), { maxKeys: 3 }), junk),
+    ),
+  ),
+  issueTypes: optional(
+    mostly(
+      record({ test: optional(fc.array(fc.constantFrom('Test', 'Xray Test'), { minLength: 1, maxLength: 2 })), testPlan: optional(fc.constant(['Test Plan'])) }),
+      fc.oneof(record({ test: optional(fc.oneof(fc.array(hostileString, { maxLength: 3 }), junk)), testSet: optional(junk), testExecution: optional(junk) }), junk),
+    ),
+  ),
 });
 
 /**
@@ -116,7 +137,10 @@ const settingsPatch = record({
  */
 function payloadArb(s: Seeded) {
   const fields = record({
-    testsigmaId: optional(fc.oneof(fc.constantFrom('609', '610', '55', '274', '0609'), idLike)),
+    testsigmaId: fc.oneof(
+      { arbitrary: fc.constantFrom('609', '610', '611', '55', '274', '0609', 609), weight: 5 },
+      { arbitrary: optional(fc.oneof(idLike, hostileString, junk)), weight: 2 },
+    ),
     refresh: optional(fc.oneof(fc.boolean(), junk)),
     cursor: optional(fc.oneof(fc.constant(''), hostileString, longString, junk)),
     jobId: optional(fc.oneof(fc.constantFrom(...s.jobIds), hostileString, junk)),
@@ -125,9 +149,9 @@ function payloadArb(s: Seeded) {
     at: optional(dateLike),
   });
   return fc.oneof(
-    { arbitrary: fields, weight: 4 },
+    { arbitrary: fields, weight: 3 },
     { arbitrary: settingsPatch, weight: 3 },
-    { arbitrary: fc.tuple(fields, settingsPatch).map(([a, b]) => ({ ...a, ...b })), weight: 1 },
+    { arbitrary: fc.tuple(fields, settingsPatch).map(([a, b]) => ({ ...a, ...b })), weight: 2 },
     { arbitrary: junk, weight: 1 },
   );
 }
