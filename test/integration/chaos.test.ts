@@ -30,12 +30,21 @@ describe('chaos bench (small scale)', () => {
     expect({ executions: f.testExecutionsCreated, lost: f.resultsLost, failed: f.jobsFailed, finished: f.finished }).toEqual({ executions: 4, lost: 0, failed: 0, finished: true });
   });
 
-  // Red on this branch, for findings the findings branch fixes or that this bench found (see the lead's report):
-  // issue 10 finding 2 (creates failing ambiguously loop), finding 3 (a run record overwritten by a plain put: a
-  // lost create answer plus a delivery sent twice and storage throttles makes a second Test Execution, seeds 6, 8,
-  // 9, 12), and three not among findings 1-18: an exhausted Xray budget and a throttled storage call count toward
-  // the job's 5 transient failures, so jobs fail under load; and a job left `running` with no event scheduled.
-  // Unskip after merging both branches.
+  // Red on this branch, not for a finding of issue 10 (found by this bench): the label lookups after a lost create
+  // answer are counted in the run record, and every queued delivery of the run spends one at once instead of
+  // waiting out the delay, so with four deliveries of the run queued the three lookups are gone in no time, well
+  // inside the 90 s index lag, and the fourth delivery creates a second Test Execution (seed 6: CHAOS-21, CHAOS-25).
+  test.skip('one lost create answer with four deliveries of the run queued behind it is found again, not created twice', async () => {
+    const f = await runChaos({ ...SMALL, xrayFaultRate: 0, jiraFaultRate: 0, kvsThrottleRate: 0, loseOneAnswer: true, seed: 6 });
+    expect(f.faultsInjected.lost).toBe(1);
+    expect({ executions: f.testExecutionsCreated, duplicated: f.duplicatedRuns, lost: f.resultsLost }).toEqual({ executions: 4, duplicated: [], lost: 0 });
+  });
+
+  // Red on this branch: issue 10 finding 2 (creates failing ambiguously loop), the lost-answer lookups above, and
+  // two more not among findings 1-18, which the bench's per-fault table pins down: an exhausted Xray budget (the
+  // app's own 10 a 5 minutes) and a throttled storage call each count toward the job's 5 transient failures, so jobs
+  // fail under load; and a consumer that answers a queue retry after Forge's retries are used up (the sandbox queue
+  // grants 4) loses the event, leaving its job queued or running with nothing scheduled. Unskip after the fixes.
   test.skip('under transient faults, lost answers, storage throttles and index lag, every run lands once and whole', async () => {
     for (const seed of [1, 2, 3]) {
       const f = await runChaos({ ...SMALL, seed });
