@@ -4,6 +4,9 @@
  * consumer's time, Xray requests by endpoint, KVS calls, and the same run pushed the naive way (a per-test GraphQL
  * uploader, written here as the baseline). Prints a table and writes bench-results/bench.json.
  *
+ * Then the chaos bench (sandbox/chaos): 20 runs of 200 results delivered at once under transient faults, on a
+ * simulated clock, counted from the emulators' state; `--no-chaos` leaves it out, `--chaos-seed N` repeats a run.
+ *
  *   npm run bench -- --sizes 100,2000 --http-latency 50 --kvs-latency 10
  */
 import { createHmac } from 'node:crypto';
@@ -14,12 +17,15 @@ import { LinkStore } from '../src/store/link-store';
 import { writeItems } from '../src/store/job-store';
 import { caseResultItem, CaseResultRecord } from '../src/store/run-store';
 import type { JobView } from '../src/shared/types';
+import { attributeChaos, runChaos, runDoomedRun, ChaosAttribution, ChaosFigures, DoomedFigures } from './chaos/chaos';
 
 interface Args {
   sizes: number[];
   httpLatencyMs: number;
   kvsLatencyMs: number;
   naive: boolean;
+  chaos: boolean;
+  chaosSeed: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -32,6 +38,8 @@ function parseArgs(argv: string[]): Args {
     httpLatencyMs: Number(get('--http-latency') ?? 50),
     kvsLatencyMs: Number(get('--kvs-latency') ?? 10),
     naive: !argv.includes('--no-naive'),
+    chaos: !argv.includes('--no-chaos'),
+    chaosSeed: Number(get('--chaos-seed') ?? 1),
   };
 }
 
@@ -351,10 +359,49 @@ async function main(): Promise<void> {
     if (i === 0) console.log(pw.map((w) => '-'.repeat(w)).join('  '));
   }
   for (const p of panel) console.log(`  ${p.what}: KVS by op ${JSON.stringify(p.kvsByOp)}`);
+  const chaos = args.chaos ? await chaosSection(args.chaosSeed) : undefined;
   const out = path.join(__dirname, '..', 'bench-results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ at: new Date().toISOString(), args, results, panel }, null, 2));
+  writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ at: new Date().toISOString(), args, results, panel, chaos }, null, 2));
   console.log(`\nWrote ${path.relative(process.cwd(), path.join(out, 'bench.json'))}`);
+}
+
+/** The chaos section: both scenarios at full scale, their figures against what exactly-once demands. */
+async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; scenario2: DoomedFigures; byFault: ChaosAttribution[] }> {
+  console.log(`\nChaos (seed ${seed}): 20 runs of 200 results at once, each in 2 deliveries plus 5 sent twice; Xray budget 10 requests per 5 minutes;`);
+  console.log('10% of Xray requests fail (429, 500, timeout; at most 3 in a row), one create answer lost, 2% of Jira requests and KVS calls fail, search index 90 s behind.');
+  const c = await runChaos({ seed });
+  const mark = (ok: boolean) => (ok ? 'ok' : 'FAIL');
+  const rows: Array<[string, string, string]> = [
+    ['Test Executions created', String(c.testExecutionsCreated), `must be ${c.expectedTestExecutions}: ${mark(c.testExecutionsCreated === c.expectedTestExecutions)}`],
+    ['results lost', String(c.resultsLost), `must be 0: ${mark(c.resultsLost === 0)}`],
+    ['jobs failed', String(c.jobsFailed), `must be 0: ${mark(c.jobsFailed === 0)}`],
+    ['jobs unfinished', String(c.jobsUnfinished), `must be 0: ${mark(c.jobsUnfinished === 0)}${c.stalled ? ' (stalled: nothing left scheduled)' : ''}`],
+    ['Xray requests spent', String(c.xrayRequests), JSON.stringify(c.xrayByEndpoint)],
+    ['simulated minutes until all synced', c.finished ? String(c.simMinutes) : `not all synced (stopped at ${c.simMinutes})`, `${c.realMs} ms real`],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  for (const [a, b, note] of rows) console.log(`  ${a.padEnd(w0)}  ${b.padStart(w1)}  ${note}`);
+  console.log(`  faults injected ${JSON.stringify(c.faultsInjected)}; KVS calls ${c.kvsCalls} (${c.kvsThrottled} throttled); queue ${JSON.stringify(c.queueStats)}`);
+  for (const d of c.duplicatedRuns) console.log(`  run with more than one Test Execution: ${d}`);
+  for (const n of c.jobNotes) console.log(`  job ${n}`);
+  console.log('\nChaos, one run whose creates fail for good (every create answered 500), then retryJob once the fault cleared:');
+  const d = await runDoomedRun({ seed });
+  console.log(`  job before the retry: ${d.stateBeforeRetry} (must be failed: ${mark(d.stateBeforeRetry === 'failed')})${d.errors[0] ? `: ${d.errors[0]}` : ''}`);
+  console.log(`  after retryJob${d.retryRefused ? ` (refused: ${d.retryRefused})` : ''}: ${d.stateAfterRetry}; Test Executions of the run ${d.testExecutionsOfRun} (must be 1: ${mark(d.testExecutionsOfRun === 1)}); results lost ${d.resultsLost}; ${d.simMinutes} simulated minutes${d.stalled ? '; stalled' : ''}`);
+  console.log('\nChaos, scenario 1 with one kind of fault at a time:');
+  const byFault = await attributeChaos({ seed });
+  const fw = Math.max(...byFault.map((b) => b.faults.length));
+  console.log(`  ${'faults'.padEnd(fw)}  executions  lost  failed  unfinished  Xray req  sim min`);
+  for (const { faults, figures: f } of byFault) {
+    console.log(`  ${faults.padEnd(fw)}  ${String(f.testExecutionsCreated).padStart(10)}  ${String(f.resultsLost).padStart(4)}  ${String(f.jobsFailed).padStart(6)}  ${String(f.jobsUnfinished).padStart(10)}  ${String(f.xrayRequests).padStart(8)}  ${String(f.simMinutes).padStart(7)}`);
+  }
+  return {
+    scenario1: { ...c, log: c.log.slice(-50) },
+    scenario2: { ...d, log: d.log.slice(-50) },
+    byFault: byFault.map((b) => ({ ...b, figures: { ...b.figures, log: b.figures.log.slice(-20) } })),
+  };
 }
 
 main().catch((err: unknown) => {

@@ -12,13 +12,15 @@ export interface RunningServer {
   /** Stops accepting connections and drops the open ones (keep-alive sockets would hold `close()` otherwise). */
   close(): Promise<void>;
   server: http.Server;
+  /** The request handler itself, for hosts that call the emulator in process (the chaos bench) instead of over a socket. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
 }
 
 /** Starts `handler` on 127.0.0.1 port 0. A handler that throws answers 500 instead of killing the test process. */
 export async function listenLocal(
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
 ): Promise<RunningServer> {
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> =>
     handler(req, res).catch((err: unknown) => {
       if (!res.headersSent && !res.destroyed) {
         sendJson(res, 500, { error: `emulator failure: ${err instanceof Error ? err.message : String(err)}` });
@@ -26,6 +28,8 @@ export async function listenLocal(
         res.destroy();
       }
     });
+  const server = http.createServer((req, res) => {
+    void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -35,6 +39,7 @@ export async function listenLocal(
   return {
     url: `http://127.0.0.1:${port}`,
     server,
+    handle,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,6 +6,10 @@ export interface MemoryKvsOptions {
   now?: () => number;
   /** Simulated latency of every call, in ms (the bench uses 10). */
   latencyMs?: number;
+  /** Fraction of calls (0..1) throttled at random like Forge storage's 429, before they act (the chaos bench uses 0.02). */
+  throttleRate?: number;
+  /** The random source for `throttleRate`; defaults to `Math.random`. */
+  random?: () => number;
 }
 
 interface Entry {
@@ -41,10 +45,17 @@ export class MemoryKvs implements KvsPort {
   /** Calls made, by operation (`get`, `set`, `batchGet`, `query`, ...). */
   readonly calls: Record<string, number> = {};
   private throttleNext = 0;
+  /** Fraction of calls throttled at random (see {@link MemoryKvsOptions.throttleRate}). */
+  throttleRate: number;
+  private readonly random: () => number;
+  /** Calls refused by `throttle` or `throttleRate`. */
+  throttled = 0;
 
   constructor(options: MemoryKvsOptions = {}) {
     this.now = options.now ?? Date.now;
     this.latencyMs = options.latencyMs ?? 0;
+    this.throttleRate = options.throttleRate ?? 0;
+    this.random = options.random ?? Math.random;
   }
 
   /** Total calls of every kind. */
@@ -74,6 +85,12 @@ export class MemoryKvs implements KvsPort {
     return out;
   }
 
+  /** One live value, read without counting a call or being throttled (for observers such as the chaos bench). */
+  peek<T>(key: string): T | undefined {
+    const e = this.live(key);
+    return e ? (JSON.parse(e.value) as T) : undefined;
+  }
+
   /** Every stored secret value (tests search responses and logs for them). */
   secretValues(): unknown[] {
     return [...this.secrets.values()].map((v) => JSON.parse(v));
@@ -82,8 +99,9 @@ export class MemoryKvs implements KvsPort {
   private async op(name: string): Promise<void> {
     this.calls[name] = (this.calls[name] ?? 0) + 1;
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-    if (this.throttleNext > 0) {
-      this.throttleNext--;
+    if (this.throttleNext > 0 || (this.throttleRate > 0 && this.random() < this.throttleRate)) {
+      if (this.throttleNext > 0) this.throttleNext--;
+      this.throttled++;
       throw new MemoryKvsError('RATE_LIMIT_EXCEEDED', 'Too many requests to storage', 429);
     }
   }

@@ -70,6 +70,11 @@ export class MemoryQueue implements QueuePort {
     }
   }
 
+  /** Events waiting or running (0 when idle). */
+  pendingCount(): number {
+    return this.pending;
+  }
+
   /** Resolves once nothing is waiting or running. */
   idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();

@@ -6,7 +6,7 @@
  * `api.asUser()` and `Bearer app` for `api.asApp()`. Anything else answers 401 with Jira's body.
  */
 import type * as http from 'node:http';
-import { Counters, listenLocal, matchRoute, readBody, sendJson, sleep, BodyTooLargeError } from '../http-util';
+import { Counters, listenLocal, matchRoute, readBody, sendJson, sleep, BodyTooLargeError, type RunningServer } from '../http-util';
 import type { Issue, PermissionKey, StatusCategory, World } from '../world';
 import { adfProblem } from './adf';
 import { JqlError, runJql } from './jql';
@@ -24,6 +24,8 @@ export interface JiraEmulator {
   url: string;
   /** Requests by `METHOD /route/{template}`; unknown routes count under `METHOD (unknown)`. */
   counters: Counters;
+  /** The request handler, for in-process calls (see `RunningServer.handle`). */
+  handle: RunningServer['handle'];
   close(): Promise<void>;
 }
 
@@ -510,7 +512,7 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
     }
   });
 
-  return { url: server.url, counters, close: server.close };
+  return { url: server.url, counters, handle: server.handle, close: server.close };
 }
 
 /** A stable UUID-looking entity id per issue type (Jira Cloud sends one for team-managed types). */

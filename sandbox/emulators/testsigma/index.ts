@@ -4,7 +4,7 @@
  * `test/fixtures/testsigma/`; the app reaches it through a sandbox fetch that rewrites the host.
  */
 import * as http from 'node:http';
-import { listenLocal } from '../http-util';
+import { listenLocal, type RunningServer } from '../http-util';
 import { caseBody, caseResultsBody, errorBody, latestRunOf, planBody, runBody, springPage, suiteBody } from './shapes';
 import { TestsigmaState, type RunDurations } from './state';
 
@@ -46,6 +46,8 @@ export interface TestsigmaEmulator {
   injectFault(fault: FaultSpec): void;
   /** Zeroes every counter. */
   resetCounters(): void;
+  /** The request handler, for in-process calls (see `RunningServer.handle`). */
+  handle: RunningServer['handle'];
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -285,6 +287,7 @@ export async function startTestsigmaEmulator(options: TestsigmaEmulatorOptions):
     resetCounters() {
       for (const k of Object.keys(counters)) delete counters[k];
     },
+    handle: running.handle,
     close: () => running.close(),
   };
 }

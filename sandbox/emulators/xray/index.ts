@@ -19,7 +19,7 @@
 import type * as http from 'node:http';
 import { createHmac, randomUUID } from 'node:crypto';
 import { graphql, parse, Kind, type OperationDefinitionNode } from 'graphql';
-import { BodyTooLargeError, Counters, headerValue, listenLocal, readBody, sendJson, sendText, sleep } from '../http-util';
+import { BodyTooLargeError, Counters, headerValue, listenLocal, readBody, sendJson, sendText, sleep, type RunningServer } from '../http-util';
 import type { World } from '../world';
 import { createRootValue, xraySchema } from './graphql';
 import { importExecution, parseMultipartInfo, XrayHttpError, type ImportResult } from './import';
@@ -95,6 +95,8 @@ export interface XrayEmulator {
   createdTests(): string[];
   /** Clears counters, faults, the rate limit window and the list of created Tests (not tokens or the world). */
   reset(): void;
+  /** The request handler, for in-process calls (see `RunningServer.handle`). */
+  handle: RunningServer['handle'];
   close(): Promise<void>;
 }
 
@@ -343,6 +345,7 @@ export async function startXrayEmulator(options: XrayEmulatorOptions): Promise<X
       window = [];
       testsCreated = [];
     },
+    handle: server.handle,
     close: server.close,
   };
 }
