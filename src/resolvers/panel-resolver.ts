@@ -1,4 +1,4 @@
-import type { Coverage, IssueKind, LastResult, LinkView, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
+import type { Coverage, IssueKind, LastResult, LinkView, PanelNotice, PanelNoticeCode, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
 import type { JiraPort, Logger, Clock } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import { AppError, ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
@@ -8,6 +8,7 @@ import { SettingsStore } from '../store/settings-store';
 import { effectiveIssueTypes, StoredSettings } from '../domain/settings';
 import { kindOfIssueType, TESTSIGMA_KIND_OF, TESTSIGMA_NOUN, XRAY_NOUN } from '../domain/issue-kinds';
 import { parseTestsigmaId } from '../domain/testsigma-id';
+import { translate } from '../i18n/translate';
 
 /** The issue a panel is on, as Jira reports it to the user. */
 export interface PanelIssue {
@@ -17,17 +18,20 @@ export interface PanelIssue {
   projectKey: string;
 }
 
+/** Tells the panel why a part it would show is missing (contract section 2, `PanelView.notices`). */
+export type NoticeSink = (code: PanelNoticeCode) => void;
+
 /**
  * What the panel shows beyond the links themselves (names, last results, coverage, runs). Every part is optional
- * and best-effort: an answer it cannot get is left out, never failing the panel.
+ * and best-effort: an answer it cannot get is left out, never failing the panel, and says why through `notice`.
  */
 export interface PanelInsights {
   /** Names and deep links of Testsigma entities. */
-  entities?(kind: TestsigmaKind, ids: string[], opts: { refresh: boolean; settings: StoredSettings }): Promise<Map<string, { name?: string; url?: string }>>;
+  entities?(kind: TestsigmaKind, ids: string[], opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Map<string, { name?: string; url?: string }>>;
   /** The newest synced result per Testsigma case id. */
   lastResults?(caseIds: string[]): Promise<Map<string, LastResult>>;
   /** Coverage of a Test Set's or Test Plan's Tests. */
-  coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings }): Promise<Coverage | undefined>;
+  coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Coverage | undefined>;
   /** The latest jobs of a linked Testsigma plan. */
   recentRuns?(testsigmaPlanId: string): Promise<RecentRun[] | undefined>;
 }
@@ -83,15 +87,17 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     return { issue, canEdit, settings, accountId };
   }
 
-  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean): Promise<PanelView> {
+  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown): Promise<PanelView> {
     const records = await links.listForIssue(issue.id);
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
     const ins = deps.insights ?? {};
+    const noticeCodes = new Set<PanelNoticeCode>();
+    const notice: NoticeSink = (code) => noticeCodes.add(code);
     const [entities, last, coverage, recentRuns] = await Promise.all([
-      ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings })) : undefined,
+      ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice })) : undefined,
       ids.length && issue.kind === 'test' && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
-      issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings })) : undefined,
+      issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
       issue.kind === 'testPlan' && ins.recentRuns
         ? ids[0] !== undefined
           ? quiet(() => ins.recentRuns!(ids[0]!))
@@ -111,10 +117,17 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         ...(lr ? { lastResult: lr } : {}),
       };
     });
+    // A part that came back after all says nothing is missing (a cached list, say, while Xray answers 429).
+    if (coverage) {
+      noticeCodes.delete('xray_not_configured');
+      noticeCodes.delete('xray_unavailable');
+    }
+    const notices: PanelNotice[] = [...noticeCodes].map((code) => ({ code, message: translate(locale, `notices.${code}`) }));
     return {
       issue: { id: issue.id, key: issue.key, kind: issue.kind },
       canEdit,
       links: linkViews,
+      ...(notices.length > 0 ? { notices } : {}),
       ...(coverage ? { coverage } : {}),
       ...(recentRuns ? { recentRuns } : {}),
     };
@@ -148,7 +161,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       toEnvelope(deps.log, 'getPanel', async () => {
         const refresh = !!(req.payload && typeof req.payload === 'object' && (req.payload as { refresh?: unknown }).refresh === true);
         const { issue, canEdit, settings } = await loadIssue(req, false);
-        return view(issue, canEdit, settings, refresh);
+        return view(issue, canEdit, settings, refresh, req.context.locale);
       }),
 
     link: (req) =>
@@ -177,7 +190,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           throw conflictError(result.conflict, result.existing, issue, testsigmaId, issue.key);
         }
         deps.log.info('linked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
-        return view(issue, canEdit, settings, false);
+        return view(issue, canEdit, settings, false, req.context.locale);
       }),
 
     unlink: (req) =>
@@ -189,7 +202,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           throw new AppError('not_linked', `Testsigma ${TESTSIGMA_NOUN[tsKind]} ${testsigmaId} is not linked to ${issue.key}. Refresh the panel to see its current links.`);
         }
         deps.log.info('unlinked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
-        return view(issue, canEdit, settings, false);
+        return view(issue, canEdit, settings, false, req.context.locale);
       }),
   };
 }
