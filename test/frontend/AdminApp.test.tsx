@@ -1,4 +1,4 @@
-jest.mock('@forge/bridge', () => ({ invoke: jest.fn() }));
+jest.mock('@forge/bridge', () => require('./forge-bridge').forgeBridgeMock());
 
 import { Checkbox, CodeBlock, DynamicTable, SectionMessage, Spinner, TabPanel, Tabs, Textfield } from '@forge/react';
 import { act } from 'react-test-renderer';

@@ -1,6 +1,6 @@
 /** Pure logic of the Connection tab: the form's values, its options, and the patch that saves what changed. */
 import type { SettingsPatch, SettingsView, XrayRegion } from '../../shared/types';
-import type { Translator } from '../common/i18n';
+import type { Translator } from '../common/translator';
 
 /** The Connection tab's editable values. Secrets start empty: they are never sent to the browser. */
 export interface ConnectionForm {
