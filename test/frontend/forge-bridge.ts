@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Translator, TranslationsGetter, type ForgeSupportedLocaleCode } from '@forge/i18n';
+import type { TranslationResource } from '../../src/shared/i18n-format';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -25,11 +26,11 @@ export function manifestTranslations(): { locales: string[]; paths: Record<strin
 }
 
 /** A resource of the manifest by locale. */
-export function resource(locale: string): Record<string, unknown> {
+export function resource(locale: string): TranslationResource {
   const { paths } = manifestTranslations();
   const file = paths[locale];
   if (!file) throw new Error(`no ${locale} resource in manifest.yml`);
-  return JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(path.join(root, file), 'utf8')) as TranslationResource;
 }
 
 const getter = new TranslationsGetter({

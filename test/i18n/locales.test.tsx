@@ -24,7 +24,7 @@ import { allOf, button, buttons, click, fail, fakeCaller, flush, job, link, ok, 
 
 const root = path.resolve(__dirname, '../..');
 const { locales, defaultLocale } = manifestTranslations();
-const resources = Object.fromEntries(locales.map((l) => [l, resource(l) as TranslationResource]));
+const resources = Object.fromEntries(locales.map((l) => [l, resource(l)]));
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 /** Every plural object of a resource, by its key. */
