@@ -260,6 +260,14 @@ describe('PanelApp', () => {
     expect(textOf(renderer)).toContain('Unlink the current one (#55) first');
   });
 
+  it('takes one id on a Test Set, and says so when given several', async () => {
+    const { renderer, calls } = await openPanel({ getPanel: [ok(panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' } }))] });
+    await type(allOf(renderer, TextArea)[0]!, '55 56');
+    expect(textOf(renderer)).toContain('A Test Set links to one suite: enter one id or URL.');
+    expect(button(renderer, 'Link all 2').props.isDisabled).toBe(true);
+    expect(calls.map((c) => c.key)).toEqual(['getPanel']);
+  });
+
   it('refreshes with refresh: true', async () => {
     const { renderer, calls } = await openPanel({ getPanel: [ok(panelView()), ok(panelView({ links: [link({ name: 'Fresh name' })] }))] });
     await click(button(renderer, 'Refresh'));

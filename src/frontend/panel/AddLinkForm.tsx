@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Inline, Label, List, ListItem, LoadingButton, SectionMessage, Stack, TextArea } from '@forge/react';
+import { Inline, Label, List, ListItem, LoadingButton, SectionMessage, Stack, Text, TextArea } from '@forge/react';
 import type { IssueKind } from '../../shared/types';
 import { errorText } from '../common/ErrorMessage';
 import { displayId } from '../common/format';
@@ -27,12 +27,14 @@ export function AddLinkForm({ kind, busy, onLink }: AddLinkFormProps) {
   const [saving, setSaving] = useState(false);
   const [outcomes, setOutcomes] = useState<LinkOutcome[]>([]);
   const inputs = splitInputs(text);
+  // A Test Set or Test Plan takes one id: say so rather than link the first and drop the rest.
+  const tooMany = isSingleLink(kind) && inputs.length > 1;
 
   const submit = async () => {
-    if (inputs.length === 0 || saving) return;
+    if (inputs.length === 0 || tooMany || saving) return;
     setSaving(true);
     setOutcomes([]);
-    const results = await onLink(isSingleLink(kind) ? inputs.slice(0, 1) : inputs);
+    const results = await onLink(inputs);
     setSaving(false);
     setText(results.filter((r) => !r.ok).map((r) => r.input).join('\n'));
     setOutcomes(results);
@@ -56,12 +58,13 @@ export function AddLinkForm({ kind, busy, onLink }: AddLinkFormProps) {
         <LoadingButton
           appearance="primary"
           isLoading={saving}
-          isDisabled={busy || inputs.length === 0}
+          isDisabled={busy || inputs.length === 0 || tooMany}
           onClick={() => void submit()}
         >
           {inputs.length > 1 ? t.plural('panel.add.linkMany', inputs.length) : t('panel.add.link')}
         </LoadingButton>
       </Inline>
+      {tooMany && <Text size="small">{t(`panel.kind.${kind}.oneOnly`)}</Text>}
       {failed.length > 0 && (
         <SectionMessage
           appearance="error"
