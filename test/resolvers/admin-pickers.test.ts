@@ -80,6 +80,10 @@ describe('listIssueTypes', () => {
     for (const name of subtasks) expect(names).not.toContain(name);
   });
 
+  it('answers forbidden to someone who is not a Jira administrator', async () => {
+    expect(await call('listIssueTypes', { projectKey: 'DEMO' }, 'alice')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
   it('answers not_found for a project that does not exist', async () => {
     expect(await call('listIssueTypes', { projectKey: 'NOPE' })).toEqual({
       ok: false,
