@@ -111,6 +111,21 @@ describe('AdminApp', () => {
       expect(allOf(checklist, Lozenge).map((l) => l.props.appearance)).toEqual(['removed', 'new', 'success', 'default']);
     });
 
+    it('moves on after a connection test and a new secret, without a reload', async () => {
+      const { renderer } = await openAdmin({
+        getSettings: [ok(settingsView({ webtrigger: { url: 'https://u', hasWebtriggerSecret: false }, setup: { xray: 'unknown', testsigma: 'not_set', secretCreated: false } }))],
+        testConnection: [ok({ xray: { ok: true, message: 'ok', statuses: ['PASSED'] }, testsigma: { ok: true, message: 'ok' } })],
+        rotateWebtriggerSecret: [ok({ secret: 'sek', url: 'https://u' })],
+      });
+      const checklist = () => textOf(allOf(renderer, SectionMessage).find((s) => s.props.title === 'Get started')!);
+      expect(checklist()).toContain('1. Connect Xray To do');
+      await click(button(renderer, 'Test connection'));
+      expect(checklist()).toContain('1. Connect Xray Done');
+      await click(button(renderer, 'Create secret'));
+      expect(checklist()).toContain('3. Create the web trigger secret Done');
+      expect(byId(renderer, 'status-SUCCESS').type).not.toBe(Textfield);
+    });
+
     it('works without setup from the backend, and leaves once everything is done', async () => {
       const { renderer } = await openAdmin({ getSettings: [ok(settingsView({ webtrigger: { url: 'https://u', hasWebtriggerSecret: false } }))] });
       expect(textOf(renderer)).toContain('3. Create the web trigger secret To do');

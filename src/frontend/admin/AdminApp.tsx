@@ -9,7 +9,7 @@ import { callAdmin, type AdminCaller } from '../invoke';
 import { ConnectionTab } from './ConnectionTab';
 import { GetStarted } from './GetStarted';
 import { MappingTab } from './MappingTab';
-import { setupOpen, setupSteps, TABS } from './setupModel';
+import { setupOpen, setupSteps, TABS, withReport, withSecret } from './setupModel';
 import { SyncLogTab } from './SyncLogTab';
 import { WebtriggerTab } from './WebtriggerTab';
 
@@ -37,7 +37,6 @@ export function AdminApp({ call = callAdmin, notify = hostFlag }: AdminAppProps)
   const [tab, setTab] = useState(0);
   // The sync log costs storage reads: load it when first opened, then keep it (and its paging) mounted.
   const [syncLogOpened, setSyncLogOpened] = useState(false);
-  const [xrayStatuses, setXrayStatuses] = useState<string[]>();
 
   const open = useCallback(async () => {
     setLoad({ status: 'loading' });
@@ -59,12 +58,13 @@ export function AdminApp({ call = callAdmin, notify = hostFlag }: AdminAppProps)
   if (load.status === 'failed') return <ErrorMessage error={load.error} onRetry={() => void open()} />;
 
   const { settings } = load;
-  const saved = (next: SettingsView) => setLoad({ status: 'ready', settings: next });
+  // A backend that does not send `setup` yet must not make the page forget what this page learned (statuses).
+  const saved = (next: SettingsView) =>
+    setLoad((l) => ({ status: 'ready', settings: !next.setup && l.status === 'ready' && l.settings.setup ? { ...next, setup: l.settings.setup } : next }));
   const openTab = (index: number) => {
     setTab(index);
     if (index === TABS.syncLog) setSyncLogOpened(true);
   };
-  const statuses = xrayStatuses ?? settings.setup?.xrayStatuses;
   return (
     <Stack space="space.300">
       {setupOpen(setupSteps(settings)) && <GetStarted settings={settings} onOpenTab={openTab} />}
@@ -81,20 +81,18 @@ export function AdminApp({ call = callAdmin, notify = hostFlag }: AdminAppProps)
             settings={settings}
             notify={notify}
             onSaved={saved}
-            onReport={(report) => {
-              if (report.xray.statuses) setXrayStatuses(report.xray.statuses);
-            }}
+            onReport={(report) => setLoad((l) => (l.status === 'ready' ? { status: 'ready', settings: withReport(l.settings, report) } : l))}
           />
         </TabPanel>
         <TabPanel>
-          <MappingTab call={call} settings={settings} xrayStatuses={statuses} notify={notify} onSaved={saved} />
+          <MappingTab call={call} settings={settings} xrayStatuses={settings.setup?.xrayStatuses} notify={notify} onSaved={saved} />
         </TabPanel>
         <TabPanel>
           <WebtriggerTab
             call={call}
             webtrigger={settings.webtrigger}
             notify={notify}
-            onChanged={(webtrigger) => saved({ ...settings, webtrigger })}
+            onChanged={(webtrigger) => saved(withSecret(settings, webtrigger))}
           />
         </TabPanel>
         <TabPanel>{syncLogOpened && <SyncLogTab call={call} notify={notify} testsigmaBaseUrl={settings.testsigma.baseUrl} onOpenWebtrigger={() => openTab(TABS.webtrigger)} />}</TabPanel>

@@ -1,5 +1,5 @@
 /** Pure logic of the "Get started" checklist: each step's state from `SettingsView.setup`, or what is known without it. */
-import type { SettingsView } from '../../shared/types';
+import type { ConnectionReport, SettingsView } from '../../shared/types';
 
 /** A checklist step's state. */
 export type StepState = 'done' | 'failed' | 'todo' | 'optional';
@@ -41,4 +41,26 @@ export function setupSteps(settings: SettingsView): SetupStep[] {
 /** Whether the checklist still has something to do (an optional step left open does not count). */
 export function setupOpen(steps: SetupStep[]): boolean {
   return steps.some((s) => s.state === 'todo' || s.state === 'failed');
+}
+
+/**
+ * The setup state after a connection test on this page, so the checklist moves on at once instead of after a
+ * reload (the backend records the same outcome for the next one).
+ */
+export function withReport(settings: SettingsView, report: ConnectionReport): SettingsView {
+  const setup = settings.setup ?? { xray: 'unknown', testsigma: 'unknown', secretCreated: settings.webtrigger.hasWebtriggerSecret };
+  return {
+    ...settings,
+    setup: {
+      ...setup,
+      xray: report.xray.ok ? 'ok' : 'failed',
+      testsigma: !settings.testsigma.hasApiKey ? 'not_set' : report.testsigma.ok ? 'ok' : 'failed',
+      ...(report.xray.statuses ? { xrayStatuses: report.xray.statuses } : {}),
+    },
+  };
+}
+
+/** The setup state once a web trigger secret exists. */
+export function withSecret(settings: SettingsView, webtrigger: SettingsView['webtrigger']): SettingsView {
+  return { ...settings, webtrigger, ...(settings.setup ? { setup: { ...settings.setup, secretCreated: webtrigger.hasWebtriggerSecret } } : {}) };
 }
