@@ -268,6 +268,16 @@ describe('PanelApp', () => {
     expect(calls.map((c) => c.key)).toEqual(['getPanel']);
   });
 
+  it("shows success flags through the host's showFlag by default", async () => {
+    const { showFlag } = jest.requireMock('@forge/bridge') as { showFlag: jest.Mock };
+    showFlag.mockClear();
+    const fake = fakeCaller({ getPanel: [ok(panelView())], link: [ok(panelView({ links: [link()] }))] });
+    const renderer = await render(<PanelApp call={fake.call as unknown as PanelCaller} />);
+    await type(allOf(renderer, TextArea)[0]!, '609');
+    await click(button(renderer, 'Link'));
+    expect(showFlag).toHaveBeenCalledWith(expect.objectContaining({ title: 'Linked', appearance: 'success', isAutoDismiss: true }));
+  });
+
   it('refreshes with refresh: true', async () => {
     const { renderer, calls } = await openPanel({ getPanel: [ok(panelView()), ok(panelView({ links: [link({ name: 'Fresh name' })] }))] });
     await click(button(renderer, 'Refresh'));
