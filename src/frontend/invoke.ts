@@ -14,11 +14,18 @@ import type {
 /** A resolver API map: each key with the payload it takes and the data it answers with. */
 type ResolverApi<A> = { [K in keyof A]: { payload: object; data: unknown } };
 
+/**
+ * Codes the frontend itself answers with: the resolver could not be reached, or answered something that is no
+ * envelope. The page words them from its resources (`errors.unreachable`, `errors.bad_answer`); the English
+ * `message` beside them is for logs and tests.
+ */
+export type FrontendErrorCode = 'unreachable' | 'bad_answer';
+
 /** Calls one resolver key with its payload; always resolves to an envelope, never rejects. */
 export type Caller<A extends ResolverApi<A>, C extends string> = <K extends keyof A & string>(
   key: K,
   payload: A[K]['payload'],
-) => Promise<Envelope<A[K]['data'], C>>;
+) => Promise<Envelope<A[K]['data'], C | FrontendErrorCode>>;
 
 /** Caller for the issue panel's resolver (`panel-resolver`). */
 export type PanelCaller = Caller<PanelResolverApi, PanelErrorCode>;
@@ -35,14 +42,14 @@ const MAX_DETAIL_LENGTH = 160;
  * The envelope for an invoke that threw (network, platform, a resolver crash the backend did not catch).
  * The user cannot act on the platform's wording, so it is kept short and followed by something they can do.
  */
-export function thrownToEnvelope(error: unknown): { ok: false; error: { code: 'internal'; message: string } } {
+export function thrownToEnvelope(error: unknown): { ok: false; error: { code: 'unreachable'; message: string } } {
   const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
   const detail = raw.trim().replace(/\s+/g, ' ');
   const shown = detail && detail.length <= MAX_DETAIL_LENGTH ? ` (${detail.replace(/\.$/, '')})` : '';
   return {
     ok: false,
     error: {
-      code: 'internal',
+      code: 'unreachable',
       message: `The app could not be reached${shown}. Reload the page and try again; if it keeps happening, tell your Jira administrator.`,
     },
   };
@@ -52,7 +59,7 @@ export function thrownToEnvelope(error: unknown): { ok: false; error: { code: 'i
  * Checks that a resolver answered with an envelope. A backend bug that returns anything else would otherwise surface
  * as a confusing crash deep inside a component.
  */
-export function asEnvelope<T, C extends string>(raw: unknown): Envelope<T, C> {
+export function asEnvelope<T, C extends string>(raw: unknown): Envelope<T, C | 'bad_answer'> {
   if (typeof raw === 'object' && raw !== null && 'ok' in raw) {
     const candidate = raw as { ok: unknown; data?: unknown; error?: { code?: unknown; message?: unknown } };
     if (candidate.ok === true && 'data' in candidate) return raw as Envelope<T, C>;
@@ -67,7 +74,7 @@ export function asEnvelope<T, C extends string>(raw: unknown): Envelope<T, C> {
   return {
     ok: false,
     error: {
-      code: 'internal' as C,
+      code: 'bad_answer',
       message: 'The app answered in an unexpected way. Reload the page and try again; if it keeps happening, tell your Jira administrator.',
     },
   };
@@ -75,12 +82,11 @@ export function asEnvelope<T, C extends string>(raw: unknown): Envelope<T, C> {
 
 /** Builds a typed caller over a raw transport (exported for tests; the app uses `callPanel` and `callAdmin`). */
 export function makeCaller<A extends ResolverApi<A>, C extends string>(raw: RawInvoke): Caller<A, C> {
-  return async <K extends keyof A & string>(key: K, payload: A[K]['payload']): Promise<Envelope<A[K]['data'], C>> => {
+  return async <K extends keyof A & string>(key: K, payload: A[K]['payload']): Promise<Envelope<A[K]['data'], C | FrontendErrorCode>> => {
     try {
       return asEnvelope<A[K]['data'], C>(await raw(key, payload));
     } catch (error) {
-      // 'internal' is a code of every resolver's set.
-      return thrownToEnvelope(error) as Envelope<A[K]['data'], C>;
+      return thrownToEnvelope(error);
     }
   };
 }

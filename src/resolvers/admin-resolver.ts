@@ -7,6 +7,7 @@ import { getProject, JiraError, myPermissions } from '../jira/jira-client';
 import { SettingsStore } from '../store/settings-store';
 import { applySettingsPatch, StoredSettings, toSettingsView } from '../domain/settings';
 import { checkTestsigma, checkXray, redactSecrets } from './admin-connection';
+import { createAdminPickers } from './admin-pickers';
 
 /** The sync log as the admin page reads and drives it; implemented by the jobs store (src/sync, src/webtrigger). */
 export interface AdminJobs {
@@ -98,6 +99,8 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
   }
 
   return {
+    ...createAdminPickers({ jira: deps.jira, log: deps.log, requireAdmin }),
+
     getSettings: (req) =>
       toEnvelope(deps.log, 'getSettings', async () => {
         await requireAdmin(req);

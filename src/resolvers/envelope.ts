@@ -44,6 +44,8 @@ export interface ResolverRequest<P = unknown> {
   payload: P;
   context: {
     accountId?: string;
+    /** The caller's locale as Forge reports it (`en-US`, `de-DE`): resolvers write their messages in it. */
+    locale?: string;
     extension?: { issue?: { id?: unknown; key?: unknown } };
   };
 }

@@ -27,7 +27,7 @@ import { listPlanRuns, readLastResults } from '../sync';
 import { createTestsigmaClient } from '../testsigma/testsigma-client';
 import { createXrayClient } from '../xray/xray-client';
 import { budgetHintKey, CoverageRefusedError, fetchTests, MAX_COVERAGE_TESTS, panelAllowance } from './coverage';
-import type { CaseResults, PanelInsights, PanelIssue } from './panel-resolver';
+import type { CaseResults, NoticeSink, PanelInsights, PanelIssue } from './panel-resolver';
 import { CaseResultRecord, readCaseResults } from '../store/run-store';
 import { flipCount, historyView, isFlaky } from '../domain/history';
 
@@ -154,21 +154,29 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
   }
 
   /** Asks Xray for the issue's Tests, or answers undefined with the reason logged. */
-  async function fetchList(issue: PanelIssue & { kind: 'testSet' | 'testPlan' }, settings: StoredSettings, extras: Map<string, unknown>, now: number): Promise<TestList | undefined> {
+  async function fetchList(issue: PanelIssue & { kind: 'testSet' | 'testPlan' }, settings: StoredSettings, extras: Map<string, unknown>, now: number, notice: NoticeSink): Promise<TestList | undefined> {
     const scope = xrayScope(settings);
+    if (!settings.xray.clientId.trim()) {
+      notice('xray_not_configured');
+      return undefined;
+    }
     const cool = asCoolMark(extras.get(COOL_KEYS.xray));
     if (cool && cool.until > now && (cool.scope === undefined || cool.scope === scope)) {
       deps.log.info('coverage left out: Xray is cooling down', { reason: cool.reason, seconds: Math.ceil((cool.until - now) / 1000) });
+      notice('xray_unavailable');
       return undefined;
     }
-    if (!settings.xray.clientId.trim()) return undefined;
     const allowance = panelAllowance(extras.get(budgetHintKey(now)), settings.xray.requestsPer5Minutes, opts.xrayBudgetShare);
     if (allowance < 1) {
       deps.log.info('coverage left out: the Xray budget of this window is kept for the sync', { allowance });
+      notice('xray_unavailable');
       return undefined;
     }
     const clientSecret = await settingsStore.secret('xrayClientSecret');
-    if (!clientSecret) return undefined;
+    if (!clientSecret) {
+      notice('xray_not_configured');
+      return undefined;
+    }
     const client = deps.xrayClientFor({
       region: settings.xray.region,
       clientId: settings.xray.clientId,
@@ -207,6 +215,8 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
         // Each try would spend a request on a sign-in that fails; a settings change lifts the mark (its scope).
         await coolSafely(COOL_KEYS.xray, after + XRAY_COOL_S.refused[0] * 1000, err.kind, after, scope);
       }
+      // A plan too large to count is no outage: the panel just has no figure for it.
+      if (!(err instanceof CoverageRefusedError)) notice('xray_unavailable');
       const level = err instanceof CoverageRefusedError ? 'info' : 'warn';
       deps.log[level]('coverage left out', { issueId: issue.id, kind: err instanceof XrayError ? err.kind : (err as Error)?.name, error: errorText(err) });
       return undefined;
@@ -218,7 +228,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
    * are asked in the same tick, coverage first), so the list is read, and Xray asked, once.
    */
   const pendingLists = new Map<string, Promise<{ list: TestList; linkedSet: Set<string>; marks: Map<string, TestMark> } | undefined>>();
-  function linkedTests(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings }, mayFetch: boolean) {
+  function linkedTests(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }, mayFetch: boolean) {
     const pending = pendingLists.get(issue.id);
     if (pending) return pending;
     if (issue.kind === 'test') return Promise.resolve(undefined);
@@ -227,7 +237,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
       const now = deps.clock.now();
       // One batch read: the cached list's head, the cool-down mark and the budget's position.
       const { list: cached, extras } = await cache.readTestList(issue.id, kind, [COOL_KEYS.xray, budgetHintKey(now)], !o.refresh || !mayFetch);
-      const list = cached ?? (mayFetch ? await fetchList({ ...issue, kind }, o.settings, extras, now) : undefined);
+      const list = cached ?? (mayFetch ? await fetchList({ ...issue, kind }, o.settings, extras, now, o.notice ?? (() => undefined)) : undefined);
       if (!list) return undefined;
       const marks = await links.testMarks(list.ids);
       return { list, linkedSet: new Set(marks.keys()), marks };
@@ -237,7 +247,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
     return work;
   }
 
-  async function coverage(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings }): Promise<Coverage | undefined> {
+  async function coverage(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Coverage | undefined> {
     if (issue.kind === 'test') return undefined;
     const got = await linkedTests(issue, o, true);
     if (!got) return undefined;
@@ -253,8 +263,9 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
   async function entities(
     kind: TestsigmaKind,
     ids: string[],
-    o: { refresh: boolean; settings: StoredSettings },
+    o: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink },
   ): Promise<Map<string, { name?: string; url?: string }>> {
+    const notice: NoticeSink = o.notice ?? (() => undefined);
     const out = new Map<string, { name?: string; url?: string }>();
     const unique = [...new Set(ids)].filter((id) => /^\d{1,19}$/.test(id));
     if (unique.length === 0) return out;
@@ -264,9 +275,15 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
     for (const [id, e] of cached) if (e.name) out.set(id, { name: e.name, ...(e.url ? { url: e.url } : {}) });
     const misses = unique.filter((id) => !cached.has(id));
     if (misses.length === 0 || !deps.testsigmaClientFor) return out;
-    if (cool && cool.until > now && (cool.scope === undefined || cool.scope === baseUrl)) return out;
+    if (cool && cool.until > now && (cool.scope === undefined || cool.scope === baseUrl)) {
+      notice('testsigma_unavailable');
+      return out;
+    }
     const apiKey = await settingsStore.secret('testsigmaApiKey');
-    if (!apiKey) return out;
+    if (!apiKey) {
+      notice('testsigma_not_configured');
+      return out;
+    }
     const client = deps.testsigmaClientFor({ baseUrl, apiKey });
 
     const fetched = new Map<string, CachedEntity>();
@@ -302,6 +319,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
       deps.log.warn('Testsigma names left out: too slow', { timeoutMs: opts.testsigmaTimeoutMs });
     }
     for (const [id, e] of fetched) if (e.name) out.set(id, { name: e.name, ...(e.url ? { url: e.url } : {}) });
+    if (stopped) notice('testsigma_unavailable');
     const after = deps.clock.now();
     await Promise.all([
       fetched.size > 0

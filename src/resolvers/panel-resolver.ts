@@ -1,4 +1,4 @@
-import type { Coverage, FlakyCase, HistoryEntry, IssueKind, LastResult, LinkView, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
+import type { Coverage, FlakyCase, HistoryEntry, IssueKind, LastResult, LinkView, PanelNotice, PanelNoticeCode, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
 import type { JiraPort, Logger, Clock } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import { AppError, ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
@@ -16,6 +16,7 @@ export interface CaseResults {
   history: HistoryEntry[];
   flaky: boolean;
 }
+import { translate } from '../i18n/translate';
 
 /** The issue a panel is on, as Jira reports it to the user. */
 export interface PanelIssue {
@@ -25,13 +26,16 @@ export interface PanelIssue {
   projectKey: string;
 }
 
+/** Tells the panel why a part it would show is missing (contract section 2, `PanelView.notices`). */
+export type NoticeSink = (code: PanelNoticeCode) => void;
+
 /**
  * What the panel shows beyond the links themselves (names, last results, coverage, runs). Every part is optional
- * and best-effort: an answer it cannot get is left out, never failing the panel.
+ * and best-effort: an answer it cannot get is left out, never failing the panel, and says why through `notice`.
  */
 export interface PanelInsights {
   /** Names and deep links of Testsigma entities. */
-  entities?(kind: TestsigmaKind, ids: string[], opts: { refresh: boolean; settings: StoredSettings }): Promise<Map<string, { name?: string; url?: string }>>;
+  entities?(kind: TestsigmaKind, ids: string[], opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Map<string, { name?: string; url?: string }>>;
   /** The newest synced result per Testsigma case id. */
   lastResults?(caseIds: string[]): Promise<Map<string, LastResult>>;
   /** The last result, history and flakiness per case id of a Test's links (used in place of `lastResults`). */
@@ -39,7 +43,7 @@ export interface PanelInsights {
   /** The flakiest linked cases of a Test Set's or Test Plan's Tests. */
   flakyCases?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings }): Promise<FlakyCase[] | undefined>;
   /** Coverage of a Test Set's or Test Plan's Tests. */
-  coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings }): Promise<Coverage | undefined>;
+  coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Coverage | undefined>;
   /** The latest jobs of a linked Testsigma plan. */
   recentRuns?(testsigmaPlanId: string): Promise<RecentRun[] | undefined>;
 }
@@ -97,17 +101,19 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     return { issue, canEdit, settings, accountId };
   }
 
-  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean): Promise<PanelView> {
+  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown): Promise<PanelView> {
     const records = await links.listForIssue(issue.id);
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
     const ins = deps.insights ?? {};
     const onTest = ids.length > 0 && issue.kind === 'test';
+    const noticeCodes = new Set<PanelNoticeCode>();
+    const notice: NoticeSink = (code) => noticeCodes.add(code);
     const [entities, last, results, coverage, recentRuns, flaky] = await Promise.all([
-      ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings })) : undefined,
+      ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice })) : undefined,
       onTest && !ins.caseResults && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
       onTest && ins.caseResults ? quiet(() => ins.caseResults!(issue.id, ids)) : undefined,
-      issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings })) : undefined,
+      issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
       issue.kind === 'testPlan' && ins.recentRuns
         ? ids[0] !== undefined
           ? quiet(() => ins.recentRuns!(ids[0]!))
@@ -130,10 +136,17 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         ...(cr ? { history: cr.history, flaky: cr.flaky } : {}),
       };
     });
+    // A part that came back after all says nothing is missing (a cached list, say, while Xray answers 429).
+    if (coverage) {
+      noticeCodes.delete('xray_not_configured');
+      noticeCodes.delete('xray_unavailable');
+    }
+    const notices: PanelNotice[] = [...noticeCodes].map((code) => ({ code, message: translate(locale, `notices.${code}`) }));
     return {
       issue: { id: issue.id, key: issue.key, kind: issue.kind },
       canEdit,
       links: linkViews,
+      ...(notices.length > 0 ? { notices } : {}),
       ...(coverage ? { coverage } : {}),
       ...(recentRuns ? { recentRuns } : {}),
       ...(flaky ? { flaky } : {}),
@@ -168,7 +181,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       toEnvelope(deps.log, 'getPanel', async () => {
         const refresh = !!(req.payload && typeof req.payload === 'object' && (req.payload as { refresh?: unknown }).refresh === true);
         const { issue, canEdit, settings } = await loadIssue(req, false);
-        return view(issue, canEdit, settings, refresh);
+        return view(issue, canEdit, settings, refresh, req.context.locale);
       }),
 
     link: (req) =>
@@ -197,7 +210,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           throw conflictError(result.conflict, result.existing, issue, testsigmaId, issue.key);
         }
         deps.log.info('linked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
-        return view(issue, canEdit, settings, false);
+        return view(issue, canEdit, settings, false, req.context.locale);
       }),
 
     unlink: (req) =>
@@ -209,7 +222,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           throw new AppError('not_linked', `Testsigma ${TESTSIGMA_NOUN[tsKind]} ${testsigmaId} is not linked to ${issue.key}. Refresh the panel to see its current links.`);
         }
         deps.log.info('unlinked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
-        return view(issue, canEdit, settings, false);
+        return view(issue, canEdit, settings, false, req.context.locale);
       }),
 
     createDefect: (req) =>

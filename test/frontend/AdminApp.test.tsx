@@ -1,6 +1,6 @@
-jest.mock('@forge/bridge', () => ({ invoke: jest.fn() }));
+jest.mock('@forge/bridge', () => require('./forge-bridge').forgeBridgeMock());
 
-import { Checkbox, CodeBlock, DynamicTable, SectionMessage, Spinner, TabPanel, Tabs, Textfield } from '@forge/react';
+import { Checkbox, CodeBlock, DynamicTable, Link, Lozenge, Modal, SectionMessage, Spinner, TabPanel, Tabs, Textfield } from '@forge/react';
 import { act } from 'react-test-renderer';
 import type { ReactTestRenderer } from 'react-test-renderer';
 import { AdminApp } from '../../src/frontend/admin/AdminApp';
@@ -25,11 +25,22 @@ import {
   type Scope,
 } from './helpers';
 
-async function openAdmin(answers: Parameters<typeof fakeCaller>[0]) {
-  const fake = fakeCaller(answers);
-  const renderer = await render(<AdminApp call={fake.call as unknown as AdminCaller} />);
+const PROJECTS = [
+  { id: '10000', key: 'PROJ', name: 'Project' },
+  { id: '10001', key: 'QA', name: 'Quality' },
+];
+const TYPES = ['Test', 'Test Set', 'Test Plan', 'Test Execution', 'Bug', 'Xray Test'].map((name, i) => ({ id: String(i), name }));
+
+async function openAdmin(answers: Parameters<typeof fakeCaller>[0], locale: 'en-US' | 'de-DE' = 'en-US') {
+  const fake = fakeCaller({
+    listProjects: [ok({ projects: PROJECTS })],
+    listIssueTypes: [ok({ issueTypes: TYPES })],
+    ...answers,
+  });
+  const flags: string[] = [];
+  const renderer = await render(<AdminApp call={fake.call as unknown as AdminCaller} notify={(title) => flags.push(title)} />, locale);
   await flush();
-  return { renderer, ...fake };
+  return { renderer, flags, ...fake };
 }
 
 async function selectTab(renderer: ReactTestRenderer, index: number) {
@@ -43,92 +54,139 @@ async function selectTab(renderer: ReactTestRenderer, index: number) {
 const panel = (renderer: ReactTestRenderer, index: number) => allOf(renderer, TabPanel)[index]!;
 const CONNECTION = 0;
 const MAPPING = 1;
+const WEBTRIGGER = 2;
 const SYNC_LOG = 3;
 
 const messages = (renderer: Scope, appearance: string) =>
   allOf(renderer, SectionMessage)
     .filter((s) => s.props.appearance === appearance)
     .map((s) => textOf(s));
+const keysCalled = (calls: Array<{ key: string }>) => calls.map((c) => c.key).filter((k) => k !== 'listProjects' && k !== 'listIssueTypes');
+const done = { xray: 'ok', testsigma: 'ok', secretCreated: true, firstRunAt: '2026-11-25T10:00:00Z' } as const;
 
 describe('AdminApp', () => {
   it('shows a spinner while settings load', async () => {
     const pending = deferred<Envelope<SettingsView>>();
     const { renderer } = await openAdmin({ getSettings: [pending.promise] });
-    expect(allOf(renderer, Spinner)).toHaveLength(1);
-    pending.resolve(ok(settingsView()));
+    expect(allOf(renderer, Spinner).map((s) => s.props.label)).toEqual(['Loading settings']);
+    pending.resolve(ok(settingsView({ setup: done })));
     await flush();
     expect(allOf(renderer, Tabs)).toHaveLength(1);
     expect(textOf(renderer)).toContain('Connection Mapping Web trigger Sync log');
   });
 
-  it('shows a non-admin the message and nothing else', async () => {
-    const message = 'Only Jira administrators can see these settings.';
-    const { renderer, calls } = await openAdmin({ getSettings: [fail('forbidden', message)] });
-    expect(textOf(renderer)).toBe(message);
+  it('shows a non-admin a titled message and nothing else', async () => {
+    const { renderer, calls } = await openAdmin({ getSettings: [fail('forbidden', 'Only Jira administrators can change the Testsigma app\'s settings.')] });
+    const [shown] = allOf(renderer, SectionMessage);
+    expect(shown!.props.title).toBe('Not allowed');
+    expect(textOf(renderer)).toBe("Only Jira administrators can change the Testsigma app's settings.");
     expect(allOf(renderer, Tabs)).toHaveLength(0);
-    expect(buttons(renderer, 'Try again')).toHaveLength(0);
+    expect(shown!.props.actions).toBeUndefined();
     expect(calls).toHaveLength(1);
   });
 
   it('offers Try again when settings cannot load', async () => {
-    const { renderer } = await openAdmin({
-      getSettings: [fail('internal', 'Storage is busy. Try again in a minute.'), ok(settingsView())],
-    });
-    expect(textOf(renderer)).toContain('Storage is busy. Try again in a minute.');
-    await click(button(renderer, 'Try again'));
+    const { renderer } = await openAdmin({ getSettings: [fail('internal', 'Storage is busy. Try again in a minute.'), ok(settingsView())] });
+    const [shown] = allOf(renderer, SectionMessage);
+    expect(textOf(shown!)).toBe('Storage is busy. Try again in a minute.');
+    await click(shown!.props.actions[0]);
     expect(allOf(renderer, Tabs)).toHaveLength(1);
   });
 
+  describe('Get started', () => {
+    it('lists the four steps with their state and action, from setup', async () => {
+      const { renderer } = await openAdmin({
+        getSettings: [ok(settingsView({ setup: { xray: 'failed', testsigma: 'not_set', secretCreated: true } }))],
+      });
+      const checklist = allOf(renderer, SectionMessage).find((s) => s.props.title === 'Get started')!;
+      const text = textOf(checklist);
+      expect(text).toContain('1. Connect Xray Failed');
+      expect(text).toContain('The last connection test to Xray failed.');
+      expect(text).toContain('2. Connect Testsigma Optional');
+      expect(text).toContain('3. Create the web trigger secret Done');
+      expect(text).toContain('4. Receive a first run To do');
+      expect(allOf(checklist, Link).map((l) => l.props.href)).toEqual(['https://docs.getxray.app/display/XRAYCLOUD/Global+Settings%3A+API+Keys']);
+      await click(button(checklist, 'See the examples'));
+      expect(allOf(renderer, Tabs)[0]!.props.selected).toBe(WEBTRIGGER);
+      expect(allOf(checklist, Lozenge).map((l) => l.props.appearance)).toEqual(['removed', 'new', 'success', 'default']);
+    });
+
+    it('moves on after a connection test and a new secret, without a reload', async () => {
+      const { renderer } = await openAdmin({
+        getSettings: [ok(settingsView({ webtrigger: { url: 'https://u', hasWebtriggerSecret: false }, setup: { xray: 'unknown', testsigma: 'not_set', secretCreated: false } }))],
+        testConnection: [ok({ xray: { ok: true, message: 'ok', statuses: ['PASSED'] }, testsigma: { ok: true, message: 'ok' } })],
+        rotateWebtriggerSecret: [ok({ secret: 'sek', url: 'https://u' })],
+      });
+      const checklist = () => textOf(allOf(renderer, SectionMessage).find((s) => s.props.title === 'Get started')!);
+      expect(checklist()).toContain('1. Connect Xray To do');
+      await click(button(renderer, 'Test connection'));
+      expect(checklist()).toContain('1. Connect Xray Done');
+      await click(button(renderer, 'Create secret'));
+      expect(checklist()).toContain('3. Create the web trigger secret Done');
+      expect(byId(renderer, 'status-SUCCESS').type).not.toBe(Textfield);
+    });
+
+    it('works without setup from the backend, and leaves once everything is done', async () => {
+      const { renderer } = await openAdmin({ getSettings: [ok(settingsView({ webtrigger: { url: 'https://u', hasWebtriggerSecret: false } }))] });
+      expect(textOf(renderer)).toContain('3. Create the web trigger secret To do');
+      const finished = await openAdmin({ getSettings: [ok(settingsView({ setup: done }))] });
+      expect(allOf(finished.renderer, SectionMessage).filter((s) => s.props.title === 'Get started')).toHaveLength(0);
+    });
+  });
+
   describe('Connection', () => {
-    it('saves only the changed fields and says so', async () => {
+    it('saves only the changed fields, then tests them, in one click', async () => {
       const saved = settingsView({ xray: { region: 'eu', clientId: 'client-2', hasClientSecret: true, requestsPer5Minutes: 1000 } });
-      const { renderer, calls } = await openAdmin({ getSettings: [ok(settingsView())], saveSettings: [ok(saved)] });
+      const { renderer, calls, flags } = await openAdmin({
+        getSettings: [ok(settingsView())],
+        saveSettings: [ok(saved)],
+        testConnection: [ok({ xray: { ok: true, message: 'Connected to Xray (eu).' }, testsigma: { ok: true, message: 'Testsigma answered.' } })],
+      });
       expect(byId(renderer, 'xray-client-secret').props.placeholder).toBe('Stored — leave empty to keep');
       expect(byId(renderer, 'xray-client-secret').props.type).toBe('password');
       expect(byId(renderer, 'testsigma-api-key').props.placeholder).toBe('Not set');
       expect(button(panel(renderer, CONNECTION), 'Save').props.isDisabled).toBe(true);
+      expect(buttons(renderer, 'Save and test')).toHaveLength(0);
 
-      await act(async () => byId(renderer, 'xray-region').props.onChange({ label: 'EU', value: 'eu' }));
+      await act(async () => byId(renderer, 'xray-region').props.onChange({ label: 'Europe', value: 'eu' }));
       await act(async () => byId(renderer, 'xray-plan').props.onChange({ label: 'Enterprise', value: 1000 }));
       await type(byId(renderer, 'xray-client-id'), 'client-2');
       await type(byId(renderer, 'xray-client-secret'), 's3cret');
-      await click(button(panel(renderer, CONNECTION), 'Save'));
+      await click(button(renderer, 'Save and test'));
 
-      expect(calls.filter((c) => c.key === 'saveSettings')).toEqual([
-        {
-          key: 'saveSettings',
-          payload: { xray: { region: 'eu', clientId: 'client-2', clientSecret: 's3cret', requestsPer5Minutes: 1000 } },
-        },
-      ]);
-      expect(messages(renderer, 'success')).toEqual(['Settings saved']);
+      expect(keysCalled(calls)).toEqual(['getSettings', 'saveSettings', 'testConnection']);
+      expect(calls.find((c) => c.key === 'saveSettings')!.payload).toEqual({
+        xray: { region: 'eu', clientId: 'client-2', clientSecret: 's3cret', requestsPer5Minutes: 1000 },
+      });
+      expect(messages(renderer, 'success')).toEqual(['Connected to Xray (eu).', 'Testsigma answered.']);
+      expect(flags).toEqual(['Saved; Xray and Testsigma answered']);
       expect(byId(renderer, 'xray-client-secret').props.value).toBe('');
-      expect(byId(renderer, 'xray-region').props.value).toEqual({ label: 'EU', value: 'eu' });
+      expect(byId(renderer, 'xray-region').props.value).toEqual({ label: 'Europe', value: 'eu' });
+      expect(buttons(renderer, 'Test connection')).toHaveLength(1);
     });
 
-    it('disables Save while saving', async () => {
+    it('Save alone saves, with a flag, and shows the button loading meanwhile', async () => {
       const pending = deferred<Envelope<SettingsView>>();
-      const { renderer } = await openAdmin({ getSettings: [ok(settingsView())], saveSettings: [pending.promise] });
+      const { renderer, flags } = await openAdmin({ getSettings: [ok(settingsView())], saveSettings: [pending.promise] });
       await type(byId(renderer, 'xray-client-id'), 'client-2');
       await click(button(panel(renderer, CONNECTION), 'Save'));
-      expect(button(panel(renderer, CONNECTION), 'Save').props.isDisabled).toBe(true);
+      expect(button(panel(renderer, CONNECTION), 'Save').props.isLoading).toBe(true);
       pending.resolve(ok(settingsView({ xray: { ...settingsView().xray, clientId: 'client-2' } })));
       await flush();
-      expect(messages(renderer, 'success')).toEqual(['Settings saved']);
+      expect(flags).toEqual(['Settings saved']);
     });
 
-    it('keeps the edits after a refused save and shows the message', async () => {
+    it('keeps the edits after a refused save, shows the message, and does not test', async () => {
       const message = 'Testsigma base URL must be an https URL.';
-      const { renderer } = await openAdmin({
-        getSettings: [ok(settingsView())],
-        saveSettings: [fail('invalid_settings', message)],
-      });
+      const { renderer, calls } = await openAdmin({ getSettings: [ok(settingsView())], saveSettings: [fail('invalid_settings', message)] });
       await type(byId(renderer, 'testsigma-base-url'), 'http://insecure');
       await type(byId(renderer, 'testsigma-api-key'), 'key-1');
-      await click(button(panel(renderer, CONNECTION), 'Save'));
+      await click(button(renderer, 'Save and test'));
       expect(messages(renderer, 'error')).toEqual([message]);
+      expect(allOf(renderer, SectionMessage).find((s) => s.props.appearance === 'error')!.props.title).toBe('Check this setting');
+      expect(keysCalled(calls)).toEqual(['getSettings', 'saveSettings']);
       expect(byId(renderer, 'testsigma-base-url').props.value).toBe('http://insecure');
       expect(byId(renderer, 'testsigma-api-key').props.value).toBe('key-1');
-      expect(button(panel(renderer, CONNECTION), 'Save').props.isDisabled).toBe(false);
     });
 
     it('shows both connection results, with Xray statuses', async () => {
@@ -146,34 +204,40 @@ describe('AdminApp', () => {
       expect(messages(renderer, 'error')).toEqual(['Testsigma refused the API key (401). Check it and save again.']);
     });
 
-    it('shows a failed connection test message', async () => {
+    it('shows a failed connection test with its title and Try again', async () => {
       const { renderer } = await openAdmin({
         getSettings: [ok(settingsView())],
         testConnection: [fail('rate_limited', 'Xray is rate limiting this site. Try again in a few minutes.')],
       });
       await click(button(renderer, 'Test connection'));
-      expect(messages(renderer, 'error')).toEqual(['Xray is rate limiting this site. Try again in a few minutes.']);
+      const error = allOf(renderer, SectionMessage).find((s) => s.props.appearance === 'error')!;
+      expect(error.props.title).toBe('Busy right now');
+      expect(error.props.actions).toHaveLength(1);
     });
   });
 
   describe('Mapping', () => {
-    it('sends only what changed: a status, a reset, a new word, names, project and evidence', async () => {
+    it('sends only what changed: a status, a reset, a new word, types, projects, defects and evidence', async () => {
       const stored = settingsView({ statusMap: { ...settingsView().statusMap, STOPPED: 'TODO' } });
-      const { renderer, calls } = await openAdmin({
-        getSettings: [ok(stored)],
-        saveSettings: [ok(settingsView({ attachEvidence: true }))],
-      });
+      const { renderer, calls, flags } = await openAdmin({ getSettings: [ok(stored)], saveSettings: [ok(settingsView({ attachEvidence: true }))] });
       await selectTab(renderer, MAPPING);
+      expect(calls.filter((c) => c.key === 'listProjects')).toEqual([{ key: 'listProjects', payload: {} }]);
+      expect(calls.filter((c) => c.key === 'listIssueTypes').map((c) => c.payload)).toEqual([{ projectKey: 'PROJ' }]);
       await type(byId(renderer, 'status-QUEUED'), 'EXECUTING');
-      // STOPPED is an override: Reset sends "" for it.
       const table = allOf(panel(renderer, MAPPING), DynamicTable)[0]!;
+      expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma result', 'Xray status', '']);
       const stoppedRow = table.findAll((n) => (n.type as unknown) === 'Row' && n.props.rowKey === 'STOPPED')[0]!;
       await click(stoppedRow.findAll((n) => n.props.onClick && textOf(n) === 'Reset')[0]!);
       await type(byId(renderer, 'new-status-word'), ' blocked ');
       await type(byId(renderer, 'new-status-xray'), 'FAILED');
       await click(button(renderer, 'Add row'));
-      await type(byId(renderer, 'issue-types-test'), 'Test, Xray Test');
-      await type(byId(renderer, 'default-project-key'), 'qa');
+      const testTypes = byId(renderer, 'issue-types-test');
+      expect(testTypes.props.options.map((o: { value: string }) => o.value)).toEqual(TYPES.map((t) => t.name));
+      await act(async () => testTypes.props.onChange([{ label: 'Test', value: 'Test' }, { label: 'Xray Test', value: 'Xray Test' }]));
+      await act(async () => byId(renderer, 'default-project-key').props.onChange({ label: 'Quality (QA)', value: 'QA' }));
+      await flush();
+      expect(calls.filter((c) => c.key === 'listIssueTypes').map((c) => c.payload)).toEqual([{ projectKey: 'PROJ' }, { projectKey: 'QA' }]);
+      await act(async () => byId(renderer, 'defects-type').props.onChange({ label: 'Xray Test', value: 'Xray Test' }));
       await act(async () => allOf(renderer, Checkbox)[0]!.props.onChange({ target: { checked: true } }));
       await click(button(panel(renderer, MAPPING), 'Save'));
       expect(calls.filter((c) => c.key === 'saveSettings').map((c) => c.payload)).toEqual([
@@ -181,25 +245,29 @@ describe('AdminApp', () => {
           statusMap: { QUEUED: 'EXECUTING', STOPPED: '', BLOCKED: 'FAILED' },
           issueTypes: { test: ['Test', 'Xray Test'] },
           defaultProjectKey: 'QA',
+          defects: { issueType: 'Xray Test' },
           attachEvidence: true,
         },
       ]);
-      expect(messages(renderer, 'success')).toEqual(['Settings saved']);
+      expect(flags).toEqual(['Settings saved']);
     });
 
-    it('offers Xray statuses as a Select after a connection test', async () => {
-      const { renderer } = await openAdmin({
-        getSettings: [ok(settingsView())],
-        testConnection: [
-          ok({ xray: { ok: true, message: 'ok', statuses: ['PASSED', 'FAILED'] }, testsigma: { ok: true, message: 'ok' } }),
-        ],
-      });
-      expect(byId(renderer, 'status-SUCCESS').type).toBe(Textfield);
-      await click(button(renderer, 'Test connection'));
+    it("offers the site's live Xray statuses from setup as Selects", async () => {
+      const { renderer } = await openAdmin({ getSettings: [ok(settingsView({ setup: { ...done, xrayStatuses: ['PASSED', 'FAILED'] } }))] });
       const select = byId(renderer, 'status-ABORTED');
       expect(select.type).not.toBe(Textfield);
       // ABORTED is not among this site's statuses: it stays visible and is flagged.
       expect(select.props.options.map((o: { label: string }) => o.label)).toEqual(['PASSED', 'FAILED', 'ABORTED (not in Xray)']);
+    });
+
+    it('falls back to text fields until the statuses are known, and a connection test brings them', async () => {
+      const { renderer } = await openAdmin({
+        getSettings: [ok(settingsView())],
+        testConnection: [ok({ xray: { ok: true, message: 'ok', statuses: ['PASSED', 'FAILED'] }, testsigma: { ok: true, message: 'ok' } })],
+      });
+      expect(byId(renderer, 'status-SUCCESS').type).toBe(Textfield);
+      await click(button(renderer, 'Test connection'));
+      expect(byId(renderer, 'status-SUCCESS').type).not.toBe(Textfield);
     });
 
     it('refuses to add a word that is already mapped', async () => {
@@ -208,43 +276,40 @@ describe('AdminApp', () => {
       await type(byId(renderer, 'new-status-xray'), 'FAILED');
       await click(button(renderer, 'Add row'));
       expect(messages(renderer, 'error')).toEqual(['SUCCESS is already in the map: change its row instead.']);
-      expect(calls.map((c) => c.key)).toEqual(['getSettings']);
+      expect(keysCalled(calls)).toEqual(['getSettings']);
     });
   });
 
   describe('Web trigger', () => {
-    it('puts a placeholder in the examples when the platform cannot tell the URL', async () => {
-      const { renderer } = await openAdmin({
-        getSettings: [ok(settingsView({ webtrigger: { url: '', hasWebtriggerSecret: false } }))],
-        rotateWebtriggerSecret: [ok({ secret: 'sek-9', url: '' })],
-      });
-      await click(button(renderer, 'Create secret'));
-      expect(allOf(renderer, CodeBlock)[2]?.props.text).toBe(
-        "npx xts send results.json --url '<web trigger URL>' --secret 'sek-9'",
-      );
+    it('shows the URL in a read-only field and examples that read $XTS_SECRET', async () => {
+      const { renderer } = await openAdmin({ getSettings: [ok(settingsView())] });
+      const url = byId(renderer, 'webtrigger-url');
+      expect(url.type).toBe(Textfield);
+      expect(url.props).toMatchObject({ isReadOnly: true, value: 'https://example.atlassian-dev.net/x1/abc' });
+      const blocks = allOf(panel(renderer, WEBTRIGGER), CodeBlock).map((b) => b.props.text as string);
+      expect(blocks[0]).toBe("export XTS_URL='https://example.atlassian-dev.net/x1/abc'\nexport XTS_SECRET='<the secret>'");
+      expect(blocks[1]).toBe('npx xts send results.json --wait');
+      expect(blocks[2]).toContain('openssl dgst -sha256 -hmac "$XTS_SECRET" -hex');
+      expect(blocks[3]).toContain('Authorization: Bearer $XTS_SECRET');
     });
 
-    it('creates a first secret without asking, and shows it once with examples', async () => {
-      const { renderer, calls } = await openAdmin({
+    it('creates a first secret without asking, and shows it once in a field of its own', async () => {
+      const { renderer, calls, flags } = await openAdmin({
         getSettings: [ok(settingsView({ webtrigger: { url: '', hasWebtriggerSecret: false } }))],
         rotateWebtriggerSecret: [ok({ secret: 'sek-123', url: 'https://x.example/wt' })],
       });
-      expect(textOf(renderer)).toContain('No secret yet: executors are refused until you create one.');
-      expect(textOf(renderer)).toContain('forge webtrigger list');
+      expect(textOf(panel(renderer, WEBTRIGGER))).toContain('No secret yet: executors are refused until you create one.');
+      expect(textOf(panel(renderer, WEBTRIGGER))).toContain('forge webtrigger list');
       await click(button(renderer, 'Create secret'));
-      expect(calls.map((c) => c.key)).toEqual(['getSettings', 'rotateWebtriggerSecret']);
-      const blocks = allOf(renderer, CodeBlock).map((b) => b.props.text as string);
-      expect(blocks[0]).toBe('sek-123');
-      expect(blocks[1]).toContain(`openssl dgst -sha256 -hmac "$SECRET" -hex`);
-      expect(blocks[1]).toContain("SECRET='sek-123'");
-      expect(blocks[2]).toBe("npx xts send results.json --url 'https://x.example/wt' --secret 'sek-123'");
+      expect(keysCalled(calls)).toEqual(['getSettings', 'rotateWebtriggerSecret']);
+      expect(byId(renderer, 'webtrigger-new-secret').props).toMatchObject({ isReadOnly: true, value: 'sek-123' });
+      expect(byId(renderer, 'webtrigger-url').props.value).toBe('https://x.example/wt');
+      // The examples never carry the secret.
+      for (const block of allOf(renderer, CodeBlock)) expect(block.props.text).not.toContain('sek-123');
       expect(textOf(renderer)).toContain('It will not be shown again.');
-      expect(textOf(renderer)).toContain('https://x.example/wt');
-      expect(button(renderer, 'Rotate secret')).toBeDefined();
-
+      expect(flags).toEqual(['Secret created']);
       await click(button(renderer, 'I have copied it'));
-      expect(allOf(renderer, CodeBlock)).toHaveLength(0);
-      expect(textOf(renderer)).not.toContain('sek-123');
+      expect(allOf(renderer, Textfield).filter((f) => f.props.value === 'sek-123')).toHaveLength(0);
     });
 
     it('asks before rotating an existing secret', async () => {
@@ -255,16 +320,16 @@ describe('AdminApp', () => {
       await click(button(renderer, 'Rotate secret'));
       expect(textOf(renderer)).toContain('refused until it gets the new one');
       await click(button(renderer, 'Cancel'));
-      expect(calls.map((c) => c.key)).toEqual(['getSettings']);
+      expect(keysCalled(calls)).toEqual(['getSettings']);
       await click(button(renderer, 'Rotate secret'));
       await click(button(renderer, 'Rotate now'));
-      expect(calls.map((c) => c.key)).toEqual(['getSettings', 'rotateWebtriggerSecret']);
-      expect(allOf(renderer, CodeBlock)[0]?.props.text).toBe('sek-2');
+      expect(keysCalled(calls)).toEqual(['getSettings', 'rotateWebtriggerSecret']);
+      expect(byId(renderer, 'webtrigger-new-secret').props.value).toBe('sek-2');
     });
   });
 
   describe('Sync log', () => {
-    it('loads when opened, pages with the cursor, shows details and retries a failed job', async () => {
+    it('loads when opened, pages with the cursor, shows details in a Modal and retries a failed job', async () => {
       const failed = job({
         jobId: 'job-2',
         runId: '338',
@@ -273,45 +338,72 @@ describe('AdminApp', () => {
         unmapped: ['700', '701'],
         errors: ['No result maps to a linked Xray Test.', 'Second problem.'],
       });
-      const { renderer, calls } = await openAdmin({
-        getSettings: [ok(settingsView())],
+      const { renderer, calls, flags } = await openAdmin({
+        getSettings: [ok(settingsView({ testsigma: { baseUrl: 'https://ts.example/', hasApiKey: true } }))],
         listJobs: [ok({ jobs: [failed], nextCursor: 'c2' }), ok({ jobs: [job({ jobId: 'job-1' })] })],
         retryJob: [ok({ ...failed, state: 'succeeded', counts: { received: 2, synced: 2, unmapped: 0, failed: 0 }, attempts: 2 })],
       });
-      expect(calls.map((c) => c.key)).toEqual(['getSettings']);
+      expect(keysCalled(calls)).toEqual(['getSettings']);
       await selectTab(renderer, SYNC_LOG);
-      expect(calls.slice(1)).toEqual([{ key: 'listJobs', payload: {} }]);
+      expect(calls.filter((c) => c.key === 'listJobs')).toEqual([{ key: 'listJobs', payload: {} }]);
       const table = () => allOf(panel(renderer, SYNC_LOG), DynamicTable)[0]!;
+      expect(table().props.head.cells.map((c: { key: string }) => c.key)).toEqual([
+        'run', 'state', 'execution', 'received', 'synced', 'unmapped', 'failed', 'at', 'error', 'actions',
+      ]);
       expect(table().props.rows.map((r: { key: string }) => r.key)).toEqual(['job-2']);
       expect(textOf(table())).toContain('No result maps to a linked Xray Test.');
+      expect(allOf(table(), Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([['Failed', 'removed']]);
 
       await click(button(renderer, 'Load more'));
-      expect(calls[2]).toEqual({ key: 'listJobs', payload: { cursor: 'c2' } });
+      expect(calls.filter((c) => c.key === 'listJobs')[1]).toEqual({ key: 'listJobs', payload: { cursor: 'c2' } });
       expect(table().props.rows.map((r: { key: string }) => r.key)).toEqual(['job-2', 'job-1']);
       expect(buttons(renderer, 'Load more')).toHaveLength(0);
 
       await click(buttons(renderer, 'Details')[0]!);
-      expect(textOf(renderer)).toContain('700, 701');
-      expect(textOf(renderer)).toContain('Second problem.');
+      const modal = allOf(renderer, Modal)[0]!;
+      expect(textOf(modal)).toContain('Run 338');
+      expect(textOf(modal)).not.toContain('job-2');
+      expect(allOf(modal, Link).map((l) => [textOf(l), l.props.href])).toEqual([
+        ['Test case #700', 'https://ts.example/ui/td/cases/700/steps'],
+        ['Test case #701', 'https://ts.example/ui/td/cases/701/steps'],
+      ]);
+      expect(textOf(modal)).toContain('Second problem.');
+      await click(button(modal, 'Close'));
+      expect(allOf(renderer, Modal)).toHaveLength(0);
 
       expect(buttons(renderer, 'Retry')).toHaveLength(1);
       await click(button(renderer, 'Retry'));
-      expect(calls[3]).toEqual({ key: 'retryJob', payload: { jobId: 'job-2' } });
+      expect(calls.find((c) => c.key === 'retryJob')).toEqual({ key: 'retryJob', payload: { jobId: 'job-2' } });
       expect(table().props.rows.map((r: { key: string }) => r.key)).toEqual(['job-2', 'job-1']);
-      expect(textOf(table())).not.toContain('failed');
+      expect(allOf(table(), Lozenge).map((l) => textOf(l))).toEqual(['Synced', 'Synced']);
       expect(buttons(renderer, 'Retry')).toHaveLength(0);
+      expect(flags).toEqual(['Run 338 queued again']);
     });
 
     it('shows a retry error and keeps the row', async () => {
       const { renderer } = await openAdmin({
         getSettings: [ok(settingsView())],
         listJobs: [ok({ jobs: [job({ state: 'partial' })] })],
-        retryJob: [fail('rate_limited', 'Xray is busy. Try again later.')],
+        retryJob: [fail('internal', 'Job job-1 does not exist. Reload the sync log.')],
       });
       await selectTab(renderer, SYNC_LOG);
       await click(button(renderer, 'Retry'));
-      expect(messages(renderer, 'error')).toEqual(['Xray is busy. Try again later.']);
-      expect(textOf(allOf(panel(renderer, SYNC_LOG), DynamicTable)[0]!)).toContain('partial');
+      expect(messages(renderer, 'error')).toEqual(['Job job-1 does not exist. Reload the sync log.']);
+      expect(textOf(allOf(panel(renderer, SYNC_LOG), DynamicTable)[0]!)).toContain('Partly synced');
     });
+
+    it('leads from an empty sync log to the Web trigger tab', async () => {
+      const { renderer } = await openAdmin({ getSettings: [ok(settingsView())], listJobs: [ok({ jobs: [] })] });
+      await selectTab(renderer, SYNC_LOG);
+      expect(textOf(panel(renderer, SYNC_LOG))).toContain('No runs received yet.');
+      await click(button(renderer, 'Set up the web trigger'));
+      expect(allOf(renderer, Tabs)[0]!.props.selected).toBe(WEBTRIGGER);
+    });
+  });
+
+  it('speaks German to a German admin', async () => {
+    const { renderer } = await openAdmin({ getSettings: [ok(settingsView())] }, 'de-DE');
+    expect(textOf(renderer)).toContain('Verbindung Zuordnung Web-Trigger Übertragungsprotokoll');
+    expect(allOf(renderer, SectionMessage).map((m) => m.props.title)).toContain('Erste Schritte');
   });
 });

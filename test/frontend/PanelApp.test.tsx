@@ -1,6 +1,17 @@
-jest.mock('@forge/bridge', () => ({ invoke: jest.fn() }));
+jest.mock('@forge/bridge', () => require('./forge-bridge').forgeBridgeMock());
 
-import { DynamicTable, Link, Lozenge, ProgressBar, SectionMessage, Spinner, Textfield, User } from '@forge/react';
+import {
+  DynamicTable,
+  Link,
+  Lozenge,
+  Modal,
+  ProgressBar,
+  SectionMessage,
+  Spinner,
+  TextArea,
+  Tooltip,
+  User,
+} from '@forge/react';
 import type { PanelCaller } from '../../src/frontend/invoke';
 import { PanelApp } from '../../src/frontend/panel/PanelApp';
 import type { Envelope, PanelView } from '../../src/shared/types';
@@ -21,18 +32,24 @@ import {
   type,
 } from './helpers';
 
-async function openPanel(answers: Parameters<typeof fakeCaller>[0]) {
+async function openPanel(answers: Parameters<typeof fakeCaller>[0], locale: 'en-US' | 'de-DE' = 'en-US') {
   const fake = fakeCaller(answers);
-  const renderer = await render(<PanelApp call={fake.call as unknown as PanelCaller} />);
+  const flags: string[] = [];
+  const renderer = await render(<PanelApp call={fake.call as unknown as PanelCaller} notify={(title) => flags.push(title)} />, locale);
   await flush();
-  return { renderer, ...fake };
+  return { renderer, flags, ...fake };
 }
+
+const errorMessages = (scope: Parameters<typeof allOf>[0]) =>
+  allOf(scope, SectionMessage)
+    .filter((s) => s.props.appearance === 'error')
+    .map((s) => ({ title: s.props.title as string, text: textOf(s), retry: s.props.actions !== undefined }));
 
 describe('PanelApp', () => {
   it('shows a spinner while getPanel runs, and calls it once', async () => {
     const pending = deferred<Envelope<PanelView>>();
     const { renderer, calls } = await openPanel({ getPanel: [pending.promise] });
-    expect(allOf(renderer, Spinner)).toHaveLength(1);
+    expect(allOf(renderer, Spinner).map((s) => s.props.label)).toEqual(['Loading Testsigma links']);
     pending.resolve(ok(panelView()));
     await flush();
     expect(allOf(renderer, Spinner)).toHaveLength(0);
@@ -40,181 +57,229 @@ describe('PanelApp', () => {
   });
 
   it.each([
-    ['test', 'No Testsigma test cases linked yet. Paste a test case id or URL to link one.', 'Testsigma test case id or URL'],
+    ['test', 'No Testsigma test cases linked yet. Paste test case ids or URLs to link them.', 'Testsigma test case ids or URLs'],
     ['testSet', 'No Testsigma test suite linked yet.', 'Testsigma test suite id or URL'],
     ['testPlan', 'No Testsigma test plan linked yet.', 'Testsigma test plan id or URL'],
   ] as const)('says what can be linked on an empty %s', async (kind, empty, label) => {
-    const { renderer } = await openPanel({
-      getPanel: [ok(panelView({ issue: { id: '1', key: 'PROJ-1', kind } }))],
-    });
+    const { renderer } = await openPanel({ getPanel: [ok(panelView({ issue: { id: '1', key: 'PROJ-1', kind } }))] });
     expect(textOf(renderer)).toContain(empty);
     expect(textOf(renderer)).toContain(label);
   });
 
-  it('lists links with id, name, deep link, who linked, and the last result in Xray colours', async () => {
+  it('lists links in a table: id and name, last result in Xray colours with a relative time, who linked it', async () => {
+    const recent = new Date(Date.now() - 2 * 3600_000).toISOString();
     const view = panelView({
       links: [
         link({
           testsigmaId: '609',
           name: 'Login works',
-          url: 'https://app.testsigma.com/ui/td/cases/609',
-          lastResult: { status: 'FAILED', runId: '337', testExecutionKey: 'PROJ-99', at: '2026-11-25T10:42:10Z' },
+          url: 'https://app.testsigma.com/ui/td/cases/609/steps',
+          lastResult: { status: 'EXECUTING', runId: '337', testExecutionKey: 'PROJ-99', at: recent },
         }),
-        link({ testsigmaId: '610', lastResult: { status: 'PASSED', runId: '338', at: '2026-11-26T08:00:00Z' } }),
-        link({ testsigmaId: '611', lastResult: { status: 'MY_CUSTOM', runId: '339', at: '2026-11-26T08:00:00Z' } }),
-      ],
-    });
-    const { renderer } = await openPanel({ getPanel: [ok(view)] });
-    const text = textOf(renderer);
-    expect(text).toContain('TS-609');
-    expect(text).toContain('Login works');
-    expect(text).toContain('TS-610');
-    expect(text).toContain('Last run 337, synced 2026-11-25 10:42 UTC');
-    expect(text).toContain('on 2026-11-25 10:00 UTC');
-    const hrefs = allOf(renderer, Link).map((l) => l.props.href);
-    expect(hrefs).toContain('https://app.testsigma.com/ui/td/cases/609');
-    expect(hrefs).toContain('/browse/PROJ-99');
-    expect(allOf(renderer, User).map((u) => u.props.accountId)).toEqual(['acc-1', 'acc-1', 'acc-1']);
-    const lozenges = allOf(renderer, Lozenge).map((l) => [textOf(l), l.props.appearance]);
-    expect(lozenges).toEqual([
-      ['FAILED', 'removed'],
-      ['PASSED', 'success'],
-      ['MY_CUSTOM', 'default'],
-    ]);
-  });
-
-  it('shows coverage as numbers and the unlinked Tests as Jira links', async () => {
-    const view = panelView({
-      issue: { id: '2', key: 'PROJ-2', kind: 'testSet' },
-      links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })],
-      coverage: { total: 250, linked: 3, unlinked: [{ id: '11', key: 'PROJ-11' }, { id: '12', key: 'PROJ-12' }] },
-    });
-    const { renderer } = await openPanel({ getPanel: [ok(view)] });
-    const text = textOf(renderer);
-    expect(text).toContain('3 of 250 Tests linked');
-    expect(text).toContain('the first 2 of 247');
-    expect(allOf(renderer, Link).map((l) => l.props.href)).toEqual(['/browse/PROJ-11', '/browse/PROJ-12']);
-    expect(allOf(renderer, ProgressBar)[0]?.props.value).toBeCloseTo(3 / 250);
-  });
-
-  it('shows the recent runs of a Test Plan in a table', async () => {
-    const view = panelView({
-      issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
-      links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274' })],
-      recentRuns: [
-        {
-          runId: '337',
-          state: 'partial',
-          testExecutionKey: 'PROJ-50',
-          at: '2026-11-25T10:42:10Z',
-          counts: { received: 10, synced: 8, unmapped: 1, failed: 1 },
-        },
+        link({ testsigmaId: '610', lastResult: { status: 'ABORTED', runId: '338', at: recent } }),
+        link({ testsigmaId: '611' }),
       ],
     });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const table = allOf(renderer, DynamicTable)[0]!;
-    const row = table.props.rows[0];
-    expect(row.cells.map((c: { key: string }) => c.key)).toEqual([
-      'run', 'state', 'received', 'synced', 'unmapped', 'failed', 'execution', 'at',
-    ]);
+    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'Linked', '']);
     const text = textOf(table);
-    expect(text).toContain('337');
-    expect(text).toContain('partial');
-    expect(text).toContain('10 8 1 1');
-    expect(text).toContain('PROJ-50');
-    expect(text).toContain('2026-11-25 10:42 UTC');
-    expect(allOf(renderer, Lozenge)[0]?.props.appearance).toBe('moved');
+    expect(text).toContain('#609 Login works');
+    expect(text).toContain('#610');
+    expect(text).not.toContain('TS-');
+    expect(text).toContain('2 hours ago');
+    expect(text).toContain('Run 337');
+    expect(text).toContain('No run yet');
+    // The exact time is at hand in a Tooltip.
+    expect(allOf(table, Tooltip).map((tip) => tip.props.content)).toContain(new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(recent)));
+    const hrefs = allOf(renderer, Link).map((l) => l.props.href);
+    expect(hrefs).toEqual(expect.arrayContaining(['https://app.testsigma.com/ui/td/cases/609/steps', '/browse/PROJ-99']));
+    expect(allOf(renderer, User).map((u) => u.props.accountId)).toEqual(['acc-1', 'acc-1', 'acc-1']);
+    expect(allOf(renderer, Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([
+      ['EXECUTING', 'moved'],
+      ['ABORTED', 'inprogress'],
+    ]);
   });
 
-  it('links with one invoke, replaces the view and clears the field', async () => {
-    const after = panelView({ links: [link({ testsigmaId: '609', name: 'Login works' })] });
-    const { renderer, calls } = await openPanel({ getPanel: [ok(panelView())], link: [ok(after)] });
-    expect(button(renderer, 'Link').props.isDisabled).toBe(true);
-    await type(allOf(renderer, Textfield)[0]!, '  609 ');
-    expect(button(renderer, 'Link').props.isDisabled).toBe(false);
-    await click(button(renderer, 'Link'));
-    expect(calls.filter((c) => c.key === 'link')).toEqual([{ key: 'link', payload: { testsigmaId: '609' } }]);
-    expect(textOf(renderer)).toContain('Login works');
-    expect(allOf(renderer, Textfield)[0]?.props.value).toBe('');
+  it('pages the links ten at a time', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => link({ testsigmaId: String(600 + i) }));
+    const { renderer } = await openPanel({ getPanel: [ok(panelView({ links: many }))] });
+    expect(allOf(renderer, DynamicTable)[0]!.props.rowsPerPage).toBe(10);
   });
 
-  it('shows a link error verbatim and keeps the typed text', async () => {
-    const message = 'TS-609 is already linked to PROJ-12. Unlink it there first.';
-    const { renderer } = await openPanel({
-      getPanel: [ok(panelView())],
-      link: [fail('already_linked', message)],
+  it('shows coverage as numbers, the first five unlinked Tests, and all of them in Jira', async () => {
+    const unlinked = Array.from({ length: 8 }, (_, i) => ({ id: String(11 + i), key: `PROJ-${11 + i}` }));
+    const view = panelView({
+      issue: { id: '2', key: 'PROJ-2', kind: 'testSet' },
+      links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })],
+      coverage: { total: 1250, linked: 3, unlinked },
     });
-    await type(allOf(renderer, Textfield)[0]!, '609');
-    await click(button(renderer, 'Link'));
-    const errors = allOf(renderer, SectionMessage).filter((s) => s.props.appearance === 'error');
-    expect(errors.map((e) => textOf(e))).toEqual([message]);
-    expect(allOf(renderer, Textfield)[0]?.props.value).toBe('609');
+    const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    const text = textOf(renderer);
+    expect(text).toContain('3 of 1,250 Tests linked');
+    expect(text).toContain('1,247 Tests not linked yet:');
+    const links = allOf(renderer, Link).map((l) => [textOf(l), l.props.href]);
+    expect(links.filter(([label]) => /^PROJ-/.test(label as string)).map(([label]) => label)).toEqual(['PROJ-11', 'PROJ-12', 'PROJ-13', 'PROJ-14', 'PROJ-15']);
+    const all = links.find(([label]) => label === 'Show all 8 in Jira')!;
+    expect(decodeURIComponent(String(all[1]))).toBe(`/issues/?jql=key in (${unlinked.map((u) => `"${u.key}"`).join(', ')}) ORDER BY key ASC`);
+    expect(allOf(renderer, ProgressBar)[0]?.props.value).toBeCloseTo(3 / 1250);
   });
 
-  it('disables the Link button while saving', async () => {
+  it('says an empty Test Set has no Tests yet, instead of "0 of 0"', async () => {
+    const view = panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' }, coverage: { total: 0, linked: 0, unlinked: [] } });
+    const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    expect(textOf(renderer)).toContain('This Test Set has no Tests yet.');
+    expect(textOf(renderer)).not.toContain('0 of 0');
+    expect(allOf(renderer, ProgressBar)).toHaveLength(0);
+  });
+
+  it('says why coverage and names are missing, in the section each explains', async () => {
+    const view = panelView({
+      issue: { id: '2', key: 'PROJ-2', kind: 'testSet' },
+      links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })],
+      notices: [
+        { code: 'xray_not_configured', message: 'Coverage is unavailable (backend words).' },
+        { code: 'testsigma_unavailable', message: 'Names are missing (backend words).' },
+      ],
+    });
+    const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    const text = textOf(renderer);
+    expect(text).toContain('Automation coverage Coverage is unavailable: Xray is not connected. Ask a Jira admin to set it up.');
+    expect(text).toContain('Names are not shown right now: Testsigma did not answer.');
+    // The names notice sits above the links table, the coverage one under the coverage heading.
+    expect(text.indexOf('Names are not shown')).toBeLessThan(text.indexOf('#55'));
+    expect(text.indexOf('#55')).toBeLessThan(text.indexOf('Coverage is unavailable'));
+  });
+
+  it('groups the deliveries of one run in the recent runs, in people\'s words', async () => {
+    const view = panelView({
+      issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
+      links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274' })],
+      recentRuns: [
+        { runId: '337', state: 'failed', at: '2026-11-25T10:45:00Z', counts: { received: 2, synced: 0, unmapped: 0, failed: 2 } },
+        { runId: '337', state: 'succeeded', testExecutionKey: 'PROJ-50', at: '2026-11-25T10:42:10Z', counts: { received: 10, synced: 8, unmapped: 2, failed: 0 } },
+        { runId: '336', state: 'queued', at: '2026-11-24T10:00:00Z', counts: { received: 1, synced: 0, unmapped: 0, failed: 0 } },
+      ],
+    });
+    const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    const table = allOf(renderer, DynamicTable)[1]!;
+    expect(table.props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'state', 'execution', 'received', 'synced', 'unmapped', 'failed', 'at']);
+    expect(table.props.rows.map((r: { key: string }) => r.key)).toEqual(['337', '336']);
+    const text = textOf(table);
+    expect(text).toContain('337 2 deliveries Partly synced PROJ-50 12 8 2 2');
+    expect(text).toContain('336 Waiting');
+    expect(allOf(table, Lozenge).map((l) => l.props.appearance)).toEqual(['moved', 'default']);
+  });
+
+  it('links several ids at once, one link call each, and reports each outcome', async () => {
+    const one = panelView({ links: [link({ testsigmaId: '609', name: 'Login works' })] });
+    const two = panelView({ links: [...one.links, link({ testsigmaId: '611' })] });
+    const { renderer, calls, flags } = await openPanel({
+      getPanel: [ok(panelView())],
+      link: [ok(one), fail('already_linked', 'Testsigma test case 610 is already linked to PROJ-7. Unlink it there first.'), ok(two)],
+    });
+    expect(button(renderer, 'Link').props.isDisabled).toBe(true);
+    await type(allOf(renderer, TextArea)[0]!, ' 609, 610\n611 ');
+    await click(button(renderer, 'Link all 3'));
+    expect(calls.filter((c) => c.key === 'link').map((c) => c.payload)).toEqual([
+      { testsigmaId: '609' },
+      { testsigmaId: '610' },
+      { testsigmaId: '611' },
+    ]);
+    expect(textOf(allOf(renderer, DynamicTable)[0]!)).toContain('#611');
+    expect(errorMessages(renderer)).toEqual([
+      { title: '2 linked; 1 could not be', text: '#610: Testsigma test case 610 is already linked to PROJ-7. Unlink it there first.', retry: false },
+    ]);
+    // What failed stays in the field, to fix and send again.
+    expect(allOf(renderer, TextArea)[0]?.props.value).toBe('610');
+    expect(flags).toEqual(['2 linked']);
+  });
+
+  it('shows the Link button loading and everything else waiting while it links', async () => {
     const pending = deferred<Envelope<PanelView>>();
     const { renderer } = await openPanel({ getPanel: [ok(panelView())], link: [pending.promise] });
-    await type(allOf(renderer, Textfield)[0]!, '609');
+    await type(allOf(renderer, TextArea)[0]!, '609');
     await click(button(renderer, 'Link'));
-    expect(button(renderer, 'Link').props.isDisabled).toBe(true);
+    expect(button(renderer, 'Link').props.isLoading).toBe(true);
     expect(button(renderer, 'Refresh').props.isDisabled).toBe(true);
     pending.resolve(ok(panelView()));
     await flush();
     expect(button(renderer, 'Refresh').props.isDisabled).toBe(false);
   });
 
-  it('asks before unlinking, and Cancel calls nothing', async () => {
+  it('asks in a Modal before unlinking, Cancel calls nothing, and a flag confirms the unlink', async () => {
     const withLink = panelView({ links: [link({ testsigmaId: '609' })] });
-    const { renderer, calls } = await openPanel({ getPanel: [ok(withLink)], unlink: [ok(panelView())] });
+    const { renderer, calls, flags } = await openPanel({ getPanel: [ok(withLink)], unlink: [ok(panelView())] });
     await click(button(renderer, 'Unlink'));
-    expect(textOf(renderer)).toContain('Unlink TS-609?');
+    const modal = allOf(renderer, Modal)[0]!;
+    expect(textOf(modal)).toContain('Unlink #609?');
+    expect(textOf(modal)).toContain('Results of test case #609 will no longer reach PROJ-12.');
     await click(button(renderer, 'Cancel'));
+    expect(allOf(renderer, Modal)).toHaveLength(0);
     expect(calls.map((c) => c.key)).toEqual(['getPanel']);
 
-    await click(button(renderer, 'Unlink'));
-    await click(button(renderer, 'Yes, unlink'));
+    await click(buttons(renderer, 'Unlink')[0]!);
+    await click(buttons(allOf(renderer, Modal)[0]!, 'Unlink')[0]!);
     expect(calls.slice(1)).toEqual([{ key: 'unlink', payload: { testsigmaId: '609' } }]);
     expect(textOf(renderer)).toContain('No Testsigma test cases linked yet.');
+    expect(flags).toEqual(['#609 unlinked']);
   });
 
-  it('shows an unlink error above the list and keeps the link', async () => {
+  it('shows an unlink error with a title and Try again only where a retry can help', async () => {
     const withLink = panelView({ links: [link({ testsigmaId: '609' })] });
     const { renderer } = await openPanel({
       getPanel: [ok(withLink)],
-      unlink: [fail('rate_limited', 'Xray is busy right now. Try again in a few minutes.')],
+      unlink: [fail('rate_limited', 'Xray is busy right now. Try again in a few minutes.'), fail('not_linked', 'Testsigma test case 609 is not linked to PROJ-12.')],
     });
     await click(button(renderer, 'Unlink'));
-    await click(button(renderer, 'Yes, unlink'));
-    expect(textOf(renderer)).toContain('Xray is busy right now. Try again in a few minutes.');
-    expect(textOf(renderer)).toContain('TS-609');
+    await click(buttons(allOf(renderer, Modal)[0]!, 'Unlink')[0]!);
+    expect(errorMessages(renderer)).toEqual([
+      { title: 'Busy right now', text: "Xray, Testsigma or the app's storage is busy right now. Try again in a minute.", retry: true },
+    ]);
+    expect(textOf(renderer)).toContain('#609');
+    await click(button(renderer, 'Unlink'));
+    await click(buttons(allOf(renderer, Modal)[0]!, 'Unlink')[0]!);
+    expect(errorMessages(renderer)).toEqual([{ title: 'Not linked', text: 'Testsigma test case 609 is not linked to PROJ-12.', retry: false }]);
   });
 
-  it('is read-only without edit permission', async () => {
+  it('is read-only without edit permission, with no banner about it', async () => {
     const view = panelView({ canEdit: false, links: [link({ testsigmaId: '609' })] });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
-    expect(allOf(renderer, Textfield)).toHaveLength(0);
-    const enabled = buttons(renderer, 'Link').concat(buttons(renderer, 'Unlink')).filter((b) => !b.props.isDisabled);
-    expect(enabled).toHaveLength(0);
-    expect(textOf(renderer)).toContain('permission to edit this issue');
-    // Read-only users are not told to paste anything.
+    expect(allOf(renderer, TextArea)).toHaveLength(0);
+    expect(buttons(renderer, 'Link').concat(buttons(renderer, 'Unlink'))).toHaveLength(0);
+    expect(allOf(renderer, SectionMessage)).toHaveLength(0);
+    expect(textOf(renderer)).not.toContain('permission');
     const empty = await openPanel({ getPanel: [ok(panelView({ canEdit: false }))] });
     expect(textOf(empty.renderer)).not.toContain('Paste');
   });
 
   it('hides the add form of a Test Set that has its suite, with a hint to unlink first', async () => {
-    const view = panelView({
-      issue: { id: '2', key: 'PROJ-2', kind: 'testSet' },
-      links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })],
-    });
+    const view = panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' }, links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })] });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
-    expect(allOf(renderer, Textfield)).toHaveLength(0);
-    expect(textOf(renderer)).toContain('Unlink the current one (TS-55) first');
+    expect(allOf(renderer, TextArea)).toHaveLength(0);
+    expect(textOf(renderer)).toContain('Unlink the current one (#55) first');
+  });
+
+  it('takes one id on a Test Set, and says so when given several', async () => {
+    const { renderer, calls } = await openPanel({ getPanel: [ok(panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' } }))] });
+    await type(allOf(renderer, TextArea)[0]!, '55 56');
+    expect(textOf(renderer)).toContain('A Test Set links to one suite: enter one id or URL.');
+    expect(button(renderer, 'Link all 2').props.isDisabled).toBe(true);
+    expect(calls.map((c) => c.key)).toEqual(['getPanel']);
+  });
+
+  it("shows success flags through the host's showFlag by default", async () => {
+    const { showFlag } = jest.requireMock('@forge/bridge') as { showFlag: jest.Mock };
+    showFlag.mockClear();
+    const fake = fakeCaller({ getPanel: [ok(panelView())], link: [ok(panelView({ links: [link()] }))] });
+    const renderer = await render(<PanelApp call={fake.call as unknown as PanelCaller} />);
+    await type(allOf(renderer, TextArea)[0]!, '609');
+    await click(button(renderer, 'Link'));
+    expect(showFlag).toHaveBeenCalledWith(expect.objectContaining({ title: 'Linked', appearance: 'success', isAutoDismiss: true }));
   });
 
   it('refreshes with refresh: true', async () => {
-    const { renderer, calls } = await openPanel({
-      getPanel: [ok(panelView()), ok(panelView({ links: [link({ name: 'Fresh name' })] }))],
-    });
+    const { renderer, calls } = await openPanel({ getPanel: [ok(panelView()), ok(panelView({ links: [link({ name: 'Fresh name' })] }))] });
     await click(button(renderer, 'Refresh'));
     expect(calls).toEqual([
       { key: 'getPanel', payload: {} },
@@ -223,14 +288,34 @@ describe('PanelApp', () => {
     expect(textOf(renderer)).toContain('Fresh name');
   });
 
-  it('shows a getPanel error with Try again', async () => {
-    const message = 'You cannot see this issue, or it no longer exists.';
-    const { renderer, calls } = await openPanel({
-      getPanel: [fail('not_found', message), ok(panelView())],
-    });
-    expect(textOf(renderer)).toContain(message);
-    await click(button(renderer, 'Try again'));
+  it('offers Try again on a getPanel fault, and calls it again', async () => {
+    const { renderer, calls } = await openPanel({ getPanel: [fail('internal', 'Something went wrong in the Testsigma app.'), ok(panelView())] });
+    const [shown] = allOf(renderer, SectionMessage);
+    expect(shown!.props.title).toBe('Something went wrong');
+    expect(textOf(shown!)).toBe('Something went wrong in the Testsigma app.');
+    await click(shown!.props.actions[0]);
     expect(calls).toHaveLength(2);
     expect(textOf(renderer)).toContain('No Testsigma test cases linked yet.');
+  });
+
+  it.each([
+    ['not_found', 'Issue not found'],
+    ['not_xray_issue', 'Not an Xray issue'],
+  ])('offers no retry for %s, which a retry cannot cure', async (code, title) => {
+    const { renderer } = await openPanel({ getPanel: [fail(code, 'PROJ-12 is a Task, not an Xray Test.')] });
+    expect(errorMessages(renderer)).toEqual([{ title, text: code === 'not_found' ? 'This issue does not exist or you do not have permission to see it.' : 'PROJ-12 is a Task, not an Xray Test.', retry: false }]);
+  });
+
+  it('speaks German to a German viewer', async () => {
+    const view = panelView({
+      issue: { id: '2', key: 'PROJ-2', kind: 'testSet' },
+      links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })],
+      coverage: { total: 1250, linked: 1000, unlinked: [] },
+    });
+    const { renderer } = await openPanel({ getPanel: [ok(view)] }, 'de-DE');
+    const text = textOf(renderer);
+    expect(text).toContain('1.000 von 1.250 Tests verknüpft');
+    expect(text).toContain('Automatisierungsabdeckung');
+    expect(buttons(renderer, 'Aktualisieren')).toHaveLength(1);
   });
 });

@@ -16,16 +16,18 @@ import {
   newWordProblem,
   resetStatus,
   setStatus,
-  splitNames,
   statusRows,
   undoStatus,
 } from '../../src/frontend/admin/mappingModel';
 import { appendPage, replaceJob, truncate } from '../../src/frontend/admin/syncLogModel';
-import { cliExample, curlExample, shellQuote } from '../../src/frontend/admin/webtriggerExamples';
+import { cliExample, curlBearerExample, curlSignedExample, envExample, shellQuote } from '../../src/frontend/admin/webtriggerExamples';
+import { makeTranslator } from '../../src/frontend/common/translator';
 import type { SettingsView } from '../../src/shared/types';
 import { job, settingsView } from './fixtures';
 
 const settings: SettingsView = settingsView();
+// The model's labels are keys: an echoing lookup shows which key and values each option asks for.
+const t = makeTranslator((key) => `${key}|{count}`, 'en-US');
 
 describe('connection model', () => {
   it('starts with empty secrets and patches nothing until something changes', () => {
@@ -46,9 +48,13 @@ describe('connection model', () => {
     });
   });
   it('keeps an unusual stored budget visible', () => {
-    expect(planOptions(300).map((o) => o.value)).toEqual([300, 1000]);
-    expect(planOptions(500).map((o) => o.value)).toEqual([300, 1000, 500]);
-    expect(secretPlaceholder(true)).toBe('Stored — leave empty to keep');
+    expect(planOptions(t, 300).map((o) => o.value)).toEqual([300, 1000]);
+    expect(planOptions(t, 500)).toEqual([
+      { label: 'admin.connection.plan.standard|300', value: 300 },
+      { label: 'admin.connection.plan.enterprise|1,000', value: 1000 },
+      { label: 'admin.connection.plan.custom|500', value: 500 },
+    ]);
+    expect(secretPlaceholder(t, true)).toBe('admin.connection.secretStored|{count}');
   });
 });
 
@@ -75,22 +81,25 @@ describe('mapping model', () => {
   });
   it('checks new words', () => {
     const rows = statusRows(stored, {});
-    expect(newWordProblem(rows, ' ', 'PASSED')).toBe('Type the incoming status word, such as BLOCKED.');
-    expect(newWordProblem(rows, 'blocked', 'PASSED')).toBe('BLOCKED is already in the map: change its row instead.');
-    expect(newWordProblem(rows, 'skipped', '')).toBe('Choose the Xray status SKIPPED becomes.');
+    expect(newWordProblem(rows, ' ', 'PASSED')).toEqual({ key: 'admin.mapping.problem.noWord' });
+    expect(newWordProblem(rows, 'blocked', 'PASSED')).toEqual({ key: 'admin.mapping.problem.exists', params: { word: 'BLOCKED' } });
+    expect(newWordProblem(rows, 'skipped', '')).toEqual({ key: 'admin.mapping.problem.noStatus', params: { word: 'SKIPPED' } });
     expect(newWordProblem(rows, 'skipped', 'TODO')).toBeUndefined();
   });
   it('patches only changed fields', () => {
     const fields = mappingFields(settings);
     expect(mappingPatch(settings, {}, fields)).toEqual({});
     expect(
-      mappingPatch(settings, {}, { ...fields, issueTypes: { ...fields.issueTypes, testPlan: 'Test Plan ,, Plan' } }),
+      mappingPatch(settings, {}, { ...fields, issueTypes: { ...fields.issueTypes, testPlan: ['Test Plan', ' ', 'Plan'] } }),
     ).toEqual({ issueTypes: { testPlan: ['Test Plan', 'Plan'] } });
+    expect(mappingPatch(settings, {}, { ...fields, testExecutionType: 'Run' })).toEqual({ issueTypes: { testExecution: ['Run'] } });
+    expect(mappingPatch(settings, {}, { ...fields, defectsProjectKey: 'QA', defectsIssueType: 'Defect' })).toEqual({
+      defects: { projectKey: 'QA', issueType: 'Defect' },
+    });
     const withProject = { ...settings, defaultProjectKey: 'QA' };
     expect(mappingPatch(withProject, {}, { ...mappingFields(withProject), defaultProjectKey: ' ' })).toEqual({
       defaultProjectKey: '',
     });
-    expect(splitNames(' a, ,b ')).toEqual(['a', 'b']);
   });
 });
 
@@ -113,7 +122,13 @@ describe('sync log model', () => {
 describe('web trigger examples', () => {
   it('quotes for the shell', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
-    expect(cliExample('https://u', 's')).toBe("npx xts send results.json --url 'https://u' --secret 's'");
+    expect(envExample("https://u/it's", '<the secret>')).toBe(`export XTS_URL='https://u/it'\\''s'\nexport XTS_SECRET='<the secret>'`);
+  });
+
+  it('never carry the secret itself: they read $XTS_SECRET', () => {
+    for (const example of [cliExample(), curlSignedExample(), curlBearerExample()]) expect(example).not.toMatch(/--secret/);
+    expect(curlSignedExample()).toContain('"$XTS_SECRET"');
+    expect(curlBearerExample()).toContain('Bearer $XTS_SECRET');
   });
 
   it('signs "<t>.<body>" with HMAC-SHA256 the way the web trigger checks it', () => {
@@ -122,8 +137,7 @@ describe('web trigger examples', () => {
     writeFileSync(join(dir, 'results.json'), body);
     const secret = "s3cr'et";
     // Run the example's signing lines, with curl replaced by printing what it would send.
-    const script = curlExample('https://example.test/wt', secret)
-      .split('\n')
+    const script = [`XTS_SECRET=${shellQuote(secret)}`, ...curlSignedExample().split('\n')]
       .filter((line) => !line.startsWith('curl') && !line.startsWith('  -') && !line.startsWith('#'))
       .concat(['echo "$t $sig"'])
       .join('\n');

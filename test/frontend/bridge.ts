@@ -3,6 +3,8 @@
  * and `@forge/react`'s reconciler sends each rendered tree there as `reconcile` (through `self.__bridge`).
  */
 
+import { manifestTranslations, resource } from './forge-bridge';
+
 /** A node of the tree the reconciler sends over the bridge. */
 export interface ForgeDocNode {
   type: string;
@@ -20,14 +22,30 @@ export interface FakeBridge {
   uninstall(): void;
 }
 
-/** Installs the fake bridge; `answer` plays the resolver. */
-export function installBridge(answer: (functionKey: string, payload: unknown) => unknown): FakeBridge {
+/**
+ * Installs the fake bridge; `answer` plays the resolver, `locale` is the viewer's (the view context's). The host
+ * serves the translations Forge bundled from the manifest at `./__LOCALES__/`: a fetch stub serves them the same way.
+ */
+export function installBridge(answer: (functionKey: string, payload: unknown) => unknown, locale = 'en-US'): FakeBridge {
   const g = globalThis as Record<string, unknown>;
+  const realFetch = g.fetch;
+  g.fetch = async (url: string) => {
+    const { locales, defaultLocale } = manifestTranslations();
+    const file = /^\.\/__LOCALES__\/(.+)$/.exec(String(url))?.[1];
+    const body =
+      file === 'i18n-info.json'
+        ? { translations: {}, config: { locales, fallback: { default: defaultLocale } } }
+        : file && locales.includes(file.replace(/\.json$/, ''))
+          ? resource(file.replace(/\.json$/, ''))
+          : undefined;
+    return { ok: body !== undefined, statusText: body ? 'OK' : 'Not Found', json: async () => body };
+  };
   const invokes: FakeBridge['invokes'] = [];
   let latest: ForgeDocNode | undefined;
   g.self = globalThis;
   g.__bridge = {
     callBridge: async (cmd: string, data: { functionKey?: string; payload?: unknown; forgeDoc?: ForgeDocNode }) => {
+      if (cmd === 'getContext') return { locale, extension: {} };
       if (cmd === 'invoke') {
         invokes.push({ functionKey: data.functionKey ?? '', payload: data.payload });
         return answer(data.functionKey ?? '', data.payload);
@@ -49,6 +67,7 @@ export function installBridge(answer: (functionKey: string, payload: unknown) =>
       }
     },
     uninstall() {
+      g.fetch = realFetch;
       delete g.__bridge;
       delete g.self;
     },

@@ -22,15 +22,24 @@ describe('entry files', () => {
     });
     const doc = await bridge.waitFor((d) => docText(d).includes('Login works'));
     expect(doc.type).toBe('Root');
-    expect(docText(doc)).toContain('TS-609');
+    expect(docText(doc)).toContain('#609');
     expect(docFind(doc, 'Button').length).toBeGreaterThan(0);
     // Let StrictMode's second effect pass happen, if it were going to invoke again.
     await new Promise((r) => setTimeout(r, 50));
     expect(bridge.invokes).toEqual([{ functionKey: 'getPanel', payload: {} }]);
   });
 
+  it('panel: speaks the viewer\'s language, from the view context', async () => {
+    bridge = installBridge((key) => (key === 'getPanel' ? { ok: true, data: { ...view, links: [] } } : undefined), 'de-DE');
+    jest.isolateModules(() => {
+      require('../../src/frontend/panel/index');
+    });
+    const doc = await bridge.waitFor((d) => docText(d).includes('Noch keine Testsigma-Testfälle verknüpft.'));
+    expect(docText(doc)).toContain('Aktualisieren');
+  });
+
   it('admin page: renders through the bridge and shows a forbidden message alone', async () => {
-    const message = 'Only Jira administrators can see these settings.';
+    const message = "Only Jira administrators can change the Testsigma app's settings.";
     bridge = installBridge(() => ({ ok: false, error: { code: 'forbidden', message } }));
     jest.isolateModules(() => {
       require('../../src/frontend/admin/index');

@@ -1,5 +1,6 @@
 /** Test helpers for rendering UI Kit trees with react-test-renderer. */
-import { Button } from '@forge/react';
+import { Button, LoadingButton } from '@forge/react';
+import { Localised } from '../../src/frontend/common/i18n';
 import { act, create, type ReactTestInstance, type ReactTestRenderer } from 'react-test-renderer';
 import type { ReactElement } from 'react';
 import type { Envelope } from '../../src/shared/types';
@@ -22,12 +23,16 @@ export function deferred<T>() {
   return { promise, resolve };
 }
 
-/** Renders and lets pending effects and microtasks settle. */
-export async function render(element: ReactElement): Promise<ReactTestRenderer> {
+/**
+ * Renders inside the app's `I18nProvider` (in `locale`, English by default: the resources come through the test
+ * bridge of `forge-bridge.ts`) and lets pending effects and microtasks settle.
+ */
+export async function render(element: ReactElement, locale: 'en-US' | 'de-DE' = 'en-US'): Promise<ReactTestRenderer> {
   let renderer!: ReactTestRenderer;
   await act(async () => {
-    renderer = create(element);
+    renderer = create(<Localised locale={locale}>{element}</Localised>);
   });
+  await flush();
   return renderer;
 }
 
@@ -54,9 +59,11 @@ export function allOf(scope: Scope, type: unknown): ReactTestInstance[] {
   return rootOf(scope).findAll((n) => n.type === type);
 }
 
-/** The buttons whose text is exactly `label`. */
+/** The buttons (plain or loading) whose text is exactly `label`. */
 export function buttons(scope: Scope, label: string): ReactTestInstance[] {
-  return allOf(scope, Button).filter((b) => textOf(b) === label);
+  return rootOf(scope)
+    .findAll((n) => n.type === Button || n.type === LoadingButton)
+    .filter((b) => textOf(b) === label);
 }
 
 /** The one button labelled `label`; fails the test when there is none or more than one. */

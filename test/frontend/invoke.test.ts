@@ -18,13 +18,13 @@ describe('invoke wrappers', () => {
     await expect(callAdmin('getSettings', {})).resolves.toEqual(answer);
   });
 
-  it('turns a thrown invoke into an internal error the user can act on', async () => {
+  it('turns a thrown invoke into the frontend\'s own "unreachable" error, which the page words and offers to retry', async () => {
     invokeMock.mockRejectedValue(new Error('Network request failed'));
     const answer = await callAdmin('listJobs', {});
     expect(answer).toEqual({
       ok: false,
       error: {
-        code: 'internal',
+        code: 'unreachable',
         message:
           'The app could not be reached (Network request failed). Reload the page and try again; if it keeps happening, tell your Jira administrator.',
       },
@@ -36,12 +36,12 @@ describe('invoke wrappers', () => {
     expect(answer.error.message).toBe(
       'The app could not be reached. Reload the page and try again; if it keeps happening, tell your Jira administrator.',
     );
-    expect(thrownToEnvelope(undefined).error.code).toBe('internal');
+    expect(thrownToEnvelope(undefined).error.code).toBe('unreachable');
   });
 
   it('refuses answers that are not envelopes', () => {
-    expect(asEnvelope(undefined)).toMatchObject({ ok: false, error: { code: 'internal' } });
-    expect(asEnvelope({ ok: false, error: 'boom' })).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(asEnvelope(undefined)).toMatchObject({ ok: false, error: { code: 'bad_answer' } });
+    expect(asEnvelope({ ok: false, error: 'boom' })).toMatchObject({ ok: false, error: { code: 'bad_answer' } });
     expect(asEnvelope({ ok: true, data: null })).toEqual({ ok: true, data: null });
   });
 });

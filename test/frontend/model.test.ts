@@ -1,31 +1,48 @@
-jest.mock('@forge/bridge', () => ({ invoke: jest.fn() }));
-
-import { browsePath, formatWhen, plural } from '../../src/frontend/common/format';
+import { browsePath, displayId, jqlPath, keysJql } from '../../src/frontend/common/format';
+import { makeTranslator, relativeParts } from '../../src/frontend/common/translator';
 import { isRetryable, jobStateAppearance, xrayStatusAppearance } from '../../src/frontend/common/status';
-import {
-  addFormMode,
-  coverageSentence,
-  displayId,
-  kindCopy,
-  normaliseInput,
-  singleLinkHint,
-  unlinkedIntro,
-} from '../../src/frontend/panel/panelModel';
-import { link, panelView } from './helpers';
+import { addFormMode, groupRuns, groupState, splitInputs } from '../../src/frontend/panel/panelModel';
+import { link, panelView } from './fixtures';
 
 describe('format', () => {
-  it('formats instants in UTC and passes odd values through', () => {
-    expect(formatWhen('2026-11-25T10:42:10Z')).toBe('2026-11-25 10:42 UTC');
-    expect(formatWhen('2026-11-25T23:30:00-02:00')).toBe('2026-11-26 01:30 UTC');
-    expect(formatWhen('yesterday')).toBe('yesterday');
-  });
-  it('pluralises', () => {
-    expect(plural(1, 'Test')).toBe('1 Test');
-    expect(plural(0, 'Test')).toBe('0 Tests');
-  });
-  it('makes relative Jira links', () => {
+  it('makes relative Jira links and issue navigator links', () => {
     expect(browsePath('PROJ-12')).toBe('/browse/PROJ-12');
     expect(browsePath('A B')).toBe('/browse/A%20B');
+    expect(jqlPath(keysJql(['P-1', 'P-2']))).toBe(`/issues/?jql=${encodeURIComponent('key in ("P-1", "P-2") ORDER BY key ASC')}`);
+  });
+  it('writes Testsigma ids so that nobody takes them for Jira keys', () => {
+    expect(displayId('609')).toBe('#609');
+    expect(displayId('609')).not.toMatch(/^[A-Z][A-Z0-9_]+-\d+$/);
+  });
+});
+
+describe('translator', () => {
+  const resource: Record<string, string> = {
+    'x.tests.one': '{count} Test',
+    'x.tests.other': '{count} Tests',
+    'x.sentence': '{linked} of {total}',
+  };
+  const lookup = (key: string, fallback?: string) => resource[key] ?? fallback ?? key;
+  const now = () => Date.parse('2026-12-01T12:00:00Z');
+
+  it('fills placeholders and writes numbers in the locale', () => {
+    expect(makeTranslator(lookup, 'en-US')('x.sentence', { linked: 1000, total: 2500 })).toBe('1,000 of 2,500');
+    expect(makeTranslator(lookup, 'de-DE')('x.sentence', { linked: 1000, total: 2500 })).toBe('1.000 of 2.500');
+  });
+  it('picks plural forms with Intl.PluralRules', () => {
+    const t = makeTranslator(lookup, 'en-US');
+    expect(t.plural('x.tests', 1)).toBe('1 Test');
+    expect(t.plural('x.tests', 0)).toBe('0 Tests');
+    expect(t.plural('x.tests', 1250)).toBe('1,250 Tests');
+  });
+  it('says times relative to now, in the locale, with the exact time at hand', () => {
+    expect(makeTranslator(lookup, 'en-US', now).relative('2026-12-01T10:00:00Z')).toBe('2 hours ago');
+    expect(makeTranslator(lookup, 'de-DE', now).relative('2026-12-01T10:00:00Z')).toBe('vor 2 Stunden');
+    expect(makeTranslator(lookup, 'en-US', now).relative('2026-11-30T11:00:00Z')).toBe('yesterday');
+    expect(makeTranslator(lookup, 'en-US', now).relative('soon')).toBe('soon');
+    expect(makeTranslator(lookup, 'en-US', now).exact('2026-12-01T10:00:00Z')).toMatch(/Dec 1, 2026.*10:00:00/);
+    expect(relativeParts(-59)).toEqual([-59, 'second']);
+    expect(relativeParts(-3 * 86400)).toEqual([-3, 'day']);
   });
 });
 
@@ -34,10 +51,10 @@ describe('status colours', () => {
     ['PASSED', 'success'],
     ['failed', 'removed'],
     ['TODO', 'default'],
-    ['EXECUTING', 'inprogress'],
-    ['ABORTED', 'moved'],
+    ['EXECUTING', 'moved'],
+    ['ABORTED', 'inprogress'],
     ['BLOCKED', 'default'],
-  ])('%s -> %s', (status, appearance) => {
+  ])('%s -> %s (Xray: EXECUTING yellow, ABORTED blue)', (status, appearance) => {
     expect(xrayStatusAppearance(status)).toBe(appearance);
   });
   it('colours job states and says which to retry', () => {
@@ -49,33 +66,32 @@ describe('status colours', () => {
 });
 
 describe('panel model', () => {
-  it('words each kind', () => {
-    expect(kindCopy('test').single).toBe(false);
-    expect(kindCopy('testSet').fieldLabel).toBe('Testsigma test suite id or URL');
-    expect(kindCopy('testPlan').single).toBe(true);
-  });
   it('decides the add form', () => {
     expect(addFormMode(panelView())).toBe('open');
     expect(addFormMode(panelView({ canEdit: false }))).toBe('readOnly');
     expect(addFormMode(panelView({ links: [link()] }))).toBe('open');
     const plan = panelView({ issue: { id: '1', key: 'P-1', kind: 'testPlan' }, links: [link({ testsigmaId: '274' })] });
     expect(addFormMode(plan)).toBe('full');
-    expect(singleLinkHint(plan)).toBe(
-      'A Test Plan links to one Testsigma test plan. Unlink the current one (TS-274) first to link another.',
-    );
   });
-  it('words coverage', () => {
-    expect(coverageSentence({ total: 250, linked: 3, unlinked: [] })).toBe('3 of 250 Tests linked');
-    expect(coverageSentence({ total: 1, linked: 1, unlinked: [] })).toBe('1 of 1 Test linked');
-    expect(unlinkedIntro({ total: 3, linked: 1, unlinked: [{ id: '1', key: 'P-1' }, { id: '2', key: 'P-2' }] })).toBe(
-      'Not linked yet:',
-    );
-    expect(unlinkedIntro({ total: 100, linked: 0, unlinked: [{ id: '1', key: 'P-1' }] })).toBe(
-      'Not linked yet (the first 1 of 100):',
-    );
+  it('splits several ids or URLs by commas, spaces and new lines, once each', () => {
+    expect(splitInputs(' 609, 610\n611  https://app.testsigma.com/ui/td/cases/612/steps,609 ,, ')).toEqual([
+      '609', '610', '611', 'https://app.testsigma.com/ui/td/cases/612/steps',
+    ]);
+    expect(splitInputs('  \n ')).toEqual([]);
   });
-  it('shows ids and trims input', () => {
-    expect(displayId('609')).toBe('TS-609');
-    expect(normaliseInput('  https://app.testsigma.com/x/609 \n')).toBe('https://app.testsigma.com/x/609');
+  it('groups deliveries of one run, newest run first, counts summed', () => {
+    const counts = (received: number, synced: number) => ({ received, synced, unmapped: 0, failed: received - synced });
+    const groups = groupRuns([
+      { runId: '338', state: 'succeeded', at: '2026-11-26T10:00:00Z', counts: counts(2, 2), testExecutionKey: 'P-9' },
+      { runId: '337', state: 'failed', at: '2026-11-25T10:05:00Z', counts: counts(3, 0) },
+      { runId: '337', state: 'succeeded', at: '2026-11-25T10:01:00Z', counts: counts(5, 5), testExecutionKey: 'P-8' },
+    ]);
+    expect(groups).toEqual([
+      { runId: '338', state: 'succeeded', testExecutionKey: 'P-9', at: '2026-11-26T10:00:00Z', deliveries: 1, counts: counts(2, 2) },
+      { runId: '337', state: 'partial', testExecutionKey: 'P-8', at: '2026-11-25T10:05:00Z', deliveries: 2, counts: counts(8, 5) },
+    ]);
+    expect(groupState(['succeeded', 'running'])).toBe('running');
+    expect(groupState(['queued', 'failed'])).toBe('queued');
+    expect(groupState(['failed', 'failed'])).toBe('failed');
   });
 });

@@ -417,3 +417,48 @@ describe('last results and recent runs', () => {
     expect([...ats].sort().reverse()).toEqual(ats);
   });
 });
+
+describe('notices: why a part is missing', () => {
+  const collect = () => {
+    const codes: string[] = [];
+    return { codes, notice: (code: string) => void codes.push(code) };
+  };
+
+  it('says Xray is not configured when coverage has no client id or secret', async () => {
+    const r = await rig(new ScriptedXray(makeTests(3)));
+    const a = collect();
+    await r.insights.coverage!(setIssue, { refresh: false, settings: settingsWith({ clientId: '' }), notice: a.notice });
+    const noSecret = await rig(new ScriptedXray(makeTests(3)), {}, false);
+    const b = collect();
+    await noSecret.insights.coverage!(setIssue, { refresh: false, settings: settingsWith(), notice: b.notice });
+    expect([a.codes, b.codes]).toEqual([['xray_not_configured'], ['xray_not_configured']]);
+  });
+
+  it('says Xray is unavailable after a 429, and while it cools down; nothing once coverage comes back', async () => {
+    const r = await rig(new ScriptedXray(makeTests(3)));
+    r.xray.failures.push(new XrayError('rate_limited', 'Xray is rate limiting this site', { status: 429, retryAfterSeconds: 90 }));
+    const first = collect();
+    await r.insights.coverage!(setIssue, { refresh: false, settings: settingsWith(), notice: first.notice });
+    const cooling = collect();
+    await r.insights.coverage!(setIssue, { refresh: false, settings: settingsWith(), notice: cooling.notice });
+    r.clock.advance(91_000);
+    const back = collect();
+    expect(await r.insights.coverage!(setIssue, { refresh: false, settings: settingsWith(), notice: back.notice })).toMatchObject({ total: 3 });
+    expect([first.codes, cooling.codes, back.codes]).toEqual([['xray_unavailable'], ['xray_unavailable'], []]);
+  });
+
+  it('says names are missing because Testsigma has no key, or did not answer', async () => {
+    const noKey = await rig(new ScriptedXray([]), { testsigmaClientFor: () => new ScriptedTestsigma() }, false);
+    const a = collect();
+    await noKey.insights.entities!('testCase', ['600'], { refresh: false, settings: settingsWith(), notice: a.notice });
+    const ts = new ScriptedTestsigma();
+    ts.fail = () => tsError('network');
+    const down = await rig(new ScriptedXray([]), { testsigmaClientFor: () => ts });
+    const b = collect();
+    await down.insights.entities!('testCase', ['600'], { refresh: false, settings: settingsWith(), notice: b.notice });
+    const fine = await rig(new ScriptedXray([]), { testsigmaClientFor: () => new ScriptedTestsigma() });
+    const c = collect();
+    await fine.insights.entities!('testCase', ['600'], { refresh: false, settings: settingsWith(), notice: c.notice });
+    expect([a.codes, b.codes, c.codes]).toEqual([['testsigma_not_configured'], ['testsigma_unavailable'], []]);
+  });
+});

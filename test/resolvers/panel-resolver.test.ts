@@ -218,3 +218,29 @@ describe('panel resolver: last results', () => {
     expect(relinked.links[0]!.lastResult).toBeUndefined();
   });
 });
+
+describe('panel resolver: notices', () => {
+  it("carries the insights' notices once each, in the caller's language, and none when the part came back", async () => {
+    const withInsights = (coverage: boolean) =>
+      createPanelResolver({
+        kvs: site.kvs,
+        jira: site.port,
+        clock,
+        log: site.log,
+        insights: {
+          coverage: async (_issue, o) => {
+            o.notice?.('xray_unavailable');
+            o.notice?.('xray_unavailable');
+            return coverage ? { total: 1, linked: 0, unlinked: [] } : undefined;
+          },
+        },
+      });
+    const open = (p: ReturnType<typeof createPanelResolver>, locale?: string) =>
+      p.getPanel!({ payload: {}, context: { accountId: 'alice', locale, extension: { issue: site.issues.set } } }) as Promise<Envelope<PanelView>>;
+    expect(ok(await open(withInsights(false))).notices).toEqual([
+      { code: 'xray_unavailable', message: 'Coverage is unavailable right now: Xray is busy or did not answer. Try Refresh in a few minutes.' },
+    ]);
+    expect(ok(await open(withInsights(false), 'de-DE')).notices?.[0]?.message).toMatch(/^Die Abdeckung ist gerade nicht verfügbar/);
+    expect(ok(await open(withInsights(true))).notices).toBeUndefined();
+  });
+});

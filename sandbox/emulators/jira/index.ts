@@ -395,6 +395,35 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
       },
     },
     {
+      // GET /rest/api/3/project/search: a page of the projects the caller may browse ("Get projects paginated").
+      // `query` matches the key exactly or the name and key as substrings, case-insensitively; ordered by key.
+      method: 'GET',
+      template: '/rest/api/3/project/search',
+      handler: ({ query, principal }) => {
+        const startAt = Math.max(0, Number(query.get('startAt') ?? 0) || 0);
+        const maxResults = Math.min(100, Math.max(1, Number(query.get('maxResults') ?? 50) || 50));
+        const q = (query.get('query') ?? '').trim().toLowerCase();
+        const visible = world
+          .listProjects()
+          .filter((p) => world.hasPermission(principal, 'BROWSE_PROJECTS', p.id))
+          .filter((p) => q === '' || p.key.toLowerCase().includes(q) || p.name.toLowerCase().includes(q))
+          .sort((a, b) => a.key.localeCompare(b.key));
+        const values = visible.slice(startAt, startAt + maxResults).map((p) => ({ ...projectJson(p.id), isPrivate: false, properties: {} }));
+        const params = new URLSearchParams(query);
+        params.set('startAt', String(startAt + maxResults));
+        const isLast = startAt + maxResults >= visible.length;
+        return {
+          self: self(`project/search?${query.toString()}`),
+          ...(isLast ? {} : { nextPage: self(`project/search?${params.toString()}`) }),
+          maxResults,
+          startAt,
+          total: visible.length,
+          isLast,
+          values,
+        };
+      },
+    },
+    {
       method: 'GET',
       template: '/rest/api/3/project/{projectIdOrKey}',
       handler: ({ params, principal }) => {

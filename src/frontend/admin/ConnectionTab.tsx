@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import { Button, ButtonGroup, Heading, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
+import { ButtonGroup, Heading, Link, LoadingButton, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
 import type { ConnectionReport, SettingsView, XrayRegion } from '../../shared/types';
-import { ErrorMessage } from '../common/ErrorMessage';
+import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
 import { Field } from '../common/Field';
+import type { Notify } from '../common/flag';
+import { useT } from '../common/i18n';
 import type { AdminCaller } from '../invoke';
 import {
   connectionForm,
@@ -10,17 +12,18 @@ import {
   isEmptyPatch,
   optionFor,
   planOptions,
-  REGION_OPTIONS,
+  regionOptions,
   secretPlaceholder,
   type ConnectionForm,
 } from './connectionModel';
-import { SaveOutcomeMessage } from './SaveOutcomeMessage';
+import { XRAY_API_KEYS_URL } from './GetStarted';
 import { useSaveSettings } from './useSaveSettings';
 
 /** Props of {@link ConnectionTab}. */
 export interface ConnectionTabProps {
   call: AdminCaller;
   settings: SettingsView;
+  notify: Notify;
   onSaved: (settings: SettingsView) => void;
   /** Hands the last connection test up: the Mapping tab offers Xray's statuses from it. */
   onReport: (report: ConnectionReport) => void;
@@ -28,13 +31,22 @@ export interface ConnectionTabProps {
 
 type Change = (event: { target: { value?: unknown } }) => void;
 
-/** Xray and Testsigma credentials, the Xray plan, and a connection test. */
-export function ConnectionTab({ call, settings, onSaved, onReport }: ConnectionTabProps) {
+/**
+ * Xray and Testsigma credentials, the Xray plan, and a connection test. The test runs on the server with the stored
+ * settings, so with unsaved changes the button saves them first ("Save and test").
+ */
+export function ConnectionTab({ call, settings, notify, onSaved, onReport }: ConnectionTabProps) {
+  const t = useT();
   const [form, setForm] = useState<ConnectionForm>(() => connectionForm(settings));
-  const { saving, outcome, save } = useSaveSettings(call, (saved) => {
+  const { saving, error: saveError, save } = useSaveSettings(call, (saved) => {
     onSaved(saved);
     setForm(connectionForm(saved));
   });
+  const [testing, setTesting] = useState(false);
+  const [report, setReport] = useState<ConnectionReport>();
+  const [testError, setTestError] = useState<ShownError>();
+  // Which button started the save, so only that one spins.
+  const [pressed, setPressed] = useState<'save' | 'test'>();
   const patch = connectionPatch(form, settings);
   const dirty = !isEmptyPatch(patch);
 
@@ -42,32 +54,66 @@ export function ConnectionTab({ call, settings, onSaved, onReport }: ConnectionT
     (key: 'clientId' | 'clientSecret' | 'baseUrl' | 'apiKey'): Change =>
     (event) =>
       setForm((f) => ({ ...f, [key]: String(event.target.value ?? '') }));
-  const plans = planOptions(form.requestsPer5Minutes);
+  const regions = regionOptions(t);
+  const plans = planOptions(t, form.requestsPer5Minutes);
+
+  const saveOnly = async () => {
+    setPressed('save');
+    const stored = await save(patch);
+    setPressed(undefined);
+    if (stored) notify(t('admin.saved'));
+  };
+  const saveAndTest = async () => {
+    setPressed('test');
+    await saveAndTestNow();
+    setPressed(undefined);
+  };
+  const saveAndTestNow = async () => {
+    setReport(undefined);
+    setTestError(undefined);
+    if (dirty && !(await save(patch))) return;
+    setTesting(true);
+    const answer = await call('testConnection', {});
+    setTesting(false);
+    if (!answer.ok) {
+      setTestError(answer.error);
+      return;
+    }
+    setReport(answer.data);
+    onReport(answer.data);
+    if (answer.data.xray.ok && answer.data.testsigma.ok) notify(t(dirty ? 'admin.connection.savedAndConnected' : 'admin.connection.connected'));
+  };
 
   return (
     <Stack space="space.200">
-      <Heading size="small">Xray Cloud</Heading>
-      <Field id="xray-region" label="Region" help="Where your Xray data lives; the wrong region is refused with a 401.">
+      <Heading size="small">{t('admin.connection.xrayHeading')}</Heading>
+      <Text>
+        {t('admin.connection.xrayIntro')}{' '}
+        <Link href={XRAY_API_KEYS_URL} openNewTab>
+          {t('admin.setup.xray.keysLink')}
+        </Link>
+      </Text>
+      <Field id="xray-region" label={t('admin.connection.regionLabel')} help={t('admin.connection.regionHelp')}>
         <Select
           id="xray-region"
-          options={REGION_OPTIONS}
-          value={optionFor(REGION_OPTIONS, form.region)}
+          options={regions}
+          value={optionFor(regions, form.region)}
           onChange={(option: { value: XrayRegion } | null) => option && setForm((f) => ({ ...f, region: option.value }))}
         />
       </Field>
-      <Field id="xray-client-id" label="Client id">
+      <Field id="xray-client-id" label={t('admin.connection.clientId')}>
         <Textfield id="xray-client-id" value={form.clientId} onChange={text('clientId')} />
       </Field>
-      <Field id="xray-client-secret" label="Client secret">
+      <Field id="xray-client-secret" label={t('admin.connection.clientSecret')}>
         <Textfield
           id="xray-client-secret"
           type="password"
           value={form.clientSecret}
-          placeholder={secretPlaceholder(settings.xray.hasClientSecret)}
+          placeholder={secretPlaceholder(t, settings.xray.hasClientSecret)}
           onChange={text('clientSecret')}
         />
       </Field>
-      <Field id="xray-plan" label="Xray plan" help="How many Xray API requests the app may spend per 5 minutes.">
+      <Field id="xray-plan" label={t('admin.connection.planLabel')} help={t('admin.connection.planHelp')}>
         <Select
           id="xray-plan"
           options={plans}
@@ -77,79 +123,40 @@ export function ConnectionTab({ call, settings, onSaved, onReport }: ConnectionT
           }
         />
       </Field>
-      <Heading size="small">Testsigma</Heading>
-      <Field id="testsigma-base-url" label="Base URL">
+      <Heading size="small">{t('admin.connection.testsigmaHeading')}</Heading>
+      <Field id="testsigma-base-url" label={t('admin.connection.baseUrl')}>
         <Textfield id="testsigma-base-url" value={form.baseUrl} onChange={text('baseUrl')} />
       </Field>
-      <Field id="testsigma-api-key" label="API key" help="Used for test case names and for pulling runs by id.">
+      <Field id="testsigma-api-key" label={t('admin.connection.apiKey')} help={t('admin.connection.apiKeyHelp')}>
         <Textfield
           id="testsigma-api-key"
           type="password"
           value={form.apiKey}
-          placeholder={secretPlaceholder(settings.testsigma.hasApiKey)}
+          placeholder={secretPlaceholder(t, settings.testsigma.hasApiKey)}
           onChange={text('apiKey')}
         />
       </Field>
       <ButtonGroup>
-        <Button appearance="primary" isDisabled={saving || !dirty} onClick={() => void save(patch)}>
-          Save
-        </Button>
+        <LoadingButton appearance="primary" isLoading={pressed === 'test'} isDisabled={saving || testing} onClick={() => void saveAndTest()}>
+          {dirty ? t('admin.connection.saveAndTest') : t('admin.connection.test')}
+        </LoadingButton>
+        <LoadingButton isLoading={pressed === 'save'} isDisabled={saving || testing || !dirty} onClick={() => void saveOnly()}>
+          {t('admin.save')}
+        </LoadingButton>
       </ButtonGroup>
-      <SaveOutcomeMessage outcome={outcome} />
-      <ConnectionTest call={call} unsaved={dirty} onReport={onReport} />
-    </Stack>
-  );
-}
-
-/** "Test connection" and its two results. */
-function ConnectionTest({
-  call,
-  unsaved,
-  onReport,
-}: {
-  call: AdminCaller;
-  unsaved: boolean;
-  onReport: (report: ConnectionReport) => void;
-}) {
-  const [testing, setTesting] = useState(false);
-  const [report, setReport] = useState<ConnectionReport>();
-  const [error, setError] = useState<string>();
-
-  const run = async () => {
-    setTesting(true);
-    setError(undefined);
-    const answer = await call('testConnection', {});
-    setTesting(false);
-    if (!answer.ok) {
-      setReport(undefined);
-      setError(answer.error.message);
-      return;
-    }
-    setReport(answer.data);
-    onReport(answer.data);
-  };
-
-  return (
-    <Stack space="space.100">
-      <ButtonGroup>
-        <Button isDisabled={testing} onClick={() => void run()}>
-          Test connection
-        </Button>
-      </ButtonGroup>
-      {/* The test runs on the server with the stored settings, not with what is typed here. */}
-      {unsaved && <Text size="small">Test connection uses the saved settings: save your changes first.</Text>}
-      {error !== undefined && <ErrorMessage message={error} />}
+      {saveError && <ErrorMessage error={saveError} />}
+      {testError && <ErrorMessage error={testError} onRetry={() => void saveAndTest()} />}
       {report && (
         <>
-          <SectionMessage appearance={report.xray.ok ? 'success' : 'error'} title="Xray">
+          <SectionMessage appearance={report.xray.ok ? 'success' : 'error'} title={t('admin.connection.xrayResult')}>
             <Stack space="space.050">
               <Text>{report.xray.message}</Text>
               {report.xray.statuses && report.xray.statuses.length > 0 && (
-                <Text>{`Xray statuses: ${report.xray.statuses.join(', ')}`}</Text>
+                <Text>{t('admin.connection.statuses', { statuses: report.xray.statuses.join(', ') })}</Text>
               )}
             </Stack>
           </SectionMessage>
-          <SectionMessage appearance={report.testsigma.ok ? 'success' : 'error'} title="Testsigma">
+          <SectionMessage appearance={report.testsigma.ok ? 'success' : 'error'} title={t('admin.connection.testsigmaResult')}>
             <Text>{report.testsigma.message}</Text>
           </SectionMessage>
         </>

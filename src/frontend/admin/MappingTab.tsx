@@ -1,4 +1,4 @@
-import { useState, type ReactElement } from 'react';
+import { useEffect, useState, type ReactElement } from 'react';
 import {
   Button,
   ButtonGroup,
@@ -6,19 +6,24 @@ import {
   DynamicTable,
   Heading,
   Inline,
+  LoadingButton,
   Select,
   Stack,
   Text,
   Textfield,
 } from '@forge/react';
-import type { SettingsView, XrayTypeKind } from '../../shared/types';
-import { ErrorMessage } from '../common/ErrorMessage';
+import type { SettingsView } from '../../shared/types';
+import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
 import { Field } from '../common/Field';
+import type { Notify } from '../common/flag';
+import { useT, type Translator } from '../common/i18n';
+import { useRunOnce } from '../common/useRunOnce';
 import type { AdminCaller } from '../invoke';
 import { isEmptyPatch } from './connectionModel';
 import {
   mappingFields,
   mappingPatch,
+  nameOptions,
   newWordProblem,
   normaliseWord,
   resetStatus,
@@ -29,50 +34,83 @@ import {
   type StatusEdits,
   type StatusRow,
 } from './mappingModel';
-import { SaveOutcomeMessage } from './SaveOutcomeMessage';
 import { useSaveSettings } from './useSaveSettings';
 
 /** Props of {@link MappingTab}. */
 export interface MappingTabProps {
   call: AdminCaller;
   settings: SettingsView;
-  /** Xray's run statuses from the last connection test, when one ran. */
+  /** The site's Xray run statuses (the last connection test's, or `setup.xrayStatuses`), when known. */
   xrayStatuses: string[] | undefined;
+  notify: Notify;
   onSaved: (settings: SettingsView) => void;
 }
 
-type Change = (event: { target: { value?: unknown; checked?: boolean } }) => void;
+type Option = { label: string; value: string };
+type Project = { id: string; key: string; name: string };
+type Types = { status: 'loading' } | { status: 'failed' } | { status: 'ready'; names: string[] };
 
-const KIND_LABELS: Record<XrayTypeKind, string> = {
-  test: 'Test issue types',
-  testSet: 'Test Set issue types',
-  testPlan: 'Test Plan issue types',
-};
-
-/** The status map, issue type names, default project and evidence switch; saves only what changed. */
-export function MappingTab({ call, settings, xrayStatuses, onSaved }: MappingTabProps) {
+/**
+ * The status map, issue types, where Test Executions and defects go, and the evidence switch; saves only what
+ * changed. Projects and issue types come from Jira (`listProjects`, `listIssueTypes`), statuses from Xray.
+ */
+export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: MappingTabProps) {
+  const t = useT();
   const [edits, setEdits] = useState<StatusEdits>({});
   const [fields, setFields] = useState<MappingFields>(() => mappingFields(settings));
   const [newWord, setNewWord] = useState('');
   const [newStatus, setNewStatus] = useState('');
-  const [addProblem, setAddProblem] = useState<string>();
-  const { saving, outcome, save } = useSaveSettings(call, (saved) => {
+  const [addProblem, setAddProblem] = useState<{ key: string; params?: Record<string, string> }>();
+  const [projects, setProjects] = useState<Project[]>();
+  const [pickerError, setPickerError] = useState<ShownError>();
+  const [types, setTypes] = useState<Record<string, Types>>({});
+  const { saving, error: saveError, save } = useSaveSettings(call, (saved) => {
     onSaved(saved);
     setEdits({});
     setFields(mappingFields(saved));
   });
 
+  useRunOnce(() => {
+    void call('listProjects', {}).then((answer) => {
+      if (answer.ok) setProjects(answer.data.projects);
+      else setPickerError(answer.error);
+    });
+  });
+  // Issue types differ by project: read them for the default project (else the first), and for the defects' one.
+  const typesProject = fields.defaultProjectKey || projects?.[0]?.key || '';
+  const defectsProject = fields.defectsProjectKey || typesProject;
+  useEffect(() => {
+    for (const key of new Set([typesProject, defectsProject])) {
+      if (key === '' || types[key]) continue;
+      setTypes((all) => ({ ...all, [key]: { status: 'loading' } }));
+      void call('listIssueTypes', { projectKey: key }).then((answer) =>
+        setTypes((all) => ({
+          ...all,
+          [key]: answer.ok ? { status: 'ready', names: answer.data.issueTypes.map((type) => type.name) } : { status: 'failed' },
+        })),
+      );
+    }
+  }, [call, typesProject, defectsProject, types]);
+  const typeNames = (key: string): string[] => {
+    const entry = types[key];
+    return entry?.status === 'ready' ? entry.names : [];
+  };
+
   const stored = settings.statusMap;
   const rows = statusRows(stored, edits);
   const patch = mappingPatch(settings, edits, fields);
+  const projectOptions: Option[] = (projects ?? []).map((p) => ({ label: `${p.name} (${p.key})`, value: p.key }));
+  const projectValue = (key: string, emptyLabel: string): Option =>
+    key === '' ? { label: emptyLabel, value: '' } : (projectOptions.find((o) => o.value === key) ?? { label: key, value: key });
 
   const statusInput = (id: string, value: string, onPick: (status: string) => void): ReactElement =>
     xrayStatuses ? (
       <Select
         id={id}
-        options={statusOptions(xrayStatuses, value)}
+        options={statusOptions(t, xrayStatuses, value)}
         value={value === '' ? null : { label: value, value }}
-        onChange={(option: { value: string } | null) => onPick(option?.value ?? '')}
+        placeholder={t('admin.mapping.pickStatus')}
+        onChange={(option: Option | null) => onPick(option?.value ?? '')}
       />
     ) : (
       <Textfield id={id} value={value} onChange={(event) => onPick(String(event.target.value ?? ''))} />
@@ -87,26 +125,20 @@ export function MappingTab({ call, settings, xrayStatuses, onSaved }: MappingTab
     setNewStatus('');
   };
 
-  const text =
-    (apply: (value: string, current: MappingFields) => Partial<MappingFields>): Change =>
-    (event) => {
-      const value = String(event.target.value ?? '');
-      setFields((f) => ({ ...f, ...apply(value, f) }));
-    };
+  const saveNow = async () => {
+    if (await save(patch)) notify(t('admin.saved'));
+  };
 
   return (
     <Stack space="space.200">
-      <Heading size="small">Status map</Heading>
-      <Text>
-        How each incoming status becomes an Xray status. Incoming words are matched without regard to case; a status Xray
-        does not know makes it refuse the whole run, so run "Test connection" to pick from Xray's own list.
-      </Text>
+      <Heading size="small">{t('admin.mapping.statusHeading')}</Heading>
+      <Text>{t(xrayStatuses ? 'admin.mapping.statusIntro' : 'admin.mapping.statusIntroNoStatuses')}</Text>
       <DynamicTable
-        caption="Status map"
+        caption={t('admin.mapping.statusCaption')}
         head={{
           cells: [
-            { key: 'incoming', content: 'Incoming status' },
-            { key: 'xray', content: 'Xray status' },
+            { key: 'incoming', content: t('admin.mapping.incoming') },
+            { key: 'xray', content: t('admin.mapping.xray') },
             { key: 'actions', content: '' },
           ],
         }}
@@ -120,78 +152,109 @@ export function MappingTab({ call, settings, xrayStatuses, onSaved }: MappingTab
                 setEdits((e) => setStatus(stored, e, row.incoming, status)),
               ),
             },
-            { key: 'actions', content: rowActions(row, setEdits, stored) },
+            { key: 'actions', content: rowActions(t, row, setEdits, stored) },
           ],
         }))}
       />
       <Inline space="space.100" alignBlock="end" shouldWrap>
-        <Field id="new-status-word" label="New incoming status">
+        <Field id="new-status-word" label={t('admin.mapping.newWord')}>
           <Textfield
             id="new-status-word"
             value={newWord}
-            placeholder="BLOCKED"
+            placeholder={t('admin.mapping.newWordPlaceholder')}
             onChange={(event) => setNewWord(String(event.target.value ?? ''))}
           />
         </Field>
-        <Field id="new-status-xray" label="Becomes">
+        <Field id="new-status-xray" label={t('admin.mapping.becomes')}>
           {statusInput('new-status-xray', newStatus, setNewStatus)}
         </Field>
-        <Button onClick={addWord}>Add row</Button>
+        <Button onClick={addWord}>{t('admin.mapping.addRow')}</Button>
       </Inline>
-      {addProblem !== undefined && <ErrorMessage message={addProblem} />}
+      {addProblem !== undefined && <ErrorMessage error={{ code: 'invalid_settings', message: t(addProblem.key, addProblem.params) }} />}
 
-      <Heading size="small">Issue types</Heading>
-      <Text>Names of the issue types of each kind, comma-separated: for renamed or team-managed Xray types.</Text>
+      <Heading size="small">{t('admin.mapping.typesHeading')}</Heading>
+      <Text>{t('admin.mapping.typesIntro', { project: typesProject || t('common.none') })}</Text>
+      {pickerError && <ErrorMessage error={pickerError} />}
       {(['test', 'testSet', 'testPlan'] as const).map((kind) => (
-        <Field key={kind} id={`issue-types-${kind}`} label={KIND_LABELS[kind]}>
-          <Textfield
+        <Field key={kind} id={`issue-types-${kind}`} label={t(`admin.mapping.types.${kind}`)}>
+          <Select
             id={`issue-types-${kind}`}
-            value={fields.issueTypes[kind]}
-            onChange={text((value, f) => ({ issueTypes: { ...f.issueTypes, [kind]: value } }))}
+            isMulti
+            options={nameOptions(typeNames(typesProject), fields.issueTypes[kind])}
+            value={fields.issueTypes[kind].map((name) => ({ label: name, value: name }))}
+            onChange={(options: Option[] | null) =>
+              setFields((f) => ({ ...f, issueTypes: { ...f.issueTypes, [kind]: (options ?? []).map((o) => o.value) } }))
+            }
           />
         </Field>
       ))}
+      <Field id="issue-types-testExecution" label={t('admin.mapping.types.testExecution')} help={t('admin.mapping.types.testExecutionHelp')}>
+        <Select
+          id="issue-types-testExecution"
+          options={nameOptions(typeNames(typesProject), [fields.testExecutionType])}
+          value={{ label: fields.testExecutionType, value: fields.testExecutionType }}
+          onChange={(option: Option | null) => option && setFields((f) => ({ ...f, testExecutionType: option.value }))}
+        />
+      </Field>
 
-      <Heading size="small">Test Executions</Heading>
-      <Field
-        id="default-project-key"
-        label="Default project key"
-        help="Where Test Executions go when no linked Test Plan decides. Empty: the project of the run's first Test."
-      >
-        <Textfield
+      <Heading size="small">{t('admin.mapping.executionsHeading')}</Heading>
+      <Field id="default-project-key" label={t('admin.mapping.defaultProject')} help={t('admin.mapping.defaultProjectHelp')}>
+        <Select
           id="default-project-key"
-          value={fields.defaultProjectKey}
-          onChange={text((value) => ({ defaultProjectKey: value }))}
+          isLoading={projects === undefined && !pickerError}
+          options={[{ label: t('admin.mapping.firstTestProject'), value: '' }, ...projectOptions]}
+          value={projectValue(fields.defaultProjectKey, t('admin.mapping.firstTestProject'))}
+          onChange={(option: Option | null) => setFields((f) => ({ ...f, defaultProjectKey: option?.value ?? '' }))}
         />
       </Field>
       <Checkbox
         id="attach-evidence"
-        label="Add attachments to test execution"
+        label={t('admin.mapping.attachEvidence')}
         isChecked={fields.attachEvidence}
         onChange={(event) => setFields((f) => ({ ...f, attachEvidence: Boolean(event.target.checked) }))}
       />
 
+      <Heading size="small">{t('admin.mapping.defectsHeading')}</Heading>
+      <Field id="defects-project" label={t('admin.mapping.defectsProject')}>
+        <Select
+          id="defects-project"
+          isLoading={projects === undefined && !pickerError}
+          options={[{ label: t('admin.mapping.testProject'), value: '' }, ...projectOptions]}
+          value={projectValue(fields.defectsProjectKey, t('admin.mapping.testProject'))}
+          onChange={(option: Option | null) => setFields((f) => ({ ...f, defectsProjectKey: option?.value ?? '' }))}
+        />
+      </Field>
+      <Field id="defects-type" label={t('admin.mapping.defectsType')}>
+        <Select
+          id="defects-type"
+          options={nameOptions(typeNames(defectsProject), [fields.defectsIssueType])}
+          value={{ label: fields.defectsIssueType, value: fields.defectsIssueType }}
+          onChange={(option: Option | null) => option && setFields((f) => ({ ...f, defectsIssueType: option.value }))}
+        />
+      </Field>
+
       <ButtonGroup>
-        <Button appearance="primary" isDisabled={saving || isEmptyPatch(patch)} onClick={() => void save(patch)}>
-          Save
-        </Button>
+        <LoadingButton appearance="primary" isLoading={saving} isDisabled={isEmptyPatch(patch)} onClick={() => void saveNow()}>
+          {t('admin.save')}
+        </LoadingButton>
       </ButtonGroup>
-      <SaveOutcomeMessage outcome={outcome} />
+      {saveError && <ErrorMessage error={saveError} />}
     </Stack>
   );
 }
 
 /** Xray's statuses, plus the current value when Xray lacks it, so that the Select can still show it. */
-function statusOptions(xrayStatuses: string[], current: string): Array<{ label: string; value: string }> {
+function statusOptions(t: Translator, xrayStatuses: string[], current: string): Option[] {
   const names = current !== '' && !xrayStatuses.includes(current) ? [...xrayStatuses, current] : xrayStatuses;
   return names.map((name) => ({
-    label: xrayStatuses.includes(name) ? name : `${name} (not in Xray)`,
+    label: xrayStatuses.includes(name) ? name : t('admin.mapping.notInXray', { status: name }),
     value: name,
   }));
 }
 
 // A plain function, not a component: DynamicTable calls cell components as functions, where hooks would break.
 function rowActions(
+  t: Translator,
   row: StatusRow,
   setEdits: (update: (edits: StatusEdits) => StatusEdits) => void,
   stored: Record<string, string>,
@@ -200,17 +263,17 @@ function rowActions(
     <Inline space="space.100" alignBlock="center">
       {row.pendingReset && (
         <Text size="small">
-          {row.defaultStatus !== undefined ? `Back to ${row.defaultStatus} on save` : 'Removed on save'}
+          {row.defaultStatus !== undefined ? t('admin.mapping.backTo', { status: row.defaultStatus }) : t('admin.mapping.removedOnSave')}
         </Text>
       )}
       {row.resettable && (
         <Button spacing="compact" onClick={() => setEdits((e) => resetStatus(stored, e, row.incoming))}>
-          {row.defaultStatus !== undefined ? 'Reset' : 'Remove'}
+          {row.defaultStatus !== undefined ? t('admin.mapping.reset') : t('admin.mapping.remove')}
         </Button>
       )}
       {row.edited && (
         <Button appearance="subtle" spacing="compact" onClick={() => setEdits((e) => undoStatus(e, row.incoming))}>
-          Undo
+          {t('admin.mapping.undo')}
         </Button>
       )}
     </Inline>

@@ -1,47 +1,45 @@
 import { useCallback, useState } from 'react';
-import { Button, ButtonGroup, DynamicTable, Inline, Link, Lozenge, Spinner, Stack, Text } from '@forge/react';
+import { Button, ButtonGroup, DynamicTable, Inline, LoadingButton, ModalTransition, Spinner, Stack, Text } from '@forge/react';
 import type { JobView } from '../../shared/types';
-import { ErrorMessage } from '../common/ErrorMessage';
-import { browsePath, formatWhen } from '../common/format';
-import { isRetryable, jobStateAppearance } from '../common/status';
+import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
+import type { Notify } from '../common/flag';
+import { useT } from '../common/i18n';
+import { executionCell, runHeadCells, stateLozenge } from '../common/jobCells';
+import { isRetryable } from '../common/status';
 import { useRunOnce } from '../common/useRunOnce';
+import { when } from '../common/when';
 import type { AdminCaller } from '../invoke';
 import { JobDetail } from './JobDetail';
 import { appendPage, replaceJob, truncate } from './syncLogModel';
 
-const HEAD = {
-  cells: [
-    { key: 'run', content: 'Run' },
-    { key: 'state', content: 'State' },
-    { key: 'execution', content: 'Test Execution' },
-    { key: 'received', content: 'Received' },
-    { key: 'synced', content: 'Synced' },
-    { key: 'unmapped', content: 'Unmapped' },
-    { key: 'failed', content: 'Failed' },
-    { key: 'error', content: 'First error' },
-    { key: 'updated', content: 'Updated' },
-    { key: 'actions', content: '' },
-  ],
-};
+/** Props of {@link SyncLogTab}. */
+export interface SyncLogTabProps {
+  call: AdminCaller;
+  notify: Notify;
+  /** Testsigma's base URL, for links to unmapped test cases. */
+  testsigmaBaseUrl?: string;
+  /** Leads an admin with no runs yet to the Web trigger tab. */
+  onOpenWebtrigger: () => void;
+}
 
-type Page = { status: 'loading' } | { status: 'failed'; message: string } | { status: 'ready' };
+type Page = { status: 'loading' } | { status: 'failed'; error: ShownError } | { status: 'ready' };
 
-/** The jobs (deliveries) newest first, with paging, details and retry. */
-export function SyncLogTab({ call }: { call: AdminCaller }) {
+/** The jobs (deliveries) newest first, with paging, details in a Modal, and retry. */
+export function SyncLogTab({ call, notify, testsigmaBaseUrl = 'https://app.testsigma.com', onOpenWebtrigger }: SyncLogTabProps) {
+  const t = useT();
   const [jobs, setJobs] = useState<JobView[]>([]);
   const [nextCursor, setNextCursor] = useState<string>();
   const [page, setPage] = useState<Page>({ status: 'loading' });
-  const [loadingMore, setLoadingMore] = useState(false);
+  const [loading, setLoading] = useState<'more' | 'refresh'>();
   const [selected, setSelected] = useState<string>();
   const [retrying, setRetrying] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [failure, setFailure] = useState<ShownError>();
 
   const loadFirst = useCallback(async () => {
-    setPage({ status: 'loading' });
-    setNotice(undefined);
+    setFailure(undefined);
     const answer = await call('listJobs', {});
     if (!answer.ok) {
-      setPage({ status: 'failed', message: answer.error.message });
+      setPage({ status: 'failed', error: answer.error });
       return;
     }
     setJobs(answer.data.jobs);
@@ -50,66 +48,71 @@ export function SyncLogTab({ call }: { call: AdminCaller }) {
   }, [call]);
   useRunOnce(() => void loadFirst());
 
+  const refresh = async () => {
+    setLoading('refresh');
+    await loadFirst();
+    setLoading(undefined);
+  };
+
   const loadMore = async () => {
     if (nextCursor === undefined) return;
-    setLoadingMore(true);
-    setNotice(undefined);
+    setLoading('more');
+    setFailure(undefined);
     const answer = await call('listJobs', { cursor: nextCursor });
-    setLoadingMore(false);
+    setLoading(undefined);
     if (!answer.ok) {
-      setNotice(answer.error.message);
+      setFailure(answer.error);
       return;
     }
     setJobs((shown) => appendPage(shown, answer.data.jobs));
     setNextCursor(answer.data.nextCursor);
   };
 
-  const retry = async (jobId: string) => {
-    setRetrying(jobId);
-    setNotice(undefined);
-    const answer = await call('retryJob', { jobId });
+  const retry = async (job: JobView) => {
+    setRetrying(job.jobId);
+    setFailure(undefined);
+    const answer = await call('retryJob', { jobId: job.jobId });
     setRetrying(undefined);
     if (!answer.ok) {
-      setNotice(answer.error.message);
+      setFailure(answer.error);
       return;
     }
     setJobs((shown) => replaceJob(shown, answer.data));
+    notify(t('admin.syncLog.retried', { runId: job.runId }));
   };
 
-  if (page.status === 'loading') return <Spinner label="Loading the sync log" />;
-  if (page.status === 'failed') return <ErrorMessage message={page.message} onRetry={() => void loadFirst()} />;
+  if (page.status === 'loading') return <Spinner label={t('admin.syncLog.loading')} />;
+  if (page.status === 'failed') return <ErrorMessage error={page.error} onRetry={() => void refresh()} />;
 
   const detail = jobs.find((job) => job.jobId === selected);
   const rows = jobs.map((job) => ({
     key: job.jobId,
     cells: [
       { key: 'run', content: job.runId },
-      { key: 'state', content: <Lozenge appearance={jobStateAppearance(job.state)}>{job.state}</Lozenge> },
-      {
-        key: 'execution',
-        content: job.testExecutionKey ? (
-          <Link href={browsePath(job.testExecutionKey)}>{job.testExecutionKey}</Link>
-        ) : (
-          '—'
-        ),
-      },
-      { key: 'received', content: String(job.counts.received) },
-      { key: 'synced', content: String(job.counts.synced) },
-      { key: 'unmapped', content: String(job.counts.unmapped) },
-      { key: 'failed', content: String(job.counts.failed) },
-      { key: 'error', content: job.errors[0] !== undefined ? truncate(job.errors[0]) : '—' },
-      { key: 'updated', content: formatWhen(job.updatedAt) },
+      { key: 'state', content: stateLozenge(t, job.state) },
+      { key: 'execution', content: executionCell(t, job.testExecutionKey) },
+      { key: 'received', content: t.number(job.counts.received) },
+      { key: 'synced', content: t.number(job.counts.synced) },
+      { key: 'unmapped', content: t.number(job.counts.unmapped) },
+      { key: 'failed', content: t.number(job.counts.failed) },
+      { key: 'at', content: when(t, job.updatedAt) },
+      { key: 'error', content: job.errors[0] !== undefined ? truncate(job.errors[0]) : t('common.none') },
       {
         key: 'actions',
         content: (
           <Inline space="space.050">
             <Button spacing="compact" appearance="subtle" onClick={() => setSelected(job.jobId)}>
-              Details
+              {t('admin.syncLog.details')}
             </Button>
             {isRetryable(job.state) && (
-              <Button spacing="compact" isDisabled={retrying !== undefined} onClick={() => void retry(job.jobId)}>
-                Retry
-              </Button>
+              <LoadingButton
+                spacing="compact"
+                isLoading={retrying === job.jobId}
+                isDisabled={retrying !== undefined}
+                onClick={() => void retry(job)}
+              >
+                {t('admin.syncLog.retry')}
+              </LoadingButton>
             )}
           </Inline>
         ),
@@ -119,23 +122,41 @@ export function SyncLogTab({ call }: { call: AdminCaller }) {
 
   return (
     <Stack space="space.200">
-      {notice !== undefined && <ErrorMessage message={notice} />}
+      {failure && <ErrorMessage error={failure} />}
       {jobs.length === 0 ? (
-        <Text>No runs received yet. Executors send them to the web trigger URL.</Text>
+        <Stack space="space.100">
+          <Text>{t('admin.syncLog.empty')}</Text>
+          <Inline>
+            <Button onClick={onOpenWebtrigger}>{t('admin.syncLog.openWebtrigger')}</Button>
+          </Inline>
+        </Stack>
       ) : (
-        <DynamicTable caption="Sync log, newest first" head={HEAD} rows={rows} />
+        <DynamicTable
+          caption={t('admin.syncLog.caption')}
+          head={{
+            cells: [
+              ...runHeadCells(t),
+              { key: 'at', content: t('jobs.column.updated') },
+              { key: 'error', content: t('admin.syncLog.firstError') },
+              { key: 'actions', content: '' },
+            ],
+          }}
+          rows={rows}
+        />
       )}
       <ButtonGroup>
         {nextCursor !== undefined && (
-          <Button isDisabled={loadingMore} onClick={() => void loadMore()}>
-            Load more
-          </Button>
+          <LoadingButton isLoading={loading === 'more'} isDisabled={loading !== undefined} onClick={() => void loadMore()}>
+            {t('admin.syncLog.more')}
+          </LoadingButton>
         )}
-        <Button appearance="subtle" isDisabled={loadingMore} onClick={() => void loadFirst()}>
-          Refresh
-        </Button>
+        <LoadingButton appearance="subtle" isLoading={loading === 'refresh'} isDisabled={loading !== undefined} onClick={() => void refresh()}>
+          {t('admin.syncLog.refresh')}
+        </LoadingButton>
       </ButtonGroup>
-      {detail && <JobDetail job={detail} onClose={() => setSelected(undefined)} />}
+      <ModalTransition>
+        {detail && <JobDetail job={detail} testsigmaBaseUrl={testsigmaBaseUrl} onClose={() => setSelected(undefined)} />}
+      </ModalTransition>
     </Stack>
   );
 }

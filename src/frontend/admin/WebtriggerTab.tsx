@@ -1,26 +1,44 @@
 import { useState } from 'react';
-import { Button, ButtonGroup, Code, CodeBlock, Heading, Inline, SectionMessage, Stack, Text } from '@forge/react';
+import {
+  Button,
+  ButtonGroup,
+  Code,
+  CodeBlock,
+  Heading,
+  Inline,
+  LoadingButton,
+  SectionMessage,
+  Stack,
+  Text,
+  Textfield,
+} from '@forge/react';
 import type { SettingsView } from '../../shared/types';
-import { ErrorMessage } from '../common/ErrorMessage';
+import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
+import { Field } from '../common/Field';
+import type { Notify } from '../common/flag';
+import { useT } from '../common/i18n';
 import type { AdminCaller } from '../invoke';
-import { cliExample, curlExample } from './webtriggerExamples';
+import { cliExample, curlBearerExample, curlSignedExample, envExample } from './webtriggerExamples';
 
 /** Props of {@link WebtriggerTab}. */
 export interface WebtriggerTabProps {
   call: AdminCaller;
   webtrigger: SettingsView['webtrigger'];
+  notify: Notify;
   onChanged: (webtrigger: SettingsView['webtrigger']) => void;
 }
 
 /**
- * The web trigger's URL and secret. The secret is shown once, right after it is made, and lives only in this
- * component's state: the backend never returns it again.
+ * The web trigger's URL (a read-only field, easy to select and copy), the secret, and examples that read the secret
+ * from `$XTS_SECRET`. A new secret is shown once, in a field of its own, and lives only in this component's state:
+ * the backend never returns it again.
  */
-export function WebtriggerTab({ call, webtrigger, onChanged }: WebtriggerTabProps) {
+export function WebtriggerTab({ call, webtrigger, notify, onChanged }: WebtriggerTabProps) {
+  const t = useT();
   const [confirming, setConfirming] = useState(false);
   const [rotating, setRotating] = useState(false);
-  const [error, setError] = useState<string>();
-  const [fresh, setFresh] = useState<{ secret: string; url: string }>();
+  const [error, setError] = useState<ShownError>();
+  const [fresh, setFresh] = useState<string>();
 
   const rotate = async () => {
     setConfirming(false);
@@ -29,78 +47,77 @@ export function WebtriggerTab({ call, webtrigger, onChanged }: WebtriggerTabProp
     const answer = await call('rotateWebtriggerSecret', {});
     setRotating(false);
     if (!answer.ok) {
-      setError(answer.error.message);
+      setError(answer.error);
       return;
     }
     // An empty url means the platform could not tell it now: keep the one already known, if any.
     const url = answer.data.url || webtrigger.url;
-    setFresh({ secret: answer.data.secret, url });
+    setFresh(answer.data.secret);
     onChanged({ url, hasWebtriggerSecret: true });
+    notify(t(hasSecret ? 'admin.webtrigger.rotated' : 'admin.webtrigger.created'));
   };
   const hasSecret = webtrigger.hasWebtriggerSecret;
+  const url = webtrigger.url || t('admin.webtrigger.urlPlaceholder');
 
   return (
     <Stack space="space.200">
-      <Heading size="small">URL</Heading>
+      <Heading size="small">{t('admin.webtrigger.urlHeading')}</Heading>
       {webtrigger.url ? (
-        <Code>{webtrigger.url}</Code>
+        <Field id="webtrigger-url" label={t('admin.webtrigger.urlLabel')} help={t('admin.webtrigger.urlHelp')}>
+          <Textfield id="webtrigger-url" isReadOnly isMonospaced value={webtrigger.url} />
+        </Field>
       ) : (
-        <Text>
-          The platform did not tell the app its web trigger URL. Whoever deployed the app can get it with{' '}
-          <Code>forge webtrigger list</Code>.
-        </Text>
+        <Inline space="space.050" shouldWrap>
+          <Text>{t('admin.webtrigger.noUrl')}</Text>
+          <Code>forge webtrigger list</Code>
+        </Inline>
       )}
-      <Heading size="small">Secret</Heading>
-      <Text>
-        {hasSecret
-          ? 'A secret is set. Executors authenticate with it as a bearer token or an HMAC signature.'
-          : 'No secret yet: executors are refused until you create one.'}
-      </Text>
-      {confirming ? (
-        <SectionMessage appearance="warning" title="Rotate the secret?">
+      <Heading size="small">{t('admin.webtrigger.secretHeading')}</Heading>
+      <Text>{t(hasSecret ? 'admin.webtrigger.secretSet' : 'admin.webtrigger.noSecret')}</Text>
+      {fresh && (
+        <SectionMessage appearance="warning" title={t('admin.webtrigger.copyNow')}>
           <Stack space="space.100">
-            <Text>Every executor that uses the current secret is refused until it gets the new one.</Text>
+            <Text>{t('admin.webtrigger.copyNowBody')}</Text>
+            <Field id="webtrigger-new-secret" label={t('admin.webtrigger.newSecret')}>
+              <Textfield id="webtrigger-new-secret" isReadOnly isMonospaced value={fresh} />
+            </Field>
+            <ButtonGroup>
+              <Button onClick={() => setFresh(undefined)}>{t('admin.webtrigger.copied')}</Button>
+            </ButtonGroup>
+          </Stack>
+        </SectionMessage>
+      )}
+      {confirming ? (
+        <SectionMessage appearance="warning" title={t('admin.webtrigger.rotateTitle')}>
+          <Stack space="space.100">
+            <Text>{t('admin.webtrigger.rotateBody')}</Text>
             <Inline space="space.100">
               <Button appearance="warning" onClick={() => void rotate()}>
-                Rotate now
+                {t('admin.webtrigger.rotateNow')}
               </Button>
               <Button appearance="subtle" onClick={() => setConfirming(false)}>
-                Cancel
+                {t('common.cancel')}
               </Button>
             </Inline>
           </Stack>
         </SectionMessage>
       ) : (
         <ButtonGroup>
-          <Button
-            isDisabled={rotating}
-            onClick={() => (hasSecret ? setConfirming(true) : void rotate())}
-          >
-            {hasSecret ? 'Rotate secret' : 'Create secret'}
-          </Button>
+          <LoadingButton isLoading={rotating} onClick={() => (hasSecret ? setConfirming(true) : void rotate())}>
+            {t(hasSecret ? 'admin.webtrigger.rotate' : 'admin.webtrigger.create')}
+          </LoadingButton>
         </ButtonGroup>
       )}
-      {error !== undefined && <ErrorMessage message={error} />}
-      {fresh && <FreshSecret secret={fresh.secret} url={fresh.url} onDone={() => setFresh(undefined)} />}
-    </Stack>
-  );
-}
-
-function FreshSecret({ secret, url, onDone }: { secret: string; url: string; onDone: () => void }) {
-  const target = url || '<web trigger URL>';
-  return (
-    <Stack space="space.150">
-      <SectionMessage appearance="warning" title="Copy the secret now">
-        <Text>It will not be shown again. Store it in your CI's secret store.</Text>
-      </SectionMessage>
-      <CodeBlock language="text" text={secret} />
-      <Text>Send results with curl and openssl:</Text>
-      <CodeBlock language="bash" text={curlExample(target, secret)} />
-      <Text>Or with the command line tool:</Text>
-      <CodeBlock language="bash" text={cliExample(target, secret)} />
-      <ButtonGroup>
-        <Button onClick={onDone}>I have copied it</Button>
-      </ButtonGroup>
+      {error && <ErrorMessage error={error} onRetry={() => void rotate()} />}
+      <Heading size="small">{t('admin.webtrigger.examplesHeading')}</Heading>
+      <Text>{t('admin.webtrigger.envIntro')}</Text>
+      <CodeBlock language="bash" text={envExample(url, t('admin.webtrigger.secretPlaceholder'))} />
+      <Text>{t('admin.webtrigger.cliIntro')}</Text>
+      <CodeBlock language="bash" text={cliExample()} />
+      <Text>{t('admin.webtrigger.signedIntro')}</Text>
+      <CodeBlock language="bash" text={curlSignedExample()} />
+      <Text>{t('admin.webtrigger.bearerIntro')}</Text>
+      <CodeBlock language="bash" text={curlBearerExample()} />
     </Stack>
   );
 }

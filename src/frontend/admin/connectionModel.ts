@@ -1,5 +1,6 @@
 /** Pure logic of the Connection tab: the form's values, its options, and the patch that saves what changed. */
 import type { SettingsPatch, SettingsView, XrayRegion } from '../../shared/types';
+import type { Translator } from '../common/translator';
 
 /** The Connection tab's editable values. Secrets start empty: they are never sent to the browser. */
 export interface ConnectionForm {
@@ -18,23 +19,25 @@ export interface Option<V> {
 }
 
 /** Xray Cloud's regions, each with its own API host. */
-export const REGION_OPTIONS: Array<Option<XrayRegion>> = [
-  { label: 'Global', value: 'global' },
-  { label: 'US', value: 'us' },
-  { label: 'EU', value: 'eu' },
-  { label: 'AU', value: 'au' },
-];
+export const REGIONS: readonly XrayRegion[] = ['global', 'us', 'eu', 'au'];
 
-const PLAN_OPTIONS: Array<Option<number>> = [
-  { label: 'Standard (300 requests per 5 minutes)', value: 300 },
-  { label: 'Enterprise (1,000 requests per 5 minutes)', value: 1000 },
-];
+/** The region options, named in the viewer's language. */
+export function regionOptions(t: Translator): Array<Option<XrayRegion>> {
+  return REGIONS.map((value) => ({ label: t(`admin.connection.region.${value}`), value }));
+}
+
+/** Xray's two plans and their request budgets per 5 minutes. */
+const PLANS = [
+  { plan: 'standard', value: 300 },
+  { plan: 'enterprise', value: 1000 },
+] as const;
 
 /** The Xray plan options, plus the stored budget when it is neither of Xray's two (set by hand, kept visible). */
-export function planOptions(current: number): Array<Option<number>> {
-  return PLAN_OPTIONS.some((o) => o.value === current)
-    ? PLAN_OPTIONS
-    : [...PLAN_OPTIONS, { label: `Custom (${current} requests per 5 minutes)`, value: current }];
+export function planOptions(t: Translator, current: number): Array<Option<number>> {
+  const options = PLANS.map(({ plan, value }) => ({ label: t(`admin.connection.plan.${plan}`, { count: value }), value }));
+  return options.some((o) => o.value === current)
+    ? options
+    : [...options, { label: t('admin.connection.plan.custom', { count: current }), value: current }];
 }
 
 /** The option whose value is `value` (Select wants the option object, not the value). */
@@ -81,6 +84,6 @@ export function isEmptyPatch(patch: SettingsPatch): boolean {
 }
 
 /** The password field's placeholder: says whether a secret is stored, since its value never comes back. */
-export function secretPlaceholder(isStored: boolean): string {
-  return isStored ? 'Stored — leave empty to keep' : 'Not set';
+export function secretPlaceholder(t: Translator, isStored: boolean): string {
+  return t(isStored ? 'admin.connection.secretStored' : 'admin.connection.secretNotSet');
 }

@@ -3,10 +3,13 @@
  */
 import React from 'react';
 import ForgeReconciler from '@forge/react';
+import { Localised } from '../common/i18n';
 import { AdminApp } from './AdminApp';
 
 ForgeReconciler.render(
   <React.StrictMode>
-    <AdminApp />
+    <Localised>
+      <AdminApp />
+    </Localised>
   </React.StrictMode>,
 );

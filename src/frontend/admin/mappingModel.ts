@@ -75,44 +75,47 @@ export function normaliseWord(word: string): string {
   return word.trim().toUpperCase();
 }
 
-/** Why a new incoming word cannot be added, or undefined when it can. */
-export function newWordProblem(rows: StatusRow[], word: string, xray: string): string | undefined {
+/** Why a new incoming word cannot be added (a resource key and its parameters), or undefined when it can. */
+export function newWordProblem(
+  rows: StatusRow[],
+  word: string,
+  xray: string,
+): { key: string; params?: Record<string, string> } | undefined {
   const incoming = normaliseWord(word);
-  if (incoming === '') return 'Type the incoming status word, such as BLOCKED.';
-  if (rows.some((r) => r.incoming === incoming)) return `${incoming} is already in the map: change its row instead.`;
-  if (xray.trim() === '') return `Choose the Xray status ${incoming} becomes.`;
+  if (incoming === '') return { key: 'admin.mapping.problem.noWord' };
+  if (rows.some((r) => r.incoming === incoming)) return { key: 'admin.mapping.problem.exists', params: { word: incoming } };
+  if (xray.trim() === '') return { key: 'admin.mapping.problem.noStatus', params: { word: incoming } };
   return undefined;
-}
-
-/** Issue type names as one comma-separated line. */
-export function joinNames(names: string[]): string {
-  return names.join(', ');
-}
-
-/** A comma-separated line as names, without blanks. */
-export function splitNames(line: string): string[] {
-  return line
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
 }
 
 /** The Mapping tab's editable values besides the status map. */
 export interface MappingFields {
-  issueTypes: Record<XrayTypeKind, string>;
+  issueTypes: Record<XrayTypeKind, string[]>;
+  /** The Test Execution issue type (`issueTypes.testExecution[0]`). */
+  testExecutionType: string;
   defaultProjectKey: string;
+  /** "" means the Test's own project. */
+  defectsProjectKey: string;
+  defectsIssueType: string;
   attachEvidence: boolean;
 }
+
+/** Xray's Test Execution type and Jira's Bug: what the backend uses when nothing is saved. */
+export const DEFAULT_TEST_EXECUTION_TYPE = 'Test Execution';
+export const DEFAULT_DEFECT_TYPE = 'Bug';
 
 /** The fields as they start from stored settings. */
 export function mappingFields(settings: SettingsView): MappingFields {
   return {
     issueTypes: {
-      test: joinNames(settings.issueTypes.test),
-      testSet: joinNames(settings.issueTypes.testSet),
-      testPlan: joinNames(settings.issueTypes.testPlan),
+      test: [...settings.issueTypes.test],
+      testSet: [...settings.issueTypes.testSet],
+      testPlan: [...settings.issueTypes.testPlan],
     },
+    testExecutionType: settings.issueTypes.testExecution?.[0] ?? DEFAULT_TEST_EXECUTION_TYPE,
     defaultProjectKey: settings.defaultProjectKey ?? '',
+    defectsProjectKey: settings.defects?.projectKey ?? '',
+    defectsIssueType: settings.defects?.issueType ?? DEFAULT_DEFECT_TYPE,
     attachEvidence: settings.attachEvidence,
   };
 }
@@ -128,13 +131,26 @@ export function mappingPatch(settings: SettingsView, edits: StatusEdits, fields:
   if (Object.keys(edits).length > 0) patch.statusMap = { ...edits };
   const issueTypes: Partial<IssueTypeNames> = {};
   for (const kind of ['test', 'testSet', 'testPlan'] as const) {
-    const names = splitNames(fields.issueTypes[kind]);
+    const names = fields.issueTypes[kind].map((n) => n.trim()).filter((n) => n !== '');
     if (!sameNames(names, settings.issueTypes[kind])) issueTypes[kind] = names;
+  }
+  const storedExecution = settings.issueTypes.testExecution?.[0] ?? DEFAULT_TEST_EXECUTION_TYPE;
+  if (fields.testExecutionType.trim() !== '' && fields.testExecutionType !== storedExecution) {
+    issueTypes.testExecution = [fields.testExecutionType, ...(settings.issueTypes.testExecution ?? []).filter((n) => n !== fields.testExecutionType)];
   }
   if (Object.keys(issueTypes).length > 0) patch.issueTypes = issueTypes;
   const projectKey = fields.defaultProjectKey.trim().toUpperCase();
   // "" clears the default project: runs then go to the project of their first mapped Test.
   if (projectKey !== (settings.defaultProjectKey ?? '')) patch.defaultProjectKey = projectKey;
+  const defects: NonNullable<SettingsPatch['defects']> = {};
+  if (fields.defectsProjectKey !== (settings.defects?.projectKey ?? '')) defects.projectKey = fields.defectsProjectKey;
+  if (fields.defectsIssueType !== (settings.defects?.issueType ?? DEFAULT_DEFECT_TYPE)) defects.issueType = fields.defectsIssueType;
+  if (Object.keys(defects).length > 0) patch.defects = defects;
   if (fields.attachEvidence !== settings.attachEvidence) patch.attachEvidence = fields.attachEvidence;
   return patch;
+}
+
+/** Select options of names, the current ones kept even when Jira no longer lists them. */
+export function nameOptions(available: readonly string[], current: readonly string[]): Array<{ label: string; value: string }> {
+  return [...new Set([...available, ...current.filter((n) => n !== '')])].map((name) => ({ label: name, value: name }));
 }

@@ -1,9 +1,7 @@
 import { useState } from 'react';
 import type { SettingsPatch, SettingsView } from '../../shared/types';
+import type { ShownError } from '../common/ErrorMessage';
 import type { AdminCaller } from '../invoke';
-
-/** How the last save went. */
-export type SaveOutcome = { ok: true } | { ok: false; message: string };
 
 /**
  * Saving a settings patch, shared by the Connection and Mapping tabs. On success the stored settings come back and
@@ -11,19 +9,18 @@ export type SaveOutcome = { ok: true } | { ok: false; message: string };
  */
 export function useSaveSettings(call: AdminCaller, onSaved: (settings: SettingsView) => void) {
   const [saving, setSaving] = useState(false);
-  const [outcome, setOutcome] = useState<SaveOutcome>();
+  const [error, setError] = useState<ShownError>();
   const save = async (patch: SettingsPatch): Promise<boolean> => {
     setSaving(true);
-    setOutcome(undefined);
+    setError(undefined);
     const answer = await call('saveSettings', patch);
     setSaving(false);
     if (!answer.ok) {
-      setOutcome({ ok: false, message: answer.error.message });
+      setError(answer.error);
       return false;
     }
     onSaved(answer.data);
-    setOutcome({ ok: true });
     return true;
   };
-  return { saving, outcome, save };
+  return { saving, error, save };
 }

@@ -1,37 +1,46 @@
-/** The copyable examples shown once after a web trigger secret is made (contract.md section 3). */
+/**
+ * The copyable examples of the Web trigger tab (contract.md section 3). They read the secret from `$XTS_SECRET`,
+ * never contain it: the secret is shown once, in a field of its own, and examples are copied into scripts and
+ * tickets. The words around them come from the translation resources, so the code holds no sentences.
+ */
 
-/** Quotes a value for a POSIX shell, so that any secret or URL pastes safely. */
+/** Quotes a value for a POSIX shell, so that any URL pastes safely. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The two variables every example reads; the secret's value is pasted by whoever sets up the executor. */
+export function envExample(url: string, secretPlaceholder: string): string {
+  return [`export XTS_URL=${shellQuote(url)}`, `export XTS_SECRET=${shellQuote(secretPlaceholder)}`].join('\n');
+}
+
 /**
- * A curl example of both ways to authenticate. The signed form signs `"<t>.<raw body>"` and sends the same bytes it
- * signed (`--data-binary "$body"`), which is what the web trigger checks.
+ * A signed curl request: HMAC-SHA256 over `"<t>.<raw body>"`, sending the same bytes it signed
+ * (`--data-binary "$body"`), which is what the web trigger checks.
  */
-export function curlExample(url: string, secret: string): string {
+export function curlSignedExample(): string {
   return [
-    `URL=${shellQuote(url)}`,
-    `SECRET=${shellQuote(secret)}`,
     'body=$(cat results.json)',
-    '',
-    '# Signed (HMAC-SHA256 over "<t>.<body>"; t must be within 300 s of the app\'s clock)',
     't=$(date +%s)',
-    `sig=$(printf '%s.%s' "$t" "$body" | openssl dgst -sha256 -hmac "$SECRET" -hex | sed 's/^.* //')`,
-    'curl -sS -X POST "$URL" \\',
+    `sig=$(printf '%s.%s' "$t" "$body" | openssl dgst -sha256 -hmac "$XTS_SECRET" -hex | sed 's/^.* //')`,
+    'curl -sS -X POST "$XTS_URL" \\',
     `  -H 'Content-Type: application/json' \\`,
     '  -H "X-Signature: t=$t,v1=$sig" \\',
-    '  --data-binary "$body"',
-    '',
-    '# Or with the secret as a bearer token',
-    'curl -sS -X POST "$URL" \\',
-    `  -H 'Content-Type: application/json' \\`,
-    '  -H "Authorization: Bearer $SECRET" \\',
     '  --data-binary "$body"',
   ].join('\n');
 }
 
-/** The project CLI's line for the same. */
-export function cliExample(url: string, secret: string): string {
-  return `npx xts send results.json --url ${shellQuote(url)} --secret ${shellQuote(secret)}`;
+/** The same with the secret as a bearer token. */
+export function curlBearerExample(): string {
+  return [
+    'curl -sS -X POST "$XTS_URL" \\',
+    `  -H 'Content-Type: application/json' \\`,
+    '  -H "Authorization: Bearer $XTS_SECRET" \\',
+    '  --data-binary @results.json',
+  ].join('\n');
+}
+
+/** The project CLI, which reads `XTS_URL` and `XTS_SECRET` itself. */
+export function cliExample(): string {
+  return 'npx xts send results.json --wait';
 }

@@ -1,24 +1,59 @@
-import { Button, SectionMessage, Stack, Text } from '@forge/react';
+import { SectionMessage, SectionMessageAction, Text } from '@forge/react';
+import { useT, type Translator } from './i18n';
+
+/** An error as a resolver (or the invoke wrapper) answered it. */
+export interface ShownError {
+  code: string;
+  message: string;
+}
 
 /** Props of {@link ErrorMessage}. */
 export interface ErrorMessageProps {
-  /** The resolver's message, shown exactly as sent. */
-  message: string;
-  /** When given, a "Try again" button calls it. */
+  error: ShownError;
+  /** Offered as the message's action, only for errors a retry can cure (see {@link canRetry}). */
   onRetry?: () => void;
-  title?: string;
+  /** Codes this place has its own sentence for (`code -> key`), used instead of the resolver's message. */
+  sentences?: Record<string, string>;
 }
 
-/** An error SectionMessage showing a resolver's message verbatim, with an optional "Try again". */
-export function ErrorMessage({ message, onRetry, title }: ErrorMessageProps) {
+// Errors a second try can cure: a fault, a busy service, a lost connection. Retrying `not_found` or `invalid_id`
+// gives the same answer again.
+const RETRYABLE = new Set(['internal', 'rate_limited', 'unreachable', 'bad_answer']);
+// Codes whose sentence says all there is to say, whoever sent it: read in the viewer's language from the resources.
+const GENERIC = new Set(['rate_limited', 'unreachable', 'bad_answer']);
+
+/** Whether a retry may help with an error of this code. */
+export function canRetry(code: string): boolean {
+  return RETRYABLE.has(code);
+}
+
+/**
+ * What the message says: this place's own sentence for the code, the resources' sentence for a generic code, else
+ * the resolver's message as sent (it names the issue or id involved, which a sentence by code could not).
+ */
+export function errorText(t: Translator, error: ShownError, sentences: Record<string, string> = {}): string {
+  const own = sentences[error.code];
+  if (own !== undefined) return t(own);
+  if (GENERIC.has(error.code)) return t(`errors.${error.code}.message`);
+  return error.message;
+}
+
+/** The message's title by code ("Not allowed", "Try again later"), a general one for codes without their own. */
+export function errorTitle(t: Translator, code: string): string {
+  return t.has(`errors.${code}.title`) ? t(`errors.${code}.title`) : t('errors.other.title');
+}
+
+/** An error SectionMessage with a title by code, the message, and "Try again" as its action where that can help. */
+export function ErrorMessage({ error, onRetry, sentences }: ErrorMessageProps) {
+  const t = useT();
+  const retry = onRetry && canRetry(error.code) ? onRetry : undefined;
   return (
-    <SectionMessage appearance="error" title={title}>
-      <Stack space="space.100">
-        <Text>{message}</Text>
-        {onRetry && (
-          <Button onClick={onRetry}>Try again</Button>
-        )}
-      </Stack>
+    <SectionMessage
+      appearance="error"
+      title={errorTitle(t, error.code)}
+      {...(retry ? { actions: [<SectionMessageAction key="retry" onClick={retry}>{t('errors.retry')}</SectionMessageAction>] } : {})}
+    >
+      <Text>{errorText(t, error, sentences)}</Text>
     </SectionMessage>
   );
 }

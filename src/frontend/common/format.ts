@@ -1,23 +1,4 @@
-/** Small, pure formatting helpers shared by the panel and the admin page. */
-
-const pad = (n: number): string => String(n).padStart(2, '0');
-
-/**
- * An ISO 8601 instant as "2026-11-25 10:42 UTC".
- * UTC rather than the viewer's zone: the same run reads the same for everyone who discusses it, and in tests.
- * Anything that does not parse is shown as it came, so a backend oddity is visible rather than hidden.
- */
-export function formatWhen(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
-}
-
-/** "1 Test" / "250 Tests". */
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
-}
+/** Small, pure helpers shared by the panel and the admin page: Jira paths and how Testsigma ids are written. */
 
 /**
  * A relative link to a Jira issue. Relative so that it stays on the current site whatever its host name.
@@ -25,4 +6,22 @@ export function plural(count: number, singular: string, pluralForm = `${singular
  */
 export function browsePath(issueKey: string): string {
   return `/browse/${encodeURIComponent(issueKey)}`;
+}
+
+/** Jira's issue navigator on a JQL query. */
+export function jqlPath(jql: string): string {
+  return `/issues/?jql=${encodeURIComponent(jql)}`;
+}
+
+/** A JQL query that finds exactly these issues (`key in (...)`), for "show all" links. */
+export function keysJql(keys: readonly string[]): string {
+  return `key in (${keys.map((k) => `"${k.replace(/"/g, '')}"`).join(', ')}) ORDER BY key ASC`;
+}
+
+/**
+ * A Testsigma id as people read it: "#609". Never "TS-609", which reads like the key of a Jira issue in a
+ * project TS; the sentences around it say which Testsigma thing it is ("test case #609").
+ */
+export function displayId(testsigmaId: string): string {
+  return `#${testsigmaId}`;
 }

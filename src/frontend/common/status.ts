@@ -1,17 +1,18 @@
-/** Lozenge colours for Xray run statuses and for sync job states. */
+/** Lozenge colours and people's words for Xray run statuses and sync job states. */
 import type { LozengeProps } from '@forge/react';
 import type { JobState } from '../../shared/types';
 
 /** The appearances the Lozenges here use (Atlassian's classic set, which every UI Kit host renders). */
 export type LozengeAppearance = NonNullable<LozengeProps['appearance']>;
 
-// Xray's own colours: PASSED green, FAILED red, TODO grey, EXECUTING blue, ABORTED dark (closest classic: moved).
+// Xray's own colours: PASSED green, FAILED red, TODO grey, EXECUTING yellow (Atlaskit's `moved` is its warning
+// yellow), ABORTED blue (`inprogress` is the information blue; `new` would be purple).
 const XRAY_STATUS_APPEARANCE: Record<string, LozengeAppearance> = {
   PASSED: 'success',
   FAILED: 'removed',
   TODO: 'default',
-  EXECUTING: 'inprogress',
-  ABORTED: 'moved',
+  EXECUTING: 'moved',
+  ABORTED: 'inprogress',
 };
 
 /**
@@ -23,19 +24,27 @@ export function xrayStatusAppearance(status: string): LozengeAppearance {
 }
 
 const JOB_STATE_APPEARANCE: Record<JobState, LozengeAppearance> = {
-  queued: 'new',
+  queued: 'default',
   running: 'inprogress',
   succeeded: 'success',
   partial: 'moved',
   failed: 'removed',
 };
 
+/** The job states people read as words (`jobs.state.<state>` in the resources). */
+export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'partial', 'failed'];
+
+/** Whether a string is one of the contract's job states. */
+export function isJobState(state: string): state is JobState {
+  return (JOB_STATES as readonly string[]).includes(state);
+}
+
 /**
  * The Lozenge appearance of a sync job's state. Takes any string because `RecentRun.state` is typed loosely in the
  * contract; an unknown state is shown neutrally rather than guessed at.
  */
 export function jobStateAppearance(state: string): LozengeAppearance {
-  return (JOB_STATE_APPEARANCE as Record<string, LozengeAppearance | undefined>)[state] ?? 'default';
+  return isJobState(state) ? JOB_STATE_APPEARANCE[state] : 'default';
 }
 
 /** Whether a job may be retried from the sync log (the contract allows any state; only these need it). */

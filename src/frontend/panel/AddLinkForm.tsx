@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import { Button, Inline, Label, Stack, Textfield } from '@forge/react';
+import { Inline, Label, List, ListItem, LoadingButton, SectionMessage, Stack, Text, TextArea } from '@forge/react';
 import type { IssueKind } from '../../shared/types';
-import { ErrorMessage } from '../common/ErrorMessage';
-import { kindCopy, normaliseInput } from './panelModel';
+import { errorText } from '../common/ErrorMessage';
+import { displayId } from '../common/format';
+import { useT } from '../common/i18n';
+import { isSingleLink, splitInputs, type LinkOutcome } from './panelModel';
 
 const FIELD_ID = 'testsigma-link-input';
 
@@ -11,47 +13,70 @@ export interface AddLinkFormProps {
   kind: IssueKind;
   /** Another change is on its way: the button waits for it. */
   busy: boolean;
-  /** Links the id or URL; resolves to the resolver's error message, or undefined on success. */
-  onLink: (testsigmaIdOrUrl: string) => Promise<string | undefined>;
+  /** Links each id or URL, one `link` call each, and answers how each fared. */
+  onLink: (inputs: string[]) => Promise<LinkOutcome[]>;
 }
 
 /**
- * The field and "Link" button. The typed text stays after a failed link so that the user can fix a typo rather than
- * paste again; it clears once the link is made.
+ * The field and "Link" button. A Test takes several ids or URLs at once (commas, spaces or new lines); each gets
+ * its own outcome. What failed stays in the field so the user can fix a typo rather than paste again.
  */
 export function AddLinkForm({ kind, busy, onLink }: AddLinkFormProps) {
+  const t = useT();
   const [text, setText] = useState('');
   const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string>();
-  const copy = kindCopy(kind);
-  const input = normaliseInput(text);
+  const [outcomes, setOutcomes] = useState<LinkOutcome[]>([]);
+  const inputs = splitInputs(text);
+  // A Test Set or Test Plan takes one id: say so rather than link the first and drop the rest.
+  const tooMany = isSingleLink(kind) && inputs.length > 1;
 
   const submit = async () => {
-    if (!input || saving) return;
+    if (inputs.length === 0 || tooMany || saving) return;
     setSaving(true);
-    setError(undefined);
-    const failure = await onLink(input);
+    setOutcomes([]);
+    const results = await onLink(inputs);
     setSaving(false);
-    if (failure === undefined) setText('');
-    else setError(failure);
+    setText(results.filter((r) => !r.ok).map((r) => r.input).join('\n'));
+    setOutcomes(results);
   };
+  const failed = outcomes.filter((o): o is Extract<LinkOutcome, { ok: false }> => !o.ok);
+  const linked = outcomes.filter((o) => o.ok);
 
   return (
     <Stack space="space.100">
-      <Label labelFor={FIELD_ID}>{copy.fieldLabel}</Label>
-      <Inline space="space.100" alignBlock="center">
-        <Textfield
-          id={FIELD_ID}
-          name="testsigmaId"
-          value={text}
-          placeholder={`A ${copy.entity} id, such as 609, or its Testsigma URL`}
-          onChange={(event) => setText(String(event.target.value ?? ''))}
-        />
-        <Button appearance="primary" isDisabled={saving || busy || !input} onClick={() => void submit()}>
-          Link
-        </Button>
+      <Label labelFor={FIELD_ID}>{t(`panel.kind.${kind}.fieldLabel`)}</Label>
+      <TextArea
+        id={FIELD_ID}
+        name="testsigmaIds"
+        value={text}
+        minimumRows={isSingleLink(kind) ? 1 : 2}
+        resize="vertical"
+        placeholder={t(`panel.kind.${kind}.placeholder`)}
+        onChange={(event) => setText(String(event.target.value ?? ''))}
+      />
+      <Inline>
+        <LoadingButton
+          appearance="primary"
+          isLoading={saving}
+          isDisabled={busy || inputs.length === 0 || tooMany}
+          onClick={() => void submit()}
+        >
+          {inputs.length > 1 ? t.plural('panel.add.linkMany', inputs.length) : t('panel.add.link')}
+        </LoadingButton>
       </Inline>
-      {error !== undefined && <ErrorMessage message={error} />}
+      {tooMany && <Text size="small">{t(`panel.kind.${kind}.oneOnly`)}</Text>}
+      {failed.length > 0 && (
+        <SectionMessage
+          appearance="error"
+          title={linked.length > 0 ? t('panel.add.someFailed', { linked: linked.length, failed: failed.length }) : t.plural('panel.add.failed', failed.length)}
+        >
+          <List type="unordered">
+            {failed.map((f) => (
+              <ListItem key={f.input}>{t('panel.add.outcome', { input: /^\d+$/.test(f.input) ? displayId(f.input) : f.input, message: errorText(t, f) })}</ListItem>
+            ))}
+          </List>
+        </SectionMessage>
+      )}
     </Stack>
   );
 }

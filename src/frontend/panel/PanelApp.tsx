@@ -1,103 +1,168 @@
 import { useCallback, useState } from 'react';
-import { Button, Inline, SectionMessage, Spinner, Stack, Text } from '@forge/react';
-import type { PanelResolverApi, PanelView } from '../../shared/types';
-import { ErrorMessage } from '../common/ErrorMessage';
+import {
+  Button,
+  Inline,
+  LoadingButton,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  ModalTitle,
+  ModalTransition,
+  Spinner,
+  Stack,
+  Text,
+} from '@forge/react';
+import type { LinkView, PanelNotice, PanelView } from '../../shared/types';
+import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
+import { hostFlag, type Notify } from '../common/flag';
+import { displayId } from '../common/format';
+import { useT } from '../common/i18n';
 import { useRunOnce } from '../common/useRunOnce';
 import { callPanel, type PanelCaller } from '../invoke';
 import { AddLinkForm } from './AddLinkForm';
 import { CoverageSection } from './CoverageSection';
-import { LinkItem } from './LinkItem';
-import { addFormMode, kindCopy, singleLinkHint } from './panelModel';
+import { LinksTable } from './LinksTable';
+import { NoticeMessage } from './NoticeMessage';
+import { addFormMode, type LinkOutcome } from './panelModel';
 import { RecentRunsTable } from './RecentRunsTable';
 
 /** Props of {@link PanelApp}. */
 export interface PanelAppProps {
   /** The resolver transport; tests pass a fake. */
   call?: PanelCaller;
+  /** Success flags; tests pass a recorder. */
+  notify?: Notify;
 }
 
-type LoadState =
-  | { status: 'loading' }
-  | { status: 'failed'; message: string }
-  | { status: 'ready'; view: PanelView };
+type LoadState = { status: 'loading' } | { status: 'failed'; error: ShownError } | { status: 'ready'; view: PanelView };
 
-type ChangeKey = keyof PanelResolverApi;
+// The panel's own sentence for an issue it cannot see: the same whatever the resolver said, since it says nothing more.
+const PANEL_SENTENCES = { not_found: 'errors.not_found.panel' };
+
+const isXrayNotice = (n: PanelNotice) => n.code.startsWith('xray_');
 
 /**
  * The issue panel: the Testsigma items linked to this Test, Test Set or Test Plan, with coverage and recent runs, and
  * the controls to link and unlink. Every change answers with the whole new view, which simply replaces the old one.
  */
-export function PanelApp({ call = callPanel }: PanelAppProps) {
+export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps) {
+  const t = useT();
   const [load, setLoad] = useState<LoadState>({ status: 'loading' });
   // One change at a time: a second click while the first is on its way would race it for the view.
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'link' | 'unlink' | 'refresh'>();
   // Errors of refresh and unlink, shown above the list while the view stays as it was.
-  const [notice, setNotice] = useState<string>();
+  const [failure, setFailure] = useState<ShownError>();
+  const [unlinking, setUnlinking] = useState<LinkView>();
 
   const open = useCallback(async () => {
     setLoad({ status: 'loading' });
     const answer = await call('getPanel', {});
-    setLoad(answer.ok ? { status: 'ready', view: answer.data } : { status: 'failed', message: answer.error.message });
+    setLoad(answer.ok ? { status: 'ready', view: answer.data } : { status: 'failed', error: answer.error });
   }, [call]);
   useRunOnce(() => void open());
 
-  const change = async <K extends ChangeKey>(key: K, payload: PanelResolverApi[K]['payload']) => {
-    setBusy(true);
-    setNotice(undefined);
-    const answer = await call(key, payload);
-    setBusy(false);
-    if (!answer.ok) return answer.error.message;
-    setLoad({ status: 'ready', view: answer.data });
-    return undefined;
-  };
-  const showFailure = (message: string | undefined) => {
-    if (message !== undefined) setNotice(message);
+  const refresh = async () => {
+    setBusy('refresh');
+    setFailure(undefined);
+    const answer = await call('getPanel', { refresh: true });
+    setBusy(undefined);
+    if (answer.ok) setLoad({ status: 'ready', view: answer.data });
+    else setFailure(answer.error);
   };
 
-  if (load.status === 'loading') return <Spinner label="Loading Testsigma links" />;
-  if (load.status === 'failed') return <ErrorMessage message={load.message} onRetry={() => void open()} />;
+  // One `link` call per id, one after the other: each answers the whole view, and the rules (one suite per Test
+  // Set, one Test per case) are checked against the links the previous call made.
+  const linkAll = async (inputs: string[]): Promise<LinkOutcome[]> => {
+    setBusy('link');
+    setFailure(undefined);
+    const outcomes: LinkOutcome[] = [];
+    for (const input of inputs) {
+      const answer = await call('link', { testsigmaId: input });
+      if (answer.ok) {
+        setLoad({ status: 'ready', view: answer.data });
+        outcomes.push({ input, ok: true });
+      } else {
+        outcomes.push({ input, ok: false, code: answer.error.code, message: answer.error.message });
+      }
+    }
+    setBusy(undefined);
+    const linked = outcomes.filter((o) => o.ok).length;
+    if (linked > 0) notify(t.plural('panel.flag.linked', linked));
+    return outcomes;
+  };
+
+  const unlink = async (link: LinkView) => {
+    setBusy('unlink');
+    setFailure(undefined);
+    const answer = await call('unlink', { testsigmaId: link.testsigmaId });
+    setBusy(undefined);
+    setUnlinking(undefined);
+    if (!answer.ok) {
+      setFailure(answer.error);
+      return;
+    }
+    setLoad({ status: 'ready', view: answer.data });
+    notify(t('panel.flag.unlinked', { id: displayId(link.testsigmaId) }));
+  };
+
+  if (load.status === 'loading') return <Spinner label={t('panel.loading')} />;
+  if (load.status === 'failed') {
+    return <ErrorMessage error={load.error} sentences={PANEL_SENTENCES} onRetry={() => void open()} />;
+  }
 
   const { view } = load;
-  const copy = kindCopy(view.issue.kind);
+  const kind = view.issue.kind;
   const mode = addFormMode(view);
+  const notices = view.notices ?? [];
+  const namesNotices = view.links.length > 0 ? notices.filter((n) => !isXrayNotice(n)) : [];
   return (
     <Stack space="space.200">
-      {notice !== undefined && <ErrorMessage message={notice} />}
+      {failure && <ErrorMessage error={failure} sentences={PANEL_SENTENCES} onRetry={() => void refresh()} />}
+      {namesNotices.map((n) => (
+        <NoticeMessage key={n.code} notice={n} />
+      ))}
       {view.links.length === 0 ? (
-        <Text>{view.canEdit ? `${copy.empty} ${copy.emptyHint}` : copy.empty}</Text>
+        <Text>{view.canEdit ? `${t(`panel.kind.${kind}.empty`)} ${t(`panel.kind.${kind}.emptyHint`)}` : t(`panel.kind.${kind}.empty`)}</Text>
       ) : (
-        <Stack space="space.150">
-          {view.links.map((link) => (
-            <LinkItem
-              key={link.testsigmaId}
-              link={link}
-              canEdit={view.canEdit}
-              busy={busy}
-              onUnlink={(testsigmaId) => void change('unlink', { testsigmaId }).then(showFailure)}
-            />
-          ))}
-        </Stack>
+        <LinksTable kind={kind} links={view.links} canEdit={view.canEdit} busy={busy !== undefined} onUnlink={setUnlinking} />
       )}
-      {mode === 'open' && (
-        <AddLinkForm kind={view.issue.kind} busy={busy} onLink={(testsigmaId) => change('link', { testsigmaId })} />
+      {mode === 'open' && <AddLinkForm kind={kind} busy={busy !== undefined} onLink={linkAll} />}
+      {mode === 'full' && view.links[0] && (
+        <Text size="small">{t(`panel.kind.${kind}.single`, { id: displayId(view.links[0].testsigmaId) })}</Text>
       )}
-      {mode === 'full' && <Text size="small">{singleLinkHint(view)}</Text>}
-      {mode === 'readOnly' && (
-        <SectionMessage appearance="information">
-          <Text>You can see these links, but linking and unlinking need permission to edit this issue.</Text>
-        </SectionMessage>
-      )}
-      {view.coverage && <CoverageSection coverage={view.coverage} />}
-      {view.issue.kind === 'testPlan' && view.recentRuns && <RecentRunsTable runs={view.recentRuns} />}
+      {kind !== 'test' && <CoverageSection kind={kind} coverage={view.coverage} notices={notices.filter(isXrayNotice)} />}
+      {kind === 'testPlan' && view.recentRuns && <RecentRunsTable runs={view.recentRuns} />}
       <Inline alignInline="end">
-        <Button
+        <LoadingButton
           appearance="subtle"
-          isDisabled={busy}
-          onClick={() => void change('getPanel', { refresh: true }).then(showFailure)}
+          isLoading={busy === 'refresh'}
+          isDisabled={busy !== undefined}
+          onClick={() => void refresh()}
         >
-          Refresh
-        </Button>
+          {t('panel.refresh')}
+        </LoadingButton>
       </Inline>
+      <ModalTransition>
+        {unlinking && (
+          <Modal onClose={() => setUnlinking(undefined)}>
+            <ModalHeader>
+              <ModalTitle appearance="danger">{t('panel.unlink.title', { id: displayId(unlinking.testsigmaId) })}</ModalTitle>
+            </ModalHeader>
+            <ModalBody>
+              <Text>{t(`panel.kind.${kind}.unlinkBody`, { id: displayId(unlinking.testsigmaId), key: view.issue.key })}</Text>
+            </ModalBody>
+            <ModalFooter>
+              <Button appearance="subtle" onClick={() => setUnlinking(undefined)}>
+                {t('common.cancel')}
+              </Button>
+              <LoadingButton appearance="danger" isLoading={busy === 'unlink'} onClick={() => void unlink(unlinking)}>
+                {t('panel.unlink.confirm')}
+              </LoadingButton>
+            </ModalFooter>
+          </Modal>
+        )}
+      </ModalTransition>
     </Stack>
   );
 }

@@ -1,54 +1,49 @@
-import { DynamicTable, Heading, Link, Lozenge, Stack, Text } from '@forge/react';
+import { DynamicTable, Heading, Stack, Text } from '@forge/react';
 import type { RecentRun } from '../../shared/types';
-import { browsePath, formatWhen } from '../common/format';
-import { jobStateAppearance } from '../common/status';
-
-const HEAD = {
-  cells: [
-    { key: 'run', content: 'Run' },
-    { key: 'state', content: 'State' },
-    { key: 'received', content: 'Received' },
-    { key: 'synced', content: 'Synced' },
-    { key: 'unmapped', content: 'Unmapped' },
-    { key: 'failed', content: 'Failed' },
-    { key: 'execution', content: 'Test Execution' },
-    { key: 'at', content: 'When' },
-  ],
-};
+import { useT } from '../common/i18n';
+import { executionCell, runHeadCells, stateLozenge } from '../common/jobCells';
+import { when } from '../common/when';
+import { groupRuns } from './panelModel';
 
 /**
- * The latest deliveries of the linked Testsigma plan. Cell contents are UI Kit elements only: DynamicTable calls a
- * function component in a cell as a plain function, where hooks would break.
+ * The latest runs of the linked Testsigma plan, one row a run: the deliveries of one run are grouped and their
+ * counts summed. Cell contents are UI Kit elements only (DynamicTable calls cell components as plain functions).
  */
 export function RecentRunsTable({ runs }: { runs: RecentRun[] }) {
-  const rows = runs.map((run, index) => ({
-    // A run sent in several deliveries appears several times with the same runId.
-    key: `${run.runId}-${index}`,
+  const t = useT();
+  const groups = groupRuns(runs);
+  const rows = groups.map((run) => ({
+    key: run.runId,
     cells: [
-      { key: 'run', content: run.runId },
-      { key: 'state', content: <Lozenge appearance={jobStateAppearance(run.state)}>{run.state}</Lozenge> },
-      { key: 'received', content: String(run.counts.received) },
-      { key: 'synced', content: String(run.counts.synced) },
-      { key: 'unmapped', content: String(run.counts.unmapped) },
-      { key: 'failed', content: String(run.counts.failed) },
       {
-        key: 'execution',
-        content: run.testExecutionKey ? (
-          <Link href={browsePath(run.testExecutionKey)}>{run.testExecutionKey}</Link>
-        ) : (
-          '—'
+        key: 'run',
+        content: (
+          <Stack space="space.0">
+            <Text>{run.runId}</Text>
+            {run.deliveries > 1 && <Text size="small">{t.plural('jobs.deliveries', run.deliveries)}</Text>}
+          </Stack>
         ),
       },
-      { key: 'at', content: formatWhen(run.at) },
+      { key: 'state', content: stateLozenge(t, run.state) },
+      { key: 'execution', content: executionCell(t, run.testExecutionKey) },
+      { key: 'received', content: t.number(run.counts.received) },
+      { key: 'synced', content: t.number(run.counts.synced) },
+      { key: 'unmapped', content: t.number(run.counts.unmapped) },
+      { key: 'failed', content: t.number(run.counts.failed) },
+      { key: 'at', content: when(t, run.at) },
     ],
   }));
   return (
     <Stack space="space.100">
-      <Heading size="xsmall">Recent runs</Heading>
-      {runs.length === 0 ? (
-        <Text>No runs of this Testsigma plan have reached Xray yet.</Text>
+      <Heading size="xsmall">{t('panel.runs.heading')}</Heading>
+      {groups.length === 0 ? (
+        <Text>{t('panel.runs.none')}</Text>
       ) : (
-        <DynamicTable caption="Recent runs of the linked Testsigma plan" head={HEAD} rows={rows} />
+        <DynamicTable
+          caption={t('panel.runs.caption')}
+          head={{ cells: [...runHeadCells(t), { key: 'at', content: t('jobs.column.at') }] }}
+          rows={rows}
+        />
       )}
     </Stack>
   );

@@ -3,10 +3,13 @@
  */
 import React from 'react';
 import ForgeReconciler from '@forge/react';
+import { Localised } from '../common/i18n';
 import { PanelApp } from './PanelApp';
 
 ForgeReconciler.render(
   <React.StrictMode>
-    <PanelApp />
+    <Localised>
+      <PanelApp />
+    </Localised>
   </React.StrictMode>,
 );

@@ -1,53 +1,9 @@
-/** Pure view-model logic of the issue panel: wording per kind of issue and what the add form may do. */
-import type { Coverage, IssueKind, PanelView } from '../../shared/types';
-import { plural } from '../common/format';
+/** Pure view-model logic of the issue panel: what the add form may do, several ids at once, and grouped runs. */
+import type { IssueKind, JobCounts, PanelView, RecentRun } from '../../shared/types';
 
-/** Wording and rules that differ between a Test, a Test Set and a Test Plan. */
-export interface KindCopy {
-  /** What the issue links to, in words: "test case". */
-  entity: string;
-  /** The issue type, as Xray names it: "Test Set". */
-  issueType: string;
-  /** Said when nothing is linked yet. */
-  empty: string;
-  /** Added to `empty` for a user who may edit. */
-  emptyHint: string;
-  /** The add form's field label. */
-  fieldLabel: string;
-  /** At most one link (Test Set, Test Plan). */
-  single: boolean;
-}
-
-const COPY: Record<IssueKind, KindCopy> = {
-  test: {
-    entity: 'test case',
-    issueType: 'Test',
-    empty: 'No Testsigma test cases linked yet.',
-    emptyHint: 'Paste a test case id or URL to link one.',
-    fieldLabel: 'Testsigma test case id or URL',
-    single: false,
-  },
-  testSet: {
-    entity: 'test suite',
-    issueType: 'Test Set',
-    empty: 'No Testsigma test suite linked yet.',
-    emptyHint: 'Paste a test suite id or URL to link it. A Test Set links to one suite.',
-    fieldLabel: 'Testsigma test suite id or URL',
-    single: true,
-  },
-  testPlan: {
-    entity: 'test plan',
-    issueType: 'Test Plan',
-    empty: 'No Testsigma test plan linked yet.',
-    emptyHint: 'Paste a test plan id or URL to link it. A Test Plan links to one plan.',
-    fieldLabel: 'Testsigma test plan id or URL',
-    single: true,
-  },
-};
-
-/** The wording for an issue kind. */
-export function kindCopy(kind: IssueKind): KindCopy {
-  return COPY[kind];
+/** At most one link: a Test Set links to one suite, a Test Plan to one plan. */
+export function isSingleLink(kind: IssueKind): boolean {
+  return kind !== 'test';
 }
 
 /** Whether the add form shows, and if not, why. */
@@ -56,40 +12,74 @@ export type AddFormMode = 'open' | 'readOnly' | 'full';
 /** Decides the add form: hidden for users who cannot edit, and for a Test Set or Test Plan that has its one link. */
 export function addFormMode(view: PanelView): AddFormMode {
   if (!view.canEdit) return 'readOnly';
-  if (kindCopy(view.issue.kind).single && view.links.length > 0) return 'full';
+  if (isSingleLink(view.issue.kind) && view.links.length > 0) return 'full';
   return 'open';
 }
 
-/** The hint shown instead of the add form when a Test Set or Test Plan already has its link. */
-export function singleLinkHint(view: PanelView): string {
-  const copy = kindCopy(view.issue.kind);
-  const current = view.links[0];
-  const which = current ? ` (${displayId(current.testsigmaId)})` : '';
-  return `A ${copy.issueType} links to one Testsigma ${copy.entity}. Unlink the current one${which} first to link another.`;
+/**
+ * The ids or URLs a user typed, one `link` call each: separated by commas, spaces or new lines, blanks and repeats
+ * dropped, in the order typed. The resolver parses each (an id, or a Testsigma URL ending in the id) itself.
+ */
+export function splitInputs(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((part) => part.trim()).filter((part) => part !== ''))];
 }
 
-/** How a Testsigma id is shown: "TS-609", as the resolver's messages name it. */
-export function displayId(testsigmaId: string): string {
-  return `TS-${testsigmaId}`;
-}
+/** How one typed id or URL fared. */
+export type LinkOutcome = { input: string; ok: true } | { input: string; ok: false; code: string; message: string };
 
-/** "3 of 250 Tests linked". */
-export function coverageSentence(coverage: Coverage): string {
-  return `${coverage.linked} of ${plural(coverage.total, 'Test')} linked`;
+/** Deliveries of one run, shown as one row. */
+export interface RunGroup {
+  runId: string;
+  /** The state of the run as a whole (see {@link groupState}). */
+  state: string;
+  testExecutionKey?: string;
+  /** The newest delivery's time. */
+  at: string;
+  deliveries: number;
+  counts: JobCounts;
 }
 
 /**
- * Introduces the list of unlinked Tests, saying when it is only the first part of them (the resolver sends at most
- * 50), so that nobody mistakes it for all of them.
+ * The state of a run from its deliveries' states: still moving while any is queued or running; synced when all
+ * synced; failed when all failed; partly synced otherwise.
  */
-export function unlinkedIntro(coverage: Coverage): string {
-  const missing = Math.max(coverage.total - coverage.linked, coverage.unlinked.length);
-  return coverage.unlinked.length < missing
-    ? `Not linked yet (the first ${coverage.unlinked.length} of ${missing}):`
-    : 'Not linked yet:';
+export function groupState(states: readonly string[]): string {
+  if (states.includes('running')) return 'running';
+  if (states.includes('queued')) return 'queued';
+  if (states.every((s) => s === 'succeeded')) return 'succeeded';
+  if (states.every((s) => s === 'failed')) return 'failed';
+  return 'partial';
 }
 
-/** The text a user typed, as the resolver should get it: the resolver parses ids and URLs itself. */
-export function normaliseInput(text: string): string {
-  return text.trim();
+/**
+ * The recent deliveries grouped by run, in the order of each run's newest delivery (the contract lists one entry a
+ * delivery, newest first), with their counts summed.
+ */
+export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
+  const groups = new Map<string, RecentRun[]>();
+  for (const run of runs) groups.set(run.runId, [...(groups.get(run.runId) ?? []), run]);
+  return [...groups.values()].map((deliveries) => {
+    const newest = deliveries.reduce((a, b) => (b.at > a.at ? b : a));
+    const key = deliveries.find((d) => d.testExecutionKey)?.testExecutionKey;
+    const counts = deliveries.reduce<JobCounts>(
+      (sum, d) => ({
+        received: sum.received + d.counts.received,
+        synced: sum.synced + d.counts.synced,
+        unmapped: sum.unmapped + d.counts.unmapped,
+        failed: sum.failed + d.counts.failed,
+      }),
+      { received: 0, synced: 0, unmapped: 0, failed: 0 },
+    );
+    return {
+      runId: newest.runId,
+      state: groupState(deliveries.map((d) => d.state)),
+      ...(key ? { testExecutionKey: key } : {}),
+      at: newest.at,
+      deliveries: deliveries.length,
+      counts,
+    };
+  }).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
+
+/** How many unlinked Tests the coverage section names before "show all". */
+export const COVERAGE_SHOWN = 5;
