@@ -5,7 +5,7 @@
 import type { AppDeps } from './ports';
 import type { XrayClientConfig } from './xray/xray-types';
 import { createPanelResolver } from './resolvers/panel-resolver';
-import { createAppPanelInsights, PANEL_CLIENT_LIMITS } from './resolvers/panel-insights';
+import { createAppPanelInsights, panelXrayClientFor } from './resolvers/panel-insights';
 import { createDefectFiler } from './resolvers/defect-filing';
 import { createAdminResolver } from './resolvers/admin-resolver';
 import { AppError } from './resolvers/envelope';
@@ -25,16 +25,7 @@ export function createApp(deps: AppDeps) {
       insights: createAppPanelInsights(deps),
       defects: createDefectFiler({
         ...deps,
-        // A user waits on createDefect: panel-sized timeouts, and the sync's token cache and request budget.
-        xrayClientFor: (config) =>
-          createXrayClient(config, {
-            fetch: deps.fetch,
-            kvs: deps.kvs,
-            clock: deps.clock,
-            log: deps.log,
-            timeoutMs: PANEL_CLIENT_LIMITS.xrayTimeoutMs,
-            retry: { maxAttempts: PANEL_CLIENT_LIMITS.xrayMaxAttempts },
-          }),
+        xrayClientFor: panelXrayClientFor(deps),
       }),
     }),
     adminResolver: createAdminResolver({

@@ -393,6 +393,22 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
 export const PANEL_CLIENT_LIMITS = { xrayTimeoutMs: 4_000, xrayMaxAttempts: 2, testsigmaTimeoutMs: 3_000 } as const;
 
 /**
+ * Xray clients for calls a user waits on (panel opens, createDefect): panel-sized timeouts and retries, with the
+ * sync's token cache and the site's request budget.
+ */
+export function panelXrayClientFor(deps: Pick<AppDeps, 'kvs' | 'fetch' | 'clock' | 'log'>): (config: XrayClientConfig) => XrayClient {
+  return (config) =>
+    createXrayClient(config, {
+      fetch: deps.fetch,
+      kvs: deps.kvs,
+      clock: deps.clock,
+      log: deps.log,
+      timeoutMs: PANEL_CLIENT_LIMITS.xrayTimeoutMs,
+      retry: { maxAttempts: PANEL_CLIENT_LIMITS.xrayMaxAttempts },
+    });
+}
+
+/**
  * The panel's insights wired from the app's dependencies, for `createApp`:
  * `createPanelResolver({ ...deps, insights: createAppPanelInsights(deps) })`. The Xray client shares the sync's
  * token cache and request budget (both in KVS), with panel-sized timeouts and retries.
@@ -406,15 +422,7 @@ export function createAppPanelInsights(
     kvs: deps.kvs,
     clock: deps.clock,
     log: deps.log,
-    xrayClientFor: (config) =>
-      createXrayClient(config, {
-        fetch: deps.fetch,
-        kvs: deps.kvs,
-        clock: deps.clock,
-        log: deps.log,
-        timeoutMs: PANEL_CLIENT_LIMITS.xrayTimeoutMs,
-        retry: { maxAttempts: PANEL_CLIENT_LIMITS.xrayMaxAttempts },
-      }),
+    xrayClientFor: panelXrayClientFor(deps),
     testsigmaClientFor: (config) => createTestsigmaClient(config, { fetch: deps.fetch, timeoutMs: PANEL_CLIENT_LIMITS.testsigmaTimeoutMs }),
   });
 }
