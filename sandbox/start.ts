@@ -19,7 +19,7 @@ function table(rows: string[][]): string {
 
 function runCli(args: string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, '..', 'cli', 'bin', 'xts.js'), ...args], {
+    const child = spawn(process.execPath, [path.join(__dirname, '..', 'cli', 'dist', 'xts.cjs'), ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -39,6 +39,8 @@ const result = z.looseObject({
   finishedAt: z.string().nullish(),
   message: z.string().nullish(),
   attachments: z.array(attachment).nullish(),
+  /** Retries of one test (contract section 3): the highest attempt decides its status. */
+  attempt: z.number().int().min(1, 'must be 1 or more').nullish(),
 });
 
 /** The schema of a results file; unknown fields are kept and sent (the app ignores them). */

@@ -245,7 +245,7 @@ describe('xts against local servers', () => {
       expect(missing.stderr).toMatch(/HTTP 404 not_found.*Check the job id/);
     });
 
-    it('gives up waiting at --timeout with exit 2 and says how to check later', async () => {
+    it('gives up waiting at --timeout with exit 4 and says how to check later', async () => {
       standin.answerNext({ status: 202, body: { jobId: 'slow', state: 'queued' } });
       standin.answerNext({
         status: 200,
@@ -253,7 +253,7 @@ describe('xts against local servers', () => {
         count: 1000,
       });
       const r = await xts(['pull', '9', '--wait', '--timeout', '10']);
-      expect(r.code).toBe(2);
+      expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/Gave up waiting after 10 s: job slow is still running.*xts status slow/);
     });
   });
@@ -328,7 +328,7 @@ describe('xts against local servers', () => {
     it('gives up at --timeout and points to pull mode', async () => {
       emu.state.durations = { queuedMs: Infinity, runningMs: Infinity };
       const r = await xts(['run', '--plan', '274', '--testsigma-url', emu.url, '--timeout', '30'], tsEnv());
-      expect(r.code).toBe(2);
+      expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/Testsigma run 1001 is still STATUS_CREATED after 30 s; gave up waiting\. When it finishes, send its results with "xts pull 1001"/);
     });
 
