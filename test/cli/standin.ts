@@ -34,7 +34,12 @@ export interface StandinOptions {
   now?: () => number;
   /** Test case ids the "app" has no link for: results for them make a job partial (or failed if all are). */
   unmappedCaseIds?: string[];
+  /** Leave `statuses` out of final jobs, as an app from before contract section 3 added it does. */
+  withoutStatuses?: boolean;
 }
+
+/** The default status map's answer (contract section 4) for the words the CLI tests send. */
+const XRAY_STATUS: Record<string, string> = { SUCCESS: 'PASSED', PASSED: 'PASSED', FAILURE: 'FAILED', FAILED: 'FAILED', ABORTED: 'ABORTED', NOT_EXECUTED: 'TODO' };
 
 /** A canned answer the stand-in gives instead of serving. */
 export interface CannedAnswer {
@@ -111,11 +116,18 @@ export async function startStandin(options: StandinOptions) {
         const final = job.step === job.states.length - 1;
         const unmapped = final ? job.unmapped : [];
         const received = job.results.length;
+        const statuses: Record<string, number> = {};
+        for (const r of job.results) {
+          if (unmapped.includes(String(r.testCaseId))) continue;
+          const x = XRAY_STATUS[String(r.status).toUpperCase()] ?? 'TODO';
+          statuses[x] = (statuses[x] ?? 0) + 1;
+        }
         return send(200, {
           jobId: job.jobId,
           runId: job.runId,
           state,
           ...(final && state !== 'failed' ? { testExecutionKey: 'PROJ-100' } : {}),
+          ...(final && state !== 'failed' && !options.withoutStatuses ? { statuses } : {}),
           counts: { received, synced: final && state !== 'failed' ? received - unmapped.length : 0, unmapped: unmapped.length, failed: 0 },
           unmapped,
           errors: state === 'failed' ? ['No result maps to a linked Xray Test.'] : [],
