@@ -28,7 +28,10 @@ export async function buildText() {
   return result.outputFiles[0].text;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--print')) {
+  // For the freshness test: the build's text on stdout, nothing written.
+  process.stdout.write(await buildText());
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { mkdirSync, writeFileSync, chmodSync } = await import('node:fs');
   const out = path.join(here, 'dist', 'xts.cjs');
   mkdirSync(path.dirname(out), { recursive: true });

@@ -57,7 +57,7 @@ function openTunnel(proxy: URL, target: URL, signal?: AbortSignal | null): Promi
     headers['proxy-authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
   }
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: proxy.hostname, port: proxy.port || 80, method: 'CONNECT', path: authority, headers, ...(signal ? { signal } : {}) });
+    const req = http.request({ host: proxy.hostname, port: proxy.port || 80, method: 'CONNECT', path: authority, headers, agent: false, ...(signal ? { signal } : {}) });
     req.once('connect', (res, socket) => {
       if (res.statusCode === 200) return resolve(socket);
       socket.destroy();
@@ -75,6 +75,8 @@ async function tunnelled(proxy: URL, target: URL, init: RequestInit): Promise<Re
   new Headers(init.headers).forEach((v, k) => (headers[k] = v));
   const body = init.body === undefined || init.body === null ? undefined : String(init.body);
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  // One tunnel per request, closed once the answer is read: a kept-alive tunnel would hold the process open.
+  let conn: Duplex = socket;
   const options: https.RequestOptions = {
     method: init.method ?? 'GET',
     host: target.hostname,
@@ -83,10 +85,13 @@ async function tunnelled(proxy: URL, target: URL, init: RequestInit): Promise<Re
     headers,
     agent: false,
     ...(init.signal ? { signal: init.signal } : {}),
-    createConnection: () =>
-      target.protocol === 'https:'
-        ? tls.connect({ socket, ...(isIP(target.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: target.hostname }) })
-        : socket,
+    createConnection: () => {
+      conn =
+        target.protocol === 'https:'
+          ? tls.connect({ socket, ...(isIP(target.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: target.hostname }) })
+          : socket;
+      return conn;
+    },
   };
   const mod = target.protocol === 'https:' ? https : http;
   return new Promise<Response>((resolve, reject) => {
@@ -95,13 +100,18 @@ async function tunnelled(proxy: URL, target: URL, init: RequestInit): Promise<Re
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
       res.on('end', () => {
+        conn.destroy();
+        socket.destroy();
         const h = new Headers();
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
         const status = res.statusCode ?? 502;
         resolve(new Response([204, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: h }));
       });
     });
-    req.on('error', reject);
+    req.on('error', (err) => {
+      socket.destroy();
+      reject(err);
+    });
     req.end(body);
   });
 }
