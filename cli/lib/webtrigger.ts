@@ -1,5 +1,5 @@
 /**
- * Client of the app's web trigger API v1 (contract section 3): POST results or a pull request, GET a job.
+ * Client of the app's web trigger API v1 (docs/webtrigger-api.md): POST results or a pull request, GET a job.
  */
 import { z } from 'zod';
 import { CliError, EXIT } from './errors';

@@ -1,6 +1,6 @@
 /**
  * `xts` end to end over real HTTP on 127.0.0.1: against the web trigger stand-in (which checks auth exactly as the
- * contract says) and, for `run --plan`, the Testsigma emulator. One fake clock drives the CLI's sleeps, its
+ * API says) and, for `run --plan`, the Testsigma emulator. One fake clock drives the CLI's sleeps, its
  * signatures, the stand-in's clock check and the emulator's run progression, so nothing waits for real.
  */
 import { startTestsigmaEmulator, type TestsigmaEmulator } from '../../sandbox/emulators/testsigma';

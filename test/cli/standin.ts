@@ -1,6 +1,6 @@
 /**
- * A small stand-in for the app's web trigger (contract section 3), for the CLI's integration tests: it checks
- * authentication exactly as the contract says (Bearer, or an HMAC over "<t>.<raw body>" within 300 s, compared in
+ * A small stand-in for the app's web trigger (docs/webtrigger-api.md), for the CLI's integration tests: it checks
+ * authentication exactly as docs/webtrigger-api.md says (Bearer, or an HMAC over "<t>.<raw body>" within 300 s, compared in
  * constant time), applies the documented order of checks, and answers jobs that move queued -> running -> final
  * one step per GET. It is not the app: the real web trigger replaces it in the end-to-end tests.
  */
@@ -34,11 +34,11 @@ export interface StandinOptions {
   now?: () => number;
   /** Test case ids the "app" has no link for: results for them make a job partial (or failed if all are). */
   unmappedCaseIds?: string[];
-  /** Leave `statuses` out of final jobs, as an app from before contract section 3 added it does. */
+  /** Leave `statuses` out of final jobs, as an app from before it filled `statuses` does. */
   withoutStatuses?: boolean;
 }
 
-/** The default status map's answer (contract section 4) for the words the CLI tests send. */
+/** The default status map's answer (the default status map) for the words the CLI tests send. */
 const XRAY_STATUS: Record<string, string> = { SUCCESS: 'PASSED', PASSED: 'PASSED', FAILURE: 'FAILED', FAILED: 'FAILED', ABORTED: 'ABORTED', NOT_EXECUTED: 'TODO' };
 
 /** A canned answer the stand-in gives instead of serving. */
@@ -57,7 +57,7 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** True when the request carries valid credentials for `secret` (contract section 3). */
+/** True when the request carries valid credentials for `secret` (docs/webtrigger-api.md). */
 export function verifyAuth(headers: http.IncomingHttpHeaders, rawBody: Buffer, secret: string, nowMs: number): boolean {
   const auth = headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return safeEqual(auth.slice(7), secret);

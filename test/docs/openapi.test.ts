@@ -1,6 +1,6 @@
 /**
  * docs/openapi.yaml is a valid OpenAPI 3.1 document, and the real web trigger handler's answers match it for every
- * status code the contract lists (202, 200, 400, 401, 404, 405, 413, 415, 503 not_configured, 503 busy). The
+ * status code the API lists (202, 200, 400, 401, 404, 405, 413, 415, 503 not_configured, 503 busy). The
  * results bodies xts builds (from JSON and from JUnit) match its request schema too.
  */
 import { readFileSync } from 'node:fs';
