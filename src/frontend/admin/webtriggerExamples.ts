@@ -1,4 +1,4 @@
-/** The copyable examples shown once after a web trigger secret is made (contract.md section 3). */
+/** The copyable examples shown once after a web trigger secret is made (docs/webtrigger-api.md). */
 
 /** Quotes a value for a POSIX shell, so that any secret or URL pastes safely. */
 export function shellQuote(value: string): string {
