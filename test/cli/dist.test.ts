@@ -67,6 +67,15 @@ describe('the committed single file', () => {
   }, 60_000);
 });
 
+describe('inside a clone', () => {
+  it('npx xts runs the single file (the root package\'s bin), and --version matches cli/package.json', async () => {
+    const version = (JSON.parse(readFileSync(path.join(ROOT, 'cli', 'package.json'), 'utf8')) as { version: string }).version;
+    const r = await run('npx', ['--no-install', 'xts', '--version'], { cwd: ROOT });
+    expect(r.stdout).toBe(`xts ${version}\n`);
+    expect((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: unknown }).bin).toEqual({ xts: 'cli/dist/xts.cjs' });
+  }, 60_000);
+});
+
 describe('xts as CI installs it, against the sandbox', () => {
   let sb: Sandbox;
   let demo: DemoSite;
