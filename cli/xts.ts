@@ -1,9 +1,10 @@
 /**
- * Entry point of the `xts` command line (run with tsx, or through `cli/bin/xts.js`). All logic lives in
- * `lib/`; this file only wires the real process in.
+ * Entry point of the `xts` command line (bundled into `cli/dist/xts.cjs` by `npm run build:cli`). All logic lives
+ * in `lib/`; this file only wires the real process in.
  */
 import { readFile } from 'node:fs/promises';
 import { main } from './lib/main';
+import { proxyAwareFetch } from './lib/proxy';
 
 export { main } from './lib/main';
 export type { MainDeps } from './lib/main';
@@ -13,11 +14,12 @@ export function runProcess(): void {
   main({
     argv: process.argv.slice(2),
     env: process.env,
-    fetch: globalThis.fetch,
+    fetch: proxyAwareFetch(process.env, globalThis.fetch),
     stdout: process.stdout,
     stderr: process.stderr,
     readFile: (p) => readFile(p),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    isTTY: process.stdout.isTTY === true,
   }).then(
     (code) => {
       process.exitCode = code;
@@ -29,5 +31,4 @@ export function runProcess(): void {
   );
 }
 
-// Run directly (`tsx cli/xts.ts ...`); the bin shim calls runProcess itself.
 if (require.main === module) runProcess();

@@ -5,11 +5,75 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { invokeResolver, startSandbox } from './host';
+import { invokeResolver, startSandbox, type Sandbox } from './host';
 import { DEMO_ADMIN, DEMO_TESTER, seedDemo } from './demo';
+import { listJobs } from '../src/store/job-store';
 import type { JobView, PanelView } from '../src/shared/types';
 
 const once = process.argv.includes('--once');
+const FINAL = new Set(['succeeded', 'partial', 'failed']);
+
+/** Closes every server the sandbox started, once, whichever signal or exit comes first. */
+let stopping: Promise<void> | undefined;
+function stopOnSignals(sb: Sandbox): void {
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    console.log(`\n${signal}: stopping the sandbox (web trigger, Jira, Xray and Testsigma emulators)...`);
+    stopping = sb.close().then(
+      () => {
+        console.log('Sandbox stopped.');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`Stopping the sandbox failed: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  // npm's script runs `exec tsx`, so npm's signals reach tsx, which passes them on. Should the parent die without
+  // passing one on (killed outright), this process is handed to another parent: stop then too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('SIGHUP');
+  }, 500).unref();
+}
+
+function jobSummary(j: JobView): string {
+  const statuses = j.statuses ? ` [${Object.entries(j.statuses).map(([k, v]) => `${k} ${v}`).join(', ')}]` : '';
+  return `received ${j.counts.received}, synced ${j.counts.synced}, unmapped ${j.counts.unmapped}, failed ${j.counts.failed}${statuses}`;
+}
+
+/**
+ * Prints one line per delivery the web trigger accepted and one per job that ended, by watching the job store
+ * the app writes (the sandbox's KVS), so that a run sent by hand shows up here.
+ */
+function watchDeliveries(sb: Sandbox, seen: Map<string, string>): NodeJS.Timeout {
+  const tick = async () => {
+    const { jobs } = await listJobs(sb.kvs);
+    for (const j of [...jobs].reverse()) {
+      const before = seen.get(j.jobId);
+      if (before === undefined) {
+        console.log(`[${new Date().toISOString()}] delivery: job ${j.jobId}, run ${j.runId}, ${j.counts.received} result(s), ${j.state}`);
+      }
+      if (FINAL.has(j.state) && !FINAL.has(before ?? '')) {
+        const errors = j.errors.length > 0 ? `; ${j.errors.length} message(s), first: ${j.errors[0]}` : '';
+        console.log(`[${new Date().toISOString()}] finished: job ${j.jobId}, run ${j.runId}: ${j.state}, ${jobSummary(j)} -> ${j.testExecutionKey ?? 'no Test Execution'}${errors}`);
+      }
+      seen.set(j.jobId, j.state);
+    }
+  };
+  let busy = false;
+  return setInterval(() => {
+    if (busy) return;
+    busy = true;
+    tick()
+      .catch((err: unknown) => console.error(`(could not read the job log: ${String(err)})`))
+      .finally(() => (busy = false));
+  }, 300);
+}
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -19,7 +83,7 @@ function table(rows: string[][]): string {
 
 function runCli(args: string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, '..', 'cli', 'bin', 'xts.js'), ...args], {
+    const child = spawn(process.execPath, [path.join(__dirname, '..', 'cli', 'dist', 'xts.cjs'), ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -29,6 +93,7 @@ function runCli(args: string[], env: Record<string, string>): Promise<number> {
 
 async function main(): Promise<number> {
   const sb = await startSandbox({ xrayDataRegion: 'eu' });
+  stopOnSignals(sb);
   const demo = await seedDemo(sb);
   console.log('Testsigma links for Xray: sandbox demo');
   console.log(`  Jira (emulated)       ${sb.jira.url}`);
@@ -85,7 +150,8 @@ async function main(): Promise<number> {
   console.log(`  export XTS_URL='${demo.webtrigger.url}' XTS_SECRET='${demo.webtrigger.secret}'`);
   console.log(`  npx xts send sandbox/examples/results.json --wait      (Tests ${demo.tests.map((t) => `${t.key}=case ${t.caseId}`).join(', ')})`);
   console.log(`  npx xts run --plan ${demo.testPlan.planId} --wait --testsigma-url ${sb.testsigma.url} --testsigma-key ${sb.testsigmaApiKey}`);
-  console.log('Press Ctrl+C to stop.');
+  console.log(`Each delivery and each finished job is printed below. Stop with Ctrl+C (or kill ${process.pid}; ending npm's process works too).\n`);
+  watchDeliveries(sb, new Map(jobs.map((j) => [j.jobId, j.state])));
   await new Promise(() => undefined);
   return 0;
 }

@@ -53,13 +53,36 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as Error & { cause?: unknown }).cause;
-    const code = cause && typeof cause === 'object' && 'code' in cause ? ` (${String((cause as { code: unknown }).code)})` : '';
-    return `${err.name === 'TimeoutError' ? 'timed out' : err.message}${code}`;
+const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH|ERR_CERT)/;
+
+/** The innermost error with a `code` (fetch wraps socket errors as `TypeError: fetch failed` with a cause). */
+function rootCause(err: unknown): { code?: string; message: string } {
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return { code, message: (e as Error).message ?? String(e) };
+    e = (e as { cause?: unknown }).cause;
   }
-  return String(err);
+  return { message: err instanceof Error ? err.message : String(err) };
+}
+
+/** A network failure in words: what happened and its code (ECONNREFUSED, ENOTFOUND, a TLS error, ...). */
+export function describeNetworkError(err: unknown, url: string): { text: string; permanent: boolean } {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return { text: 'the request timed out', permanent: false };
+  const { code, message } = rootCause(err);
+  const host = new URL(url).host;
+  if (code === 'ECONNREFUSED') return { text: `connection refused (ECONNREFUSED): nothing accepts connections at ${host}`, permanent: false };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { text: `host name not found (${code}): ${new URL(url).hostname} does not resolve; check the URL's spelling and your DNS`, permanent: code === 'ENOTFOUND' };
+  if (code === 'ECONNRESET') return { text: `connection reset (ECONNRESET) by ${host} or a proxy on the way`, permanent: false };
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return { text: `connection timed out (${code}) to ${host}; a firewall may drop it, or a proxy is needed (HTTPS_PROXY)`, permanent: false };
+  if (code === 'EPROXY') return { text: message, permanent: true };
+  if (code && TLS_CODES.test(code)) {
+    return {
+      text: `TLS error (${code}): ${message}. If your network inspects TLS, give Node its CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`,
+      permanent: true,
+    };
+  }
+  return { text: `${message}${code ? ` (${code})` : ''}`, permanent: false };
 }
 
 /**
@@ -80,7 +103,7 @@ export async function requestWithRetry(
   for (;;) {
     const { url, init } = build();
     let answer: HttpAnswer | undefined;
-    let failure: string | undefined;
+    let failure: { text: string; permanent: boolean } | undefined;
     try {
       const res = await deps.fetch(url, { ...init, signal: AbortSignal.timeout(policy.requestTimeoutMs) });
       const text = await res.text();
@@ -92,7 +115,7 @@ export async function requestWithRetry(
       }
       answer = { status: res.status, headers: res.headers, text, json };
     } catch (err) {
-      failure = describe(err);
+      failure = describeNetworkError(err, url);
     }
 
     if (answer && classify.isBusy(answer)) {
@@ -109,10 +132,11 @@ export async function requestWithRetry(
     if (answer && !transient) return answer;
 
     networkTries++;
-    const why = failure ?? `HTTP ${answer?.status}`;
-    if (networkTries >= policy.networkAttempts) {
+    const why = failure?.text ?? `HTTP ${answer?.status}`;
+    if (networkTries >= policy.networkAttempts || failure?.permanent) {
       if (answer) return answer;
-      throw new CliError(`Could not reach ${service} at ${new URL(url).origin}: ${why}, after ${networkTries} attempts. Check the URL and your network or proxy, then try again.`, EXIT.USAGE);
+      const tries = networkTries === 1 ? '' : `, after ${networkTries} attempts`;
+      throw new CliError(`Could not reach ${service} at ${new URL(url).origin}: ${why}${tries}. Check the URL and your network or proxy, then try again.`, EXIT.USAGE);
     }
     const wait = policy.baseDelayMs * 2 ** (networkTries - 1);
     deps.log(`${service}: ${why}; retrying in ${Math.ceil(wait / 1000)} s (attempt ${networkTries + 1} of ${policy.networkAttempts}).`);

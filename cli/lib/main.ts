@@ -2,8 +2,11 @@
  * The `xts` program: parses the command, then does its IO through the dependencies it is given, so tests run it
  * whole against local servers with fake clocks.
  */
-import { parseCommand, USAGE, type Common } from './args';
+import * as path from 'node:path';
+import { parseCommand, type Common, type JunitOptions } from './args';
 import { CliError, EXIT } from './errors';
+import { contentTypeOf, convertJunit, describeWithoutId, looksLikeXml } from './junit';
+import { VERSION } from './version';
 import { jobDetails, jobLine, outcomeSummary } from './format';
 import type { IoDeps } from './http';
 import { validateResultsFile, warningsFor, type ResultsFile } from './schema';
@@ -27,6 +30,8 @@ export interface MainDeps {
   sleep: (ms: number) => Promise<void>;
   /** Clock for signatures and deadlines; defaults to Date.now. */
   now?: () => number;
+  /** Whether stdout is a terminal: waiting then keeps one live line instead of printing a line per change. */
+  isTTY?: boolean;
 }
 
 interface Ctx {
@@ -35,8 +40,13 @@ interface Ctx {
   /** Progress: stderr with --json (stdout stays one JSON object), stdout otherwise. */
   progress: (line: string) => void;
   warn: (line: string) => void;
+  /** Rewrites the live status line (a TTY without --json); undefined prints lines instead. */
+  live?: (line: string) => void;
   json: boolean;
 }
+
+/** Without a TTY, a waiting xts prints the job's line at least this often, so CI logs show it is alive. */
+export const HEARTBEAT_MS = 15_000;
 
 /** Runs one `xts` command and answers its exit code; never throws. */
 export async function main(deps: MainDeps): Promise<number> {
@@ -45,7 +55,11 @@ export async function main(deps: MainDeps): Promise<number> {
   try {
     const command = parseCommand(deps.argv, deps.env);
     if (command.kind === 'help') {
-      deps.stdout.write(USAGE);
+      deps.stdout.write(command.text);
+      return EXIT.OK;
+    }
+    if (command.kind === 'version') {
+      deps.stdout.write(`xts ${VERSION}\n`);
       return EXIT.OK;
     }
     json = command.common.json;
@@ -55,12 +69,13 @@ export async function main(deps: MainDeps): Promise<number> {
       out: (l) => deps.stdout.write(`${l}\n`),
       progress: (l) => progressSink.write(`${l}\n`),
       warn: (l) => deps.stderr.write(`${l}\n`),
+      ...(deps.isTTY && !json ? { live: (l: string) => deps.stdout.write(`\r\x1b[2K${l}`) } : {}),
       json,
     };
     const client = new WebtriggerClient({ url: command.common.url, secret: command.common.secret, auth: command.common.auth, deps: ctx.io });
     switch (command.kind) {
       case 'send': {
-        const file = await readResultsFile(deps.readFile, command.file);
+        const file = await readInput(deps.readFile, command.file, command.format, command.junit, ctx.warn);
         return await deliver(ctx, client, command.common, file, command.file);
       }
       case 'pull':
@@ -80,17 +95,79 @@ export async function main(deps: MainDeps): Promise<number> {
   }
 }
 
+function whyUnreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+}
+
+async function readText(readFile: MainDeps['readFile'], path: string): Promise<string> {
+  try {
+    const raw = await readFile(path);
+    return typeof raw === 'string' ? raw : raw.toString('utf8');
+  } catch (err) {
+    throw new CliError(`Cannot read results file "${path}": ${whyUnreadable(err)}. Check the path.`);
+  }
+}
+
+/**
+ * Reads the file `xts send` was given: a JUnit XML report (by content, or `--format junit`) becomes a results file,
+ * a JSON file is checked as one. Every problem is reported before anything is sent.
+ */
+export async function readInput(
+  readFile: MainDeps['readFile'],
+  file: string,
+  format: 'json' | 'junit' | undefined,
+  junit: JunitOptions,
+  warn: (line: string) => void,
+): Promise<ResultsFile> {
+  const text = await readText(readFile, file);
+  if (format === 'junit' || (format === undefined && looksLikeXml(text))) return readJunit(readFile, file, text, junit, warn);
+  if (junit.runId !== undefined || junit.idPattern || junit.timeZone || junit.testPlanId !== undefined || junit.summary !== undefined) {
+    warn('Warning: --run-id, --test-plan, --summary, --id-pattern and --timezone apply to JUnit reports; a JSON results file carries its own fields.');
+  }
+  return parseResultsText(text, file);
+}
+
+async function readJunit(readFile: MainDeps['readFile'], file: string, xml: string, junit: JunitOptions, warn: (line: string) => void): Promise<ResultsFile> {
+  const converted = convertJunit(xml, { ...junit, reportPath: file });
+  if (converted.withoutId.length > 0) warn(`Warning: ${describeWithoutId(converted.withoutId)}`);
+  if (converted.results.length === 0) {
+    throw new CliError(
+      `None of the ${converted.cases.length} test case(s) in "${file}" has a Testsigma id, so nothing was sent. ` +
+        'Give each testcase a property testsigma_id (or testsigma_case_id), or pass --id-pattern with one capture group.',
+    );
+  }
+  const cache = new Map<string, { filename: string; contentType: string; data: string } | null>();
+  const results = [];
+  for (const { attachmentPaths, ...r } of converted.results) {
+    const attachments = [];
+    for (const p of attachmentPaths ?? []) {
+      if (!cache.has(p)) {
+        try {
+          const raw = await readFile(p);
+          const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+          cache.set(p, { filename: path.basename(p), contentType: contentTypeOf(p), data: buf.toString('base64') });
+        } catch (err) {
+          cache.set(p, null);
+          warn(`Warning: attachment ${p} of test case ${r.testCaseId} is not sent: ${whyUnreadable(err)}.`);
+        }
+      }
+      const a = cache.get(p);
+      if (a) attachments.push(a);
+    }
+    results.push({ ...r, ...(attachments.length > 0 ? { attachments } : {}) });
+  }
+  const checked = validateResultsFile({ ...converted.run, results });
+  if (!checked.ok) throw new CliError(`The results converted from "${file}" are not valid (${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}). Nothing was sent.`);
+  return checked.value;
+}
+
 /** Reads, parses and validates a results file; every problem is reported before anything is sent. */
 export async function readResultsFile(readFile: MainDeps['readFile'], path: string): Promise<ResultsFile> {
-  let raw: Buffer | string;
-  try {
-    raw = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    throw new CliError(`Cannot read results file "${path}": ${why}. Check the path.`);
-  }
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  return parseResultsText(await readText(readFile, path), path);
+}
+
+function parseResultsText(text: string, path: string): ResultsFile {
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -168,7 +245,16 @@ async function finish(
   }
   const views = await waitForJobs(ctx, client, jobs.map((j) => j.jobId), common);
   const summary = outcomeSummary(views);
-  const code = summary.worst === 'failed' ? EXIT.RUN_FAILED : EXIT.OK;
+  let code: number = summary.worst === 'failed' ? EXIT.RUN_FAILED : EXIT.OK;
+  if (code === EXIT.OK && common.failOnTestFailure) {
+    const failedTests = failedResults(views);
+    if (failedTests === undefined) {
+      ctx.warn('Warning: --fail-on-test-failure: the app did not report the synced statuses (JobView.statuses), so xts cannot tell whether a test failed; update the app.');
+    } else if (failedTests > 0) {
+      code = EXIT.TEST_FAILED;
+      ctx.warn(`${failedTests} synced result(s) failed in Xray (--fail-on-test-failure): exit ${EXIT.TEST_FAILED}.`);
+    }
+  }
   if (ctx.json) {
     ctx.out(
       JSON.stringify({
@@ -194,29 +280,62 @@ async function finish(
   return code;
 }
 
-/** Polls each job until it is final, printing a line whenever one changes. */
+/** Xray statuses that count as a failed test for `--fail-on-test-failure`. */
+export const FAILING_XRAY_STATUSES: ReadonlySet<string> = new Set(['FAILED', 'ABORTED']);
+
+/** Results the jobs synced with a failing Xray status; undefined when a job does not report `statuses`. */
+export function failedResults(views: readonly JobView[]): number | undefined {
+  let n = 0;
+  for (const v of views) {
+    const statuses = (v as { statuses?: unknown }).statuses;
+    if (!statuses || typeof statuses !== 'object') return undefined;
+    for (const [status, count] of Object.entries(statuses as Record<string, unknown>)) {
+      if (FAILING_XRAY_STATUSES.has(status.toUpperCase()) && typeof count === 'number') n += count;
+    }
+  }
+  return n;
+}
+
+/**
+ * Polls each job until it is final. Prints a line whenever one changes and, without a TTY, repeats it at least
+ * every 15 s with the time waited; on a TTY it keeps one live line instead. With --json only changes are printed.
+ */
 export async function waitForJobs(ctx: Ctx, client: WebtriggerClient, jobIds: string[], common: Common): Promise<JobView[]> {
   const interval = common.pollIntervalMs ?? 2000;
   const deadline = ctx.io.now() + common.timeoutMs;
+  const t0 = ctx.io.now();
   const latest = new Map<string, JobView>();
   const lastLine = new Map<string, string>();
+  let lastPrinted = t0;
   for (;;) {
     for (const id of jobIds) {
       if (FINAL_STATES.has(latest.get(id)?.state ?? '')) continue;
       const view = await client.job(id);
       latest.set(id, view);
       const line = jobLine(view);
-      if (lastLine.get(id) !== line) {
+      const final = FINAL_STATES.has(view.state);
+      if (ctx.live && !final) {
+        ctx.live(`${line} (${Math.round((ctx.io.now() - t0) / 1000)} s)`);
+      } else if (lastLine.get(id) !== line) {
+        if (ctx.live) ctx.live('');
         ctx.progress(line);
-        lastLine.set(id, line);
+        lastPrinted = ctx.io.now();
       }
+      lastLine.set(id, line);
     }
     const pending = jobIds.filter((id) => !FINAL_STATES.has(latest.get(id)?.state ?? ''));
     if (pending.length === 0) return jobIds.map((id) => latest.get(id) as JobView);
+    if (!ctx.live && !ctx.json && ctx.io.now() - lastPrinted >= HEARTBEAT_MS) {
+      const waited = Math.round((ctx.io.now() - t0) / 1000);
+      for (const id of pending) ctx.progress(`${lastLine.get(id)} (still waiting, ${waited} s)`);
+      lastPrinted = ctx.io.now();
+    }
     if (ctx.io.now() + interval > deadline) {
+      if (ctx.live) ctx.live('');
       throw new CliError(
         `Gave up waiting after ${Math.round(common.timeoutMs / 1000)} s: ${pending.map((id) => `job ${id} is still ${latest.get(id)?.state}`).join(', ')}. ` +
           `The app keeps working on it; check later with "xts status ${pending[0]}" or wait longer with --timeout.`,
+        EXIT.TIMEOUT,
       );
     }
     await ctx.io.sleep(interval);
@@ -252,6 +371,7 @@ async function runPlan(ctx: Ctx, client: WebtriggerClient, ts: TestsigmaClient, 
       throw new CliError(
         `Testsigma run ${runId} is still ${run.status} after ${Math.round(common.timeoutMs / 1000)} s; gave up waiting. ` +
           `When it finishes, send its results with "xts pull ${runId}" (or run xts again with a longer --timeout).`,
+        EXIT.TIMEOUT,
       );
     }
     await ctx.io.sleep(interval);
@@ -261,7 +381,7 @@ async function runPlan(ctx: Ctx, client: WebtriggerClient, ts: TestsigmaClient, 
       ctx.progress(`Testsigma run ${runId}: ${run.status} after ${elapsed} s`);
       lastStatus = run.status;
       lastNotice = ctx.io.now();
-    } else if (ctx.io.now() - lastNotice >= 60_000) {
+    } else if (ctx.io.now() - lastNotice >= HEARTBEAT_MS) {
       ctx.progress(`Testsigma run ${runId}: still ${run.status} after ${elapsed} s`);
       lastNotice = ctx.io.now();
     }

@@ -1,11 +1,11 @@
 /**
- * The results file: the web trigger's POST body (contract section 3), checked before anything is sent so that a
+ * The results file: the web trigger's POST body (docs/webtrigger-api.md), checked before anything is sent so that a
  * bad file never leaves half a run delivered. Optional fields may be null (the app reads null as absent).
  */
 import { z } from 'zod';
 import { formatPath } from '../../src/domain/results-payload';
 
-/** Incoming words the app's default status map knows (contract section 4); admins may add more. */
+/** Incoming words the app's default status map knows (the default status map); admins may add more. */
 export const KNOWN_STATUSES: readonly string[] = [
   'SUCCESS',
   'FAILURE',
@@ -39,6 +39,8 @@ const result = z.looseObject({
   finishedAt: z.string().nullish(),
   message: z.string().nullish(),
   attachments: z.array(attachment).nullish(),
+  /** Retries of one test (docs/webtrigger-api.md): the highest attempt decides its status. */
+  attempt: z.number().int().min(1, 'must be 1 or more').nullish(),
 });
 
 /** The schema of a results file; unknown fields are kept and sent (the app ignores them). */

@@ -1,5 +1,5 @@
 /**
- * Request authentication for the web trigger (contract section 3): `Authorization: Bearer <secret>` or
+ * Request authentication for the web trigger (docs/webtrigger-api.md): `Authorization: Bearer <secret>` or
  * `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
  */
 import { createHmac } from 'node:crypto';

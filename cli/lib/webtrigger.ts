@@ -1,5 +1,5 @@
 /**
- * Client of the app's web trigger API v1 (contract section 3): POST results or a pull request, GET a job.
+ * Client of the app's web trigger API v1 (docs/webtrigger-api.md): POST results or a pull request, GET a job.
  */
 import { z } from 'zod';
 import { CliError, EXIT } from './errors';
@@ -41,7 +41,7 @@ export function appError(a: HttpAnswer): z.infer<typeof errorSchema>['error'] | 
 }
 
 /** Turns a refusal of the web trigger into a message that says what failed, why, and what to do. */
-export function explainRefusal(a: HttpAnswer, what: string): CliError {
+export function explainRefusal(a: HttpAnswer, what: string, method: 'GET' | 'POST' = 'GET'): CliError {
   const err = appError(a);
   const said = (err ? err.message : a.text.slice(0, 200) || '(no body)').replace(/[.\s]+$/, '');
   const code = err?.code;
@@ -54,7 +54,11 @@ export function explainRefusal(a: HttpAnswer, what: string): CliError {
     const details = err?.details?.map((d) => `\n  ${d.path}: ${d.message}`).join('') ?? '';
     advice = `Fix the results and send again.${details}`;
   } else if (a.status === 404) {
-    advice = code === 'not_found' ? 'Check the job id (as printed by "xts send"); jobs are kept for a limited time.' : 'Check the web trigger URL (--url or XTS_URL).';
+    // The web trigger answers POSTs at its URL whatever the body, so a 404 on a POST means the URL is wrong.
+    advice =
+      method === 'GET' && code === 'not_found'
+        ? 'Check the job id (as printed by "xts send"); jobs are kept for a limited time.'
+        : 'Check the web trigger URL (--url or XTS_URL): nothing takes results at that address; copy the URL again from the app\'s settings page.';
   } else if (a.status === 413) {
     advice = 'The delivery is over the app\'s size limit. This is a bug in xts\'s splitting: please report it with the file\'s size.';
   } else {
@@ -100,7 +104,7 @@ export class WebtriggerClient {
    */
   async post(body: string, what: string): Promise<{ jobId: string; state: string }> {
     const a = await this.send('POST', this.opts.url, body);
-    if (a.status !== 202 && a.status !== 200) throw explainRefusal(a, what);
+    if (a.status !== 202 && a.status !== 200) throw explainRefusal(a, what, 'POST');
     const parsed = acceptedSchema.safeParse(a.json);
     if (!parsed.success) throw new CliError(`${what}: the web trigger answered HTTP ${a.status} without a job id (${a.text.slice(0, 200)}). Check --url points at the app's web trigger.`);
     return { jobId: parsed.data.jobId, state: parsed.data.state };

@@ -1,6 +1,6 @@
 /**
  * Types shared by the UI Kit frontend and the backend: the resolver envelope, the views the resolvers answer with,
- * and the payloads they take. These mirror contract.md section 2 and section 3 exactly; change them only with it.
+ * and the payloads they take. These mirror the app's fixed resolver API and the web trigger API (docs/webtrigger-api.md) exactly; change them only with those.
  */
 
 /** The kind of Xray issue a panel is on. */

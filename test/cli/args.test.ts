@@ -1,4 +1,4 @@
-import { checkUrl, parseCommand, tokenize, USAGE } from '../../cli/lib/args';
+import { checkUrl, COMMAND_HELP, parseCommand, suggest, tokenize, USAGE } from '../../cli/lib/args';
 import { CliError } from '../../cli/lib/errors';
 import { validateResultsFile, warningsFor, formatPath } from '../../cli/lib/schema';
 
@@ -36,18 +36,42 @@ describe('tokenize', () => {
 
 describe('parseCommand', () => {
   it('answers help for --help, -h and "help", and refuses no command', () => {
-    expect(parseCommand(['--help'], {})).toEqual({ kind: 'help' });
-    expect(parseCommand(['send', '-h'], {})).toEqual({ kind: 'help' });
-    expect(parseCommand(['help'], {})).toEqual({ kind: 'help' });
+    expect(parseCommand(['--help'], {})).toEqual({ kind: 'help', text: USAGE });
+    expect(parseCommand(['help'], {})).toEqual({ kind: 'help', text: USAGE });
     expect(usageError([]).message).toMatch(/No command given.*xts --help/);
-    expect(USAGE).toMatch(/xts send <results.json>/);
+    expect(USAGE).toMatch(/xts send <results.json\|junit.xml>/);
+  });
+
+  it('gives each command its own help with an example, and --version', () => {
+    for (const cmd of ['send', 'pull', 'run', 'status'] as const) {
+      const viaFlag = parseCommand([cmd, '-h'], {});
+      expect(viaFlag).toEqual({ kind: 'help', text: COMMAND_HELP[cmd] });
+      expect(parseCommand(['help', cmd], {})).toEqual(viaFlag);
+      expect(COMMAND_HELP[cmd]).toMatch(new RegExp(`^xts ${cmd} `));
+      expect(COMMAND_HELP[cmd]).toMatch(new RegExp(`Examples?:\\n  (\\S+=\\S+ )?xts ${cmd} `));
+    }
+    expect(COMMAND_HELP.send).toMatch(/--id-pattern/);
+    expect(COMMAND_HELP.pull).not.toMatch(/--id-pattern/);
+    expect(parseCommand(['--version'], {})).toEqual({ kind: 'version' });
+    expect(parseCommand(['send', 'x', '-v'], {})).toEqual({ kind: 'version' });
+    expect(usageError(['help', 'sedn']).message).toMatch(/No help for "sedn"\. Did you mean "xts help send"\?/);
+  });
+
+  it('suggests the command or option a typo meant, and nothing for a word far from all', () => {
+    expect(usageError(['sned', 'r.json']).message).toMatch(/Unknown command "sned"\. Did you mean "xts send"\?/);
+    expect(usageError(['stauts', 'j']).message).toMatch(/Did you mean "xts status"\?/);
+    expect(usageError(['send', 'r.json', '--wiat']).message).toMatch(/Unknown option --wiat\. Did you mean --wait\?/);
+    expect(usageError(['send', 'r.json', '--id-patern', 'x']).message).toMatch(/Did you mean --id-pattern\?/);
+    expect(usageError(['frobnicate']).message).not.toMatch(/Did you mean/);
+    expect(suggest('zz', ['send', 'run'])).toBeUndefined();
   });
 
   it('builds send with env defaults (HMAC, no wait)', () => {
     expect(parseCommand(['send', 'r.json'], ENV)).toEqual({
       kind: 'send',
       file: 'r.json',
-      common: { url: ENV.XTS_URL, secret: 'whsec', auth: 'hmac', wait: false, json: false, timeoutMs: 3_600_000, pollIntervalMs: undefined },
+      junit: {},
+      common: { url: ENV.XTS_URL, secret: 'whsec', auth: 'hmac', wait: false, json: false, timeoutMs: 3_600_000, pollIntervalMs: undefined, failOnTestFailure: false },
     });
   });
 
@@ -56,7 +80,7 @@ describe('parseCommand', () => {
     expect(c).toEqual({
       kind: 'pull',
       testsigmaRunId: '337',
-      common: { url: 'http://127.0.0.1:8080/t', secret: 'x', auth: 'bearer', wait: true, json: true, timeoutMs: 30_000, pollIntervalMs: 500 },
+      common: { url: 'http://127.0.0.1:8080/t', secret: 'x', auth: 'bearer', wait: true, json: true, timeoutMs: 30_000, pollIntervalMs: 500, failOnTestFailure: false },
     });
   });
 
@@ -84,6 +108,14 @@ describe('parseCommand', () => {
     [['run', '--plan', 'x1'], { ...ENV, TESTSIGMA_API_KEY: 'k' }, /--plan must be a number/],
     [['run', '--plan', '1'], ENV, /No Testsigma API key\. Set TESTSIGMA_API_KEY/],
     [['run', '--plan', '1', '--testsigma-url', 'http://app.testsigma.com'], { ...ENV, TESTSIGMA_API_KEY: 'k' }, /Testsigma URL .* must use https/],
+    [['pull', '1', '--run-id', 'r'], ENV, /--run-id applies only to "xts send"/],
+    [['send', 'r.xml', '--run-id', 'has space'], ENV, /--run-id "has space" must be 1-64 of/],
+    [['send', 'r.xml', '--id-pattern', 'TC-\\d+'], ENV, /--id-pattern needs exactly one capture group .* has 0/],
+    [['send', 'r.xml', '--id-pattern', '(a)(\\d+)'], ENV, /has 2/],
+    [['send', 'r.xml', '--id-pattern', '(['], ENV, /is not a regular expression/],
+    [['send', 'r.xml', '--timezone', 'Mars/Olympus'], ENV, /--timezone "Mars\/Olympus" is not a time zone/],
+    [['send', 'r.xml', '--format', 'csv'], ENV, /--format takes json or junit/],
+    [['send', 'r.json', '--fail-on-test-failure'], ENV, /--fail-on-test-failure needs --wait/],
   ])('%j refuses with a message that says what to do', (argv, env, message) => {
     const err = usageError(argv, env);
     expect(err.message).toMatch(message);

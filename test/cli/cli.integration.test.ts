@@ -1,6 +1,6 @@
 /**
  * `xts` end to end over real HTTP on 127.0.0.1: against the web trigger stand-in (which checks auth exactly as the
- * contract says) and, for `run --plan`, the Testsigma emulator. One fake clock drives the CLI's sleeps, its
+ * API says) and, for `run --plan`, the Testsigma emulator. One fake clock drives the CLI's sleeps, its
  * signatures, the stand-in's clock check and the emulator's run progression, so nothing waits for real.
  */
 import { startTestsigmaEmulator, type TestsigmaEmulator } from '../../sandbox/emulators/testsigma';
@@ -32,7 +32,7 @@ describe('xts against local servers', () => {
     await standin.close();
   });
 
-  async function xts(argv: string[], env: Record<string, string | undefined> = {}, skewMs = 0): Promise<Run> {
+  async function xts(argv: string[], env: Record<string, string | undefined> = {}, skewMs = 0, isTTY = false): Promise<Run> {
     let stdout = '';
     let stderr = '';
     const sleeps: number[] = [];
@@ -52,6 +52,7 @@ describe('xts against local servers', () => {
         clock.t += ms;
       },
       now: () => clock.t + skewMs,
+      isTTY,
     });
     return { code, stdout, stderr, sleeps };
   }
@@ -224,6 +225,93 @@ describe('xts against local servers', () => {
     });
   });
 
+  describe('waiting, test failures and network errors', () => {
+    const slowJob = (n: number) => {
+      standin.answerNext({ status: 202, body: { jobId: 'slow', state: 'queued' } });
+      standin.answerNext({
+        status: 200,
+        body: { jobId: 'slow', runId: '9', state: 'queued', counts: { received: 3, synced: 0, unmapped: 0, failed: 0 }, unmapped: [], errors: [] },
+        count: n,
+      });
+      standin.answerNext({
+        status: 200,
+        body: { jobId: 'slow', runId: '9', state: 'succeeded', testExecutionKey: 'PROJ-7', counts: { received: 3, synced: 3, unmapped: 0, failed: 0 }, unmapped: [], errors: [], statuses: { PASSED: 3 } },
+      });
+    };
+
+    it('without a TTY repeats the job line at least every 15 s while it stays queued', async () => {
+      slowJob(30); // 30 polls 2 s apart: 60 s queued
+      const r = await xts(['pull', '9', '--wait']);
+      expect(r.code).toBe(0);
+      const still = r.stdout.split('\n').filter((l) => l.includes('still waiting'));
+      expect(still).toEqual([
+        'job slow (run 9): queued: 3 received, 0 synced, 0 unmapped, 0 failed (still waiting, 16 s)',
+        'job slow (run 9): queued: 3 received, 0 synced, 0 unmapped, 0 failed (still waiting, 32 s)',
+        'job slow (run 9): queued: 3 received, 0 synced, 0 unmapped, 0 failed (still waiting, 48 s)',
+      ]);
+      expect(r.stdout).toMatch(/job slow \(run 9\): succeeded: 3 received, 3 synced, 0 unmapped, 0 failed -> PROJ-7/);
+    });
+
+    it('on a TTY keeps one live line; with --json prints nothing extra', async () => {
+      slowJob(3);
+      const tty = await xts(['pull', '9', '--wait'], {}, 0, true);
+      expect(tty.code).toBe(0);
+      expect(tty.stdout).toContain('\r\x1b[2Kjob slow (run 9): queued: 3 received, 0 synced, 0 unmapped, 0 failed (2 s)');
+      expect(tty.stdout).toContain('\r\x1b[2Kjob slow (run 9): succeeded: 3 received, 3 synced, 0 unmapped, 0 failed -> PROJ-7\n');
+      expect(tty.stdout).not.toMatch(/still waiting/);
+
+      slowJob(30);
+      const json = await xts(['pull', '9', '--wait', '--json']);
+      expect(json.code).toBe(0);
+      expect(json.stdout.trim().split('\n')).toHaveLength(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, outcome: 'succeeded' });
+      expect(json.stderr).not.toMatch(/still waiting/);
+      expect(json.stderr.match(/queued: 3 received/g)).toHaveLength(1);
+    });
+
+    it('--fail-on-test-failure exits 3 when the job reports a FAILED status, 0 when all passed', async () => {
+      files.set('r.json', JSON.stringify(small)); // one SUCCESS, one FAILURE
+      const failing = await xts(['send', 'r.json', '--wait', '--fail-on-test-failure']);
+      expect(failing.code).toBe(3);
+      expect(failing.stderr).toMatch(/1 synced result\(s\) failed in Xray \(--fail-on-test-failure\): exit 3/);
+      const plain = await xts(['send', 'r.json', '--wait']);
+      expect(plain.code).toBe(0);
+      files.set('ok.json', JSON.stringify({ runId: 'ok', results: [{ testCaseId: '1', status: 'SUCCESS' }] }));
+      expect((await xts(['send', 'ok.json', '--wait', '--fail-on-test-failure'])).code).toBe(0);
+    });
+
+    it('--fail-on-test-failure warns when the app does not report statuses', async () => {
+      await standin.close();
+      standin = await startStandin({ secret: SECRET, now: () => clock.t, withoutStatuses: true });
+      files.set('r.json', JSON.stringify(small));
+      const r = await xts(['send', 'r.json', '--wait', '--fail-on-test-failure']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/did not report the synced statuses \(JobView\.statuses\)/);
+    });
+
+    it('names ECONNREFUSED and ENOTFOUND', async () => {
+      const url = standin.url;
+      await standin.close();
+      files.set('r.json', JSON.stringify(small));
+      const refused = await xts(['send', 'r.json'], { XTS_URL: url });
+      expect(refused.stderr).toMatch(/connection refused \(ECONNREFUSED\): nothing accepts connections at 127\.0\.0\.1:\d+, after 4 attempts/);
+      // .invalid never resolves (RFC 6761), so this needs no network.
+      const unknown = await xts(['send', 'r.json'], { XTS_URL: 'https://app.nowhere.invalid/x1/t' });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/host name not found \((ENOTFOUND|EAI_AGAIN)\): app\.nowhere\.invalid does not resolve/);
+      standin = await startStandin({ secret: SECRET });
+    });
+
+    it('blames the URL for a 404 on a POST, the job id for a 404 on a GET', async () => {
+      standin.answerNext({ status: 404, body: { error: { code: 'not_found', message: 'Not found.' } } });
+      files.set('r.json', JSON.stringify(small));
+      const r = await xts(['send', 'r.json']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/HTTP 404 not_found: Not found\. Check the web trigger URL \(--url or XTS_URL\)/);
+      expect(r.stderr).not.toMatch(/job id/);
+    });
+  });
+
   describe('pull and status', () => {
     it('pull sends { testsigmaRunId } and waits', async () => {
       const r = await xts(['pull', '337', '--wait']);
@@ -245,7 +333,7 @@ describe('xts against local servers', () => {
       expect(missing.stderr).toMatch(/HTTP 404 not_found.*Check the job id/);
     });
 
-    it('gives up waiting at --timeout with exit 2 and says how to check later', async () => {
+    it('gives up waiting at --timeout with exit 4 and says how to check later', async () => {
       standin.answerNext({ status: 202, body: { jobId: 'slow', state: 'queued' } });
       standin.answerNext({
         status: 200,
@@ -253,7 +341,7 @@ describe('xts against local servers', () => {
         count: 1000,
       });
       const r = await xts(['pull', '9', '--wait', '--timeout', '10']);
-      expect(r.code).toBe(2);
+      expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/Gave up waiting after 10 s: job slow is still running.*xts status slow/);
     });
   });
@@ -328,7 +416,7 @@ describe('xts against local servers', () => {
     it('gives up at --timeout and points to pull mode', async () => {
       emu.state.durations = { queuedMs: Infinity, runningMs: Infinity };
       const r = await xts(['run', '--plan', '274', '--testsigma-url', emu.url, '--timeout', '30'], tsEnv());
-      expect(r.code).toBe(2);
+      expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/Testsigma run 1001 is still STATUS_CREATED after 30 s; gave up waiting\. When it finishes, send its results with "xts pull 1001"/);
     });
 

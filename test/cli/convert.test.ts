@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { parseRetryAfter } from '../../cli/lib/http';
 import { caseResultsSchema, runSchema, toResultsFile } from '../../cli/lib/testsigma';
 import { validateResultsFile } from '../../cli/lib/schema';
@@ -66,18 +63,4 @@ describe('small pure helpers', () => {
     expect(outcomeSummary([job('partial'), job('failed')]).worst).toBe('failed');
     expect(jobLine(job('partial'))).toBe('job j (run r): partial: 2 received, 1 synced, 1 unmapped, 0 failed');
   });
-});
-
-describe('bin/xts.js shim', () => {
-  const run = promisify(execFile);
-  const bin = path.resolve(__dirname, '../../cli/bin/xts.js');
-
-  it('runs the TypeScript entry through tsx and sets the exit code', async () => {
-    const help = await run(process.execPath, [bin, '--help']);
-    expect(help.stdout).toMatch(/^xts: send Testsigma execution results/);
-    await expect(run(process.execPath, [bin, 'send', 'x.json'], { env: { PATH: process.env.PATH ?? '' } })).rejects.toMatchObject({
-      code: 2,
-      stderr: expect.stringMatching(/No web trigger URL/),
-    });
-  }, 30000);
 });

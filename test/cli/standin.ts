@@ -1,6 +1,6 @@
 /**
- * A small stand-in for the app's web trigger (contract section 3), for the CLI's integration tests: it checks
- * authentication exactly as the contract says (Bearer, or an HMAC over "<t>.<raw body>" within 300 s, compared in
+ * A small stand-in for the app's web trigger (docs/webtrigger-api.md), for the CLI's integration tests: it checks
+ * authentication exactly as docs/webtrigger-api.md says (Bearer, or an HMAC over "<t>.<raw body>" within 300 s, compared in
  * constant time), applies the documented order of checks, and answers jobs that move queued -> running -> final
  * one step per GET. It is not the app: the real web trigger replaces it in the end-to-end tests.
  */
@@ -34,7 +34,12 @@ export interface StandinOptions {
   now?: () => number;
   /** Test case ids the "app" has no link for: results for them make a job partial (or failed if all are). */
   unmappedCaseIds?: string[];
+  /** Leave `statuses` out of final jobs, as an app from before it filled `statuses` does. */
+  withoutStatuses?: boolean;
 }
+
+/** The default status map's answer (the default status map) for the words the CLI tests send. */
+const XRAY_STATUS: Record<string, string> = { SUCCESS: 'PASSED', PASSED: 'PASSED', FAILURE: 'FAILED', FAILED: 'FAILED', ABORTED: 'ABORTED', NOT_EXECUTED: 'TODO' };
 
 /** A canned answer the stand-in gives instead of serving. */
 export interface CannedAnswer {
@@ -52,7 +57,7 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** True when the request carries valid credentials for `secret` (contract section 3). */
+/** True when the request carries valid credentials for `secret` (docs/webtrigger-api.md). */
 export function verifyAuth(headers: http.IncomingHttpHeaders, rawBody: Buffer, secret: string, nowMs: number): boolean {
   const auth = headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return safeEqual(auth.slice(7), secret);
@@ -111,11 +116,18 @@ export async function startStandin(options: StandinOptions) {
         const final = job.step === job.states.length - 1;
         const unmapped = final ? job.unmapped : [];
         const received = job.results.length;
+        const statuses: Record<string, number> = {};
+        for (const r of job.results) {
+          if (unmapped.includes(String(r.testCaseId))) continue;
+          const x = XRAY_STATUS[String(r.status).toUpperCase()] ?? 'TODO';
+          statuses[x] = (statuses[x] ?? 0) + 1;
+        }
         return send(200, {
           jobId: job.jobId,
           runId: job.runId,
           state,
           ...(final && state !== 'failed' ? { testExecutionKey: 'PROJ-100' } : {}),
+          ...(final && state !== 'failed' && !options.withoutStatuses ? { statuses } : {}),
           counts: { received, synced: final && state !== 'failed' ? received - unmapped.length : 0, unmapped: unmapped.length, failed: 0 },
           unmapped,
           errors: state === 'failed' ? ['No result maps to a linked Xray Test.'] : [],

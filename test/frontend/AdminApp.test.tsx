@@ -288,7 +288,7 @@ describe('AdminApp', () => {
       expect(url.props).toMatchObject({ isReadOnly: true, value: 'https://example.atlassian-dev.net/x1/abc' });
       const blocks = allOf(panel(renderer, WEBTRIGGER), CodeBlock).map((b) => b.props.text as string);
       expect(blocks[0]).toBe("export XTS_URL='https://example.atlassian-dev.net/x1/abc'\nexport XTS_SECRET='<the secret>'");
-      expect(blocks[1]).toBe('npx xts send results.json --wait');
+      expect(blocks[1]).toBe('npx --yes testsigma-xray-cli@0.1.0 send results.json --wait');
       expect(blocks[2]).toContain('openssl dgst -sha256 -hmac "$XTS_SECRET" -hex');
       expect(blocks[3]).toContain('Authorization: Bearer $XTS_SECRET');
     });

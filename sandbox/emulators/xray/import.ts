@@ -165,7 +165,7 @@ export function importExecution(world: World, doc: unknown, options: ImportOptio
     if (typeof t.status !== 'string' || t.status === '') {
       throw bad(`Error importing results: the status of test ${where} is missing!`); // emulator wording
     }
-    // A status Xray does not know refuses the whole import (design.md); names are matched exactly.
+    // A status Xray does not know refuses the whole import (Xray's import documentation); names are matched exactly.
     if (!world.findStatus(t.status)) {
       throw bad(`Error importing results: status "${t.status}" of test ${where} does not exist!`); // emulator wording
     }

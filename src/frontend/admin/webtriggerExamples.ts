@@ -1,5 +1,5 @@
 /**
- * The copyable examples of the Web trigger tab (contract.md section 3). They read the secret from `$XTS_SECRET`,
+ * The copyable examples of the Web trigger tab (docs/webtrigger-api.md). They read the secret from `$XTS_SECRET`,
  * never contain it: the secret is shown once, in a field of its own, and examples are copied into scripts and
  * tickets. The words around them come from the translation resources, so the code holds no sentences.
  */
@@ -23,7 +23,7 @@ export function curlSignedExample(): string {
     'body=$(cat results.json)',
     't=$(date +%s)',
     `sig=$(printf '%s.%s' "$t" "$body" | openssl dgst -sha256 -hmac "$XTS_SECRET" -hex | sed 's/^.* //')`,
-    'curl -sS -X POST "$XTS_URL" \\',
+    'curl -sS --fail-with-body -X POST "$XTS_URL" \\',
     `  -H 'Content-Type: application/json' \\`,
     '  -H "X-Signature: t=$t,v1=$sig" \\',
     '  --data-binary "$body"',
@@ -33,14 +33,14 @@ export function curlSignedExample(): string {
 /** The same with the secret as a bearer token. */
 export function curlBearerExample(): string {
   return [
-    'curl -sS -X POST "$XTS_URL" \\',
+    'curl -sS --fail-with-body -X POST "$XTS_URL" \\',
     `  -H 'Content-Type: application/json' \\`,
     '  -H "Authorization: Bearer $XTS_SECRET" \\',
     '  --data-binary @results.json',
   ].join('\n');
 }
 
-/** The project CLI, which reads `XTS_URL` and `XTS_SECRET` itself. */
+/** The executor package (its bin is `xts`), which reads `XTS_URL` and `XTS_SECRET` itself; a bare `npx xts` would fetch an unrelated package. */
 export function cliExample(): string {
-  return 'npx xts send results.json --wait';
+  return 'npx --yes testsigma-xray-cli@0.1.0 send results.json --wait';
 }
