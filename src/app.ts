@@ -7,7 +7,7 @@ import type { XrayClientConfig } from './xray/xray-types';
 import { createPanelResolver } from './resolvers/panel-resolver';
 import { createAppPanelInsights } from './resolvers/panel-insights';
 import { createAdminResolver } from './resolvers/admin-resolver';
-import { AppError } from './resolvers/envelope';
+import { AppError } from './errors/app-error';
 import { createIssueDeletedHandler } from './triggers/issue-deleted';
 import { createWebtriggerHandler } from './webtrigger/webtrigger-handler';
 import { createSyncConsumer, listJobs, retryJob } from './sync';

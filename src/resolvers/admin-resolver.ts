@@ -2,7 +2,8 @@ import type { AdminErrorCode, ConnectionReport, JobView, SettingsView } from '..
 import type { Clock, JiraPort, Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
-import { AppError, ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
+import { AppError } from '../errors/app-error';
+import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 import { getProject, JiraError, myPermissions } from '../jira/jira-client';
 import { SettingsStore } from '../store/settings-store';
 import { applySettingsPatch, StoredSettings, toSettingsView } from '../domain/settings';

@@ -1,7 +1,8 @@
 import type { Coverage, IssueKind, LastResult, LinkView, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
 import type { JiraPort, Logger, Clock } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
-import { AppError, ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
+import { AppError } from '../errors/app-error';
+import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 import { getIssue, bulkFetchIssues, myPermissions } from '../jira/jira-client';
 import { LinkRecord, LinkStore } from '../store/link-store';
 import { SettingsStore } from '../store/settings-store';

@@ -5,7 +5,7 @@
 import type { JobView } from '../shared/types';
 import type { Clock, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
-import { AppError } from '../resolvers/envelope';
+import { AppError } from '../errors/app-error';
 import { JobRecord, JobStore, QUEUE_DEADLINE_MS, isJobId, toJobView } from '../store/job-store';
 import { runConcurrencyKey } from '../domain/run-mark';
 
