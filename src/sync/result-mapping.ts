@@ -1,0 +1,62 @@
+/**
+ * Mapping a delivery's results to Xray: each Testsigma case to its linked Xray Test by the Test's current key (read
+ * from Jira at sync time), each status through the effective status map, and the linked Test Plan, if any.
+ */
+import type { JiraPort } from '../ports';
+import type { KvsPort } from '../store/kvs-port';
+import type { Delivery } from '../domain/results-payload';
+import { bulkFetchIssues } from '../jira/jira-client';
+import { LinkStore } from '../store/link-store';
+import { RunRecord, RunStore } from '../store/run-store';
+import { CurrentTest, ResultTriage, triageResults } from '../domain/xray-import';
+
+/** What mapping needs. */
+export interface ResultMappingDeps {
+  kvs: KvsPort;
+  jira: JiraPort;
+}
+
+/** A delivery mapped to Xray, with the run's record read in the same round. */
+export interface MappedDelivery {
+  /** The delivery's case ids, unique, in delivery order. */
+  caseIds: string[];
+  triage: ResultTriage;
+  runRec: RunRecord | undefined;
+  /** The delivery's Testsigma plan is linked to this Xray Test Plan (by id). */
+  planLink?: { issueId: string };
+  /** The linked Test Plan as Jira shows it now; absent when it is gone or unreadable. */
+  planIssue?: CurrentTest;
+}
+
+/** Reads links, the run record and the issues' current keys, and sorts the results. */
+export async function mapDelivery(
+  deps: ResultMappingDeps,
+  delivery: Delivery,
+  statusMap: Readonly<Record<string, string>>,
+): Promise<MappedDelivery> {
+  const links = new LinkStore(deps.kvs);
+  const runs = new RunStore(deps.kvs);
+  const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
+  // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
+  const [owners, runRec, planLink] = await Promise.all([
+    links.ownersOfCases(caseIds),
+    runs.get(delivery.runId),
+    delivery.testPlanId ? links.owner('testPlan', delivery.testPlanId) : undefined,
+  ]);
+  const issueIds = new Set<string>([...owners.values()].map((o) => o.issueId));
+  if (planLink) issueIds.add(planLink.issueId);
+  const issues = issueIds.size > 0 ? await bulkFetchIssues(deps.jira.asApp(), [...issueIds]) : new Map();
+  const current = new Map<string, CurrentTest>();
+  for (const i of issues.values()) current.set(i.id, { issueId: i.id, key: i.key, projectKey: i.projectKey });
+  const caseToIssue = new Map<string, string>();
+  for (const [caseId, rec] of owners) caseToIssue.set(caseId, rec.issueId);
+  const triage = triageResults(delivery.results, statusMap, caseToIssue, current);
+  const planIssue = planLink ? current.get(planLink.issueId) : undefined;
+  return {
+    caseIds,
+    triage,
+    runRec,
+    ...(planLink ? { planLink: { issueId: planLink.issueId } } : {}),
+    ...(planIssue ? { planIssue } : {}),
+  };
+}
