@@ -10,6 +10,10 @@ import { mapStatus } from './status-map';
  * the rule (the CLI splits below 4 MiB, and it leaves room under Forge's own cap on a web trigger invocation).
  */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** `summary` is cut to this many characters (Jira's summary limit), with a warning in the job. */
+export const MAX_SUMMARY_CHARS = 255;
+/** A result's `message` is cut to this many characters, with a warning in the job. */
+export const MAX_MESSAGE_CHARS = 32_000;
 /** Attachments larger than this (decoded) are skipped with a warning. */
 export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
 /** Attachments of one delivery beyond this total (decoded) are skipped with a warning. */
@@ -273,6 +277,37 @@ export function capAttachments(delivery: Delivery): { delivery: Delivery; warnin
     return kept.length > 0 ? { ...rest, attachments: kept } : rest;
   });
   return { delivery: { ...delivery, results }, warnings };
+}
+
+/** Cuts text to `max` UTF-16 units without splitting a surrogate pair. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+/**
+ * Applies the text caps of contract section 3: `summary` to 255 characters and each `message` to 32,000, so that
+ * no single field can make a stored row too large. Long text is cut, never refused; the job says what was cut.
+ */
+export function capText(delivery: Delivery): { delivery: Delivery; warnings: string[] } {
+  const warnings: string[] = [];
+  const summary = delivery.summary !== undefined && delivery.summary.length > MAX_SUMMARY_CHARS ? cutText(delivery.summary, MAX_SUMMARY_CHARS) : delivery.summary;
+  if (summary !== delivery.summary) {
+    warnings.push(`The run's summary (${delivery.summary!.length.toLocaleString('en-US')} characters) was cut to ${MAX_SUMMARY_CHARS} characters, Jira's limit.`);
+  }
+  const cut: string[] = [];
+  const results = delivery.results.map((r) => {
+    if (r.message === undefined || r.message.length <= MAX_MESSAGE_CHARS) return r;
+    cut.push(r.testCaseId);
+    return { ...r, message: cutText(r.message, MAX_MESSAGE_CHARS) };
+  });
+  if (cut.length > 0) {
+    const unique = [...new Set(cut)];
+    const shown = unique.slice(0, 20).join(', ') + (unique.length > 20 ? ` and ${unique.length - 20} more` : '');
+    warnings.push(`The message of Testsigma test case${unique.length === 1 ? '' : 's'} ${shown} was cut to ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters.`);
+  }
+  return { delivery: { ...delivery, ...(summary !== undefined ? { summary } : {}), results }, warnings };
 }
 
 /** Drops every attachment (evidence is off: storing them would only cost storage). */

@@ -91,27 +91,44 @@ export function isJobId(id: string): boolean {
 
 /**
  * Cuts a delivery into KVS values: result rows in chunks of ~200 KB (the run's fields in chunk 0) and the
- * attachments' base64 as one stream in ~200 KB pieces.
+ * attachments' base64 as one stream in ~200 KB pieces. Every value is sized by its bytes as stored (JSON, where a
+ * control character takes six), so no value can pass Forge's 240 KiB limit: a row that would (thousands of
+ * attachment names on one result) keeps the attachments that fit and warns about the rest.
  */
-export function encodeDelivery(jobId: string, delivery: Delivery): { items: KvsItem[]; chunks: number; attChunks: number } {
+export function encodeDelivery(
+  jobId: string,
+  delivery: Delivery,
+): { items: KvsItem[]; chunks: number; attChunks: number; warnings: string[] } {
   const { results, ...meta } = delivery;
+  const warnings: string[] = [];
   let stream = '';
   const chunks: DataChunk[] = [{ meta, rows: [] }];
-  let size = Buffer.byteLength(JSON.stringify(chunks[0]));
+  let size = encodedBytes(chunks[0]);
   for (const r of results) {
-    let refs: AttRef[] | null = null;
+    const row: Row = [r.testCaseId, r.status, r.testSuiteId ?? null, r.startedAt ?? null, r.finishedAt ?? null, r.message ?? null, null];
+    let rowSize = encodedBytes(row) + 1;
     if (r.attachments && r.attachments.length > 0) {
-      refs = r.attachments.map((a) => {
+      const refs: AttRef[] = [];
+      let skipped = 0;
+      for (const a of r.attachments) {
         const ref: AttRef = [a.filename, a.contentType ?? null, stream.length, a.data.length];
+        const refSize = encodedBytes(ref) + 1;
+        if (rowSize + refSize > DATA_CHUNK_BYTES) {
+          skipped++;
+          continue;
+        }
         stream += a.data;
-        return ref;
-      });
+        refs.push(ref);
+        rowSize += refSize;
+      }
+      if (refs.length > 0) row[6] = refs;
+      if (skipped > 0) {
+        warnings.push(`${skipped} attachment${skipped === 1 ? '' : 's'} of Testsigma test case ${r.testCaseId} ${skipped === 1 ? 'was' : 'were'} skipped: one result holds at most about 200 KB of attachment names.`);
+      }
     }
-    const row: Row = [r.testCaseId, r.status, r.testSuiteId ?? null, r.startedAt ?? null, r.finishedAt ?? null, r.message ?? null, refs];
-    const rowSize = Buffer.byteLength(JSON.stringify(row)) + 1;
     if (size + rowSize > DATA_CHUNK_BYTES && chunks[chunks.length - 1]!.rows.length > 0) {
       chunks.push({ rows: [] });
-      size = Buffer.byteLength(JSON.stringify({ rows: [] }));
+      size = encodedBytes({ rows: [] });
     }
     chunks[chunks.length - 1]!.rows.push(row);
     size += rowSize;
@@ -122,7 +139,12 @@ export function encodeDelivery(jobId: string, delivery: Delivery): { items: KvsI
     items.push({ key: attKey(jobId, attChunks), value: stream.slice(at, at + ATT_CHUNK_CHARS), options: { ttl: JOB_TTL } });
     attChunks++;
   }
-  return { items, chunks: chunks.length, attChunks };
+  return { items, chunks: chunks.length, attChunks, warnings };
+}
+
+/** A value's size as the store keeps it: its JSON in UTF-8. */
+function encodedBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value));
 }
 
 /** The job's view for `GET ?job=`, the sync log and retries; a job past its deadline reads as failed. */

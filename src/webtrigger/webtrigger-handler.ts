@@ -10,6 +10,7 @@ import {
   MAX_BODY_BYTES,
   PayloadProblem,
   capAttachments,
+  capText,
   formatBytes,
   parseResultsRequest,
   withoutAttachments,
@@ -163,10 +164,11 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
     let data: KvsItem[] = [];
     const extra: KvsItem[] = [];
     if (request.mode === 'push') {
-      const capped = settings.attachEvidence ? capAttachments(request.delivery) : { delivery: withoutAttachments(request.delivery), warnings: [] };
+      const text = capText(request.delivery);
+      const capped = settings.attachEvidence ? capAttachments(text.delivery) : { delivery: withoutAttachments(text.delivery), warnings: [] };
       const encoded = encodeDelivery(jobId, capped.delivery);
       data = encoded.items;
-      const warnings = capped.warnings.slice(0, MAX_JOB_ERRORS);
+      const warnings = [...text.warnings, ...capped.warnings, ...encoded.warnings].slice(0, MAX_JOB_ERRORS);
       rec = {
         ...fresh,
         runId: capped.delivery.runId,
