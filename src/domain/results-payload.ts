@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { mapStatus } from './status-map';
+import { canonicalDigits } from './testsigma-id';
 
 /**
  * Bodies over this many bytes answer 413. The contract's prose says 4 MiB and its table says 5 MiB; the prose is
@@ -162,6 +163,8 @@ function deliverySchema(statusMap: Readonly<Record<string, string>>) {
 const pullSchema = z.object({ testsigmaRunId: entityIdSchema });
 
 const str = (v: string | number) => String(v);
+/** A Testsigma id as the link store keys it (contract section 3: leading zeros are dropped, as in the panel). */
+const entityId = (v: string | number) => canonicalDigits(String(v));
 
 /**
  * Drops properties whose value is null, at the top, in each result and in each attachment: executors written in
@@ -199,7 +202,7 @@ export function parseResultsRequest(
   if (!('results' in (body as object)) && 'testsigmaRunId' in (body as object)) {
     const parsed = pullSchema.safeParse(body);
     if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
-    return { ok: true, value: { mode: 'pull', testsigmaRunId: str(parsed.data.testsigmaRunId) } };
+    return { ok: true, value: { mode: 'pull', testsigmaRunId: entityId(parsed.data.testsigmaRunId) } };
   }
   const parsed = deliverySchema(statusMap).safeParse(body);
   if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
@@ -208,15 +211,15 @@ export function parseResultsRequest(
   const environments = d.environments ? [...new Set(d.environments)] : undefined;
   const delivery: Delivery = {
     runId: str(d.runId),
-    ...(d.testPlanId !== undefined ? { testPlanId: str(d.testPlanId) } : {}),
+    ...(d.testPlanId !== undefined ? { testPlanId: entityId(d.testPlanId) } : {}),
     ...(summary ? { summary } : {}),
     ...(d.startedAt ? { startedAt: d.startedAt } : {}),
     ...(d.finishedAt ? { finishedAt: d.finishedAt } : {}),
     ...(environments && environments.length > 0 ? { environments } : {}),
     results: d.results.map((r) => ({
-      testCaseId: str(r.testCaseId),
+      testCaseId: entityId(r.testCaseId),
       status: r.status,
-      ...(r.testSuiteId !== undefined ? { testSuiteId: str(r.testSuiteId) } : {}),
+      ...(r.testSuiteId !== undefined ? { testSuiteId: entityId(r.testSuiteId) } : {}),
       ...(r.startedAt ? { startedAt: r.startedAt } : {}),
       ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
       ...(r.message !== undefined && r.message !== '' ? { message: r.message } : {}),

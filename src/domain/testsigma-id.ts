@@ -37,8 +37,16 @@ export function parseTestsigmaId(input: unknown): ParsedId {
   return normalise(last);
 }
 
+/**
+ * The one spelling of a Testsigma id: digits without leading zeros ("0609" is 609, "000" is 0). The panel and the
+ * web trigger both go through it, so a case sent as "0609" reaches the Test its link "609" names.
+ */
+export function canonicalDigits(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, '');
+}
+
 function normalise(digits: string): ParsedId {
-  const id = digits.replace(/^0+(?=\d)/, '');
+  const id = canonicalDigits(digits);
   if (!DIGITS.test(id)) return { ok: false, reason: `A Testsigma id has at most 19 digits; "${clip(digits)}" has ${id.length}.` };
   if (id === '0') return { ok: false, reason: 'A Testsigma id is a positive number; 0 is not one.' };
   return { ok: true, id };
