@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { mapStatus } from './status-map';
 import { canonicalDigits } from './testsigma-id';
+import { quoteValue } from './quote';
 
 /**
  * Bodies over this many bytes answer 413. The contract's prose says 4 MiB and its table says 5 MiB; the prose is
@@ -132,7 +133,7 @@ function resultSchema(statusMap: Readonly<Record<string, string>>) {
       .min(1, 'must not be empty')
       .refine((word) => mapStatus(statusMap, word) !== undefined, {
         error: (issue) =>
-          `"${String(issue.input)}" is not a status the app knows. Use one of ${Object.keys(statusMap).sort().join(', ')} (any case), or ask a Jira admin to add it to the status map.`,
+          `${quoteValue(issue.input)} is not a status the app knows. Use one of ${Object.keys(statusMap).sort().join(', ')} (any case), or ask a Jira admin to add it to the status map.`,
       }),
     startedAt: dateTime.optional(),
     finishedAt: dateTime.optional(),
