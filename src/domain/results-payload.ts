@@ -89,14 +89,35 @@ const entityIdSchema = z.union(
   { error: 'must be a string of 1 to 19 digits or a whole number' },
 );
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/;
+
+/**
+ * Whether the fields of an ISO 8601 text name a real instant: February 30th, hour 24 or minute 60 do not. `Date`
+ * itself would move them to another day silently, so they are checked here, field by field.
+ */
+function isRealInstant(m: RegExpExecArray): boolean {
+  const [, y, mo, d, h, mi, sec, , , oh, om] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  if (day > days) return false;
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59)) return false;
+  if (sec !== undefined && Number(sec) > 59) return false;
+  if (oh !== undefined && (Number(oh) > 23 || Number(om) > 59)) return false;
+  return true;
+}
 
 /**
  * Turns an accepted date-time into what Xray's importer takes (`yyyy-MM-ddTHH:mm:ssZ`). A time without an offset
- * is read as UTC, so the result does not depend on where the code runs.
+ * is read as UTC, so the result does not depend on where the code runs. Undefined for anything that is not a real
+ * instant.
  */
 export function toXrayDate(value: string): string | undefined {
-  if (!ISO_DATE_TIME.test(value)) return undefined;
+  const m = ISO_DATE_TIME.exec(value);
+  if (!m || !isRealInstant(m)) return undefined;
   const withZone = /T/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? `${value}Z` : value;
   const normalised = withZone.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const ms = Date.parse(normalised);
@@ -106,7 +127,7 @@ export function toXrayDate(value: string): string | undefined {
 
 const dateTime = z
   .string({ error: 'must be a date and time such as 2026-11-25T10:00:00Z' })
-  .refine((s) => toXrayDate(s) !== undefined, 'must be a date and time such as 2026-11-25T10:00:00Z');
+  .refine((s) => toXrayDate(s) !== undefined, 'must be a real date and time such as 2026-11-25T10:00:00Z (a day that exists, hours 00 to 23)');
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
