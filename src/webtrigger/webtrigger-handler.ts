@@ -159,6 +159,7 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       updatedAt: iso,
       deadline: now + QUEUE_DEADLINE_MS,
       retries: 0,
+      markedPending: true,
     };
     let rec: JobRecord;
     let data: KvsItem[] = [];
@@ -212,6 +213,10 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       await jobs.remove(rec, extra.map((i) => i.key)).catch(() => undefined);
       return busy(QUEUE_RETRY_AFTER, 'The app\'s queue is busy.');
     }
+    // Lists show the job from now on; if storage refuses, they show it once the sync starts it.
+    await jobs.eventQueued(jobId).catch((err: unknown) => {
+      deps.log.warn('web trigger: pending mark not removed; the job shows once it starts', { jobId, error: err instanceof Error ? err.message : String(err) });
+    });
     deps.log.info('web trigger: job queued', { jobId, runId: rec.runId, mode: rec.mode, received: rec.counts.received });
     return answer(202, { jobId, state: 'queued' });
   }

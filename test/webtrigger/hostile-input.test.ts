@@ -4,6 +4,7 @@
  */
 import { makeWorld, delivery } from '../sync/harness';
 import { listPlanRuns } from '../../src/store/run-store';
+import { listJobs } from '../../src/store/job-store';
 
 function parse(res: { body: string }) {
   return JSON.parse(res.body) as { error?: { code: string; message: string; details?: Array<{ path: string; message: string }> } };
@@ -110,6 +111,6 @@ describe('finding 10: a refused queue push never leaves an orphan job', () => {
     expect(parse(res).error!.code).toBe('busy');
     port.batchDelete = realDelete;
     expect(await listPlanRuns(w.kvs, '274', 10, w.clock.now())).toEqual([]);
-    expect(w.kvs.keys().filter((k) => k.startsWith('job:'))).toEqual([]);
+    expect((await listJobs(w.kvs, undefined, w.clock.now())).jobs).toEqual([]);
   });
 });
