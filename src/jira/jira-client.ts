@@ -144,12 +144,14 @@ export async function searchIssues(request: JiraRequest, jql: string, max = 100)
       // The enhanced search returns only `id` unless asked: `key` is a field there like any other.
       body: JSON.stringify({ jql, fields: ['key', ...ISSUE_FIELDS.split(',')], maxResults: Math.min(100, max - out.length), ...(nextPageToken ? { nextPageToken } : {}) }),
     });
-    const body = await readJson<{ issues?: RawIssue[]; nextPageToken?: string; isLast?: boolean }>(res, 'the search');
+    const body = await readJson<{ issues?: RawIssue[]; nextPageToken?: string | null; isLast?: boolean }>(res, 'the search');
     for (const raw of body.issues ?? []) {
       const issue = toIssue(raw);
       if (issue) out.push(issue);
     }
-    nextPageToken = body.isLast === false ? body.nextPageToken : undefined;
+    // The docs promise `nextPageToken` (null or absent on the last page); `isLast` is optional and only a hint.
+    const token = typeof body.nextPageToken === 'string' && body.nextPageToken !== '' ? body.nextPageToken : undefined;
+    nextPageToken = body.isLast === true || token === nextPageToken ? undefined : token;
   } while (nextPageToken && out.length < max);
   return out;
 }
