@@ -26,7 +26,7 @@ import {
   refusedEnvironments,
 } from '../domain/xray-import';
 import type { SyncTuning } from './sync-tuning';
-import { Later, refusal } from './sync-outcomes';
+import { Fail, Later, refusal } from './sync-outcomes';
 import { withoutSentEvidence } from './evidence';
 
 /** What finding and creating the Test Execution needs. */
@@ -62,7 +62,7 @@ export interface ImportedExecution {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Builds the importer; `tuning` gives the lookup schedule and the work window. */
-export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pick<SyncTuning, 'workMs' | 'lookupDelaysSeconds'>) {
+export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pick<SyncTuning, 'workMs' | 'lookupDelaysSeconds' | 'maxCreates'>) {
   const runs = new RunStore(deps.kvs);
   const nowIso = () => iso(deps.clock.now());
 
@@ -96,27 +96,50 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
         await runs.put({ ...rec, intent: { ...rec.intent, lookups }, updatedAt: nowIso() });
         throw new Later(tuning.lookupDelaysSeconds[lookups - 1]!, `Jira's search does not show the Test Execution of run ${runId} yet (look ${lookups})`);
       }
-      deps.log.warn('sync: no Test Execution carries the run label after every lookup; creating it again', { runId, label });
+      const tries = rec.intent.tries ?? 1;
+      if (tries >= tuning.maxCreates) {
+        // Give up for this job, but clear the streak: a retry starts afresh (it still looks for the label first).
+        const { intent: _done, ...rest } = rec;
+        await runs.put({ ...rest, creates: rec.creates ?? 1, updatedAt: nowIso() });
+        throw new Fail(
+          `Xray did not create the Test Execution of run ${runId}: the app sent the create ${tries} times and each failed (last: ${rec.intent.lastError ?? 'no answer'}), and Jira shows no issue with the run's label ${label}. Check that Xray is working, then retry this job.`,
+        );
+      }
+      deps.log.warn('sync: no Test Execution carries the run label after every lookup; creating it again', { runId, label, tries });
     }
     return create(a, rec, label, deadline);
   }
 
+  /**
+   * Sends the create under an atomic claim of its generation: the first by writing the run record with
+   * FAIL_IF_EXISTS, each later one (after a refused or lost create) by its own `runcreate:` key. Whoever loses the
+   * claim waits and looks for the label again, so two consumers never both create.
+   */
   async function create(a: ImportArgs, prior: RunRecord | undefined, label: string, deadline: number): Promise<ImportedExecution> {
     const runId = a.delivery.runId;
     const target = decideTarget(a.planIssue, a.settings.defaultProjectKey, a.triage.mapped)!;
-    const intentRec: RunRecord = { runId, label, intent: { jobId: a.jobId, at: deps.clock.now(), lookups: 0 }, updatedAt: nowIso() };
-    if (!prior) {
-      if (!(await runs.claim(intentRec))) throw new Later(30, `another delivery of run ${runId} is creating its Test Execution`);
-    } else {
-      await runs.put(intentRec);
-    }
+    const generation = prior ? (prior.creates ?? 1) + 1 : 1;
+    // Tries count creates whose outcome stayed unknown in a row; a known refusal ends the streak.
+    const tries = prior?.intent ? (prior.intent.tries ?? 1) + 1 : 1;
+    const intent = { jobId: a.jobId, at: deps.clock.now(), lookups: 0, tries };
+    const intentRec: RunRecord = { runId, label, intent, creates: generation, updatedAt: nowIso() };
+    const won = generation === 1 ? await runs.claim(intentRec) : await runs.claimCreate(runId, generation, a.jobId);
+    if (!won) throw new Later(30, `another delivery of run ${runId} is creating its Test Execution`);
+    if (generation > 1) await runs.put(intentRec);
+    const settled = (): RunRecord => ({ runId, label, creates: generation, updatedAt: nowIso() });
     const tests = buildImportTests(a.triage.mapped, (m) => a.evidence.get(m.index) ?? []);
     let withEnvironments = true;
     for (;;) {
-      const { results, info } = buildCreateImport({ meta: a.delivery, tests, target, label, withEnvironments });
+      const { results, info } = buildCreateImport({
+        meta: a.delivery,
+        tests,
+        target,
+        label,
+        withEnvironments,
+      });
       try {
         const res = await a.xray.importExecutionMultipart(results, info, { idempotent: false, deadline });
-        await runs.put({ runId, label, testExecutionKey: res.key, testExecutionId: res.id, updatedAt: nowIso() });
+        await runs.put({ ...settled(), testExecutionKey: res.key, testExecutionId: res.id });
         return res;
       } catch (err) {
         if (err instanceof XrayError && err.kind === 'bad_request') {
@@ -127,23 +150,24 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
             continue;
           }
           // Refused as a whole: nothing was created, so no mark to look for.
-          await runs.put({ runId, label, updatedAt: nowIso() });
+          await runs.put(settled());
           throw refusal(err, a.triage.mapped.length);
         }
         if (!(err instanceof XrayError) || err.details.ambiguous === true) {
           // Xray may have created it: look for the mark now, then again as Jira's index catches up.
           const found = await findByLabel(label).catch(() => undefined);
           if (found) {
-            const rec: RunRecord = { runId, label, testExecutionKey: found.key, testExecutionId: found.id, updatedAt: nowIso() };
+            const rec: RunRecord = { ...settled(), testExecutionKey: found.key, testExecutionId: found.id };
             await runs.put(rec);
             // Send again by key: the lost import may not have finished, and an update by key is idempotent.
             return update(a, rec, deadline);
           }
-          await runs.put({ ...intentRec, intent: { ...intentRec.intent!, lookups: 1 }, updatedAt: nowIso() });
+          const lastError = err instanceof Error ? err.message : String(err);
+          await runs.put({ ...intentRec, intent: { ...intent, lookups: 1, lastError }, updatedAt: nowIso() });
           throw new Later(tuning.lookupDelaysSeconds[0] ?? 60, `the answer to the import that creates run ${runId}'s Test Execution was lost; looking for it`);
         }
         // Refused before anything happened (429, budget, credentials): no mark to look for.
-        await runs.put({ runId, label, updatedAt: nowIso() });
+        await runs.put(settled());
         throw err;
       }
     }
@@ -168,7 +192,8 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
           deps.log.warn('sync: the run\'s Test Execution is gone; creating a new one', { runId: rec.runId, key });
           a.warnings.push(`Test Execution ${key} of run ${rec.runId} no longer exists; a new one was created.`);
           // `create` overwrites the run record with its intent before it sends anything.
-          return create(a, { runId: rec.runId, label: rec.label, updatedAt: nowIso() }, rec.label, deadline);
+          const { testExecutionKey: _gone, testExecutionId: _goneId, ...rest } = rec;
+          return create(a, { ...rest, updatedAt: nowIso() }, rec.label, deadline);
         }
         throw refusal(err, a.triage.mapped.length);
       }
