@@ -157,3 +157,25 @@ describe('end to end through the sandbox emulators', () => {
     expect(exec.key.startsWith('PLAN-')).toBe(true);
   });
 });
+
+describe('finding 15 over the emulators: a site whose pending status is "TO DO" and lists a null-named status', () => {
+  let sb: Sandbox | undefined;
+  afterEach(async () => {
+    await sb?.close();
+    sb = undefined;
+  });
+
+  test('QUEUED (mapped to TODO) lands as "TO DO", the rest as mapped, in one Test Execution', async () => {
+    sb = await setUp();
+    sb.world.renameStatus('TODO', 'TO DO');
+    sb.world.addNamelessStatus();
+    const a = await link(sb, 'Test', 'PROJ', '801');
+    const b = await link(sb, 'Test', 'PROJ', '802');
+    const jobId = await send(sb, { runId: 'todo-site', results: [{ testCaseId: '801', status: 'QUEUED' }, { testCaseId: '802', status: 'SUCCESS' }] });
+    await sb.queue.idle();
+    const view = await job(sb, jobId);
+    expect(view).toMatchObject({ state: 'succeeded', counts: { received: 2, synced: 2, failed: 0 } });
+    const [te] = executions(sb);
+    expect(sb.world.listRuns({ testExecIssueIds: [te!.id] }).map((r) => [r.testIssueId, r.status]).sort()).toEqual([[a.id, 'TO DO'], [b.id, 'PASSED']].sort());
+  });
+});
