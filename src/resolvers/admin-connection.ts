@@ -131,8 +131,11 @@ export async function checkXray(
   const host = hostOf(XRAY_BASE_URLS[region]);
   try {
     const client = deps.xrayClientFor({ region, clientId, clientSecret, requestsPer5Minutes });
-    // getStatuses authenticates first, so one call proves the credentials, the region and the API.
-    const answer = await withTimeout(client.getStatuses(), timeoutMs);
+    // A fresh sign-in proves the saved secret (a cached token would pass a wrong one); getStatuses then proves the API.
+    const answer = await withTimeout(
+      client.authenticate({ fresh: true }).then(() => client.getStatuses()),
+      timeoutMs,
+    );
     if (answer === TIMED_OUT) {
       return { ok: false, message: `Xray at ${host} did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again; if it keeps happening, check the app's network egress.` };
     }

@@ -179,7 +179,7 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
   const budget = new RequestBudget(deps.kvs, deps.clock, limit, deps.log);
   const lease = new BudgetLease(budget, deps.clock);
   const stats: XrayRequestStats = { requests: 0, byEndpoint: {}, retries: 0, budgetReservations: 0 };
-  const tokens = new TokenCache(deps.kvs, deps.clock, config.region, config.clientId, async (deadline) =>
+  const tokens = new TokenCache(deps.kvs, deps.clock, config.region, config.clientId, config.clientSecret, async (deadline) =>
     authenticateNow(deadline),
   );
   const secrets = (): Array<string | undefined> => [config.clientSecret, tokens.lastToken];
@@ -413,9 +413,9 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
         return held;
       }),
 
-    authenticate: () =>
+    authenticate: (opts: { fresh?: boolean } = {}) =>
       guarded(async () => {
-        await tokens.get();
+        await (opts.fresh ? tokens.fresh() : tokens.get());
       }),
 
     importExecution: (body: XrayImportJson, opts: XrayCallOptions) =>
