@@ -79,6 +79,23 @@ const typeNames = (kind: string) =>
       `Each ${kind} issue type name may appear only once.`,
     );
 
+/** Why a Testsigma base URL cannot be used, or undefined when it can. Never throws, whatever the text. */
+function baseUrlProblem(v: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.';
+  }
+  if (u.protocol !== 'https:' || u.hostname === '') return 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.';
+  // The URL is shown on the admin page and written to logs, so it must not carry credentials; a query or fragment
+  // would break every API path appended to it.
+  if (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
+    return 'The Testsigma base URL must be a plain address without a user name, password, ?query or #fragment, such as https://app.testsigma.com. Put the API key in its own field.';
+  }
+  return undefined;
+}
+
 /** The schema of `saveSettings`'s payload: every part optional, unknown keys refused so typos do not vanish. */
 export const settingsPatchSchema = z
   .object({
@@ -102,20 +119,12 @@ export const settingsPatchSchema = z
         baseUrl: z
           .string()
           .trim()
-          .refine((v) => {
-            try {
-              const u = new URL(v);
-              return u.protocol === 'https:' && u.hostname !== '';
-            } catch {
-              return false;
-            }
-          }, 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.')
-          // The URL is shown on the admin page and written to logs, so it must not carry credentials; a query or
-          // fragment would break every API path appended to it.
-          .refine((v) => {
-            const u = new URL(v);
-            return u.username === '' && u.password === '' && u.search === '' && u.hash === '';
-          }, 'The Testsigma base URL must be a plain address without a user name, password, ?query or #fragment, such as https://app.testsigma.com. Put the API key in its own field.'),
+          // One check over one parse: zod runs every refine even after one failed, so a second `new URL` would
+          // throw on "not a url" and the admin would read `internal` instead of the field's problem.
+          .superRefine((v, ctx) => {
+            const problem = baseUrlProblem(v);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
         apiKey: secret('The Testsigma API key'),
       })
       .partial()
