@@ -182,12 +182,11 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
       toEnvelope(deps.log, 'retryJob', async () => {
         const accountId = await requireAdmin(req);
         const jobId = field(req.payload, 'jobId');
-        // No admin code means "no such thing" (`not_found` is the panel's); `internal` is the closest that claims
-        // nothing false about settings or configuration, and the message says what happened and what to do.
+        // Contract section 2: an unknown job answers `not_found`; so does a payload that names no job at all.
         const missing = (id: string) =>
-          fail('internal', `Job ${id} does not exist (it may have been removed after its retention period). Reload the sync log.`);
+          fail('not_found', `Job ${id} does not exist (jobs are kept for 30 days). Reload the sync log.`);
         if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
-          throw fail('internal', 'No job was named to retry. Reload the sync log and pick a job.');
+          throw fail('not_found', 'No job was named to retry. Reload the sync log and pick a job.');
         }
         const [settings, clientSecret] = await Promise.all([store.get(), store.secret('xrayClientSecret')]);
         // A retry without Xray credentials could only fail again: say what to set up instead.

@@ -421,7 +421,7 @@ describe('listJobs and retryJob', () => {
     const answer = await s.call('retryJob', { jobId: 'nope' });
     expect(answer).toEqual({
       ok: false,
-      error: { code: 'internal', message: 'Job nope does not exist (it may have been removed after its retention period). Reload the sync log.' },
+      error: { code: 'not_found', message: 'Job nope does not exist (jobs are kept for 30 days). Reload the sync log.' },
     });
   });
 
@@ -429,7 +429,7 @@ describe('listJobs and retryJob', () => {
     const s = setup();
     await configured(s);
     const answer = await s.call('retryJob', payload);
-    expect(!answer.ok && answer.error.code).toBe('internal');
+    expect(!answer.ok && answer.error.code).toBe('not_found');
     expect(s.jobs.retried).toEqual([]);
   });
 
