@@ -49,12 +49,18 @@ export function withDefaults(stored: Partial<StoredSettings> | undefined): Store
 }
 
 /** The issue type names in force: saved names per kind, else Xray's. */
-export function effectiveIssueTypes(s: StoredSettings): IssueTypeNames {
+export function effectiveIssueTypes(s: StoredSettings): Required<IssueTypeNames> {
   return {
     test: s.issueTypes.test ?? DEFAULT_ISSUE_TYPES.test,
     testSet: s.issueTypes.testSet ?? DEFAULT_ISSUE_TYPES.testSet,
     testPlan: s.issueTypes.testPlan ?? DEFAULT_ISSUE_TYPES.testPlan,
+    testExecution: s.issueTypes.testExecution ?? DEFAULT_ISSUE_TYPES.testExecution,
   };
+}
+
+/** The issue type a run's Test Execution is created with (`issueTypes.testExecution[0]`, contract section 2). */
+export function executionIssueType(s: StoredSettings): string {
+  return effectiveIssueTypes(s).testExecution[0]!;
 }
 
 /** Most status overrides a site may keep: bounds the stored settings well under KVS's 240 KiB value limit. */
@@ -140,7 +146,7 @@ export const settingsPatchSchema = z
       z.string().max(64, 'An Xray status name has at most 64 characters.'),
     ),
     issueTypes: z
-      .object({ test: typeNames('Test'), testSet: typeNames('Test Set'), testPlan: typeNames('Test Plan') })
+      .object({ test: typeNames('Test'), testSet: typeNames('Test Set'), testPlan: typeNames('Test Plan'), testExecution: typeNames('Test Execution') })
       .partial()
       .strict(),
     defaultProjectKey: z
@@ -153,7 +159,7 @@ export const settingsPatchSchema = z
   .partial()
   .strict();
 
-const KIND_LABEL = { test: 'Test', testSet: 'Test Set', testPlan: 'Test Plan' } as const;
+const KIND_LABEL = { test: 'Test', testSet: 'Test Set', testPlan: 'Test Plan', testExecution: 'Test Execution' } as const;
 
 /** The outcome of applying a patch: new stored settings and the secrets to write, or the first problem. */
 export type PatchResult =
@@ -211,12 +217,12 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
     }
   }
   if (p.issueTypes) {
-    for (const kind of ['test', 'testSet', 'testPlan'] as const) {
+    const kinds = ['test', 'testSet', 'testPlan', 'testExecution'] as const;
+    for (const kind of kinds) {
       const names = p.issueTypes[kind];
       if (names) next.issueTypes[kind] = names.map((n) => n.trim());
     }
     const all = effectiveIssueTypes(next);
-    const kinds = ['test', 'testSet', 'testPlan'] as const;
     // Blame a kind this patch changed: the admin fixes the field they just edited, not one they never touched.
     const patched = kinds.filter((k) => p.issueTypes?.[k]);
     for (const kind of [...patched, ...kinds.filter((k) => !patched.includes(k))]) {

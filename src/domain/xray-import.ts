@@ -236,6 +236,8 @@ export function buildCreateImport(args: {
   target: ExecutionTarget;
   label: string;
   withEnvironments: boolean;
+  /** The site's name for a Test Execution (`issueTypes.testExecution[0]`); Xray's own by default. */
+  issueType?: string;
 }): { results: XrayImportJson; info: XrayMultipartInfo } {
   const { meta, tests, target, label } = args;
   const summary = executionSummary(meta);
@@ -258,7 +260,7 @@ export function buildCreateImport(args: {
     fields: {
       project: { key: target.projectKey },
       summary,
-      issuetype: { name: TEST_EXECUTION_TYPE },
+      issuetype: { name: args.issueType ?? TEST_EXECUTION_TYPE },
       labels: [label],
       description: `Results of Testsigma run ${meta.runId}, recorded by Testsigma links for Xray.`,
     },

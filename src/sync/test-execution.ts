@@ -9,6 +9,7 @@
 import type { Clock, JiraPort, Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import type { StoredSettings } from '../domain/settings';
+import { executionIssueType } from '../domain/settings';
 import type { Delivery } from '../domain/results-payload';
 import type { XrayClient, XrayImportTest } from '../xray/xray-types';
 import { XrayError } from '../xray/xray-types';
@@ -136,6 +137,7 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
         target,
         label,
         withEnvironments,
+        issueType: executionIssueType(a.settings),
       });
       try {
         const res = await a.xray.importExecutionMultipart(results, info, { idempotent: false, deadline });

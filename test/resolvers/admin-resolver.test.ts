@@ -88,7 +88,7 @@ describe('getSettings', () => {
       testsigma: { baseUrl: 'https://app.testsigma.com', hasApiKey: false },
       attachEvidence: false,
       statusMap: { ...DEFAULT_STATUS_MAP },
-      issueTypes: { test: ['Test'], testSet: ['Test Set'], testPlan: ['Test Plan'] },
+      issueTypes: { test: ['Test'], testSet: ['Test Set'], testPlan: ['Test Plan'], testExecution: ['Test Execution'] },
       webtrigger: { url: WEBTRIGGER_URL, hasWebtriggerSecret: false },
     });
   });
@@ -197,7 +197,7 @@ describe('saveSettings', () => {
   it('replaces the names of a kind it is given and keeps the others', async () => {
     const s = setup();
     const view = data(await s.call<SettingsView>('saveSettings', { issueTypes: { test: ['Test', 'Xray Test'] } }));
-    expect(view.issueTypes).toEqual({ test: ['Test', 'Xray Test'], testSet: ['Test Set'], testPlan: ['Test Plan'] });
+    expect(view.issueTypes).toEqual({ test: ['Test', 'Xray Test'], testSet: ['Test Set'], testPlan: ['Test Plan'], testExecution: ['Test Execution'] });
   });
 
   it('checks a default project as the user and stores it when it exists', async () => {
