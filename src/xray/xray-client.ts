@@ -126,7 +126,8 @@ const graphqlSchema = z.object({
 const statusesSchema = z.object({
   getStatuses: z.array(
     z.object({
-      name: z.string(),
+      // Xray's schema makes every field nullable, and one entry without a name must not cost the whole list.
+      name: z.string().nullish(),
       description: z.string().nullish(),
       final: z.boolean().nullish(),
       color: z.string().nullish(),
@@ -450,8 +451,8 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
         if (!parsed.success) {
           throw new XrayError('server', "Xray's list of test run statuses could not be read. Try again later.");
         }
-        return parsed.data.getStatuses.map((s) => ({
-          name: s.name,
+        return parsed.data.getStatuses.flatMap((s) => (typeof s.name === 'string' && s.name.trim() !== '' ? [s] : [])).map((s) => ({
+          name: s.name as string,
           ...(typeof s.final === 'boolean' ? { final: s.final } : {}),
           ...(typeof s.color === 'string' ? { color: s.color } : {}),
         }));
