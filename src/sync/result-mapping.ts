@@ -1,6 +1,6 @@
 /**
  * Mapping a delivery's results to Xray: each Testsigma case to its linked Xray Test by the Test's current key (read
- * from Jira at sync time), each status through the effective status map, and the linked Test Plan, if any.
+ * from Jira at sync time), each status through the site's reading of the status map, and the linked Test Plan.
  */
 import type { JiraPort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
@@ -9,6 +9,7 @@ import { bulkFetchIssues } from '../jira/jira-client';
 import { LinkStore } from '../store/link-store';
 import { RunRecord, RunStore } from '../store/run-store';
 import { CurrentTest, ResultTriage, triageResults } from '../domain/xray-import';
+import type { SiteStatusMap } from '../domain/status-map';
 
 /** What mapping needs. */
 export interface ResultMappingDeps {
@@ -32,16 +33,17 @@ export interface MappedDelivery {
 export async function mapDelivery(
   deps: ResultMappingDeps,
   delivery: Delivery,
-  statusMap: Readonly<Record<string, string>>,
+  statuses: SiteStatusMap | Promise<SiteStatusMap>,
 ): Promise<MappedDelivery> {
   const links = new LinkStore(deps.kvs);
   const runs = new RunStore(deps.kvs);
   const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
   // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
-  const [owners, runRec, planLink] = await Promise.all([
+  const [owners, runRec, planLink, siteStatuses] = await Promise.all([
     links.ownersOfCases(caseIds),
     runs.get(delivery.runId),
     delivery.testPlanId ? links.owner('testPlan', delivery.testPlanId) : undefined,
+    statuses,
   ]);
   const issueIds = new Set<string>([...owners.values()].map((o) => o.issueId));
   if (planLink) issueIds.add(planLink.issueId);
@@ -50,7 +52,7 @@ export async function mapDelivery(
   for (const i of issues.values()) current.set(i.id, { issueId: i.id, key: i.key, projectKey: i.projectKey });
   const caseToIssue = new Map<string, string>();
   for (const [caseId, rec] of owners) caseToIssue.set(caseId, rec.issueId);
-  const triage = triageResults(delivery.results, statusMap, caseToIssue, current);
+  const triage = triageResults(delivery.results, siteStatuses, caseToIssue, current);
   const planIssue = planLink ? current.get(planLink.issueId) : undefined;
   return {
     caseIds,

@@ -24,6 +24,7 @@ import { mapDelivery } from './result-mapping';
 import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
 import { pullDelivery } from './pull-delivery';
+import { readSiteStatusMap } from './site-statuses';
 
 export { DEFAULT_SYNC_TUNING };
 export type { SyncTuning };
@@ -186,7 +187,16 @@ export function createSyncConsumer(deps: SyncDeps) {
     const delivery = job.mode === 'pull' ? await pulled(job, settings.testsigma.baseUrl, started) : await jobs.loadDelivery(job, settings.attachEvidence);
     if (!delivery) throw new Fail('The results of this job are no longer stored (they are kept for 30 days). Send the results again.');
 
-    const { caseIds, triage, runRec, planLink, planIssue } = await mapDelivery(deps, delivery, statusMap);
+    const xray = deps.xrayClientFor({
+      region: settings.xray.region,
+      clientId: settings.xray.clientId,
+      clientSecret: xraySecret,
+      requestsPer5Minutes: settings.xray.requestsPer5Minutes,
+    });
+    // The site's statuses are read beside the links (a cached list, one KVS read), so a status the site lacks is
+    // caught before anything is sent.
+    const statuses = readSiteStatusMap(deps, xray, statusMap, started + t.workMs);
+    const { caseIds, triage, runRec, planLink, planIssue } = await mapDelivery(deps, delivery, statuses);
 
     let rec: JobRecord = {
       ...job,
@@ -216,12 +226,6 @@ export function createSyncConsumer(deps: SyncDeps) {
       );
     }
 
-    const xray = deps.xrayClientFor({
-      region: settings.xray.region,
-      clientId: settings.xray.clientId,
-      clientSecret: xraySecret,
-      requestsPer5Minutes: settings.xray.requestsPer5Minutes,
-    });
     const evidence = settings.attachEvidence ? evidenceOf(triage.mapped) : new Map<number, Evidence[]>();
     const imported = await importer.importRun({ jobId: job.jobId, delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
 

@@ -285,17 +285,17 @@ describe('testConnection', () => {
     const r = await report(s);
     expect(r.xray.ok).toBe(true);
     expect(r.xray.message).toBe(
-      "Connected to Xray Cloud in the EU region (eu.xray.cloud.getxray.app), but the status map sends BLOCKED to 'SKIPPED', which Xray does not have. Add the status in Xray or change the map.",
+      "Connected to Xray Cloud in the EU region (eu.xray.cloud.getxray.app), but the status map sends BLOCKED to 'SKIPPED', which Xray does not have, so such results are not synced. Add the status in Xray or change the map.",
     );
   });
 
-  it('groups the words of a missing default status and points out a case mismatch', async () => {
+  it('groups the words of a missing default status; targets match the site\'s statuses without case and spaces', async () => {
     const s = setup();
     await configured(s, { statusMap: { BLOCKED: 'blocked' } });
-    s.xray.statuses = ['PASSED', 'FAILED', 'TODO', 'EXECUTING', 'BLOCKED'].map((name) => ({ name }));
+    s.xray.statuses = ['PASSED', 'FAILED', 'TO DO', 'EXECUTING', 'BLOCKED'].map((name) => ({ name }));
     const r = await report(s);
     expect(r.xray.message).toBe(
-      "Connected to Xray Cloud in the EU region (eu.xray.cloud.getxray.app), but the status map sends ABORTED, STOPPED to 'ABORTED' and BLOCKED to 'blocked' (Xray has 'BLOCKED': names are case-sensitive), which Xray does not have. Add these statuses in Xray or change the map.",
+      "Connected to Xray Cloud in the EU region (eu.xray.cloud.getxray.app), but the status map sends ABORTED, STOPPED to 'ABORTED', which Xray does not have, so such results are not synced. Add the status in Xray or change the map.",
     );
   });
 
