@@ -177,6 +177,7 @@ export function toJobView(rec: JobRecord, nowMs: number): JobView {
     counts: { ...rec.counts },
     unmapped: rec.unmapped.slice(0, 100),
     errors: errors.slice(0, MAX_JOB_ERRORS),
+    ...(rec.statuses ? { statuses: { ...rec.statuses } } : {}),
     attempts: rec.attempts,
     createdAt: rec.createdAt,
     updatedAt: rec.updatedAt,

@@ -34,7 +34,7 @@ export async function retryJob(deps: RetryJobDeps, jobId: string): Promise<JobVi
 
   const iso = new Date(now).toISOString();
   // The run record keeps the Test Execution; the job shows it again once this run has used it.
-  const { testExecutionKey: _shown, ...rest } = job;
+  const { testExecutionKey: _shown, statuses: _sent, ...rest } = job;
   const again: JobRecord = {
     ...rest,
     state: 'queued',

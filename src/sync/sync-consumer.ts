@@ -195,8 +195,8 @@ export function createSyncConsumer(deps: SyncDeps) {
     });
     // The site's statuses are read beside the links (a cached list, one KVS read), so a status the site lacks is
     // caught before anything is sent.
-    const statuses = readSiteStatusMap(deps, xray, statusMap, started + t.workMs);
-    const { caseIds, triage, runRec, planLink, planIssue } = await mapDelivery(deps, delivery, statuses);
+    const siteStatuses = readSiteStatusMap(deps, xray, statusMap, started + t.workMs);
+    const { caseIds, triage, runRec, planLink, planIssue } = await mapDelivery(deps, delivery, siteStatuses);
 
     let rec: JobRecord = {
       ...job,
@@ -235,9 +235,13 @@ export function createSyncConsumer(deps: SyncDeps) {
       last.set(m.testCaseId, { status: m.xrayStatus, runId: delivery.runId, testExecutionKey: imported.key, at });
     }
     const counts = { ...rec.counts, synced: triage.mapped.length };
+    // Synced results by the Xray status they were sent with (the CLI's --fail-on-test-failure reads it).
+    const statuses: Record<string, number> = {};
+    for (const m of triage.mapped) statuses[m.xrayStatus] = (statuses[m.xrayStatus] ?? 0) + 1;
     rec = {
       ...rec,
       counts,
+      statuses,
       state: outcomeState(counts),
       testExecutionKey: imported.key,
       errors: addErrors(rec.errors, warnings),
