@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IssueTypeNames, SettingsPatch, SettingsView, XrayRegion } from '../shared/types';
+import type { IssueTypeNames, SettingsPatch, SettingsView, SetupState, XrayRegion } from '../shared/types';
 import { DEFAULT_ISSUE_TYPES } from './issue-kinds';
 import { effectiveStatusMap, patchStatusOverrides, statusKey } from './status-map';
 
@@ -245,8 +245,11 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
   return { ok: true, settings: next, secrets };
 }
 
+/** What the checklist shows before anything is known (no test run, no secret, no job). */
+export const UNKNOWN_SETUP: SetupState = { xray: 'unknown', testsigma: 'not_set', secretCreated: false };
+
 /** The admin page's view of the settings: no secret, only whether each is set. */
-export function toSettingsView(s: StoredSettings, presence: SecretPresence, webtriggerUrl?: string): SettingsView {
+export function toSettingsView(s: StoredSettings, presence: SecretPresence, webtriggerUrl?: string, setup: SetupState = UNKNOWN_SETUP): SettingsView {
   return {
     xray: { region: s.xray.region, clientId: s.xray.clientId, hasClientSecret: presence.hasClientSecret, requestsPer5Minutes: s.xray.requestsPer5Minutes },
     testsigma: { baseUrl: s.testsigma.baseUrl, hasApiKey: presence.hasApiKey },
@@ -256,5 +259,6 @@ export function toSettingsView(s: StoredSettings, presence: SecretPresence, webt
     ...(s.defaultProjectKey ? { defaultProjectKey: s.defaultProjectKey } : {}),
     // Always present, like rotateWebtriggerSecret's `url`: empty when the platform cannot tell it.
     webtrigger: { url: webtriggerUrl ?? '', hasWebtriggerSecret: presence.hasWebtriggerSecret },
+    setup,
   };
 }

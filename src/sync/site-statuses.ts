@@ -43,8 +43,3 @@ export async function readSiteStatusMap(
     return siteStatusMap(map, cached?.names);
   }
 }
-
-/** Keeps a list the connection test read, so the sync need not read it again today. */
-export async function rememberSiteStatuses(deps: Pick<SiteStatusDeps, 'kvs' | 'clock'>, names: readonly string[]): Promise<void> {
-  await new StatusCache(deps.kvs).put(names, deps.clock.now());
-}

@@ -18,6 +18,7 @@ import {
 import { runConcurrencyKey } from '../domain/run-mark';
 import { JobRecord, JobStore, KvsItem, QUEUE_DEADLINE_MS, encodeDelivery, isJobId, newJobId, toJobView, MAX_JOB_ERRORS } from '../store/job-store';
 import { planRunItem } from '../store/run-store';
+import { firstRunItem } from '../store/setup-store';
 import { isAuthorised } from './auth';
 
 /** A web trigger invocation, in Forge's shape (header names arrive lower-case). */
@@ -126,7 +127,7 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       // The parser's own message quotes the body; it is not repeated back.
       return failure(400, 'invalid_payload', 'The body is not valid JSON.', { details: [{ path: '(top level)', message: 'is not valid JSON' }] });
     }
-    const [settings, xraySecret] = await Promise.all([settingsStore.get(), settingsStore.secret('xrayClientSecret')]);
+    const [{ settings, firstRunRecorded }, xraySecret] = await Promise.all([settingsStore.getForIntake(), settingsStore.secret('xrayClientSecret')]);
     const parsed = parseResultsRequest(parsedBody, effectiveStatusMap(settings.statusOverrides));
     if (!parsed.ok) {
       const n = parsed.problems.length;
@@ -163,7 +164,7 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
     };
     let rec: JobRecord;
     let data: KvsItem[] = [];
-    const extra: KvsItem[] = [];
+    const extra: KvsItem[] = firstRunRecorded ? [] : [firstRunItem(iso)];
     if (request.mode === 'push') {
       const text = capText(request.delivery);
       const capped = settings.attachEvidence ? capAttachments(text.delivery) : { delivery: withoutAttachments(text.delivery), warnings: [] };

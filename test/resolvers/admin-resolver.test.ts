@@ -90,6 +90,7 @@ describe('getSettings', () => {
       statusMap: { ...DEFAULT_STATUS_MAP },
       issueTypes: { test: ['Test'], testSet: ['Test Set'], testPlan: ['Test Plan'], testExecution: ['Test Execution'] },
       webtrigger: { url: WEBTRIGGER_URL, hasWebtriggerSecret: false },
+      setup: { xray: 'unknown', testsigma: 'not_set', secretCreated: false },
     });
   });
 
