@@ -60,11 +60,12 @@ describe('finding 3: the run\'s Test Execution is created under an atomic claim'
 
   test('an event delivered twice at once makes one Test Execution', async () => {
     const w = await afterRefusedImport();
-    await w.deliver(delivery('race-1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    const jobId = await w.deliver(delivery('race-1', [{ testCaseId: '1', status: 'SUCCESS' }]));
     const [ev] = w.queue.pushed.splice(0);
     await Promise.all([w.sync({ body: ev!.body }), w.sync({ body: ev!.body })]);
     await w.drain();
     expect(executions(w)).toHaveLength(1);
+    expect(await w.jobView(jobId)).toMatchObject({ state: 'succeeded', testExecutionKey: executions(w)[0]!.key });
   });
 });
 
