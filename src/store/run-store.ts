@@ -54,6 +54,8 @@ export interface RunRecord {
 }
 
 const runKey = (runId: string) => `run:${runId}`;
+/** The key of a run's record, for callers that batch its read with others. */
+export const runRecordKey = runKey;
 const createKey = (runId: string, generation: number) => `runcreate:${runId}:${generation}`;
 const lastKey = (caseId: string) => `last:${caseId}`;
 const planPrefix = (planId: string) => `planrun:${planId}:`;

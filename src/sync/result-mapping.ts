@@ -7,7 +7,9 @@ import type { KvsPort } from '../store/kvs-port';
 import type { Delivery } from '../domain/results-payload';
 import { bulkFetchIssues } from '../jira/jira-client';
 import { LinkStore } from '../store/link-store';
-import { RunRecord, RunStore } from '../store/run-store';
+import { RunRecord, runRecordKey } from '../store/run-store';
+import { getMany } from '../store/kvs-port';
+import { CachedStatuses, STATUS_CACHE_KEY, asCachedStatuses } from '../store/status-cache';
 import { CurrentTest, ResultTriage, triageResults } from '../domain/xray-import';
 import type { SiteStatusMap } from '../domain/status-map';
 
@@ -33,18 +35,19 @@ export interface MappedDelivery {
 export async function mapDelivery(
   deps: ResultMappingDeps,
   delivery: Delivery,
-  statuses: SiteStatusMap | Promise<SiteStatusMap>,
+  statusesFor: (cached: CachedStatuses | undefined) => Promise<SiteStatusMap>,
 ): Promise<MappedDelivery> {
   const links = new LinkStore(deps.kvs);
-  const runs = new RunStore(deps.kvs);
   const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
   // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
-  const [owners, runRec, planLink, siteStatuses] = await Promise.all([
+  // The run record and the site's cached statuses come in one batch read beside the links.
+  const [owners, kept, planLink] = await Promise.all([
     links.ownersOfCases(caseIds),
-    runs.get(delivery.runId),
+    getMany<unknown>(deps.kvs, [runRecordKey(delivery.runId), STATUS_CACHE_KEY]),
     delivery.testPlanId ? links.owner('testPlan', delivery.testPlanId) : undefined,
-    statuses,
   ]);
+  const runRec = kept.get(runRecordKey(delivery.runId)) as RunRecord | undefined;
+  const siteStatuses = await statusesFor(asCachedStatuses(kept.get(STATUS_CACHE_KEY)));
   const issueIds = new Set<string>([...owners.values()].map((o) => o.issueId));
   if (planLink) issueIds.add(planLink.issueId);
   const issues = issueIds.size > 0 ? await bulkFetchIssues(deps.jira.asApp(), [...issueIds]) : new Map();

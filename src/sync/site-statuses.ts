@@ -7,7 +7,7 @@ import type { Clock, Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import type { XrayClient } from '../xray/xray-types';
 import { XrayError } from '../xray/xray-types';
-import { STATUS_REREAD_MS, StatusCache } from '../store/status-cache';
+import { CachedStatuses, STATUS_REREAD_MS, StatusCache } from '../store/status-cache';
 import { SiteStatusMap, missingTargets, siteStatusMap } from '../domain/status-map';
 
 /** What reading the site's statuses needs. */
@@ -20,15 +20,17 @@ export interface SiteStatusDeps {
 /**
  * The effective map as this site reads it. A retryable Xray failure of the read is thrown (the import would meet
  * the same Xray); another one falls back to the cached list, else to the map's own spelling, with a log line.
+ * `preloaded` is the cache as a caller already read it (in a batch with its own keys); without it, it is read here.
  */
 export async function readSiteStatusMap(
   deps: SiteStatusDeps,
   xray: Pick<XrayClient, 'getStatuses'>,
   map: Readonly<Record<string, string>>,
   deadline?: number,
+  preloaded?: { cached: CachedStatuses | undefined },
 ): Promise<SiteStatusMap> {
   const cache = new StatusCache(deps.kvs);
-  const cached = await cache.get();
+  const cached = preloaded ? preloaded.cached : await cache.get();
   const now = deps.clock.now();
   const stale = !cached || (missingTargets(map, cached.names).length > 0 && now - cached.readAt >= STATUS_REREAD_MS);
   if (!stale) return siteStatusMap(map, cached.names);

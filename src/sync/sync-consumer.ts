@@ -193,10 +193,11 @@ export function createSyncConsumer(deps: SyncDeps) {
       clientSecret: xraySecret,
       requestsPer5Minutes: settings.xray.requestsPer5Minutes,
     });
-    // The site's statuses are read beside the links (a cached list, one KVS read), so a status the site lacks is
-    // caught before anything is sent.
-    const siteStatuses = readSiteStatusMap(deps, xray, statusMap, started + t.workMs);
-    const { caseIds, triage, runRec, planLink, planIssue } = await mapDelivery(deps, delivery, siteStatuses);
+    // The site's statuses (cached, read with the run record) resolve the map's targets, so a status the site lacks
+    // is caught before anything is sent.
+    const { caseIds, triage, runRec, planLink, planIssue } = await mapDelivery(deps, delivery, (cached) =>
+      readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
+    );
 
     let rec: JobRecord = {
       ...job,
