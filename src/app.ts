@@ -8,7 +8,7 @@ import { createPanelResolver } from './resolvers/panel-resolver';
 import { createAppPanelInsights, panelXrayClientFor } from './resolvers/panel-insights';
 import { createDefectFiler } from './resolvers/defect-filing';
 import { createAdminResolver } from './resolvers/admin-resolver';
-import { AppError } from './resolvers/envelope';
+import { AppError } from './errors/app-error';
 import { createIssueDeletedHandler } from './triggers/issue-deleted';
 import { createWebtriggerHandler } from './webtrigger/webtrigger-handler';
 import { createSyncConsumer, listJobs, retryJob } from './sync';

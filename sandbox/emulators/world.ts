@@ -88,9 +88,9 @@ export interface Account {
   projectPermissions: Map<string, Set<PermissionKey>>;
 }
 
-/** A Test Run status, as Xray's `getStatuses` reports it. */
+/** A Test Run status, as Xray's `getStatuses` reports it (`name` is nullable in Xray's schema, and seen null). */
 export interface RunStatus {
-  name: string;
+  name: string | null;
   description: string;
   color: string;
   final: boolean;
@@ -615,6 +615,22 @@ export class World {
       color: status.color ?? '#888888',
       final: status.final ?? true,
     });
+  }
+
+  /**
+   * Renames a status, as sites differ: some clients' mappings show the pending status as "TO DO" rather than
+   * "TODO" (design.md). Imports then accept only the new name.
+   */
+  renameStatus(from: string, to: string): void {
+    const s = this.findStatus(from);
+    if (!s) throw new WorldError(`no status ${from}`);
+    if (this.findStatus(to)) throw new WorldError(`status ${to} exists`);
+    s.name = to;
+  }
+
+  /** Adds an entry whose name is null, as `getStatuses` may list (Xray's schema makes the name nullable). */
+  addNamelessStatus(): void {
+    this.statuses.push({ name: null, description: '', color: '#888888', final: false });
   }
 
   /** Removes a status (for tests of a site that lacks ABORTED). */

@@ -1,10 +1,11 @@
 import type { IssueKind, IssueTypeNames, TestsigmaKind } from '../shared/types';
 
 /** Xray's own issue type names, used until an admin saves others. */
-export const DEFAULT_ISSUE_TYPES: IssueTypeNames = {
+export const DEFAULT_ISSUE_TYPES: Required<IssueTypeNames> = {
   test: ['Test'],
   testSet: ['Test Set'],
   testPlan: ['Test Plan'],
+  testExecution: ['Test Execution'],
 };
 
 /** Which Testsigma entity links to which kind of Xray issue. */

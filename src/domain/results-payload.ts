@@ -4,12 +4,18 @@
  */
 import { z } from 'zod';
 import { mapStatus } from './status-map';
+import { canonicalDigits } from './testsigma-id';
+import { quoteValue } from './quote';
 
 /**
  * Bodies over this many bytes answer 413. The contract's prose says 4 MiB and its table says 5 MiB; the prose is
  * the rule (the CLI splits below 4 MiB, and it leaves room under Forge's own cap on a web trigger invocation).
  */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** `summary` is cut to this many characters (Jira's summary limit), with a warning in the job. */
+export const MAX_SUMMARY_CHARS = 255;
+/** A result's `message` is cut to this many characters, with a warning in the job. */
+export const MAX_MESSAGE_CHARS = 32_000;
 /** Attachments larger than this (decoded) are skipped with a warning. */
 export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
 /** Attachments of one delivery beyond this total (decoded) are skipped with a warning. */
@@ -83,14 +89,35 @@ const entityIdSchema = z.union(
   { error: 'must be a string of 1 to 19 digits or a whole number' },
 );
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/;
+
+/**
+ * Whether the fields of an ISO 8601 text name a real instant: February 30th, hour 24 or minute 60 do not. `Date`
+ * itself would move them to another day silently, so they are checked here, field by field.
+ */
+function isRealInstant(m: RegExpExecArray): boolean {
+  const [, y, mo, d, h, mi, sec, , , oh, om] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  if (day > days) return false;
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59)) return false;
+  if (sec !== undefined && Number(sec) > 59) return false;
+  if (oh !== undefined && (Number(oh) > 23 || Number(om) > 59)) return false;
+  return true;
+}
 
 /**
  * Turns an accepted date-time into what Xray's importer takes (`yyyy-MM-ddTHH:mm:ssZ`). A time without an offset
- * is read as UTC, so the result does not depend on where the code runs.
+ * is read as UTC, so the result does not depend on where the code runs. Undefined for anything that is not a real
+ * instant.
  */
 export function toXrayDate(value: string): string | undefined {
-  if (!ISO_DATE_TIME.test(value)) return undefined;
+  const m = ISO_DATE_TIME.exec(value);
+  if (!m || !isRealInstant(m)) return undefined;
   const withZone = /T/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? `${value}Z` : value;
   const normalised = withZone.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const ms = Date.parse(normalised);
@@ -100,7 +127,7 @@ export function toXrayDate(value: string): string | undefined {
 
 const dateTime = z
   .string({ error: 'must be a date and time such as 2026-11-25T10:00:00Z' })
-  .refine((s) => toXrayDate(s) !== undefined, 'must be a date and time such as 2026-11-25T10:00:00Z');
+  .refine((s) => toXrayDate(s) !== undefined, 'must be a real date and time such as 2026-11-25T10:00:00Z (a day that exists, hours 00 to 23)');
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -127,7 +154,7 @@ function resultSchema(statusMap: Readonly<Record<string, string>>) {
       .min(1, 'must not be empty')
       .refine((word) => mapStatus(statusMap, word) !== undefined, {
         error: (issue) =>
-          `"${String(issue.input)}" is not a status the app knows. Use one of ${Object.keys(statusMap).sort().join(', ')} (any case), or ask a Jira admin to add it to the status map.`,
+          `${quoteValue(issue.input)} is not a status the app knows. Use one of ${Object.keys(statusMap).sort().join(', ')} (any case), or ask a Jira admin to add it to the status map.`,
       }),
     startedAt: dateTime.optional(),
     finishedAt: dateTime.optional(),
@@ -158,6 +185,8 @@ function deliverySchema(statusMap: Readonly<Record<string, string>>) {
 const pullSchema = z.object({ testsigmaRunId: entityIdSchema });
 
 const str = (v: string | number) => String(v);
+/** A Testsigma id as the link store keys it (contract section 3: leading zeros are dropped, as in the panel). */
+const entityId = (v: string | number) => canonicalDigits(String(v));
 
 /**
  * Drops properties whose value is null, at the top, in each result and in each attachment: executors written in
@@ -195,7 +224,7 @@ export function parseResultsRequest(
   if (!('results' in (body as object)) && 'testsigmaRunId' in (body as object)) {
     const parsed = pullSchema.safeParse(body);
     if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
-    return { ok: true, value: { mode: 'pull', testsigmaRunId: str(parsed.data.testsigmaRunId) } };
+    return { ok: true, value: { mode: 'pull', testsigmaRunId: entityId(parsed.data.testsigmaRunId) } };
   }
   const parsed = deliverySchema(statusMap).safeParse(body);
   if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
@@ -204,15 +233,15 @@ export function parseResultsRequest(
   const environments = d.environments ? [...new Set(d.environments)] : undefined;
   const delivery: Delivery = {
     runId: str(d.runId),
-    ...(d.testPlanId !== undefined ? { testPlanId: str(d.testPlanId) } : {}),
+    ...(d.testPlanId !== undefined ? { testPlanId: entityId(d.testPlanId) } : {}),
     ...(summary ? { summary } : {}),
     ...(d.startedAt ? { startedAt: d.startedAt } : {}),
     ...(d.finishedAt ? { finishedAt: d.finishedAt } : {}),
     ...(environments && environments.length > 0 ? { environments } : {}),
     results: d.results.map((r) => ({
-      testCaseId: str(r.testCaseId),
+      testCaseId: entityId(r.testCaseId),
       status: r.status,
-      ...(r.testSuiteId !== undefined ? { testSuiteId: str(r.testSuiteId) } : {}),
+      ...(r.testSuiteId !== undefined ? { testSuiteId: entityId(r.testSuiteId) } : {}),
       ...(r.startedAt ? { startedAt: r.startedAt } : {}),
       ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
       ...(r.message !== undefined && r.message !== '' ? { message: r.message } : {}),
@@ -273,6 +302,37 @@ export function capAttachments(delivery: Delivery): { delivery: Delivery; warnin
     return kept.length > 0 ? { ...rest, attachments: kept } : rest;
   });
   return { delivery: { ...delivery, results }, warnings };
+}
+
+/** Cuts text to `max` UTF-16 units without splitting a surrogate pair. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+/**
+ * Applies the text caps of contract section 3: `summary` to 255 characters and each `message` to 32,000, so that
+ * no single field can make a stored row too large. Long text is cut, never refused; the job says what was cut.
+ */
+export function capText(delivery: Delivery): { delivery: Delivery; warnings: string[] } {
+  const warnings: string[] = [];
+  const summary = delivery.summary !== undefined && delivery.summary.length > MAX_SUMMARY_CHARS ? cutText(delivery.summary, MAX_SUMMARY_CHARS) : delivery.summary;
+  if (summary !== delivery.summary) {
+    warnings.push(`The run's summary (${delivery.summary!.length.toLocaleString('en-US')} characters) was cut to ${MAX_SUMMARY_CHARS} characters, Jira's limit.`);
+  }
+  const cut: string[] = [];
+  const results = delivery.results.map((r) => {
+    if (r.message === undefined || r.message.length <= MAX_MESSAGE_CHARS) return r;
+    cut.push(r.testCaseId);
+    return { ...r, message: cutText(r.message, MAX_MESSAGE_CHARS) };
+  });
+  if (cut.length > 0) {
+    const unique = [...new Set(cut)];
+    const shown = unique.slice(0, 20).join(', ') + (unique.length > 20 ? ` and ${unique.length - 20} more` : '');
+    warnings.push(`The message of Testsigma test case${unique.length === 1 ? '' : 's'} ${shown} was cut to ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters.`);
+  }
+  return { delivery: { ...delivery, ...(summary !== undefined ? { summary } : {}), results }, warnings };
 }
 
 /** Drops every attachment (evidence is off: storing them would only cost storage). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DefectSettings, IssueTypeNames, SettingsPatch, SettingsView, XrayRegion } from '../shared/types';
+import type { DefectSettings, IssueTypeNames, SettingsPatch, SettingsView, SetupState, XrayRegion } from '../shared/types';
 import { DEFAULT_ISSUE_TYPES } from './issue-kinds';
 import { effectiveStatusMap, patchStatusOverrides, statusKey } from './status-map';
 
@@ -63,12 +63,18 @@ export function effectiveDefects(s: StoredSettings): { issueType: string; projec
 }
 
 /** The issue type names in force: saved names per kind, else Xray's. */
-export function effectiveIssueTypes(s: StoredSettings): IssueTypeNames {
+export function effectiveIssueTypes(s: StoredSettings): Required<IssueTypeNames> {
   return {
     test: s.issueTypes.test ?? DEFAULT_ISSUE_TYPES.test,
     testSet: s.issueTypes.testSet ?? DEFAULT_ISSUE_TYPES.testSet,
     testPlan: s.issueTypes.testPlan ?? DEFAULT_ISSUE_TYPES.testPlan,
+    testExecution: s.issueTypes.testExecution ?? DEFAULT_ISSUE_TYPES.testExecution,
   };
+}
+
+/** The issue type a run's Test Execution is created with (`issueTypes.testExecution[0]`, contract section 2). */
+export function executionIssueType(s: StoredSettings): string {
+  return effectiveIssueTypes(s).testExecution[0]!;
 }
 
 /** Most status overrides a site may keep: bounds the stored settings well under KVS's 240 KiB value limit. */
@@ -109,6 +115,23 @@ export const defectsPatchSchema = z
   .partial()
   .strict();
 
+/** Why a Testsigma base URL cannot be used, or undefined when it can. Never throws, whatever the text. */
+function baseUrlProblem(v: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.';
+  }
+  if (u.protocol !== 'https:' || u.hostname === '') return 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.';
+  // The URL is shown on the admin page and written to logs, so it must not carry credentials; a query or fragment
+  // would break every API path appended to it.
+  if (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
+    return 'The Testsigma base URL must be a plain address without a user name, password, ?query or #fragment, such as https://app.testsigma.com. Put the API key in its own field.';
+  }
+  return undefined;
+}
+
 /** The schema of `saveSettings`'s payload: every part optional, unknown keys refused so typos do not vanish. */
 export const settingsPatchSchema = z
   .object({
@@ -132,20 +155,12 @@ export const settingsPatchSchema = z
         baseUrl: z
           .string()
           .trim()
-          .refine((v) => {
-            try {
-              const u = new URL(v);
-              return u.protocol === 'https:' && u.hostname !== '';
-            } catch {
-              return false;
-            }
-          }, 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.')
-          // The URL is shown on the admin page and written to logs, so it must not carry credentials; a query or
-          // fragment would break every API path appended to it.
-          .refine((v) => {
-            const u = new URL(v);
-            return u.username === '' && u.password === '' && u.search === '' && u.hash === '';
-          }, 'The Testsigma base URL must be a plain address without a user name, password, ?query or #fragment, such as https://app.testsigma.com. Put the API key in its own field.'),
+          // One check over one parse: zod runs every refine even after one failed, so a second `new URL` would
+          // throw on "not a url" and the admin would read `internal` instead of the field's problem.
+          .superRefine((v, ctx) => {
+            const problem = baseUrlProblem(v);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
         apiKey: secret('The Testsigma API key'),
       })
       .partial()
@@ -161,7 +176,7 @@ export const settingsPatchSchema = z
       z.string().max(64, 'An Xray status name has at most 64 characters.'),
     ),
     issueTypes: z
-      .object({ test: typeNames('Test'), testSet: typeNames('Test Set'), testPlan: typeNames('Test Plan') })
+      .object({ test: typeNames('Test'), testSet: typeNames('Test Set'), testPlan: typeNames('Test Plan'), testExecution: typeNames('Test Execution') })
       .partial()
       .strict(),
     defaultProjectKey: z
@@ -175,7 +190,7 @@ export const settingsPatchSchema = z
   .partial()
   .strict();
 
-const KIND_LABEL = { test: 'Test', testSet: 'Test Set', testPlan: 'Test Plan' } as const;
+const KIND_LABEL = { test: 'Test', testSet: 'Test Set', testPlan: 'Test Plan', testExecution: 'Test Execution' } as const;
 
 /** The outcome of applying a patch: new stored settings and the secrets to write, or the first problem. */
 export type PatchResult =
@@ -233,12 +248,12 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
     }
   }
   if (p.issueTypes) {
-    for (const kind of ['test', 'testSet', 'testPlan'] as const) {
+    const kinds = ['test', 'testSet', 'testPlan', 'testExecution'] as const;
+    for (const kind of kinds) {
       const names = p.issueTypes[kind];
       if (names) next.issueTypes[kind] = names.map((n) => n.trim());
     }
     const all = effectiveIssueTypes(next);
-    const kinds = ['test', 'testSet', 'testPlan'] as const;
     // Blame a kind this patch changed: the admin fixes the field they just edited, not one they never touched.
     const patched = kinds.filter((k) => p.issueTypes?.[k]);
     for (const kind of [...patched, ...kinds.filter((k) => !patched.includes(k))]) {
@@ -272,8 +287,11 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
   return { ok: true, settings: next, secrets };
 }
 
+/** What the checklist shows before anything is known (no test run, no secret, no job). */
+export const UNKNOWN_SETUP: SetupState = { xray: 'unknown', testsigma: 'not_set', secretCreated: false };
+
 /** The admin page's view of the settings: no secret, only whether each is set. */
-export function toSettingsView(s: StoredSettings, presence: SecretPresence, webtriggerUrl?: string): SettingsView {
+export function toSettingsView(s: StoredSettings, presence: SecretPresence, webtriggerUrl?: string, setup: SetupState = UNKNOWN_SETUP): SettingsView {
   return {
     xray: { region: s.xray.region, clientId: s.xray.clientId, hasClientSecret: presence.hasClientSecret, requestsPer5Minutes: s.xray.requestsPer5Minutes },
     testsigma: { baseUrl: s.testsigma.baseUrl, hasApiKey: presence.hasApiKey },
@@ -284,5 +302,6 @@ export function toSettingsView(s: StoredSettings, presence: SecretPresence, webt
     defects: effectiveDefects(s),
     // Always present, like rotateWebtriggerSecret's `url`: empty when the platform cannot tell it.
     webtrigger: { url: webtriggerUrl ?? '', hasWebtriggerSecret: presence.hasWebtriggerSecret },
+    setup,
   };
 }

@@ -1,4 +1,5 @@
 /** Parsing of what a user pastes to name a Testsigma entity. */
+import { quoteValue } from './quote';
 
 /** The outcome of parsing a pasted Testsigma id or URL. */
 export type ParsedId = { ok: true; id: string } | { ok: false; reason: string };
@@ -24,10 +25,10 @@ export function parseTestsigmaId(input: unknown): ParsedId {
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, reason: `"${clip(text)}" is neither a Testsigma id (digits only) nor a URL.` };
+    return { ok: false, reason: `${quoteValue(text)} is neither a Testsigma id (digits only) nor a URL.` };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { ok: false, reason: `"${clip(text)}" is not a web address. Paste the Testsigma page's URL or its id.` };
+    return { ok: false, reason: `${quoteValue(text)} is not a web address. Paste the Testsigma page's URL or its id.` };
   }
   const segments = url.pathname.split('/').filter((s) => s !== '');
   const last = [...segments].reverse().find((s) => /^\d+$/.test(s));
@@ -37,13 +38,17 @@ export function parseTestsigmaId(input: unknown): ParsedId {
   return normalise(last);
 }
 
-function normalise(digits: string): ParsedId {
-  const id = digits.replace(/^0+(?=\d)/, '');
-  if (!DIGITS.test(id)) return { ok: false, reason: `A Testsigma id has at most 19 digits; "${clip(digits)}" has ${id.length}.` };
-  if (id === '0') return { ok: false, reason: 'A Testsigma id is a positive number; 0 is not one.' };
-  return { ok: true, id };
+/**
+ * The one spelling of a Testsigma id: digits without leading zeros ("0609" is 609, "000" is 0). The panel and the
+ * web trigger both go through it, so a case sent as "0609" reaches the Test its link "609" names.
+ */
+export function canonicalDigits(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, '');
 }
 
-function clip(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+function normalise(digits: string): ParsedId {
+  const id = canonicalDigits(digits);
+  if (!DIGITS.test(id)) return { ok: false, reason: `A Testsigma id has at most 19 digits; ${quoteValue(digits)} has ${id.length}.` };
+  if (id === '0') return { ok: false, reason: 'A Testsigma id is a positive number; 0 is not one.' };
+  return { ok: true, id };
 }

@@ -5,7 +5,7 @@
 import type { JobCounts, JobState } from '../shared/types';
 import type { DeliveryResult, RunMeta } from './results-payload';
 import { toXrayDate } from './results-payload';
-import { mapStatus } from './status-map';
+import { SiteStatusMap, siteStatusMap } from './status-map';
 
 /* Xray's import shapes (REST v2 JSON and the multipart `info` part); `src/xray` re-exports them. */
 
@@ -69,24 +69,27 @@ export interface ResultTriage {
 }
 
 /**
- * Sorts a delivery's results into mapped, unmapped and failed. `links` maps a case id to the linked Test's issue
- * id; `tests` holds the issues Jira still shows (by id). A link to an issue that is gone is a failed result with a
- * message naming the case, never sent.
+ * Sorts a delivery's results into mapped, unmapped and failed. `statuses` is the effective map, or the site's
+ * reading of it (`siteStatusMap`), which also catches a target the site lacks; `links` maps a case id to the
+ * linked Test's issue id; `tests` holds the issues Jira still shows (by id). A link to an issue that is gone, or a
+ * status the site lacks, is a failed result with a message naming it, never sent.
  */
 export function triageResults(
   results: readonly DeliveryResult[],
-  statusMap: Readonly<Record<string, string>>,
+  statuses: Readonly<Record<string, string>> | SiteStatusMap,
   links: ReadonlyMap<string, string>,
   tests: ReadonlyMap<string, CurrentTest>,
 ): ResultTriage {
+  const site: SiteStatusMap = typeof statuses.outcome === 'function' ? (statuses as SiteStatusMap) : siteStatusMap(statuses as Record<string, string>);
   const mapped: MappedResult[] = [];
   const unmapped = new Set<string>();
   let unmappedCount = 0;
   const unknownStatus = new Map<string, string[]>();
+  const missingStatus = new Map<string, string[]>();
   const goneTests: Array<{ caseId: string; issueId: string }> = [];
   results.forEach((result, index) => {
-    const xrayStatus = mapStatus(statusMap, result.status);
-    if (xrayStatus === undefined) {
+    const outcome = site.outcome(result.status);
+    if (outcome.kind === 'unknown_word') {
       const ids = unknownStatus.get(result.status) ?? [];
       ids.push(result.testCaseId);
       unknownStatus.set(result.status, ids);
@@ -103,7 +106,13 @@ export function triageResults(
       goneTests.push({ caseId: result.testCaseId, issueId });
       return;
     }
-    mapped.push({ index, testCaseId: result.testCaseId, xrayStatus, test, result });
+    if (outcome.kind === 'missing_target') {
+      const ids = missingStatus.get(outcome.target) ?? [];
+      ids.push(result.testCaseId);
+      missingStatus.set(outcome.target, ids);
+      return;
+    }
+    mapped.push({ index, testCaseId: result.testCaseId, xrayStatus: outcome.status, test, result });
   });
   const errors: string[] = [];
   for (const [word, ids] of unknownStatus) {
@@ -118,7 +127,13 @@ export function triageResults(
       `${goneTests.length} result${goneTests.length === 1 ? ' was' : 's were'} not sent: Testsigma test case${goneTests.length === 1 ? '' : 's'} ${cases} ${goneTests.length === 1 ? 'is' : 'are'} linked to an Xray Test that no longer exists or that the app cannot see (issue id${goneTests.length === 1 ? '' : 's'} ${issues}). Link ${goneTests.length === 1 ? 'it' : 'them'} to a Test again, then retry the job.`,
     );
   }
-  const failedCount = goneTests.length + [...unknownStatus.values()].reduce((n, ids) => n + ids.length, 0);
+  for (const [target, ids] of missingStatus) {
+    errors.push(
+      `${ids.length} result${ids.length === 1 ? ' was' : 's were'} not sent: the status map sends ${ids.length === 1 ? 'it' : 'them'} to "${target}", which this Xray site does not have (its statuses: ${(site.siteStatuses ?? []).join(', ')}; Testsigma test case${ids.length === 1 ? '' : 's'} ${listIds(ids)}). Add the status in Xray or change the status map, then retry the job.`,
+    );
+  }
+  const count = (m: Map<string, string[]>) => [...m.values()].reduce((n, ids) => n + ids.length, 0);
+  const failedCount = goneTests.length + count(unknownStatus) + count(missingStatus);
   return { mapped, unmappedIds: [...unmapped], unmappedCount, failedCount, errors };
 }
 
@@ -236,6 +251,8 @@ export function buildCreateImport(args: {
   target: ExecutionTarget;
   label: string;
   withEnvironments: boolean;
+  /** The site's name for a Test Execution (`issueTypes.testExecution[0]`); Xray's own by default. */
+  issueType?: string;
 }): { results: XrayImportJson; info: XrayMultipartInfo } {
   const { meta, tests, target, label } = args;
   const summary = executionSummary(meta);
@@ -258,7 +275,7 @@ export function buildCreateImport(args: {
     fields: {
       project: { key: target.projectKey },
       summary,
-      issuetype: { name: TEST_EXECUTION_TYPE },
+      issuetype: { name: args.issueType ?? TEST_EXECUTION_TYPE },
       labels: [label],
       description: `Results of Testsigma run ${meta.runId}, recorded by Testsigma links for Xray.`,
     },

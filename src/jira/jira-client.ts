@@ -94,9 +94,14 @@ export async function myPermissions(
   return out;
 }
 
+/** Status of the JiraError for issues Jira could not return this time: a retriable fault, like a 503. */
+export const ISSUES_UNAVAILABLE = 503;
+
 /**
  * Reads issues by id in bulk (100 a call) through `POST /rest/api/3/issue/bulkfetch`, which reads the issues
- * themselves rather than the search index, so it sees current keys at once. Missing ids are absent from the map.
+ * themselves rather than the search index, so it sees current keys at once. Missing ids (deleted, or hidden from
+ * the caller) are absent from the map. An issue Jira lists in `issueErrors` ("a retriable error or payload
+ * constraint") is neither: the read throws a retriable `JiraError`, so no caller mistakes it for a deleted one.
  */
 export async function bulkFetchIssues(request: JiraRequest, ids: readonly string[]): Promise<Map<string, JiraIssue>> {
   const out = new Map<string, JiraIssue>();
@@ -110,9 +115,15 @@ export async function bulkFetchIssues(request: JiraRequest, ids: readonly string
           headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
           body: JSON.stringify({ issueIdsOrKeys: part, fields: ISSUE_FIELDS.split(',') }),
         });
-        return readJson<{ issues?: RawIssue[] }>(res, 'the bulk issue read');
+        return readJson<{ issues?: RawIssue[]; issueErrors?: Array<{ id?: unknown; errorMessage?: unknown }> }>(res, 'the bulk issue read');
       }),
     );
+    const unavailable = bodies.flatMap((b) => (Array.isArray(b.issueErrors) ? b.issueErrors : []));
+    if (unavailable.length > 0) {
+      const ids = unavailable.map((e) => String(e?.id ?? '?')).slice(0, 10).join(', ');
+      const said = unavailable.map((e) => (typeof e?.errorMessage === 'string' ? e.errorMessage : '')).find((m) => m !== '');
+      throw new JiraError(ISSUES_UNAVAILABLE, `Jira could not return issue${unavailable.length === 1 ? '' : 's'} ${ids} this time${said ? ` (${said})` : ''}`);
+    }
     for (const body of bodies) {
       for (const raw of body.issues ?? []) {
         const issue = toIssue(raw);
@@ -134,12 +145,14 @@ export async function searchIssues(request: JiraRequest, jql: string, max = 100)
       // The enhanced search returns only `id` unless asked: `key` is a field there like any other.
       body: JSON.stringify({ jql, fields: ['key', ...ISSUE_FIELDS.split(',')], maxResults: Math.min(100, max - out.length), ...(nextPageToken ? { nextPageToken } : {}) }),
     });
-    const body = await readJson<{ issues?: RawIssue[]; nextPageToken?: string; isLast?: boolean }>(res, 'the search');
+    const body = await readJson<{ issues?: RawIssue[]; nextPageToken?: string | null; isLast?: boolean }>(res, 'the search');
     for (const raw of body.issues ?? []) {
       const issue = toIssue(raw);
       if (issue) out.push(issue);
     }
-    nextPageToken = body.isLast === false ? body.nextPageToken : undefined;
+    // The docs promise `nextPageToken` (null or absent on the last page); `isLast` is optional and only a hint.
+    const token = typeof body.nextPageToken === 'string' && body.nextPageToken !== '' ? body.nextPageToken : undefined;
+    nextPageToken = body.isLast === true || token === nextPageToken ? undefined : token;
   } while (nextPageToken && out.length < max);
   return out;
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../ports';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { XRAY_BASE_URLS, XrayError } from '../xray/xray-types';
 import type { StoredSettings } from '../domain/settings';
-import { effectiveStatusMap } from '../domain/status-map';
+import { effectiveStatusMap, missingTargets } from '../domain/status-map';
 
 /** The parts of the admin dependencies the checks use. */
 export interface ConnectionCheckDeps {
@@ -66,29 +66,19 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | typeof 
   }
 }
 
-/** "BLOCKED to 'SKIPPED'", grouping the words that share a target, for the missing-status warning. */
-function missingTargets(map: Record<string, string>, statuses: readonly string[]): Array<{ target: string; words: string[] }> {
-  const have = new Set(statuses);
-  const byTarget = new Map<string, string[]>();
-  for (const [word, target] of Object.entries(map)) {
-    if (have.has(target)) continue;
-    byTarget.set(target, [...(byTarget.get(target) ?? []), word]);
-  }
-  return [...byTarget.entries()].map(([target, words]) => ({ target, words }));
-}
-
+/**
+ * The warning for targets the site lacks (compared without case and spaces, as the sync compares them): "BLOCKED to
+ * 'SKIPPED'", grouping the words that share a target. The sync counts such results failed rather than send them.
+ */
 function statusWarning(map: Record<string, string>, statuses: readonly string[]): string {
   const missing = missingTargets(map, statuses);
   if (missing.length === 0) return '';
-  const lower = new Map(statuses.map((s) => [s.toLowerCase(), s]));
-  const parts = missing.map(({ target, words }) => {
-    const near = lower.get(target.toLowerCase());
-    // Custom status names are case-sensitive in Xray's import, so a near miss is worth pointing out.
-    const hint = near ? ` (Xray has '${near}': names are case-sensitive)` : '';
-    return `${words.join(', ')} to '${target}'${hint}`;
+  const parts = missing.map((target) => {
+    const words = Object.entries(map).filter(([, t]) => t === target).map(([w]) => w);
+    return `${words.join(', ')} to '${target}'`;
   });
   const these = missing.length === 1 ? 'the status' : 'these statuses';
-  return `, but the status map sends ${parts.join(' and ')}, which Xray does not have. Add ${these} in Xray or change the map.`;
+  return `, but the status map sends ${parts.join(' and ')}, which Xray does not have, so such results are not synced. Add ${these} in Xray or change the map.`;
 }
 
 function xrayFailure(err: unknown, region: XrayRegion, budget: number, log: Logger, secrets: readonly string[]): string {
@@ -131,8 +121,11 @@ export async function checkXray(
   const host = hostOf(XRAY_BASE_URLS[region]);
   try {
     const client = deps.xrayClientFor({ region, clientId, clientSecret, requestsPer5Minutes });
-    // getStatuses authenticates first, so one call proves the credentials, the region and the API.
-    const answer = await withTimeout(client.getStatuses(), timeoutMs);
+    // A fresh sign-in proves the saved secret (a cached token would pass a wrong one); getStatuses then proves the API.
+    const answer = await withTimeout(
+      client.authenticate({ fresh: true }).then(() => client.getStatuses()),
+      timeoutMs,
+    );
     if (answer === TIMED_OUT) {
       return { ok: false, message: `Xray at ${host} did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again; if it keeps happening, check the app's network egress.` };
     }

@@ -5,7 +5,8 @@
 import type { JiraPort, JiraRequest, Logger } from '../ports';
 import type { AdminErrorCode } from '../shared/types';
 import { JiraError } from '../jira/jira-client';
-import { AppError, ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
+import { AppError } from '../errors/app-error';
+import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 
 /** What the pickers need; `requireAdmin` is the admin resolver's own check, answering the caller's account id. */
 export interface AdminPickerDeps {

@@ -2,12 +2,15 @@ import type { AdminErrorCode, ConnectionReport, JobView, SettingsView } from '..
 import type { Clock, JiraPort, Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
-import { AppError, ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
+import { AppError } from '../errors/app-error';
+import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 import { getProject, JiraError, myPermissions } from '../jira/jira-client';
 import { SettingsStore } from '../store/settings-store';
 import { applySettingsPatch, StoredSettings, toSettingsView } from '../domain/settings';
 import { checkTestsigma, checkXray, redactSecrets } from './admin-connection';
 import { createAdminPickers } from './admin-pickers';
+import { SetupStore, toSetupState } from '../store/setup-store';
+import { StatusCache } from '../store/status-cache';
 
 /** The sync log as the admin page reads and drives it; implemented by the jobs store (src/sync, src/webtrigger). */
 export interface AdminJobs {
@@ -62,6 +65,7 @@ function field(payload: unknown, name: string): unknown {
  */
 export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
   const store = new SettingsStore(deps.kvs);
+  const setupStore = new SetupStore(deps.kvs);
   const timeoutMs = deps.connectionTimeoutMs ?? 10_000;
 
   /**
@@ -80,8 +84,8 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
   }
 
   async function view(settings?: StoredSettings): Promise<SettingsView> {
-    const [s, presence, url] = await Promise.all([settings ?? store.get(), store.presence(), deps.webtriggerUrl()]);
-    return toSettingsView(s, presence, url);
+    const [s, presence, url, setupRead] = await Promise.all([settings ?? store.get(), store.presence(), deps.webtriggerUrl(), setupStore.read()]);
+    return toSettingsView(s, presence, url, toSetupState(setupRead, presence));
   }
 
   /** Checks a default project as the user: it must exist and be visible to them. Answers its current key. */
@@ -125,6 +129,16 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
         if (result.secrets.clientSecret) await store.setSecret('xrayClientSecret', result.secrets.clientSecret);
         if (result.secrets.apiKey) await store.setSecret('testsigmaApiKey', result.secrets.apiKey);
         await store.put(next);
+        // New credentials have not been tested yet: the checklist shows that side as unknown again.
+        const changedXray = field(req.payload, 'xray') !== undefined;
+        const changedTestsigma = field(req.payload, 'testsigma') !== undefined;
+        if (changedXray || changedTestsigma) {
+          const { connection } = await setupStore.read();
+          const { xray: _x, xrayStatuses: _s, ...keepXray } = connection;
+          const { testsigma: _t, ...keepTestsigma } = connection;
+          const kept = changedXray && changedTestsigma ? {} : changedXray ? keepXray : keepTestsigma;
+          await setupStore.putConnection(kept);
+        }
         const payload = req.payload && typeof req.payload === 'object' ? (req.payload as Record<string, unknown>) : {};
         // Names only: the log says what changed and by whom, never a value (secrets would leak through it).
         deps.log.info('settings saved', {
@@ -153,6 +167,13 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
           xray: { ...xray, message: redactSecrets(xray.message, secrets) },
           testsigma: { ...testsigma, message: redactSecrets(testsigma.message, secrets) },
         };
+        // The checklist's record, and the statuses for the sync (so it need not read them again today).
+        await setupStore.putConnection({
+          xray: report.xray.ok ? 'ok' : 'failed',
+          ...(apiKey ? { testsigma: report.testsigma.ok ? 'ok' : 'failed' } : {}),
+          ...(report.xray.statuses ? { xrayStatuses: report.xray.statuses } : {}),
+        });
+        if (report.xray.ok && report.xray.statuses) await new StatusCache(deps.kvs).put(report.xray.statuses, deps.clock.now());
         deps.log.info('connection tested', { xrayOk: report.xray.ok, testsigmaOk: report.testsigma.ok });
         return report;
       }),
@@ -188,12 +209,11 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
       toEnvelope(deps.log, 'retryJob', async () => {
         const accountId = await requireAdmin(req);
         const jobId = field(req.payload, 'jobId');
-        // No admin code means "no such thing" (`not_found` is the panel's); `internal` is the closest that claims
-        // nothing false about settings or configuration, and the message says what happened and what to do.
+        // Contract section 2: an unknown job answers `not_found`; so does a payload that names no job at all.
         const missing = (id: string) =>
-          fail('internal', `Job ${id} does not exist (it may have been removed after its retention period). Reload the sync log.`);
+          fail('not_found', `Job ${id} does not exist (jobs are kept for 30 days). Reload the sync log.`);
         if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
-          throw fail('internal', 'No job was named to retry. Reload the sync log and pick a job.');
+          throw fail('not_found', 'No job was named to retry. Reload the sync log and pick a job.');
         }
         const [settings, clientSecret] = await Promise.all([store.get(), store.secret('xrayClientSecret')]);
         // A retry without Xray credentials could only fail again: say what to set up instead.

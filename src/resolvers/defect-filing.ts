@@ -11,7 +11,7 @@ import type { JiraPort, Logger, Clock } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { XrayError } from '../xray/xray-types';
-import { AppError } from './envelope';
+import { AppError } from '../errors/app-error';
 import { createIssue, getIssue, getStatusCategory, JiraError, linkIssues, myPermissions } from '../jira/jira-client';
 import { CaseResultRecord, putCaseResult, readCaseResults } from '../store/run-store';
 import { DefectStore } from '../store/defect-store';

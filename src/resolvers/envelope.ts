@@ -1,17 +1,7 @@
 import type { Envelope } from '../shared/types';
 import type { Logger } from '../ports';
 import { isKvsThrottle } from '../store/kvs-port';
-
-/** An error with a contract code and a sentence the user can act on; the envelope carries both as they are. */
-export class AppError<C extends string = string> extends Error {
-  constructor(
-    readonly code: C,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AppError';
-  }
-}
+import { AppError } from '../errors/app-error';
 
 /**
  * The platform's "the user has not allowed access yet" error. It must reach Jira untouched so Jira shows the

@@ -23,7 +23,7 @@ import { LinkStore, TestMark } from '../store/link-store';
 import { SettingsStore } from '../store/settings-store';
 import { asCoolMark, CachedEntity, COOL_KEYS, PanelCache, TestList } from '../store/panel-cache';
 import { XrayClient, XrayClientConfig, XrayError } from '../xray/xray-types';
-import { listPlanRuns, readLastResults } from '../sync';
+import { listPlanRuns, readLastResults } from '../store/run-store';
 import { createTestsigmaClient } from '../testsigma/testsigma-client';
 import { createXrayClient } from '../xray/xray-client';
 import { budgetHintKey, CoverageRefusedError, fetchTests, MAX_COVERAGE_TESTS, panelAllowance } from './coverage';

@@ -1,7 +1,8 @@
 import type { Coverage, FlakyCase, HistoryEntry, IssueKind, LastResult, LinkView, PanelNotice, PanelNoticeCode, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
 import type { JiraPort, Logger, Clock } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
-import { AppError, ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
+import { AppError } from '../errors/app-error';
+import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 import { getIssue, bulkFetchIssues, myPermissions } from '../jira/jira-client';
 import { LinkRecord, LinkStore } from '../store/link-store';
 import { SettingsStore } from '../store/settings-store';
@@ -170,10 +171,17 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     return parsed.id;
   }
 
-  /** Names where another link lives, by key only; an issue the app cannot read anymore is a stale claim. */
-  async function keyOf(issueId: string): Promise<string | undefined> {
-    const found = await bulkFetchIssues(deps.jira.asApp(), [issueId]);
-    return found.get(issueId)?.key;
+  /**
+   * Where another link lives, as this user may be told: its key when the user can browse it, `hidden` when the
+   * issue exists but not for them, `gone` when Jira says it is deleted (a stale claim). An issue the app cannot
+   * read right now (a 5xx, 429 or `issueErrors`) throws: its links stay as they are.
+   */
+  async function whereIs(issueId: string, accountId: string): Promise<{ seen: 'visible'; key: string } | { seen: 'hidden' | 'gone' }> {
+    const asApp = await bulkFetchIssues(deps.jira.asApp(), [issueId]);
+    const issue = asApp.get(issueId);
+    if (!issue) return { seen: 'gone' };
+    const asUser = await getIssue(deps.jira.asUser(accountId), issueId);
+    return asUser ? { seen: 'visible', key: asUser.key } : { seen: 'hidden' };
   }
 
   return {
@@ -199,15 +207,16 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         };
         let result = await links.claim(record);
         if (!result.ok && result.existing.issueId !== issue.id) {
-          const otherKey = await keyOf(result.existing.issueId);
-          if (!otherKey) {
-            // The other issue is gone (deleted while the clean-up trigger missed it): free its links and retry once.
+          let where = await whereIs(result.existing.issueId, accountId);
+          if (where.seen === 'gone') {
+            // The other issue is deleted (while the clean-up trigger missed it): free its links and retry once.
             await links.removeAllForIssue(result.existing.issueId);
             result = await links.claim(record);
+            if (!result.ok) where = await whereIs(result.existing.issueId, accountId);
           }
-          if (!result.ok) throw conflictError(result.conflict, result.existing, issue, testsigmaId, otherKey ?? (await keyOf(result.existing.issueId)));
+          if (!result.ok) throw conflictError(result.conflict, result.existing, issue, testsigmaId, where);
         } else if (!result.ok) {
-          throw conflictError(result.conflict, result.existing, issue, testsigmaId, issue.key);
+          throw conflictError(result.conflict, result.existing, issue, testsigmaId, { seen: 'visible', key: issue.key });
         }
         deps.log.info('linked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
         return view(issue, canEdit, settings, false, req.context.locale);
@@ -252,24 +261,29 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   };
 }
 
+/**
+ * The `already_linked` sentence (contract section 2), built here only: it names where the link lives by key when
+ * the user can browse that issue, and otherwise says "another <kind> you cannot see".
+ */
 function conflictError(
   conflict: 'entity' | 'slot',
   existing: LinkRecord,
   issue: PanelIssue,
   testsigmaId: string,
-  otherKey: string | undefined,
+  where: { seen: 'visible'; key: string } | { seen: 'hidden' | 'gone' },
 ): AppError {
   const noun = TESTSIGMA_NOUN[existing.testsigmaKind];
-  const where = otherKey ?? 'another issue';
   if (conflict === 'slot') {
     return new AppError(
       'already_linked',
       `${issue.key} is already linked to Testsigma ${noun} ${existing.testsigmaId}. A ${XRAY_NOUN[issue.kind]} links to one ${noun}: unlink it first.`,
     );
   }
-  return new AppError(
-    'already_linked',
-    `Testsigma ${noun} ${testsigmaId} is already linked to ${where}. Unlink it there first.`,
-  );
+  if (where.seen !== 'visible') {
+    return new AppError(
+      'already_linked',
+      `Testsigma ${noun} ${testsigmaId} is already linked to another ${XRAY_NOUN[existing.issueKind]} you cannot see. Ask someone who can see it to unlink it there first.`,
+    );
+  }
+  return new AppError('already_linked', `Testsigma ${noun} ${testsigmaId} is already linked to ${where.key}. Unlink it there first.`);
 }
-

@@ -186,8 +186,8 @@ export interface SettingsView {
   defects?: DefectSettings;
   /** `url` is empty when the platform cannot tell it. */
   webtrigger: { url: string; hasWebtriggerSecret: boolean };
-  /** Contract section 2; optional until the backend fills it. */
-  setup?: SetupState;
+  /** Contract section 2: what a "Get started" checklist needs. */
+  setup: SetupState;
 }
 
 /** What `testConnection` answers with. */

@@ -7,6 +7,9 @@
  * - `jobdata:<jobId>:<n>`: the delivery's results in compact rows, at most ~200 KB a value; chunk 0 also holds
  *   the run's fields.
  * - `jobatt:<jobId>:<n>`: the kept attachments' base64, one stream cut into values; rows point into it.
+ * - `jobpending:<jobId>`: written with a new job and deleted once its queue event exists. While it stands and the
+ *   job has not started, the job is left out of the sync log and the Test Plan panel: a job whose event the queue
+ *   refused (and whose clean-up storage refused too) never shows as `queued` there.
  * Everything expires after 30 days.
  */
 import type { JobView } from '../shared/types';
@@ -26,6 +29,9 @@ const JOB_PREFIX = 'job:';
 const jobKey = (jobId: string) => `${JOB_PREFIX}${jobId}`;
 const dataKey = (jobId: string, n: number) => `jobdata:${jobId}:${n}`;
 const attKey = (jobId: string, n: number) => `jobatt:${jobId}:${n}`;
+const pendingKey = (jobId: string) => `jobpending:${jobId}`;
+/** How long a pending mark outlives a web trigger call that could not delete it (the job has started by then). */
+const PENDING_TTL: Ttl = { value: 1, unit: 'DAYS' };
 /** The keys of a job's stored result rows and attachment pieces, in order. */
 const dataKeys = (rec: JobRecord) => Array.from({ length: rec.chunks }, (_, n) => dataKey(rec.jobId, n));
 const attKeys = (rec: JobRecord) => Array.from({ length: rec.attChunks }, (_, n) => attKey(rec.jobId, n));
@@ -55,6 +61,11 @@ export interface JobRecord extends JobView {
   retries: number;
   /** Pull mode: when the hour of polling started (creation, or the last manual retry). */
   pollSince?: number;
+  /**
+   * Set on jobs created with a `jobpending:` mark (records of the first version have none): until the mark is gone
+   * or the job has started, lists leave the job out.
+   */
+  markedPending?: boolean;
 }
 
 /** One stored result row: [case, status, suite, start, finish, message, attachments]. */
@@ -91,27 +102,44 @@ export function isJobId(id: string): boolean {
 
 /**
  * Cuts a delivery into KVS values: result rows in chunks of ~200 KB (the run's fields in chunk 0) and the
- * attachments' base64 as one stream in ~200 KB pieces.
+ * attachments' base64 as one stream in ~200 KB pieces. Every value is sized by its bytes as stored (JSON, where a
+ * control character takes six), so no value can pass Forge's 240 KiB limit: a row that would (thousands of
+ * attachment names on one result) keeps the attachments that fit and warns about the rest.
  */
-export function encodeDelivery(jobId: string, delivery: Delivery): { items: KvsItem[]; chunks: number; attChunks: number } {
+export function encodeDelivery(
+  jobId: string,
+  delivery: Delivery,
+): { items: KvsItem[]; chunks: number; attChunks: number; warnings: string[] } {
   const { results, ...meta } = delivery;
+  const warnings: string[] = [];
   let stream = '';
   const chunks: DataChunk[] = [{ meta, rows: [] }];
-  let size = Buffer.byteLength(JSON.stringify(chunks[0]));
+  let size = encodedBytes(chunks[0]);
   for (const r of results) {
-    let refs: AttRef[] | null = null;
+    const row: Row = [r.testCaseId, r.status, r.testSuiteId ?? null, r.startedAt ?? null, r.finishedAt ?? null, r.message ?? null, null];
+    let rowSize = encodedBytes(row) + 1;
     if (r.attachments && r.attachments.length > 0) {
-      refs = r.attachments.map((a) => {
+      const refs: AttRef[] = [];
+      let skipped = 0;
+      for (const a of r.attachments) {
         const ref: AttRef = [a.filename, a.contentType ?? null, stream.length, a.data.length];
+        const refSize = encodedBytes(ref) + 1;
+        if (rowSize + refSize > DATA_CHUNK_BYTES) {
+          skipped++;
+          continue;
+        }
         stream += a.data;
-        return ref;
-      });
+        refs.push(ref);
+        rowSize += refSize;
+      }
+      if (refs.length > 0) row[6] = refs;
+      if (skipped > 0) {
+        warnings.push(`${skipped} attachment${skipped === 1 ? '' : 's'} of Testsigma test case ${r.testCaseId} ${skipped === 1 ? 'was' : 'were'} skipped: one result holds at most about 200 KB of attachment names.`);
+      }
     }
-    const row: Row = [r.testCaseId, r.status, r.testSuiteId ?? null, r.startedAt ?? null, r.finishedAt ?? null, r.message ?? null, refs];
-    const rowSize = Buffer.byteLength(JSON.stringify(row)) + 1;
     if (size + rowSize > DATA_CHUNK_BYTES && chunks[chunks.length - 1]!.rows.length > 0) {
       chunks.push({ rows: [] });
-      size = Buffer.byteLength(JSON.stringify({ rows: [] }));
+      size = encodedBytes({ rows: [] });
     }
     chunks[chunks.length - 1]!.rows.push(row);
     size += rowSize;
@@ -122,7 +150,12 @@ export function encodeDelivery(jobId: string, delivery: Delivery): { items: KvsI
     items.push({ key: attKey(jobId, attChunks), value: stream.slice(at, at + ATT_CHUNK_CHARS), options: { ttl: JOB_TTL } });
     attChunks++;
   }
-  return { items, chunks: chunks.length, attChunks };
+  return { items, chunks: chunks.length, attChunks, warnings };
+}
+
+/** A value's size as the store keeps it: its JSON in UTF-8. */
+function encodedBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value));
 }
 
 /** The job's view for `GET ?job=`, the sync log and retries; a job past its deadline reads as failed. */
@@ -144,6 +177,7 @@ export function toJobView(rec: JobRecord, nowMs: number): JobView {
     counts: { ...rec.counts },
     unmapped: rec.unmapped.slice(0, 100),
     errors: errors.slice(0, MAX_JOB_ERRORS),
+    ...(rec.statuses ? { statuses: { ...rec.statuses } } : {}),
     attempts: rec.attempts,
     createdAt: rec.createdAt,
     updatedAt: rec.updatedAt,
@@ -192,12 +226,19 @@ export class JobStore {
    * data is missing. `extra` items (indexes) ride along in the same batches.
    */
   async create(rec: JobRecord, data: readonly KvsItem[], extra: readonly KvsItem[] = []): Promise<void> {
-    await writeItems(this.kvs, [...data, ...extra, this.item(rec)]);
+    const mark: KvsItem[] = rec.markedPending ? [{ key: pendingKey(rec.jobId), value: 1, options: { ttl: PENDING_TTL } }] : [];
+    await writeItems(this.kvs, [...data, ...extra, ...mark, this.item(rec)]);
+  }
+
+  /** The job's event is in the queue: lists may show it. */
+  async eventQueued(jobId: string): Promise<void> {
+    await this.kvs.delete(pendingKey(jobId));
   }
 
   /** Removes a job, its data and `alsoKeys` (its index entries): used when the queue refused the job's event. */
   async remove(rec: JobRecord, alsoKeys: readonly string[] = []): Promise<void> {
-    const keys = [jobKey(rec.jobId), ...alsoKeys, ...dataKeys(rec), ...attKeys(rec)];
+    // The job record goes first and the pending mark last, so a clean-up cut short leaves the job hidden, not shown.
+    const keys = [jobKey(rec.jobId), ...alsoKeys, ...dataKeys(rec), ...attKeys(rec), pendingKey(rec.jobId)];
     for (const part of chunk(keys, KVS_LIMITS.maxBatch)) await this.kvs.batchDelete(part.map((key) => ({ key })));
   }
 
@@ -260,14 +301,26 @@ export async function listJobs(
   let q = kvs.query().where('key', { condition: 'BEGINS_WITH', values: [JOB_PREFIX] }).limit(JOBS_PAGE);
   if (cursor) q = q.cursor(cursor);
   const page = await q.getMany<JobRecord>();
+  const shown = await withoutPending(kvs, page.results.map((r) => r.value));
   return {
-    jobs: page.results.map((r) => toJobView(r.value, nowMs)),
+    jobs: shown.map((r) => toJobView(r, nowMs)),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
 }
 
-/** Reads several jobs at once (25 a batch), keeping the order asked. */
+/**
+ * Reads several jobs at once (25 a batch), keeping the order asked, and leaving out jobs whose queue event may
+ * not exist (see `jobpending:`).
+ */
 export async function getJobs(kvs: KvsPort, jobIds: readonly string[]): Promise<JobRecord[]> {
   const found = await getMany<JobRecord>(kvs, jobIds.map(jobKey));
-  return jobIds.map((id) => found.get(jobKey(id))).filter((j): j is JobRecord => !!j);
+  return withoutPending(kvs, jobIds.map((id) => found.get(jobKey(id))).filter((j): j is JobRecord => !!j));
+}
+
+/** Drops jobs that have not started and still carry their pending mark; reads marks only for such jobs. */
+async function withoutPending(kvs: KvsPort, recs: readonly JobRecord[]): Promise<JobRecord[]> {
+  const unsure = recs.filter((r) => r.markedPending && r.attempts === 0 && r.state === 'queued');
+  if (unsure.length === 0) return [...recs];
+  const marks = await getMany<unknown>(kvs, unsure.map((r) => pendingKey(r.jobId)));
+  return recs.filter((r) => !(unsure.includes(r) && marks.has(pendingKey(r.jobId))));
 }

@@ -27,6 +27,13 @@ export interface RunIntent {
   at: number;
   /** Label lookups done since, each finding nothing. */
   lookups: number;
+  /**
+   * Creates sent in a row without a known outcome, this one included (records of the first version lack it: 1).
+   * Bounds a run whose creates keep failing (contract section 6).
+   */
+  tries?: number;
+  /** Why the last of them failed, for the job's error. */
+  lastError?: string;
 }
 
 /** What the app knows of a run in Xray. */
@@ -39,10 +46,19 @@ export interface RunRecord {
   testExecutionId?: string;
   /** Set before a create is sent and cleared once its outcome is known. */
   intent?: RunIntent;
+  /**
+   * Create generations claimed so far (records of the first version lack it: 1). Generation 1 is claimed by
+   * writing this record with FAIL_IF_EXISTS, each later one by its own `runcreate:` key, so two consumers (or one
+   * event delivered twice) never both send a create.
+   */
+  creates?: number;
   updatedAt: string;
 }
 
 const runKey = (runId: string) => `run:${runId}`;
+/** The key of a run's record, for callers that batch its read with others. */
+export const runRecordKey = runKey;
+const createKey = (runId: string, generation: number) => `runcreate:${runId}:${generation}`;
 const lastKey = (caseId: string) => `last:${caseId}`;
 const planPrefix = (planId: string) => `planrun:${planId}:`;
 
@@ -64,6 +80,14 @@ export class RunStore {
    */
   async claim(rec: RunRecord): Promise<boolean> {
     return (await claimKey(this.kvs, runKey(rec.runId), rec, { ttl: RUN_TTL })).won;
+  }
+
+  /**
+   * Claims the right to send create number `generation` (2 and up) of a run whose record exists: false when
+   * another invocation holds it. The winner then writes the record with `creates: generation`.
+   */
+  async claimCreate(runId: string, generation: number, jobId: string): Promise<boolean> {
+    return (await claimKey(this.kvs, createKey(runId, generation), { jobId }, { ttl: RUN_TTL })).won;
   }
 }
 

@@ -1,5 +1,6 @@
 import { SecretPresence, StoredSettings, withDefaults } from '../domain/settings';
-import { KvsPort } from './kvs-port';
+import { KvsPort, getMany } from './kvs-port';
+import { FIRST_RUN_SETUP_KEY } from './setup-store';
 
 const SETTINGS_KEY = 'settings';
 /** Secret storage keys: encrypted, never queryable, never returned. */
@@ -23,6 +24,15 @@ export class SettingsStore {
   /** The stored settings with defaults filled in (one KVS read). */
   async get(): Promise<StoredSettings> {
     return withDefaults(await this.kvs.get<Partial<StoredSettings>>(SETTINGS_KEY));
+  }
+
+  /**
+   * The settings and whether the first job is recorded, in one batch read (the web trigger's intake): the first
+   * job's time rides in the job's own batch, so recording it costs no call of its own.
+   */
+  async getForIntake(): Promise<{ settings: StoredSettings; firstRunRecorded: boolean }> {
+    const found = await getMany<unknown>(this.kvs, [SETTINGS_KEY, FIRST_RUN_SETUP_KEY]);
+    return { settings: withDefaults(found.get(SETTINGS_KEY) as Partial<StoredSettings> | undefined), firstRunRecorded: found.has(FIRST_RUN_SETUP_KEY) };
   }
 
   /** Replaces the stored settings. */

@@ -5,7 +5,7 @@
 import type { JobView } from '../shared/types';
 import type { Clock, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
-import { AppError } from '../resolvers/envelope';
+import { AppError } from '../errors/app-error';
 import { JobRecord, JobStore, QUEUE_DEADLINE_MS, isJobId, toJobView } from '../store/job-store';
 import { runConcurrencyKey } from '../domain/run-mark';
 
@@ -34,7 +34,7 @@ export async function retryJob(deps: RetryJobDeps, jobId: string): Promise<JobVi
 
   const iso = new Date(now).toISOString();
   // The run record keeps the Test Execution; the job shows it again once this run has used it.
-  const { testExecutionKey: _shown, ...rest } = job;
+  const { testExecutionKey: _shown, statuses: _sent, ...rest } = job;
   const again: JobRecord = {
     ...rest,
     state: 'queued',

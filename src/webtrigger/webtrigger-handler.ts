@@ -10,6 +10,7 @@ import {
   MAX_BODY_BYTES,
   PayloadProblem,
   capAttachments,
+  capText,
   formatBytes,
   parseResultsRequest,
   withoutAttachments,
@@ -17,6 +18,7 @@ import {
 import { runConcurrencyKey } from '../domain/run-mark';
 import { JobRecord, JobStore, KvsItem, QUEUE_DEADLINE_MS, encodeDelivery, isJobId, newJobId, toJobView, MAX_JOB_ERRORS } from '../store/job-store';
 import { planRunItem } from '../store/run-store';
+import { firstRunItem } from '../store/setup-store';
 import { isAuthorised } from './auth';
 
 /** A web trigger invocation, in Forge's shape (header names arrive lower-case). */
@@ -125,7 +127,7 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       // The parser's own message quotes the body; it is not repeated back.
       return failure(400, 'invalid_payload', 'The body is not valid JSON.', { details: [{ path: '(top level)', message: 'is not valid JSON' }] });
     }
-    const [settings, xraySecret] = await Promise.all([settingsStore.get(), settingsStore.secret('xrayClientSecret')]);
+    const [{ settings, firstRunRecorded }, xraySecret] = await Promise.all([settingsStore.getForIntake(), settingsStore.secret('xrayClientSecret')]);
     const parsed = parseResultsRequest(parsedBody, effectiveStatusMap(settings.statusOverrides));
     if (!parsed.ok) {
       const n = parsed.problems.length;
@@ -158,15 +160,17 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       updatedAt: iso,
       deadline: now + QUEUE_DEADLINE_MS,
       retries: 0,
+      markedPending: true,
     };
     let rec: JobRecord;
     let data: KvsItem[] = [];
-    const extra: KvsItem[] = [];
+    const extra: KvsItem[] = firstRunRecorded ? [] : [firstRunItem(iso)];
     if (request.mode === 'push') {
-      const capped = settings.attachEvidence ? capAttachments(request.delivery) : { delivery: withoutAttachments(request.delivery), warnings: [] };
+      const text = capText(request.delivery);
+      const capped = settings.attachEvidence ? capAttachments(text.delivery) : { delivery: withoutAttachments(text.delivery), warnings: [] };
       const encoded = encodeDelivery(jobId, capped.delivery);
       data = encoded.items;
-      const warnings = capped.warnings.slice(0, MAX_JOB_ERRORS);
+      const warnings = [...text.warnings, ...capped.warnings, ...encoded.warnings].slice(0, MAX_JOB_ERRORS);
       rec = {
         ...fresh,
         runId: capped.delivery.runId,
@@ -210,6 +214,10 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       await jobs.remove(rec, extra.map((i) => i.key)).catch(() => undefined);
       return busy(QUEUE_RETRY_AFTER, 'The app\'s queue is busy.');
     }
+    // Lists show the job from now on; if storage refuses, they show it once the sync starts it.
+    await jobs.eventQueued(jobId).catch((err: unknown) => {
+      deps.log.warn('web trigger: pending mark not removed; the job shows once it starts', { jobId, error: err instanceof Error ? err.message : String(err) });
+    });
     deps.log.info('web trigger: job queued', { jobId, runId: rec.runId, mode: rec.mode, received: rec.counts.received });
     return answer(202, { jobId, state: 'queued' });
   }

@@ -8,8 +8,10 @@
  * overwritten, one small entry per region and client id ever used. A plain key with `ttl` would clean itself up
  * but sit in queryable storage in clear; for a credential we take the encryption.
  *
- * The key is the region plus a hash of the client id (never of the secret): a new API key (a new client id) or a
- * region change reads another entry, so it is never served a token issued for the old settings.
+ * The key is the region plus a hash of the client id and the client secret together: a new API key, a changed
+ * secret (a typo included) or a region change reads another entry, so no client is served a token issued for
+ * other credentials. The first version keyed by the client id alone; such an entry is never read, and is deleted
+ * when a sign-in replaces it.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../ports';
@@ -31,8 +33,15 @@ export const TOKEN_TRUST_MS = 23 * 3_600_000;
  */
 export const TOKEN_RENEW_BEFORE_MS = 15 * 60_000;
 
-/** The KVS secret key of a region and client id. */
-export function tokenKey(region: XrayRegion, clientId: string): string {
+/** The KVS secret key of a region and API key (client id and secret). */
+export function tokenKey(region: XrayRegion, clientId: string, clientSecret: string): string {
+  // A separator that neither value can hold keeps ("ab", "c") and ("a", "bc") apart.
+  const digest = createHash('sha256').update(`${clientId.trim()}\u0000${clientSecret}`, 'utf8').digest('hex').slice(0, 32);
+  return `xray:token:v2:${region}:${digest}`;
+}
+
+/** The first version's key (client id only), deleted once a sign-in stores the new entry. */
+function firstVersionTokenKey(region: XrayRegion, clientId: string): string {
   const digest = createHash('sha256').update(clientId.trim(), 'utf8').digest('hex').slice(0, 32);
   return `xray:token:${region}:${digest}`;
 }
@@ -52,16 +61,19 @@ export class TokenCache {
   private current?: StoredToken;
   private inflight?: Promise<string>;
   readonly key: string;
+  private readonly oldKey: string;
 
   constructor(
     private readonly kvs: KvsPort,
     private readonly clock: Clock,
     region: XrayRegion,
     clientId: string,
+    clientSecret: string,
     /** Spends one Xray request and answers a fresh token; `deadline` is the calling request's. */
     private readonly authenticate: (deadline?: number) => Promise<string>,
   ) {
-    this.key = tokenKey(region, clientId);
+    this.key = tokenKey(region, clientId, clientSecret);
+    this.oldKey = firstVersionTokenKey(region, clientId);
   }
 
   /** The token last used by this client, if any (for redaction only). */
@@ -107,11 +119,19 @@ export class TokenCache {
     return this.inflight;
   }
 
+  /** Signs in afresh whatever is cached (a connection test must prove the credentials), and keeps the new token. */
+  async fresh(deadline?: number): Promise<string> {
+    this.current = undefined;
+    return this.fetchNew(deadline);
+  }
+
   private async fetchNew(deadline?: number): Promise<string> {
     const token = await this.authenticate(deadline);
     const entry: StoredToken = { token, expiresAt: this.clock.now() + TOKEN_TRUST_MS };
     this.current = entry;
     await this.kvs.setSecret(this.key, entry);
+    // Once a day at most: an entry of the first version (keyed without the secret) must not linger.
+    await this.kvs.deleteSecret(this.oldKey).catch(() => undefined);
     return token;
   }
 }

@@ -126,7 +126,8 @@ const graphqlSchema = z.object({
 const statusesSchema = z.object({
   getStatuses: z.array(
     z.object({
-      name: z.string(),
+      // Xray's schema makes every field nullable, and one entry without a name must not cost the whole list.
+      name: z.string().nullish(),
       description: z.string().nullish(),
       final: z.boolean().nullish(),
       color: z.string().nullish(),
@@ -179,7 +180,7 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
   const budget = new RequestBudget(deps.kvs, deps.clock, limit, deps.log);
   const lease = new BudgetLease(budget, deps.clock);
   const stats: XrayRequestStats = { requests: 0, byEndpoint: {}, retries: 0, budgetReservations: 0 };
-  const tokens = new TokenCache(deps.kvs, deps.clock, config.region, config.clientId, async (deadline) =>
+  const tokens = new TokenCache(deps.kvs, deps.clock, config.region, config.clientId, config.clientSecret, async (deadline) =>
     authenticateNow(deadline),
   );
   const secrets = (): Array<string | undefined> => [config.clientSecret, tokens.lastToken];
@@ -413,9 +414,9 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
         return held;
       }),
 
-    authenticate: () =>
+    authenticate: (opts: { fresh?: boolean } = {}) =>
       guarded(async () => {
-        await tokens.get();
+        await (opts.fresh ? tokens.fresh() : tokens.get());
       }),
 
     importExecution: (body: XrayImportJson, opts: XrayCallOptions) =>
@@ -450,8 +451,8 @@ export function createXrayClient(config: XrayClientConfig, deps: XrayClientDeps)
         if (!parsed.success) {
           throw new XrayError('server', "Xray's list of test run statuses could not be read. Try again later.");
         }
-        return parsed.data.getStatuses.map((s) => ({
-          name: s.name,
+        return parsed.data.getStatuses.flatMap((s) => (typeof s.name === 'string' && s.name.trim() !== '' ? [s] : [])).map((s) => ({
+          name: s.name as string,
           ...(typeof s.final === 'boolean' ? { final: s.final } : {}),
           ...(typeof s.color === 'string' ? { color: s.color } : {}),
         }));

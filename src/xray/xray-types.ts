@@ -62,8 +62,11 @@ export interface XrayCallOptions {
 
 /** The Xray Cloud client. */
 export interface XrayClient {
-  /** Checks the credentials and region (spends one request unless a cached token is still good). */
-  authenticate(): Promise<void>;
+  /**
+   * Checks the credentials and region: spends one request unless a cached token is still good, or always with
+   * `fresh` (a connection test proves the credentials, never a cached token).
+   */
+  authenticate(opts?: { fresh?: boolean }): Promise<void>;
   importExecution(body: XrayImportJson, opts: XrayCallOptions): Promise<XrayImportResult>;
   importExecutionMultipart(results: XrayImportJson, info: XrayMultipartInfo, opts: XrayCallOptions): Promise<XrayImportResult>;
   /** A GraphQL call; GraphQL errors (HTTP 200 with `errors`) throw `XrayError('graphql')`. */

@@ -126,8 +126,10 @@ describe('AdminApp', () => {
       expect(byId(renderer, 'status-SUCCESS').type).not.toBe(Textfield);
     });
 
-    it('works without setup from the backend, and leaves once everything is done', async () => {
-      const { renderer } = await openAdmin({ getSettings: [ok(settingsView({ webtrigger: { url: 'https://u', hasWebtriggerSecret: false } }))] });
+    it('shows the steps setup from the backend says are open, and leaves once everything is done', async () => {
+      const { renderer } = await openAdmin({
+        getSettings: [ok(settingsView({ webtrigger: { url: 'https://u', hasWebtriggerSecret: false }, setup: { xray: 'ok', testsigma: 'not_set', secretCreated: false } }))],
+      });
       expect(textOf(renderer)).toContain('3. Create the web trigger secret To do');
       const finished = await openAdmin({ getSettings: [ok(settingsView({ setup: done }))] });
       expect(allOf(finished.renderer, SectionMessage).filter((s) => s.props.title === 'Get started')).toHaveLength(0);

@@ -40,6 +40,7 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
     },
     issueTypes: { test: ['Test'], testSet: ['Test Set'], testPlan: ['Test Plan'] },
     webtrigger: { url: 'https://example.atlassian-dev.net/x1/abc', hasWebtriggerSecret: true },
+    setup: { xray: 'ok', testsigma: 'not_set', secretCreated: true },
     ...overrides,
   };
 }

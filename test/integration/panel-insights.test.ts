@@ -282,7 +282,7 @@ describe('panel insights over HTTP', () => {
       return { view, kvs: { ...s.kvs.calls }, kvsTotal: s.kvs.totalCalls, xray: s.xray.counters.snapshot(), testsigma: (s.testsigma.counters['total'] ?? 0) - tsBefore };
     };
     // Coldest: no cached list, no cached name, and no Xray token (the sync usually leaves one).
-    await s.kvs.deleteSecret(tokenKey('eu', XRAY.clientId));
+    await s.kvs.deleteSecret(tokenKey('eu', XRAY.clientId, XRAY.clientSecret));
     const coldest = await open();
     for (const k of s.kvs.keys().filter((x) => x.startsWith('pins:'))) await s.kvs.delete(k);
     s.clock.advance(5 * 60_000); // a new budget window, as a fresh open would usually meet

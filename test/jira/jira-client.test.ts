@@ -1,4 +1,4 @@
-import { bulkFetchIssues } from '../../src/jira/jira-client';
+import { bulkFetchIssues, searchIssues } from '../../src/jira/jira-client';
 import { JiraSite, startJiraSite } from '../support/jira-site';
 
 let site: JiraSite;
@@ -18,5 +18,27 @@ describe('bulkFetchIssues', () => {
     expect(found.get(made[7]!.id)?.key).toBe(moved.key);
     expect(found.get(made[249]!.id)).toMatchObject({ key: made[249]!.key, typeName: 'Test', projectKey: 'DEMO' });
     expect(found.has('99999999')).toBe(false);
+  });
+});
+
+describe('finding 12: bulkfetch issueErrors over the Jira emulator', () => {
+  it('an issue Jira lists in issueErrors is not read as deleted: the read fails as retriable, and a 500 for one issue too', async () => {
+    const t = site.world.createIssue({ projectKey: 'DEMO', type: 'Test', summary: 'Flaky read' });
+    site.jira.faults.issueErrors.add(t.id);
+    await expect(bulkFetchIssues(site.port.asApp(), [t.id, site.issues.test1.id])).rejects.toMatchObject({ name: 'JiraError', status: 503 });
+    site.jira.faults.issueErrors.clear();
+    site.jira.faults.serverErrors.add(t.id);
+    await expect(bulkFetchIssues(site.port.asApp(), [t.id])).rejects.toMatchObject({ name: 'JiraError', status: 500 });
+    site.jira.faults.serverErrors.clear();
+    expect((await bulkFetchIssues(site.port.asApp(), [t.id])).get(t.id)?.key).toBe(t.key);
+  });
+});
+
+describe('finding 13: enhanced search pages on nextPageToken', () => {
+  it('follows nextPageToken to the last page when Jira leaves out the optional isLast', async () => {
+    for (let i = 0; i < 130; i++) site.world.createIssue({ projectKey: 'DEMO', type: 'Test', summary: `L${i}`, labels: ['paged'] });
+    site.jira.faults.omitIsLast = true;
+    const found = await searchIssues(site.port.asApp(), 'labels = "paged"', 500);
+    expect(found).toHaveLength(130);
   });
 });

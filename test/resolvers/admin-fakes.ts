@@ -80,6 +80,8 @@ export class FakeXray {
   /** A promise that never settles, to test the timeout. */
   hang = false;
   readonly configs: XrayClientConfig[] = [];
+  /** Sign-ins asked for, with their options. */
+  readonly signIns: Array<{ fresh?: boolean }> = [];
 
   clientFor = (config: XrayClientConfig): XrayClient => {
     this.configs.push(config);
@@ -87,7 +89,11 @@ export class FakeXray {
       throw new Error('not used by the admin resolver');
     };
     return {
-      authenticate: unused,
+      authenticate: async (opts: { fresh?: boolean } = {}) => {
+        this.signIns.push(opts);
+        if (this.hang) return new Promise<void>(() => undefined);
+        if (this.error) throw this.error;
+      },
       importExecution: unused,
       importExecutionMultipart: unused,
       graphql: unused,

@@ -88,9 +88,10 @@ describe('getSettings', () => {
       testsigma: { baseUrl: 'https://app.testsigma.com', hasApiKey: false },
       attachEvidence: false,
       statusMap: { ...DEFAULT_STATUS_MAP },
-      issueTypes: { test: ['Test'], testSet: ['Test Set'], testPlan: ['Test Plan'] },
+      issueTypes: { test: ['Test'], testSet: ['Test Set'], testPlan: ['Test Plan'], testExecution: ['Test Execution'] },
       defects: { issueType: 'Bug' },
       webtrigger: { url: WEBTRIGGER_URL, hasWebtriggerSecret: false },
+      setup: { xray: 'unknown', testsigma: 'not_set', secretCreated: false },
     });
   });
 
@@ -198,7 +199,7 @@ describe('saveSettings', () => {
   it('replaces the names of a kind it is given and keeps the others', async () => {
     const s = setup();
     const view = data(await s.call<SettingsView>('saveSettings', { issueTypes: { test: ['Test', 'Xray Test'] } }));
-    expect(view.issueTypes).toEqual({ test: ['Test', 'Xray Test'], testSet: ['Test Set'], testPlan: ['Test Plan'] });
+    expect(view.issueTypes).toEqual({ test: ['Test', 'Xray Test'], testSet: ['Test Set'], testPlan: ['Test Plan'], testExecution: ['Test Execution'] });
   });
 
   it('checks a default project as the user and stores it when it exists', async () => {
@@ -309,17 +310,17 @@ describe('testConnection', () => {
     const r = await report(s);
     expect(r.xray.ok).toBe(true);
     expect(r.xray.message).toBe(
-      "Connected to Xray Cloud in the EU region (eu.xray.cloud.getxray.app), but the status map sends BLOCKED to 'SKIPPED', which Xray does not have. Add the status in Xray or change the map.",
+      "Connected to Xray Cloud in the EU region (eu.xray.cloud.getxray.app), but the status map sends BLOCKED to 'SKIPPED', which Xray does not have, so such results are not synced. Add the status in Xray or change the map.",
     );
   });
 
-  it('groups the words of a missing default status and points out a case mismatch', async () => {
+  it('groups the words of a missing default status; targets match the site\'s statuses without case and spaces', async () => {
     const s = setup();
     await configured(s, { statusMap: { BLOCKED: 'blocked' } });
-    s.xray.statuses = ['PASSED', 'FAILED', 'TODO', 'EXECUTING', 'BLOCKED'].map((name) => ({ name }));
+    s.xray.statuses = ['PASSED', 'FAILED', 'TO DO', 'EXECUTING', 'BLOCKED'].map((name) => ({ name }));
     const r = await report(s);
     expect(r.xray.message).toBe(
-      "Connected to Xray Cloud in the EU region (eu.xray.cloud.getxray.app), but the status map sends ABORTED, STOPPED to 'ABORTED' and BLOCKED to 'blocked' (Xray has 'BLOCKED': names are case-sensitive), which Xray does not have. Add these statuses in Xray or change the map.",
+      "Connected to Xray Cloud in the EU region (eu.xray.cloud.getxray.app), but the status map sends ABORTED, STOPPED to 'ABORTED', which Xray does not have, so such results are not synced. Add the status in Xray or change the map.",
     );
   });
 
@@ -445,7 +446,7 @@ describe('listJobs and retryJob', () => {
     const answer = await s.call('retryJob', { jobId: 'nope' });
     expect(answer).toEqual({
       ok: false,
-      error: { code: 'internal', message: 'Job nope does not exist (it may have been removed after its retention period). Reload the sync log.' },
+      error: { code: 'not_found', message: 'Job nope does not exist (jobs are kept for 30 days). Reload the sync log.' },
     });
   });
 
@@ -453,7 +454,7 @@ describe('listJobs and retryJob', () => {
     const s = setup();
     await configured(s);
     const answer = await s.call('retryJob', payload);
-    expect(!answer.ok && answer.error.code).toBe('internal');
+    expect(!answer.ok && answer.error.code).toBe('not_found');
     expect(s.jobs.retried).toEqual([]);
   });
 

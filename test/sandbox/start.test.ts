@@ -97,7 +97,7 @@ describe('npm start (stays up)', () => {
         });
         expect(send.stdout).toMatch(/partial: 6 received, 5 synced, 1 unmapped/);
         const delivered = await npm.waitFor(/delivery: job (\S+), run example-build-1, 6 result\(s\), \w+/);
-        await npm.waitFor(new RegExp(`finished: job ${delivered[1]}, run example-build-1: partial, received 6, synced 5, unmapped 1, failed 0 -> SHOP-\\d+`));
+        await npm.waitFor(new RegExp(`finished: job ${delivered[1]}, run example-build-1: partial, received 6, synced 5, unmapped 1, failed 0 \\[PASSED 2, FAILED 1, ABORTED 1, TODO 1\\] -> SHOP-\\d+`));
       }
       const tree = descendants(npm.child.pid!);
       expect(tree.length).toBeGreaterThan(0);

@@ -58,14 +58,18 @@ describe('economy of a 2,000-result run', () => {
     expect(webtriggerCalls + consumerCalls).toBeLessThanOrEqual(200);
   });
 
-  test('with the real Xray client over a fake Xray host: one request beyond authentication, KVS still within budget', async () => {
+  test('with the real Xray client over a fake Xray host: the day\'s status list and one import beyond authentication, KVS still within budget', async () => {
     const w = await makeWorld();
     await linkAll(w);
     const requests: string[] = [];
     const fetch = async (url: string): Promise<HttpResponseLike> => {
       const path = new URL(url).pathname;
       requests.push(path);
-      const body = path.endsWith('/authenticate') ? JSON.stringify('header.payload.signature') : JSON.stringify({ id: '50000', key: 'PROJ-9999', self: 'https://example.test/rest/api/2/issue/50000' });
+      const body = path.endsWith('/authenticate')
+        ? JSON.stringify('header.payload.signature')
+        : path.endsWith('/graphql')
+          ? JSON.stringify({ data: { getStatuses: ['PASSED', 'FAILED', 'TODO', 'EXECUTING', 'ABORTED'].map((name) => ({ name })) } })
+          : JSON.stringify({ id: '50000', key: 'PROJ-9999', self: 'https://example.test/rest/api/2/issue/50000' });
       return { status: 200, ok: true, headers: { get: () => null }, text: async () => body };
     };
     const sync = createSyncConsumer({
@@ -84,7 +88,8 @@ describe('economy of a 2,000-result run', () => {
     const view = await w.jobView(jobId);
     expect(view).toMatchObject({ state: 'succeeded', testExecutionKey: 'PROJ-9999' });
     const beyondAuth = requests.filter((p) => !p.endsWith('/authenticate'));
-    expect(beyondAuth).toEqual(['/api/v2/import/execution/multipart']);
+    // The site's statuses are read once and kept a day (contract section 3), then the one import.
+    expect(beyondAuth).toEqual(['/api/v2/graphql', '/api/v2/import/execution/multipart']);
     console.log(JSON.stringify({ real: true, webtriggerCalls, consumerCalls, consumerByOp, xrayRequests: requests }));
     expect(webtriggerCalls + consumerCalls).toBeLessThanOrEqual(200);
   });

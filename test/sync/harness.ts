@@ -41,6 +41,8 @@ export class FakeJira {
   readonly issues = new Map<string, FakeIssue>();
   /** Searches that find nothing before the index shows new labels. */
   searchMisses = 0;
+  /** Issues bulkfetch lists in `issueErrors` (Jira could not return them this time) instead of returning them. */
+  readonly unavailable = new Set<string>();
   readonly calls: string[] = [];
   private nextId = 20000;
 
@@ -59,9 +61,10 @@ export class FakeJira {
         const ids = body.issueIdsOrKeys as string[];
         const issues = ids
           .map((id) => this.issues.get(id))
-          .filter((i): i is FakeIssue => !!i)
+          .filter((i): i is FakeIssue => !!i && !this.unavailable.has(i.id))
           .map((i) => ({ id: i.id, key: i.key, fields: { issuetype: { name: i.type }, project: { key: i.projectKey, id: '1' }, summary: 's' } }));
-        return response(200, { issues });
+        const issueErrors = ids.filter((id) => this.unavailable.has(id)).map((id) => ({ id, errorMessage: 'Try again later.' }));
+        return response(200, { issues, issueErrors });
       }
       if (path === '/rest/api/3/search/jql') {
         this.calls.push('search');
@@ -181,7 +184,11 @@ export class FakeXray implements XrayClient {
     return { getTestRuns: { total: results.length, start, limit, results: results.slice(start, start + limit) } } as T;
   }
 
+  /** getStatuses calls answered. */
+  statusReads = 0;
+
   async getStatuses() {
+    this.statusReads++;
     return [...this.statuses].map((name) => ({ name }));
   }
 

@@ -3,7 +3,7 @@ import type { TestsigmaClient, TestsigmaRun, TestsigmaCaseResult } from '../../s
 import { TestsigmaError } from '../../src/testsigma/testsigma-client';
 import { retryJob } from '../../src/sync/retry-job';
 import { JobStore, listJobs, toJobView } from '../../src/store/job-store';
-import { AppError } from '../../src/resolvers/envelope';
+import { AppError } from '../../src/errors/app-error';
 
 /** A Testsigma run that finishes when told to. */
 class FakeTestsigma implements TestsigmaClient {

@@ -9,6 +9,7 @@ import { LinkStore } from '../../src/store/link-store';
 import { SettingsStore } from '../../src/store/settings-store';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
 import { runLabel } from '../../src/domain/run-mark';
+import { retryJob } from '../../src/sync/retry-job';
 import type { JobView } from '../../src/shared/types';
 
 const SECRET = 'e2e-webtrigger-secret-0123456789';
@@ -155,5 +156,56 @@ describe('end to end through the sandbox emulators', () => {
     expect(v.attempts).toBeGreaterThanOrEqual(2);
     const exec = executions(sb)[0]!;
     expect(exec.key.startsWith('PLAN-')).toBe(true);
+  });
+});
+
+describe('finding 15 over the emulators: a site whose pending status is "TO DO" and lists a null-named status', () => {
+  let sb: Sandbox | undefined;
+  afterEach(async () => {
+    await sb?.close();
+    sb = undefined;
+  });
+
+  test('QUEUED (mapped to TODO) lands as "TO DO", the rest as mapped, in one Test Execution', async () => {
+    sb = await setUp();
+    sb.world.renameStatus('TODO', 'TO DO');
+    sb.world.addNamelessStatus();
+    const a = await link(sb, 'Test', 'PROJ', '801');
+    const b = await link(sb, 'Test', 'PROJ', '802');
+    const jobId = await send(sb, { runId: 'todo-site', results: [{ testCaseId: '801', status: 'QUEUED' }, { testCaseId: '802', status: 'SUCCESS' }] });
+    await sb.queue.idle();
+    const view = await job(sb, jobId);
+    expect(view).toMatchObject({ state: 'succeeded', counts: { received: 2, synced: 2, failed: 0 } });
+    const [te] = executions(sb);
+    expect(sb.world.listRuns({ testExecIssueIds: [te!.id] }).map((r) => [r.testIssueId, r.status]).sort()).toEqual([[a.id, 'TO DO'], [b.id, 'PASSED']].sort());
+  });
+});
+
+describe('finding 2 over the emulators: Xray failing every create', () => {
+  let sb: Sandbox | undefined;
+  afterEach(async () => {
+    await sb?.close();
+    sb = undefined;
+  });
+
+  test('every multipart create answers 500: the job ends failed after 3 creates, saying so; once Xray is well a retry lands it in one Test Execution', async () => {
+    sb = await setUp();
+    await link(sb, 'Test', 'PROJ', '901');
+    sb.xray.faults.inject({ endpoint: 'multipart', kind: '500', count: Infinity });
+    const jobId = await send(sb, { runId: 'always-500', results: [{ testCaseId: '901', status: 'SUCCESS' }] });
+    await sb.queue.idle();
+    const failed = await job(sb, jobId);
+    expect(failed.state).toBe('failed');
+    expect(failed.errors.join(' ')).toMatch(/sent the create 3 times/);
+    expect(sb.xray.counters.get('multipart')).toBe(3);
+    expect(executions(sb)).toHaveLength(0);
+
+    sb.xray.faults.clear();
+    await retryJob(sb.deps, jobId);
+    await sb.queue.idle();
+    const done = await job(sb, jobId);
+    expect(done.state).toBe('succeeded');
+    expect(executions(sb)).toHaveLength(1);
+    expect(done.testExecutionKey).toBe(executions(sb)[0]!.key);
   });
 });

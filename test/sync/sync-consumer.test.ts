@@ -311,6 +311,9 @@ describe('sync consumer: one Test Execution per run', () => {
     const w = await makeWorld({ settings: { statusOverrides: { BLOCKED: 'BLOCKED_IN_XRAY' } } });
     await w.link('test', 'T-1', ['1']);
     await w.link('test', 'T-2', ['2']);
+    // The site listed the status when the app read its statuses, and an admin removed it since: Xray refuses.
+    w.xray.statuses.add('BLOCKED_IN_XRAY');
+    w.xray.script.push({ throw: new XrayError('bad_request', 'Error importing results: status "BLOCKED_IN_XRAY" of test T-1 does not exist!', { status: 400 }) });
     const jobId = await w.deliver(delivery('r15', [{ testCaseId: '1', status: 'BLOCKED' }, { testCaseId: '2', status: 'SUCCESS' }, { testCaseId: '3', status: 'SUCCESS' }]));
     await w.drain();
     const view = await w.jobView(jobId);

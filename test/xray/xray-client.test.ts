@@ -101,8 +101,8 @@ describe('credentials and token', () => {
     expect(t.kvs.secretValues()).toEqual([{ token: FIXTURE_TOKEN, expiresAt: t.clock.now() + TOKEN_TRUST_MS }]);
     // Not in queryable storage, and the key names neither the secret nor the client id in clear.
     expect(JSON.stringify(t.kvs.snapshot())).not.toContain(FIXTURE_TOKEN);
-    const key = tokenKey('global', FIXTURE_CREDENTIALS.client_id);
-    expect(key).toMatch(/^xray:token:global:[0-9a-f]{32}$/);
+    const key = tokenKey('global', FIXTURE_CREDENTIALS.client_id, FIXTURE_CREDENTIALS.client_secret);
+    expect(key).toMatch(/^xray:token:v2:global:[0-9a-f]{32}$/);
     expect(key).not.toContain(FIXTURE_CREDENTIALS.client_id);
   });
 

@@ -18,6 +18,20 @@ export interface JiraEmulatorOptions {
   latencyMs?: number;
 }
 
+/**
+ * Faults Jira Cloud shows now and then, by issue id (tests only: the app must never rely on these hooks). Each one
+ * is a documented answer: bulkfetch's `issueErrors` ("a retriable error or payload constraint"), a 5xx, and an
+ * enhanced search that leaves out the optional `isLast`.
+ */
+export interface JiraFaults {
+  /** bulkfetch lists these issues in `issueErrors` instead of returning them. */
+  issueErrors: Set<string>;
+  /** Any read of these issues (GET issue, a bulkfetch naming them) answers 500. */
+  serverErrors: Set<string>;
+  /** Enhanced search pages carry `nextPageToken` only, without `isLast` (the docs make it optional). */
+  omitIsLast: boolean;
+}
+
 /** A running Jira emulator. */
 export interface JiraEmulator {
   /** Base URL (`http://127.0.0.1:<port>`); paths are Jira's own (`/rest/api/3/...`). */
@@ -26,6 +40,8 @@ export interface JiraEmulator {
   counters: Counters;
   /** The request handler, for in-process calls (see `RunningServer.handle`). */
   handle: RunningServer['handle'];
+  /** Faults to inject; empty by default. */
+  faults: JiraFaults;
   close(): Promise<void>;
 }
 
@@ -107,6 +123,11 @@ type Handler = (ctx: {
 export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<JiraEmulator> {
   const { world } = options;
   const counters = new Counters();
+  const faults: JiraFaults = { issueErrors: new Set(), serverErrors: new Set(), omitIsLast: false };
+  const failIfFaulty = (ref: string) => {
+    const issue = world.findIssue(ref);
+    if (issue && faults.serverErrors.has(issue.id)) throw jiraError(500, 'Internal server error');
+  };
   const self = (path: string): string => `${world.siteUrl}/rest/api/3/${path}`;
 
   const projectJson = (projectId: string): Record<string, unknown> => {
@@ -216,6 +237,7 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
       method: 'GET',
       template: '/rest/api/3/issue/{issueIdOrKey}',
       handler: ({ params, query, principal }) => {
+        failIfFaulty(params.issueIdOrKey ?? '');
         const issue = visibleIssue(principal, params.issueIdOrKey ?? '');
         if (!issue) throw new HttpError(404, ISSUE_NOT_FOUND);
         const fieldsParam = query.getAll('fields').flatMap((f) => f.split(','));
@@ -304,16 +326,22 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
         }
         if (ids.length > 100) throw jiraError(400, 'issueIdsOrKeys must contain between 1 and 100 issue ids or keys.');
         const fields = resolveFields(stringList(b.fields, 'fields'), 'all');
+        ids.forEach((raw) => failIfFaulty(String(raw)));
         const seen = new Set<string>();
         const issues: unknown[] = [];
+        const issueErrors: Array<{ id: string; errorMessage: string }> = [];
         for (const raw of ids) {
           // Missing and hidden issues are left out silently: Jira's issueErrors is only for retriable failures.
           const issue = visibleIssue(principal, String(raw));
           if (!issue || seen.has(issue.id)) continue;
           seen.add(issue.id);
+          if (faults.issueErrors.has(issue.id)) {
+            issueErrors.push({ id: issue.id, errorMessage: 'The issue could not be retrieved right now. Try again later.' });
+            continue;
+          }
           issues.push(issueJson(issue, fields, true));
         }
-        return { expand: 'schema,names', issues, issueErrors: [] };
+        return { expand: 'schema,names', issues, issueErrors };
       },
     },
     {
@@ -353,7 +381,7 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
         const isLast = next >= matches.length;
         const out: Record<string, unknown> = { issues: page.map((i) => issueJson(i, fields, false)) };
         if (!isLast) out.nextPageToken = encodeToken(jql, next);
-        out.isLast = isLast;
+        if (!faults.omitIsLast) out.isLast = isLast;
         return out;
       },
     },
@@ -541,7 +569,7 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
     }
   });
 
-  return { url: server.url, counters, handle: server.handle, close: server.close };
+  return { url: server.url, counters, faults, handle: server.handle, close: server.close };
 }
 
 /** A stable UUID-looking entity id per issue type (Jira Cloud sends one for team-managed types). */

@@ -63,7 +63,7 @@ export interface FaultSpec {
    * `lost`: do the work fully (an import is committed) and then destroy the socket without answering.
    */
   kind: '429' | '500' | '503' | 'slow' | 'lost';
-  /** How many matching requests it applies to (default 1). */
+  /** How many matching requests it applies to (default 1); `Infinity` fails every one (Xray failing every create). */
   count?: number;
   /** For `slow`; default 5000. */
   delayMs?: number;

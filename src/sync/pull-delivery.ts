@@ -1,0 +1,44 @@
+/** Pull mode: a Testsigma run's results as a delivery, once the run has finished. */
+import type { JobRecord } from '../store/job-store';
+import type { Delivery } from '../domain/results-payload';
+import type { TestsigmaClient } from '../testsigma/testsigma-client';
+import type { SyncTuning } from './sync-tuning';
+import { Fail, Later } from './sync-outcomes';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Reads the run; throws `Later` while it is unfinished (within the poll window) and `Fail` after it, or when the
+ * run has no results.
+ */
+export async function pullDelivery(
+  ts: TestsigmaClient,
+  job: JobRecord,
+  started: number,
+  tuning: Pick<SyncTuning, 'pollDelaySeconds' | 'pollWindowMs'>,
+): Promise<Delivery> {
+  const runId = job.testsigmaRunId ?? job.runId;
+  const run = await ts.getRun(runId);
+  if (run.status !== 'STATUS_COMPLETED') {
+    const since = job.pollSince ?? Date.parse(job.createdAt);
+    if (started - since >= tuning.pollWindowMs) {
+      throw new Fail(
+        `Testsigma run ${runId} had not finished ${Math.round(tuning.pollWindowMs / 60000)} minutes after it was sent (its status is ${run.status}). Retry this job once the run has finished in Testsigma.`,
+      );
+    }
+    throw new Later(tuning.pollDelaySeconds, `Testsigma run ${runId} has not finished yet (${run.status})`);
+  }
+  const results = await ts.getRunResults(runId);
+  if (results.length === 0) throw new Fail(`Testsigma run ${runId} has no test case results to record.`);
+  return {
+    runId,
+    ...(run.testPlanId ? { testPlanId: run.testPlanId } : {}),
+    ...(run.startTime !== undefined ? { startedAt: iso(run.startTime) } : {}),
+    ...(run.endTime !== undefined ? { finishedAt: iso(run.endTime) } : {}),
+    results: results.map((r) => ({
+      testCaseId: r.testCaseId,
+      status: r.result,
+      ...(r.testSuiteId ? { testSuiteId: r.testSuiteId } : {}),
+    })),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Mapping a delivery's results to Xray: each Testsigma case to its linked Xray Test by the Test's current key (read
+ * from Jira at sync time), each status through the site's reading of the status map, and the linked Test Plan.
+ */
+import type { JiraPort } from '../ports';
+import type { KvsPort } from '../store/kvs-port';
+import type { Delivery } from '../domain/results-payload';
+import { bulkFetchIssues } from '../jira/jira-client';
+import { LinkStore } from '../store/link-store';
+import { RunRecord, runRecordKey } from '../store/run-store';
+import { getMany } from '../store/kvs-port';
+import { CachedStatuses, STATUS_CACHE_KEY, asCachedStatuses } from '../store/status-cache';
+import { CurrentTest, ResultTriage, triageResults } from '../domain/xray-import';
+import type { SiteStatusMap } from '../domain/status-map';
+
+/** What mapping needs. */
+export interface ResultMappingDeps {
+  kvs: KvsPort;
+  jira: JiraPort;
+}
+
+/** A delivery mapped to Xray, with the run's record read in the same round. */
+export interface MappedDelivery {
+  /** The delivery's case ids, unique, in delivery order. */
+  caseIds: string[];
+  triage: ResultTriage;
+  runRec: RunRecord | undefined;
+  /** The delivery's Testsigma plan is linked to this Xray Test Plan (by id). */
+  planLink?: { issueId: string };
+  /** The linked Test Plan as Jira shows it now; absent when it is gone or unreadable. */
+  planIssue?: CurrentTest;
+}
+
+/** Reads links, the run record and the issues' current keys, and sorts the results. */
+export async function mapDelivery(
+  deps: ResultMappingDeps,
+  delivery: Delivery,
+  statusesFor: (cached: CachedStatuses | undefined) => Promise<SiteStatusMap>,
+): Promise<MappedDelivery> {
+  const links = new LinkStore(deps.kvs);
+  const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
+  // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
+  // The run record and the site's cached statuses come in one batch read beside the links.
+  const [owners, kept, planLink] = await Promise.all([
+    links.ownersOfCases(caseIds),
+    getMany<unknown>(deps.kvs, [runRecordKey(delivery.runId), STATUS_CACHE_KEY]),
+    delivery.testPlanId ? links.owner('testPlan', delivery.testPlanId) : undefined,
+  ]);
+  const runRec = kept.get(runRecordKey(delivery.runId)) as RunRecord | undefined;
+  const siteStatuses = await statusesFor(asCachedStatuses(kept.get(STATUS_CACHE_KEY)));
+  const issueIds = new Set<string>([...owners.values()].map((o) => o.issueId));
+  if (planLink) issueIds.add(planLink.issueId);
+  const issues = issueIds.size > 0 ? await bulkFetchIssues(deps.jira.asApp(), [...issueIds]) : new Map();
+  const current = new Map<string, CurrentTest>();
+  for (const i of issues.values()) current.set(i.id, { issueId: i.id, key: i.key, projectKey: i.projectKey });
+  const caseToIssue = new Map<string, string>();
+  for (const [caseId, rec] of owners) caseToIssue.set(caseId, rec.issueId);
+  const triage = triageResults(delivery.results, siteStatuses, caseToIssue, current);
+  const planIssue = planLink ? current.get(planLink.issueId) : undefined;
+  return {
+    caseIds,
+    triage,
+    runRec,
+    ...(planLink ? { planLink: { issueId: planLink.issueId } } : {}),
+    ...(planIssue ? { planIssue } : {}),
+  };
+}

@@ -1,0 +1,31 @@
+/** Timings and bounds of the `xray-sync` consumer; tests shorten them. */
+export interface SyncTuning {
+  /** How long a started job is held (the consumer's 900 s limit plus a little). */
+  leaseMs: number;
+  /** How long into an invocation Xray calls may still start (leaves time to record the outcome). */
+  workMs: number;
+  /** Transient failures (Xray or Testsigma 429/5xx/network, storage throttling) before the job ends failed. */
+  maxTransientFailures: number;
+  /**
+   * Creates of the run's Test Execution a job sends while each fails without a known outcome (5xx, timeout, lost
+   * answer) and no lookup finds it, before the job ends failed (contract section 6).
+   */
+  maxCreates: number;
+  /** Waits between label lookups after a lost create answer, in seconds (Jira's index lags). */
+  lookupDelaysSeconds: number[];
+  /** Pull mode: seconds between polls of an unfinished Testsigma run. */
+  pollDelaySeconds: number;
+  /** Pull mode: how long to wait for a run to finish. */
+  pollWindowMs: number;
+}
+
+/** Defaults: the platform's limits and the contract's schedules. */
+export const DEFAULT_SYNC_TUNING: SyncTuning = {
+  leaseMs: 930_000,
+  workMs: 840_000,
+  maxTransientFailures: 5,
+  maxCreates: 3,
+  lookupDelaysSeconds: [60, 120, 240],
+  pollDelaySeconds: 180,
+  pollWindowMs: 60 * 60 * 1000,
+};

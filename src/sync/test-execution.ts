@@ -1,0 +1,211 @@
+/**
+ * Finding or creating a run's one Test Execution, and importing a delivery into it.
+ *
+ * `run:<runId>` keeps the execution's key once known. Before the first create an intent is written and the create
+ * carries the run's label; when the create's answer is lost, the label is looked up in Jira (as the app, spending no
+ * Xray request) now and after 1, 2 and 4 minutes (Jira's index lags) before creating again. Once the key is known,
+ * every later delivery imports by key, which Xray treats as an update.
+ */
+import type { Clock, JiraPort, Logger } from '../ports';
+import type { KvsPort } from '../store/kvs-port';
+import type { StoredSettings } from '../domain/settings';
+import { executionIssueType } from '../domain/settings';
+import type { Delivery } from '../domain/results-payload';
+import type { XrayClient, XrayImportTest } from '../xray/xray-types';
+import { XrayError } from '../xray/xray-types';
+import { bulkFetchIssues, searchIssues } from '../jira/jira-client';
+import { RunRecord, RunStore } from '../store/run-store';
+import { runLabel } from '../domain/run-mark';
+import {
+  CurrentTest,
+  Evidence,
+  ResultTriage,
+  buildCreateImport,
+  buildImportTests,
+  buildUpdateImport,
+  decideTarget,
+  refusedEnvironments,
+} from '../domain/xray-import';
+import type { SyncTuning } from './sync-tuning';
+import { Fail, Later, refusal } from './sync-outcomes';
+import { withoutSentEvidence } from './evidence';
+
+/** What finding and creating the Test Execution needs. */
+export interface TestExecutionDeps {
+  kvs: KvsPort;
+  jira: JiraPort;
+  clock: Clock;
+  log: Logger;
+}
+
+/** One delivery's import into its run's Test Execution. */
+export interface ImportArgs {
+  jobId: string;
+  delivery: Delivery;
+  triage: ResultTriage;
+  runRec: RunRecord | undefined;
+  planIssue: CurrentTest | undefined;
+  settings: StoredSettings;
+  xray: XrayClient;
+  evidence: Map<number, Evidence[]>;
+  /** When the invocation started (ms): Xray calls may start until `started + workMs`. */
+  started: number;
+  /** Warnings for the job, added to by the import. */
+  warnings: string[];
+}
+
+/** The Test Execution a delivery landed in. */
+export interface ImportedExecution {
+  key: string;
+  id?: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Builds the importer; `tuning` gives the lookup schedule and the work window. */
+export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pick<SyncTuning, 'workMs' | 'lookupDelaysSeconds' | 'maxCreates'>) {
+  const runs = new RunStore(deps.kvs);
+  const nowIso = () => iso(deps.clock.now());
+
+  /** Jira search as the app for the run's label: the oldest issue that carries it. */
+  async function findByLabel(label: string): Promise<{ key: string; id: string } | undefined> {
+    const found = await searchIssues(deps.jira.asApp(), `labels = "${label}" ORDER BY created ASC`, 10);
+    const sorted = [...found].sort((a, b) => Number(a.id) - Number(b.id));
+    const first = sorted[0];
+    return first ? { key: first.key, id: first.id } : undefined;
+  }
+
+  /** Imports the delivery into the run's Test Execution, creating it once. Answers the execution. */
+  async function importRun(a: ImportArgs): Promise<ImportedExecution> {
+    const runId = a.delivery.runId;
+    const label = runLabel(runId);
+    const deadline = a.started + tuning.workMs;
+    let rec = a.runRec;
+
+    if (rec?.testExecutionKey) return update(a, rec, deadline);
+
+    // Not known: the mark may be there from a lost answer (ours or an expired record's); Jira costs no Xray request.
+    const found = await findByLabel(label);
+    if (found) {
+      rec = { runId, label, testExecutionKey: found.key, testExecutionId: found.id, updatedAt: nowIso() };
+      await runs.put(rec);
+      return update(a, rec, deadline);
+    }
+    if (rec?.intent) {
+      const lookups = rec.intent.lookups + 1;
+      if (lookups <= tuning.lookupDelaysSeconds.length) {
+        await runs.put({ ...rec, intent: { ...rec.intent, lookups }, updatedAt: nowIso() });
+        throw new Later(tuning.lookupDelaysSeconds[lookups - 1]!, `Jira's search does not show the Test Execution of run ${runId} yet (look ${lookups})`);
+      }
+      const tries = rec.intent.tries ?? 1;
+      if (tries >= tuning.maxCreates) {
+        // Give up for this job, but clear the streak: a retry starts afresh (it still looks for the label first).
+        const { intent: _done, ...rest } = rec;
+        await runs.put({ ...rest, creates: rec.creates ?? 1, updatedAt: nowIso() });
+        throw new Fail(
+          `Xray did not create the Test Execution of run ${runId}: the app sent the create ${tries} times and each failed (last: ${rec.intent.lastError ?? 'no answer'}), and Jira shows no issue with the run's label ${label}. Check that Xray is working, then retry this job.`,
+        );
+      }
+      deps.log.warn('sync: no Test Execution carries the run label after every lookup; creating it again', { runId, label, tries });
+    }
+    return create(a, rec, label, deadline);
+  }
+
+  /**
+   * Sends the create under an atomic claim of its generation: the first by writing the run record with
+   * FAIL_IF_EXISTS, each later one (after a refused or lost create) by its own `runcreate:` key. Whoever loses the
+   * claim waits and looks for the label again, so two consumers never both create.
+   */
+  async function create(a: ImportArgs, prior: RunRecord | undefined, label: string, deadline: number): Promise<ImportedExecution> {
+    const runId = a.delivery.runId;
+    const target = decideTarget(a.planIssue, a.settings.defaultProjectKey, a.triage.mapped)!;
+    const generation = prior ? (prior.creates ?? 1) + 1 : 1;
+    // Tries count creates whose outcome stayed unknown in a row; a known refusal ends the streak.
+    const tries = prior?.intent ? (prior.intent.tries ?? 1) + 1 : 1;
+    const intent = { jobId: a.jobId, at: deps.clock.now(), lookups: 0, tries };
+    const intentRec: RunRecord = { runId, label, intent, creates: generation, updatedAt: nowIso() };
+    const won = generation === 1 ? await runs.claim(intentRec) : await runs.claimCreate(runId, generation, a.jobId);
+    if (!won) throw new Later(30, `another delivery of run ${runId} is creating its Test Execution`);
+    if (generation > 1) await runs.put(intentRec);
+    const settled = (): RunRecord => ({ runId, label, creates: generation, updatedAt: nowIso() });
+    const tests = buildImportTests(a.triage.mapped, (m) => a.evidence.get(m.index) ?? []);
+    let withEnvironments = true;
+    for (;;) {
+      const { results, info } = buildCreateImport({
+        meta: a.delivery,
+        tests,
+        target,
+        label,
+        withEnvironments,
+        issueType: executionIssueType(a.settings),
+      });
+      try {
+        const res = await a.xray.importExecutionMultipart(results, info, { idempotent: false, deadline });
+        await runs.put({ ...settled(), testExecutionKey: res.key, testExecutionId: res.id });
+        return res;
+      } catch (err) {
+        if (err instanceof XrayError && err.kind === 'bad_request') {
+          const envs = withEnvironments ? refusedEnvironments(err.message, a.delivery.environments) : undefined;
+          if (envs) {
+            withEnvironments = false;
+            a.warnings.push(environmentWarning(envs, err.message));
+            continue;
+          }
+          // Refused as a whole: nothing was created, so no mark to look for.
+          await runs.put(settled());
+          throw refusal(err, a.triage.mapped.length);
+        }
+        if (!(err instanceof XrayError) || err.details.ambiguous === true) {
+          // Xray may have created it: look for the mark now, then again as Jira's index catches up.
+          const found = await findByLabel(label).catch(() => undefined);
+          if (found) {
+            const rec: RunRecord = { ...settled(), testExecutionKey: found.key, testExecutionId: found.id };
+            await runs.put(rec);
+            // Send again by key: the lost import may not have finished, and an update by key is idempotent.
+            return update(a, rec, deadline);
+          }
+          const lastError = err instanceof Error ? err.message : String(err);
+          await runs.put({ ...intentRec, intent: { ...intent, lookups: 1, lastError }, updatedAt: nowIso() });
+          throw new Later(tuning.lookupDelaysSeconds[0] ?? 60, `the answer to the import that creates run ${runId}'s Test Execution was lost; looking for it`);
+        }
+        // Refused before anything happened (429, budget, credentials): no mark to look for.
+        await runs.put(settled());
+        throw err;
+      }
+    }
+  }
+
+  /** Imports by key (idempotent), leaving out evidence the execution already has. */
+  async function update(a: ImportArgs, rec: RunRecord, deadline: number): Promise<ImportedExecution> {
+    const key = rec.testExecutionKey!;
+    const execution: ImportedExecution = { key, ...(rec.testExecutionId ? { id: rec.testExecutionId } : {}) };
+    const evidence =
+      a.evidence.size > 0
+        ? await withoutSentEvidence({ xray: a.xray, testExecution: execution, mapped: a.triage.mapped, evidence: a.evidence, deadline, warnings: a.warnings })
+        : a.evidence;
+    const tests: XrayImportTest[] = buildImportTests(a.triage.mapped, (m) => evidence.get(m.index) ?? []);
+    try {
+      await a.xray.importExecution(buildUpdateImport(key, tests, a.planIssue?.key), { idempotent: true, deadline });
+      return execution;
+    } catch (err) {
+      if (err instanceof XrayError && err.kind === 'bad_request') {
+        // The execution may have been deleted in Jira since: then the run starts over with a new one.
+        if (rec.testExecutionId && !(await bulkFetchIssues(deps.jira.asApp(), [rec.testExecutionId])).has(rec.testExecutionId)) {
+          deps.log.warn('sync: the run\'s Test Execution is gone; creating a new one', { runId: rec.runId, key });
+          a.warnings.push(`Test Execution ${key} of run ${rec.runId} no longer exists; a new one was created.`);
+          // `create` overwrites the run record with its intent before it sends anything.
+          const { testExecutionKey: _gone, testExecutionId: _goneId, ...rest } = rec;
+          return create(a, { ...rest, updatedAt: nowIso() }, rec.label, deadline);
+        }
+        throw refusal(err, a.triage.mapped.length);
+      }
+      throw err;
+    }
+  }
+
+  return { importRun };
+}
+
+function environmentWarning(envs: string[], message: string): string {
+  return `Xray refused the test environment${envs.length === 1 ? '' : 's'} ${envs.join(', ')} (${message}); the run was recorded without environments. Create ${envs.length === 1 ? 'it' : 'them'} in Xray or correct the names the executor sends.`;
+}

@@ -1,0 +1,274 @@
+// The first version's src/store/job-store.ts, verbatim from commit 547549e (imports outside the stores point at src); test/store/upgrade.test.ts writes records with it.
+/**
+ * Jobs (one per POST) and the results they carry, over the key-value store.
+ *
+ * Keys:
+ * - `job:<jobId>`: the job record. Job ids start with the inverted creation time in base 36, so a `job:` prefix
+ *   query lists the newest first.
+ * - `jobdata:<jobId>:<n>`: the delivery's results in compact rows, at most ~200 KB a value; chunk 0 also holds
+ *   the run's fields.
+ * - `jobatt:<jobId>:<n>`: the kept attachments' base64, one stream cut into values; rows point into it.
+ * Everything expires after 30 days.
+ */
+import type { JobView } from '../../../src/shared/types';
+import type { Delivery, DeliveryResult, ResultAttachment, RunMeta } from '../../../src/domain/results-payload';
+import { KVS_LIMITS, KvsPort, Ttl, chunk, getMany } from './kvs-port';
+
+/** How long jobs and their data are kept. */
+export const JOB_TTL: Ttl = { value: 30, unit: 'DAYS' };
+/** Jobs a `listJobs` page holds. */
+export const JOBS_PAGE = 20;
+/** A job waiting in the queue longer than this is reported failed (its event was lost); a retry runs it again. */
+export const QUEUE_DEADLINE_MS = 60 * 60 * 1000;
+/** How many problems a job keeps (contract: first 20). */
+export const MAX_JOB_ERRORS = 20;
+
+const JOB_PREFIX = 'job:';
+const jobKey = (jobId: string) => `${JOB_PREFIX}${jobId}`;
+const dataKey = (jobId: string, n: number) => `jobdata:${jobId}:${n}`;
+const attKey = (jobId: string, n: number) => `jobatt:${jobId}:${n}`;
+/** The keys of a job's stored result rows and attachment pieces, in order. */
+const dataKeys = (rec: JobRecord) => Array.from({ length: rec.chunks }, (_, n) => dataKey(rec.jobId, n));
+const attKeys = (rec: JobRecord) => Array.from({ length: rec.attChunks }, (_, n) => attKey(rec.jobId, n));
+
+/** Values stay well below the 240 KiB limit, whatever JSON escaping adds. */
+const DATA_CHUNK_BYTES = 200_000;
+const ATT_CHUNK_CHARS = 200_000;
+
+/** A job as stored: what the JobView shows, plus the sync's own bookkeeping. Secrets never go here. */
+export interface JobRecord extends JobView {
+  mode: 'push' | 'pull';
+  /** Pull mode: the Testsigma run to fetch. */
+  testsigmaRunId?: string;
+  /** The Testsigma test plan of the run, once known (the Test Plan panel's index). */
+  testsigmaPlanId?: string;
+  /**
+   * Milliseconds since the epoch. While `running`: the lease, after which a consumer that died at its time limit
+   * no longer holds the job. While `queued`: when the queue should have started it.
+   */
+  deadline: number;
+  /** Warnings found when the delivery arrived (skipped attachments); a retry starts from these. */
+  intake: string[];
+  /** Stored data chunks (push mode). */
+  chunks: number;
+  attChunks: number;
+  /** Transient failures since the last success, bounding retries. */
+  retries: number;
+  /** Pull mode: when the hour of polling started (creation, or the last manual retry). */
+  pollSince?: number;
+}
+
+/** One stored result row: [case, status, suite, start, finish, message, attachments]. */
+type Row = [string, string, string | null, string | null, string | null, string | null, AttRef[] | null];
+/** An attachment's place in the stream: [file name, content type, offset, length]. */
+type AttRef = [string, string | null, number, number];
+
+interface DataChunk {
+  meta?: RunMeta;
+  rows: Row[];
+}
+
+/** A key and value to write, with the job's ttl. */
+export interface KvsItem {
+  key: string;
+  value: unknown;
+  /** Without a ttl the value is kept until deleted. */
+  options?: { ttl?: Ttl };
+}
+
+/**
+ * A job id: 9 base-36 digits of (36^9 - 1 - now) so newer ids sort first, then random hex so that two deliveries in
+ * the same millisecond never share one.
+ */
+export function newJobId(nowMs: number, randomHex: (bytes: number) => string): string {
+  const inverted = 36 ** 9 - 1 - Math.max(0, Math.floor(nowMs));
+  return `${inverted.toString(36).padStart(9, '0')}${randomHex(4)}`;
+}
+
+/** Whether a string can be a job id (checked before it becomes part of a key). */
+export function isJobId(id: string): boolean {
+  return /^[0-9a-z]{9}[0-9a-f]{8,32}$/.test(id);
+}
+
+/**
+ * Cuts a delivery into KVS values: result rows in chunks of ~200 KB (the run's fields in chunk 0) and the
+ * attachments' base64 as one stream in ~200 KB pieces.
+ */
+export function encodeDelivery(jobId: string, delivery: Delivery): { items: KvsItem[]; chunks: number; attChunks: number } {
+  const { results, ...meta } = delivery;
+  let stream = '';
+  const chunks: DataChunk[] = [{ meta, rows: [] }];
+  let size = Buffer.byteLength(JSON.stringify(chunks[0]));
+  for (const r of results) {
+    let refs: AttRef[] | null = null;
+    if (r.attachments && r.attachments.length > 0) {
+      refs = r.attachments.map((a) => {
+        const ref: AttRef = [a.filename, a.contentType ?? null, stream.length, a.data.length];
+        stream += a.data;
+        return ref;
+      });
+    }
+    const row: Row = [r.testCaseId, r.status, r.testSuiteId ?? null, r.startedAt ?? null, r.finishedAt ?? null, r.message ?? null, refs];
+    const rowSize = Buffer.byteLength(JSON.stringify(row)) + 1;
+    if (size + rowSize > DATA_CHUNK_BYTES && chunks[chunks.length - 1]!.rows.length > 0) {
+      chunks.push({ rows: [] });
+      size = Buffer.byteLength(JSON.stringify({ rows: [] }));
+    }
+    chunks[chunks.length - 1]!.rows.push(row);
+    size += rowSize;
+  }
+  const items: KvsItem[] = chunks.map((value, n) => ({ key: dataKey(jobId, n), value, options: { ttl: JOB_TTL } }));
+  let attChunks = 0;
+  for (let at = 0; at < stream.length; at += ATT_CHUNK_CHARS) {
+    items.push({ key: attKey(jobId, attChunks), value: stream.slice(at, at + ATT_CHUNK_CHARS), options: { ttl: JOB_TTL } });
+    attChunks++;
+  }
+  return { items, chunks: chunks.length, attChunks };
+}
+
+/** The job's view for `GET ?job=`, the sync log and retries; a job past its deadline reads as failed. */
+export function toJobView(rec: JobRecord, nowMs: number): JobView {
+  let state = rec.state;
+  let errors = rec.errors;
+  if (state === 'running' && nowMs > rec.deadline) {
+    state = 'failed';
+    errors = [...errors, 'The sync stopped at the time limit before it finished. Retry the job; it continues in the same Test Execution.'];
+  } else if (state === 'queued' && nowMs > rec.deadline) {
+    state = 'failed';
+    errors = [...errors, 'The sync did not start in time (the queue may have lost it). Retry the job.'];
+  }
+  return {
+    jobId: rec.jobId,
+    runId: rec.runId,
+    state,
+    ...(rec.testExecutionKey ? { testExecutionKey: rec.testExecutionKey } : {}),
+    counts: { ...rec.counts },
+    unmapped: rec.unmapped.slice(0, 100),
+    errors: errors.slice(0, MAX_JOB_ERRORS),
+    attempts: rec.attempts,
+    createdAt: rec.createdAt,
+    updatedAt: rec.updatedAt,
+  };
+}
+
+/** Adds problems to a job's list, oldest first, keeping the first 20 and never the same sentence twice. */
+export function addErrors(existing: readonly string[], more: readonly string[]): string[] {
+  const out = [...existing];
+  for (const m of more) if (!out.includes(m) && out.length < MAX_JOB_ERRORS) out.push(m);
+  return out;
+}
+
+/** Writes items in batches of 25; throws when any key fails (the caller decides what a half-write means). */
+export async function writeItems(kvs: KvsPort, items: readonly KvsItem[]): Promise<void> {
+  for (const part of chunk(items, KVS_LIMITS.maxBatch)) {
+    const res = await kvs.batchSet(part.map((i) => ({ key: i.key, value: i.value, ...(i.options ? { options: i.options } : {}) })));
+    if (res.failedKeys.length > 0) {
+      const first = res.failedKeys[0]!;
+      const err = new Error(`Storage refused ${res.failedKeys.length} key(s), first ${first.key}: ${first.error.message}`);
+      Object.assign(err, { code: first.error.code });
+      throw err;
+    }
+  }
+}
+
+/** Jobs over the key-value store. */
+export class JobStore {
+  constructor(private readonly kvs: KvsPort) {}
+
+  /** The item that writes a job record (to batch it with other writes). */
+  item(rec: JobRecord): KvsItem {
+    return { key: jobKey(rec.jobId), value: rec, options: { ttl: JOB_TTL } };
+  }
+
+  async get(jobId: string): Promise<JobRecord | undefined> {
+    return this.kvs.get<JobRecord>(jobKey(jobId));
+  }
+
+  async put(rec: JobRecord): Promise<void> {
+    await this.kvs.set(jobKey(rec.jobId), rec, { ttl: JOB_TTL });
+  }
+
+  /**
+   * Stores a new job with its data; the job record goes in the last batch, so a failure never leaves a job whose
+   * data is missing. `extra` items (indexes) ride along in the same batches.
+   */
+  async create(rec: JobRecord, data: readonly KvsItem[], extra: readonly KvsItem[] = []): Promise<void> {
+    await writeItems(this.kvs, [...data, ...extra, this.item(rec)]);
+  }
+
+  /** Removes a job, its data and `alsoKeys` (its index entries): used when the queue refused the job's event. */
+  async remove(rec: JobRecord, alsoKeys: readonly string[] = []): Promise<void> {
+    const keys = [jobKey(rec.jobId), ...alsoKeys, ...dataKeys(rec), ...attKeys(rec)];
+    for (const part of chunk(keys, KVS_LIMITS.maxBatch)) await this.kvs.batchDelete(part.map((key) => ({ key })));
+  }
+
+  /**
+   * Reads a push job's delivery back: one batch read per 25 chunks. Attachments only when asked (evidence on).
+   * Undefined when the data is gone (expired).
+   */
+  async loadDelivery(rec: JobRecord, withAttachments: boolean): Promise<Delivery | undefined> {
+    const rowKeys = dataKeys(rec);
+    const pieceKeys = withAttachments ? attKeys(rec) : [];
+    const found = await getMany<unknown>(this.kvs, [...rowKeys, ...pieceKeys]);
+    const chunks: DataChunk[] = [];
+    for (const key of rowKeys) {
+      const c = found.get(key) as DataChunk | undefined;
+      if (!c) return undefined;
+      chunks.push(c);
+    }
+    let stream = '';
+    for (const key of pieceKeys) {
+      const piece = found.get(key);
+      if (typeof piece !== 'string') return undefined;
+      stream += piece;
+    }
+    const meta = chunks[0]?.meta;
+    if (!meta) return undefined;
+    const results: DeliveryResult[] = [];
+    for (const c of chunks) {
+      for (const [testCaseId, status, suite, start, finish, message, refs] of c.rows) {
+        const attachments: ResultAttachment[] | undefined =
+          withAttachments && refs
+            ? refs.map(([filename, contentType, offset, length]) => ({
+                filename,
+                ...(contentType ? { contentType } : {}),
+                data: stream.slice(offset, offset + length),
+              }))
+            : undefined;
+        results.push({
+          testCaseId,
+          status,
+          ...(suite !== null ? { testSuiteId: suite } : {}),
+          ...(start !== null ? { startedAt: start } : {}),
+          ...(finish !== null ? { finishedAt: finish } : {}),
+          ...(message !== null ? { message } : {}),
+          ...(attachments && attachments.length > 0 ? { attachments } : {}),
+        });
+      }
+    }
+    return { ...meta, results };
+  }
+}
+
+/**
+ * The admin sync log: one page of jobs, newest first (20 a page). `cursor` is the previous page's `nextCursor`.
+ */
+export async function listJobs(
+  kvs: KvsPort,
+  cursor?: string,
+  nowMs: number = Date.now(),
+): Promise<{ jobs: JobView[]; nextCursor?: string }> {
+  let q = kvs.query().where('key', { condition: 'BEGINS_WITH', values: [JOB_PREFIX] }).limit(JOBS_PAGE);
+  if (cursor) q = q.cursor(cursor);
+  const page = await q.getMany<JobRecord>();
+  return {
+    jobs: page.results.map((r) => toJobView(r.value, nowMs)),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
+}
+
+/** Reads several jobs at once (25 a batch), keeping the order asked. */
+export async function getJobs(kvs: KvsPort, jobIds: readonly string[]): Promise<JobRecord[]> {
+  const found = await getMany<JobRecord>(kvs, jobIds.map(jobKey));
+  return jobIds.map((id) => found.get(jobKey(id))).filter((j): j is JobRecord => !!j);
+}

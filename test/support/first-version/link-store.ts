@@ -1,0 +1,140 @@
+// The first version's src/store/link-store.ts, verbatim from commit 547549e (imports outside the stores point at src); test/store/upgrade.test.ts writes records with it.
+import type { IssueKind, TestsigmaKind } from '../../../src/shared/types';
+import { takesManyLinks } from '../../../src/domain/issue-kinds';
+import { KvsPort, claimKey, getMany, queryAll } from './kvs-port';
+import { forgetLastResult } from './run-store';
+
+/** One link as stored: kept by Jira issue id, since keys change when an issue moves. */
+export interface LinkRecord {
+  issueId: string;
+  issueKind: IssueKind;
+  testsigmaKind: TestsigmaKind;
+  testsigmaId: string;
+  linkedBy: string;
+  linkedAt: string;
+}
+
+/** Why a claim was refused: the entity is linked elsewhere, or this issue's single slot is taken. */
+export type ClaimResult =
+  | { ok: true; record: LinkRecord; created: boolean }
+  | { ok: false; conflict: 'entity' | 'slot'; existing: LinkRecord };
+
+/*
+ * Keys. The claim key ("owner") is the authority for the one-owner rules and for the sync's case -> Test mapping;
+ * the issue index lists an issue's links with one prefix query; the slot makes "at most one" on Test Sets and Test
+ * Plans an atomic claim of its own.
+ */
+const ownerKey = (kind: TestsigmaKind, id: string) => `link:${kind}:${id}`;
+const slotKey = (issueId: string) => `slot:${issueId}`;
+const indexPrefix = (issueId: string) => `issue:${issueId}:`;
+const indexKey = (issueId: string, kind: TestsigmaKind, id: string) => `${indexPrefix(issueId)}${kind}:${id}`;
+// "This Test has at least one linked case": lets coverage check 1,000 Tests with 40 batch reads, not 1,000 queries.
+const testMarkKey = (issueId: string) => `tlinked:${issueId}`;
+
+/** The link store over Forge's key-value store. Every rule holds under concurrency: claims, never read-then-write. */
+export class LinkStore {
+  constructor(private readonly kvs: KvsPort) {}
+
+  /** The issue's links in key order (one query per 20 links). */
+  async listForIssue(issueId: string): Promise<LinkRecord[]> {
+    const rows = await queryAll<LinkRecord>(this.kvs, indexPrefix(issueId));
+    return rows.map((r) => r.value);
+  }
+
+  /** Who owns a Testsigma entity now, if anyone. */
+  async owner(kind: TestsigmaKind, id: string): Promise<LinkRecord | undefined> {
+    return this.kvs.get<LinkRecord>(ownerKey(kind, id));
+  }
+
+  /** Maps Testsigma case ids to the owning Xray Test's issue id, in batches of 25. */
+  async ownersOfCases(caseIds: readonly string[]): Promise<Map<string, LinkRecord>> {
+    const found = await getMany<LinkRecord>(this.kvs, caseIds.map((id) => ownerKey('testCase', id)));
+    const out = new Map<string, LinkRecord>();
+    for (const rec of found.values()) out.set(rec.testsigmaId, rec);
+    return out;
+  }
+
+  /**
+   * Links an entity to an issue. The slot (Test Set, Test Plan) is claimed first, then the entity; a lost entity
+   * claim gives the slot back. Linking what is already linked here succeeds and repairs a missing index entry.
+   */
+  async claim(record: LinkRecord): Promise<ClaimResult> {
+    let tookSlot = false;
+    if (!takesManyLinks(record.issueKind)) {
+      const slot = { testsigmaKind: record.testsigmaKind, testsigmaId: record.testsigmaId };
+      const taken = await claimKey(this.kvs, slotKey(record.issueId), slot);
+      if (!taken.won) {
+        const held = taken.holder;
+        if (!(held.testsigmaKind === record.testsigmaKind && held.testsigmaId === record.testsigmaId)) {
+          const existing = (await this.owner(held.testsigmaKind, held.testsigmaId)) ?? { ...record, ...held };
+          return { ok: false, conflict: 'slot', existing };
+        }
+      } else {
+        tookSlot = true;
+      }
+    }
+    const owned = await claimKey(this.kvs, ownerKey(record.testsigmaKind, record.testsigmaId), record);
+    if (!owned.won) {
+      if (tookSlot) await this.kvs.delete(slotKey(record.issueId));
+      const existing = owned.holder;
+      if (existing.issueId !== record.issueId) return { ok: false, conflict: 'entity', existing };
+      await this.kvs.set(indexKey(existing.issueId, existing.testsigmaKind, existing.testsigmaId), existing);
+      if (existing.issueKind === 'test') await this.kvs.set(testMarkKey(existing.issueId), { at: existing.linkedAt });
+      return { ok: true, record: existing, created: false };
+    }
+    await this.kvs.set(indexKey(record.issueId, record.testsigmaKind, record.testsigmaId), record);
+    if (record.issueKind === 'test') await this.kvs.set(testMarkKey(record.issueId), { at: record.linkedAt });
+    return { ok: true, record, created: true };
+  }
+
+  /**
+   * Removes a link of this issue; false when the issue has no such link. All link keys go in one transaction. A test
+   * case this issue owned also loses its last synced result, so a Test it is linked to later never shows this one's;
+   * a stale index entry of a case another Test owns now leaves that Test's result alone.
+   */
+  async unlink(issueId: string, kind: TestsigmaKind, id: string): Promise<boolean> {
+    const owner = await this.owner(kind, id);
+    const owned = owner?.issueId === issueId;
+    const indexed = owned ? owner : await this.kvs.get<LinkRecord>(indexKey(issueId, kind, id));
+    if (!indexed) return false;
+    let tx = this.kvs.transact().delete(indexKey(issueId, kind, id));
+    if (owned) tx = tx.delete(ownerKey(kind, id));
+    if (!takesManyLinks(indexed.issueKind)) tx = tx.delete(slotKey(issueId));
+    await tx.execute();
+    if (owned && kind === 'testCase') await forgetLastResult(this.kvs, id);
+    if (indexed.issueKind === 'test') await this.refreshTestMark(issueId);
+    return true;
+  }
+
+  /**
+   * Drops the Test's "has links" mark when its last link went. Deleting and then looking again means a link
+   * written concurrently always ends with the mark set (a link writes its index entry before its mark).
+   */
+  private async refreshTestMark(issueId: string): Promise<void> {
+    const hasAny = async () => (await this.kvs.query().where('key', { condition: 'BEGINS_WITH', values: [indexPrefix(issueId)] }).limit(1).getMany()).results.length > 0;
+    if (await hasAny()) return;
+    await this.kvs.delete(testMarkKey(issueId));
+    if (await hasAny()) await this.kvs.set(testMarkKey(issueId), { at: new Date(0).toISOString() });
+  }
+
+  /** Which of these Test issue ids have at least one linked Testsigma case (batches of 25). */
+  async testsWithLinks(testIssueIds: readonly string[]): Promise<Set<string>> {
+    const found = await getMany<unknown>(this.kvs, testIssueIds.map(testMarkKey));
+    const out = new Set<string>();
+    for (const id of testIssueIds) if (found.has(testMarkKey(id))) out.add(id);
+    return out;
+  }
+
+  /**
+   * Removes every link of an issue (it was deleted in Jira), so its entities can be linked again, each as
+   * {@link unlink} does. Answers them.
+   */
+  async removeAllForIssue(issueId: string): Promise<LinkRecord[]> {
+    const links = await this.listForIssue(issueId);
+    for (const l of links) await this.unlink(issueId, l.testsigmaKind, l.testsigmaId);
+    // Whatever a crash between writes left behind; deleting a missing key is no error, so no read first.
+    await this.kvs.delete(slotKey(issueId));
+    await this.kvs.delete(testMarkKey(issueId));
+    return links;
+  }
+}
