@@ -152,7 +152,8 @@ function framePage(s: PreviewState, site: PreviewSite): string {
         : { type: 'jira:issuePanel', issue: { id: issue!.id, key: issue!.key, type: issue!.type }, project: { key: site.projectKey, type: 'software' } },
   };
   const config = { resolver: entry, query: query(s), context };
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="stylesheet" href="/preview/assets/${entry}.css">
+  // UI Kit draws the app inside Jira's own page, so its links move the whole page: target _top does the same here.
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><base target="_top"><link rel="stylesheet" href="/preview/assets/${entry}.css">
   <style>body { margin: 0; padding: 8px 12px; font-family: -apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, sans-serif; color: #172b4d; }</style></head>
   <body><div id="app"></div><script>window.__PREVIEW__ = ${JSON.stringify(config).replace(/</g, '\\u003c')};</script>
   <script src="/preview/assets/${entry}.js"></script></body></html>`;
@@ -190,6 +191,19 @@ export async function startPreview(options: { port?: number; sites?: Partial<Rec
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const s = readState(url);
     if (req.method === 'GET' && url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', shellPage(s, await site(s.site)));
+    const browse = /^\/browse\/([A-Z][A-Z0-9]*-\d+)$/.exec(url.pathname);
+    if (req.method === 'GET' && browse) {
+      // The app links issues as /browse/KEY, as Jira serves them: show that issue's panel when it is a demo issue.
+      const current = await site(s.site);
+      const found = DEMO_ISSUES.find((n) => current.issues[n].key === browse[1]);
+      const issue = current.sb.world.findIssue(browse[1]!);
+      if (found) {
+        res.writeHead(302, { location: `/?${query({ ...s, page: found })}` });
+        return void res.end();
+      }
+      if (!issue) return send(res, 404, 'text/html; charset=utf-8', `<p>Issue ${esc(browse[1]!)} does not exist on this site.</p>`);
+      return send(res, 200, 'text/html; charset=utf-8', `<!doctype html><title>${esc(issue.key)}</title><p style="font-family:sans-serif">${esc(issue.key)}: ${esc(issue.summary)} (${esc(current.sb.world.typeOf(issue).name)}). The preview shows the app's panel on its demo issues only. <a href="/?${query(s)}">Back</a></p>`);
+    }
     if (req.method === 'GET' && url.pathname === '/preview/frame') return send(res, 200, 'text/html; charset=utf-8', framePage(s, await site(s.site)));
     const asset = /^\/preview\/assets\/(panel|admin)\.(js|css)$/.exec(url.pathname);
     if (req.method === 'GET' && asset) {

@@ -153,6 +153,10 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
       results: [...CASES.map(([id], i) => ({ testCaseId: id, status: i === 1 ? 'FAILURE' : 'SUCCESS' })), { testCaseId: '606', status: 'SUCCESS' }],
     });
   }
-  if (state === 'xray-429') sb.xray.faults.inject({ kind: '429', count: 1_000_000 });
+  if (state === 'xray-429') {
+    sb.xray.faults.inject({ kind: '429', count: 1_000_000 });
+    // Linking cached the coverage for 10 minutes; drop it, as if that time had passed, so the panel meets the 429.
+    for (const key of sb.kvs.keys()) if (key.startsWith('pins:cov:')) await sb.kvs.delete(key);
+  }
   return site;
 }

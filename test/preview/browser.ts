@@ -1,39 +1,9 @@
-/**
- * The browser for the preview tests: the Chromium that @sparticuz/chromium ships inside its npm package, driven by
- * playwright-core (Playwright's own browser download cannot run here). One browser per test file.
- */
-import { execFileSync } from 'node:child_process';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+/** The preview tests' harness: one browser and one preview server per test file. */
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { launchBrowser } from '../../sandbox/preview/browser-launch';
 import { startPreview, type Preview, type PreviewState } from '../../sandbox/preview/server';
 
-/**
- * Where @sparticuz/chromium unpacked its browser, and the flags it wants. The package is ES modules only, which jest's
- * CommonJS runtime cannot load, so a short node process asks it.
- */
-function sparticuz(): { executablePath: string; args: string[] } {
-  const script = "import c from '@sparticuz/chromium'; process.stdout.write(JSON.stringify({ executablePath: await c.executablePath(), args: c.args }));";
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: __dirname, encoding: 'utf8' })) as {
-    executablePath: string;
-    args: string[];
-  };
-}
-
-/** Launches headless Chromium with the flags a closed network needs. */
-export async function launchBrowser(): Promise<Browser> {
-  const chrome = sparticuz();
-  return chromium.launch({
-    executablePath: chrome.executablePath,
-    args: [
-      ...chrome.args,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-    headless: true,
-  });
-}
+export { launchBrowser };
 
 /** A browser and a preview server for one test file. */
 export interface PreviewHarness {
