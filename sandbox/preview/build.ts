@@ -43,14 +43,14 @@ export function propSchema(): PropSchema {
 const adapterPath = path.join(__dirname, 'adapter', 'forge-react.tsx');
 const originalForgeReact = path.join(ROOT, 'node_modules', '@forge', 'react', 'out', 'index.js');
 
-function previewPlugin(entry: EntryName, schema: PropSchema): esbuild.Plugin {
+function previewPlugin(entryFile: string, schema: PropSchema): esbuild.Plugin {
   return {
     name: 'forge-preview',
     setup(build) {
-      build.onResolve({ filter: /^preview-entry$/ }, () => ({ path: entry, namespace: 'preview-entry' }));
+      build.onResolve({ filter: /^preview-entry$/ }, () => ({ path: 'entry', namespace: 'preview-entry' }));
       build.onLoad({ filter: /.*/, namespace: 'preview-entry' }, () => ({
         // The bridge first: @forge/bridge looks it up when its modules load.
-        contents: `import ${JSON.stringify(path.join(__dirname, 'page', 'page-bridge.ts'))};\nimport ${JSON.stringify(ENTRIES[entry])};\n`,
+        contents: `import ${JSON.stringify(path.join(__dirname, 'page', 'page-bridge.ts'))};\nimport ${JSON.stringify(entryFile)};\n`,
         resolveDir: ROOT,
         loader: 'ts',
       }));
@@ -62,8 +62,9 @@ function previewPlugin(entry: EntryName, schema: PropSchema): esbuild.Plugin {
   };
 }
 
-/** Bundles one entry (a few seconds: Atlaskit is large). */
-export async function buildEntry(entry: EntryName): Promise<Bundle> {
+/** Bundles one entry (a few seconds: Atlaskit is large); tests may pass the path of a UI Kit entry of their own. */
+export async function buildEntry(entry: EntryName | { file: string }): Promise<Bundle> {
+  const entryFile = typeof entry === 'string' ? ENTRIES[entry] : entry.file;
   const schema = propSchema();
   const result = await esbuild.build({
     entryPoints: ['preview-entry'],
@@ -81,7 +82,7 @@ export async function buildEntry(entry: EntryName): Promise<Bundle> {
     define: { 'process.env.NODE_ENV': '"development"', global: 'globalThis' },
     absWorkingDir: ROOT,
     tsconfigRaw: { compilerOptions: { jsx: 'react-jsx' } },
-    plugins: [previewPlugin(entry, schema)],
+    plugins: [previewPlugin(entryFile, schema)],
   });
   const out = (ext: string) => result.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
   return { js: out('.js'), css: out('.css'), metafile: result.metafile };

@@ -23,12 +23,14 @@ declare global {
 }
 
 const config = window.__PREVIEW__;
-window.__previewErrors = window.__previewErrors ?? [];
+window.__previewErrors = [];
 const commands = new Set<string>();
 window.__previewCommands = commands;
 
 /** Shows an error of the preview itself in the page, where a test and a reviewer see it. */
 export function reportPreviewError(message: string): void {
+  // React in development reports a render error twice (to the boundary and to window): keep one.
+  if (window.__previewErrors.includes(message)) return;
   window.__previewErrors.push(message);
   let box = document.getElementById('preview-errors');
   if (!box) {
