@@ -181,6 +181,10 @@ export async function startPreview(options: { port?: number; sites?: Partial<Rec
     return built;
   };
 
+  // Build both entries now, so the first page does not wait for esbuild.
+  void bundle('panel').catch(() => undefined);
+  void bundle('admin').catch(() => undefined);
+
   const send = (res: http.ServerResponse, status: number, type: string, body: string) => {
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
     res.end(body);
@@ -189,7 +193,8 @@ export async function startPreview(options: { port?: number; sites?: Partial<Rec
 
   async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const s = readState(url);
+    // An app link (/browse/KEY) carries no state: it comes from the frame, whose URL names it.
+    const s = readState(url.searchParams.has('site') || !req.headers.referer ? url : new URL(req.headers.referer));
     if (req.method === 'GET' && url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', shellPage(s, await site(s.site)));
     const browse = /^\/browse\/([A-Z][A-Z0-9]*-\d+)$/.exec(url.pathname);
     if (req.method === 'GET' && browse) {
