@@ -66,18 +66,18 @@ function readState(url: URL): PreviewState {
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The translations the manifest declares (`translations.resources`), or the files in locales/ when it declares none. */
-function translations(): { config: { locales: string[]; fallback: Record<string, unknown> }; files: Record<string, string> } | undefined {
-  const manifest = parseYaml(fs.readFileSync(path.join(ROOT, 'manifest.yml'), 'utf8')) as {
+export function translations(root = ROOT): { config: { locales: string[]; fallback: Record<string, unknown> }; files: Record<string, string> } | undefined {
+  const manifest = parseYaml(fs.readFileSync(path.join(root, 'manifest.yml'), 'utf8')) as {
     translations?: { resources?: Array<{ key: string; path: string }>; fallback?: Record<string, unknown> };
   };
   const declared = manifest.translations?.resources;
   if (declared && declared.length > 0) {
     return {
       config: { locales: declared.map((r) => r.key), fallback: manifest.translations?.fallback ?? { default: declared[0]!.key } },
-      files: Object.fromEntries(declared.map((r) => [r.key, path.join(ROOT, r.path)])),
+      files: Object.fromEntries(declared.map((r) => [r.key, path.join(root, r.path)])),
     };
   }
-  const dir = path.join(ROOT, 'locales');
+  const dir = path.join(root, 'locales');
   if (!fs.existsSync(dir)) return undefined;
   const found = fs.readdirSync(dir).filter((f) => /^[a-z]{2}-[A-Z]{2}\.json$/.test(f));
   if (found.length === 0) return undefined;
@@ -86,6 +86,20 @@ function translations(): { config: { locales: string[]; fallback: Record<string,
     config: { locales, fallback: { default: locales.includes('en-US') ? 'en-US' : locales[0]! } },
     files: Object.fromEntries(locales.map((l) => [l, path.join(dir, `${l}.json`)])),
   };
+}
+
+/**
+ * What Forge serves a UI Kit frame under `./__LOCALES__/` (where `@forge/bridge`'s i18n fetches): `i18n-info.json`
+ * with the locales and fallbacks, and `<locale>.json` with that locale's resource. 404 when the app has none, as
+ * Forge does; `@forge/react`'s `useTranslation` then answers each key's default.
+ */
+export function localeAnswer(name: string, root = ROOT): { status: number; body: string } {
+  const t = translations(root);
+  if (!t) return { status: 404, body: JSON.stringify({ error: 'The app declares no translations.' }) };
+  if (name === 'i18n-info') return { status: 200, body: JSON.stringify({ translations: {}, config: t.config }) };
+  const file = t.files[name];
+  if (!file || !fs.existsSync(file)) return { status: 404, body: JSON.stringify({ error: `No translations for ${name}.` }) };
+  return { status: 200, body: fs.readFileSync(file, 'utf8') };
 }
 
 const STYLE = `
@@ -217,12 +231,8 @@ export async function startPreview(options: { port?: number; sites?: Partial<Rec
     }
     const locale = /^\/preview\/__LOCALES__\/(.+)\.json$/.exec(url.pathname);
     if (req.method === 'GET' && locale) {
-      const t = translations();
-      if (!t) return json(res, 404, { error: 'The app declares no translations.' });
-      if (locale[1] === 'i18n-info') return json(res, 200, { translations: {}, config: t.config });
-      const file = t.files[locale[1]!];
-      if (!file || !fs.existsSync(file)) return json(res, 404, { error: `No translations for ${locale[1]}.` });
-      return send(res, 200, 'application/json', fs.readFileSync(file, 'utf8'));
+      const answer = localeAnswer(locale[1]!);
+      return send(res, answer.status, 'application/json', answer.body);
     }
     if (req.method === 'GET' && url.pathname === '/preview/api/user') {
       const account = (await site(s.site)).sb.world.findAccount(url.searchParams.get('accountId') ?? '');
