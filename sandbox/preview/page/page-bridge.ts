@@ -56,6 +56,7 @@ function flagArea(): HTMLElement {
 
 interface FlagOptions {
   id: string | number;
+  isAutoDismiss?: boolean;
   title?: string;
   description?: string;
   type?: 'info' | 'success' | 'warning' | 'error';
@@ -77,7 +78,15 @@ function showFlag(options: FlagOptions): void {
     p.textContent = options.description;
     flag.append(p);
   }
+  const dismiss = document.createElement('button');
+  dismiss.type = 'button';
+  dismiss.textContent = 'Dismiss';
+  dismiss.style.cssText = 'display:block;margin-top:8px;border:0;background:none;color:#0c66e4;cursor:pointer;padding:0;font:inherit';
+  dismiss.onclick = () => flag.remove();
+  flag.append(dismiss);
   flagArea().append(flag);
+  // Atlaskit's auto-dismissing flags go after 8 seconds.
+  if (options.isAutoDismiss) setTimeout(() => flag.remove(), 8000);
 }
 
 async function callBridge(command: string, data?: Record<string, unknown>): Promise<unknown> {
