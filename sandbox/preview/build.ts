@@ -36,7 +36,10 @@ export function propSchema(): PropSchema {
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as PropSchema;
   const schema = readPropSchema(ROOT);
   fs.mkdirSync(CACHE, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(schema));
+  // Written whole then renamed: test files in parallel workers may read it while another writes it.
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, JSON.stringify(schema));
+  fs.renameSync(partial, file);
   return schema;
 }
 

@@ -20,6 +20,8 @@ export interface PreviewState {
   as: ViewerRole;
   /** A demo issue's panel, or the admin page. */
   page: DemoIssueName | 'admin';
+  /** The viewer's Jira language; the viewer's own (en-US) when left out. */
+  locale?: string;
 }
 
 /** A running preview. */
@@ -49,14 +51,16 @@ export function stateName(s: PreviewState): string {
 }
 
 function query(s: PreviewState): string {
-  return new URLSearchParams({ site: s.site, as: s.as, page: s.page }).toString();
+  return new URLSearchParams({ site: s.site, as: s.as, page: s.page, ...(s.locale ? { locale: s.locale } : {}) }).toString();
 }
 
 function readState(url: URL): PreviewState {
   const site = url.searchParams.get('site') as SiteState;
   const as = url.searchParams.get('as') as ViewerRole;
   const page = url.searchParams.get('page') as PreviewState['page'];
+  const locale = url.searchParams.get('locale');
   return {
+    ...(locale && /^[a-z]{2}-[A-Z]{2}$/.test(locale) ? { locale } : {}),
     site: SITE_STATES.includes(site) ? site : 'ready',
     as: as in VIEWERS ? as : 'editor',
     page: page === 'admin' || DEMO_ISSUES.includes(page as DemoIssueName) ? page : 'test-named',
@@ -142,6 +146,7 @@ function shellPage(s: PreviewState, site: PreviewSite): string {
   ${select('as', 'Who is looking', (Object.keys(VIEWERS) as ViewerRole[]).map((r) => [r, VIEWERS[r].label]), s.as)}
   ${select('site', 'Site', SITE_STATES.map((v) => [v, SITE_STATE_LABELS[v]]), s.site)}
   ${select('page', 'Page', pages, s.page)}
+  ${select('locale', 'Language', [...new Set(['en-US', 'de-DE', ...(translations()?.config.locales ?? [])])].map((l) => [l, l]), s.locale ?? VIEWERS[s.as].locale)}
   <noscript><button>Show</button></noscript></form></header><main>${body}</main>
   <script>
     addEventListener('message', (e) => { if (e.data && e.data.preview === 'height') document.querySelector('iframe').style.height = e.data.height + 'px'; });
@@ -156,7 +161,7 @@ function framePage(s: PreviewState, site: PreviewSite): string {
     accountId: viewer.accountId,
     cloudId: 'preview-cloud',
     localId: `preview-${entry}`,
-    locale: viewer.locale,
+    locale: s.locale ?? viewer.locale,
     timezone: 'UTC',
     siteUrl: 'http://127.0.0.1',
     moduleKey: entry === 'admin' ? 'testsigma-settings' : 'testsigma-links',
