@@ -1,6 +1,6 @@
 /**
- * `npm run screenshots`: a PNG of every preview state (site x viewer x page), and of each admin tab on the set-up
- * site, in preview-screenshots/ (git-ignored), for reviewers.
+ * `npm run screenshots`: a PNG of every preview state (site x viewer x page), and of each admin tab and a job's
+ * detail on the set-up site, in preview-screenshots/ (git-ignored), for reviewers.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -39,6 +39,10 @@ async function main(): Promise<number> {
           await page.waitForTimeout(300);
           await shoot(`${stateName(state)}--${tab.toLowerCase().replace(/\s+/g, '-')}`);
         }
+        // The sync log with one job's detail open.
+        await app.getByRole('button', { name: 'Details' }).first().click();
+        await page.waitForTimeout(300);
+        await shoot(`${stateName(state)}--sync-log-detail`);
       }
       process.stdout.write('.');
     }

@@ -12,7 +12,7 @@ import { propSchema } from '../../sandbox/preview/build';
 import { DEMO_ISSUES, startPreviewSite, VIEWERS, type PreviewSite } from '../../sandbox/preview/sites';
 import { invokeResolver } from '../../sandbox/host';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const ROOT = path.join(__dirname, '..', '..');
 const FRONTEND = path.join(ROOT, 'src', 'frontend');

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildEntry } from '../../sandbox/preview/build';
 import { launchBrowser } from './browser';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 let browser: Browser;
 let page: Page;

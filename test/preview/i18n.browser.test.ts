@@ -11,7 +11,7 @@ import { buildEntry } from '../../sandbox/preview/build';
 import { localeAnswer } from '../../sandbox/preview/server';
 import { launchBrowser } from './browser';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 let browser: Browser;
 let page: Page;
