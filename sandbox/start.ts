@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { invokeResolver, startSandbox, type Sandbox } from './host';
 import { DEMO_ADMIN, DEMO_TESTER, seedDemo } from './demo';
 import { listJobs } from '../src/store/job-store';
+import { startPreview } from './preview/server';
 import type { JobView, PanelView } from '../src/shared/types';
 
 const once = process.argv.includes('--once');
@@ -146,6 +147,10 @@ async function main(): Promise<number> {
     console.log(synced ? '\nDemo OK: the run is in Xray.' : '\nDemo FAILED: the run did not sync (see above).');
     return synced ? 0 : 1;
   }
+  const preview = await startPreview({ port: Number(process.env.PREVIEW_PORT) || 0 });
+  const previewSite = await preview.site('ready');
+  console.log(`\nPreview of the app's panel and admin page (its own demo site; pick viewer, site state and issue at the top):\n  ${preview.url}`);
+  console.log(`  runs sent to it show in its Test Plan panel after Refresh: XTS_URL='${previewSite.webtrigger.url}' XTS_SECRET='${previewSite.webtrigger.secret}'`);
   console.log('\nThe sandbox stays up. Send runs with:');
   console.log(`  export XTS_URL='${demo.webtrigger.url}' XTS_SECRET='${demo.webtrigger.secret}'`);
   console.log(`  npx xts send sandbox/examples/results.json --wait      (Tests ${demo.tests.map((t) => `${t.key}=case ${t.caseId}`).join(', ')})`);

@@ -1,0 +1,162 @@
+/**
+ * The sites the preview can show: each is its own sandbox (emulated Jira, Xray, Testsigma and the app's real
+ * handlers), seeded into one state a Jira user can meet, with the same demo issues and accounts.
+ */
+import { startSandbox, invokeResolver, type Sandbox } from '../host';
+import { createHmac } from 'node:crypto';
+
+/** The states of a site the preview offers. */
+export const SITE_STATES = ['ready', 'fresh', 'xray-not-set-up', 'xray-429', 'no-testsigma-key'] as const;
+export type SiteState = (typeof SITE_STATES)[number];
+
+/** What each state is, as the switch names it. */
+export const SITE_STATE_LABELS: Record<SiteState, string> = {
+  ready: 'Set up, with runs',
+  fresh: 'Fresh site (app just installed)',
+  'xray-not-set-up': 'Xray not set up',
+  'xray-429': 'Xray answering 429',
+  'no-testsigma-key': 'No Testsigma key',
+};
+
+/** Who is looking. */
+export const VIEWERS = {
+  admin: { accountId: 'preview-admin', displayName: 'Ada Admin', label: 'Jira admin', locale: 'en-US' },
+  editor: { accountId: 'preview-editor', displayName: 'Tess Tester', label: 'Editor (may edit issues)', locale: 'en-US' },
+  viewer: { accountId: 'preview-viewer', displayName: 'Vic Viewer', label: 'Viewer (browse only)', locale: 'en-US' },
+} as const;
+export type ViewerRole = keyof typeof VIEWERS;
+
+/** The demo issues, by the name the switch shows. */
+export const DEMO_ISSUES = ['test-named', 'test-unnamed', 'test-set', 'test-plan'] as const;
+export type DemoIssueName = (typeof DEMO_ISSUES)[number];
+
+/** One demo issue of a site. */
+export interface DemoIssue {
+  id: string;
+  key: string;
+  summary: string;
+  type: 'Test' | 'Test Set' | 'Test Plan';
+  /** How the switch names it. */
+  label: string;
+}
+
+/** A seeded site. */
+export interface PreviewSite {
+  state: SiteState;
+  sb: Sandbox;
+  projectKey: string;
+  issues: Record<DemoIssueName, DemoIssue>;
+  /** Every issue of the site a Jira user could open (the demo issues and the rest of the project). */
+  webtrigger: { url: string; secret?: string };
+}
+
+const CASES = [
+  ['601', 'Sign in with a valid password'],
+  ['602', 'Sign in with a wrong password is refused'],
+  ['603', 'Add an item to the cart'],
+  ['604', 'Pay with a saved card'],
+  ['605', 'Order confirmation e-mail is sent'],
+] as const;
+/** A case Testsigma does not know: its Test shows the id only. */
+const UNNAMED_CASE = '777';
+
+function must<T>(env: { ok: true; data: T } | { ok: false; error: { code: string; message: string } }, what: string): T {
+  if (!env.ok) throw new Error(`preview seed: ${what} failed: ${env.error.code}: ${env.error.message}`);
+  return env.data;
+}
+
+/** Sends one run to the site's web trigger, signed as an executor would, and waits until the queue is idle. */
+export async function sendRun(site: PreviewSite, run: { runId: string; results: Array<{ testCaseId: string; status: string }> }): Promise<unknown> {
+  if (!site.webtrigger.secret) throw new Error('preview: the site has no web trigger secret');
+  const body = JSON.stringify({
+    runId: run.runId,
+    testPlanId: '274',
+    summary: `Nightly regression, run ${run.runId}`,
+    startedAt: '2026-11-25T10:00:00Z',
+    finishedAt: '2026-11-25T10:42:10Z',
+    environments: ['Chrome'],
+    results: run.results.map((r) => ({ ...r, testSuiteId: '55' })),
+  });
+  const t = Math.floor(Date.now() / 1000);
+  const sig = createHmac('sha256', site.webtrigger.secret).update(`${t}.${body}`).digest('hex');
+  const res = await fetch(site.webtrigger.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': `t=${t},v1=${sig}` },
+    body,
+  });
+  const answer = (await res.json()) as unknown;
+  await site.sb.queue.idle();
+  return answer;
+}
+
+/** Starts a sandbox and seeds it into `state`. */
+export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
+  const sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 5 });
+  const { world, testsigma } = sb;
+  const projectKey = 'SHOP';
+  world.createProject({ key: projectKey, name: 'Web shop' });
+  for (const v of Object.values(VIEWERS)) {
+    world.addAccount({ accountId: v.accountId, displayName: v.displayName });
+    world.grant(v.accountId, 'BROWSE_PROJECTS');
+  }
+  world.grant(VIEWERS.admin.accountId, 'ADMINISTER');
+  world.grant(VIEWERS.admin.accountId, 'EDIT_ISSUES');
+  world.grant(VIEWERS.editor.accountId, 'EDIT_ISSUES');
+  world.addTestEnvironments(projectKey, ['Chrome', 'Firefox', 'Windows 11']);
+
+  const tests = CASES.map(([caseId, summary]) => ({ ...world.createIssue({ projectKey, type: 'Test', summary }), caseId, summary }));
+  const unnamed = world.createIssue({ projectKey, type: 'Test', summary: 'Gift card balance (case unknown to Testsigma)' });
+  const manual = world.createIssue({ projectKey, type: 'Test', summary: 'Newsletter sign-up (manual)' });
+  const set = world.createIssue({ projectKey, type: 'Test Set', summary: 'Checkout smoke' });
+  const plan = world.createIssue({ projectKey, type: 'Test Plan', summary: 'Release 1.4 regression' });
+  world.addTestsToTestSet(set.id, [...tests.map((t) => t.id), unnamed.id, manual.id]);
+  world.addTestsToTestPlan(plan.id, [...tests.map((t) => t.id), unnamed.id, manual.id]);
+  testsigma.state.seedPlan({
+    id: 274,
+    name: 'Nightly regression',
+    suites: [{ id: 55, name: 'Checkout', cases: [...CASES.map(([id, name]) => ({ id: Number(id), name })), { id: 606, name: 'Gift card balance' }] }],
+  });
+
+  const issues: PreviewSite['issues'] = {
+    'test-named': { ...tests[0]!, type: 'Test', label: 'A Test with names' },
+    'test-unnamed': { ...unnamed, summary: 'Gift card balance (case unknown to Testsigma)', type: 'Test', label: 'A Test without names' },
+    'test-set': { ...set, summary: 'Checkout smoke', type: 'Test Set', label: 'A Test Set with coverage' },
+    'test-plan': { ...plan, summary: 'Release 1.4 regression', type: 'Test Plan', label: 'A Test Plan with runs' },
+  };
+  const site: PreviewSite = { state, sb, projectKey, issues, webtrigger: { url: sb.webtriggerUrl } };
+  if (state === 'fresh') return site;
+
+  const admin = (key: string, payload: unknown = {}) => invokeResolver(sb, 'admin', { key, payload, accountId: VIEWERS.admin.accountId });
+  const xray = { region: 'eu', clientId: sb.xrayCredentials.clientId, clientSecret: sb.xrayCredentials.clientSecret };
+  const ts = { apiKey: sb.testsigmaApiKey };
+  must(
+    await admin('saveSettings', {
+      ...(state === 'xray-not-set-up' ? {} : { xray }),
+      ...(state === 'no-testsigma-key' ? {} : { testsigma: ts }),
+      attachEvidence: true,
+    }),
+    'saving the settings',
+  );
+  const rotated = must(await admin('rotateWebtriggerSecret'), 'creating the web trigger secret') as { secret: string; url: string };
+  site.webtrigger = { url: rotated.url || sb.webtriggerUrl, secret: rotated.secret };
+
+  const link = async (issue: { id: string; key: string }, testsigmaId: string) =>
+    must(await invokeResolver(sb, 'panel', { key: 'link', payload: { testsigmaId }, accountId: VIEWERS.editor.accountId, issue }), `linking ${issue.key}`);
+  for (const t of tests) await link(t, t.caseId);
+  await link(unnamed, UNNAMED_CASE);
+  await link(set, 'https://app.testsigma.com/ui/td/suites/55');
+  await link(plan, '274');
+
+  if (state !== 'xray-not-set-up') {
+    await sendRun(site, {
+      runId: '337',
+      results: [...CASES.map(([id], i) => ({ testCaseId: id, status: i === 1 ? 'FAILURE' : 'SUCCESS' })), { testCaseId: '606', status: 'SUCCESS' }],
+    });
+  }
+  if (state === 'xray-429') {
+    sb.xray.faults.inject({ kind: '429', count: 1_000_000 });
+    // Linking cached the coverage for 10 minutes; drop it, as if that time had passed, so the panel meets the 429.
+    for (const key of sb.kvs.keys()) if (key.startsWith('pins:cov:')) await sb.kvs.delete(key);
+  }
+  return site;
+}
