@@ -32,7 +32,7 @@ export interface Message {
   params?: Record<string, MessageParam>;
 }
 
-/** Builds a message: `msg('apiErrors.notLinked', { id: '609', issue: 'PROJ-1' })`. */
+/** Builds a message: `msg('apiErrors.panel.notLinked', { entity: msg('apiErrors.entity.testCase'), id: '609', issue: 'PROJ-1' })`. */
 export function msg(key: MessageKey, params?: Record<string, MessageParam>): Message {
   return params ? { key, params } : { key };
 }
