@@ -177,6 +177,23 @@ describe('job problems: the admin\'s language in the sync log, English for the e
     });
   });
 
+  it('retryJob answers the job with its intake warnings in German', async () => {
+    const { s } = await start();
+    sb = s;
+    const body = JSON.stringify({ runId: 'r-78', results: [{ testCaseId: '905', status: 'FAILURE', message: 'x'.repeat(32_001) }] });
+    const posted = await s.app.webtrigger(signed('POST', body));
+    const { jobId } = JSON.parse(posted.body) as { jobId: string };
+    const english = await waitFor(
+      async () => JSON.parse((await s.app.webtrigger(signed('GET', '', { job: [jobId] }))).body) as JobView,
+      (j) => j.state === 'failed',
+    );
+    expect(english.errors[0]).toBe('The message of Testsigma test case 905 was cut to 32,000 characters.');
+    const retried = await admin<JobView>(s, 'retryJob', ADMIN, 'de-DE', { jobId });
+    if (!retried.ok) throw new Error(retried.error.message);
+    expect(retried.data.state).toBe('queued');
+    expect(retried.data.errors).toEqual(['Die Meldung des Testsigma-Testfalls 905 wurde auf 32.000 Zeichen gekürzt.']);
+  });
+
   it('a job stored by an earlier version, with plain English problems, reads as it was in every language', async () => {
     const { s } = await start();
     sb = s;
