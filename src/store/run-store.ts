@@ -25,8 +25,10 @@ export interface RunIntent {
   jobId: string;
   /** When the create was sent (ms). */
   at: number;
-  /** Label lookups done since, each finding nothing. */
+  /** Label lookups done since, each finding nothing (no longer read: lookups are timed from `lostAt`). */
   lookups: number;
+  /** When the create's answer was lost (ms); lookups are due 1, 3 and 7 minutes after it. Else `at` stands in. */
+  lostAt?: number;
   /**
    * Creates sent in a row without a known outcome, this one included (records of the first version lack it: 1).
    * Bounds a run whose creates keep failing (contract section 6).

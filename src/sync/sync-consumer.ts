@@ -19,7 +19,7 @@ import { runConcurrencyKey } from '../domain/run-mark';
 import { Evidence, MAX_LISTED_IDS, listIds, outcomeState } from '../domain/xray-import';
 import { TestsigmaClient, TestsigmaClientConfig, createTestsigmaClient } from '../testsigma/testsigma-client';
 import { DEFAULT_SYNC_TUNING, SyncTuning } from './sync-tuning';
-import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage } from './sync-outcomes';
+import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage, waitOf } from './sync-outcomes';
 import { mapDelivery } from './result-mapping';
 import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
@@ -59,6 +59,10 @@ const FINAL_STATES = new Set(['succeeded', 'partial', 'failed']);
 const RESUME_GRACE_MS = 30 * 60 * 1000;
 /** Backoff for transient failures that carry no hint, by failure count. */
 const TRANSIENT_BACKOFF_SECONDS = [30, 60, 120, 240, 480];
+/** Pauses before writing the job again when storage throttled the write (Forge storage's 429 passes in seconds). */
+const STORAGE_WRITE_PAUSES_MS = [250, 1000, 2000];
+/** The longest delay a queue event may ask for (Forge's bound). */
+const MAX_DELAY_SECONDS = 900;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -86,16 +90,18 @@ export function createSyncConsumer(deps: SyncDeps) {
     let job: JobRecord | undefined;
     const now = deps.clock.now();
     try {
-      job = await jobs.get(jobId);
+      job = await stored(() => jobs.get(jobId));
       if (!job) {
         deps.log.warn('sync: job not found (expired or withdrawn); dropped', { jobId });
         return;
       }
-      // Events are delivered at least once: a finished job, or one another invocation holds, is left alone.
+      // Events are delivered at least once: a finished job, or one another invocation holds, is left alone. A retry
+      // the platform grants was asked for by the invocation that held the job, once it could not record its
+      // outcome (storage throttled), so that one takes the job over.
       if (FINAL_STATES.has(job.state)) return;
-      if (job.state === 'running' && job.deadline > now) return;
+      if (job.state === 'running' && job.deadline > now && !event.retryContext) return;
       job = { ...job, state: 'running', attempts: job.attempts + 1, deadline: now + t.leaseMs, updatedAt: iso(now) };
-      await jobs.put(job);
+      await stored(() => jobs.put(job!));
     } catch (err) {
       if (isKvsThrottle(err)) return { retryAfterSeconds: STORAGE_RETRY_SECONDS, reason: 'Forge storage is busy' };
       throw err;
@@ -104,7 +110,9 @@ export function createSyncConsumer(deps: SyncDeps) {
     const progress: Progress = { warnings: [] };
     try {
       const done = await runJob(job, now, progress);
-      await writeItems(deps.kvs, [...done.items, jobs.item(done.rec)]);
+      // Paused and written again when throttled: the outcome is in Xray already, and another attempt costs requests.
+      const { giveUpAt: _waited, ...rec } = done.rec;
+      await stored(() => writeItems(deps.kvs, [...done.items, jobs.item(rec)]));
       deps.log.info('sync: job finished', { jobId, runId: done.rec.runId, state: done.rec.state, counts: done.rec.counts });
       return;
     } catch (err) {
@@ -112,49 +120,69 @@ export function createSyncConsumer(deps: SyncDeps) {
     }
   };
 
-  /** Records why the job stopped, and asks for another run when one may help. */
+  /**
+   * Records why the job stopped and, when another attempt may help, schedules it with a delayed event of our own
+   * (the platform's retries are few: contract section 6). Waits that are no failure (a spent request budget of our
+   * own, throttled storage, Jira's index, another delivery creating) do not count toward `maxTransientFailures`;
+   * every wait ends by the job's `giveUpAt`, after which it ends failed with the reason.
+   */
   async function settle(job: JobRecord, err: unknown, progress: Progress): Promise<SyncAnswer> {
     const now = deps.clock.now();
     try {
-      if (err instanceof Later) {
-        const waiting: JobRecord = { ...job, state: 'queued', deadline: now + err.seconds * 1000 + RESUME_GRACE_MS, updatedAt: iso(now) };
-        await jobs.put(waiting);
-        deps.log.info('sync: job continues later', { jobId: job.jobId, seconds: err.seconds, reason: err.reason });
-        try {
-          await deps.queue.push([
-            { body: { jobId: job.jobId }, delayInSeconds: err.seconds, concurrency: { key: runConcurrencyKey(job.runId), limit: 1 } },
-          ]);
-          return;
-        } catch (pushErr) {
-          deps.log.warn('sync: delayed push refused; asking the queue for a retry instead', { jobId: job.jobId, error: String(pushErr) });
-          return { retryAfterSeconds: err.seconds, reason: err.reason };
-        }
-      }
       if (err instanceof Fail) {
         // Keep what the attempt learnt (unmapped cases, problems, warnings) beside the reason it failed.
         const base = progress.rec ? { ...progress.rec, errors: addErrors(progress.rec.errors, progress.warnings) } : job;
         await finish(base, err.message, err.failedResults);
         return;
       }
-      const transient = asTransient(err);
-      if (transient) {
-        const failures = job.retries + 1;
-        if (failures >= t.maxTransientFailures) {
-          await finish(job, `${transient.message} The app gave up after ${failures} attempts; retry the job later from the app's sync log.`);
-          return;
-        }
-        const seconds = Math.min(900, Math.max(1, transient.retryAfterSeconds ?? TRANSIENT_BACKOFF_SECONDS[failures - 1] ?? 480));
-        await jobs.put({ ...job, state: 'queued', retries: failures, deadline: now + seconds * 1000 + RESUME_GRACE_MS, updatedAt: iso(now) });
-        deps.log.warn('sync: transient failure; retry requested', { jobId: job.jobId, seconds, failures, error: transient.message });
-        return { retryAfterSeconds: seconds, reason: transient.message };
+      const wait = waitOf(err);
+      if (!wait) {
+        deps.log.error('sync: job failed unexpectedly', { jobId: job.jobId, error: err instanceof Error ? err.message : String(err) });
+        await finish(job, `The sync failed unexpectedly (${err instanceof Error ? err.message : String(err)}). Retry the job; if it keeps failing, check the app's logs.`);
+        return;
       }
-      deps.log.error('sync: job failed unexpectedly', { jobId: job.jobId, error: err instanceof Error ? err.message : String(err) });
-      await finish(job, `The sync failed unexpectedly (${err instanceof Error ? err.message : String(err)}). Retry the job; if it keeps failing, check the app's logs.`);
-      return;
+      const failures = wait.counted ? job.retries + 1 : job.retries;
+      if (wait.counted && failures >= t.maxTransientFailures) {
+        await finish(job, `${wait.reason} The app gave up after ${failures} attempts; retry the job later from the app's sync log.`);
+        return;
+      }
+      const seconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil(wait.seconds ?? TRANSIENT_BACKOFF_SECONDS[failures - 1] ?? 480)));
+      const giveUpAt = job.giveUpAt ?? now + t.maxWaitMs;
+      if (now + seconds * 1000 > giveUpAt) {
+        const minutes = Math.round(t.maxWaitMs / 60_000);
+        await finish(job, `The sync could not finish within ${minutes} minutes; it last waited for this: ${withPeriod(wait.reason)} Retry the job from the app's sync log once that is resolved.`);
+        return;
+      }
+      const waiting: JobRecord = { ...job, state: 'queued', retries: failures, giveUpAt, deadline: now + seconds * 1000 + RESUME_GRACE_MS, updatedAt: iso(now) };
+      await stored(() => jobs.put(waiting));
+      deps.log.info('sync: job continues later', { jobId: job.jobId, seconds, failures, reason: wait.reason });
+      try {
+        await deps.queue.push([
+          { body: { jobId: job.jobId }, delayInSeconds: seconds, concurrency: { key: runConcurrencyKey(job.runId), limit: 1 } },
+        ]);
+        return;
+      } catch (pushErr) {
+        deps.log.warn('sync: delayed push refused; asking the queue for a retry instead', { jobId: job.jobId, error: String(pushErr) });
+        return { retryAfterSeconds: seconds, reason: wait.reason };
+      }
     } catch (writeErr) {
-      // The job could not be updated: let the queue bring the event back rather than lose the outcome.
+      // The job could not be updated: let the queue bring the event back (it takes the job over) rather than lose
+      // the outcome.
       if (isKvsThrottle(writeErr)) return { retryAfterSeconds: STORAGE_RETRY_SECONDS, reason: 'Forge storage is busy' };
       throw writeErr;
+    }
+  }
+
+  /** Runs a storage call, pausing and calling again while storage throttles it (a throttled call did nothing). */
+  async function stored<T>(call: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await call();
+      } catch (err) {
+        const pause = STORAGE_WRITE_PAUSES_MS[i];
+        if (!isKvsThrottle(err) || pause === undefined) throw err;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   }
 
@@ -162,7 +190,8 @@ export function createSyncConsumer(deps: SyncDeps) {
   async function finish(job: JobRecord, message: string, failedResults = 0): Promise<void> {
     const now = deps.clock.now();
     const counts = { ...job.counts, synced: 0, failed: job.counts.failed + failedResults };
-    await jobs.put({ ...job, state: 'failed', counts, errors: addErrors(job.errors, [message]), deadline: now, updatedAt: iso(now) });
+    const { giveUpAt: _waited, ...rest } = job;
+    await stored(() => jobs.put({ ...rest, state: 'failed', counts, errors: addErrors(job.errors, [message]), deadline: now, updatedAt: iso(now) }));
     deps.log.warn('sync: job failed', { jobId: job.jobId, runId: job.runId, error: message });
   }
 
@@ -259,4 +288,8 @@ export function createSyncConsumer(deps: SyncDeps) {
     if (!apiKey) throw new Fail('Pull mode needs a Testsigma API key: a Jira admin must enter one on the app\'s settings page. Then retry this job.');
     return pullDelivery(testsigmaFor({ baseUrl, apiKey }), job, started, t);
   }
+}
+
+function withPeriod(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

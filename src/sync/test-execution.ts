@@ -3,7 +3,7 @@
  *
  * `run:<runId>` keeps the execution's key once known. Before the first create an intent is written and the create
  * carries the run's label; when the create's answer is lost, the label is looked up in Jira (as the app, spending no
- * Xray request) now and after 1, 2 and 4 minutes (Jira's index lags) before creating again. Once the key is known,
+ * Xray request) now and 1, 3 and 7 minutes after the answer was lost (Jira's index lags) before creating again. Once the key is known,
  * every later delivery imports by key, which Xray treats as an update.
  */
 import type { Clock, JiraPort, Logger } from '../ports';
@@ -66,6 +66,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pick<SyncTuning, 'workMs' | 'lookupDelaysSeconds' | 'maxCreates'>) {
   const runs = new RunStore(deps.kvs);
   const nowIso = () => iso(deps.clock.now());
+  /** When each lookup after a lost answer is due, in ms since the answer was lost. */
+  const lookupOffsetsMs = tuning.lookupDelaysSeconds.reduce<number[]>((acc, s) => [...acc, (acc[acc.length - 1] ?? 0) + s * 1000], []);
 
   /** Jira search as the app for the run's label: the oldest issue that carries it. */
   async function findByLabel(label: string): Promise<{ key: string; id: string } | undefined> {
@@ -92,10 +94,12 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
       return update(a, rec, deadline);
     }
     if (rec?.intent) {
-      const lookups = rec.intent.lookups + 1;
-      if (lookups <= tuning.lookupDelaysSeconds.length) {
-        await runs.put({ ...rec, intent: { ...rec.intent, lookups }, updatedAt: nowIso() });
-        throw new Later(tuning.lookupDelaysSeconds[lookups - 1]!, `Jira's search does not show the Test Execution of run ${runId} yet (look ${lookups})`);
+      // Timed from the lost answer (or from the create, when its consumer vanished), not counted per delivery: every
+      // delivery of the run that comes by waits for the same schedule, so none creates while Jira's index lags.
+      const since = deps.clock.now() - (rec.intent.lostAt ?? rec.intent.at);
+      const due = lookupOffsetsMs.find((offset) => offset > since);
+      if (due !== undefined) {
+        throw new Later(Math.max(1, Math.ceil((due - since) / 1000)), `Jira's search does not show the Test Execution of run ${runId} yet`);
       }
       const tries = rec.intent.tries ?? 1;
       if (tries >= tuning.maxCreates) {
@@ -165,7 +169,7 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
             return update(a, rec, deadline);
           }
           const lastError = err instanceof Error ? err.message : String(err);
-          await runs.put({ ...intentRec, intent: { ...intent, lookups: 1, lastError }, updatedAt: nowIso() });
+          await runs.put({ ...intentRec, intent: { ...intent, lookups: 1, lastError, lostAt: deps.clock.now() }, updatedAt: nowIso() });
           throw new Later(tuning.lookupDelaysSeconds[0] ?? 60, `the answer to the import that creates run ${runId}'s Test Execution was lost; looking for it`);
         }
         // Refused before anything happened (429, budget, credentials): no mark to look for.

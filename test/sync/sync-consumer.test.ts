@@ -196,14 +196,15 @@ describe('sync consumer: one Test Execution per run', () => {
     expect(runLabel('RUN-X')).not.toBe(runLabel('run-x'));
   });
 
-  test('Xray 429 twice, then ok: two retry answers, then success', async () => {
+  test('Xray 429 twice, then ok: two delayed events of its own (not the platform\'s retries), then success', async () => {
     const w = await makeWorld();
     await w.link('test', 'T-1', ['1']);
     const rl = () => new XrayError('rate_limited', 'Xray is rate limiting this site (HTTP 429). Try again in 60 seconds.', { status: 429, retryAfterSeconds: 60 });
     w.xray.script.push({ throw: rl() }, { throw: rl() });
     const jobId = await w.deliver(delivery('r10', [{ testCaseId: '1', status: 'SUCCESS' }]));
     const answers = await w.drain();
-    expect(answers).toEqual([{ retryAfterSeconds: 60, reason: expect.stringMatching(/429/) }, { retryAfterSeconds: 60, reason: expect.any(String) }, undefined]);
+    expect(answers).toEqual([undefined, undefined, undefined]);
+    expect(w.queue.history.map((e) => e.delayInSeconds ?? 0)).toEqual([0, 60, 60]);
     const view = await w.jobView(jobId);
     expect(view.state).toBe('succeeded');
     expect(view.attempts).toBe(3);
@@ -217,7 +218,8 @@ describe('sync consumer: one Test Execution per run', () => {
     w.xray.script.push({ throw: new XrayError('rate_limited', '429', { retryAfterSeconds: 60 }) });
     const jobId = await w.deliver(delivery('r10b', [{ testCaseId: '1', status: 'SUCCESS' }]));
     const ev = w.queue.pushed.shift()!;
-    expect(await w.sync({ body: ev.body })).toEqual({ retryAfterSeconds: 60, reason: '429' });
+    expect(await w.sync({ body: ev.body })).toBeUndefined();
+    expect(w.queue.pushed).toEqual([expect.objectContaining({ body: { jobId }, delayInSeconds: 60 })]);
     expect((await w.jobView(jobId)).state).toBe('queued');
   });
 
@@ -230,13 +232,17 @@ describe('sync consumer: one Test Execution per run', () => {
     w.xray.script.push({ throw: err() });
     const second = await w.deliver(delivery('r11', [{ testCaseId: '1', status: 'FAILURE' }]));
     const answers = await w.drain();
-    expect(answers).toEqual([{ retryAfterSeconds: 10, reason: expect.any(String) }, undefined]);
+    expect(answers).toEqual([undefined, undefined]);
+    expect(w.queue.history.slice(-1)[0]?.delayInSeconds).toBe(10);
     expect((await w.jobView(second)).state).toBe('succeeded');
 
     for (let i = 0; i < 5; i++) w.xray.script.push({ throw: err() });
     const third = await w.deliver(delivery('r11', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    const pushedBefore = w.queue.history.length;
     const more = await w.drain();
-    expect(more.filter((a) => a !== undefined)).toHaveLength(4);
+    expect(more).toHaveLength(5);
+    // The delivery's event, then four follow-ups of its own.
+    expect(w.queue.history.length - pushedBefore).toBe(4);
     const view = await w.jobView(third);
     expect(view.state).toBe('failed');
     expect(view.attempts).toBe(5);
@@ -460,14 +466,19 @@ describe('sync consumer: leases, retries and secrets', () => {
     expect(w.xray.calls).toHaveLength(1);
   });
 
-  test('storage throttling while taking the job: a retry answer, nothing lost', async () => {
+  test('storage throttling while taking the job: paused and read again; throttled on, a retry answer; nothing lost', async () => {
     const w = await makeWorld();
     await w.link('test', 'T-1', ['1']);
-    const jobId = await w.deliver(delivery('k1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    const first = await w.deliver(delivery('k1', [{ testCaseId: '1', status: 'SUCCESS' }]));
     w.kvs.throttle(1);
+    expect(await w.drain()).toEqual([undefined]);
+    expect((await w.jobView(first)).state).toBe('succeeded');
+    // The read, then three more after pauses, all throttled: the queue brings the event back.
+    const second = await w.deliver(delivery('k2', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    w.kvs.throttle(4);
     const answers = await w.drain();
     expect(answers[0]).toEqual({ retryAfterSeconds: 60, reason: expect.any(String) });
-    expect((await w.jobView(jobId)).state).toBe('succeeded');
+    expect((await w.jobView(second)).state).toBe('succeeded');
   });
 
   test('no secret value appears in any job record, answer or log line', async () => {
