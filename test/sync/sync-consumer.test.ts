@@ -2,6 +2,9 @@ import { makeWorld, delivery, SECRETS } from './harness';
 import { XrayError } from '../../src/xray/xray-types';
 import { runLabel } from '../../src/domain/run-mark';
 import { readLastResults, listPlanRuns } from '../../src/store/run-store';
+import { JobStore } from '../../src/store/job-store';
+import { budgetSpentError } from '../../src/xray/request-budget';
+import { retryJob } from '../../src/sync/retry-job';
 
 const iso = '2026-11-25T10:00:00Z';
 
@@ -512,5 +515,69 @@ describe('sync consumer: the job lists the first 100 unmapped ids', () => {
     expect(view.unmapped).toEqual(unmapped.slice(0, 100));
     // Never sent: only the linked case reached Xray.
     expect(w.xray.calls[0]!.results!.tests.map((t) => t.testKey)).toEqual(['PROJ-1']);
+  });
+});
+
+describe('sync consumer: waits that are no failure, and their deadline', () => {
+  test('our own request budget spent six windows in a row: the job waits for each window and succeeds, never failed', async () => {
+    const w = await makeWorld();
+    await w.link('test', 'T-1', ['1']);
+    for (let i = 0; i < 6; i++) w.xray.script.push({ throw: budgetSpentError(10, w.clock.now()) });
+    const jobId = await w.deliver(delivery('b1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    expect(await w.drain()).toEqual(Array(7).fill(undefined));
+    const view = await w.jobView(jobId);
+    expect(view.state).toBe('succeeded');
+    expect(view.errors).toEqual([]);
+    // Each wait is the consumer's own delayed event, up to the window's end.
+    expect(w.queue.history.slice(1).map((e) => e.delayInSeconds)).toEqual(Array(6).fill(expect.any(Number)));
+    expect(w.queue.history.slice(1).every((e) => (e.delayInSeconds ?? 0) >= 1 && (e.delayInSeconds ?? 0) <= 300)).toBe(true);
+  });
+
+  test('a job that keeps waiting ends failed with the reason once its time to wait is over, and a retry runs it again', async () => {
+    const w = await makeWorld({ tuning: { maxWaitMs: 20 * 60_000 } });
+    await w.link('test', 'T-1', ['1']);
+    for (let i = 0; i < 50; i++) w.xray.script.push({ throw: budgetSpentError(10, w.clock.now()) });
+    const start = w.clock.now();
+    const jobId = await w.deliver(delivery('b2', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    await w.drain();
+    const view = await w.jobView(jobId);
+    expect(view.state).toBe('failed');
+    expect(view.errors.join(' ')).toMatch(/could not finish within 20 minutes.*request budget \(10 requests per 5 minutes\) is spent.*Retry the job/);
+    expect(w.clock.now() - start).toBeLessThanOrEqual(20 * 60_000);
+    expect(w.queue.pushed).toEqual([]);
+
+    w.xray.script.length = 0;
+    await retryJob({ kvs: w.kvs, queue: w.queue, clock: w.clock, log: w.log }, jobId);
+    await w.drain();
+    expect((await w.jobView(jobId)).state).toBe('succeeded');
+  });
+
+  test('a platform retry takes over the job its own invocation left running (it could not record the outcome)', async () => {
+    const w = await makeWorld();
+    await w.link('test', 'T-1', ['1']);
+    const jobId = await w.deliver(delivery('p1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    const ev = w.queue.pushed.shift()!;
+    const jobs = new JobStore(w.kvs);
+    const held = (await jobs.get(jobId))!;
+    await jobs.put({ ...held, state: 'running', attempts: 1, deadline: w.clock.now() + 930_000 });
+    // A duplicate event leaves a held job alone; the retry its holder asked for does not.
+    expect(await w.sync({ body: ev.body })).toBeUndefined();
+    expect((await w.jobView(jobId)).state).toBe('running');
+    expect(await w.sync({ body: ev.body, retryContext: { retryCount: 1, retryReason: 'FUNCTION_RETRY_REQUEST' } })).toBeUndefined();
+    expect(await w.jobView(jobId)).toMatchObject({ state: 'succeeded', attempts: 2 });
+  });
+
+  test('a create claim left without an outcome (its holder could not write the intent) is adopted, looked for, then created once', async () => {
+    const w = await makeWorld();
+    await w.link('test', 'T-1', ['1']);
+    const label = runLabel('c1');
+    // Create 1 was refused (recorded); the holder of create 2 then lost its intent write to a throttle, long ago.
+    await w.kvs.set('run:c1', { runId: 'c1', label, creates: 1, updatedAt: iso });
+    await w.kvs.set('runcreate:c1:2', { jobId: 'gone-job' });
+    const jobId = await w.deliver(delivery('c1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    await w.drain();
+    expect(await w.jobView(jobId)).toMatchObject({ state: 'succeeded' });
+    expect([...w.jira.issues.values()].filter((i) => i.type === 'Test Execution')).toHaveLength(1);
+    expect(w.xray.count('multipart')).toBe(1);
   });
 });
