@@ -57,6 +57,12 @@ export interface RunRecord {
   updatedAt: string;
 }
 
+/** Who claimed a create generation (2 and up) of a run, and when (ms). */
+export interface CreateClaim {
+  jobId: string;
+  at: number;
+}
+
 const runKey = (runId: string) => `run:${runId}`;
 /** The key of a run's record, for callers that batch its read with others. */
 export const runRecordKey = runKey;
@@ -85,11 +91,13 @@ export class RunStore {
   }
 
   /**
-   * Claims the right to send create number `generation` (2 and up) of a run whose record exists: false when
-   * another invocation holds it. The winner then writes the record with `creates: generation`.
+   * Claims the right to send create number `generation` (2 and up) of a run whose record exists, at `at` (ms).
+   * Answers true when won; otherwise the claim that holds it (claims written before `at` was kept read as 0). The
+   * winner then writes the record with `creates: generation`.
    */
-  async claimCreate(runId: string, generation: number, jobId: string): Promise<boolean> {
-    return (await claimKey(this.kvs, createKey(runId, generation), { jobId }, { ttl: RUN_TTL })).won;
+  async claimCreate(runId: string, generation: number, jobId: string, at: number): Promise<true | CreateClaim> {
+    const claimed = await claimKey<CreateClaim>(this.kvs, createKey(runId, generation), { jobId, at }, { ttl: RUN_TTL });
+    return claimed.won ? true : { jobId: claimed.holder.jobId, at: typeof claimed.holder.at === 'number' ? claimed.holder.at : 0 };
   }
 }
 

@@ -63,7 +63,7 @@ export interface ImportedExecution {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Builds the importer; `tuning` gives the lookup schedule and the work window. */
-export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pick<SyncTuning, 'workMs' | 'lookupDelaysSeconds' | 'maxCreates'>) {
+export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pick<SyncTuning, 'workMs' | 'leaseMs' | 'lookupDelaysSeconds' | 'maxCreates'>) {
   const runs = new RunStore(deps.kvs);
   const nowIso = () => iso(deps.clock.now());
   /** When each lookup after a lost answer is due, in ms since the answer was lost. */
@@ -128,8 +128,17 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
     const tries = prior?.intent ? (prior.intent.tries ?? 1) + 1 : 1;
     const intent = { jobId: a.jobId, at: deps.clock.now(), lookups: 0, tries };
     const intentRec: RunRecord = { runId, label, intent, creates: generation, updatedAt: nowIso() };
-    const won = generation === 1 ? await runs.claim(intentRec) : await runs.claimCreate(runId, generation, a.jobId);
-    if (!won) throw new Later(30, `another delivery of run ${runId} is creating its Test Execution`);
+    const won = generation === 1 ? await runs.claim(intentRec) : await runs.claimCreate(runId, generation, a.jobId, intent.at);
+    if (won !== true) {
+      // A claim older than any invocation lives was left by one that could not record its intent (storage refused
+      // the write): its create may have been sent, so the run adopts it as an intent, looks for the label on the
+      // usual schedule, and the next generation is claimed if none shows.
+      if (won !== false && deps.clock.now() - won.at > tuning.leaseMs) {
+        await runs.put({ runId, label, intent: { jobId: won.jobId, at: won.at, lookups: 0, tries }, creates: generation, updatedAt: nowIso() });
+        throw new Later(1, `the create of run ${runId}'s Test Execution by job ${won.jobId} left no outcome; looking for it`);
+      }
+      throw new Later(30, `another delivery of run ${runId} is creating its Test Execution`);
+    }
     if (generation > 1) await runs.put(intentRec);
     const settled = (): RunRecord => ({ runId, label, creates: generation, updatedAt: nowIso() });
     const tests = buildImportTests(a.triage.mapped, (m) => a.evidence.get(m.index) ?? []);
