@@ -2,6 +2,7 @@ import type { Envelope } from '../shared/types';
 import type { Logger } from '../ports';
 import { isKvsThrottle } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
+import { JiraError } from '../jira/jira-client';
 
 /**
  * The platform's "the user has not allowed access yet" error. It must reach Jira untouched so Jira shows the
@@ -18,6 +19,11 @@ export async function toEnvelope<T>(log: Logger, key: string, body: () => Promis
   } catch (err) {
     if (isConsentError(err)) throw err;
     if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
+    // Contract section 2: a vendor's 429 to a call the resolver needed is `rate_limited` (checked before storage,
+    // whose throttle test a Jira 429 would also pass).
+    if (err instanceof JiraError && err.status === 429) {
+      return { ok: false, error: { code: 'rate_limited', message: 'Jira is busy (too many requests from this site right now). Try again in a minute.' } };
+    }
     if (isKvsThrottle(err)) {
       return { ok: false, error: { code: 'rate_limited', message: 'The app\'s storage is busy right now. Try again in a minute.' } };
     }
