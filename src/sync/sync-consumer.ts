@@ -42,6 +42,8 @@ export interface SyncDeps {
   /** Builds a Testsigma client (pull mode); defaults to the real one over `fetch`. */
   testsigmaClientFor?(config: TestsigmaClientConfig): TestsigmaClient;
   tuning?: Partial<SyncTuning>;
+  /** Waits `ms` (the pauses before calling throttled storage again); defaults to a timer. */
+  sleep?(ms: number): Promise<void>;
 }
 
 /** The queue event as the consumer reads it. */
@@ -79,6 +81,7 @@ export function createSyncConsumer(deps: SyncDeps) {
   const importer = createTestExecutionImporter(deps, t);
   const settingsStore = new SettingsStore(deps.kvs);
   const testsigmaFor = deps.testsigmaClientFor ?? ((c: TestsigmaClientConfig) => createTestsigmaClient(c, { fetch: deps.fetch }));
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   return async function sync(event: SyncEvent): Promise<SyncAnswer> {
     const raw = event?.body?.jobId;
@@ -181,7 +184,7 @@ export function createSyncConsumer(deps: SyncDeps) {
       } catch (err) {
         const pause = STORAGE_WRITE_PAUSES_MS[i];
         if (!isKvsThrottle(err) || pause === undefined) throw err;
-        await new Promise((resolve) => setTimeout(resolve, pause));
+        await sleep(pause);
       }
     }
   }

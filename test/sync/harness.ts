@@ -272,6 +272,10 @@ export async function makeWorld(opts: WorldOptions = {}) {
     },
     ...(opts.testsigma ? { testsigmaClientFor: () => opts.testsigma! } : {}),
     tuning: opts.tuning,
+    // Pauses pass on the harness's clock, at once.
+    sleep: async (ms) => {
+      nowMs += ms;
+    },
   });
   const links = new LinkStore(kvs);
   kvs.latencyMs = opts.kvsLatencyMs ?? 0;
