@@ -83,6 +83,18 @@ describe('chaos bench (small scale)', () => {
     }
   });
 
+  test('storage throttles alone at full scale (seed 3): a throttle around a create neither spends a create nor makes a second one', async () => {
+    const f = await runChaos({ seed: 3, xrayFaultRate: 0, jiraFaultRate: 0, kvsThrottleRate: 0.02, loseOneAnswer: false });
+    expect({ executions: f.testExecutionsCreated, duplicated: f.duplicatedRuns, lost: f.resultsLost, failed: f.jobsFailed, unfinished: f.jobsUnfinished, notes: f.jobNotes }).toEqual({
+      executions: 20,
+      duplicated: [],
+      lost: 0,
+      failed: 0,
+      unfinished: 0,
+      notes: [],
+    });
+  });
+
   test('a run whose creates fail for good ends failed, and retryJob after the fault clears lands it with one Test Execution', async () => {
     const d = await runDoomedRun({ maxSimMinutes: 6 * 60 });
     expect(d.stateBeforeRetry).toBe('failed');

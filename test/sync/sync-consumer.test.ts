@@ -581,3 +581,17 @@ describe('sync consumer: waits that are no failure, and their deadline', () => {
     expect(w.xray.count('multipart')).toBe(1);
   });
 });
+
+describe('sync consumer: storage throttled around the create', () => {
+  test('throttled inside the Xray client before the create was sent: a storage wait, not a lost answer (no lookups, no try spent)', async () => {
+    const w = await makeWorld();
+    await w.link('test', 'T-1', ['1']);
+    w.xray.script.push({ throw: Object.assign(new Error('Too many requests to storage'), { status: 429 }) });
+    const start = w.clock.now();
+    const jobId = await w.deliver(delivery('st1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    await w.drain();
+    expect(await w.jobView(jobId)).toMatchObject({ state: 'succeeded', errors: [] });
+    expect(w.clock.now() - start).toBe(60_000);
+    expect([...w.jira.issues.values()].filter((i) => i.type === 'Test Execution')).toHaveLength(1);
+  });
+});
