@@ -15,6 +15,7 @@ import type { XrayClient, XrayImportTest } from '../xray/xray-types';
 import { XrayError } from '../xray/xray-types';
 import { bulkFetchIssues, searchIssues } from '../jira/jira-client';
 import { RunRecord, RunStore } from '../store/run-store';
+import { isKvsThrottle } from '../store/kvs-port';
 import { runLabel } from '../domain/run-mark';
 import {
   CurrentTest,
@@ -152,10 +153,9 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
         withEnvironments,
         issueType: executionIssueType(a.settings),
       });
+      let res: ImportedExecution;
       try {
-        const res = await a.xray.importExecutionMultipart(results, info, { idempotent: false, deadline });
-        await runs.put({ ...settled(), testExecutionKey: res.key, testExecutionId: res.id });
-        return res;
+        res = await a.xray.importExecutionMultipart(results, info, { idempotent: false, deadline });
       } catch (err) {
         if (err instanceof XrayError && err.kind === 'bad_request') {
           const envs = withEnvironments ? refusedEnvironments(err.message, a.delivery.environments) : undefined;
@@ -168,7 +168,10 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
           await runs.put(settled());
           throw refusal(err, a.triage.mapped.length);
         }
-        if (!(err instanceof XrayError) || err.details.ambiguous === true) {
+        // Storage throttled the client before it sent anything (its budget or token): Xray saw no create. The client
+        // sends a create once, so no earlier try of it can have reached Xray either.
+        const unsent = !(err instanceof XrayError) && isKvsThrottle(err);
+        if (!unsent && (!(err instanceof XrayError) || err.details.ambiguous === true)) {
           // Xray may have created it: look for the mark now, then again as Jira's index catches up.
           const found = await findByLabel(label).catch(() => undefined);
           if (found) {
@@ -185,6 +188,9 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
         await runs.put(settled());
         throw err;
       }
+      // Outside the catch: a throttled write here leaves the intent, and the label is looked for, never resent.
+      await runs.put({ ...settled(), testExecutionKey: res.key, testExecutionId: res.id });
+      return res;
     }
   }
 
