@@ -586,7 +586,7 @@ describe('sync consumer: storage throttled around the create', () => {
   test('throttled inside the Xray client before the create was sent: a storage wait, not a lost answer (no lookups, no try spent)', async () => {
     const w = await makeWorld();
     await w.link('test', 'T-1', ['1']);
-    w.xray.script.push({ throw: Object.assign(new Error('Too many requests to storage'), { status: 429 }) });
+    w.xray.script.push({ throw: Object.assign(new Error('Too many requests to storage'), { status: 429 }) as unknown as XrayError });
     const start = w.clock.now();
     const jobId = await w.deliver(delivery('st1', [{ testCaseId: '1', status: 'SUCCESS' }]));
     await w.drain();
