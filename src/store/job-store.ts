@@ -65,6 +65,11 @@ export interface JobRecord extends Omit<JobView, 'errors'> {
   attChunks: number;
   /** Transient failures since the last success, bounding retries. */
   retries: number;
+  /**
+   * While the job waits between attempts (budget, storage, Jira's index, transient failures): when it stops waiting
+   * and ends failed with the reason (ms). Set at its first wait; a finished job and a retry drop it.
+   */
+  giveUpAt?: number;
   /** Pull mode: when the hour of polling started (creation, or the last manual retry). */
   pollSince?: number;
   /**
