@@ -7,7 +7,8 @@ import type { KvsPort } from '../store/kvs-port';
 import type { Delivery } from '../domain/results-payload';
 import { bulkFetchIssues } from '../jira/jira-client';
 import { LinkStore } from '../store/link-store';
-import { RunRecord, runRecordKey } from '../store/run-store';
+import { CaseResultRecord, RunRecord, readCaseResults, runRecordKey } from '../store/run-store';
+import { attemptsOfRun } from '../domain/history';
 import { getMany } from '../store/kvs-port';
 import { CachedStatuses, STATUS_CACHE_KEY, asCachedStatuses } from '../store/status-cache';
 import { CurrentTest, ResultTriage, triageResults } from '../domain/xray-import';
@@ -29,6 +30,8 @@ export interface MappedDelivery {
   planLink?: { issueId: string };
   /** The linked Test Plan as Jira shows it now; absent when it is gone or unreadable. */
   planIssue?: CurrentTest;
+  /** Each case's result record (last result, history, the run's attempts), read with the links. */
+  caseResults: Map<string, CaseResultRecord>;
 }
 
 /** Reads links, the run record and the issues' current keys, and sorts the results. */
@@ -36,13 +39,16 @@ export async function mapDelivery(
   deps: ResultMappingDeps,
   delivery: Delivery,
   statusesFor: (cached: CachedStatuses | undefined) => Promise<SiteStatusMap>,
+  statusOverrides: Readonly<Record<string, string>> = {},
 ): Promise<MappedDelivery> {
   const links = new LinkStore(deps.kvs);
   const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
   // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
-  // The run record and the site's cached statuses come in one batch read beside the links.
-  const [owners, kept, planLink] = await Promise.all([
+  // The run record and the site's cached statuses come in one batch read beside the links; so do the cases'
+  // result records (history and the run's attempts so far: one batch read per 25 cases, no call per result).
+  const [owners, caseResults, kept, planLink] = await Promise.all([
     links.ownersOfCases(caseIds),
+    readCaseResults(deps.kvs, caseIds),
     getMany<unknown>(deps.kvs, [runRecordKey(delivery.runId), STATUS_CACHE_KEY]),
     delivery.testPlanId ? links.owner('testPlan', delivery.testPlanId) : undefined,
   ]);
@@ -55,12 +61,21 @@ export async function mapDelivery(
   for (const i of issues.values()) current.set(i.id, { issueId: i.id, key: i.key, projectKey: i.projectKey });
   const caseToIssue = new Map<string, string>();
   for (const [caseId, rec] of owners) caseToIssue.set(caseId, rec.issueId);
-  const triage = triageResults(delivery.results, siteStatuses, caseToIssue, current);
+  const triage = triageResults(delivery.results, siteStatuses, caseToIssue, current, {
+    // Attempts stored for this run count only while the case still reports to the same Test.
+    stored: (caseId, testIssueId) => {
+      const rec = caseResults.get(caseId);
+      return rec && rec.testIssueId === testIssueId ? attemptsOfRun(rec.history, delivery.runId) : undefined;
+    },
+    ...(delivery.rerun ? { rerunOf: delivery.rerun.testsigmaRunId } : {}),
+    overrides: statusOverrides,
+  });
   const planIssue = planLink ? current.get(planLink.issueId) : undefined;
   return {
     caseIds,
     triage,
     runRec,
+    caseResults,
     ...(planLink ? { planLink: { issueId: planLink.issueId } } : {}),
     ...(planIssue ? { planIssue } : {}),
   };
