@@ -6,10 +6,13 @@ import type { SyncTuning } from './sync-tuning';
 import { Fail, Later } from './sync-outcomes';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Re-runs of re-runs followed back at most this far (Testsigma re-runs a run a few times, not hundreds). */
+const MAX_RERUN_HOPS = 20;
 
 /**
  * Reads the run; throws `Later` while it is unfinished (within the poll window) and `Fail` after it, or when the
- * run has no results.
+ * run has no results. A re-run (`reRunParentId`) is followed back to the first run: the delivery is of that run
+ * (its Test Execution), and its results are the next attempt of each test (contract section 3, pull mode).
  */
 export async function pullDelivery(
   ts: TestsigmaClient,
@@ -30,8 +33,10 @@ export async function pullDelivery(
   }
   const results = await ts.getRunResults(runId);
   if (results.length === 0) throw new Fail(`Testsigma run ${runId} has no test case results to record.`);
+  const first = run.reRunParentId ? await firstRun(ts, runId, run.reRunParentId) : runId;
   return {
-    runId,
+    runId: first,
+    ...(first !== runId ? { rerun: { testsigmaRunId: runId } } : {}),
     ...(run.testPlanId ? { testPlanId: run.testPlanId } : {}),
     ...(run.startTime !== undefined ? { startedAt: iso(run.startTime) } : {}),
     ...(run.endTime !== undefined ? { finishedAt: iso(run.endTime) } : {}),
@@ -41,4 +46,20 @@ export async function pullDelivery(
       ...(r.testSuiteId ? { testSuiteId: r.testSuiteId } : {}),
     })),
   };
+}
+
+/** The first run of a chain of re-runs: each parent is read once. */
+async function firstRun(ts: TestsigmaClient, runId: string, parentId: string): Promise<string> {
+  const seen = new Set([runId]);
+  let current = parentId;
+  for (let hop = 0; hop < MAX_RERUN_HOPS; hop++) {
+    if (seen.has(current)) break;
+    seen.add(current);
+    const parent = await ts.getRun(current);
+    if (!parent.reRunParentId) return current;
+    current = parent.reRunParentId;
+  }
+  throw new Fail(
+    `Testsigma run ${runId} is a re-run whose first run could not be found (its re-runs go back more than ${MAX_RERUN_HOPS} runs, or in a loop, at run ${current}). Send its results with the first run's id instead.`,
+  );
 }
