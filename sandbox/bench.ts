@@ -80,7 +80,7 @@ function runBody(runId: string, tests: Array<{ caseId: string }>, retried = fals
     summary: `Bench run of ${tests.length} results`,
     startedAt: '2026-11-25T10:00:00Z',
     finishedAt: '2026-11-25T10:42:10Z',
-    results: tests.flatMap((t, i) => {
+    results: tests.flatMap((t, i): Array<Record<string, unknown>> => {
       const result = {
         testCaseId: t.caseId,
         status: STATUSES[i % STATUSES.length],
