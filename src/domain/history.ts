@@ -82,7 +82,16 @@ export function appendHistory(
     ...(incoming.tries && incoming.tries.length > 0 ? { a: incoming.tries } : {}),
   };
   const rest = (history ?? []).filter((h) => h.runId !== incoming.runId);
-  return [entry, ...rest].sort(newestFirst).slice(0, HISTORY_LENGTH);
+  return [entry, ...rest].sort(newestFirst).slice(0, HISTORY_LENGTH).map(withoutOldMessages);
+}
+
+/** Runs whose attempts keep their messages: later deliveries and re-runs come soon after a run. */
+export const ATTEMPT_MESSAGE_RUNS = 3;
+
+// Older runs keep their attempts' numbers and statuses only, so ten runs of retried tests stay a small record.
+function withoutOldMessages(h: StoredHistoryEntry, i: number): StoredHistoryEntry {
+  if (i < ATTEMPT_MESSAGE_RUNS || !h.a?.some((a) => a.m !== undefined)) return h;
+  return { ...h, a: h.a.map(({ m: _m, ...a }) => a) };
 }
 
 // Stable for equal times (Array.prototype.sort is stable), so the entry just appended stays ahead of a same-time one.

@@ -1,5 +1,5 @@
 import { collapseEntries, CollapsedResult, MAX_STORED_ATTEMPTS, MappedEntry, STORED_MESSAGE_CHARS, StoredAttempt } from '../../src/domain/attempts';
-import { outcomeOf } from '../../src/domain/history';
+import { StoredHistoryEntry, appendHistory, attemptsOfRun, outcomeOf } from '../../src/domain/history';
 import { parseResultsRequest } from '../../src/domain/results-payload';
 import { effectiveStatusMap } from '../../src/domain/status-map';
 
@@ -70,5 +70,18 @@ describe('attempt in the web trigger body', () => {
   });
   it('accepts FLAKY as a status word (it is in the default map)', () => {
     expect(parseResultsRequest({ runId: 'r', results: [{ testCaseId: '609', status: 'flaky' }] }, map).ok).toBe(true);
+  });
+});
+
+describe('attempts in a case\'s history', () => {
+  it('keep their messages in the newest 3 runs only, and their numbers and statuses in all 10', () => {
+    let history: StoredHistoryEntry[] = [];
+    for (let r = 0; r < 10; r++) {
+      const tries: StoredAttempt[] = [{ n: 1, w: 'FAILURE', s: 'FAILED', m: `run ${r} failed` }, { n: 2, w: 'SUCCESS', s: 'PASSED' }];
+      history = appendHistory(history, { status: 'PASSED', word: 'FLAKY', runId: `r${r}`, at: new Date(Date.UTC(2026, 10, 1 + r)).toISOString(), retried: true, tries }, {});
+    }
+    expect(history.map((h) => h.a?.[0]?.m)).toEqual(['run 9 failed', 'run 8 failed', 'run 7 failed', ...Array(7).fill(undefined)]);
+    expect(history.every((h) => h.a?.length === 2)).toBe(true);
+    expect(attemptsOfRun(history, 'r0')).toEqual([{ n: 1, w: 'FAILURE', s: 'FAILED' }, { n: 2, w: 'SUCCESS', s: 'PASSED' }]);
   });
 });
