@@ -7,11 +7,12 @@ import type { KvsPort } from '../store/kvs-port';
 import type { Delivery } from '../domain/results-payload';
 import { bulkFetchIssues } from '../jira/jira-client';
 import { LinkStore } from '../store/link-store';
-import { CaseResultRecord, RunRecord, readCaseResults, runRecordKey } from '../store/run-store';
+import { CaseResultRecord, RunRecord, caseResultItem, readCaseResults, runRecordKey } from '../store/run-store';
+import type { KvsItem } from '../store/job-store';
 import { attemptsOfRun } from '../domain/history';
 import { getMany } from '../store/kvs-port';
 import { CachedStatuses, STATUS_CACHE_KEY, asCachedStatuses } from '../store/status-cache';
-import { CurrentTest, ResultTriage, triageResults } from '../domain/xray-import';
+import { CurrentTest, MappedResult, ResultTriage, triageResults } from '../domain/xray-import';
 import type { SiteStatusMap } from '../domain/status-map';
 
 /** What mapping needs. */
@@ -79,4 +80,39 @@ export async function mapDelivery(
     ...(planLink ? { planLink: { issueId: planLink.issueId } } : {}),
     ...(planIssue ? { planIssue } : {}),
   };
+}
+
+/**
+ * The writes that record a delivery's synced tests: each case's record with its last result, its history (one entry
+ * a run) and the run's attempts, from the record read by {@link mapDelivery}, so history costs no read of its own.
+ */
+export function caseRecordItems(
+  mapped: readonly MappedResult[],
+  args: {
+    caseResults: ReadonlyMap<string, CaseResultRecord>;
+    runId: string;
+    execution: { key: string; id?: string };
+    at: string;
+    overrides: Readonly<Record<string, string>>;
+  },
+): KvsItem[] {
+  return mapped.map((m) =>
+    caseResultItem(
+      m.testCaseId,
+      args.caseResults.get(m.testCaseId),
+      {
+        status: m.xrayStatus,
+        word: m.word,
+        runId: args.runId,
+        at: args.at,
+        testIssueId: m.test.issueId,
+        testExecutionKey: args.execution.key,
+        ...(args.execution.id ? { testExecutionId: args.execution.id } : {}),
+        ...(m.attempts !== undefined ? { attempts: m.attempts } : {}),
+        ...(m.flaky ? { retried: true } : {}),
+        ...(m.tries ? { tries: m.tries } : {}),
+      },
+      args.overrides,
+    ),
+  );
 }

@@ -12,7 +12,7 @@ import { isKvsThrottle } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { SettingsStore } from '../store/settings-store';
 import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '../store/job-store';
-import { caseResultItem, planRunItem } from '../store/run-store';
+import { planRunItem } from '../store/run-store';
 import { testCount } from '../domain/results-payload';
 import { effectiveStatusMap } from '../domain/status-map';
 import { runConcurrencyKey } from '../domain/run-mark';
@@ -20,7 +20,7 @@ import { Evidence, MAX_LISTED_IDS, listIds, outcomeState } from '../domain/xray-
 import { TestsigmaClient, TestsigmaClientConfig, createTestsigmaClient } from '../testsigma/testsigma-client';
 import { DEFAULT_SYNC_TUNING, SyncTuning } from './sync-tuning';
 import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage } from './sync-outcomes';
-import { mapDelivery } from './result-mapping';
+import { caseRecordItems, mapDelivery } from './result-mapping';
 import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
 import { pullDelivery } from './pull-delivery';
@@ -234,26 +234,7 @@ export function createSyncConsumer(deps: SyncDeps) {
     const imported = await importer.importRun({ jobId: job.jobId, delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
 
     const at = iso(now());
-    // Each case's record: its last result, its history (one entry a run) and the run's attempts.
-    const caseItems = triage.mapped.map((m) =>
-      caseResultItem(
-        m.testCaseId,
-        caseResults.get(m.testCaseId),
-        {
-          status: m.xrayStatus,
-          word: m.word,
-          runId: delivery.runId,
-          at,
-          testIssueId: m.test.issueId,
-          testExecutionKey: imported.key,
-          ...(imported.id ? { testExecutionId: imported.id } : {}),
-          ...(m.attempts !== undefined ? { attempts: m.attempts } : {}),
-          ...(m.flaky ? { retried: true } : {}),
-          ...(m.tries ? { tries: m.tries } : {}),
-        },
-        settings.statusOverrides,
-      ),
-    );
+    const caseItems = caseRecordItems(triage.mapped, { caseResults, runId: delivery.runId, execution: imported, at, overrides: settings.statusOverrides });
     const counts = { ...rec.counts, synced: triage.mapped.length };
     // Synced results by the Xray status they were sent with (the CLI's --fail-on-test-failure reads it).
     const statuses: Record<string, number> = {};
