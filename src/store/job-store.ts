@@ -79,8 +79,8 @@ export interface JobRecord extends Omit<JobView, 'errors'> {
   markedPending?: boolean;
 }
 
-/** One stored result row: [case, status, suite, start, finish, message, attachments]. */
-type Row = [string, string, string | null, string | null, string | null, string | null, AttRef[] | null];
+/** One stored result row: [case, status, suite, start, finish, message, attachments, attempt] (rows of older jobs end before `attempt`). */
+type Row = [string, string, string | null, string | null, string | null, string | null, AttRef[] | null, number?];
 /** An attachment's place in the stream: [file name, content type, offset, length]. */
 type AttRef = [string, string | null, number, number];
 
@@ -128,6 +128,7 @@ export function encodeDelivery(
   let size = encodedBytes(chunks[0]);
   for (const r of results) {
     const row: Row = [r.testCaseId, r.status, r.testSuiteId ?? null, r.startedAt ?? null, r.finishedAt ?? null, r.message ?? null, null];
+    if (r.attempt !== undefined) row[7] = r.attempt;
     let rowSize = encodedBytes(row) + 1;
     if (r.attachments && r.attachments.length > 0) {
       const refs: AttRef[] = [];
@@ -280,7 +281,7 @@ export class JobStore {
     if (!meta) return undefined;
     const results: DeliveryResult[] = [];
     for (const c of chunks) {
-      for (const [testCaseId, status, suite, start, finish, message, refs] of c.rows) {
+      for (const [testCaseId, status, suite, start, finish, message, refs, attempt] of c.rows) {
         const attachments: ResultAttachment[] | undefined =
           withAttachments && refs
             ? refs.map(([filename, contentType, offset, length]) => ({
@@ -297,6 +298,7 @@ export class JobStore {
           ...(finish !== null ? { finishedAt: finish } : {}),
           ...(message !== null ? { message } : {}),
           ...(attachments && attachments.length > 0 ? { attachments } : {}),
+          ...(typeof attempt === 'number' ? { attempt } : {}),
         });
       }
     }

@@ -7,13 +7,13 @@
  * Deliveries of one run are serialised by the queue's concurrency key, so only one of them acts at a time.
  */
 import type { Clock, FetchPort, JiraPort, Logger, QueuePort } from '../ports';
-import type { LastResult } from '../shared/types';
 import type { KvsPort } from '../store/kvs-port';
 import { isKvsThrottle } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { SettingsStore } from '../store/settings-store';
 import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '../store/job-store';
-import { lastResultItem, planRunItem } from '../store/run-store';
+import { planRunItem } from '../store/run-store';
+import { testCount } from '../domain/results-payload';
 import { effectiveStatusMap } from '../domain/status-map';
 import { runConcurrencyKey } from '../domain/run-mark';
 import { Evidence, MAX_LISTED_IDS, outcomeState } from '../domain/xray-import';
@@ -22,7 +22,7 @@ import { DEFAULT_LOCALE, translateMessage } from '../i18n/translate';
 import { TestsigmaClient, TestsigmaClientConfig, createTestsigmaClient } from '../testsigma/testsigma-client';
 import { DEFAULT_SYNC_TUNING, SyncTuning } from './sync-tuning';
 import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage, waitOf } from './sync-outcomes';
-import { mapDelivery } from './result-mapping';
+import { caseRecordItems, mapDelivery } from './result-mapping';
 import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
 import { pullDelivery } from './pull-delivery';
@@ -228,14 +228,17 @@ export function createSyncConsumer(deps: SyncDeps) {
     });
     // The site's statuses (cached, read with the run record) resolve the map's targets, so a status the site lacks
     // is caught before anything is sent.
-    const { caseIds, triage, runRec, planLink, planIssue } = await mapDelivery(deps, delivery, (cached) =>
-      readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
+    const { caseIds, triage, runRec, planLink, planIssue, caseResults } = await mapDelivery(
+      deps,
+      delivery,
+      (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
+      settings.statusOverrides,
     );
 
     let rec: JobRecord = {
       ...job,
       ...(delivery.testPlanId ? { testsigmaPlanId: delivery.testPlanId } : {}),
-      counts: { received: delivery.results.length, synced: 0, unmapped: triage.unmappedCount, failed: triage.failedCount },
+      counts: { received: testCount(delivery.results), synced: 0, unmapped: triage.unmappedCount, failed: triage.failedCount },
       unmapped: triage.unmappedIds.slice(0, MAX_LISTED_IDS),
       errors: addErrors(job.intake, triage.errors),
     };
@@ -246,7 +249,7 @@ export function createSyncConsumer(deps: SyncDeps) {
     if (triage.mapped.length === 0) {
       const n = caseIds.length;
       const message =
-        triage.unmappedCount === delivery.results.length
+        triage.unmappedCount === caseIds.length
           ? jobMsg('noneLinked', { count: n, ids: idList(caseIds) })
           : jobMsg('noneSent');
       rec = { ...rec, state: 'failed', errors: addErrors(rec.errors, [message]), deadline: now(), updatedAt: iso(now()) };
@@ -262,10 +265,7 @@ export function createSyncConsumer(deps: SyncDeps) {
     const imported = await importer.importRun({ jobId: job.jobId, delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
 
     const at = iso(now());
-    const last = new Map<string, LastResult>();
-    for (const m of triage.mapped) {
-      last.set(m.testCaseId, { status: m.xrayStatus, runId: delivery.runId, testExecutionKey: imported.key, at });
-    }
+    const caseItems = caseRecordItems(triage.mapped, { caseResults, runId: delivery.runId, execution: imported, at, overrides: settings.statusOverrides });
     const counts = { ...rec.counts, synced: triage.mapped.length };
     // Synced results by the Xray status they were sent with (the CLI's --fail-on-test-failure reads it).
     const statuses: Record<string, number> = {};
@@ -281,7 +281,7 @@ export function createSyncConsumer(deps: SyncDeps) {
       deadline: now(),
       updatedAt: at,
     };
-    return { rec, items: [...[...last].map(([caseId, r]) => lastResultItem(caseId, r)), ...planItems] };
+    return { rec, items: [...caseItems, ...planItems] };
   }
 
   /** Pull mode: the run's results from Testsigma, once the run has finished. */

@@ -72,7 +72,8 @@ describe('sync consumer: mapping and outcome', () => {
     await w.drain();
     const view = await w.jobView(jobId);
     expect(view.state).toBe('failed');
-    expect(view.counts).toEqual({ received: 3, synced: 0, unmapped: 3, failed: 0 });
+    // Counted by test: case 2's two entries are one test.
+    expect(view.counts).toEqual({ received: 2, synced: 0, unmapped: 2, failed: 0 });
     expect(view.unmapped).toEqual(['1', '2']);
     expect(view.errors.join(' ')).toMatch(/None of the 2 test cases in this delivery are linked/);
     expect(w.xray.calls).toHaveLength(0);
