@@ -253,6 +253,9 @@ export async function startPreview(options: { port?: number; sites?: Partial<Rec
         key: call.key,
         payload: call.payload ?? {},
         accountId: VIEWERS[s.as].accountId,
+        // Forge gives a resolver the viewer's locale and timezone in its context, as view.getContext gives the frame.
+        locale: s.locale ?? VIEWERS[s.as].locale,
+        timezone: 'UTC',
         ...(issue ? { issue: { id: issue.id, key: issue.key } } : {}),
       });
       return json(res, 200, envelope);

@@ -4,6 +4,8 @@
  */
 import { startSandbox, invokeResolver, type Sandbox } from '../host';
 import { createHmac } from 'node:crypto';
+import { nextCaseResult, type CaseResultRecord } from '../../src/store/run-store';
+import { DEFAULT_STATUS_MAP } from '../../src/shared/status-defaults';
 
 /** The states of a site the preview offers. */
 export const SITE_STATES = ['ready', 'fresh', 'xray-not-set-up', 'xray-429', 'no-testsigma-key'] as const;
@@ -48,6 +50,17 @@ export interface PreviewSite {
   issues: Record<DemoIssueName, DemoIssue>;
   /** Every issue of the site a Jira user could open (the demo issues and the rest of the project). */
   webtrigger: { url: string; secret?: string };
+  /** Each linked case's Test (issue id), for the history the seed keeps while the sync writes none. */
+  caseTests: Map<string, string>;
+  /** The case records as the seed folded them (see {@link foldHistory}). */
+  seeded: Map<string, CaseResultRecord>;
+}
+
+/** One result of a run as an executor sends it; `attempt` marks retries (contract section 3). */
+export interface SeedResult {
+  testCaseId: string;
+  status: string;
+  attempt?: number;
 }
 
 const CASES = [
@@ -57,6 +70,8 @@ const CASES = [
   ['604', 'Pay with a saved card'],
   ['605', 'Order confirmation e-mail is sent'],
 ] as const;
+/** A second case of the first Test, which passes only on a retry in the last run. */
+const RETRIED_CASE = ['608', 'Sign in with a remembered device'] as const;
 /** A case Testsigma does not know: its Test shows the id only. */
 const UNNAMED_CASE = '777';
 
@@ -66,7 +81,7 @@ function must<T>(env: { ok: true; data: T } | { ok: false; error: { code: string
 }
 
 /** Sends one run to the site's web trigger, signed as an executor would, and waits until the queue is idle. */
-export async function sendRun(site: PreviewSite, run: { runId: string; results: Array<{ testCaseId: string; status: string }> }): Promise<unknown> {
+export async function sendRun(site: PreviewSite, run: { runId: string; results: SeedResult[] }): Promise<unknown> {
   if (!site.webtrigger.secret) throw new Error('preview: the site has no web trigger secret');
   const body = JSON.stringify({
     runId: run.runId,
@@ -86,7 +101,45 @@ export async function sendRun(site: PreviewSite, run: { runId: string; results: 
   });
   const answer = (await res.json()) as unknown;
   await site.sb.queue.idle();
+  await foldHistory(site, run);
   return answer;
+}
+
+/**
+ * Until the sync writes a case's history and attempts itself (issue 13 part 2), the seed folds each synced result
+ * into the case's record with the store's own `nextCaseResult`, as the sync will: the record the sync wrote keeps its
+ * run, Test Execution and time; a case sent with attempts gets the status of its last attempt and the attempt count.
+ * A record that already carries a history was written by the sync, and is left as it is.
+ */
+async function foldHistory(site: PreviewSite, run: { runId: string; results: SeedResult[] }): Promise<void> {
+  const byCase = new Map<string, SeedResult[]>();
+  for (const r of run.results) byCase.set(r.testCaseId, [...(byCase.get(r.testCaseId) ?? []), r]);
+  for (const [caseId, results] of byCase) {
+    const testIssueId = site.caseTests.get(caseId);
+    const written = await site.sb.kvs.get<CaseResultRecord>(`last:${caseId}`);
+    if (!testIssueId || !written || written.runId !== run.runId || Array.isArray(written.history)) continue;
+    const tries = results.filter((r) => r.attempt !== undefined).sort((a, b) => a.attempt! - b.attempt!);
+    const lastTry = tries[tries.length - 1];
+    const attempts = lastTry?.attempt;
+    const retried = lastTry !== undefined && DEFAULT_STATUS_MAP[lastTry.status] === 'PASSED' && tries.some((r) => DEFAULT_STATUS_MAP[r.status] !== 'PASSED');
+    const word = lastTry ? (retried ? 'FLAKY' : lastTry.status) : results[0]!.status;
+    const rec = nextCaseResult(
+      site.seeded.get(caseId),
+      {
+        status: lastTry ? (DEFAULT_STATUS_MAP[lastTry.status] ?? written.status) : written.status,
+        word,
+        runId: run.runId,
+        at: written.at,
+        ...(retried ? { retried } : {}),
+        testIssueId,
+        ...(written.testExecutionKey ? { testExecutionKey: written.testExecutionKey } : {}),
+        ...(attempts !== undefined ? { attempts } : {}),
+      },
+      {},
+    );
+    site.seeded.set(caseId, rec);
+    await site.sb.kvs.set(`last:${caseId}`, rec);
+  }
 }
 
 /** Starts a sandbox and seeds it into `state`. */
@@ -102,6 +155,9 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
   world.grant(VIEWERS.admin.accountId, 'ADMINISTER');
   world.grant(VIEWERS.admin.accountId, 'EDIT_ISSUES');
   world.grant(VIEWERS.editor.accountId, 'EDIT_ISSUES');
+  // Editors file defects in the project; viewers may not.
+  world.grant(VIEWERS.admin.accountId, 'CREATE_ISSUES');
+  world.grant(VIEWERS.editor.accountId, 'CREATE_ISSUES');
   world.addTestEnvironments(projectKey, ['Chrome', 'Firefox', 'Windows 11']);
 
   const tests = CASES.map(([caseId, summary]) => ({ ...world.createIssue({ projectKey, type: 'Test', summary }), caseId, summary }));
@@ -114,7 +170,7 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
   testsigma.state.seedPlan({
     id: 274,
     name: 'Nightly regression',
-    suites: [{ id: 55, name: 'Checkout', cases: [...CASES.map(([id, name]) => ({ id: Number(id), name })), { id: 606, name: 'Gift card balance' }] }],
+    suites: [{ id: 55, name: 'Checkout', cases: [...[...CASES, RETRIED_CASE].map(([id, name]) => ({ id: Number(id), name })), { id: 606, name: 'Gift card balance' }] }],
   });
 
   const issues: PreviewSite['issues'] = {
@@ -123,7 +179,8 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
     'test-set': { ...set, summary: 'Checkout smoke', type: 'Test Set', label: 'A Test Set with coverage' },
     'test-plan': { ...plan, summary: 'Release 1.4 regression', type: 'Test Plan', label: 'A Test Plan with runs' },
   };
-  const site: PreviewSite = { state, sb, projectKey, issues, webtrigger: { url: sb.webtriggerUrl } };
+  const caseTests = new Map<string, string>([...tests.map((t): [string, string] => [t.caseId, t.id]), [RETRIED_CASE[0], tests[0]!.id], [UNNAMED_CASE, unnamed.id]]);
+  const site: PreviewSite = { state, sb, projectKey, issues, webtrigger: { url: sb.webtriggerUrl }, caseTests, seeded: new Map() };
   if (state === 'fresh') return site;
 
   const admin = (key: string, payload: unknown = {}) => invokeResolver(sb, 'admin', { key, payload, accountId: VIEWERS.admin.accountId });
@@ -143,15 +200,37 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
   const link = async (issue: { id: string; key: string }, testsigmaId: string) =>
     must(await invokeResolver(sb, 'panel', { key: 'link', payload: { testsigmaId }, accountId: VIEWERS.editor.accountId, issue }), `linking ${issue.key}`);
   for (const t of tests) await link(t, t.caseId);
+  await link(tests[0]!, RETRIED_CASE[0]);
   await link(unnamed, UNNAMED_CASE);
   await link(set, 'https://app.testsigma.com/ui/td/suites/55');
   await link(plan, '274');
 
   if (state !== 'xray-not-set-up') {
-    await sendRun(site, {
-      runId: '337',
-      results: [...CASES.map(([id], i) => ({ testCaseId: id, status: i === 1 ? 'FAILURE' : 'SUCCESS' })), { testCaseId: '606', status: 'SUCCESS' }],
-    });
+    // Three nightly runs with flips: 601 fails, passes, fails (flaky, failed last: a defect to file); 604 passes,
+    // fails, passes (flaky); 602 fails twice in a row (not flaky); 608 passes on its second attempt in the last run.
+    const statuses: Record<string, [string, string, string]> = {
+      '601': ['FAILURE', 'SUCCESS', 'FAILURE'],
+      '602': ['SUCCESS', 'FAILURE', 'FAILURE'],
+      '603': ['SUCCESS', 'SUCCESS', 'SUCCESS'],
+      '604': ['SUCCESS', 'FAILURE', 'SUCCESS'],
+      '605': ['SUCCESS', 'SUCCESS', 'SUCCESS'],
+    };
+    for (const [i, runId] of ['335', '336', '337'].entries()) {
+      const last = runId === '337';
+      await sendRun(site, {
+        runId,
+        results: [
+          ...Object.entries(statuses).map(([testCaseId, s]) => ({ testCaseId, status: s[i]! })),
+          ...(last
+            ? [
+                { testCaseId: RETRIED_CASE[0], status: 'FAILURE', attempt: 1 },
+                { testCaseId: RETRIED_CASE[0], status: 'SUCCESS', attempt: 2 },
+                { testCaseId: '606', status: 'SUCCESS' },
+              ]
+            : [{ testCaseId: RETRIED_CASE[0], status: 'SUCCESS' }]),
+        ],
+      });
+    }
   }
   if (state === 'xray-429') {
     sb.xray.faults.inject({ kind: '429', count: 1_000_000 });

@@ -134,7 +134,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       <Heading size="small">{t('admin.mapping.statusHeading')}</Heading>
       <Text>{t(xrayStatuses ? 'admin.mapping.statusIntro' : 'admin.mapping.statusIntroNoStatuses')}</Text>
       <DynamicTable
-        caption={t('admin.mapping.statusCaption')}
+        label={t('admin.mapping.statusCaption')}
         head={{
           cells: [
             { key: 'incoming', content: t('admin.mapping.incoming') },

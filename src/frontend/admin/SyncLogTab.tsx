@@ -132,7 +132,7 @@ export function SyncLogTab({ call, notify, testsigmaBaseUrl = 'https://app.tests
         </Stack>
       ) : (
         <DynamicTable
-          caption={t('admin.syncLog.caption')}
+          label={t('admin.syncLog.caption')}
           head={{
             cells: [
               ...runHeadCells(t),

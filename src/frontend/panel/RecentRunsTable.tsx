@@ -40,7 +40,7 @@ export function RecentRunsTable({ runs }: { runs: RecentRun[] }) {
         <Text>{t('panel.runs.none')}</Text>
       ) : (
         <DynamicTable
-          caption={t('panel.runs.caption')}
+          label={t('panel.runs.caption')}
           head={{ cells: [...runHeadCells(t), { key: 'at', content: t('jobs.column.at') }] }}
           rows={rows}
         />
