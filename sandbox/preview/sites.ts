@@ -29,7 +29,7 @@ export const VIEWERS = {
 export type ViewerRole = keyof typeof VIEWERS;
 
 /** The demo issues, by the name the switch shows. */
-export const DEMO_ISSUES = ['test-named', 'test-unnamed', 'test-set', 'test-plan'] as const;
+export const DEMO_ISSUES = ['test-named', 'test-unnamed', 'test-set', 'test-set-empty', 'test-plan'] as const;
 export type DemoIssueName = (typeof DEMO_ISSUES)[number];
 
 /** One demo issue of a site. */
@@ -164,9 +164,14 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
   const unnamed = world.createIssue({ projectKey, type: 'Test', summary: 'Gift card balance (case unknown to Testsigma)' });
   const manual = world.createIssue({ projectKey, type: 'Test', summary: 'Newsletter sign-up (manual)' });
   const set = world.createIssue({ projectKey, type: 'Test Set', summary: 'Checkout smoke' });
+  const emptySet = world.createIssue({ projectKey, type: 'Test Set', summary: 'Accessibility checks (no Tests yet)' });
   const plan = world.createIssue({ projectKey, type: 'Test Plan', summary: 'Release 1.4 regression' });
+  // Manual Tests of the plan only: more unlinked Tests than the coverage names, so it offers "show all".
+  const manualOnly = ['Refund by bank transfer', 'Invoice PDF layout', 'Address autocomplete', 'Coupon stacking', 'Guest checkout', 'Tax by region'].map(
+    (summary) => world.createIssue({ projectKey, type: 'Test', summary: `${summary} (manual)` }),
+  );
   world.addTestsToTestSet(set.id, [...tests.map((t) => t.id), unnamed.id, manual.id]);
-  world.addTestsToTestPlan(plan.id, [...tests.map((t) => t.id), unnamed.id, manual.id]);
+  world.addTestsToTestPlan(plan.id, [...tests.map((t) => t.id), unnamed.id, manual.id, ...manualOnly.map((m) => m.id)]);
   testsigma.state.seedPlan({
     id: 274,
     name: 'Nightly regression',
@@ -177,6 +182,7 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
     'test-named': { ...tests[0]!, type: 'Test', label: 'A Test with names' },
     'test-unnamed': { ...unnamed, summary: 'Gift card balance (case unknown to Testsigma)', type: 'Test', label: 'A Test without names' },
     'test-set': { ...set, summary: 'Checkout smoke', type: 'Test Set', label: 'A Test Set with coverage' },
+    'test-set-empty': { ...emptySet, summary: 'Accessibility checks (no Tests yet)', type: 'Test Set', label: 'An empty Test Set' },
     'test-plan': { ...plan, summary: 'Release 1.4 regression', type: 'Test Plan', label: 'A Test Plan with runs' },
   };
   const caseTests = new Map<string, string>([...tests.map((t): [string, string] => [t.caseId, t.id]), [RETRIED_CASE[0], tests[0]!.id], [UNNAMED_CASE, unnamed.id]]);
@@ -194,6 +200,8 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
     }),
     'saving the settings',
   );
+  // The admin tested the connection once, as the Get started checklist asks; its answer is what `setup` reports.
+  must(await admin('testConnection'), 'testing the connection');
   const rotated = must(await admin('rotateWebtriggerSecret'), 'creating the web trigger secret') as { secret: string; url: string };
   site.webtrigger = { url: rotated.url || sb.webtriggerUrl, secret: rotated.secret };
 

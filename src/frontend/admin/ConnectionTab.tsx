@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ButtonGroup, Heading, Link, LoadingButton, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
+import { ButtonGroup, Heading, Inline, Link, LoadingButton, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
 import type { ConnectionReport, SettingsView, XrayRegion } from '../../shared/types';
 import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
 import { Field } from '../common/Field';
@@ -136,14 +136,16 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
           onChange={text('apiKey')}
         />
       </Field>
-      <ButtonGroup>
+      <Inline>
+        <ButtonGroup>
         <LoadingButton appearance="primary" isLoading={pressed === 'test'} isDisabled={saving || testing} onClick={() => void saveAndTest()}>
           {dirty ? t('admin.connection.saveAndTest') : t('admin.connection.test')}
         </LoadingButton>
         <LoadingButton isLoading={pressed === 'save'} isDisabled={saving || testing || !dirty} onClick={() => void saveOnly()}>
           {t('admin.save')}
         </LoadingButton>
-      </ButtonGroup>
+        </ButtonGroup>
+      </Inline>
       {saveError && <ErrorMessage error={saveError} />}
       {testError && <ErrorMessage error={testError} onRetry={() => void saveAndTest()} />}
       {report && (

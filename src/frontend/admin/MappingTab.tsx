@@ -1,17 +1,5 @@
 import { useEffect, useState, type ReactElement } from 'react';
-import {
-  Button,
-  ButtonGroup,
-  Checkbox,
-  DynamicTable,
-  Heading,
-  Inline,
-  LoadingButton,
-  Select,
-  Stack,
-  Text,
-  Textfield,
-} from '@forge/react';
+import { Button, ButtonGroup, Checkbox, DynamicTable, Heading, Inline, Label, LoadingButton, Select, Stack, Text, Textfield } from '@forge/react';
 import type { SettingsView } from '../../shared/types';
 import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
 import { Field } from '../common/Field';
@@ -145,7 +133,8 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
         rows={rows.map((row) => ({
           key: row.incoming,
           cells: [
-            { key: 'incoming', content: row.incoming },
+            // The incoming word labels its row's status input: a screen reader hears "SUCCESS" on the Select.
+            { key: 'incoming', content: <Label labelFor={`status-${row.incoming}`}>{row.incoming}</Label> },
             {
               key: 'xray',
               content: statusInput(`status-${row.incoming}`, row.xray, (status) =>
@@ -233,11 +222,14 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
         />
       </Field>
 
-      <ButtonGroup>
+      <Inline>
+
+        <ButtonGroup>
         <LoadingButton appearance="primary" isLoading={saving} isDisabled={isEmptyPatch(patch)} onClick={() => void saveNow()}>
           {t('admin.save')}
         </LoadingButton>
-      </ButtonGroup>
+        </ButtonGroup>
+      </Inline>
       {saveError && <ErrorMessage error={saveError} />}
     </Stack>
   );

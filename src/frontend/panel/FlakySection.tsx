@@ -16,7 +16,8 @@ export function FlakySection({ flaky }: { flaky: FlakyCase[] | undefined }) {
     cells: [
       { key: 'test', content: <Link href={browsePath(f.test.key)}>{f.test.key}</Link> },
       { key: 'case', content: <Text>{displayId(f.testsigmaId)}</Text> },
-      { key: 'flips', content: <Text>{t.plural('panel.flaky.flips', f.flips)}</Text> },
+      // Fewer than two flips: it is flaky because its last result passed only on a retry.
+      { key: 'flips', content: <Text>{f.flips >= 2 ? t.plural('panel.flaky.flips', f.flips) : t('panel.flaky.retried')}</Text> },
       { key: 'last', content: historyMarks(t, f.lastStatuses.map((status) => ({ status }))) },
     ],
   }));
