@@ -95,7 +95,7 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
       </Text>
       <Field id="xray-region" label={t('admin.connection.regionLabel')} help={t('admin.connection.regionHelp')}>
         <Select
-          id="xray-region"
+          inputId="xray-region"
           options={regions}
           value={optionFor(regions, form.region)}
           onChange={(option: { value: XrayRegion } | null) => option && setForm((f) => ({ ...f, region: option.value }))}
@@ -115,7 +115,7 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
       </Field>
       <Field id="xray-plan" label={t('admin.connection.planLabel')} help={t('admin.connection.planHelp')}>
         <Select
-          id="xray-plan"
+          inputId="xray-plan"
           options={plans}
           value={optionFor(plans, form.requestsPer5Minutes)}
           onChange={(option: { value: number } | null) =>

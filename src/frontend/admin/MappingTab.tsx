@@ -94,7 +94,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
   const statusInput = (id: string, value: string, onPick: (status: string) => void): ReactElement =>
     xrayStatuses ? (
       <Select
-        id={id}
+        inputId={id}
         options={statusOptions(t, xrayStatuses, value)}
         value={value === '' ? null : { label: value, value }}
         placeholder={t('admin.mapping.pickStatus')}
@@ -167,7 +167,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       {(['test', 'testSet', 'testPlan'] as const).map((kind) => (
         <Field key={kind} id={`issue-types-${kind}`} label={t(`admin.mapping.types.${kind}`)}>
           <Select
-            id={`issue-types-${kind}`}
+            inputId={`issue-types-${kind}`}
             isMulti
             options={nameOptions(typeNames(typesProject), fields.issueTypes[kind])}
             value={fields.issueTypes[kind].map((name) => ({ label: name, value: name }))}
@@ -179,7 +179,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       ))}
       <Field id="issue-types-testExecution" label={t('admin.mapping.types.testExecution')} help={t('admin.mapping.types.testExecutionHelp')}>
         <Select
-          id="issue-types-testExecution"
+          inputId="issue-types-testExecution"
           options={nameOptions(typeNames(typesProject), [fields.testExecutionType])}
           value={{ label: fields.testExecutionType, value: fields.testExecutionType }}
           onChange={(option: Option | null) => option && setFields((f) => ({ ...f, testExecutionType: option.value }))}
@@ -189,7 +189,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       <Heading size="small">{t('admin.mapping.executionsHeading')}</Heading>
       <Field id="default-project-key" label={t('admin.mapping.defaultProject')} help={t('admin.mapping.defaultProjectHelp')}>
         <Select
-          id="default-project-key"
+          inputId="default-project-key"
           isLoading={projects === undefined && !pickerError}
           options={[{ label: t('admin.mapping.firstTestProject'), value: '' }, ...projectOptions]}
           value={projectValue(fields.defaultProjectKey, t('admin.mapping.firstTestProject'))}
@@ -206,7 +206,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       <Heading size="small">{t('admin.mapping.defectsHeading')}</Heading>
       <Field id="defects-project" label={t('admin.mapping.defectsProject')}>
         <Select
-          id="defects-project"
+          inputId="defects-project"
           isLoading={projects === undefined && !pickerError}
           options={[{ label: t('admin.mapping.testProject'), value: '' }, ...projectOptions]}
           value={projectValue(fields.defectsProjectKey, t('admin.mapping.testProject'))}
@@ -215,7 +215,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       </Field>
       <Field id="defects-type" label={t('admin.mapping.defectsType')}>
         <Select
-          id="defects-type"
+          inputId="defects-type"
           options={nameOptions(typeNames(defectsProject), [fields.defectsIssueType])}
           value={{ label: fields.defectsIssueType, value: fields.defectsIssueType }}
           onChange={(option: Option | null) => option && setFields((f) => ({ ...f, defectsIssueType: option.value }))}

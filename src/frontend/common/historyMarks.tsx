@@ -11,7 +11,7 @@ import { statusOutcome, xrayStatusAppearance } from './status';
 export function historyMarks(t: Translator, history: ReadonlyArray<Pick<HistoryEntry, 'status'> & Partial<HistoryEntry>>) {
   if (history.length === 0) return <Text size="small">{t('common.none')}</Text>;
   return (
-    <Inline space="space.025" alignBlock="center" shouldWrap>
+    <Inline space="space.025" alignBlock="center">
       {history.map((h, i) => (
         <Tooltip key={`${h.runId ?? ''}-${i}`} content={markTip(t, h)}>
           <Lozenge appearance={xrayStatusAppearance(h.status)}>{t(`panel.history.sign.${statusOutcome(h.status)}`)}</Lozenge>
