@@ -319,4 +319,88 @@ describe('PanelApp', () => {
     expect(text).toContain('Automatisierungsabdeckung');
     expect(buttons(renderer, 'Aktualisieren')).toHaveLength(1);
   });
+  describe('triage', () => {
+    const failed = (over: Partial<ReturnType<typeof link>> = {}) =>
+      link({
+        testsigmaId: '609',
+        lastResult: { status: 'FAILED', runId: '337', testExecutionKey: 'PROJ-50', at: new Date().toISOString() },
+        history: [
+          { status: 'FAILED', runId: '337', at: new Date().toISOString() },
+          { status: 'PASSED', runId: '336', at: new Date().toISOString() },
+        ],
+        flaky: true,
+        ...over,
+      });
+
+    it('files a defect for a failed result, one call, and flags the new key; the key then shows as a link and the button goes', async () => {
+      const before = panelView({ canEdit: true, links: [failed()] });
+      const after = panelView({ canEdit: true, links: [failed({ lastResult: { ...failed().lastResult!, defects: ['PROJ-77'] } })] });
+      const { renderer, calls, flags } = await openPanel({ getPanel: [ok(before)], createDefect: [ok(after)] });
+      expect(textOf(renderer)).toContain('Flaky');
+      await click(button(renderer, 'Create defect'));
+      expect(calls.filter((c) => c.key === 'createDefect')).toEqual([{ key: 'createDefect', payload: { testsigmaId: '609' } }]);
+      expect(flags).toEqual(['Defect PROJ-77 created for #609']);
+      expect(allOf(renderer, Link).map((l) => l.props.href)).toContain('/browse/PROJ-77');
+      expect(buttons(renderer, 'Create defect')).toHaveLength(0);
+    });
+
+    it('offers no Create defect on a passed, to-do or executing result, nor to a user who cannot edit', async () => {
+      for (const status of ['PASSED', 'TODO', 'EXECUTING']) {
+        const { renderer } = await openPanel({ getPanel: [ok(panelView({ canEdit: true, links: [failed({ lastResult: { status, runId: '1', at: new Date().toISOString() } })] }))] });
+        expect(buttons(renderer, 'Create defect')).toHaveLength(0);
+      }
+      const { renderer } = await openPanel({ getPanel: [ok(panelView({ canEdit: false, links: [failed()] }))] });
+      expect(buttons(renderer, 'Create defect')).toHaveLength(0);
+      expect(textOf(renderer)).toContain('FAILED');
+    });
+
+    it('shows an error from createDefect with its title, and keeps the view', async () => {
+      const { renderer } = await openPanel({
+        getPanel: [ok(panelView({ canEdit: true, links: [failed()] }))],
+        createDefect: [fail('forbidden', 'You need permission to create issues in project PROJ to file a defect.')],
+      });
+      await click(button(renderer, 'Create defect'));
+      expect(errorMessages(renderer)).toEqual([{ title: 'Not allowed', text: 'You need permission to create issues in project PROJ to file a defect.', retry: false }]);
+      expect(buttons(renderer, 'Create defect')).toHaveLength(1);
+    });
+
+    it('says "Passed on attempt N" for a result that passed on a retry, and "Failed after N attempts" otherwise', async () => {
+      const at = new Date().toISOString();
+      const { renderer } = await openPanel({
+        getPanel: [
+          ok(
+            panelView({
+              links: [
+                link({ testsigmaId: '1', lastResult: { status: 'PASSED', runId: '9', at, attempts: 3 } }),
+                link({ testsigmaId: '2', lastResult: { status: 'FAILED', runId: '9', at, attempts: 2 } }),
+              ],
+            }),
+          ),
+        ],
+      });
+      expect(textOf(renderer)).toContain('Passed on attempt 3');
+      expect(textOf(renderer)).toContain('Failed after 2 attempts');
+    });
+
+    it('lists a Test Set its flaky cases with flips or the retry, and marks of their last statuses', async () => {
+      const { renderer } = await openPanel({
+        getPanel: [
+          ok(
+            panelView({
+              issue: { id: '3', key: 'PROJ-3', kind: 'testSet' },
+              links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })],
+              flaky: [
+                { testsigmaId: '601', test: { id: '10', key: 'PROJ-10' }, flips: 3, lastStatuses: ['FAILED', 'PASSED', 'FAILED', 'PASSED'] },
+                { testsigmaId: '608', test: { id: '11', key: 'PROJ-11' }, flips: 0, lastStatuses: ['PASSED'] },
+              ],
+            }),
+          ),
+        ],
+      });
+      const table = allOf(renderer, DynamicTable).find((d) => d.props.label === 'Flaky tests')!;
+      const text = textOf(table);
+      expect(text).toContain('PROJ-10 #601 3 flips ✗ ✓ ✗ ✓');
+      expect(text).toContain('PROJ-11 #608 Passed on a retry ✓');
+    });
+  });
 });
