@@ -33,10 +33,10 @@ export function createApp(deps: AppDeps) {
       xrayClientFor,
       testsigmaPing: (config) => createTestsigmaClient(config, { fetch: deps.fetch, timeoutMs: 8_000 }).ping(),
       jobs: {
-        list: (cursor) => listJobs(deps.kvs, cursor, deps.clock.now()),
-        retry: async (jobId) => {
+        list: (cursor, locale) => listJobs(deps.kvs, cursor, deps.clock.now(), locale),
+        retry: async (jobId, locale) => {
           try {
-            return await retryJob(deps, jobId);
+            return await retryJob(deps, jobId, locale);
           } catch (err) {
             if (err instanceof AppError && err.code === 'not_found') return undefined;
             throw err;

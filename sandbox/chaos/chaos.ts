@@ -23,6 +23,7 @@ import { MemoryQueue } from '../forge/memory-queue';
 import { collectingLogger } from '../forge/memory-log';
 import { answer, callInProcess, ConnectionResetError, EmulatorHandler } from './in-process-http';
 import { installSimClock } from './sim-clock';
+import { DEFAULT_LOCALE, translateMessage } from '../../src/i18n/translate';
 
 /** The chaos bench's knobs; the defaults are the full scale of issue 10. */
 export interface ChaosOptions {
@@ -486,7 +487,7 @@ export async function runDoomedRun(options: ChaosOptions = {}): Promise<DoomedFi
     const lost = [...d.runs[0]!.expected].filter(([k, s]) => got.get(k) !== s).length;
     return {
       stateBeforeRetry,
-      errors: before?.errors ?? [],
+      errors: (before?.errors ?? []).map((m) => translateMessage(DEFAULT_LOCALE, m)),
       ...(retryRefused ? { retryRefused } : {}),
       stateAfterRetry: after?.state ?? 'missing',
       testExecutionsOfRun: mine.length,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { mapStatus } from './status-map';
 import { canonicalDigits } from './testsigma-id';
 import { quoteValue } from './quote';
+import { idList, jobMsg, type JobMessage } from './job-messages';
 
 /**
  * Bodies over this many bytes answer 413. The contract's prose says 4 MiB and its table says 5 MiB; the prose is
@@ -281,8 +282,8 @@ export function formatBytes(n: number): string {
  * once the delivery's kept files reach 3 MiB the rest are dropped too. Answers the delivery to keep and a warning
  * per dropped file.
  */
-export function capAttachments(delivery: Delivery): { delivery: Delivery; warnings: string[] } {
-  const warnings: string[] = [];
+export function capAttachments(delivery: Delivery): { delivery: Delivery; warnings: JobMessage[] } {
+  const warnings: JobMessage[] = [];
   let total = 0;
   const results = delivery.results.map((r) => {
     if (!r.attachments) return r;
@@ -290,9 +291,9 @@ export function capAttachments(delivery: Delivery): { delivery: Delivery; warnin
     for (const a of r.attachments) {
       const size = decodedSize(a.data);
       if (size > MAX_ATTACHMENT_BYTES) {
-        warnings.push(`Attachment ${a.filename} of Testsigma test case ${r.testCaseId} (${formatBytes(size)}) was skipped: files over 2 MiB are not attached.`);
+        warnings.push(jobMsg('attachmentTooLarge', { file: a.filename, id: r.testCaseId, size: formatBytes(size) }));
       } else if (total + size > MAX_DELIVERY_ATTACHMENT_BYTES) {
-        warnings.push(`Attachment ${a.filename} of Testsigma test case ${r.testCaseId} (${formatBytes(size)}) was skipped: a delivery attaches at most 3 MiB in all.`);
+        warnings.push(jobMsg('attachmentsOverDelivery', { file: a.filename, id: r.testCaseId, size: formatBytes(size) }));
       } else {
         total += size;
         kept.push(a);
@@ -315,11 +316,11 @@ export function cutText(text: string, max: number): string {
  * Applies the text caps of contract section 3: `summary` to 255 characters and each `message` to 32,000, so that
  * no single field can make a stored row too large. Long text is cut, never refused; the job says what was cut.
  */
-export function capText(delivery: Delivery): { delivery: Delivery; warnings: string[] } {
-  const warnings: string[] = [];
+export function capText(delivery: Delivery): { delivery: Delivery; warnings: JobMessage[] } {
+  const warnings: JobMessage[] = [];
   const summary = delivery.summary !== undefined && delivery.summary.length > MAX_SUMMARY_CHARS ? cutText(delivery.summary, MAX_SUMMARY_CHARS) : delivery.summary;
   if (summary !== delivery.summary) {
-    warnings.push(`The run's summary (${delivery.summary!.length.toLocaleString('en-US')} characters) was cut to ${MAX_SUMMARY_CHARS} characters, Jira's limit.`);
+    warnings.push(jobMsg('summaryCut', { count: delivery.summary!.length, max: MAX_SUMMARY_CHARS }));
   }
   const cut: string[] = [];
   const results = delivery.results.map((r) => {
@@ -329,8 +330,7 @@ export function capText(delivery: Delivery): { delivery: Delivery; warnings: str
   });
   if (cut.length > 0) {
     const unique = [...new Set(cut)];
-    const shown = unique.slice(0, 20).join(', ') + (unique.length > 20 ? ` and ${unique.length - 20} more` : '');
-    warnings.push(`The message of Testsigma test case${unique.length === 1 ? '' : 's'} ${shown} was cut to ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters.`);
+    warnings.push(jobMsg('messagesCut', { count: unique.length, ids: idList(unique), max: MAX_MESSAGE_CHARS }));
   }
   return { delivery: { ...delivery, ...(summary !== undefined ? { summary } : {}), results }, warnings };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DefectSettings, IssueTypeNames, SettingsPatch, SettingsView, SetupState, XrayRegion } from '../shared/types';
 import { DEFAULT_ISSUE_TYPES } from './issue-kinds';
 import { effectiveStatusMap, patchStatusOverrides, statusKey } from './status-map';
+import { msg, type Message, type MessageKey, type MessageParam } from '../shared/message';
 
 /** Settings as stored (secrets are kept apart, in encrypted secret storage). */
 export interface StoredSettings {
@@ -82,52 +83,57 @@ export const MAX_STATUS_OVERRIDES = 100;
 /** Longest secret accepted: Xray's client secrets are 64 characters and Testsigma's API keys are JWTs of a few hundred. */
 export const MAX_SECRET_LENGTH = 4096;
 
-const nonBlank = (what: string) => z.string().trim().min(1, `${what} must not be blank.`);
-const secret = (what: string) =>
+/**
+ * A settings problem's sentence key. The schema's messages are these keys (zod carries them as its issue message);
+ * `applySettingsPatch` turns them into a message with the field's parameters, and the resolver words it in the
+ * admin's language.
+ */
+type SettingsKey = Extract<MessageKey, `settingsErrors.${string}`>;
+const k = (key: SettingsKey): string => key;
+
+const nonBlank = (key: SettingsKey) => z.string().trim().min(1, k(key));
+const secret = (prefix: 'xrayClientSecret' | 'testsigmaApiKey') =>
   z
     .string()
-    .max(MAX_SECRET_LENGTH, `${what} is longer than ${MAX_SECRET_LENGTH} characters: check that you pasted only the key.`)
-    .refine((v) => v === '' || v.trim() !== '', `${what} must not be blank. Leave it empty to keep the stored one.`)
+    .max(MAX_SECRET_LENGTH, k(`settingsErrors.${prefix}Long`))
+    .refine((v) => v === '' || v.trim() !== '', k(`settingsErrors.${prefix}Blank`))
     .optional();
-const typeNames = (kind: string) =>
+const typeNames = () =>
   z
-    .array(nonBlank(`A ${kind} issue type name`).max(255, 'An issue type name has at most 255 characters.'))
-    .min(1, `Give at least one ${kind} issue type name.`)
-    .max(20, 'At most 20 names per kind.')
-    .refine(
-      (names) => new Set(names.map((n) => n.trim().toLowerCase())).size === names.length,
-      `Each ${kind} issue type name may appear only once.`,
-    );
+    .array(nonBlank('settingsErrors.issueTypeNameBlank').max(255, k('settingsErrors.issueTypeNameLong')))
+    .min(1, k('settingsErrors.issueTypeNamesNone'))
+    .max(20, k('settingsErrors.issueTypeNamesMany'))
+    .refine((names) => new Set(names.map((n) => n.trim().toLowerCase())).size === names.length, k('settingsErrors.issueTypeNamesTwice'));
 
 const projectKeySchema = z
   .string()
   .trim()
   // Jira project keys are upper-case, so "proj" can only mean PROJ.
   .transform((v) => v.toUpperCase())
-  .refine((v) => v === '' || /^[A-Z][A-Z0-9_]{0,254}$/.test(v), 'A Jira project key is upper-case letters, digits and _, starting with a letter (for example PROJ). Leave it empty for none.');
+  .refine((v) => v === '' || /^[A-Z][A-Z0-9_]{0,254}$/.test(v), k('settingsErrors.projectKeyFormat'));
 
 /** `defects` of `saveSettings`: "" resets a field to its default. */
 export const defectsPatchSchema = z
   .object({
-    issueType: z.string().trim().max(255, 'An issue type name has at most 255 characters.'),
+    issueType: z.string().trim().max(255, k('settingsErrors.issueTypeNameLong')),
     projectKey: projectKeySchema,
   })
   .partial()
   .strict();
 
 /** Why a Testsigma base URL cannot be used, or undefined when it can. Never throws, whatever the text. */
-function baseUrlProblem(v: string): string | undefined {
+function baseUrlProblem(v: string): SettingsKey | undefined {
   let u: URL;
   try {
     u = new URL(v);
   } catch {
-    return 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.';
+    return 'settingsErrors.baseUrlHttps';
   }
-  if (u.protocol !== 'https:' || u.hostname === '') return 'The Testsigma base URL must be an https:// address, such as https://app.testsigma.com.';
+  if (u.protocol !== 'https:' || u.hostname === '') return 'settingsErrors.baseUrlHttps';
   // The URL is shown on the admin page and written to logs, so it must not carry credentials; a query or fragment
   // would break every API path appended to it.
   if (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
-    return 'The Testsigma base URL must be a plain address without a user name, password, ?query or #fragment, such as https://app.testsigma.com. Put the API key in its own field.';
+    return 'settingsErrors.baseUrlPlain';
   }
   return undefined;
 }
@@ -137,16 +143,14 @@ export const settingsPatchSchema = z
   .object({
     xray: z
       .object({
-        region: z.enum(['global', 'us', 'eu', 'au'], {
-          error: 'Region must be one of global, us, eu, au (where your Xray data is kept).',
-        }),
-        clientId: nonBlank('The Xray client id').max(200, 'The Xray client id is too long.'),
-        clientSecret: secret('The Xray client secret'),
+        region: z.enum(['global', 'us', 'eu', 'au'], { error: k('settingsErrors.region') }),
+        clientId: nonBlank('settingsErrors.xrayClientIdBlank').max(200, k('settingsErrors.xrayClientIdLong')),
+        clientSecret: secret('xrayClientSecret'),
         requestsPer5Minutes: z
-          .number({ error: 'The Xray request budget must be a number.' })
-          .int('The Xray request budget must be a whole number.')
-          .min(10, 'The Xray request budget must be at least 10 requests per 5 minutes.')
-          .max(100_000, 'The Xray request budget is at most 100000 requests per 5 minutes.'),
+          .number({ error: k('settingsErrors.budgetNumber') })
+          .int(k('settingsErrors.budgetWhole'))
+          .min(10, k('settingsErrors.budgetMin'))
+          .max(100_000, k('settingsErrors.budgetMax')),
       })
       .partial()
       .strict(),
@@ -161,22 +165,22 @@ export const settingsPatchSchema = z
             const problem = baseUrlProblem(v);
             if (problem) ctx.addIssue({ code: 'custom', message: problem });
           }),
-        apiKey: secret('The Testsigma API key'),
+        apiKey: secret('testsigmaApiKey'),
       })
       .partial()
       .strict(),
-    attachEvidence: z.boolean({ error: 'Attachments must be on (true) or off (false).' }),
+    attachEvidence: z.boolean({ error: k('settingsErrors.attachEvidence') }),
     statusMap: z.record(
       z
         .string()
         .trim()
-        .min(1, 'An incoming status word must not be blank.')
-        .max(64, 'An incoming status word has at most 64 characters.')
-        .regex(/^[A-Za-z0-9_ -]+$/, 'An incoming status word uses letters, digits, _, - and spaces only.'),
-      z.string().max(64, 'An Xray status name has at most 64 characters.'),
+        .min(1, k('settingsErrors.statusWordBlank'))
+        .max(64, k('settingsErrors.statusWordLong'))
+        .regex(/^[A-Za-z0-9_ -]+$/, k('settingsErrors.statusWordChars')),
+      z.string().max(64, k('settingsErrors.statusTargetLong')),
     ),
     issueTypes: z
-      .object({ test: typeNames('Test'), testSet: typeNames('Test Set'), testPlan: typeNames('Test Plan'), testExecution: typeNames('Test Execution') })
+      .object({ test: typeNames(), testSet: typeNames(), testPlan: typeNames(), testExecution: typeNames() })
       .partial()
       .strict(),
     defaultProjectKey: z
@@ -184,7 +188,7 @@ export const settingsPatchSchema = z
       .trim()
       // Jira project keys are upper-case, so "proj" can only mean PROJ.
       .transform((v) => v.toUpperCase())
-      .refine((v) => v === '' || /^[A-Z][A-Z0-9_]{0,254}$/.test(v), 'A Jira project key is upper-case letters, digits and _, starting with a letter (for example PROJ). Leave it empty for none.'),
+      .refine((v) => v === '' || /^[A-Z][A-Z0-9_]{0,254}$/.test(v), k('settingsErrors.projectKeyFormat')),
     defects: defectsPatchSchema,
   })
   .partial()
@@ -195,7 +199,19 @@ const KIND_LABEL = { test: 'Test', testSet: 'Test Set', testPlan: 'Test Plan', t
 /** The outcome of applying a patch: new stored settings and the secrets to write, or the first problem. */
 export type PatchResult =
   | { ok: true; settings: StoredSettings; secrets: { clientSecret?: string; apiKey?: string } }
-  | { ok: false; field: string; message: string };
+  /** `problem` reads "<field>: <what is wrong and what to do>" (`settingsErrors.atField`). */
+  | { ok: false; field: string; problem: Message };
+
+/** The refusal of `field`, worded by `key` with its parameters. */
+function refuse(field: string, key: SettingsKey, params: Record<string, MessageParam> = {}): { ok: false; field: string; problem: Message } {
+  return { ok: false, field, problem: msg('settingsErrors.atField', { field, problem: msg(key, params) }) };
+}
+
+/** The parameters a schema message may name, read from where it failed (`issueTypes.testSet.0` names a kind). */
+function schemaParams(path: readonly PropertyKey[]): Record<string, MessageParam> {
+  const kind = path[0] === 'issueTypes' ? KIND_LABEL[path[1] as keyof typeof KIND_LABEL] : undefined;
+  return { max: MAX_SECRET_LENGTH, ...(kind ? { kind } : {}) };
+}
 
 /** Validates a `saveSettings` payload and merges it over the stored settings; nothing is written here. */
 export function applySettingsPatch(current: StoredSettings, payload: unknown): PatchResult {
@@ -203,7 +219,7 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
   // answer "saved" for an entry that was never kept.
   const rawMap = payload && typeof payload === 'object' ? (payload as { statusMap?: unknown }).statusMap : undefined;
   if (rawMap && typeof rawMap === 'object' && Object.prototype.hasOwnProperty.call(rawMap, '__proto__')) {
-    return { ok: false, field: 'statusMap.__proto__', message: 'statusMap.__proto__: this is not a status word. Use letters and digits, such as BLOCKED.' };
+    return refuse('statusMap.__proto__', 'settingsErrors.statusWordProto');
   }
   const parsed = settingsPatchSchema.safeParse(payload ?? {});
   if (!parsed.success) {
@@ -211,14 +227,17 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
     const at = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       // Name the unknown key itself, not its parent, so the admin page can point at what was misspelt.
-      const names = issue.keys.map((k) => (at ? `${at}.${k}` : k));
+      const names = issue.keys.map((name) => (at ? `${at}.${name}` : name));
       const field = names[0] ?? (at || 'settings');
-      return { ok: false, field, message: `${names.join(', ')}: unknown setting. Check the spelling.` };
+      return { ok: false, field, problem: msg('settingsErrors.atField', { field: names.join(', '), problem: msg('settingsErrors.unknownSetting') }) };
     }
     const field = at || 'settings';
     // A record key's own message (why the status word is refused) hides under zod's generic "Invalid key in record".
-    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-    return { ok: false, field, message: `${field}: ${message}` };
+    const said = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    if (said.startsWith('settingsErrors.')) return refuse(field, said as SettingsKey, schemaParams(issue.path));
+    // Only zod's own checks are left: a wrong JSON type is said in our words, anything else quotes zod.
+    if (issue.code === 'invalid_type') return refuse(field, 'settingsErrors.wrongType', { expected: issue.expected });
+    return refuse(field, 'settingsErrors.invalid', { reason: said });
   }
   const p = parsed.data as SettingsPatch;
   const next = withDefaults(current);
@@ -234,17 +253,17 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
     for (const [word, target] of Object.entries(p.statusMap)) {
       const key = statusKey(word);
       if (target !== '' && target.trim() === '') {
-        return { ok: false, field: `statusMap.${key}`, message: `statusMap.${key}: an Xray status name must not be blank. Send "" to remove the override.` };
+        return refuse(`statusMap.${key}`, 'settingsErrors.statusTargetBlank');
       }
       // "blocked" and "BLOCKED" are one entry: which one wins would depend on key order, so refuse the pair.
       if (seenWords.has(key)) {
-        return { ok: false, field: `statusMap.${key}`, message: `statusMap.${key}: the status word appears twice (words are not case-sensitive). Keep one entry.` };
+        return refuse(`statusMap.${key}`, 'settingsErrors.statusWordTwice');
       }
       seenWords.add(key);
     }
     next.statusOverrides = patchStatusOverrides(next.statusOverrides, p.statusMap);
     if (Object.keys(next.statusOverrides).length > MAX_STATUS_OVERRIDES) {
-      return { ok: false, field: 'statusMap', message: `statusMap: at most ${MAX_STATUS_OVERRIDES} status words can be mapped. Remove some overrides first.` };
+      return refuse('statusMap', 'settingsErrors.statusMapFull', { max: MAX_STATUS_OVERRIDES });
     }
   }
   if (p.issueTypes) {
@@ -260,7 +279,7 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
       for (const n of all[kind]) {
         const other = kinds.find((k) => k !== kind && all[k].some((m) => m.toLowerCase() === n.toLowerCase()));
         if (other) {
-          return { ok: false, field: `issueTypes.${kind}`, message: `issueTypes.${kind}: "${n}" is already a ${KIND_LABEL[other]} issue type name. Each issue type belongs to one kind.` };
+          return refuse(`issueTypes.${kind}`, 'settingsErrors.issueTypeTaken', { name: n, kind: KIND_LABEL[other] });
         }
       }
     }

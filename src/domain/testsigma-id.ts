@@ -1,8 +1,9 @@
 /** Parsing of what a user pastes to name a Testsigma entity. */
 import { quoteValue } from './quote';
+import { msg, type Message } from '../shared/message';
 
 /** The outcome of parsing a pasted Testsigma id or URL. */
-export type ParsedId = { ok: true; id: string } | { ok: false; reason: string };
+export type ParsedId = { ok: true; id: string } | { ok: false; reason: Message };
 
 const DIGITS = /^\d{1,19}$/;
 
@@ -12,28 +13,28 @@ const DIGITS = /^\d{1,19}$/;
  */
 export function parseTestsigmaId(input: unknown): ParsedId {
   if (typeof input !== 'string' && typeof input !== 'number') {
-    return { ok: false, reason: 'Enter a Testsigma id (digits only) or paste a Testsigma URL.' };
+    return { ok: false, reason: msg('apiErrors.id.empty') };
   }
   // A number past 2^53 has already lost digits (9007199254740993 arrives as ...992): it would name another entity.
   if (typeof input === 'number' && !Number.isSafeInteger(input)) {
-    return { ok: false, reason: 'A Testsigma id must be a whole number; send a long one as a string of digits, as a number it loses digits.' };
+    return { ok: false, reason: msg('apiErrors.id.unsafeNumber') };
   }
   const text = String(input).trim();
-  if (text === '') return { ok: false, reason: 'Enter a Testsigma id (digits only) or paste a Testsigma URL.' };
+  if (text === '') return { ok: false, reason: msg('apiErrors.id.empty') };
   if (/^\d+$/.test(text)) return normalise(text);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, reason: `${quoteValue(text)} is neither a Testsigma id (digits only) nor a URL.` };
+    return { ok: false, reason: msg('apiErrors.id.notIdOrUrl', { value: quoteValue(text) }) };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { ok: false, reason: `${quoteValue(text)} is not a web address. Paste the Testsigma page's URL or its id.` };
+    return { ok: false, reason: msg('apiErrors.id.notWebAddress', { value: quoteValue(text) }) };
   }
   const segments = url.pathname.split('/').filter((s) => s !== '');
   const last = [...segments].reverse().find((s) => /^\d+$/.test(s));
   if (!last) {
-    return { ok: false, reason: `The URL has no numeric id in its path. Open the test case, suite or plan in Testsigma and copy that page's URL.` };
+    return { ok: false, reason: msg('apiErrors.id.noIdInUrl') };
   }
   return normalise(last);
 }
@@ -48,7 +49,7 @@ export function canonicalDigits(digits: string): string {
 
 function normalise(digits: string): ParsedId {
   const id = canonicalDigits(digits);
-  if (!DIGITS.test(id)) return { ok: false, reason: `A Testsigma id has at most 19 digits; ${quoteValue(digits)} has ${id.length}.` };
-  if (id === '0') return { ok: false, reason: 'A Testsigma id is a positive number; 0 is not one.' };
+  if (!DIGITS.test(id)) return { ok: false, reason: msg('apiErrors.id.tooLong', { value: quoteValue(digits), count: id.length }) };
+  if (id === '0') return { ok: false, reason: msg('apiErrors.id.zero') };
   return { ok: true, id };
 }

@@ -6,6 +6,7 @@ import type { JobCounts, JobState } from '../shared/types';
 import type { DeliveryResult, RunMeta } from './results-payload';
 import { toXrayDate } from './results-payload';
 import { SiteStatusMap, siteStatusMap } from './status-map';
+import { idList, jobMsg, type JobMessage } from './job-messages';
 
 /* Xray's import shapes (REST v2 JSON and the multipart `info` part); `src/xray` re-exports them. */
 
@@ -65,7 +66,7 @@ export interface ResultTriage {
   unmappedCount: number;
   /** Results not sent, and why (grouped into a few human messages). */
   failedCount: number;
-  errors: string[];
+  errors: JobMessage[];
 }
 
 /**
@@ -114,23 +115,17 @@ export function triageResults(
     }
     mapped.push({ index, testCaseId: result.testCaseId, xrayStatus: outcome.status, test, result });
   });
-  const errors: string[] = [];
+  const errors: JobMessage[] = [];
   for (const [word, ids] of unknownStatus) {
-    errors.push(
-      `${ids.length} result${ids.length === 1 ? '' : 's'} with status "${word}" ${ids.length === 1 ? 'was' : 'were'} not sent: the status map has no entry for it (Testsigma test case${ids.length === 1 ? '' : 's'} ${listIds(ids)}). A Jira admin can add it to the status map; then retry the job.`,
-    );
+    errors.push(jobMsg('unknownStatus', { count: ids.length, status: word, ids: idList(ids) }));
   }
   if (goneTests.length > 0) {
-    const cases = listIds(goneTests.map((g) => g.caseId));
-    const issues = listIds(goneTests.map((g) => g.issueId));
-    errors.push(
-      `${goneTests.length} result${goneTests.length === 1 ? ' was' : 's were'} not sent: Testsigma test case${goneTests.length === 1 ? '' : 's'} ${cases} ${goneTests.length === 1 ? 'is' : 'are'} linked to an Xray Test that no longer exists or that the app cannot see (issue id${goneTests.length === 1 ? '' : 's'} ${issues}). Link ${goneTests.length === 1 ? 'it' : 'them'} to a Test again, then retry the job.`,
-    );
+    const cases = idList(goneTests.map((g) => g.caseId));
+    const issues = idList(goneTests.map((g) => g.issueId));
+    errors.push(jobMsg('testsGone', { count: goneTests.length, ids: cases, issueIds: issues }));
   }
   for (const [target, ids] of missingStatus) {
-    errors.push(
-      `${ids.length} result${ids.length === 1 ? ' was' : 's were'} not sent: the status map sends ${ids.length === 1 ? 'it' : 'them'} to "${target}", which this Xray site does not have (its statuses: ${(site.siteStatuses ?? []).join(', ')}; Testsigma test case${ids.length === 1 ? '' : 's'} ${listIds(ids)}). Add the status in Xray or change the status map, then retry the job.`,
-    );
+    errors.push(jobMsg('statusMissing', { count: ids.length, status: target, statuses: (site.siteStatuses ?? []).join(', '), ids: idList(ids) }));
   }
   const count = (m: Map<string, string[]>) => [...m.values()].reduce((n, ids) => n + ids.length, 0);
   const failedCount = goneTests.length + count(unknownStatus) + count(missingStatus);

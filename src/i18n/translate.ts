@@ -6,6 +6,7 @@
  */
 import enUS from '../../locales/en-US.json';
 import deDE from '../../locales/de-DE.json';
+import type { Message } from '../shared/message';
 import { interpolate, isPlural, lookup, pluralKey, type Params, type TranslationResource } from '../shared/i18n-format';
 
 /** The default locale, and the one every key must exist in. */
@@ -52,4 +53,17 @@ export function translate(locale: unknown, key: string, params?: Params): string
 /** A translator bound to one caller's locale: `const t = translatorFor(req.context.locale); t('errors.internal')`. */
 export function translatorFor(locale: unknown): (key: string, params?: Params) => string {
   return (key, params) => translate(locale, key, params);
+}
+
+/**
+ * A message (key and parameters) in `locale`; parameters that are messages themselves are written in the same
+ * language first. A plain string (a job problem stored by an older version) is answered as it is.
+ */
+export function translateMessage(locale: unknown, message: Message | string): string {
+  if (typeof message === 'string') return message;
+  const params: Params = {};
+  for (const [name, value] of Object.entries(message.params ?? {})) {
+    params[name] = typeof value === 'object' ? translateMessage(locale, value) : value;
+  }
+  return translate(locale, message.key, params);
 }

@@ -1,6 +1,7 @@
 /**
  * The admin page's "Test connection": one check against Xray, one against Testsigma, each answering a sentence the
- * admin can act on. Failures here are answers, not errors: the report says what is wrong on each side.
+ * admin can act on (a message key with parameters, worded in the admin's language by the resolver). Failures here
+ * are answers, not errors: the report says what is wrong on each side.
  */
 import type { ConnectionReport, XrayRegion } from '../shared/types';
 import type { Logger } from '../ports';
@@ -8,6 +9,8 @@ import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { XRAY_BASE_URLS, XrayError } from '../xray/xray-types';
 import type { StoredSettings } from '../domain/settings';
 import { effectiveStatusMap, missingTargets } from '../domain/status-map';
+import { TestsigmaError } from '../testsigma/testsigma-client';
+import { msg, type Message } from '../shared/message';
 
 /** The parts of the admin dependencies the checks use. */
 export interface ConnectionCheckDeps {
@@ -16,15 +19,15 @@ export interface ConnectionCheckDeps {
   testsigmaPing(config: { baseUrl: string; apiKey: string }): Promise<void>;
 }
 
-/** The Xray answer without secrets in it (the caller redacts once more). */
-export type XrayCheck = ConnectionReport['xray'];
+/** The Xray answer without secrets in it (the caller redacts once more, after wording it). */
+export type XrayCheck = Omit<ConnectionReport['xray'], 'message'> & { message: Message };
 /** The Testsigma answer. */
-export type TestsigmaCheck = ConnectionReport['testsigma'];
+export type TestsigmaCheck = Omit<ConnectionReport['testsigma'], 'message'> & { message: Message };
 
 /** Shown when Xray has no credentials: matches what the Connection tab asks for. */
-export const XRAY_MISSING_CREDENTIALS = 'Enter the Xray client id and secret, then save.';
+export const XRAY_MISSING_CREDENTIALS = msg('connection.xrayMissing');
 /** Shown when Testsigma has no key: the key is optional, so the message says what it is for. */
-export const TESTSIGMA_MISSING_KEY = 'No Testsigma API key set (optional: needed for names in the panel and pull mode).';
+export const TESTSIGMA_MISSING_KEY = msg('connection.testsigmaMissing');
 
 const REGION_LABEL: Record<XrayRegion, string> = { global: 'Global', us: 'US', eu: 'EU', au: 'AU' };
 const REDACTED = '[redacted]';
@@ -70,42 +73,42 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | typeof 
  * The warning for targets the site lacks (compared without case and spaces, as the sync compares them): "BLOCKED to
  * 'SKIPPED'", grouping the words that share a target. The sync counts such results failed rather than send them.
  */
-function statusWarning(map: Record<string, string>, statuses: readonly string[]): string {
+function statusWarning(map: Record<string, string>, statuses: readonly string[]): Message | undefined {
   const missing = missingTargets(map, statuses);
-  if (missing.length === 0) return '';
-  const parts = missing.map((target) => {
-    const words = Object.entries(map).filter(([, t]) => t === target).map(([w]) => w);
-    return `${words.join(', ')} to '${target}'`;
-  });
-  const these = missing.length === 1 ? 'the status' : 'these statuses';
-  return `, but the status map sends ${parts.join(' and ')}, which Xray does not have, so such results are not synced. Add ${these} in Xray or change the map.`;
+  if (missing.length === 0) return undefined;
+  // "BLOCKED, SKIP to 'SKIPPED' and ...": words and status names are the admin's own and stay as written.
+  const pairs = missing.map((target) =>
+    msg('connection.mapping', { words: Object.entries(map).filter(([, t]) => t === target).map(([w]) => w).join(', '), target }),
+  );
+  const mappings = pairs.slice(1).reduce<Message>((first, next) => msg('connection.mappingAnd', { first, next }), pairs[0]!);
+  return msg('connection.statusWarning', { count: missing.length, mappings });
 }
 
-function xrayFailure(err: unknown, region: XrayRegion, budget: number, log: Logger, secrets: readonly string[]): string {
-  const where = `${REGION_LABEL[region]} region (${hostOf(XRAY_BASE_URLS[region])})`;
+function xrayFailure(err: unknown, region: XrayRegion, budget: number, log: Logger, secrets: readonly string[]): Message {
   const host = hostOf(XRAY_BASE_URLS[region]);
   if (!(err instanceof XrayError)) {
     log.error('xray connection check failed unexpectedly', { error: redactSecrets(err instanceof Error ? err.message : String(err), secrets) });
-    return 'The Xray check failed unexpectedly. Try again; if it keeps failing, check the app\'s logs.';
+    return msg('connection.xrayUnexpected');
   }
   switch (err.kind) {
     case 'not_configured':
       return XRAY_MISSING_CREDENTIALS;
     case 'auth':
-      return 'Xray refused the client id and secret. Check the API key in Xray (Global Settings > API Keys), enter the client id and secret again, and save.';
+      return msg('connection.xrayAuth');
     case 'wrong_region':
-      return `Xray says this API key's data is kept in another region than the ${where}. Choose the region your Xray data is in, save, and test again.`;
-    case 'rate_limited': {
-      const wait = err.details.retryAfterSeconds ? ` in about ${Math.ceil(err.details.retryAfterSeconds / 60)} minute(s)` : ' in a few minutes';
-      return `Xray's request limit for this site is used up for now (${budget} requests per 5 minutes). Try again${wait}.`;
-    }
+      return msg('connection.xrayWrongRegion', { region: REGION_LABEL[region], host });
+    case 'rate_limited':
+      return err.details.retryAfterSeconds
+        ? msg('connection.xrayBusyMinutes', { budget, count: Math.ceil(err.details.retryAfterSeconds / 60) })
+        : msg('connection.xrayBusy', { budget });
     case 'network':
-      return `Could not reach Xray at ${host}: check the app's network egress and try again.`;
+      return msg('connection.xrayUnreachable', { host });
     case 'server':
-      return `Xray at ${host} answered with a server error${err.details.status ? ` (HTTP ${err.details.status})` : ''}. Try again later; if it keeps happening, check the region too: Xray sometimes answers a wrong region this way.`;
+      return err.details.status ? msg('connection.xrayServerStatus', { host, status: String(err.details.status) }) : msg('connection.xrayServer', { host });
     case 'bad_request':
     case 'graphql':
-      return `Xray refused to list its statuses: ${err.message} Check that the API key's user may read Xray's settings.`;
+      // Xray's own words stay as Xray sent them.
+      return msg('connection.xrayRefused', { reason: err.message });
   }
 }
 
@@ -127,13 +130,14 @@ export async function checkXray(
       timeoutMs,
     );
     if (answer === TIMED_OUT) {
-      return { ok: false, message: `Xray at ${host} did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again; if it keeps happening, check the app's network egress.` };
+      return { ok: false, message: msg('connection.xrayTimeout', { host, count: Math.round(timeoutMs / 1000) }) };
     }
     const statuses = [...new Set(answer.map((s) => s.name).filter((n): n is string => typeof n === 'string' && n !== ''))];
     const warning = statusWarning(effectiveStatusMap(settings.statusOverrides), statuses);
+    const where = { region: REGION_LABEL[region], host };
     return {
       ok: true,
-      message: `Connected to Xray Cloud in the ${REGION_LABEL[region]} region (${host})${warning || '.'}`,
+      message: warning ? msg('connection.xrayConnectedWarning', { ...where, warning }) : msg('connection.xrayConnected', where),
       statuses,
     };
   } catch (err) {
@@ -152,15 +156,23 @@ export async function checkTestsigma(
   const { baseUrl } = settings.testsigma;
   try {
     const answer = await withTimeout(deps.testsigmaPing({ baseUrl, apiKey }), timeoutMs);
+    const host = hostOf(baseUrl);
     if (answer === TIMED_OUT) {
-      return { ok: false, message: `Testsigma at ${hostOf(baseUrl)} did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again later.` };
+      return { ok: false, message: msg('connection.testsigmaTimeout', { host, count: Math.round(timeoutMs / 1000) }) };
     }
-    return { ok: true, message: `Connected to Testsigma at ${hostOf(baseUrl)}.` };
+    return { ok: true, message: msg('connection.testsigmaConnected', { host }) };
   } catch (err) {
-    const said = err instanceof Error ? err.message.trim() : '';
-    return {
-      ok: false,
-      message: redactSecrets(said || `Testsigma at ${hostOf(baseUrl)} did not accept the API key. Check the key in Testsigma and save it again.`, [apiKey]),
-    };
+    return { ok: false, message: testsigmaFailure(err, hostOf(baseUrl), apiKey) };
   }
+}
+
+/** Why the Testsigma check failed, in our words for the kinds we know; other text is quoted (secrets removed). */
+function testsigmaFailure(err: unknown, host: string, apiKey: string): Message {
+  if (err instanceof TestsigmaError) {
+    if (err.kind === 'auth') return msg('connection.testsigmaAuth', { host });
+    if (err.kind === 'rate_limited') return msg('connection.testsigmaBusy', { host });
+    if (err.kind === 'server') return msg('connection.testsigmaServer', { host, status: String(err.details.status ?? '') });
+  }
+  const said = err instanceof Error ? err.message.trim() : '';
+  return said ? msg('connection.testsigmaFailed', { reason: redactSecrets(said, [apiKey]) }) : msg('connection.testsigmaAuth', { host });
 }

@@ -6,6 +6,7 @@ import type { JiraPort, JiraRequest, Logger } from '../ports';
 import type { AdminErrorCode } from '../shared/types';
 import { JiraError } from '../jira/jira-client';
 import { AppError } from '../errors/app-error';
+import { msg, type Message } from '../shared/message';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 
 /** What the pickers need; `requireAdmin` is the admin resolver's own check, answering the caller's account id. */
@@ -77,29 +78,29 @@ export async function projectIssueTypes(
 
 /** The `listProjects` and `listIssueTypes` handlers; each checks the admin first, then asks Jira as that admin. */
 export function createAdminPickers(deps: AdminPickerDeps): ResolverHandlers {
-  const fail = (code: AdminErrorCode, message: string) => new AppError(code, message);
+  const fail = (code: AdminErrorCode, message: Message) => new AppError(code, message);
   return {
     listProjects: (req) =>
-      toEnvelope(deps.log, 'listProjects', async () => {
+      toEnvelope(deps.log, req, 'listProjects', async () => {
         const accountId = await deps.requireAdmin(req);
         const query = field(req.payload, 'query');
         if (query !== undefined && typeof query !== 'string') {
-          throw fail('invalid_settings', 'query: give the text to search project keys and names for, or leave it out.');
+          throw fail('invalid_settings', msg('apiErrors.admin.badQuery'));
         }
         const projects = await searchProjects(deps.jira.asUser(accountId), (query ?? '').trim().slice(0, MAX_QUERY_LENGTH));
         return { projects };
       }),
 
     listIssueTypes: (req) =>
-      toEnvelope(deps.log, 'listIssueTypes', async () => {
+      toEnvelope(deps.log, req, 'listIssueTypes', async () => {
         const accountId = await deps.requireAdmin(req);
         const projectKey = field(req.payload, 'projectKey');
         if (typeof projectKey !== 'string' || !PROJECT_KEY.test(projectKey.trim())) {
-          throw fail('invalid_settings', 'projectKey: give a Jira project key, such as PROJ.');
+          throw fail('invalid_settings', msg('apiErrors.admin.badProjectKey'));
         }
         const key = projectKey.trim().toUpperCase();
         const issueTypes = await projectIssueTypes(deps.jira.asUser(accountId), key);
-        if (!issueTypes) throw fail('not_found', `Project ${key} does not exist or you cannot see it.`);
+        if (!issueTypes) throw fail('not_found', msg('apiErrors.admin.projectNotFound', { project: key }));
         return { issueTypes };
       }),
   };

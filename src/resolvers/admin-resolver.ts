@@ -3,6 +3,8 @@ import type { Clock, JiraPort, Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { AppError } from '../errors/app-error';
+import { msg, type Message } from '../shared/message';
+import { translateMessage } from '../i18n/translate';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 import { getProject, JiraError, myPermissions } from '../jira/jira-client';
 import { SettingsStore } from '../store/settings-store';
@@ -14,13 +16,13 @@ import { StatusCache } from '../store/status-cache';
 
 /** The sync log as the admin page reads and drives it; implemented by the jobs store (src/sync, src/webtrigger). */
 export interface AdminJobs {
-  /** One page of jobs, newest first. */
-  list(cursor?: string): Promise<{ jobs: JobView[]; nextCursor?: string }>;
+  /** One page of jobs, newest first, their problems in `locale` (the admin's). */
+  list(cursor?: string, locale?: unknown): Promise<{ jobs: JobView[]; nextCursor?: string }>;
   /**
    * Re-runs a job's stored results into the same Test Execution and answers the job; a job still running is answered
    * as it is. `undefined` means no such job.
    */
-  retry(jobId: string): Promise<JobView | undefined>;
+  retry(jobId: string, locale?: unknown): Promise<JobView | undefined>;
 }
 
 /** What the admin resolver needs; every part is injected so tests and the sandbox need no Forge module. */
@@ -45,13 +47,13 @@ export interface AdminDeps {
   connectionTimeoutMs?: number;
 }
 
-const FORBIDDEN_MESSAGE = "Only Jira administrators can change the Testsigma app's settings.";
+const FORBIDDEN_MESSAGE = msg('apiErrors.admin.forbidden');
 /** Job ids are KVS key parts made by the app; anything longer or stranger never names a job. */
 const JOB_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Cursors come back from `listJobs` as they were given; this bounds what a tampered payload can make us read. */
 const MAX_CURSOR_LENGTH = 1000;
 
-function fail(code: AdminErrorCode, message: string): AppError<AdminErrorCode> {
+function fail(code: AdminErrorCode, message: Message): AppError<AdminErrorCode> {
   return new AppError(code, message);
 }
 
@@ -90,7 +92,7 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
 
   /** Checks a default project as the user: it must exist and be visible to them. Answers its current key. */
   async function checkProject(accountId: string, key: string, fieldName = 'defaultProjectKey'): Promise<string> {
-    const notFound = fail('invalid_settings', `${fieldName}: project ${key} does not exist or you cannot see it.`);
+    const notFound = fail('invalid_settings', msg('settingsErrors.projectNotFound', { field: fieldName, project: key }));
     try {
       const project = await getProject(deps.jira.asUser(accountId), key);
       if (!project) throw notFound;
@@ -106,17 +108,17 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
     ...createAdminPickers({ jira: deps.jira, log: deps.log, requireAdmin }),
 
     getSettings: (req) =>
-      toEnvelope(deps.log, 'getSettings', async () => {
+      toEnvelope(deps.log, req, 'getSettings', async () => {
         await requireAdmin(req);
         return view();
       }),
 
     saveSettings: (req) =>
-      toEnvelope(deps.log, 'saveSettings', async () => {
+      toEnvelope(deps.log, req, 'saveSettings', async () => {
         const accountId = await requireAdmin(req);
         const current = await store.get();
         const result = applySettingsPatch(current, req.payload);
-        if (!result.ok) throw fail('invalid_settings', result.message);
+        if (!result.ok) throw fail('invalid_settings', result.problem);
         const next = result.settings;
         // Everything is checked before the first write, so a refused save leaves settings and secrets as they were.
         if (typeof field(req.payload, 'defaultProjectKey') === 'string' && next.defaultProjectKey) {
@@ -150,7 +152,7 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
       }),
 
     testConnection: (req) =>
-      toEnvelope(deps.log, 'testConnection', async (): Promise<ConnectionReport> => {
+      toEnvelope(deps.log, req, 'testConnection', async (): Promise<ConnectionReport> => {
         await requireAdmin(req);
         const [settings, clientSecret, apiKey] = await Promise.all([
           store.get(),
@@ -163,9 +165,10 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
           checkTestsigma(deps, settings, apiKey, timeoutMs),
         ]);
         // Messages quote what Xray and Testsigma said; scrub our secrets in case a service echoed one back.
+        const say = (m: Message) => redactSecrets(translateMessage(req.context.locale, m), secrets);
         const report: ConnectionReport = {
-          xray: { ...xray, message: redactSecrets(xray.message, secrets) },
-          testsigma: { ...testsigma, message: redactSecrets(testsigma.message, secrets) },
+          xray: { ...xray, message: say(xray.message) },
+          testsigma: { ...testsigma, message: say(testsigma.message) },
         };
         // The checklist's record, and the statuses for the sync (so it need not read them again today).
         await setupStore.putConnection({
@@ -179,7 +182,7 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
       }),
 
     rotateWebtriggerSecret: (req) =>
-      toEnvelope(deps.log, 'rotateWebtriggerSecret', async () => {
+      toEnvelope(deps.log, req, 'rotateWebtriggerSecret', async () => {
         const accountId = await requireAdmin(req);
         const secret = deps.randomHex(32);
         // A short or non-hex secret would weaken every executor's signature: refuse rather than store it.
@@ -194,33 +197,33 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
       }),
 
     listJobs: (req) =>
-      toEnvelope(deps.log, 'listJobs', async () => {
+      toEnvelope(deps.log, req, 'listJobs', async () => {
         await requireAdmin(req);
         const cursor = field(req.payload, 'cursor');
         // Only our own page sends cursors, as `listJobs` gave them; anything else is a bug or tampering, not a setting,
         // so it is `internal` (the admin codes have nothing closer) with a message that says what to do.
         if (cursor !== undefined && (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH)) {
-          throw fail('internal', 'The sync log could not load that page. Reload the page to start from the newest jobs.');
+          throw fail('internal', msg('apiErrors.admin.badCursor'));
         }
-        return deps.jobs.list(cursor === '' ? undefined : cursor);
+        return deps.jobs.list(cursor === '' ? undefined : cursor, req.context.locale);
       }),
 
     retryJob: (req) =>
-      toEnvelope(deps.log, 'retryJob', async () => {
+      toEnvelope(deps.log, req, 'retryJob', async () => {
         const accountId = await requireAdmin(req);
         const jobId = field(req.payload, 'jobId');
         // Contract section 2: an unknown job answers `not_found`; so does a payload that names no job at all.
         const missing = (id: string) =>
-          fail('not_found', `Job ${id} does not exist (jobs are kept for 30 days). Reload the sync log.`);
+          fail('not_found', msg('apiErrors.admin.jobNotFound', { job: id }));
         if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
-          throw fail('not_found', 'No job was named to retry. Reload the sync log and pick a job.');
+          throw fail('not_found', msg('apiErrors.admin.noJobNamed'));
         }
         const [settings, clientSecret] = await Promise.all([store.get(), store.secret('xrayClientSecret')]);
         // A retry without Xray credentials could only fail again: say what to set up instead.
         if (!settings.xray.clientId || !clientSecret) {
-          throw fail('not_configured', 'Enter the Xray client id and secret on the Connection tab and save, then retry the job.');
+          throw fail('not_configured', msg('apiErrors.admin.retryNeedsXray'));
         }
-        const job = await deps.jobs.retry(jobId);
+        const job = await deps.jobs.retry(jobId, req.context.locale);
         if (!job) throw missing(jobId);
         deps.log.info('job retry requested', { accountId, jobId, state: job.state });
         return job;

@@ -12,6 +12,7 @@ import type { KvsPort } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { XrayError } from '../xray/xray-types';
 import { AppError } from '../errors/app-error';
+import { msg, type MessageParam } from '../shared/message';
 import { createIssue, getIssue, getStatusCategory, JiraError, linkIssues, myPermissions } from '../jira/jira-client';
 import { CaseResultRecord, putCaseResult, readCaseResults } from '../store/run-store';
 import { DefectStore } from '../store/defect-store';
@@ -64,7 +65,7 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
   async function xrayClient(settings: StoredSettings): Promise<XrayClient> {
     const clientSecret = settings.xray.clientId.trim() ? await settingsStore.secret('xrayClientSecret') : undefined;
     if (!clientSecret) {
-      throw new AppError('not_configured', 'Xray is not set up in the app, so a defect cannot be linked to the test run. Ask a Jira admin to enter the Xray API key on the app\'s settings page.');
+      throw new AppError('not_configured', msg('apiErrors.defect.xrayNotConfigured'));
     }
     return deps.xrayClientFor({
       region: settings.xray.region,
@@ -90,12 +91,12 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
         throw new AppError(
           'no_failure',
           last && (last.testIssueId === undefined || last.testIssueId === test.id)
-            ? `The last result of Testsigma test case ${caseId} is ${last.status}, not a failure, so there is nothing to file a defect for.`
-            : `Testsigma test case ${caseId} has no synced result on ${test.key} yet, so there is nothing to file a defect for.`,
+            ? msg('apiErrors.defect.notFailed', { id: caseId, status: last.status })
+            : msg('apiErrors.defect.noResult', { id: caseId, issue: test.key }),
         );
       }
       if (!last.testExecutionKey) {
-        throw new AppError('not_found', `The last result of Testsigma test case ${caseId} names no Test Execution, so its test run cannot be found. Send the run again.`);
+        throw new AppError('not_found', msg('apiErrors.defect.noExecution', { id: caseId }));
       }
       const where = effectiveDefects(settings);
       const projectKey = where.projectKey ?? test.projectKey;
@@ -111,10 +112,10 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
       ]);
       const execId = last.testExecutionId ?? exec?.id;
       if (!execId) {
-        throw new AppError('not_found', `Test Execution ${last.testExecutionKey} of the last result no longer exists or the app cannot see it, so no defect was filed.`);
+        throw new AppError('not_found', msg('apiErrors.defect.executionGone', { execution: last.testExecutionKey }));
       }
       if (!perms['CREATE_ISSUES']) {
-        throw new AppError('forbidden', `You need permission to create issues in project ${projectKey} to file a defect. Ask a project admin for the Create Issues permission, or a Jira admin to choose another defect project in the app's settings.`);
+        throw new AppError('forbidden', msg('apiErrors.defect.cannotCreate', { project: projectKey }));
       }
       if (reuse && last.defects?.includes(reuse.key)) return; // already linked to this very run: nothing to do
 
@@ -122,7 +123,7 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
       const answer = await xrayCall(() => xray.graphql<TestRunAnswer>(GET_TEST_RUN, { testIssueId: test.id, testExecIssueId: execId }, { idempotent: true }));
       const run = answer.getTestRun;
       if (!run?.id) {
-        throw new AppError('not_found', `Xray has no test run of ${test.key} in ${last.testExecutionKey}, so no defect was filed. Send the run again, then retry.`);
+        throw new AppError('not_found', msg('apiErrors.defect.noTestRun', { issue: test.key, execution: last.testExecutionKey }));
       }
 
       let defect = reuse ? { id: reuse.issueId, key: reuse.key } : undefined;
@@ -148,7 +149,7 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
           });
         } catch (err) {
           if (err instanceof JiraError && err.status === 400) {
-            throw new AppError('internal', `Jira refused to create the defect in ${projectKey} as a ${where.issueType}: ${err.message.replace(/^Jira answered 400 to the issue create: ?/, '')}. A Jira admin can choose the defect project and issue type in the app's settings.`);
+            throw new AppError('internal', msg('apiErrors.defect.jiraRefused', { project: projectKey, type: where.issueType, reason: err.message.replace(/^Jira answered 400 to the issue create: ?/, '') }));
           }
           throw err;
         }
@@ -174,14 +175,19 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
           defects: [...new Set([...(last.defects ?? []), created.key])],
         });
       } catch (err) {
-        const raw = err instanceof Error ? err.message : String(err);
-        const why = /[.!?]$/.test(raw) ? raw : `${raw}.`;
+        // Our own error reads in the caller's language; anyone else's (Jira's, storage's) is quoted as it came.
+        let why: MessageParam;
+        if (err instanceof AppError) why = err.problem;
+        else {
+          const raw = err instanceof Error ? err.message : String(err);
+          why = /[.!?]$/.test(raw) ? raw : `${raw}.`;
+        }
         const code = err instanceof AppError ? err.code : 'internal';
         throw new AppError(
           code,
           reuse
-            ? `Open defect ${created.key} could not be linked to the newer run of Testsigma test case ${caseId}: ${why} Try again later.`
-            : `Defect ${created.key} was created but not fully linked (to ${test.key} and the test run in ${last.testExecutionKey}): ${why} It was kept: link it by hand, or try again to link it.`,
+            ? msg('apiErrors.defect.relinkFailed', { defect: created.key, id: caseId, why })
+            : msg('apiErrors.defect.linkFailed', { defect: created.key, issue: test.key, execution: last.testExecutionKey, why }),
         );
       }
     },
@@ -194,8 +200,8 @@ async function xrayCall<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof XrayError) {
-      if (err.kind === 'rate_limited') throw new AppError('rate_limited', `Xray is busy (too many requests for this site right now). Try again in a few minutes.`);
-      throw new AppError('internal', `Xray refused the defect link: ${err.message}`);
+      if (err.kind === 'rate_limited') throw new AppError('rate_limited', msg('apiErrors.defect.xrayBusy'));
+      throw new AppError('internal', msg('apiErrors.defect.xrayRefused', { reason: err.message }));
     }
     throw err;
   }

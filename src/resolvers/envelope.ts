@@ -2,6 +2,7 @@ import type { Envelope } from '../shared/types';
 import type { Logger } from '../ports';
 import { isKvsThrottle } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
+import { translate } from '../i18n/translate';
 
 /**
  * The platform's "the user has not allowed access yet" error. It must reach Jira untouched so Jira shows the
@@ -11,21 +12,22 @@ export function isConsentError(err: unknown): boolean {
   return !!err && typeof err === 'object' && (err as { name?: unknown }).name === 'NEEDS_AUTHENTICATION_ERR';
 }
 
-/** Runs a resolver body and answers the envelope; only the consent error escapes. */
-export async function toEnvelope<T>(log: Logger, key: string, body: () => Promise<T>): Promise<Envelope<T>> {
+/**
+ * Runs a resolver body and answers the envelope, its message in the caller's language (`req.context.locale`); only
+ * the consent error escapes.
+ */
+export async function toEnvelope<T>(log: Logger, req: Pick<ResolverRequest, 'context'>, key: string, body: () => Promise<T>): Promise<Envelope<T>> {
+  const locale = req.context?.locale;
   try {
     return { ok: true, data: await body() };
   } catch (err) {
     if (isConsentError(err)) throw err;
-    if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
+    if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.messageIn(locale) } };
     if (isKvsThrottle(err)) {
-      return { ok: false, error: { code: 'rate_limited', message: 'The app\'s storage is busy right now. Try again in a minute.' } };
+      return { ok: false, error: { code: 'rate_limited', message: translate(locale, 'apiErrors.storageBusy') } };
     }
     log.error(`resolver ${key} failed`, { error: err instanceof Error ? err.message : String(err) });
-    return {
-      ok: false,
-      error: { code: 'internal', message: 'Something went wrong in the Testsigma app. Try again; if it keeps failing, ask your Jira admin to check the app\'s logs.' },
-    };
+    return { ok: false, error: { code: 'internal', message: translate(locale, 'apiErrors.internal') } };
   }
 }
 

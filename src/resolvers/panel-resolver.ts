@@ -2,12 +2,13 @@ import type { Coverage, FlakyCase, HistoryEntry, IssueKind, LastResult, LinkView
 import type { JiraPort, Logger, Clock } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
+import { msg, type Message } from '../shared/message';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 import { getIssue, bulkFetchIssues, myPermissions } from '../jira/jira-client';
 import { LinkRecord, LinkStore } from '../store/link-store';
 import { SettingsStore } from '../store/settings-store';
 import { effectiveIssueTypes, StoredSettings } from '../domain/settings';
-import { kindOfIssueType, TESTSIGMA_KIND_OF, TESTSIGMA_NOUN, XRAY_NOUN } from '../domain/issue-kinds';
+import { kindOfIssueType, TESTSIGMA_KIND_OF, XRAY_NOUN } from '../domain/issue-kinds';
 import { parseTestsigmaId } from '../domain/testsigma-id';
 import type { DefectFiler } from './defect-filing';
 
@@ -66,12 +67,12 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   const settingsStore = new SettingsStore(deps.kvs);
 
   /** Reads the issue as the user (proving they may see it) and its kind, and whether they may edit it. */
-  async function loadIssue(req: ResolverRequest, needEdit: boolean, purpose = 'change its Testsigma links') {
+  async function loadIssue(req: ResolverRequest, needEdit: boolean, purpose: 'links' | 'defects' = 'links') {
     const accountId = req.context.accountId;
     const ext = req.context.extension?.issue;
     const issueId = typeof ext?.id === 'string' || typeof ext?.id === 'number' ? String(ext.id) : '';
     if (!accountId || !/^\d{1,19}$/.test(issueId)) {
-      throw new AppError('not_found', 'This panel was opened without an issue. Reload the issue page.');
+      throw new AppError('not_found', msg('apiErrors.panel.noIssue'));
     }
     const asUser = deps.jira.asUser(accountId);
     // In parallel for speed; the permission answer is only read once the issue proved visible (Jira answers 404
@@ -82,7 +83,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       myPermissions(asUser, ['EDIT_ISSUES'], { issueId }).catch((err: unknown) => err as Error),
     ]);
     if (!jiraIssue) {
-      throw new AppError('not_found', 'This issue does not exist or you do not have permission to see it.');
+      throw new AppError('not_found', msg('apiErrors.panel.notFound'));
     }
     if (permsOrError instanceof Error) throw permsOrError;
     const perms = permsOrError;
@@ -91,12 +92,12 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     if (!kind) {
       throw new AppError(
         'not_xray_issue',
-        `${jiraIssue.key} is a ${jiraIssue.typeName}, not an Xray ${names.test[0]}, ${names.testSet[0]} or ${names.testPlan[0]}. If your site renamed Xray's issue types, a Jira admin can set the names in the app's settings.`,
+        msg('apiErrors.panel.notXrayIssue', { issue: jiraIssue.key, type: jiraIssue.typeName, test: names.test[0]!, testSet: names.testSet[0]!, testPlan: names.testPlan[0]! }),
       );
     }
     const canEdit = perms['EDIT_ISSUES'] === true;
     if (needEdit && !canEdit) {
-      throw new AppError('forbidden', `You need permission to edit ${jiraIssue.key} to ${purpose}. Ask a project admin for the Edit Issues permission.`);
+      throw new AppError('forbidden', msg(purpose === 'links' ? 'apiErrors.panel.cannotEditLinks' : 'apiErrors.panel.cannotEditDefects', { issue: jiraIssue.key }));
     }
     const issue: PanelIssue = { id: jiraIssue.id, key: jiraIssue.key, kind, projectKey: jiraIssue.projectKey };
     return { issue, canEdit, settings, accountId };
@@ -186,14 +187,14 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
 
   return {
     getPanel: (req) =>
-      toEnvelope(deps.log, 'getPanel', async () => {
+      toEnvelope(deps.log, req, 'getPanel', async () => {
         const refresh = !!(req.payload && typeof req.payload === 'object' && (req.payload as { refresh?: unknown }).refresh === true);
         const { issue, canEdit, settings } = await loadIssue(req, false);
         return view(issue, canEdit, settings, refresh, req.context.locale);
       }),
 
     link: (req) =>
-      toEnvelope(deps.log, 'link', async () => {
+      toEnvelope(deps.log, req, 'link', async () => {
         const testsigmaId = parseId(req.payload);
         const { issue, canEdit, settings, accountId } = await loadIssue(req, true);
         const tsKind = TESTSIGMA_KIND_OF[issue.kind];
@@ -223,29 +224,29 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       }),
 
     unlink: (req) =>
-      toEnvelope(deps.log, 'unlink', async () => {
+      toEnvelope(deps.log, req, 'unlink', async () => {
         const testsigmaId = parseId(req.payload);
         const { issue, canEdit, settings } = await loadIssue(req, true);
         const tsKind = TESTSIGMA_KIND_OF[issue.kind];
         if (!(await links.unlink(issue.id, tsKind, testsigmaId))) {
-          throw new AppError('not_linked', `Testsigma ${TESTSIGMA_NOUN[tsKind]} ${testsigmaId} is not linked to ${issue.key}. Refresh the panel to see its current links.`);
+          throw new AppError('not_linked', msg('apiErrors.panel.notLinked', { entity: entityNoun(tsKind), id: testsigmaId, issue: issue.key }));
         }
         deps.log.info('unlinked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
         return view(issue, canEdit, settings, false, req.context.locale);
       }),
 
     createDefect: (req) =>
-      toEnvelope(deps.log, 'createDefect', async () => {
+      toEnvelope(deps.log, req, 'createDefect', async () => {
         const testsigmaId = parseId(req.payload);
-        const { issue, canEdit, settings, accountId } = await loadIssue(req, true, 'file defects from it');
+        const { issue, canEdit, settings, accountId } = await loadIssue(req, true, 'defects');
         if (issue.kind !== 'test') {
-          throw new AppError('not_xray_issue', `Defects are filed from a linked Test's panel; ${issue.key} is a ${XRAY_NOUN[issue.kind]}. Open the Test whose result failed.`);
+          throw new AppError('not_xray_issue', msg('apiErrors.panel.defectNotOnTest', { issue: issue.key, kind: XRAY_NOUN[issue.kind] }));
         }
         const owner = await links.owner('testCase', testsigmaId);
         if (owner?.issueId !== issue.id) {
-          throw new AppError('not_linked', `Testsigma test case ${testsigmaId} is not linked to ${issue.key}. Refresh the panel to see its current links.`);
+          throw new AppError('not_linked', msg('apiErrors.panel.notLinked', { entity: entityNoun('testCase'), id: testsigmaId, issue: issue.key }));
         }
-        if (!deps.defects) throw new AppError('not_configured', 'Filing defects is not available in this installation.');
+        if (!deps.defects) throw new AppError('not_configured', msg('apiErrors.panel.defectsUnavailable'));
         const names = deps.insights?.entities ? await quiet(() => deps.insights!.entities!('testCase', [testsigmaId], { refresh: false, settings })) : undefined;
         const caseName = names?.get(testsigmaId)?.name;
         await deps.defects.file({
@@ -256,7 +257,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           settings,
         });
         deps.log.info('defect filed', { issueId: issue.id, testsigmaId });
-        return view(issue, canEdit, settings, false);
+        return view(issue, canEdit, settings, false, req.context.locale);
       }),
   };
 }
@@ -272,18 +273,20 @@ function conflictError(
   testsigmaId: string,
   where: { seen: 'visible'; key: string } | { seen: 'hidden' | 'gone' },
 ): AppError {
-  const noun = TESTSIGMA_NOUN[existing.testsigmaKind];
+  const entity = entityNoun(existing.testsigmaKind);
   if (conflict === 'slot') {
     return new AppError(
       'already_linked',
-      `${issue.key} is already linked to Testsigma ${noun} ${existing.testsigmaId}. A ${XRAY_NOUN[issue.kind]} links to one ${noun}: unlink it first.`,
+      msg('apiErrors.panel.slotTaken', { issue: issue.key, entity, id: existing.testsigmaId, kind: XRAY_NOUN[issue.kind], noun: msg(`apiErrors.noun.${existing.testsigmaKind}`) }),
     );
   }
   if (where.seen !== 'visible') {
-    return new AppError(
-      'already_linked',
-      `Testsigma ${noun} ${testsigmaId} is already linked to another ${XRAY_NOUN[existing.issueKind]} you cannot see. Ask someone who can see it to unlink it there first.`,
-    );
+    return new AppError('already_linked', msg('apiErrors.panel.linkedElsewhereHidden', { entity, id: testsigmaId, kind: XRAY_NOUN[existing.issueKind] }));
   }
-  return new AppError('already_linked', `Testsigma ${noun} ${testsigmaId} is already linked to ${where.key}. Unlink it there first.`);
+  return new AppError('already_linked', msg('apiErrors.panel.linkedElsewhere', { entity, id: testsigmaId, issue: where.key }));
+}
+
+/** "Testsigma test case", as a sentence's part in the reader's language. */
+function entityNoun(kind: TestsigmaKind): Message {
+  return msg(`apiErrors.entity.${kind}`);
 }

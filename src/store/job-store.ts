@@ -15,6 +15,8 @@
 import type { JobView } from '../shared/types';
 import type { Delivery, DeliveryResult, ResultAttachment, RunMeta } from '../domain/results-payload';
 import { KVS_LIMITS, KvsPort, Ttl, chunk, getMany } from './kvs-port';
+import { jobMsg, sameJobMessage, type JobMessage } from '../domain/job-messages';
+import { DEFAULT_LOCALE, translateMessage } from '../i18n/translate';
 
 /** How long jobs and their data are kept. */
 export const JOB_TTL: Ttl = { value: 30, unit: 'DAYS' };
@@ -40,8 +42,12 @@ const attKeys = (rec: JobRecord) => Array.from({ length: rec.attChunks }, (_, n)
 const DATA_CHUNK_BYTES = 200_000;
 const ATT_CHUNK_CHARS = 200_000;
 
-/** A job as stored: what the JobView shows, plus the sync's own bookkeeping. Secrets never go here. */
-export interface JobRecord extends JobView {
+/**
+ * A job as stored: what the JobView shows, plus the sync's own bookkeeping. Secrets never go here. Its problems
+ * are messages (a key and parameters), worded for the reader by `toJobView`.
+ */
+export interface JobRecord extends Omit<JobView, 'errors'> {
+  errors: JobMessage[];
   mode: 'push' | 'pull';
   /** Pull mode: the Testsigma run to fetch. */
   testsigmaRunId?: string;
@@ -53,7 +59,7 @@ export interface JobRecord extends JobView {
    */
   deadline: number;
   /** Warnings found when the delivery arrived (skipped attachments); a retry starts from these. */
-  intake: string[];
+  intake: JobMessage[];
   /** Stored data chunks (push mode). */
   chunks: number;
   attChunks: number;
@@ -109,9 +115,9 @@ export function isJobId(id: string): boolean {
 export function encodeDelivery(
   jobId: string,
   delivery: Delivery,
-): { items: KvsItem[]; chunks: number; attChunks: number; warnings: string[] } {
+): { items: KvsItem[]; chunks: number; attChunks: number; warnings: JobMessage[] } {
   const { results, ...meta } = delivery;
-  const warnings: string[] = [];
+  const warnings: JobMessage[] = [];
   let stream = '';
   const chunks: DataChunk[] = [{ meta, rows: [] }];
   let size = encodedBytes(chunks[0]);
@@ -134,7 +140,7 @@ export function encodeDelivery(
       }
       if (refs.length > 0) row[6] = refs;
       if (skipped > 0) {
-        warnings.push(`${skipped} attachment${skipped === 1 ? '' : 's'} of Testsigma test case ${r.testCaseId} ${skipped === 1 ? 'was' : 'were'} skipped: one result holds at most about 200 KB of attachment names.`);
+        warnings.push(jobMsg('attachmentNamesTooLong', { count: skipped, id: r.testCaseId }));
       }
     }
     if (size + rowSize > DATA_CHUNK_BYTES && chunks[chunks.length - 1]!.rows.length > 0) {
@@ -158,16 +164,19 @@ function encodedBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value));
 }
 
-/** The job's view for `GET ?job=`, the sync log and retries; a job past its deadline reads as failed. */
-export function toJobView(rec: JobRecord, nowMs: number): JobView {
+/**
+ * The job's view for `GET ?job=` (English), the sync log and retries (the admin's `locale`); a job past its deadline
+ * reads as failed.
+ */
+export function toJobView(rec: JobRecord, nowMs: number, locale: unknown = DEFAULT_LOCALE): JobView {
   let state = rec.state;
   let errors = rec.errors;
   if (state === 'running' && nowMs > rec.deadline) {
     state = 'failed';
-    errors = [...errors, 'The sync stopped at the time limit before it finished. Retry the job; it continues in the same Test Execution.'];
+    errors = [...errors, jobMsg('timeLimit')];
   } else if (state === 'queued' && nowMs > rec.deadline) {
     state = 'failed';
-    errors = [...errors, 'The sync did not start in time (the queue may have lost it). Retry the job.'];
+    errors = [...errors, jobMsg('notStarted')];
   }
   return {
     jobId: rec.jobId,
@@ -176,7 +185,7 @@ export function toJobView(rec: JobRecord, nowMs: number): JobView {
     ...(rec.testExecutionKey ? { testExecutionKey: rec.testExecutionKey } : {}),
     counts: { ...rec.counts },
     unmapped: rec.unmapped.slice(0, 100),
-    errors: errors.slice(0, MAX_JOB_ERRORS),
+    errors: errors.slice(0, MAX_JOB_ERRORS).map((m) => translateMessage(locale, m)),
     ...(rec.statuses ? { statuses: { ...rec.statuses } } : {}),
     attempts: rec.attempts,
     createdAt: rec.createdAt,
@@ -184,10 +193,10 @@ export function toJobView(rec: JobRecord, nowMs: number): JobView {
   };
 }
 
-/** Adds problems to a job's list, oldest first, keeping the first 20 and never the same sentence twice. */
-export function addErrors(existing: readonly string[], more: readonly string[]): string[] {
+/** Adds problems to a job's list, oldest first, keeping the first 20 and never the same message twice. */
+export function addErrors(existing: readonly JobMessage[], more: readonly JobMessage[]): JobMessage[] {
   const out = [...existing];
-  for (const m of more) if (!out.includes(m) && out.length < MAX_JOB_ERRORS) out.push(m);
+  for (const m of more) if (!out.some((o) => sameJobMessage(o, m)) && out.length < MAX_JOB_ERRORS) out.push(m);
   return out;
 }
 
@@ -291,19 +300,21 @@ export class JobStore {
 }
 
 /**
- * The admin sync log: one page of jobs, newest first (20 a page). `cursor` is the previous page's `nextCursor`.
+ * The admin sync log: one page of jobs, newest first (20 a page), their problems in `locale`. `cursor` is the
+ * previous page's `nextCursor`.
  */
 export async function listJobs(
   kvs: KvsPort,
   cursor?: string,
   nowMs: number = Date.now(),
+  locale: unknown = DEFAULT_LOCALE,
 ): Promise<{ jobs: JobView[]; nextCursor?: string }> {
   let q = kvs.query().where('key', { condition: 'BEGINS_WITH', values: [JOB_PREFIX] }).limit(JOBS_PAGE);
   if (cursor) q = q.cursor(cursor);
   const page = await q.getMany<JobRecord>();
   const shown = await withoutPending(kvs, page.results.map((r) => r.value));
   return {
-    jobs: shown.map((r) => toJobView(r, nowMs)),
+    jobs: shown.map((r) => toJobView(r, nowMs, locale)),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
 }

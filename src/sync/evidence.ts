@@ -5,6 +5,7 @@
 import type { XrayClient } from '../xray/xray-types';
 import { XrayError } from '../xray/xray-types';
 import type { Evidence, MappedResult } from '../domain/xray-import';
+import { jobMsg, type JobMessage } from '../domain/job-messages';
 
 /** Tests a getTestRuns page asks for (GraphQL lists take at most 100). */
 const GRAPHQL_PAGE = 100;
@@ -50,7 +51,7 @@ export async function withoutSentEvidence(args: {
   mapped: readonly MappedResult[];
   evidence: ReadonlyMap<number, Evidence[]>;
   deadline: number;
-  warnings: string[];
+  warnings: JobMessage[];
 }): Promise<Map<number, Evidence[]>> {
   const { xray, testExecution, mapped, evidence, deadline, warnings } = args;
   const withEvidence = mapped.filter((m) => (evidence.get(m.index)?.length ?? 0) > 0);
@@ -83,9 +84,7 @@ export async function withoutSentEvidence(args: {
     }
   } catch (err) {
     if (err instanceof XrayError && err.retryable) throw err;
-    warnings.push(
-      `The app could not read the evidence already on the Test Execution (${err instanceof Error ? err.message : String(err)}), so no attachment was sent, to avoid attaching a file twice.`,
-    );
+    warnings.push(jobMsg('evidenceUnread', { reason: err instanceof Error ? err.message : String(err) }));
     return new Map();
   }
   const out = new Map<number, Evidence[]>();

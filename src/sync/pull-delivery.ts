@@ -4,6 +4,7 @@ import type { Delivery } from '../domain/results-payload';
 import type { TestsigmaClient } from '../testsigma/testsigma-client';
 import type { SyncTuning } from './sync-tuning';
 import { Fail, Later } from './sync-outcomes';
+import { jobMsg } from '../domain/job-messages';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -22,14 +23,12 @@ export async function pullDelivery(
   if (run.status !== 'STATUS_COMPLETED') {
     const since = job.pollSince ?? Date.parse(job.createdAt);
     if (started - since >= tuning.pollWindowMs) {
-      throw new Fail(
-        `Testsigma run ${runId} had not finished ${Math.round(tuning.pollWindowMs / 60000)} minutes after it was sent (its status is ${run.status}). Retry this job once the run has finished in Testsigma.`,
-      );
+      throw new Fail(jobMsg('runNotFinished', { runId, count: Math.round(tuning.pollWindowMs / 60000), status: run.status }));
     }
     throw new Later(tuning.pollDelaySeconds, `Testsigma run ${runId} has not finished yet (${run.status})`);
   }
   const results = await ts.getRunResults(runId);
-  if (results.length === 0) throw new Fail(`Testsigma run ${runId} has no test case results to record.`);
+  if (results.length === 0) throw new Fail(jobMsg('runEmpty', { runId }));
   return {
     runId,
     ...(run.testPlanId ? { testPlanId: run.testPlanId } : {}),

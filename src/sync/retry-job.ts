@@ -6,6 +6,7 @@ import type { JobView } from '../shared/types';
 import type { Clock, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
+import { msg } from '../shared/message';
 import { JobRecord, JobStore, QUEUE_DEADLINE_MS, isJobId, toJobView } from '../store/job-store';
 import { runConcurrencyKey } from '../domain/run-mark';
 
@@ -20,15 +21,15 @@ export interface RetryJobDeps {
 /**
  * Queues a job again. Its counts and problems start over from what the delivery itself carried (skipped
  * attachments), its attempts keep counting, and a pull job gets a fresh hour to wait for its Testsigma run.
- * Throws `AppError('not_found')` for an unknown or expired job and `AppError('rate_limited')` when the queue is busy.
+ * The view's problems are in `locale` (the admin's). Throws `AppError('not_found')` for an unknown or expired job and `AppError('rate_limited')` when the queue is busy.
  */
-export async function retryJob(deps: RetryJobDeps, jobId: string): Promise<JobView> {
+export async function retryJob(deps: RetryJobDeps, jobId: string, locale?: unknown): Promise<JobView> {
   const jobs = new JobStore(deps.kvs);
   const id = typeof jobId === 'string' ? jobId.trim() : '';
   const job = isJobId(id) ? await jobs.get(id) : undefined;
-  if (!job) throw new AppError('not_found', 'That job does not exist any more (jobs are kept for 30 days). Ask the executor to send the results again.');
+  if (!job) throw new AppError('not_found', msg('apiErrors.jobs.gone'));
   const now = deps.clock.now();
-  const view = toJobView(job, now);
+  const view = toJobView(job, now, locale);
   // Running, or waiting for its event: running it twice would only race the first run.
   if (view.state === 'running' || view.state === 'queued') return view;
 
@@ -53,8 +54,8 @@ export async function retryJob(deps: RetryJobDeps, jobId: string): Promise<JobVi
     // Put the job back as it was, so the log does not show a retry that will never run.
     await jobs.put(job).catch(() => undefined);
     deps.log.warn('retryJob: queue push refused', { jobId: job.jobId, error: err instanceof Error ? err.message : String(err) });
-    throw new AppError('rate_limited', 'The app\'s queue is busy right now. Try the retry again in a minute.');
+    throw new AppError('rate_limited', msg('apiErrors.jobs.queueBusy'));
   }
   deps.log.info('retryJob: job queued again', { jobId: job.jobId, runId: job.runId });
-  return toJobView(again, now);
+  return toJobView(again, now, locale);
 }

@@ -16,7 +16,9 @@ import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '..
 import { lastResultItem, planRunItem } from '../store/run-store';
 import { effectiveStatusMap } from '../domain/status-map';
 import { runConcurrencyKey } from '../domain/run-mark';
-import { Evidence, MAX_LISTED_IDS, listIds, outcomeState } from '../domain/xray-import';
+import { Evidence, MAX_LISTED_IDS, outcomeState } from '../domain/xray-import';
+import { idList, jobMsg, type JobMessage } from '../domain/job-messages';
+import { DEFAULT_LOCALE, translateMessage } from '../i18n/translate';
 import { TestsigmaClient, TestsigmaClientConfig, createTestsigmaClient } from '../testsigma/testsigma-client';
 import { DEFAULT_SYNC_TUNING, SyncTuning } from './sync-tuning';
 import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage } from './sync-outcomes';
@@ -65,7 +67,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** What an attempt has learnt so far, kept when it fails. */
 interface Progress {
   rec?: JobRecord;
-  warnings: string[];
+  warnings: JobMessage[];
 }
 
 /** Builds the consumer. Its answer is turned into an `InvocationError` retry by `src/platform/forge-consumer.ts`. */
@@ -133,14 +135,14 @@ export function createSyncConsumer(deps: SyncDeps) {
       if (err instanceof Fail) {
         // Keep what the attempt learnt (unmapped cases, problems, warnings) beside the reason it failed.
         const base = progress.rec ? { ...progress.rec, errors: addErrors(progress.rec.errors, progress.warnings) } : job;
-        await finish(base, err.message, err.failedResults);
+        await finish(base, err.problem, err.failedResults);
         return;
       }
       const transient = asTransient(err);
       if (transient) {
         const failures = job.retries + 1;
         if (failures >= t.maxTransientFailures) {
-          await finish(job, `${transient.message} The app gave up after ${failures} attempts; retry the job later from the app's sync log.`);
+          await finish(job, jobMsg('gaveUp', { reason: transient.problem, count: failures }));
           return;
         }
         const seconds = Math.min(900, Math.max(1, transient.retryAfterSeconds ?? TRANSIENT_BACKOFF_SECONDS[failures - 1] ?? 480));
@@ -149,7 +151,7 @@ export function createSyncConsumer(deps: SyncDeps) {
         return { retryAfterSeconds: seconds, reason: transient.message };
       }
       deps.log.error('sync: job failed unexpectedly', { jobId: job.jobId, error: err instanceof Error ? err.message : String(err) });
-      await finish(job, `The sync failed unexpectedly (${err instanceof Error ? err.message : String(err)}). Retry the job; if it keeps failing, check the app's logs.`);
+      await finish(job, jobMsg('unexpected', { reason: err instanceof Error ? err.message : String(err) }));
       return;
     } catch (writeErr) {
       // The job could not be updated: let the queue bring the event back rather than lose the outcome.
@@ -159,11 +161,11 @@ export function createSyncConsumer(deps: SyncDeps) {
   }
 
   /** Ends a job failed (it keeps the counts the attempt reached, if any). */
-  async function finish(job: JobRecord, message: string, failedResults = 0): Promise<void> {
+  async function finish(job: JobRecord, message: JobMessage, failedResults = 0): Promise<void> {
     const now = deps.clock.now();
     const counts = { ...job.counts, synced: 0, failed: job.counts.failed + failedResults };
     await jobs.put({ ...job, state: 'failed', counts, errors: addErrors(job.errors, [message]), deadline: now, updatedAt: iso(now) });
-    deps.log.warn('sync: job failed', { jobId: job.jobId, runId: job.runId, error: message });
+    deps.log.warn('sync: job failed', { jobId: job.jobId, runId: job.runId, error: translateMessage(DEFAULT_LOCALE, message) });
   }
 
   /** One attempt at the job. Answers the final record and the writes that go with it; throws Later/Fail/errors. */
@@ -181,11 +183,11 @@ export function createSyncConsumer(deps: SyncDeps) {
   async function attempt(job: JobRecord, started: number, progress: Progress): Promise<{ rec: JobRecord; items: KvsItem[] }> {
     const [settings, xraySecret] = await Promise.all([settingsStore.get(), settingsStore.secret('xrayClientSecret')]);
     if (!settings.xray.clientId || !xraySecret) {
-      throw new Fail('Xray is not set up in the app: a Jira admin must enter the Xray API key (client id and secret) on the app\'s settings page. Then retry this job.');
+      throw new Fail(jobMsg('xrayNotConfigured'));
     }
     const statusMap = effectiveStatusMap(settings.statusOverrides);
     const delivery = job.mode === 'pull' ? await pulled(job, settings.testsigma.baseUrl, started) : await jobs.loadDelivery(job, settings.attachEvidence);
-    if (!delivery) throw new Fail('The results of this job are no longer stored (they are kept for 30 days). Send the results again.');
+    if (!delivery) throw new Fail(jobMsg('resultsExpired'));
 
     const xray = deps.xrayClientFor({
       region: settings.xray.region,
@@ -214,17 +216,15 @@ export function createSyncConsumer(deps: SyncDeps) {
       const n = caseIds.length;
       const message =
         triage.unmappedCount === delivery.results.length
-          ? `None of the ${n} test case${n === 1 ? '' : 's'} in this delivery ${n === 1 ? 'is' : 'are'} linked to an Xray Test (Testsigma test case${n === 1 ? '' : 's'} ${listIds(caseIds)}). Link them on their Xray Tests' Testsigma panel, then retry this job.`
-          : 'No result of this delivery could be sent to Xray; see the problems listed.';
+          ? jobMsg('noneLinked', { count: n, ids: idList(caseIds) })
+          : jobMsg('noneSent');
       rec = { ...rec, state: 'failed', errors: addErrors(rec.errors, [message]), deadline: now(), updatedAt: iso(now()) };
       return { rec, items: planItems };
     }
 
     const warnings = progress.warnings;
     if (planLink && !planIssue) {
-      warnings.push(
-        `Testsigma test plan ${delivery.testPlanId} is linked to an Xray Test Plan that no longer exists or that the app cannot see (issue id ${planLink.issueId}); the Test Execution was not attached to a plan.`,
-      );
+      warnings.push(jobMsg('planGone', { plan: delivery.testPlanId ?? '', issueId: planLink.issueId }));
     }
 
     const evidence = settings.attachEvidence ? evidenceOf(triage.mapped) : new Map<number, Evidence[]>();
@@ -256,7 +256,7 @@ export function createSyncConsumer(deps: SyncDeps) {
   /** Pull mode: the run's results from Testsigma, once the run has finished. */
   async function pulled(job: JobRecord, baseUrl: string, started: number) {
     const apiKey = await settingsStore.secret('testsigmaApiKey');
-    if (!apiKey) throw new Fail('Pull mode needs a Testsigma API key: a Jira admin must enter one on the app\'s settings page. Then retry this job.');
+    if (!apiKey) throw new Fail(jobMsg('pullNeedsKey'));
     return pullDelivery(testsigmaFor({ baseUrl, apiKey }), job, started, t);
   }
 }

@@ -6,6 +6,8 @@ import { XrayError } from '../xray/xray-types';
 import { JiraError } from '../jira/jira-client';
 import { TestsigmaError } from '../testsigma/testsigma-client';
 import { isKvsThrottle } from '../store/kvs-port';
+import { jobMsg, type JobMessage } from '../domain/job-messages';
+import { DEFAULT_LOCALE, translateMessage } from '../i18n/translate';
 
 /** Seconds to wait after storage throttled us. */
 export const STORAGE_RETRY_SECONDS = 60;
@@ -20,23 +22,26 @@ export class Later extends Error {
   }
 }
 
-/** End the job failed with this sentence; `failedResults` counts results Xray refused as a whole. */
+/**
+ * End the job failed with this message (stored as it is, worded for each reader); `failedResults` counts results
+ * Xray refused as a whole. `message` is its English sentence, for the logs.
+ */
 export class Fail extends Error {
   constructor(
-    message: string,
+    readonly problem: JobMessage,
     readonly failedResults = 0,
   ) {
-    super(message);
+    super(translateMessage(DEFAULT_LOCALE, problem));
   }
 }
 
-/** A step failed in a way a later attempt may fix. */
+/** A step failed in a way a later attempt may fix; `problem` is what the job says should it give up. */
 export class Transient extends Error {
   constructor(
-    message: string,
+    readonly problem: JobMessage,
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    super(translateMessage(DEFAULT_LOCALE, problem));
   }
 }
 
@@ -46,28 +51,26 @@ export function asTransient(err: unknown): Transient | undefined {
   if (err instanceof XrayError && err.retryable) return new Transient(err.message, err.details.retryAfterSeconds);
   if (err instanceof TestsigmaError && err.retryable) return new Transient(err.message, err.details.retryAfterSeconds);
   if (err instanceof JiraError && (err.status === 429 || err.status >= 500)) {
-    return new Transient(`Jira could not answer the app (${err.message}).`);
+    return new Transient(jobMsg('jiraUnavailable', { reason: err.message }));
   }
-  if (isKvsThrottle(err)) return new Transient('Forge storage is busy.', STORAGE_RETRY_SECONDS);
+  if (isKvsThrottle(err)) return new Transient(jobMsg('storageBusy'), STORAGE_RETRY_SECONDS);
   return undefined;
 }
 
-/** Turns a failure that no retry fixes into the job's sentence. */
-export function permanentMessage(err: unknown): string | undefined {
-  if (err instanceof XrayError) return err.message;
-  if (err instanceof TestsigmaError) return err.message;
+/** Turns a failure that no retry fixes into the job's message (the vendor's words as its parameter). */
+export function permanentMessage(err: unknown): JobMessage | undefined {
+  if (err instanceof XrayError) return jobMsg('xrayFailed', { reason: err.message });
+  if (err instanceof TestsigmaError) return jobMsg('testsigmaFailed', { reason: err.message });
   if (err instanceof JiraError) {
     return err.status === 401 || err.status === 403
-      ? `Jira refused the app's request (${err.message}). Check that the app is still installed with its permissions.`
-      : `Jira refused the app's request (${err.message}).`;
+      ? jobMsg('jiraForbidden', { reason: err.message })
+      : jobMsg('jiraRefused', { reason: err.message });
   }
   return undefined;
 }
 
 /** Xray refused the import as a whole: every result in it counts failed, with Xray's reason. */
 export function refusal(err: XrayError, results: number): Fail {
-  const hint = /status/i.test(err.message)
-    ? ' Check that the status map sends only statuses that exist in Xray (the settings page\'s connection test lists them), then retry the job.'
-    : '';
-  return new Fail(`Xray refused the import: ${err.message}${hint}`, results);
+  const code = /status/i.test(err.message) ? 'importRefusedStatus' : 'importRefused';
+  return new Fail(jobMsg(code, { reason: err.message }), results);
 }

@@ -29,6 +29,7 @@ import {
 import type { SyncTuning } from './sync-tuning';
 import { Fail, Later, refusal } from './sync-outcomes';
 import { withoutSentEvidence } from './evidence';
+import { jobMsg, type JobMessage } from '../domain/job-messages';
 
 /** What finding and creating the Test Execution needs. */
 export interface TestExecutionDeps {
@@ -51,7 +52,7 @@ export interface ImportArgs {
   /** When the invocation started (ms): Xray calls may start until `started + workMs`. */
   started: number;
   /** Warnings for the job, added to by the import. */
-  warnings: string[];
+  warnings: JobMessage[];
 }
 
 /** The Test Execution a delivery landed in. */
@@ -103,7 +104,9 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
         const { intent: _done, ...rest } = rec;
         await runs.put({ ...rest, creates: rec.creates ?? 1, updatedAt: nowIso() });
         throw new Fail(
-          `Xray did not create the Test Execution of run ${runId}: the app sent the create ${tries} times and each failed (last: ${rec.intent.lastError ?? 'no answer'}), and Jira shows no issue with the run's label ${label}. Check that Xray is working, then retry this job.`,
+          rec.intent.lastError
+            ? jobMsg('createFailed', { runId, count: tries, reason: rec.intent.lastError, label })
+            : jobMsg('createUnanswered', { runId, count: tries, label }),
         );
       }
       deps.log.warn('sync: no Test Execution carries the run label after every lookup; creating it again', { runId, label, tries });
@@ -192,7 +195,7 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
         // The execution may have been deleted in Jira since: then the run starts over with a new one.
         if (rec.testExecutionId && !(await bulkFetchIssues(deps.jira.asApp(), [rec.testExecutionId])).has(rec.testExecutionId)) {
           deps.log.warn('sync: the run\'s Test Execution is gone; creating a new one', { runId: rec.runId, key });
-          a.warnings.push(`Test Execution ${key} of run ${rec.runId} no longer exists; a new one was created.`);
+          a.warnings.push(jobMsg('executionReplaced', { key, runId: rec.runId }));
           // `create` overwrites the run record with its intent before it sends anything.
           const { testExecutionKey: _gone, testExecutionId: _goneId, ...rest } = rec;
           return create(a, { ...rest, updatedAt: nowIso() }, rec.label, deadline);
@@ -206,6 +209,6 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
   return { importRun };
 }
 
-function environmentWarning(envs: string[], message: string): string {
-  return `Xray refused the test environment${envs.length === 1 ? '' : 's'} ${envs.join(', ')} (${message}); the run was recorded without environments. Create ${envs.length === 1 ? 'it' : 'them'} in Xray or correct the names the executor sends.`;
+function environmentWarning(envs: string[], message: string): JobMessage {
+  return jobMsg('environmentsRefused', { count: envs.length, environments: envs.join(', '), reason: message });
 }

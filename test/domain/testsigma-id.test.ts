@@ -1,4 +1,5 @@
 import { parseTestsigmaId } from '../../src/domain/testsigma-id';
+import { translateMessage } from '../../src/i18n/translate';
 
 describe('parseTestsigmaId', () => {
   it.each([
@@ -24,7 +25,7 @@ describe('parseTestsigmaId', () => {
     (input) => {
       const r = parseTestsigmaId(input);
       expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.reason).toMatch(/\w+ \w+/);
+      if (!r.ok) expect(translateMessage('en-US', r.reason)).toMatch(/\w+ \w+/);
     },
   );
 });

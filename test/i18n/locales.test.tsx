@@ -18,7 +18,8 @@ import { makeTranslator } from '../../src/frontend/common/translator';
 import type { AdminCaller, PanelCaller } from '../../src/frontend/invoke';
 import { PanelApp } from '../../src/frontend/panel/PanelApp';
 import { isPlural, leafKeys, lookup, type TranslationResource } from '../../src/shared/i18n-format';
-import { translate } from '../../src/i18n/translate';
+import { translate, translateMessage } from '../../src/i18n/translate';
+import { msg, type BackendSection } from '../../src/shared/message';
 import { askedKeys, manifestTranslations, markTranslations, resource } from '../frontend/forge-bridge';
 import { allOf, button, buttons, click, fail, fakeCaller, flush, job, link, ok, panelView, render, settingsView, type } from '../frontend/helpers';
 
@@ -264,5 +265,73 @@ describe('every text a user reads comes from the resources', () => {
       const missing = [...askedKeys].filter((key) => typeof lookup(resources[locale], key) !== 'string');
       expect({ locale, missing }).toEqual({ locale, missing: [] });
     }
+  });
+});
+
+/**
+ * The backend's sentences (resolver messages, settings problems, the connection test, job problems): every key the
+ * backend's code names exists in every locale, every backend key is named by the code (no sentence left behind),
+ * and each has a real translation. The key type (`MessageKey`, read from en-US.json) already makes a key English
+ * lacks a type error; this covers the other locales and the code's dynamic keys (`apiErrors.entity.${kind}`).
+ */
+describe('backend sentences', () => {
+  const SECTIONS: readonly BackendSection[] = ['apiErrors', 'connection', 'settingsErrors', 'jobErrors', 'notices'];
+  const backendFiles = (readdirSync(path.join(root, 'src'), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && !f.startsWith(`frontend${path.sep}`))
+    .map((f) => readFileSync(path.join(root, 'src', f), 'utf8'));
+  const code = backendFiles.join('\n');
+  const sectionAlt = SECTIONS.join('|');
+  /** Keys the code writes out, a template's `${...}` standing for one key segment or part of one. */
+  const named = [...code.matchAll(new RegExp(`['\`]((?:${sectionAlt})\\.[\\w.\${}]+)['\`]`, 'g'))].map((m) => m[1]!);
+  const patterns = named.map((k) => new RegExp(`^${k.replace(/\./g, '\\.').replace(/\$\{[^}]+\}/g, '\\w+')}$`));
+  /** `jobMsg('code')` and the job codes a ternary picks (`? 'importRefusedStatus' : 'importRefused'`). */
+  const literals = new Set([...code.matchAll(/'(\w+)'/g)].map((m) => m[1]!));
+  const sentenceKeys = (locale: string) =>
+    SECTIONS.flatMap((section) => leafKeys(resources[locale]![section] as TranslationResource, section)).map((key) => {
+      const parent = key.slice(0, key.lastIndexOf('.'));
+      return isPlural(lookup(resources[locale], parent)) ? parent : key;
+    });
+  const english = [...new Set(sentenceKeys('en-US'))];
+
+  it('finds the backend naming its sentences', () => {
+    expect(named.length).toBeGreaterThan(80);
+    expect(english.length).toBeGreaterThan(100);
+  });
+
+  it.each(locales)('%s has every key the backend names', (locale) => {
+    const theirs = new Set(sentenceKeys(locale));
+    const literalKeys = named.filter((k) => !k.includes('${'));
+    expect(literalKeys.filter((k) => !theirs.has(k))).toEqual([]);
+    for (const p of patterns) expect({ pattern: String(p), found: [...theirs].some((k) => p.test(k)) }).toEqual({ pattern: String(p), found: true });
+  });
+
+  it('every backend sentence is used by the code', () => {
+    const unused = english.filter((key) => {
+      if (patterns.some((p) => p.test(key))) return false;
+      const [section, ...rest] = key.split('.');
+      // Job problems are named by their code alone: jobMsg('noneLinked').
+      return !(section === 'jobErrors' && literals.has(rest.join('.')));
+    });
+    expect(unused).toEqual([]);
+  });
+
+  it.each(locales.filter((l) => l !== 'en-US'))('%s translates every backend sentence (only a sentence of placeholders alone may read alike)', (locale) => {
+    const same = leafKeys(resources['en-US']!, '')
+      .filter((key) => SECTIONS.some((s) => key.startsWith(`${s}.`)))
+      .filter((key) => lookup(resources[locale], key) === lookup(resources['en-US'], key))
+      .filter((key) => (lookup(resources['en-US'], key) as string).replace(/\{\w+\}/g, '').replace(/[\s:]/g, '') !== '');
+    expect(same).toEqual([]);
+  });
+
+  it('a message with a message inside reads in one language, numbers and plurals by its rules', () => {
+    const m = msg('jobErrors.noneLinked', { count: 1200, ids: msg('jobErrors.idsAndMore', { ids: '1, 2', count: 1198 }) });
+    expect(translateMessage('en-US', m)).toBe(
+      "None of the 1,200 test cases in this delivery are linked to an Xray Test (Testsigma test cases 1, 2 and 1,198 more). Link them on their Xray Tests' Testsigma panel, then retry this job.",
+    );
+    expect(translateMessage('de-DE', m)).toBe(
+      'Keiner der 1.200 Testfälle dieser Lieferung ist mit einem Xray-Test verknüpft (Testsigma-Testfälle 1, 2 und 1.198 weitere). Verknüpfen Sie sie im Testsigma-Panel ihrer Xray-Tests und wiederholen Sie dann diesen Job.',
+    );
+    // A job stored before messages were keys holds its English sentence: it reads as it is.
+    expect(translateMessage('de-DE', 'Xray refused the import.')).toBe('Xray refused the import.');
   });
 });

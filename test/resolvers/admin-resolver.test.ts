@@ -1,5 +1,5 @@
 import { XrayError } from '../../src/xray/xray-types';
-import type { ConnectionReport, SettingsView, JobView } from '../../src/shared/types';
+import type { ConnectionReport, Envelope, SettingsView, JobView } from '../../src/shared/types';
 import { DEFAULT_STATUS_MAP } from '../../src/domain/status-map';
 import { ADMIN, USER, WEBTRIGGER_URL, data, job, setup } from './admin-fakes';
 
@@ -343,6 +343,21 @@ describe('testConnection', () => {
     expect(r.xray.message).toMatch(message);
     expect(r.xray.statuses).toBeUndefined();
     expect(r.testsigma.ok).toBe(true);
+  });
+
+  it("answers a German admin in German, keeping Xray's own words as Xray sent them", async () => {
+    const s = setup();
+    await configured(s);
+    s.xray.error = new XrayError('graphql', 'You do not have permission.');
+    const answer = await s.handlers['testConnection']!({ payload: {}, context: { accountId: ADMIN, locale: 'de-DE' } });
+    const r = data(answer as Envelope<ConnectionReport>);
+    expect(r.xray).toEqual({
+      ok: false,
+      message: 'Xray hat das Auflisten seiner Status abgelehnt: You do not have permission. Prüfen Sie, ob der Benutzer des API-Schlüssels die Einstellungen von Xray lesen darf.',
+    });
+    s.xray.error = new XrayError('rate_limited', 'Too many requests', { status: 429, retryAfterSeconds: 60 });
+    const busy = data((await s.handlers['testConnection']!({ payload: {}, context: { accountId: ADMIN, locale: 'de-DE' } })) as Envelope<ConnectionReport>);
+    expect(busy.xray.message).toBe('Das Anfragelimit von Xray für diese Site ist vorerst aufgebraucht (300 Anfragen pro 5 Minuten). Versuchen Sie es in etwa 1 Minute erneut.');
   });
 
   it('scrubs a secret that Xray echoed back in an error', async () => {

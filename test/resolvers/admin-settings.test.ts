@@ -1,15 +1,17 @@
 /** The validation `saveSettings` relies on (src/domain/settings.ts), including the gaps fixed for the admin page. */
 import { applySettingsPatch, DEFAULT_SETTINGS, MAX_SECRET_LENGTH, MAX_STATUS_OVERRIDES, StoredSettings } from '../../src/domain/settings';
+import { translateMessage } from '../../src/i18n/translate';
 
-function refused(payload: unknown, current: StoredSettings = DEFAULT_SETTINGS) {
+/** The refusal as the admin reads it: the field, and the sentence in English (or `locale`). */
+function refused(payload: unknown, current: StoredSettings = DEFAULT_SETTINGS, locale = 'en-US') {
   const r = applySettingsPatch(current, payload);
   if (r.ok) throw new Error('expected a refusal');
-  return r;
+  return { ok: r.ok, field: r.field, message: translateMessage(locale, r.problem) };
 }
 
 function accepted(payload: unknown, current: StoredSettings = DEFAULT_SETTINGS) {
   const r = applySettingsPatch(current, payload);
-  if (!r.ok) throw new Error(`expected success, got ${r.message}`);
+  if (!r.ok) throw new Error(`expected success, got ${translateMessage('en-US', r.problem)}`);
   return r;
 }
 

@@ -4,6 +4,7 @@ import { buildImportTests, decideTarget, outcomeState, refusedEnvironments, exec
 import { effectiveStatusMap } from '../../src/domain/status-map';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { translateMessage } from '../../src/i18n/translate';
 
 describe('run mark', () => {
   test('labels are Jira-legal, stable, and tell case-distinct run ids apart', () => {
@@ -97,8 +98,8 @@ describe('results payload', () => {
     });
     expect(delivery.results.map((r) => (r.attachments ?? []).map((a) => a.filename))).toEqual([['a'], ['c']]);
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/big.*over 2 MiB/);
-    expect(warnings[1]).toMatch(/b .*3 MiB/);
+    expect(translateMessage('en-US', warnings[0]!)).toMatch(/big.*over 2 MiB/);
+    expect(translateMessage('en-US', warnings[1]!)).toMatch(/b .*3 MiB/);
   });
 });
 
