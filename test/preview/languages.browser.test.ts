@@ -42,6 +42,19 @@ describe('languages in the browser', () => {
     expect(await previewErrors(page)).toEqual([]);
   });
 
+  it("shows a resolver's refusal in the viewer's language, under a German title", async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed', locale: 'de-DE' });
+    await app.getByLabel('Testsigma-Testfall-IDs oder -URLs').fill('602');
+    await app.getByRole('button', { name: 'Verknüpfen', exact: true }).click();
+    // 602 is linked to SHOP-2: the resolver says so in German (its words come from the backend's resources).
+    const item = app.getByRole('listitem').filter({ hasText: /^#602: / });
+    await item.waitFor();
+    const text = await item.innerText();
+    expect(text).toContain('SHOP-2');
+    expect(text).not.toMatch(/\b(already|linked|Unlink)\b/);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
   it("passes the viewer's locale to the resolvers, which answer in it", async () => {
     const ask = async (locale: string) => {
       const query = new URLSearchParams({ site: 'no-testsigma-key', as: 'viewer', page: 'test-named', locale });
