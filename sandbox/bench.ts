@@ -73,19 +73,24 @@ async function seed(sb: Sandbox, n: number): Promise<{ tests: Array<{ id: string
   return { tests, secret: rotated.data.secret };
 }
 
-function runBody(runId: string, tests: Array<{ caseId: string }>): string {
+/** A run of one result per test; `retried`: every fifth test also failed a first attempt (it sends attempts 1 and 2). */
+function runBody(runId: string, tests: Array<{ caseId: string }>, retried = false): string {
   return JSON.stringify({
     runId,
     summary: `Bench run of ${tests.length} results`,
     startedAt: '2026-11-25T10:00:00Z',
     finishedAt: '2026-11-25T10:42:10Z',
-    results: tests.map((t, i) => ({
-      testCaseId: t.caseId,
-      status: STATUSES[i % STATUSES.length],
-      startedAt: '2026-11-25T10:00:03Z',
-      finishedAt: '2026-11-25T10:01:40Z',
-      message: i % 10 === 3 ? `Assertion failed at step ${i % 7}: expected 200, got 500` : undefined,
-    })),
+    results: tests.flatMap((t, i): Array<Record<string, unknown>> => {
+      const result = {
+        testCaseId: t.caseId,
+        status: STATUSES[i % STATUSES.length],
+        startedAt: '2026-11-25T10:00:03Z',
+        finishedAt: '2026-11-25T10:01:40Z',
+        message: i % 10 === 3 ? `Assertion failed at step ${i % 7}: expected 200, got 500` : undefined,
+      };
+      if (!retried || i % 5 !== 0) return [result];
+      return [{ ...result, status: 'FAILURE', attempt: 1, message: 'Timed out waiting for the page' }, { ...result, attempt: 2 }];
+    }),
   });
 }
 
@@ -103,6 +108,8 @@ function signedRequest(secret: string, body: string) {
 
 interface Measured {
   size: number;
+  /** Every fifth test sent two attempts (a run with retries: the same KVS calls, attempts in the case records). */
+  retried: boolean;
   webtriggerMs: number;
   webtriggerKvsCalls: number;
   consumerMs: number;
@@ -153,7 +160,7 @@ async function naiveUpload(sb: Sandbox, tests: Array<{ id: string }>, statuses: 
   return { requests, byOp };
 }
 
-async function measure(size: number, args: Args): Promise<Measured> {
+async function measure(size: number, args: Args, retried = false): Promise<Measured> {
   const sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1 });
   try {
     const { tests, secret } = await seed(sb, size);
@@ -178,7 +185,7 @@ async function measure(size: number, args: Args): Promise<Measured> {
         consumerMs += performance.now() - c0;
       }
     });
-    const body = runBody(`bench-${size}`, tests);
+    const body = runBody(`bench-${size}`, tests, retried);
     const t0 = performance.now();
     const answer = await sb.app.webtrigger(signedRequest(secret, body));
     const webtriggerMs = performance.now() - t0;
@@ -200,6 +207,7 @@ async function measure(size: number, args: Args): Promise<Measured> {
 
     const m: Measured = {
       size,
+      retried,
       webtriggerMs,
       webtriggerKvsCalls,
       consumerMs,
@@ -212,7 +220,7 @@ async function measure(size: number, args: Args): Promise<Measured> {
       jiraRequests,
       job: { state: job.state, counts: job.counts, testExecutionKey: job.testExecutionKey, attempts: job.attempts },
     };
-    if (args.naive) {
+    if (args.naive && !retried) {
       // The naive uploader gets an unlimited emulator and no latency, so the bench counts requests in seconds, and
       // the minutes it would need under 300 requests per 5 minutes are computed from that count.
       const nb = await startSandbox({ xrayDataRegion: 'eu', xrayRequestsPer5Minutes: 1_000_000_000 });
@@ -331,10 +339,17 @@ async function main(): Promise<void> {
     results.push(m);
     console.log(`${m.job.state}, ${m.job.counts.synced} synced into ${m.job.testExecutionKey}`);
   }
+  // The same 2,000-test run with retries: every fifth test sends two attempts (400 more entries, still 2,000 tests).
+  if (args.sizes.includes(2000)) {
+    process.stdout.write('  2000 results, every fifth retried ... ');
+    const m = await measure(2000, args, true);
+    results.push(m);
+    console.log(`${m.job.state}, ${m.job.counts.synced} tests synced into ${m.job.testExecutionKey}`);
+  }
   const rows = [
     ['results', 'webtrigger ms', 'wt KVS', 'consumer ms', 'consumer KVS', 'KVS total', 'Xray req', 'beyond auth', 'Jira req', 'naive Xray req', 'naive minutes @300/5min'],
     ...results.map((m) => [
-      String(m.size),
+      `${m.size}${m.retried ? ' retried' : ''}`,
       m.webtriggerMs.toFixed(0),
       String(m.webtriggerKvsCalls),
       m.consumerMs.toFixed(0),
@@ -353,7 +368,12 @@ async function main(): Promise<void> {
     console.log(r.map((c, j) => c.padStart(widths[j]!)).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
-  for (const m of results) console.log(`\n${m.size}: Xray by endpoint ${JSON.stringify(m.xrayByEndpoint)}; KVS by op ${JSON.stringify(m.kvsCallsByOp)}${m.naive ? `; naive by op ${JSON.stringify(m.naive.byOp)}` : ''}`);
+  for (const m of results) {
+    // Each case's result record (last result, 10-run history, the run's attempts) is one batch read per 25 cases,
+    // read beside the links; its write was already there (the last result).
+    console.log(`\n${m.size}${m.retried ? ' retried' : ''}: history and attempts cost the sync ${Math.ceil(m.size / 25)} batch reads of case records (of ${m.consumerKvsCalls} consumer KVS calls), no write of their own`);
+  }
+  for (const m of results) console.log(`\n${m.size}${m.retried ? ' retried' : ''}: Xray by endpoint ${JSON.stringify(m.xrayByEndpoint)}; KVS by op ${JSON.stringify(m.kvsCallsByOp)}${m.naive ? `; naive by op ${JSON.stringify(m.naive.byOp)}` : ''}`);
   console.log('\nOne panel open (getPanel), same latency:');
   const panel = await measurePanel(args);
   const prow = [['panel', 'KVS calls', 'Xray req', 'Testsigma req', 'ms'], ...panel.map((p) => [p.what, String(p.kvsCalls), String(p.xrayRequests), String(p.testsigmaRequests), p.ms.toFixed(0)])];

@@ -8,6 +8,7 @@
  */
 import type { HistoryEntry } from '../shared/types';
 import { DEFAULT_STATUS_MAP } from '../shared/status-defaults';
+import type { StoredAttempt } from './attempts';
 
 /** How many runs a case's history keeps. */
 export const HISTORY_LENGTH = 10;
@@ -23,6 +24,8 @@ export interface StoredHistoryEntry extends HistoryEntry {
   o?: Outcome;
   /** It passed only on a retry (an earlier attempt of the run did not pass). */
   retried?: true;
+  /** The run's attempts of the test, when it retried it: a later delivery's attempt joins them. */
+  a?: StoredAttempt[];
 }
 
 /** One synced result of a case, as the sync appends it. */
@@ -35,6 +38,8 @@ export interface IncomingResult {
   at: string;
   /** It passed only on a retry. */
   retried?: boolean;
+  /** The run's attempts of the test, when it had attempts. */
+  tries?: StoredAttempt[];
 }
 
 const norm = (s: string) => s.replace(/\s+/g, '').toUpperCase();
@@ -74,9 +79,19 @@ export function appendHistory(
     at: incoming.at,
     o: outcomeOf(incoming.word, overrides),
     ...(incoming.retried ? { retried: true as const } : {}),
+    ...(incoming.tries && incoming.tries.length > 0 ? { a: incoming.tries } : {}),
   };
   const rest = (history ?? []).filter((h) => h.runId !== incoming.runId);
-  return [entry, ...rest].sort(newestFirst).slice(0, HISTORY_LENGTH);
+  return [entry, ...rest].sort(newestFirst).slice(0, HISTORY_LENGTH).map(withoutOldMessages);
+}
+
+/** Runs whose attempts keep their messages: later deliveries and re-runs come soon after a run. */
+export const ATTEMPT_MESSAGE_RUNS = 3;
+
+// Older runs keep their attempts' numbers and statuses only, so ten runs of retried tests stay a small record.
+function withoutOldMessages(h: StoredHistoryEntry, i: number): StoredHistoryEntry {
+  if (i < ATTEMPT_MESSAGE_RUNS || !h.a?.some((a) => a.m !== undefined)) return h;
+  return { ...h, a: h.a.map(({ m: _m, ...a }) => a) };
 }
 
 // Stable for equal times (Array.prototype.sort is stable), so the entry just appended stays ahead of a same-time one.
@@ -100,6 +115,18 @@ export function flipCount(history: readonly StoredHistoryEntry[]): number {
 /** Flaky: at least {@link FLAKY_FLIPS} flips in the last results, or the newest passed only on a retry. */
 export function isFlaky(history: readonly StoredHistoryEntry[]): boolean {
   return history[0]?.retried === true || flipCount(history) >= FLAKY_FLIPS;
+}
+
+/**
+ * The attempts a run stored for a case: its history entry's attempts, or, for an entry synced without attempts,
+ * that one result as attempt 1 (its message is not kept). Undefined when the history has no entry of the run.
+ */
+export function attemptsOfRun(history: readonly StoredHistoryEntry[] | undefined, runId: string): StoredAttempt[] | undefined {
+  const entry = history?.find((h) => h.runId === runId);
+  if (!entry) return undefined;
+  if (entry.a && entry.a.length > 0) return entry.a;
+  const o = entry.o ?? outcomeOfXrayStatus(entry.status);
+  return [{ n: 1, w: o === 'pass' ? 'PASSED' : o === 'fail' ? 'FAILED' : entry.status, s: entry.status }];
 }
 
 /** The history as the panel shows it (without the stored counting marks). */

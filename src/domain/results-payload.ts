@@ -39,6 +39,11 @@ export interface DeliveryResult {
   finishedAt?: string;
   message?: string;
   attachments?: ResultAttachment[];
+  /**
+   * Which attempt of the test this entry is (1 and up; contract section 3): entries of one case with `attempt` are
+   * retries of one test, and the highest decides its status.
+   */
+  attempt?: number;
 }
 
 /** The run-level fields of a delivery. */
@@ -54,6 +59,11 @@ export interface RunMeta {
 /** A validated delivery, normalised (ids as strings, blanks dropped). */
 export interface Delivery extends RunMeta {
   results: DeliveryResult[];
+  /**
+   * Pull mode only: the delivery is this Testsigma re-run of `runId` (the first run it re-runs), so each result is
+   * the next attempt of its test in that run's Test Execution.
+   */
+  rerun?: { testsigmaRunId: string };
 }
 
 /** What a POST asks for. */
@@ -160,6 +170,12 @@ function resultSchema(statusMap: Readonly<Record<string, string>>) {
     startedAt: dateTime.optional(),
     finishedAt: dateTime.optional(),
     message: z.string({ error: 'must be text' }).optional(),
+    attempt: z
+      .number({ error: 'must be a whole number from 1 (which attempt of the test this is)' })
+      .int('must be a whole number')
+      .min(1, 'must be 1 or more')
+      .refine((n) => Number.isSafeInteger(n), 'must be a safe integer')
+      .optional(),
     attachments: z.array(attachmentSchema, { error: 'must be a list of attachments' }).optional(),
   });
 }
@@ -246,6 +262,7 @@ export function parseResultsRequest(
       ...(r.startedAt ? { startedAt: r.startedAt } : {}),
       ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
       ...(r.message !== undefined && r.message !== '' ? { message: r.message } : {}),
+      ...(r.attempt !== undefined ? { attempt: r.attempt } : {}),
       ...(r.attachments && r.attachments.length > 0
         ? {
             attachments: r.attachments.map((a) => ({
@@ -262,6 +279,11 @@ export function parseResultsRequest(
 
 function toProblems(error: z.ZodError): PayloadProblem[] {
   return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+}
+
+/** How many tests a delivery holds: its distinct cases (attempts and per-machine entries of one case are one test). */
+export function testCount(results: readonly Pick<DeliveryResult, 'testCaseId'>[]): number {
+  return new Set(results.map((r) => r.testCaseId)).size;
 }
 
 /** Bytes a base64 text decodes to. */

@@ -7,6 +7,8 @@ import type { DeliveryResult, RunMeta } from './results-payload';
 import { toXrayDate } from './results-payload';
 import { SiteStatusMap, siteStatusMap } from './status-map';
 import { idList, jobMsg, type JobMessage } from './job-messages';
+import { StoredAttempt, collapseEntries, severity } from './attempts';
+import { outcomeOf } from './history';
 
 /* Xray's import shapes (REST v2 JSON and the multipart `info` part); `src/xray` re-exports them. */
 
@@ -49,72 +51,124 @@ export interface CurrentTest {
   projectKey: string;
 }
 
-/** One result that will be sent. */
+/** One test (a case's entries of the delivery, attempts included) that will be sent. */
 export interface MappedResult {
+  /** The index of the case's first entry in the delivery. */
   index: number;
   testCaseId: string;
   xrayStatus: string;
   test: CurrentTest;
+  /** The case's entries as one result: the comment, times and files to send. */
   result: DeliveryResult;
+  /** The incoming word the status stands for (`FLAKY` when it passed only on a retry). */
+  word: string;
+  /** The highest attempt, when the test has attempts. */
+  attempts?: number;
+  /** It passed only on a retry. */
+  flaky?: boolean;
+  /** The attempts to store for the run. */
+  tries?: StoredAttempt[];
 }
 
-/** Where each result of a delivery stands before the import. */
+/** Where each test of a delivery stands before the import (counted by test: a case's entries are one). */
 export interface ResultTriage {
   mapped: MappedResult[];
   /** Case ids with no linked Xray Test, in delivery order, unique. */
   unmappedIds: string[];
   unmappedCount: number;
-  /** Results not sent, and why (grouped into a few human messages). */
+  /** Tests not sent, and why (grouped into a few human messages). */
   failedCount: number;
   errors: JobMessage[];
 }
 
+/** What triage needs to turn attempts into one result (contract section 3, `attempt`). */
+export interface TriageAttempts {
+  /** Attempts the run already stored for a case synced to this Test. */
+  stored?(caseId: string, testIssueId: string): readonly StoredAttempt[] | undefined;
+  /** The delivery is this Testsigma re-run: each result is the next attempt of its test. */
+  rerunOf?: string;
+  /** The admin's status overrides (how a word counts as passing). */
+  overrides?: Readonly<Record<string, string>>;
+}
+
 /**
- * Sorts a delivery's results into mapped, unmapped and failed. `statuses` is the effective map, or the site's
+ * Sorts a delivery's tests into mapped, unmapped and failed. `statuses` is the effective map, or the site's
  * reading of it (`siteStatusMap`), which also catches a target the site lacks; `links` maps a case id to the
- * linked Test's issue id; `tests` holds the issues Jira still shows (by id). A link to an issue that is gone, or a
- * status the site lacks, is a failed result with a message naming it, never sent.
+ * linked Test's issue id; `tests` holds the issues Jira still shows (by id). A case's entries (attempts, or one per
+ * machine) are one test (`src/domain/attempts.ts`). A link to an issue that is gone, or a status the site lacks,
+ * is a failed test with a message naming it, never sent.
  */
 export function triageResults(
   results: readonly DeliveryResult[],
   statuses: Readonly<Record<string, string>> | SiteStatusMap,
   links: ReadonlyMap<string, string>,
   tests: ReadonlyMap<string, CurrentTest>,
+  attempts: TriageAttempts = {},
 ): ResultTriage {
   const site: SiteStatusMap = typeof statuses.outcome === 'function' ? (statuses as SiteStatusMap) : siteStatusMap(statuses as Record<string, string>);
+  const overrides = attempts.overrides ?? {};
+  const flakyOutcome = site.outcome('FLAKY');
+  const flakyStatus =
+    flakyOutcome.kind === 'send' ? { status: flakyOutcome.status } : { missing: flakyOutcome.kind === 'missing_target' ? flakyOutcome.target : 'FLAKY' };
+  const byCase = new Map<string, Array<{ result: DeliveryResult; index: number }>>();
+  results.forEach((result, index) => {
+    const list = byCase.get(result.testCaseId);
+    if (list) list.push({ result, index });
+    else byCase.set(result.testCaseId, [{ result, index }]);
+  });
   const mapped: MappedResult[] = [];
-  const unmapped = new Set<string>();
-  let unmappedCount = 0;
+  const unmapped: string[] = [];
   const unknownStatus = new Map<string, string[]>();
   const missingStatus = new Map<string, string[]>();
   const goneTests: Array<{ caseId: string; issueId: string }> = [];
-  results.forEach((result, index) => {
-    const outcome = site.outcome(result.status);
-    if (outcome.kind === 'unknown_word') {
-      const ids = unknownStatus.get(result.status) ?? [];
-      ids.push(result.testCaseId);
-      unknownStatus.set(result.status, ids);
-      return;
+  const note = (m: Map<string, string[]>, key: string, caseId: string) => m.set(key, [...(m.get(key) ?? []), caseId]);
+  for (const [caseId, entries] of byCase) {
+    const outcomes = entries.map((e) => site.outcome(e.result.status));
+    const unknownAt = outcomes.findIndex((o) => o.kind === 'unknown_word');
+    if (unknownAt >= 0) {
+      note(unknownStatus, entries[unknownAt]!.result.status, caseId);
+      continue;
     }
-    const issueId = links.get(result.testCaseId);
+    const issueId = links.get(caseId);
     if (issueId === undefined) {
-      unmapped.add(result.testCaseId);
-      unmappedCount++;
-      return;
+      unmapped.push(caseId);
+      continue;
     }
     const test = tests.get(issueId);
     if (!test) {
-      goneTests.push({ caseId: result.testCaseId, issueId });
-      return;
+      goneTests.push({ caseId, issueId });
+      continue;
     }
-    if (outcome.kind === 'missing_target') {
-      const ids = missingStatus.get(outcome.target) ?? [];
-      ids.push(result.testCaseId);
-      missingStatus.set(outcome.target, ids);
-      return;
+    const missing = outcomes.find((o) => o.kind === 'missing_target');
+    if (missing && missing.kind === 'missing_target') {
+      note(missingStatus, missing.target, caseId);
+      continue;
     }
-    mapped.push({ index, testCaseId: result.testCaseId, xrayStatus: outcome.status, test, result });
-  });
+    const collapsed = collapseEntries(
+      entries.map((e, i) => ({ result: e.result, xrayStatus: (outcomes[i] as { status: string }).status })),
+      {
+        stored: attempts.stored?.(caseId, issueId),
+        ...(attempts.rerunOf !== undefined ? { rerunOf: attempts.rerunOf } : {}),
+        outcomeOf: (word) => outcomeOf(word, overrides),
+        flakyStatus,
+      },
+    );
+    if ('missingFlakyTarget' in collapsed) {
+      note(missingStatus, collapsed.missingFlakyTarget, caseId);
+      continue;
+    }
+    mapped.push({
+      index: entries[0]!.index,
+      testCaseId: caseId,
+      xrayStatus: collapsed.xrayStatus,
+      test,
+      result: collapsed.result,
+      word: collapsed.word,
+      ...(collapsed.attempts !== undefined ? { attempts: collapsed.attempts } : {}),
+      ...(collapsed.flaky ? { flaky: true } : {}),
+      ...(collapsed.tries ? { tries: collapsed.tries } : {}),
+    });
+  }
   const errors: JobMessage[] = [];
   for (const [word, ids] of unknownStatus) {
     errors.push(jobMsg('unknownStatus', { count: ids.length, status: word, ids: idList(ids) }));
@@ -129,7 +183,7 @@ export function triageResults(
   }
   const count = (m: Map<string, string[]>) => [...m.values()].reduce((n, ids) => n + ids.length, 0);
   const failedCount = goneTests.length + count(unknownStatus) + count(missingStatus);
-  return { mapped, unmappedIds: [...unmapped], unmappedCount, failedCount, errors };
+  return { mapped, unmappedIds: unmapped, unmappedCount: unmapped.length, failedCount, errors };
 }
 
 /** "609, 610 and 3 more": the first 20 ids of a list, unique, in order. */
@@ -137,27 +191,6 @@ export function listIds(ids: readonly string[], max = 20): string {
   const unique = [...new Set(ids)];
   const shown = unique.slice(0, max).join(', ');
   return unique.length > max ? `${shown} and ${unique.length - max} more` : shown;
-}
-
-/**
- * How much a status says "look at me" when several Testsigma cases share one Xray Test: a failure outweighs an
- * abort, which outweighs a custom status, which outweighs work in progress, which outweighs success.
- */
-function severity(status: string): number {
-  switch (status.toUpperCase()) {
-    case 'FAILED':
-      return 0;
-    case 'ABORTED':
-      return 1;
-    case 'EXECUTING':
-      return 3;
-    case 'TODO':
-      return 4;
-    case 'PASSED':
-      return 5;
-    default:
-      return 2;
-  }
 }
 
 /** Evidence to attach to one test, per file. */

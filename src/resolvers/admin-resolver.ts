@@ -200,12 +200,10 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
       toEnvelope(deps.log, req, 'listJobs', async () => {
         await requireAdmin(req);
         const cursor = field(req.payload, 'cursor');
-        // Only our own page sends cursors, as `listJobs` gave them; anything else is a bug or tampering, not a setting,
-        // so it is `internal` (the admin codes have nothing closer) with a message that says what to do.
-        if (cursor !== undefined && (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH)) {
-          throw fail('internal', msg('apiErrors.admin.badCursor'));
-        }
-        return deps.jobs.list(cursor === '' ? undefined : cursor, req.context.locale);
+        // Only our own page sends cursors, as `listJobs` gave them. Anything else (null, which many clients write for
+        // "absent", a number, a string longer than any we give) cannot name a page: it gets the first one.
+        const usable = typeof cursor === 'string' && cursor !== '' && cursor.length <= MAX_CURSOR_LENGTH;
+        return deps.jobs.list(usable ? cursor : undefined, req.context.locale);
       }),
 
     retryJob: (req) =>

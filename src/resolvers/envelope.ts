@@ -3,6 +3,7 @@ import type { Logger } from '../ports';
 import { isKvsThrottle } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
 import { translate } from '../i18n/translate';
+import { JiraError } from '../jira/jira-client';
 
 /**
  * The platform's "the user has not allowed access yet" error. It must reach Jira untouched so Jira shows the
@@ -23,6 +24,11 @@ export async function toEnvelope<T>(log: Logger, req: Pick<ResolverRequest, 'con
   } catch (err) {
     if (isConsentError(err)) throw err;
     if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.messageIn(locale) } };
+    // Contract section 2: a vendor's 429 to a call the resolver needed is `rate_limited` (checked before storage,
+    // whose throttle test a Jira 429 would also pass).
+    if (err instanceof JiraError && err.status === 429) {
+      return { ok: false, error: { code: 'rate_limited', message: translate(locale, 'apiErrors.jiraBusy') } };
+    }
     if (isKvsThrottle(err)) {
       return { ok: false, error: { code: 'rate_limited', message: translate(locale, 'apiErrors.storageBusy') } };
     }

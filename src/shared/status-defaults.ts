@@ -15,4 +15,6 @@ export const DEFAULT_STATUS_MAP: Readonly<Record<string, string>> = Object.freez
   TODO: 'TODO',
   RUNNING: 'EXECUTING',
   EXECUTING: 'EXECUTING',
+  /** A result that passed only on a retry (contract section 3, `attempt`); an admin may send it to a custom status. */
+  FLAKY: 'PASSED',
 });

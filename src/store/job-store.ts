@@ -65,6 +65,11 @@ export interface JobRecord extends Omit<JobView, 'errors'> {
   attChunks: number;
   /** Transient failures since the last success, bounding retries. */
   retries: number;
+  /**
+   * While the job waits between attempts (budget, storage, Jira's index, transient failures): when it stops waiting
+   * and ends failed with the reason (ms). Set at its first wait; a finished job and a retry drop it.
+   */
+  giveUpAt?: number;
   /** Pull mode: when the hour of polling started (creation, or the last manual retry). */
   pollSince?: number;
   /**
@@ -74,8 +79,8 @@ export interface JobRecord extends Omit<JobView, 'errors'> {
   markedPending?: boolean;
 }
 
-/** One stored result row: [case, status, suite, start, finish, message, attachments]. */
-type Row = [string, string, string | null, string | null, string | null, string | null, AttRef[] | null];
+/** One stored result row: [case, status, suite, start, finish, message, attachments, attempt] (rows of older jobs end before `attempt`). */
+type Row = [string, string, string | null, string | null, string | null, string | null, AttRef[] | null, number?];
 /** An attachment's place in the stream: [file name, content type, offset, length]. */
 type AttRef = [string, string | null, number, number];
 
@@ -123,6 +128,7 @@ export function encodeDelivery(
   let size = encodedBytes(chunks[0]);
   for (const r of results) {
     const row: Row = [r.testCaseId, r.status, r.testSuiteId ?? null, r.startedAt ?? null, r.finishedAt ?? null, r.message ?? null, null];
+    if (r.attempt !== undefined) row[7] = r.attempt;
     let rowSize = encodedBytes(row) + 1;
     if (r.attachments && r.attachments.length > 0) {
       const refs: AttRef[] = [];
@@ -275,7 +281,7 @@ export class JobStore {
     if (!meta) return undefined;
     const results: DeliveryResult[] = [];
     for (const c of chunks) {
-      for (const [testCaseId, status, suite, start, finish, message, refs] of c.rows) {
+      for (const [testCaseId, status, suite, start, finish, message, refs, attempt] of c.rows) {
         const attachments: ResultAttachment[] | undefined =
           withAttachments && refs
             ? refs.map(([filename, contentType, offset, length]) => ({
@@ -292,6 +298,7 @@ export class JobStore {
           ...(finish !== null ? { finishedAt: finish } : {}),
           ...(message !== null ? { message } : {}),
           ...(attachments && attachments.length > 0 ? { attachments } : {}),
+          ...(typeof attempt === 'number' ? { attempt } : {}),
         });
       }
     }

@@ -25,8 +25,10 @@ export interface RunIntent {
   jobId: string;
   /** When the create was sent (ms). */
   at: number;
-  /** Label lookups done since, each finding nothing. */
+  /** Label lookups done since, each finding nothing (no longer read: lookups are timed from `lostAt`). */
   lookups: number;
+  /** When the create's answer was lost (ms); lookups are due 1, 3 and 7 minutes after it. Else `at` stands in. */
+  lostAt?: number;
   /**
    * Creates sent in a row without a known outcome, this one included (records of the first version lack it: 1).
    * Bounds a run whose creates keep failing (contract section 6).
@@ -53,6 +55,12 @@ export interface RunRecord {
    */
   creates?: number;
   updatedAt: string;
+}
+
+/** Who claimed a create generation (2 and up) of a run, and when (ms). */
+export interface CreateClaim {
+  jobId: string;
+  at: number;
 }
 
 const runKey = (runId: string) => `run:${runId}`;
@@ -83,11 +91,13 @@ export class RunStore {
   }
 
   /**
-   * Claims the right to send create number `generation` (2 and up) of a run whose record exists: false when
-   * another invocation holds it. The winner then writes the record with `creates: generation`.
+   * Claims the right to send create number `generation` (2 and up) of a run whose record exists, at `at` (ms).
+   * Answers true when won; otherwise the claim that holds it (claims written before `at` was kept read as 0). The
+   * winner then writes the record with `creates: generation`.
    */
-  async claimCreate(runId: string, generation: number, jobId: string): Promise<boolean> {
-    return (await claimKey(this.kvs, createKey(runId, generation), { jobId }, { ttl: RUN_TTL })).won;
+  async claimCreate(runId: string, generation: number, jobId: string, at: number): Promise<true | CreateClaim> {
+    const claimed = await claimKey<CreateClaim>(this.kvs, createKey(runId, generation), { jobId, at }, { ttl: RUN_TTL });
+    return claimed.won ? true : { jobId: claimed.holder.jobId, at: typeof claimed.holder.at === 'number' ? claimed.holder.at : 0 };
   }
 }
 

@@ -7,10 +7,13 @@ import { Fail, Later } from './sync-outcomes';
 import { jobMsg } from '../domain/job-messages';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Re-runs of re-runs followed back at most this far (Testsigma re-runs a run a few times, not hundreds). */
+const MAX_RERUN_HOPS = 20;
 
 /**
  * Reads the run; throws `Later` while it is unfinished (within the poll window) and `Fail` after it, or when the
- * run has no results.
+ * run has no results. A re-run (`reRunParentId`) is followed back to the first run: the delivery is of that run
+ * (its Test Execution), and its results are the next attempt of each test (contract section 3, pull mode).
  */
 export async function pullDelivery(
   ts: TestsigmaClient,
@@ -29,8 +32,10 @@ export async function pullDelivery(
   }
   const results = await ts.getRunResults(runId);
   if (results.length === 0) throw new Fail(jobMsg('runEmpty', { runId }));
+  const first = run.reRunParentId ? await firstRun(ts, runId, run.reRunParentId) : runId;
   return {
-    runId,
+    runId: first,
+    ...(first !== runId ? { rerun: { testsigmaRunId: runId } } : {}),
     ...(run.testPlanId ? { testPlanId: run.testPlanId } : {}),
     ...(run.startTime !== undefined ? { startedAt: iso(run.startTime) } : {}),
     ...(run.endTime !== undefined ? { finishedAt: iso(run.endTime) } : {}),
@@ -40,4 +45,18 @@ export async function pullDelivery(
       ...(r.testSuiteId ? { testSuiteId: r.testSuiteId } : {}),
     })),
   };
+}
+
+/** The first run of a chain of re-runs: each parent is read once. */
+async function firstRun(ts: TestsigmaClient, runId: string, parentId: string): Promise<string> {
+  const seen = new Set([runId]);
+  let current = parentId;
+  for (let hop = 0; hop < MAX_RERUN_HOPS; hop++) {
+    if (seen.has(current)) break;
+    seen.add(current);
+    const parent = await ts.getRun(current);
+    if (!parent.reRunParentId) return current;
+    current = parent.reRunParentId;
+  }
+  throw new Fail(jobMsg('rerunUnfound', { runId, hops: MAX_RERUN_HOPS, at: current }));
 }

@@ -7,10 +7,12 @@ import type { KvsPort } from '../store/kvs-port';
 import type { Delivery } from '../domain/results-payload';
 import { bulkFetchIssues } from '../jira/jira-client';
 import { LinkStore } from '../store/link-store';
-import { RunRecord, runRecordKey } from '../store/run-store';
+import { CaseResultRecord, RunRecord, caseResultItem, readCaseResults, runRecordKey } from '../store/run-store';
+import type { KvsItem } from '../store/job-store';
+import { attemptsOfRun } from '../domain/history';
 import { getMany } from '../store/kvs-port';
 import { CachedStatuses, STATUS_CACHE_KEY, asCachedStatuses } from '../store/status-cache';
-import { CurrentTest, ResultTriage, triageResults } from '../domain/xray-import';
+import { CurrentTest, MappedResult, ResultTriage, triageResults } from '../domain/xray-import';
 import type { SiteStatusMap } from '../domain/status-map';
 
 /** What mapping needs. */
@@ -29,6 +31,8 @@ export interface MappedDelivery {
   planLink?: { issueId: string };
   /** The linked Test Plan as Jira shows it now; absent when it is gone or unreadable. */
   planIssue?: CurrentTest;
+  /** Each case's result record (last result, history, the run's attempts), read with the links. */
+  caseResults: Map<string, CaseResultRecord>;
 }
 
 /** Reads links, the run record and the issues' current keys, and sorts the results. */
@@ -36,13 +40,16 @@ export async function mapDelivery(
   deps: ResultMappingDeps,
   delivery: Delivery,
   statusesFor: (cached: CachedStatuses | undefined) => Promise<SiteStatusMap>,
+  statusOverrides: Readonly<Record<string, string>> = {},
 ): Promise<MappedDelivery> {
   const links = new LinkStore(deps.kvs);
   const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
   // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
-  // The run record and the site's cached statuses come in one batch read beside the links.
-  const [owners, kept, planLink] = await Promise.all([
+  // The run record and the site's cached statuses come in one batch read beside the links; so do the cases'
+  // result records (history and the run's attempts so far: one batch read per 25 cases, no call per result).
+  const [owners, caseResults, kept, planLink] = await Promise.all([
     links.ownersOfCases(caseIds),
+    readCaseResults(deps.kvs, caseIds),
     getMany<unknown>(deps.kvs, [runRecordKey(delivery.runId), STATUS_CACHE_KEY]),
     delivery.testPlanId ? links.owner('testPlan', delivery.testPlanId) : undefined,
   ]);
@@ -55,13 +62,57 @@ export async function mapDelivery(
   for (const i of issues.values()) current.set(i.id, { issueId: i.id, key: i.key, projectKey: i.projectKey });
   const caseToIssue = new Map<string, string>();
   for (const [caseId, rec] of owners) caseToIssue.set(caseId, rec.issueId);
-  const triage = triageResults(delivery.results, siteStatuses, caseToIssue, current);
+  const triage = triageResults(delivery.results, siteStatuses, caseToIssue, current, {
+    // Attempts stored for this run count only while the case still reports to the same Test.
+    stored: (caseId, testIssueId) => {
+      const rec = caseResults.get(caseId);
+      return rec && rec.testIssueId === testIssueId ? attemptsOfRun(rec.history, delivery.runId) : undefined;
+    },
+    ...(delivery.rerun ? { rerunOf: delivery.rerun.testsigmaRunId } : {}),
+    overrides: statusOverrides,
+  });
   const planIssue = planLink ? current.get(planLink.issueId) : undefined;
   return {
     caseIds,
     triage,
     runRec,
+    caseResults,
     ...(planLink ? { planLink: { issueId: planLink.issueId } } : {}),
     ...(planIssue ? { planIssue } : {}),
   };
+}
+
+/**
+ * The writes that record a delivery's synced tests: each case's record with its last result, its history (one entry
+ * a run) and the run's attempts, from the record read by {@link mapDelivery}, so history costs no read of its own.
+ */
+export function caseRecordItems(
+  mapped: readonly MappedResult[],
+  args: {
+    caseResults: ReadonlyMap<string, CaseResultRecord>;
+    runId: string;
+    execution: { key: string; id?: string };
+    at: string;
+    overrides: Readonly<Record<string, string>>;
+  },
+): KvsItem[] {
+  return mapped.map((m) =>
+    caseResultItem(
+      m.testCaseId,
+      args.caseResults.get(m.testCaseId),
+      {
+        status: m.xrayStatus,
+        word: m.word,
+        runId: args.runId,
+        at: args.at,
+        testIssueId: m.test.issueId,
+        testExecutionKey: args.execution.key,
+        ...(args.execution.id ? { testExecutionId: args.execution.id } : {}),
+        ...(m.attempts !== undefined ? { attempts: m.attempts } : {}),
+        ...(m.flaky ? { retried: true } : {}),
+        ...(m.tries ? { tries: m.tries } : {}),
+      },
+      args.overrides,
+    ),
+  );
 }

@@ -20,7 +20,8 @@ export interface RetryJobDeps {
 
 /**
  * Queues a job again. Its counts and problems start over from what the delivery itself carried (skipped
- * attachments), its attempts keep counting, and a pull job gets a fresh hour to wait for its Testsigma run.
+ * attachments), its attempts keep counting, it gets a fresh time to wait (`giveUpAt`), and a pull job a fresh hour
+ * to wait for its Testsigma run.
  * The view's problems are in `locale` (the admin's). Throws `AppError('not_found')` for an unknown or expired job and `AppError('rate_limited')` when the queue is busy.
  */
 export async function retryJob(deps: RetryJobDeps, jobId: string, locale?: unknown): Promise<JobView> {
@@ -35,7 +36,7 @@ export async function retryJob(deps: RetryJobDeps, jobId: string, locale?: unkno
 
   const iso = new Date(now).toISOString();
   // The run record keeps the Test Execution; the job shows it again once this run has used it.
-  const { testExecutionKey: _shown, statuses: _sent, ...rest } = job;
+  const { testExecutionKey: _shown, statuses: _sent, giveUpAt: _waited, ...rest } = job;
   const again: JobRecord = {
     ...rest,
     state: 'queued',

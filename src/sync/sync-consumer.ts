@@ -7,13 +7,13 @@
  * Deliveries of one run are serialised by the queue's concurrency key, so only one of them acts at a time.
  */
 import type { Clock, FetchPort, JiraPort, Logger, QueuePort } from '../ports';
-import type { LastResult } from '../shared/types';
 import type { KvsPort } from '../store/kvs-port';
 import { isKvsThrottle } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { SettingsStore } from '../store/settings-store';
 import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '../store/job-store';
-import { lastResultItem, planRunItem } from '../store/run-store';
+import { planRunItem } from '../store/run-store';
+import { testCount } from '../domain/results-payload';
 import { effectiveStatusMap } from '../domain/status-map';
 import { runConcurrencyKey } from '../domain/run-mark';
 import { Evidence, MAX_LISTED_IDS, outcomeState } from '../domain/xray-import';
@@ -21,8 +21,8 @@ import { idList, jobMsg, type JobMessage } from '../domain/job-messages';
 import { DEFAULT_LOCALE, translateMessage } from '../i18n/translate';
 import { TestsigmaClient, TestsigmaClientConfig, createTestsigmaClient } from '../testsigma/testsigma-client';
 import { DEFAULT_SYNC_TUNING, SyncTuning } from './sync-tuning';
-import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage } from './sync-outcomes';
-import { mapDelivery } from './result-mapping';
+import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage, waitOf } from './sync-outcomes';
+import { caseRecordItems, mapDelivery } from './result-mapping';
 import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
 import { pullDelivery } from './pull-delivery';
@@ -44,6 +44,8 @@ export interface SyncDeps {
   /** Builds a Testsigma client (pull mode); defaults to the real one over `fetch`. */
   testsigmaClientFor?(config: TestsigmaClientConfig): TestsigmaClient;
   tuning?: Partial<SyncTuning>;
+  /** Waits `ms` (the pauses before calling throttled storage again); defaults to a timer. */
+  sleep?(ms: number): Promise<void>;
 }
 
 /** The queue event as the consumer reads it. */
@@ -61,6 +63,10 @@ const FINAL_STATES = new Set(['succeeded', 'partial', 'failed']);
 const RESUME_GRACE_MS = 30 * 60 * 1000;
 /** Backoff for transient failures that carry no hint, by failure count. */
 const TRANSIENT_BACKOFF_SECONDS = [30, 60, 120, 240, 480];
+/** Pauses before writing the job again when storage throttled the write (Forge storage's 429 passes in seconds). */
+const STORAGE_WRITE_PAUSES_MS = [250, 1000, 2000];
+/** The longest delay a queue event may ask for (Forge's bound). */
+const MAX_DELAY_SECONDS = 900;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -77,6 +83,7 @@ export function createSyncConsumer(deps: SyncDeps) {
   const importer = createTestExecutionImporter(deps, t);
   const settingsStore = new SettingsStore(deps.kvs);
   const testsigmaFor = deps.testsigmaClientFor ?? ((c: TestsigmaClientConfig) => createTestsigmaClient(c, { fetch: deps.fetch }));
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   return async function sync(event: SyncEvent): Promise<SyncAnswer> {
     const raw = event?.body?.jobId;
@@ -88,16 +95,18 @@ export function createSyncConsumer(deps: SyncDeps) {
     let job: JobRecord | undefined;
     const now = deps.clock.now();
     try {
-      job = await jobs.get(jobId);
+      job = await stored(() => jobs.get(jobId));
       if (!job) {
         deps.log.warn('sync: job not found (expired or withdrawn); dropped', { jobId });
         return;
       }
-      // Events are delivered at least once: a finished job, or one another invocation holds, is left alone.
+      // Events are delivered at least once: a finished job, or one another invocation holds, is left alone. A retry
+      // the platform grants was asked for by the invocation that held the job, once it could not record its
+      // outcome (storage throttled), so that one takes the job over.
       if (FINAL_STATES.has(job.state)) return;
-      if (job.state === 'running' && job.deadline > now) return;
+      if (job.state === 'running' && job.deadline > now && !event.retryContext) return;
       job = { ...job, state: 'running', attempts: job.attempts + 1, deadline: now + t.leaseMs, updatedAt: iso(now) };
-      await jobs.put(job);
+      await stored(() => jobs.put(job!));
     } catch (err) {
       if (isKvsThrottle(err)) return { retryAfterSeconds: STORAGE_RETRY_SECONDS, reason: 'Forge storage is busy' };
       throw err;
@@ -106,7 +115,9 @@ export function createSyncConsumer(deps: SyncDeps) {
     const progress: Progress = { warnings: [] };
     try {
       const done = await runJob(job, now, progress);
-      await writeItems(deps.kvs, [...done.items, jobs.item(done.rec)]);
+      // Paused and written again when throttled: the outcome is in Xray already, and another attempt costs requests.
+      const { giveUpAt: _waited, ...rec } = done.rec;
+      await stored(() => writeItems(deps.kvs, [...done.items, jobs.item(rec)]));
       deps.log.info('sync: job finished', { jobId, runId: done.rec.runId, state: done.rec.state, counts: done.rec.counts });
       return;
     } catch (err) {
@@ -114,49 +125,68 @@ export function createSyncConsumer(deps: SyncDeps) {
     }
   };
 
-  /** Records why the job stopped, and asks for another run when one may help. */
+  /**
+   * Records why the job stopped and, when another attempt may help, schedules it with a delayed event of our own
+   * (the platform's retries are few: contract section 6). Waits that are no failure (a spent request budget of our
+   * own, throttled storage, Jira's index, another delivery creating) do not count toward `maxTransientFailures`;
+   * every wait ends by the job's `giveUpAt`, after which it ends failed with the reason.
+   */
   async function settle(job: JobRecord, err: unknown, progress: Progress): Promise<SyncAnswer> {
     const now = deps.clock.now();
     try {
-      if (err instanceof Later) {
-        const waiting: JobRecord = { ...job, state: 'queued', deadline: now + err.seconds * 1000 + RESUME_GRACE_MS, updatedAt: iso(now) };
-        await jobs.put(waiting);
-        deps.log.info('sync: job continues later', { jobId: job.jobId, seconds: err.seconds, reason: err.reason });
-        try {
-          await deps.queue.push([
-            { body: { jobId: job.jobId }, delayInSeconds: err.seconds, concurrency: { key: runConcurrencyKey(job.runId), limit: 1 } },
-          ]);
-          return;
-        } catch (pushErr) {
-          deps.log.warn('sync: delayed push refused; asking the queue for a retry instead', { jobId: job.jobId, error: String(pushErr) });
-          return { retryAfterSeconds: err.seconds, reason: err.reason };
-        }
-      }
       if (err instanceof Fail) {
         // Keep what the attempt learnt (unmapped cases, problems, warnings) beside the reason it failed.
         const base = progress.rec ? { ...progress.rec, errors: addErrors(progress.rec.errors, progress.warnings) } : job;
         await finish(base, err.problem, err.failedResults);
         return;
       }
-      const transient = asTransient(err);
-      if (transient) {
-        const failures = job.retries + 1;
-        if (failures >= t.maxTransientFailures) {
-          await finish(job, jobMsg('gaveUp', { reason: transient.problem, count: failures }));
-          return;
-        }
-        const seconds = Math.min(900, Math.max(1, transient.retryAfterSeconds ?? TRANSIENT_BACKOFF_SECONDS[failures - 1] ?? 480));
-        await jobs.put({ ...job, state: 'queued', retries: failures, deadline: now + seconds * 1000 + RESUME_GRACE_MS, updatedAt: iso(now) });
-        deps.log.warn('sync: transient failure; retry requested', { jobId: job.jobId, seconds, failures, error: transient.message });
-        return { retryAfterSeconds: seconds, reason: transient.message };
+      const wait = waitOf(err);
+      if (!wait) {
+        deps.log.error('sync: job failed unexpectedly', { jobId: job.jobId, error: err instanceof Error ? err.message : String(err) });
+        await finish(job, jobMsg('unexpected', { reason: err instanceof Error ? err.message : String(err) }));
+        return;
       }
-      deps.log.error('sync: job failed unexpectedly', { jobId: job.jobId, error: err instanceof Error ? err.message : String(err) });
-      await finish(job, jobMsg('unexpected', { reason: err instanceof Error ? err.message : String(err) }));
-      return;
+      const failures = wait.counted ? job.retries + 1 : job.retries;
+      if (wait.counted && failures >= t.maxTransientFailures) {
+        await finish(job, jobMsg('gaveUp', { reason: wait.problem, count: failures }));
+        return;
+      }
+      const seconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil(wait.seconds ?? TRANSIENT_BACKOFF_SECONDS[failures - 1] ?? 480)));
+      const giveUpAt = job.giveUpAt ?? now + t.maxWaitMs;
+      if (now + seconds * 1000 > giveUpAt) {
+        await finish(job, jobMsg('waitedTooLong', { minutes: Math.round(t.maxWaitMs / 60_000), reason: typeof wait.problem === 'string' ? withPeriod(wait.problem) : wait.problem }));
+        return;
+      }
+      const waiting: JobRecord = { ...job, state: 'queued', retries: failures, giveUpAt, deadline: now + seconds * 1000 + RESUME_GRACE_MS, updatedAt: iso(now) };
+      await stored(() => jobs.put(waiting));
+      deps.log.info('sync: job continues later', { jobId: job.jobId, seconds, failures, reason: translateMessage(DEFAULT_LOCALE, wait.problem) });
+      try {
+        await deps.queue.push([
+          { body: { jobId: job.jobId }, delayInSeconds: seconds, concurrency: { key: runConcurrencyKey(job.runId), limit: 1 } },
+        ]);
+        return;
+      } catch (pushErr) {
+        deps.log.warn('sync: delayed push refused; asking the queue for a retry instead', { jobId: job.jobId, error: String(pushErr) });
+        return { retryAfterSeconds: seconds, reason: translateMessage(DEFAULT_LOCALE, wait.problem) };
+      }
     } catch (writeErr) {
-      // The job could not be updated: let the queue bring the event back rather than lose the outcome.
+      // The job could not be updated: let the queue bring the event back (it takes the job over) rather than lose
+      // the outcome.
       if (isKvsThrottle(writeErr)) return { retryAfterSeconds: STORAGE_RETRY_SECONDS, reason: 'Forge storage is busy' };
       throw writeErr;
+    }
+  }
+
+  /** Runs a storage call, pausing and calling again while storage throttles it (a throttled call did nothing). */
+  async function stored<T>(call: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await call();
+      } catch (err) {
+        const pause = STORAGE_WRITE_PAUSES_MS[i];
+        if (!isKvsThrottle(err) || pause === undefined) throw err;
+        await sleep(pause);
+      }
     }
   }
 
@@ -164,7 +194,8 @@ export function createSyncConsumer(deps: SyncDeps) {
   async function finish(job: JobRecord, message: JobMessage, failedResults = 0): Promise<void> {
     const now = deps.clock.now();
     const counts = { ...job.counts, synced: 0, failed: job.counts.failed + failedResults };
-    await jobs.put({ ...job, state: 'failed', counts, errors: addErrors(job.errors, [message]), deadline: now, updatedAt: iso(now) });
+    const { giveUpAt: _waited, ...rest } = job;
+    await stored(() => jobs.put({ ...rest, state: 'failed', counts, errors: addErrors(job.errors, [message]), deadline: now, updatedAt: iso(now) }));
     deps.log.warn('sync: job failed', { jobId: job.jobId, runId: job.runId, error: translateMessage(DEFAULT_LOCALE, message) });
   }
 
@@ -197,14 +228,17 @@ export function createSyncConsumer(deps: SyncDeps) {
     });
     // The site's statuses (cached, read with the run record) resolve the map's targets, so a status the site lacks
     // is caught before anything is sent.
-    const { caseIds, triage, runRec, planLink, planIssue } = await mapDelivery(deps, delivery, (cached) =>
-      readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
+    const { caseIds, triage, runRec, planLink, planIssue, caseResults } = await mapDelivery(
+      deps,
+      delivery,
+      (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
+      settings.statusOverrides,
     );
 
     let rec: JobRecord = {
       ...job,
       ...(delivery.testPlanId ? { testsigmaPlanId: delivery.testPlanId } : {}),
-      counts: { received: delivery.results.length, synced: 0, unmapped: triage.unmappedCount, failed: triage.failedCount },
+      counts: { received: testCount(delivery.results), synced: 0, unmapped: triage.unmappedCount, failed: triage.failedCount },
       unmapped: triage.unmappedIds.slice(0, MAX_LISTED_IDS),
       errors: addErrors(job.intake, triage.errors),
     };
@@ -215,7 +249,7 @@ export function createSyncConsumer(deps: SyncDeps) {
     if (triage.mapped.length === 0) {
       const n = caseIds.length;
       const message =
-        triage.unmappedCount === delivery.results.length
+        triage.unmappedCount === caseIds.length
           ? jobMsg('noneLinked', { count: n, ids: idList(caseIds) })
           : jobMsg('noneSent');
       rec = { ...rec, state: 'failed', errors: addErrors(rec.errors, [message]), deadline: now(), updatedAt: iso(now()) };
@@ -231,10 +265,7 @@ export function createSyncConsumer(deps: SyncDeps) {
     const imported = await importer.importRun({ jobId: job.jobId, delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
 
     const at = iso(now());
-    const last = new Map<string, LastResult>();
-    for (const m of triage.mapped) {
-      last.set(m.testCaseId, { status: m.xrayStatus, runId: delivery.runId, testExecutionKey: imported.key, at });
-    }
+    const caseItems = caseRecordItems(triage.mapped, { caseResults, runId: delivery.runId, execution: imported, at, overrides: settings.statusOverrides });
     const counts = { ...rec.counts, synced: triage.mapped.length };
     // Synced results by the Xray status they were sent with (the CLI's --fail-on-test-failure reads it).
     const statuses: Record<string, number> = {};
@@ -250,7 +281,7 @@ export function createSyncConsumer(deps: SyncDeps) {
       deadline: now(),
       updatedAt: at,
     };
-    return { rec, items: [...[...last].map(([caseId, r]) => lastResultItem(caseId, r)), ...planItems] };
+    return { rec, items: [...caseItems, ...planItems] };
   }
 
   /** Pull mode: the run's results from Testsigma, once the run has finished. */
@@ -259,4 +290,8 @@ export function createSyncConsumer(deps: SyncDeps) {
     if (!apiKey) throw new Fail(jobMsg('pullNeedsKey'));
     return pullDelivery(testsigmaFor({ baseUrl, apiKey }), job, started, t);
   }
+}
+
+function withPeriod(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

@@ -57,6 +57,33 @@ export function asTransient(err: unknown): Transient | undefined {
   return undefined;
 }
 
+/** A wait before the job's next attempt; `counted` when it is a failure toward `maxTransientFailures`. */
+export interface Wait {
+  /** Seconds to wait; the consumer's backoff decides when absent. */
+  seconds?: number;
+  /** What the job says should it give up while waiting. */
+  problem: JobMessage;
+  counted: boolean;
+}
+
+/**
+ * Whether the job should wait and try again, and how. Waits the sync asked for (`Later`), a spent request budget of
+ * our own (no request was sent; the window's end is known) and throttled storage are no failures of anything the
+ * job depends on, so they do not count; vendors' transient failures do.
+ */
+export function waitOf(err: unknown): Wait | undefined {
+  // A Later's reason is an English note for the logs; it reaches the job only if the wait runs out.
+  if (err instanceof Later) return { seconds: err.seconds, problem: err.reason, counted: false };
+  if (err instanceof XrayError && err.details.budget === true) {
+    return { seconds: err.details.retryAfterSeconds ?? 60, problem: jobMsg('xrayFailed', { reason: err.message }), counted: false };
+  }
+  // Vendors' errors first: a vendor's 429 reads like a storage throttle to `isKvsThrottle`.
+  const vendor = err instanceof Transient || err instanceof XrayError || err instanceof TestsigmaError || err instanceof JiraError;
+  if (!vendor && isKvsThrottle(err)) return { seconds: STORAGE_RETRY_SECONDS, problem: jobMsg('storageBusy'), counted: false };
+  const transient = asTransient(err);
+  return transient ? { ...(transient.retryAfterSeconds !== undefined ? { seconds: transient.retryAfterSeconds } : {}), problem: transient.problem, counted: true } : undefined;
+}
+
 /** Turns a failure that no retry fixes into the job's message (the vendor's words as its parameter). */
 export function permanentMessage(err: unknown): JobMessage | undefined {
   if (err instanceof XrayError) return jobMsg('xrayFailed', { reason: err.message });

@@ -11,8 +11,13 @@ export interface SyncTuning {
    * answer) and no lookup finds it, before the job ends failed (contract section 6).
    */
   maxCreates: number;
-  /** Waits between label lookups after a lost create answer, in seconds (Jira's index lags). */
+  /**
+   * Label lookups after a lost create answer: the waits between them, in seconds (Jira's index lags). They are
+   * timed from the lost answer, however many deliveries of the run come by meanwhile.
+   */
   lookupDelaysSeconds: number[];
+  /** How long a job may wait between attempts, all waits together, before it ends failed with the reason. */
+  maxWaitMs: number;
   /** Pull mode: seconds between polls of an unfinished Testsigma run. */
   pollDelaySeconds: number;
   /** Pull mode: how long to wait for a run to finish. */
@@ -26,6 +31,8 @@ export const DEFAULT_SYNC_TUNING: SyncTuning = {
   maxTransientFailures: 5,
   maxCreates: 3,
   lookupDelaysSeconds: [60, 120, 240],
+  // Past the pull mode's hour of polling, with room for the budget's windows after it.
+  maxWaitMs: 90 * 60 * 1000,
   pollDelaySeconds: 180,
   pollWindowMs: 60 * 60 * 1000,
 };

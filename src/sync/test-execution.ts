@@ -3,7 +3,7 @@
  *
  * `run:<runId>` keeps the execution's key once known. Before the first create an intent is written and the create
  * carries the run's label; when the create's answer is lost, the label is looked up in Jira (as the app, spending no
- * Xray request) now and after 1, 2 and 4 minutes (Jira's index lags) before creating again. Once the key is known,
+ * Xray request) now and 1, 3 and 7 minutes after the answer was lost (Jira's index lags) before creating again. Once the key is known,
  * every later delivery imports by key, which Xray treats as an update.
  */
 import type { Clock, JiraPort, Logger } from '../ports';
@@ -15,6 +15,7 @@ import type { XrayClient, XrayImportTest } from '../xray/xray-types';
 import { XrayError } from '../xray/xray-types';
 import { bulkFetchIssues, searchIssues } from '../jira/jira-client';
 import { RunRecord, RunStore } from '../store/run-store';
+import { isKvsThrottle } from '../store/kvs-port';
 import { runLabel } from '../domain/run-mark';
 import {
   CurrentTest,
@@ -64,9 +65,11 @@ export interface ImportedExecution {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Builds the importer; `tuning` gives the lookup schedule and the work window. */
-export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pick<SyncTuning, 'workMs' | 'lookupDelaysSeconds' | 'maxCreates'>) {
+export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pick<SyncTuning, 'workMs' | 'leaseMs' | 'lookupDelaysSeconds' | 'maxCreates'>) {
   const runs = new RunStore(deps.kvs);
   const nowIso = () => iso(deps.clock.now());
+  /** When each lookup after a lost answer is due, in ms since the answer was lost. */
+  const lookupOffsetsMs = tuning.lookupDelaysSeconds.reduce<number[]>((acc, s) => [...acc, (acc[acc.length - 1] ?? 0) + s * 1000], []);
 
   /** Jira search as the app for the run's label: the oldest issue that carries it. */
   async function findByLabel(label: string): Promise<{ key: string; id: string } | undefined> {
@@ -93,10 +96,12 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
       return update(a, rec, deadline);
     }
     if (rec?.intent) {
-      const lookups = rec.intent.lookups + 1;
-      if (lookups <= tuning.lookupDelaysSeconds.length) {
-        await runs.put({ ...rec, intent: { ...rec.intent, lookups }, updatedAt: nowIso() });
-        throw new Later(tuning.lookupDelaysSeconds[lookups - 1]!, `Jira's search does not show the Test Execution of run ${runId} yet (look ${lookups})`);
+      // Timed from the lost answer (or from the create, when its consumer vanished), not counted per delivery: every
+      // delivery of the run that comes by waits for the same schedule, so none creates while Jira's index lags.
+      const since = deps.clock.now() - (rec.intent.lostAt ?? rec.intent.at);
+      const due = lookupOffsetsMs.find((offset) => offset > since);
+      if (due !== undefined) {
+        throw new Later(Math.max(1, Math.ceil((due - since) / 1000)), `Jira's search does not show the Test Execution of run ${runId} yet`);
       }
       const tries = rec.intent.tries ?? 1;
       if (tries >= tuning.maxCreates) {
@@ -127,8 +132,17 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
     const tries = prior?.intent ? (prior.intent.tries ?? 1) + 1 : 1;
     const intent = { jobId: a.jobId, at: deps.clock.now(), lookups: 0, tries };
     const intentRec: RunRecord = { runId, label, intent, creates: generation, updatedAt: nowIso() };
-    const won = generation === 1 ? await runs.claim(intentRec) : await runs.claimCreate(runId, generation, a.jobId);
-    if (!won) throw new Later(30, `another delivery of run ${runId} is creating its Test Execution`);
+    const won = generation === 1 ? await runs.claim(intentRec) : await runs.claimCreate(runId, generation, a.jobId, intent.at);
+    if (won !== true) {
+      // A claim older than any invocation lives was left by one that could not record its intent (storage refused
+      // the write): its create may have been sent, so the run adopts it as an intent, looks for the label on the
+      // usual schedule, and the next generation is claimed if none shows.
+      if (won !== false && deps.clock.now() - won.at > tuning.leaseMs) {
+        await runs.put({ runId, label, intent: { jobId: won.jobId, at: won.at, lookups: 0, tries }, creates: generation, updatedAt: nowIso() });
+        throw new Later(1, `the create of run ${runId}'s Test Execution by job ${won.jobId} left no outcome; looking for it`);
+      }
+      throw new Later(30, `another delivery of run ${runId} is creating its Test Execution`);
+    }
     if (generation > 1) await runs.put(intentRec);
     const settled = (): RunRecord => ({ runId, label, creates: generation, updatedAt: nowIso() });
     const tests = buildImportTests(a.triage.mapped, (m) => a.evidence.get(m.index) ?? []);
@@ -142,10 +156,9 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
         withEnvironments,
         issueType: executionIssueType(a.settings),
       });
+      let res: ImportedExecution;
       try {
-        const res = await a.xray.importExecutionMultipart(results, info, { idempotent: false, deadline });
-        await runs.put({ ...settled(), testExecutionKey: res.key, testExecutionId: res.id });
-        return res;
+        res = await a.xray.importExecutionMultipart(results, info, { idempotent: false, deadline });
       } catch (err) {
         if (err instanceof XrayError && err.kind === 'bad_request') {
           const envs = withEnvironments ? refusedEnvironments(err.message, a.delivery.environments) : undefined;
@@ -158,7 +171,10 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
           await runs.put(settled());
           throw refusal(err, a.triage.mapped.length);
         }
-        if (!(err instanceof XrayError) || err.details.ambiguous === true) {
+        // Storage throttled the client before it sent anything (its budget or token): Xray saw no create. The client
+        // sends a create once, so no earlier try of it can have reached Xray either.
+        const unsent = !(err instanceof XrayError) && isKvsThrottle(err);
+        if (!unsent && (!(err instanceof XrayError) || err.details.ambiguous === true)) {
           // Xray may have created it: look for the mark now, then again as Jira's index catches up.
           const found = await findByLabel(label).catch(() => undefined);
           if (found) {
@@ -168,13 +184,16 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
             return update(a, rec, deadline);
           }
           const lastError = err instanceof Error ? err.message : String(err);
-          await runs.put({ ...intentRec, intent: { ...intent, lookups: 1, lastError }, updatedAt: nowIso() });
+          await runs.put({ ...intentRec, intent: { ...intent, lookups: 1, lastError, lostAt: deps.clock.now() }, updatedAt: nowIso() });
           throw new Later(tuning.lookupDelaysSeconds[0] ?? 60, `the answer to the import that creates run ${runId}'s Test Execution was lost; looking for it`);
         }
         // Refused before anything happened (429, budget, credentials): no mark to look for.
         await runs.put(settled());
         throw err;
       }
+      // Outside the catch: a throttled write here leaves the intent, and the label is looked for, never resent.
+      await runs.put({ ...settled(), testExecutionKey: res.key, testExecutionId: res.id });
+      return res;
     }
   }
 

@@ -48,6 +48,8 @@ export interface TestsigmaRun {
   startTime?: number;
   endTime?: number;
   buildNo?: string;
+  /** A re-run: the run it re-runs (`reRunParentId`). */
+  reRunParentId?: string;
 }
 
 /** One test case's result in a run. */
@@ -212,6 +214,7 @@ export function createTestsigmaClient(
       const endTime = num(body.endTime);
       const buildNo = str(body.buildNo);
       const result = str(body.result);
+      const parent = str(body.reRunParentId);
       return {
         id: str(body.id) ?? runId,
         status,
@@ -221,6 +224,7 @@ export function createTestsigmaClient(
         ...(startTime !== undefined ? { startTime } : {}),
         ...(endTime !== undefined ? { endTime } : {}),
         ...(buildNo ? { buildNo } : {}),
+        ...(parent && /^\d{1,19}$/.test(parent) ? { reRunParentId: parent } : {}),
       };
     },
 

@@ -13,6 +13,7 @@ import {
   capText,
   formatBytes,
   parseResultsRequest,
+  testCount,
   withoutAttachments,
 } from '../domain/results-payload';
 import { runConcurrencyKey } from '../domain/run-mark';
@@ -176,7 +177,7 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
         runId: capped.delivery.runId,
         mode: 'push',
         ...(capped.delivery.testPlanId ? { testsigmaPlanId: capped.delivery.testPlanId } : {}),
-        counts: { received: capped.delivery.results.length, synced: 0, unmapped: 0, failed: 0 },
+        counts: { received: testCount(capped.delivery.results), synced: 0, unmapped: 0, failed: 0 },
         errors: warnings,
         intake: warnings,
         chunks: encoded.chunks,

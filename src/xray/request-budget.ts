@@ -51,7 +51,7 @@ export function budgetSpentError(limit: number, now: number): XrayError {
   return new XrayError(
     'rate_limited',
     `This site's Xray request budget (${limit} requests per 5 minutes) is spent. Try again in ${seconds} seconds.`,
-    { retryAfterSeconds: seconds },
+    { retryAfterSeconds: seconds, budget: true },
   );
 }
 

@@ -37,6 +37,8 @@ export class XrayError extends Error {
       ambiguous?: boolean;
       /** Seconds to wait before trying again, when the kind is retryable. */
       retryAfterSeconds?: number;
+      /** The site's own request budget is spent: nothing was sent, and the window's end is known. */
+      budget?: boolean;
     } = {},
   ) {
     super(message);

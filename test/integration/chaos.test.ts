@@ -30,23 +30,18 @@ describe('chaos bench (small scale)', () => {
     expect({ executions: f.testExecutionsCreated, lost: f.resultsLost, failed: f.jobsFailed, finished: f.finished }).toEqual({ executions: 4, lost: 0, failed: 0, finished: true });
   });
 
-  // Red on this branch, not for a finding of issue 10 (found by this bench): the label lookups after a lost create
-  // answer are counted in the run record, and every queued delivery of the run spends one at once instead of
-  // waiting out the delay, so with four deliveries of the run queued the three lookups are gone in no time, well
-  // inside the 90 s index lag, and the fourth delivery creates a second Test Execution (seed 6: CHAOS-21, CHAOS-25).
-  test.skip('one lost create answer with four deliveries of the run queued behind it is found again, not created twice', async () => {
+  // Found by this bench: each queued delivery of the run used to spend one of the label lookups at once, so they
+  // were gone inside the 90 s index lag and the fourth delivery created a second Test Execution (seed 6).
+  test('one lost create answer with four deliveries of the run queued behind it is found again, not created twice', async () => {
     const f = await runChaos({ ...SMALL, xrayFaultRate: 0, jiraFaultRate: 0, kvsThrottleRate: 0, loseOneAnswer: true, seed: 6 });
     expect(f.faultsInjected.lost).toBe(1);
     expect({ executions: f.testExecutionsCreated, duplicated: f.duplicatedRuns, lost: f.resultsLost }).toEqual({ executions: 4, duplicated: [], lost: 0 });
   });
 
-  // Red on this branch: issue 10 finding 2 (creates failing ambiguously loop), the lost-answer lookups above, and
-  // two more not among findings 1-18, which the bench's per-fault table pins down: an exhausted Xray budget (the
-  // app's own 10 a 5 minutes) and a throttled storage call each count toward the job's 5 transient failures, so jobs
-  // fail under load; and a consumer that answers a queue retry after Forge's retries are used up (the sandbox queue
-  // grants 4) loses the event, leaving its job queued or running with nothing scheduled. Unskip after the fixes.
-  test.skip('under transient faults, lost answers, storage throttles and index lag, every run lands once and whole', async () => {
-    for (const seed of [1, 2, 3]) {
+  // Seeds 5 and 6 used to leave jobs queued or running with nothing scheduled (the queue's retries ran out) and end
+  // jobs failed for storage throttles.
+  test('under transient faults, lost answers, storage throttles and index lag, every run lands once and whole', async () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
       const f = await runChaos({ ...SMALL, seed });
       expect({ seed, executions: f.testExecutionsCreated, lost: f.resultsLost, failed: f.jobsFailed, unfinished: f.jobsUnfinished, notes: f.jobNotes }).toEqual({
         seed,
@@ -59,9 +54,48 @@ describe('chaos bench (small scale)', () => {
     }
   });
 
-  // Red on this branch: issue 10 finding 2 (the consumer loops lookup, create, lookup and the job stays queued; with
-  // storage throttles it is left running with nothing scheduled). Unskip after merging the findings branch.
-  test.skip('a run whose creates fail for good ends failed, and retryJob after the fault clears lands it with one Test Execution', async () => {
+  test('30 runs at the smallest budget wait for the window instead of failing: every run lands once and whole', async () => {
+    const f = await runChaos({ runs: 30, resultsPerRun: 5, duplicates: 0, xrayFaultRate: 0, jiraFaultRate: 0, kvsThrottleRate: 0, loseOneAnswer: false });
+    expect({ executions: f.testExecutionsCreated, lost: f.resultsLost, failed: f.jobsFailed, unfinished: f.jobsUnfinished, notes: f.jobNotes }).toEqual({
+      executions: 30,
+      lost: 0,
+      failed: 0,
+      unfinished: 0,
+      notes: [],
+    });
+    // More than 60 requests at 10 per 5 minutes: the jobs waited at least six windows.
+    expect(f.xrayRequests).toBeGreaterThan(60);
+    expect(f.simMinutes).toBeGreaterThanOrEqual(30);
+  });
+
+  test('5% of storage calls throttled: the jobs wait and go on, none fails or is left with nothing scheduled', async () => {
+    for (const seed of [1, 2, 3]) {
+      const f = await runChaos({ runs: 6, resultsPerRun: 40, duplicates: 2, xrayFaultRate: 0, jiraFaultRate: 0, kvsThrottleRate: 0.05, loseOneAnswer: false, seed });
+      expect(f.kvsThrottled).toBeGreaterThan(0);
+      expect({ seed, executions: f.testExecutionsCreated, lost: f.resultsLost, failed: f.jobsFailed, unfinished: f.jobsUnfinished, notes: f.jobNotes }).toEqual({
+        seed,
+        executions: 6,
+        lost: 0,
+        failed: 0,
+        unfinished: 0,
+        notes: [],
+      });
+    }
+  });
+
+  test('storage throttles alone at full scale (seed 3): a throttle around a create neither spends a create nor makes a second one', async () => {
+    const f = await runChaos({ seed: 3, xrayFaultRate: 0, jiraFaultRate: 0, kvsThrottleRate: 0.02, loseOneAnswer: false });
+    expect({ executions: f.testExecutionsCreated, duplicated: f.duplicatedRuns, lost: f.resultsLost, failed: f.jobsFailed, unfinished: f.jobsUnfinished, notes: f.jobNotes }).toEqual({
+      executions: 20,
+      duplicated: [],
+      lost: 0,
+      failed: 0,
+      unfinished: 0,
+      notes: [],
+    });
+  });
+
+  test('a run whose creates fail for good ends failed, and retryJob after the fault clears lands it with one Test Execution', async () => {
     const d = await runDoomedRun({ maxSimMinutes: 6 * 60 });
     expect(d.stateBeforeRetry).toBe('failed');
     expect(d.errors.join(' ')).toMatch(/Xray/);

@@ -3,7 +3,7 @@
  * queue delivers it to the real `sync` consumer, which imports it into the Xray emulator through the real Xray
  * client. What Xray holds afterwards is read back from the emulator's GraphQL API, as a user of Xray would see it.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../cli/xts';
@@ -194,5 +194,49 @@ describe('rotating the web trigger secret', () => {
     const view = await invokeResolver<Record<string, unknown>>(sb, 'admin', { key: 'getSettings', accountId: DEMO_ADMIN });
     expect(view.ok && (view.data.webtrigger as { hasWebtriggerSecret: boolean }).hasWebtriggerSecret).toBe(true);
     expect(JSON.stringify(view)).not.toContain(rotated.data.secret);
+  });
+});
+
+describe('a Surefire report with reruns (JUnit flakyFailure) through xts', () => {
+  /** The captured Surefire report of a test that passed on its third run, with the Testsigma id added to the copy. */
+  function flakyReport(caseId: string): string {
+    const xml = readFileSync(path.join(__dirname, '../fixtures/junit/surefire.rerun.flaky-passes.xml'), 'utf8');
+    const marked = xml.replace(
+      '<testcase name="testApp" classname="io.olamy.FlakyTest" time="0.001">',
+      `<testcase name="testApp" classname="io.olamy.FlakyTest" time="0.001">\n    <properties><property name="testsigma_id" value="${caseId}"/></properties>`,
+    );
+    expect(marked).not.toBe(xml);
+    const file = path.join(dir, `TEST-flaky-${caseId}.xml`);
+    writeFileSync(file, marked);
+    return file;
+  }
+
+  it('records the test as PASSED with "Passed on attempt 3 of 3" and both earlier failures', async () => {
+    const r = await xts(['send', flakyReport(t(0).caseId), '--run-id', 'mvn-1', '--wait', '--poll-interval', '0.05', '--fail-on-test-failure']);
+    expect(r.code).toBe(0);
+    const execs = sb.world.listTestExecutions();
+    expect(execs).toHaveLength(1);
+    const [run] = await runsInXray(execs[0]!.key);
+    expect(run).toMatchObject({ key: t(0).key, status: 'PASSED' });
+    expect(run!.comment).toMatch(/^Passed on attempt 3 of 3\.\nAttempt 1: FAILED\. obvious fail\n/);
+    expect(run!.comment).toContain('Attempt 2: FAILED. try one more time maybe');
+    const panel = await invokeResolver<{ links: Array<{ flaky?: boolean; lastResult?: { attempts?: number } }> }>(sb, 'panel', {
+      key: 'getPanel',
+      accountId: DEMO_ADMIN,
+      issue: { id: t(0).id, key: t(0).key },
+    });
+    if (!panel.ok) throw new Error(panel.error.message);
+    expect(panel.data.links[0]).toMatchObject({ flaky: true, lastResult: { attempts: 3 } });
+  });
+
+  it('records it with the custom status an admin mapped FLAKY to', async () => {
+    sb.world.addStatus({ name: 'PASSED ON RETRY', color: '#ffab00', final: true });
+    const saved = await invokeResolver(sb, 'admin', { key: 'saveSettings', payload: { statusMap: { FLAKY: 'PASSED ON RETRY' } }, accountId: DEMO_ADMIN });
+    expect(saved.ok).toBe(true);
+    const r = await xts(['send', flakyReport(t(1).caseId), '--run-id', 'mvn-2', '--wait', '--poll-interval', '0.05']);
+    expect(r.code).toBe(0);
+    const [run] = await runsInXray(sb.world.listTestExecutions()[0]!.key);
+    expect(run).toMatchObject({ key: t(1).key, status: 'PASSED ON RETRY' });
+    expect(run!.comment).toMatch(/^Passed on attempt 3 of 3\./);
   });
 });

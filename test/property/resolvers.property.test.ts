@@ -172,13 +172,13 @@ function unparsableUrl(value: unknown): boolean {
 }
 
 /**
- * Inputs that reproduce a known finding, each with what would be right. Until the fix is merged the main property
- * leaves these payloads out, and the skipped property of each runs only them, so unskipping it proves the fix.
+ * Inputs that reproduced a finding, each with what is right. The main property covers them too; the property of
+ * each runs only them, so a regression names its finding.
  */
 const KNOWN_FINDINGS: Array<{ name: string; key: string; expected: string; applies(payload: unknown): boolean; payload: fc.Arbitrary<unknown> }> = [
   {
     // Issue 10, finding 11: zod runs the second refine, whose `new URL` throws.
-    name: 'issue 10 finding 11: a testsigma.baseUrl that is no URL answers internal',
+    name: 'issue 10 finding 11: a testsigma.baseUrl that is no URL answered internal',
     key: 'saveSettings',
     expected: 'invalid_settings, nothing changed',
     applies: (p) => unparsableUrl(field(field(p, 'testsigma'), 'baseUrl')),
@@ -187,7 +187,7 @@ const KNOWN_FINDINGS: Array<{ name: string; key: string; expected: string; appli
   {
     // Issue 10, finding 17 (an unknown job answers internal; the contract now has not_found): a job id that cannot
     // name a job, or none, is an unknown job too.
-    name: 'issue 10 finding 17: retryJob without a job id that can name a job answers internal',
+    name: 'issue 10 finding 17: retryJob without a job id that can name a job answered internal',
     key: 'retryJob',
     expected: 'not_found, nothing changed',
     applies: (p) => {
@@ -199,7 +199,7 @@ const KNOWN_FINDINGS: Array<{ name: string; key: string; expected: string; appli
   {
     // Not among issue 10's findings: admin-resolver.ts answers `internal` on purpose for a cursor listJobs never
     // gave, and a JSON null (how many clients write "absent") is such a cursor.
-    name: 'new finding: listJobs with a cursor that is null, not text, or over 1,000 characters answers internal',
+    name: 'issue 10 hardening: listJobs with a cursor that is null, not text, or over 1,000 characters answered internal',
     key: 'listJobs',
     expected: 'null read as absent; a foreign cursor refused with a code other than internal (or the first page)',
     applies: (p) => {
@@ -260,8 +260,7 @@ describe.each(['panelResolver', 'adminResolver'] as const)('%s payloads (propert
       await withSeeded(async (s) => {
         const outcome: Outcome = { ok: 0, refused: new Map() };
         try {
-          const known = KNOWN_FINDINGS.filter((f) => f.key === key);
-          await exploreKey(s, s.sb.app[name], key, payloadArb(s).filter((p) => !known.some((f) => f.applies(p))), outcome);
+          await exploreKey(s, s.sb.app[name], key, payloadArb(s), outcome);
         } catch (err) {
           // fast-check 4 keeps the failed assertion in `cause`: show it with the key and the shrunk counterexample.
           const cause = err instanceof Error && err.cause instanceof Error ? `\n${err.cause.message}` : '';
@@ -287,8 +286,7 @@ describe.each(KNOWN_FINDINGS.map((f) => [f.name, f] as const))('%s (property)', 
     await s.sb.close();
   });
 
-  // Red until the finding is fixed (see KNOWN_FINDINGS); unskip after merging the findings branch.
-  test.skip(`answers ${finding.expected}`, async () => {
+  test(`answers ${finding.expected}`, async () => {
     const resolver = finding.key in s.sb.app.adminResolver ? s.sb.app.adminResolver : s.sb.app.panelResolver;
     await exploreKey(s, resolver, finding.key, finding.payload.filter((p) => finding.applies(p)), { ok: 0, refused: new Map() });
   });

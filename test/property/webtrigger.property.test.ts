@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { makeWorld } from '../sync/harness';
 import type { JobView } from '../../src/shared/types';
+import { canonicalDigits } from '../../src/domain/testsigma-id';
 import { dateLike, hostileString, idLike, junk, longString, mostly, optional, oversizedString, record } from './arbitraries';
 
 const CASES = 1_000;
@@ -111,7 +112,9 @@ async function checkBody(raw: string, type: string[]): Promise<void> {
   expect(['succeeded', 'partial', 'failed']).toContain(job.state);
   const parsed = JSON.parse(raw) as { results?: unknown[] };
   if (Array.isArray(parsed.results)) {
-    expect(job.counts.received).toBe(parsed.results.length);
+    // Counted by test (contract section 3): a case's entries, attempts or one per machine, are one test.
+    const cases = new Set(parsed.results.map((r) => canonicalDigits(String((r as { testCaseId: unknown }).testCaseId))));
+    expect(job.counts.received).toBe(cases.size);
     expect(job.counts.synced + job.counts.unmapped + job.counts.failed).toBe(job.counts.received);
   }
 }
@@ -129,7 +132,7 @@ describe('web trigger body (property)', () => {
 
   // Finding 1 of issue 10: one long text field puts a stored row over Forge's 240 KiB value limit and the web
   // trigger answers 500 internal. Unskip once the findings branch (stored rows sized by their encoded bytes) is in.
-  test.skip('finding 1: bodies with a 300,000-character message or 60,000 control characters are answered too', async () => {
+  test('finding 1: bodies with a 300,000-character message or 60,000 control characters are answered too', async () => {
     await fc.assert(
       fc.asyncProperty(
         rawArb(longString),

@@ -95,3 +95,26 @@ describe('listIssueTypes', () => {
     expect(await call('listIssueTypes', payload)).toMatchObject({ ok: false, error: { code: 'invalid_settings', message: expect.stringContaining('projectKey') } });
   });
 });
+
+describe('Jira rate limiting a call the admin page needs (contract section 2: rate_limited)', () => {
+  it('listProjects answers rate_limited naming Jira, not internal', async () => {
+    const limited = createAdminResolver({
+      kvs: site.kvs,
+      jira: {
+        asApp: site.port.asApp,
+        asUser: () => async () => ({ status: 429, headers: { 'content-type': 'application/json', 'retry-after': '5' }, text: async () => '{"errorMessages":["Rate limit exceeded."]}', json: async () => ({ errorMessages: ['Rate limit exceeded.'] }) }) as never,
+      },
+      clock: { now: () => Date.parse('2026-12-01T10:00:00Z') },
+      log: site.log,
+      randomHex: () => '',
+      webtriggerUrl: async () => undefined,
+      xrayClientFor: () => {
+        throw new Error('not used');
+      },
+      testsigmaPing: async () => undefined as never,
+      jobs: { list: async () => ({ jobs: [] }), retry: async () => undefined as never },
+    });
+    const answer = await limited.listProjects!({ payload: {}, context: { accountId: 'admin' } });
+    expect(answer).toEqual({ ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/Jira.*Try again/) } });
+  });
+});

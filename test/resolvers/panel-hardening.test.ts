@@ -38,6 +38,17 @@ describe('finding 4: an owning Test the app cannot read right now keeps its link
   });
 });
 
+describe('Jira rate limiting a read the panel needs (contract section 2: rate_limited)', () => {
+  it('link answers rate_limited, says to try again, and changes nothing', async () => {
+    ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
+    site.jira.faults.rateLimited.add(site.issues.test1.id);
+    const before = site.kvs.snapshot();
+    const answer = await call('link', 'alice', site.issues.test2, { testsigmaId: '609' });
+    expect(answer).toEqual({ ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/Jira.*Try again/) } });
+    expect(site.kvs.snapshot()).toEqual(before);
+  });
+});
+
 describe('finding 5: already_linked never names a Test the user cannot browse', () => {
   it('says "linked to another Test you cannot see" when the owner is hidden from the user', async () => {
     ok(await call('link', 'alice', site.issues.secretTest, { testsigmaId: '777' }));

@@ -108,6 +108,7 @@ describe('xray import building', () => {
     index: i,
     testCaseId: caseId,
     xrayStatus: status,
+    word: status,
     test: { issueId: `id-${key}`, key, projectKey: key.split('-')[0]! },
     result: { testCaseId: caseId, status, ...extra },
   });

@@ -200,6 +200,8 @@ export class FakeXray implements XrayClient {
 /** A queue that records pushes and can refuse them. */
 export class FakeQueue implements QueuePort {
   readonly pushed: QueueEvent[] = [];
+  /** Every event pushed, in order (`pushed` loses those the harness delivered). */
+  readonly history: QueueEvent[] = [];
   failNext = 0;
   async push(events: QueueEvent[]): Promise<void> {
     if (this.failNext > 0) {
@@ -207,6 +209,7 @@ export class FakeQueue implements QueuePort {
       throw Object.assign(new Error('Too many requests'), { status: 429 });
     }
     this.pushed.push(...events);
+    this.history.push(...events);
   }
 }
 
@@ -269,6 +272,10 @@ export async function makeWorld(opts: WorldOptions = {}) {
     },
     ...(opts.testsigma ? { testsigmaClientFor: () => opts.testsigma! } : {}),
     tuning: opts.tuning,
+    // Pauses pass on the harness's clock, at once.
+    sleep: async (ms) => {
+      nowMs += ms;
+    },
   });
   const links = new LinkStore(kvs);
   kvs.latencyMs = opts.kvsLatencyMs ?? 0;

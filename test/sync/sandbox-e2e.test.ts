@@ -14,8 +14,23 @@ import type { JobView } from '../../src/shared/types';
 
 const SECRET = 'e2e-webtrigger-secret-0123456789';
 
-async function setUp(opts: { searchIndexLagMs?: number; attachEvidence?: boolean } = {}) {
-  const sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1, ...(opts.searchIndexLagMs ? { searchIndexLagMs: opts.searchIndexLagMs } : {}) });
+/** The clock the app and the signatures read; a test whose waits are timed by the app's clock speeds it up. */
+let now: () => number = Date.now;
+
+/** A clock that runs a second for each real millisecond, as the sandbox's queue does with `queueMsPerSecond: 1`. */
+function queueSpeedClock(): () => number {
+  const start = Date.now();
+  return () => start + (Date.now() - start) * 1000;
+}
+
+async function setUp(opts: { searchIndexLagMs?: number; attachEvidence?: boolean; now?: () => number } = {}) {
+  now = opts.now ?? Date.now;
+  const sb = await startSandbox({
+    xrayDataRegion: 'eu',
+    queueMsPerSecond: 1,
+    ...(opts.searchIndexLagMs ? { searchIndexLagMs: opts.searchIndexLagMs } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   sb.world.createProject({ key: 'PROJ' });
   sb.world.createProject({ key: 'PLAN' });
   sb.world.addTestEnvironments('PLAN', ['Chrome']);
@@ -40,7 +55,7 @@ async function link(sb: Sandbox, type: 'Test' | 'Test Plan', projectKey: string,
 }
 
 function signed(method: string, body: string, query: Record<string, string[]> = {}) {
-  const t = String(Math.floor(Date.now() / 1000));
+  const t = String(Math.floor(now() / 1000));
   const v1 = createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
   return { method, body, headers: { 'content-type': ['application/json'], 'x-signature': [`t=${t},v1=${v1}`] }, queryParameters: query };
 }
@@ -189,7 +204,8 @@ describe('finding 2 over the emulators: Xray failing every create', () => {
   });
 
   test('every multipart create answers 500: the job ends failed after 3 creates, saying so; once Xray is well a retry lands it in one Test Execution', async () => {
-    sb = await setUp();
+    // The label lookups between creates are timed by the app's clock (1, 3 and 7 minutes after each lost answer).
+    sb = await setUp({ now: queueSpeedClock() });
     await link(sb, 'Test', 'PROJ', '901');
     sb.xray.faults.inject({ endpoint: 'multipart', kind: '500', count: Infinity });
     const jobId = await send(sb, { runId: 'always-500', results: [{ testCaseId: '901', status: 'SUCCESS' }] });

@@ -2,6 +2,9 @@ import { makeWorld, delivery, SECRETS } from './harness';
 import { XrayError } from '../../src/xray/xray-types';
 import { runLabel } from '../../src/domain/run-mark';
 import { readLastResults, listPlanRuns } from '../../src/store/run-store';
+import { JobStore } from '../../src/store/job-store';
+import { budgetSpentError } from '../../src/xray/request-budget';
+import { retryJob } from '../../src/sync/retry-job';
 
 const iso = '2026-11-25T10:00:00Z';
 
@@ -69,7 +72,8 @@ describe('sync consumer: mapping and outcome', () => {
     await w.drain();
     const view = await w.jobView(jobId);
     expect(view.state).toBe('failed');
-    expect(view.counts).toEqual({ received: 3, synced: 0, unmapped: 3, failed: 0 });
+    // Counted by test: case 2's two entries are one test.
+    expect(view.counts).toEqual({ received: 2, synced: 0, unmapped: 2, failed: 0 });
     expect(view.unmapped).toEqual(['1', '2']);
     expect(view.errors.join(' ')).toMatch(/None of the 2 test cases in this delivery are linked/);
     expect(w.xray.calls).toHaveLength(0);
@@ -196,14 +200,15 @@ describe('sync consumer: one Test Execution per run', () => {
     expect(runLabel('RUN-X')).not.toBe(runLabel('run-x'));
   });
 
-  test('Xray 429 twice, then ok: two retry answers, then success', async () => {
+  test('Xray 429 twice, then ok: two delayed events of its own (not the platform\'s retries), then success', async () => {
     const w = await makeWorld();
     await w.link('test', 'T-1', ['1']);
     const rl = () => new XrayError('rate_limited', 'Xray is rate limiting this site (HTTP 429). Try again in 60 seconds.', { status: 429, retryAfterSeconds: 60 });
     w.xray.script.push({ throw: rl() }, { throw: rl() });
     const jobId = await w.deliver(delivery('r10', [{ testCaseId: '1', status: 'SUCCESS' }]));
     const answers = await w.drain();
-    expect(answers).toEqual([{ retryAfterSeconds: 60, reason: expect.stringMatching(/429/) }, { retryAfterSeconds: 60, reason: expect.any(String) }, undefined]);
+    expect(answers).toEqual([undefined, undefined, undefined]);
+    expect(w.queue.history.map((e) => e.delayInSeconds ?? 0)).toEqual([0, 60, 60]);
     const view = await w.jobView(jobId);
     expect(view.state).toBe('succeeded');
     expect(view.attempts).toBe(3);
@@ -217,7 +222,8 @@ describe('sync consumer: one Test Execution per run', () => {
     w.xray.script.push({ throw: new XrayError('rate_limited', '429', { retryAfterSeconds: 60 }) });
     const jobId = await w.deliver(delivery('r10b', [{ testCaseId: '1', status: 'SUCCESS' }]));
     const ev = w.queue.pushed.shift()!;
-    expect(await w.sync({ body: ev.body })).toEqual({ retryAfterSeconds: 60, reason: '429' });
+    expect(await w.sync({ body: ev.body })).toBeUndefined();
+    expect(w.queue.pushed).toEqual([expect.objectContaining({ body: { jobId }, delayInSeconds: 60 })]);
     expect((await w.jobView(jobId)).state).toBe('queued');
   });
 
@@ -230,13 +236,17 @@ describe('sync consumer: one Test Execution per run', () => {
     w.xray.script.push({ throw: err() });
     const second = await w.deliver(delivery('r11', [{ testCaseId: '1', status: 'FAILURE' }]));
     const answers = await w.drain();
-    expect(answers).toEqual([{ retryAfterSeconds: 10, reason: expect.any(String) }, undefined]);
+    expect(answers).toEqual([undefined, undefined]);
+    expect(w.queue.history.slice(-1)[0]?.delayInSeconds).toBe(10);
     expect((await w.jobView(second)).state).toBe('succeeded');
 
     for (let i = 0; i < 5; i++) w.xray.script.push({ throw: err() });
     const third = await w.deliver(delivery('r11', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    const pushedBefore = w.queue.history.length;
     const more = await w.drain();
-    expect(more.filter((a) => a !== undefined)).toHaveLength(4);
+    expect(more).toHaveLength(5);
+    // The delivery's event, then four follow-ups of its own.
+    expect(w.queue.history.length - pushedBefore).toBe(4);
     const view = await w.jobView(third);
     expect(view.state).toBe('failed');
     expect(view.attempts).toBe(5);
@@ -460,14 +470,19 @@ describe('sync consumer: leases, retries and secrets', () => {
     expect(w.xray.calls).toHaveLength(1);
   });
 
-  test('storage throttling while taking the job: a retry answer, nothing lost', async () => {
+  test('storage throttling while taking the job: paused and read again; throttled on, a retry answer; nothing lost', async () => {
     const w = await makeWorld();
     await w.link('test', 'T-1', ['1']);
-    const jobId = await w.deliver(delivery('k1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    const first = await w.deliver(delivery('k1', [{ testCaseId: '1', status: 'SUCCESS' }]));
     w.kvs.throttle(1);
+    expect(await w.drain()).toEqual([undefined]);
+    expect((await w.jobView(first)).state).toBe('succeeded');
+    // The read, then three more after pauses, all throttled: the queue brings the event back.
+    const second = await w.deliver(delivery('k2', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    w.kvs.throttle(4);
     const answers = await w.drain();
     expect(answers[0]).toEqual({ retryAfterSeconds: 60, reason: expect.any(String) });
-    expect((await w.jobView(jobId)).state).toBe('succeeded');
+    expect((await w.jobView(second)).state).toBe('succeeded');
   });
 
   test('no secret value appears in any job record, answer or log line', async () => {
@@ -501,5 +516,83 @@ describe('sync consumer: the job lists the first 100 unmapped ids', () => {
     expect(view.unmapped).toEqual(unmapped.slice(0, 100));
     // Never sent: only the linked case reached Xray.
     expect(w.xray.calls[0]!.results!.tests.map((t) => t.testKey)).toEqual(['PROJ-1']);
+  });
+});
+
+describe('sync consumer: waits that are no failure, and their deadline', () => {
+  test('our own request budget spent six windows in a row: the job waits for each window and succeeds, never failed', async () => {
+    const w = await makeWorld();
+    await w.link('test', 'T-1', ['1']);
+    for (let i = 0; i < 6; i++) w.xray.script.push({ throw: budgetSpentError(10, w.clock.now()) });
+    const jobId = await w.deliver(delivery('b1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    expect(await w.drain()).toEqual(Array(7).fill(undefined));
+    const view = await w.jobView(jobId);
+    expect(view.state).toBe('succeeded');
+    expect(view.errors).toEqual([]);
+    // Each wait is the consumer's own delayed event, up to the window's end.
+    expect(w.queue.history.slice(1).map((e) => e.delayInSeconds)).toEqual(Array(6).fill(expect.any(Number)));
+    expect(w.queue.history.slice(1).every((e) => (e.delayInSeconds ?? 0) >= 1 && (e.delayInSeconds ?? 0) <= 300)).toBe(true);
+  });
+
+  test('a job that keeps waiting ends failed with the reason once its time to wait is over, and a retry runs it again', async () => {
+    const w = await makeWorld({ tuning: { maxWaitMs: 20 * 60_000 } });
+    await w.link('test', 'T-1', ['1']);
+    for (let i = 0; i < 50; i++) w.xray.script.push({ throw: budgetSpentError(10, w.clock.now()) });
+    const start = w.clock.now();
+    const jobId = await w.deliver(delivery('b2', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    await w.drain();
+    const view = await w.jobView(jobId);
+    expect(view.state).toBe('failed');
+    expect(view.errors.join(' ')).toMatch(/could not finish within 20 minutes.*request budget \(10 requests per 5 minutes\) is spent.*Retry the job/);
+    expect(w.clock.now() - start).toBeLessThanOrEqual(20 * 60_000);
+    expect(w.queue.pushed).toEqual([]);
+
+    w.xray.script.length = 0;
+    await retryJob({ kvs: w.kvs, queue: w.queue, clock: w.clock, log: w.log }, jobId);
+    await w.drain();
+    expect((await w.jobView(jobId)).state).toBe('succeeded');
+  });
+
+  test('a platform retry takes over the job its own invocation left running (it could not record the outcome)', async () => {
+    const w = await makeWorld();
+    await w.link('test', 'T-1', ['1']);
+    const jobId = await w.deliver(delivery('p1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    const ev = w.queue.pushed.shift()!;
+    const jobs = new JobStore(w.kvs);
+    const held = (await jobs.get(jobId))!;
+    await jobs.put({ ...held, state: 'running', attempts: 1, deadline: w.clock.now() + 930_000 });
+    // A duplicate event leaves a held job alone; the retry its holder asked for does not.
+    expect(await w.sync({ body: ev.body })).toBeUndefined();
+    expect((await w.jobView(jobId)).state).toBe('running');
+    expect(await w.sync({ body: ev.body, retryContext: { retryCount: 1, retryReason: 'FUNCTION_RETRY_REQUEST' } })).toBeUndefined();
+    expect(await w.jobView(jobId)).toMatchObject({ state: 'succeeded', attempts: 2 });
+  });
+
+  test('a create claim left without an outcome (its holder could not write the intent) is adopted, looked for, then created once', async () => {
+    const w = await makeWorld();
+    await w.link('test', 'T-1', ['1']);
+    const label = runLabel('c1');
+    // Create 1 was refused (recorded); the holder of create 2 then lost its intent write to a throttle, long ago.
+    await w.kvs.set('run:c1', { runId: 'c1', label, creates: 1, updatedAt: iso });
+    await w.kvs.set('runcreate:c1:2', { jobId: 'gone-job' });
+    const jobId = await w.deliver(delivery('c1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    await w.drain();
+    expect(await w.jobView(jobId)).toMatchObject({ state: 'succeeded' });
+    expect([...w.jira.issues.values()].filter((i) => i.type === 'Test Execution')).toHaveLength(1);
+    expect(w.xray.count('multipart')).toBe(1);
+  });
+});
+
+describe('sync consumer: storage throttled around the create', () => {
+  test('throttled inside the Xray client before the create was sent: a storage wait, not a lost answer (no lookups, no try spent)', async () => {
+    const w = await makeWorld();
+    await w.link('test', 'T-1', ['1']);
+    w.xray.script.push({ throw: Object.assign(new Error('Too many requests to storage'), { status: 429 }) as unknown as XrayError });
+    const start = w.clock.now();
+    const jobId = await w.deliver(delivery('st1', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    await w.drain();
+    expect(await w.jobView(jobId)).toMatchObject({ state: 'succeeded', errors: [] });
+    expect(w.clock.now() - start).toBe(60_000);
+    expect([...w.jira.issues.values()].filter((i) => i.type === 'Test Execution')).toHaveLength(1);
   });
 });

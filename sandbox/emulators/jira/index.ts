@@ -28,6 +28,8 @@ export interface JiraFaults {
   issueErrors: Set<string>;
   /** Any read of these issues (GET issue, a bulkfetch naming them) answers 500. */
   serverErrors: Set<string>;
+  /** Any read of these issues answers 429, Jira's rate limit (its documented answer when a site or app sends too much). */
+  rateLimited: Set<string>;
   /** Enhanced search pages carry `nextPageToken` only, without `isLast` (the docs make it optional). */
   omitIsLast: boolean;
 }
@@ -123,10 +125,11 @@ type Handler = (ctx: {
 export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<JiraEmulator> {
   const { world } = options;
   const counters = new Counters();
-  const faults: JiraFaults = { issueErrors: new Set(), serverErrors: new Set(), omitIsLast: false };
+  const faults: JiraFaults = { issueErrors: new Set(), serverErrors: new Set(), rateLimited: new Set(), omitIsLast: false };
   const failIfFaulty = (ref: string) => {
     const issue = world.findIssue(ref);
     if (issue && faults.serverErrors.has(issue.id)) throw jiraError(500, 'Internal server error');
+    if (issue && faults.rateLimited.has(issue.id)) throw jiraError(429, 'Rate limit exceeded.');
   };
   const self = (path: string): string => `${world.siteUrl}/rest/api/3/${path}`;
 

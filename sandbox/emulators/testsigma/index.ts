@@ -6,7 +6,7 @@
 import * as http from 'node:http';
 import { listenLocal, type RunningServer } from '../http-util';
 import { caseBody, caseResultsBody, errorBody, latestRunOf, planBody, runBody, springPage, suiteBody } from './shapes';
-import { TestsigmaState, type RunDurations } from './state';
+import { RERUN_TYPES, TestsigmaState, type ReRunType, type RunDurations } from './state';
 
 export * from './state';
 
@@ -158,6 +158,28 @@ function buildRoutes(state: TestsigmaState): Route[] {
         const planId = typeof rawId === 'number' ? rawId : typeof rawId === 'string' ? numericId(rawId.trim()) : undefined;
         if (planId === undefined || !Number.isSafeInteger(planId)) {
           return { status: 400, body: errorBody('executionId is required and must be a test plan id') };
+        }
+        if (b.isReRun === true) {
+          // A re-run (docs: "Rerun test cases in a test run"): `executionResultId` is the run re-run.
+          const rawParent = b.executionResultId;
+          const parentId = typeof rawParent === 'number' ? rawParent : typeof rawParent === 'string' ? numericId(rawParent.trim()) : undefined;
+          const type = b.reRunType;
+          if (parentId === undefined || !Number.isSafeInteger(parentId)) {
+            return { status: 400, body: errorBody('executionResultId is required for a re-run and must be a test plan result id') };
+          }
+          if (typeof type !== 'string' || !(RERUN_TYPES as readonly string[]).includes(type)) {
+            return { status: 400, body: errorBody(`reRunType must be one of ${RERUN_TYPES.join(', ')}`) };
+          }
+          const picks = Array.isArray(b.testCaseResultRequests)
+            ? (b.testCaseResultRequests as unknown[]).map((r) => Number((r as { id?: unknown })?.id)).filter((n) => Number.isSafeInteger(n))
+            : [];
+          const parent = state.getRun(parentId);
+          if (!parent) return notFound('TestPlanResult', String(parentId));
+          if (parent.planId !== planId) return { status: 400, body: errorBody(`Test plan result ${parentId} is not a run of test plan ${planId}`) };
+          const rerun = state.triggerRerun(parentId, type as ReRunType, picks);
+          if (rerun === undefined) return notFound('TestPlanResult', String(parentId));
+          if (typeof rerun === 'string') return { status: 400, body: errorBody(rerun) };
+          return { status: 200, body: runBody(state, rerun, false) };
         }
         const buildNo = typeof b.buildNo === 'string' || typeof b.buildNo === 'number' ? String(b.buildNo) : null;
         const run = state.triggerRun(planId, buildNo);

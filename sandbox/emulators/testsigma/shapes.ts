@@ -225,8 +225,8 @@ export function runBody(state: TestsigmaState, run: RunRecord, withPlan: boolean
     isVisuallyPassed: null,
     environment: null,
     childResult: null,
-    reRunParentId: null,
-    reRunType: null,
+    reRunParentId: run.reRunParentId ?? null,
+    reRunType: run.reRunType ?? null,
     triggeredType: 'API',
     totalRunningCount: status === 'STATUS_IN_PROGRESS' ? words.length : 0,
     executionDetails: {

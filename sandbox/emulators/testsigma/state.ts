@@ -85,7 +85,15 @@ export interface RunRecord {
   machineId: number;
   machineResultId: number;
   cases: RunCase[];
+  /** A re-run: the run it re-runs (`reRunParentId`), and how its cases were picked (`reRunType`). */
+  reRunParentId?: number;
+  reRunType?: ReRunType;
 }
+
+/** How a re-run picks its cases from the run it re-runs (Testsigma's `ReRunType`, the values its API docs use). */
+export type ReRunType = 'ALL_TESTS' | 'ONLY_FAILED_TESTS' | 'USER_PICKED';
+/** The re-run types the emulator knows. */
+export const RERUN_TYPES: readonly ReRunType[] = ['ALL_TESTS', 'ONLY_FAILED_TESTS', 'USER_PICKED'];
 
 /** Per-result counts, named as Testsigma's run answers name them. */
 export interface ResultCounts {
@@ -326,6 +334,49 @@ export class TestsigmaState {
       machineId: 400 + planId,
       machineResultId: this.nextResultId++,
       cases,
+    };
+    this.runs.set(run.id, run);
+    return run;
+  }
+
+  /**
+   * Re-runs cases of a completed run (Testsigma's `POST /execution_results` with `isReRun`): all of them, the ones
+   * that did not succeed, or those whose case result ids are picked. Answers undefined when the run does not exist,
+   * and a reason when it cannot be re-run (not completed, nothing to re-run).
+   */
+  triggerRerun(parentId: number, type: ReRunType, pickedResultIds: number[] = []): RunRecord | string | undefined {
+    const parent = this.getRun(parentId);
+    if (!parent) return undefined;
+    if (parent.completedAt === null) return `Test plan result ${parentId} has not completed yet and cannot be re-run`;
+    const picked = new Set(pickedResultIds);
+    const chosen = parent.cases.filter((c) =>
+      type === 'ALL_TESTS' ? true : type === 'ONLY_FAILED_TESTS' ? c.result !== 'SUCCESS' : picked.has(c.testCaseResultId),
+    );
+    if (chosen.length === 0) return `No test case results of test plan result ${parentId} match the re-run`;
+    const suiteResultIds = new Map<number, number>();
+    const cases: RunCase[] = chosen.map((c) => {
+      if (!suiteResultIds.has(c.testSuiteId)) suiteResultIds.set(c.testSuiteId, this.nextResultId++);
+      return {
+        testCaseId: c.testCaseId,
+        testSuiteId: c.testSuiteId,
+        testCaseResultId: this.nextResultId++,
+        testSuiteResultId: suiteResultIds.get(c.testSuiteId)!,
+        result: 'QUEUED',
+        iterationResultIds: c.iterationResultIds.map(() => this.nextResultId++),
+      };
+    });
+    const run: RunRecord = {
+      id: this.nextRunId++,
+      planId: parent.planId,
+      buildNo: parent.buildNo,
+      createdAt: this.now(),
+      startedAt: null,
+      completedAt: null,
+      machineId: parent.machineId,
+      machineResultId: this.nextResultId++,
+      cases,
+      reRunParentId: parent.id,
+      reRunType: type,
     };
     this.runs.set(run.id, run);
     return run;

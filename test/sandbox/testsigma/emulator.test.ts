@@ -207,6 +207,54 @@ describe('Testsigma emulator', () => {
     });
   });
 
+  describe('re-runs', () => {
+    async function completedRun() {
+      const run = emu.state.triggerRun(274, null)!;
+      emu.state.completeRun(run.id, { 609: 'FAILURE', 610: 'SUCCESS', 413: 'FAILURE' });
+      return run;
+    }
+
+    it('re-runs the picked case results of a completed run, the documented request answering a run with reRunParentId', async () => {
+      const run = await completedRun();
+      const request = fixture('execution-results.rerun.request.json') as Record<string, unknown>;
+      const picked = run.cases.find((c) => c.testCaseId === 609)!.testCaseResultId;
+      const r = await api('POST', '/execution_results', { ...request, executionId: 274, executionResultId: run.id, testCaseResultRequests: [{ id: picked }] });
+      expect(r.status).toBe(200);
+      // The documented answer of a re-run: the trigger's shape, with reRunParentId naming the run re-run.
+      const documented = fixture('execution-results.rerun.response.json') as Record<string, unknown>;
+      expect(typeof documented.reRunParentId).toBe('number');
+      expect(r.body).toMatchObject({ executionId: 274, reRunParentId: run.id, reRunType: 'USER_PICKED', status: documented.status, result: documented.result });
+      clock += 10_000;
+      const results = await api('GET', `/execution_results/${String(r.body.id)}/test_case_results`);
+      expect((results.body.testCases as Array<{ testCaseId: number }>).map((c) => c.testCaseId)).toEqual([609]);
+      const again = await api('GET', `/execution_results/${String(r.body.id)}`);
+      expect(again.body.reRunParentId).toBe(run.id);
+    });
+
+    it('ONLY_FAILED_TESTS re-runs what did not succeed; a re-run of a re-run names the re-run as its parent', async () => {
+      const run = await completedRun();
+      const first = await api('POST', '/execution_results', { executionId: 274, executionResultId: run.id, isReRun: true, reRunType: 'ONLY_FAILED_TESTS' });
+      expect(first.status).toBe(200);
+      emu.state.completeRun(Number(first.body.id), { 609: 'SUCCESS', 413: 'FAILURE' });
+      const cases = await api('GET', `/execution_results/${String(first.body.id)}/test_case_results`);
+      expect((cases.body.testCases as Array<{ testCaseId: number; result: string }>).map((c) => [c.testCaseId, c.result])).toEqual([
+        [609, 'SUCCESS'],
+        [413, 'FAILURE'],
+      ]);
+      const second = await api('POST', '/execution_results', { executionId: 274, executionResultId: first.body.id, isReRun: true, reRunType: 'ONLY_FAILED_TESTS' });
+      expect(second.body.reRunParentId).toBe(first.body.id);
+    });
+
+    it('refuses a re-run of an unfinished run, of another plan\'s run, or of an unknown type, and a missing run is 404', async () => {
+      const running = emu.state.triggerRun(274, null)!;
+      expect((await api('POST', '/execution_results', { executionId: 274, executionResultId: running.id, isReRun: true, reRunType: 'ALL_TESTS' })).status).toBe(400);
+      const done = await completedRun();
+      expect((await api('POST', '/execution_results', { executionId: 999, executionResultId: done.id, isReRun: true, reRunType: 'ALL_TESTS' })).status).toBe(400);
+      expect((await api('POST', '/execution_results', { executionId: 274, executionResultId: done.id, isReRun: true, reRunType: 'SOMETIMES' })).status).toBe(400);
+      expect((await api('POST', '/execution_results', { executionId: 274, executionResultId: 424242, isReRun: true, reRunType: 'ALL_TESTS' })).status).toBe(404);
+    });
+  });
+
   describe('counters and faults', () => {
     it('counts per endpoint', async () => {
       await api('GET', '/test_plans');
