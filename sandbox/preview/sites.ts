@@ -4,8 +4,6 @@
  */
 import { startSandbox, invokeResolver, type Sandbox } from '../host';
 import { createHmac } from 'node:crypto';
-import { nextCaseResult, type CaseResultRecord } from '../../src/store/run-store';
-import { DEFAULT_STATUS_MAP } from '../../src/shared/status-defaults';
 
 /** The states of a site the preview offers. */
 export const SITE_STATES = ['ready', 'fresh', 'xray-not-set-up', 'xray-429', 'no-testsigma-key'] as const;
@@ -50,10 +48,6 @@ export interface PreviewSite {
   issues: Record<DemoIssueName, DemoIssue>;
   /** Every issue of the site a Jira user could open (the demo issues and the rest of the project). */
   webtrigger: { url: string; secret?: string };
-  /** Each linked case's Test (issue id), for the history the seed keeps while the sync writes none. */
-  caseTests: Map<string, string>;
-  /** The case records as the seed folded them (see {@link foldHistory}). */
-  seeded: Map<string, CaseResultRecord>;
 }
 
 /** One result of a run as an executor sends it; `attempt` marks retries (contract section 3). */
@@ -101,45 +95,7 @@ export async function sendRun(site: PreviewSite, run: { runId: string; results: 
   });
   const answer = (await res.json()) as unknown;
   await site.sb.queue.idle();
-  await foldHistory(site, run);
   return answer;
-}
-
-/**
- * Until the sync writes a case's history and attempts itself (issue 13 part 2), the seed folds each synced result
- * into the case's record with the store's own `nextCaseResult`, as the sync will: the record the sync wrote keeps its
- * run, Test Execution and time; a case sent with attempts gets the status of its last attempt and the attempt count.
- * A record that already carries a history was written by the sync, and is left as it is.
- */
-async function foldHistory(site: PreviewSite, run: { runId: string; results: SeedResult[] }): Promise<void> {
-  const byCase = new Map<string, SeedResult[]>();
-  for (const r of run.results) byCase.set(r.testCaseId, [...(byCase.get(r.testCaseId) ?? []), r]);
-  for (const [caseId, results] of byCase) {
-    const testIssueId = site.caseTests.get(caseId);
-    const written = await site.sb.kvs.get<CaseResultRecord>(`last:${caseId}`);
-    if (!testIssueId || !written || written.runId !== run.runId || Array.isArray(written.history)) continue;
-    const tries = results.filter((r) => r.attempt !== undefined).sort((a, b) => a.attempt! - b.attempt!);
-    const lastTry = tries[tries.length - 1];
-    const attempts = lastTry?.attempt;
-    const retried = lastTry !== undefined && DEFAULT_STATUS_MAP[lastTry.status] === 'PASSED' && tries.some((r) => DEFAULT_STATUS_MAP[r.status] !== 'PASSED');
-    const word = lastTry ? (retried ? 'FLAKY' : lastTry.status) : results[0]!.status;
-    const rec = nextCaseResult(
-      site.seeded.get(caseId),
-      {
-        status: lastTry ? (DEFAULT_STATUS_MAP[lastTry.status] ?? written.status) : written.status,
-        word,
-        runId: run.runId,
-        at: written.at,
-        ...(retried ? { retried } : {}),
-        testIssueId,
-        ...(written.testExecutionKey ? { testExecutionKey: written.testExecutionKey } : {}),
-        ...(attempts !== undefined ? { attempts } : {}),
-      },
-      {},
-    );
-    site.seeded.set(caseId, rec);
-    await site.sb.kvs.set(`last:${caseId}`, rec);
-  }
 }
 
 /** Starts a sandbox and seeds it into `state`. */
@@ -185,8 +141,7 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
     'test-set-empty': { ...emptySet, summary: 'Accessibility checks (no Tests yet)', type: 'Test Set', label: 'An empty Test Set' },
     'test-plan': { ...plan, summary: 'Release 1.4 regression', type: 'Test Plan', label: 'A Test Plan with runs' },
   };
-  const caseTests = new Map<string, string>([...tests.map((t): [string, string] => [t.caseId, t.id]), [RETRIED_CASE[0], tests[0]!.id], [UNNAMED_CASE, unnamed.id]]);
-  const site: PreviewSite = { state, sb, projectKey, issues, webtrigger: { url: sb.webtriggerUrl }, caseTests, seeded: new Map() };
+  const site: PreviewSite = { state, sb, projectKey, issues, webtrigger: { url: sb.webtriggerUrl } };
   if (state === 'fresh') return site;
 
   const admin = (key: string, payload: unknown = {}) => invokeResolver(sb, 'admin', { key, payload, accountId: VIEWERS.admin.accountId });
