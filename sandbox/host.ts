@@ -157,7 +157,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const m = /^\/resolvers\/(panel|admin)$/.exec(url.pathname);
     if (m && req.method === 'POST') {
-      const call = JSON.parse(body || '{}') as { key: string; payload?: unknown; accountId: string; locale?: string; issue?: { id: string; key: string } };
+      const call = JSON.parse(body || '{}') as {
+        key: string;
+        payload?: unknown;
+        accountId: string;
+        issue?: { id: string; key: string };
+        locale?: string;
+        timezone?: string;
+      };
       const handlers = m[1] === 'panel' ? app.panelResolver : app.adminResolver;
       const handler = handlers[call.key];
       if (!handler) {
@@ -167,8 +174,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       const envelope = await handler({
         payload: call.payload ?? {},
-        // Forge puts the caller's locale in the resolver context (the frontend's context); resolvers answer in it.
-        context: { accountId: call.accountId, ...(call.locale ? { locale: call.locale } : {}), ...(call.issue ? { extension: { issue: call.issue } } : {}) },
+        // The caller's locale and timezone, as Forge puts them in a resolver's context: resolvers answer in that language.
+        context: {
+          accountId: call.accountId,
+          ...(call.locale ? { locale: call.locale } : {}),
+          ...(call.timezone ? { timezone: call.timezone } : {}),
+          ...(call.issue ? { extension: { issue: call.issue } } : {}),
+        },
       });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(envelope));
@@ -217,7 +229,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 export async function invokeResolver<T = unknown>(
   sandbox: Pick<Sandbox, 'resolverUrl'>,
   resolver: 'panel' | 'admin',
-  call: { key: string; payload?: unknown; accountId: string; locale?: string; issue?: { id: string; key: string } },
+  call: { key: string; payload?: unknown; accountId: string; issue?: { id: string; key: string }; locale?: string; timezone?: string },
 ): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }> {
   const res = await fetch(`${sandbox.resolverUrl}/${resolver}`, {
     method: 'POST',

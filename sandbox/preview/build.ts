@@ -61,6 +61,16 @@ function previewPlugin(entryFile: string, schema: PropSchema): esbuild.Plugin {
       build.onResolve({ filter: /^preview:forge-react-original$/ }, () => ({ path: originalForgeReact }));
       build.onResolve({ filter: /^preview:prop-schema$/ }, () => ({ path: 'prop-schema', namespace: 'preview-schema' }));
       build.onLoad({ filter: /.*/, namespace: 'preview-schema' }, () => ({ contents: JSON.stringify(schema), loader: 'json' }));
+      // Atlaskit's portal appends its container while rendering and removes it when its effect is cleaned up, so
+      // StrictMode's simulated unmount and remount (the app's entries use StrictMode; the preview runs React in
+      // development) leaves every Modal detached: opened, it vanished at once. Re-append it when the effect runs.
+      // Jira draws UI Kit Modals in its own page, where this does not arise.
+      build.onLoad({ filter: /@atlaskit[\\/]portal[\\/]dist[\\/]esm[\\/]internal[\\/]components[\\/]internal-portal\.js$/ }, (args) => {
+        const source = fs.readFileSync(args.path, 'utf8');
+        const patched = source.replace('useEffect(function () {\n    return function () {', 'useEffect(function () {\n    appendPortalContainerIfNotAppended(container);\n    return function () {');
+        if (patched === source) throw new Error(`preview: @atlaskit/portal changed; the StrictMode fix in build.ts no longer applies to ${args.path}`);
+        return { contents: patched, loader: 'js' };
+      });
     },
   };
 }

@@ -8,7 +8,8 @@ import { launchBrowser } from './browser-launch';
 import { allStates, startPreview, stateName } from './server';
 
 const OUT = path.resolve(__dirname, '..', '..', 'preview-screenshots');
-const ADMIN_TABS = ['Mapping', 'Web trigger', 'Sync log'];
+// The admin page's tabs after the first, by position (their names change with the language), and the file names.
+const ADMIN_TABS = ['mapping', 'web-trigger', 'sync-log'];
 
 async function main(): Promise<number> {
   fs.mkdirSync(OUT, { recursive: true });
@@ -24,7 +25,9 @@ async function main(): Promise<number> {
       const errors = frame ? await frame.evaluate(() => (window as unknown as { __previewErrors?: string[] }).__previewErrors ?? []) : ['no app frame'];
       for (const e of errors) problems.push(`${name}: ${e}`);
     };
-    for (const state of allStates()) {
+    // `npm run screenshots -- ready fresh` shoots those sites only.
+    const only = process.argv.slice(2);
+    for (const state of allStates().filter((s) => only.length === 0 || only.includes(s.site))) {
       await page.goto(preview.urlOf(state));
       const app = page.frameLocator('iframe');
       await app.locator('#app > *').first().waitFor();
@@ -33,14 +36,14 @@ async function main(): Promise<number> {
       await page.waitForTimeout(300);
       await shoot(stateName(state));
       if (state.page === 'admin' && state.as === 'admin' && state.site === 'ready') {
-        for (const tab of ADMIN_TABS) {
-          await app.getByRole('tab', { name: tab }).click();
+        for (const [i, tab] of ADMIN_TABS.entries()) {
+          await app.getByRole('tab').nth(i + 1).click();
           await app.locator('[aria-label^="Loading"]').first().waitFor({ state: 'detached', timeout: 60_000 });
           await page.waitForTimeout(300);
-          await shoot(`${stateName(state)}--${tab.toLowerCase().replace(/\s+/g, '-')}`);
+          await shoot(`${stateName(state)}--${tab}`);
         }
-        // The sync log with one job's detail open.
-        await app.getByRole('button', { name: 'Details' }).first().click();
+        // The sync log with one job's detail open (its button is the first of each row).
+        await app.getByRole('row').nth(1).getByRole('button').first().click();
         await page.waitForTimeout(300);
         await shoot(`${stateName(state)}--sync-log-detail`);
       }

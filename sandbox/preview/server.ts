@@ -34,7 +34,7 @@ export interface Preview {
   close(): Promise<void>;
 }
 
-/** Every state the preview can show, for the screenshots. */
+/** Every state the preview can show, for the screenshots: each site in English, and the set-up site in German too. */
 export function allStates(): PreviewState[] {
   const out: PreviewState[] = [];
   for (const site of SITE_STATES) {
@@ -42,12 +42,15 @@ export function allStates(): PreviewState[] {
       for (const page of [...DEMO_ISSUES, 'admin'] as const) out.push({ site, as, page });
     }
   }
+  for (const as of Object.keys(VIEWERS) as ViewerRole[]) {
+    for (const page of [...DEMO_ISSUES, 'admin'] as const) out.push({ site: 'ready', as, page, locale: 'de-DE' });
+  }
   return out;
 }
 
-/** The file name a state's screenshot gets. */
+/** The file name a state's screenshot gets (`--de-DE` at the end for a locale other than the viewer's own). */
 export function stateName(s: PreviewState): string {
-  return `${s.site}--${s.as}--${s.page}`;
+  return `${s.site}--${s.as}--${s.page}${s.locale && s.locale !== VIEWERS[s.as].locale ? `--${s.locale}` : ''}`;
 }
 
 function query(s: PreviewState): string {
@@ -253,6 +256,9 @@ export async function startPreview(options: { port?: number; sites?: Partial<Rec
         key: call.key,
         payload: call.payload ?? {},
         accountId: VIEWERS[s.as].accountId,
+        // Forge gives a resolver the viewer's locale and timezone in its context, as view.getContext gives the frame.
+        locale: s.locale ?? VIEWERS[s.as].locale,
+        timezone: 'UTC',
         ...(issue ? { issue: { id: issue.id, key: issue.key } } : {}),
       });
       return json(res, 200, envelope);

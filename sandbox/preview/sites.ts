@@ -27,7 +27,7 @@ export const VIEWERS = {
 export type ViewerRole = keyof typeof VIEWERS;
 
 /** The demo issues, by the name the switch shows. */
-export const DEMO_ISSUES = ['test-named', 'test-unnamed', 'test-set', 'test-plan'] as const;
+export const DEMO_ISSUES = ['test-named', 'test-unnamed', 'test-set', 'test-set-empty', 'test-plan'] as const;
 export type DemoIssueName = (typeof DEMO_ISSUES)[number];
 
 /** One demo issue of a site. */
@@ -50,6 +50,13 @@ export interface PreviewSite {
   webtrigger: { url: string; secret?: string };
 }
 
+/** One result of a run as an executor sends it; `attempt` marks retries (contract section 3). */
+export interface SeedResult {
+  testCaseId: string;
+  status: string;
+  attempt?: number;
+}
+
 const CASES = [
   ['601', 'Sign in with a valid password'],
   ['602', 'Sign in with a wrong password is refused'],
@@ -57,6 +64,8 @@ const CASES = [
   ['604', 'Pay with a saved card'],
   ['605', 'Order confirmation e-mail is sent'],
 ] as const;
+/** A second case of the first Test, which passes only on a retry in the last run. */
+const RETRIED_CASE = ['608', 'Sign in with a remembered device'] as const;
 /** A case Testsigma does not know: its Test shows the id only. */
 const UNNAMED_CASE = '777';
 
@@ -66,7 +75,7 @@ function must<T>(env: { ok: true; data: T } | { ok: false; error: { code: string
 }
 
 /** Sends one run to the site's web trigger, signed as an executor would, and waits until the queue is idle. */
-export async function sendRun(site: PreviewSite, run: { runId: string; results: Array<{ testCaseId: string; status: string }> }): Promise<unknown> {
+export async function sendRun(site: PreviewSite, run: { runId: string; results: SeedResult[] }): Promise<unknown> {
   if (!site.webtrigger.secret) throw new Error('preview: the site has no web trigger secret');
   const body = JSON.stringify({
     runId: run.runId,
@@ -102,25 +111,34 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
   world.grant(VIEWERS.admin.accountId, 'ADMINISTER');
   world.grant(VIEWERS.admin.accountId, 'EDIT_ISSUES');
   world.grant(VIEWERS.editor.accountId, 'EDIT_ISSUES');
+  // Editors file defects in the project; viewers may not.
+  world.grant(VIEWERS.admin.accountId, 'CREATE_ISSUES');
+  world.grant(VIEWERS.editor.accountId, 'CREATE_ISSUES');
   world.addTestEnvironments(projectKey, ['Chrome', 'Firefox', 'Windows 11']);
 
   const tests = CASES.map(([caseId, summary]) => ({ ...world.createIssue({ projectKey, type: 'Test', summary }), caseId, summary }));
   const unnamed = world.createIssue({ projectKey, type: 'Test', summary: 'Gift card balance (case unknown to Testsigma)' });
   const manual = world.createIssue({ projectKey, type: 'Test', summary: 'Newsletter sign-up (manual)' });
   const set = world.createIssue({ projectKey, type: 'Test Set', summary: 'Checkout smoke' });
+  const emptySet = world.createIssue({ projectKey, type: 'Test Set', summary: 'Accessibility checks (no Tests yet)' });
   const plan = world.createIssue({ projectKey, type: 'Test Plan', summary: 'Release 1.4 regression' });
+  // Manual Tests of the plan only: more unlinked Tests than the coverage names, so it offers "show all".
+  const manualOnly = ['Refund by bank transfer', 'Invoice PDF layout', 'Address autocomplete', 'Coupon stacking', 'Guest checkout', 'Tax by region'].map(
+    (summary) => world.createIssue({ projectKey, type: 'Test', summary: `${summary} (manual)` }),
+  );
   world.addTestsToTestSet(set.id, [...tests.map((t) => t.id), unnamed.id, manual.id]);
-  world.addTestsToTestPlan(plan.id, [...tests.map((t) => t.id), unnamed.id, manual.id]);
+  world.addTestsToTestPlan(plan.id, [...tests.map((t) => t.id), unnamed.id, manual.id, ...manualOnly.map((m) => m.id)]);
   testsigma.state.seedPlan({
     id: 274,
     name: 'Nightly regression',
-    suites: [{ id: 55, name: 'Checkout', cases: [...CASES.map(([id, name]) => ({ id: Number(id), name })), { id: 606, name: 'Gift card balance' }] }],
+    suites: [{ id: 55, name: 'Checkout', cases: [...[...CASES, RETRIED_CASE].map(([id, name]) => ({ id: Number(id), name })), { id: 606, name: 'Gift card balance' }] }],
   });
 
   const issues: PreviewSite['issues'] = {
     'test-named': { ...tests[0]!, type: 'Test', label: 'A Test with names' },
     'test-unnamed': { ...unnamed, summary: 'Gift card balance (case unknown to Testsigma)', type: 'Test', label: 'A Test without names' },
     'test-set': { ...set, summary: 'Checkout smoke', type: 'Test Set', label: 'A Test Set with coverage' },
+    'test-set-empty': { ...emptySet, summary: 'Accessibility checks (no Tests yet)', type: 'Test Set', label: 'An empty Test Set' },
     'test-plan': { ...plan, summary: 'Release 1.4 regression', type: 'Test Plan', label: 'A Test Plan with runs' },
   };
   const site: PreviewSite = { state, sb, projectKey, issues, webtrigger: { url: sb.webtriggerUrl } };
@@ -137,21 +155,45 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
     }),
     'saving the settings',
   );
+  // The admin tested the connection once, as the Get started checklist asks; its answer is what `setup` reports.
+  must(await admin('testConnection'), 'testing the connection');
   const rotated = must(await admin('rotateWebtriggerSecret'), 'creating the web trigger secret') as { secret: string; url: string };
   site.webtrigger = { url: rotated.url || sb.webtriggerUrl, secret: rotated.secret };
 
   const link = async (issue: { id: string; key: string }, testsigmaId: string) =>
     must(await invokeResolver(sb, 'panel', { key: 'link', payload: { testsigmaId }, accountId: VIEWERS.editor.accountId, issue }), `linking ${issue.key}`);
   for (const t of tests) await link(t, t.caseId);
+  await link(tests[0]!, RETRIED_CASE[0]);
   await link(unnamed, UNNAMED_CASE);
   await link(set, 'https://app.testsigma.com/ui/td/suites/55');
   await link(plan, '274');
 
   if (state !== 'xray-not-set-up') {
-    await sendRun(site, {
-      runId: '337',
-      results: [...CASES.map(([id], i) => ({ testCaseId: id, status: i === 1 ? 'FAILURE' : 'SUCCESS' })), { testCaseId: '606', status: 'SUCCESS' }],
-    });
+    // Three nightly runs with flips: 601 fails, passes, fails (flaky, failed last: a defect to file); 604 passes,
+    // fails, passes (flaky); 602 fails twice in a row (not flaky); 608 passes on its second attempt in the last run.
+    const statuses: Record<string, [string, string, string]> = {
+      '601': ['FAILURE', 'SUCCESS', 'FAILURE'],
+      '602': ['SUCCESS', 'FAILURE', 'FAILURE'],
+      '603': ['SUCCESS', 'SUCCESS', 'SUCCESS'],
+      '604': ['SUCCESS', 'FAILURE', 'SUCCESS'],
+      '605': ['SUCCESS', 'SUCCESS', 'SUCCESS'],
+    };
+    for (const [i, runId] of ['335', '336', '337'].entries()) {
+      const last = runId === '337';
+      await sendRun(site, {
+        runId,
+        results: [
+          ...Object.entries(statuses).map(([testCaseId, s]) => ({ testCaseId, status: s[i]! })),
+          ...(last
+            ? [
+                { testCaseId: RETRIED_CASE[0], status: 'FAILURE', attempt: 1 },
+                { testCaseId: RETRIED_CASE[0], status: 'SUCCESS', attempt: 2 },
+                { testCaseId: '606', status: 'SUCCESS' },
+              ]
+            : [{ testCaseId: RETRIED_CASE[0], status: 'SUCCESS' }]),
+        ],
+      });
+    }
   }
   if (state === 'xray-429') {
     sb.xray.faults.inject({ kind: '429', count: 1_000_000 });

@@ -82,7 +82,7 @@ describe('PanelApp', () => {
     });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const table = allOf(renderer, DynamicTable)[0]!;
-    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'Linked', '']);
+    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History', 'Linked', '']);
     const text = textOf(table);
     expect(text).toContain('#609 Login works');
     expect(text).toContain('#610');
@@ -163,10 +163,11 @@ describe('PanelApp', () => {
     });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const table = allOf(renderer, DynamicTable)[1]!;
-    expect(table.props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'state', 'execution', 'received', 'synced', 'unmapped', 'failed', 'at']);
+    // The sync log's order; the narrow panel puts the four counts in one column.
+    expect(table.props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'state', 'execution', 'results', 'at']);
     expect(table.props.rows.map((r: { key: string }) => r.key)).toEqual(['337', '336']);
     const text = textOf(table);
-    expect(text).toContain('337 2 deliveries Partly synced PROJ-50 12 8 2 2');
+    expect(text).toContain('337 2 deliveries Partly synced PROJ-50 8 of 12 synced 2 not linked 2 failed');
     expect(text).toContain('336 Waiting');
     expect(allOf(table, Lozenge).map((l) => l.props.appearance)).toEqual(['moved', 'default']);
   });
@@ -317,5 +318,89 @@ describe('PanelApp', () => {
     expect(text).toContain('1.000 von 1.250 Tests verknüpft');
     expect(text).toContain('Automatisierungsabdeckung');
     expect(buttons(renderer, 'Aktualisieren')).toHaveLength(1);
+  });
+  describe('triage', () => {
+    const failed = (over: Partial<ReturnType<typeof link>> = {}) =>
+      link({
+        testsigmaId: '609',
+        lastResult: { status: 'FAILED', runId: '337', testExecutionKey: 'PROJ-50', at: new Date().toISOString() },
+        history: [
+          { status: 'FAILED', runId: '337', at: new Date().toISOString() },
+          { status: 'PASSED', runId: '336', at: new Date().toISOString() },
+        ],
+        flaky: true,
+        ...over,
+      });
+
+    it('files a defect for a failed result, one call, and flags the new key; the key then shows as a link and the button goes', async () => {
+      const before = panelView({ canEdit: true, links: [failed()] });
+      const after = panelView({ canEdit: true, links: [failed({ lastResult: { ...failed().lastResult!, defects: ['PROJ-77'] } })] });
+      const { renderer, calls, flags } = await openPanel({ getPanel: [ok(before)], createDefect: [ok(after)] });
+      expect(textOf(renderer)).toContain('Flaky');
+      await click(button(renderer, 'Create defect'));
+      expect(calls.filter((c) => c.key === 'createDefect')).toEqual([{ key: 'createDefect', payload: { testsigmaId: '609' } }]);
+      expect(flags).toEqual(['Defect PROJ-77 created for #609']);
+      expect(allOf(renderer, Link).map((l) => l.props.href)).toContain('/browse/PROJ-77');
+      expect(buttons(renderer, 'Create defect')).toHaveLength(0);
+    });
+
+    it('offers no Create defect on a passed, to-do or executing result, nor to a user who cannot edit', async () => {
+      for (const status of ['PASSED', 'TODO', 'EXECUTING']) {
+        const { renderer } = await openPanel({ getPanel: [ok(panelView({ canEdit: true, links: [failed({ lastResult: { status, runId: '1', at: new Date().toISOString() } })] }))] });
+        expect(buttons(renderer, 'Create defect')).toHaveLength(0);
+      }
+      const { renderer } = await openPanel({ getPanel: [ok(panelView({ canEdit: false, links: [failed()] }))] });
+      expect(buttons(renderer, 'Create defect')).toHaveLength(0);
+      expect(textOf(renderer)).toContain('FAILED');
+    });
+
+    it('shows an error from createDefect with its title, and keeps the view', async () => {
+      const { renderer } = await openPanel({
+        getPanel: [ok(panelView({ canEdit: true, links: [failed()] }))],
+        createDefect: [fail('forbidden', 'You need permission to create issues in project PROJ to file a defect.')],
+      });
+      await click(button(renderer, 'Create defect'));
+      expect(errorMessages(renderer)).toEqual([{ title: 'Not allowed', text: 'You need permission to create issues in project PROJ to file a defect.', retry: false }]);
+      expect(buttons(renderer, 'Create defect')).toHaveLength(1);
+    });
+
+    it('says "Passed on attempt N" for a result that passed on a retry, and "Failed after N attempts" otherwise', async () => {
+      const at = new Date().toISOString();
+      const { renderer } = await openPanel({
+        getPanel: [
+          ok(
+            panelView({
+              links: [
+                link({ testsigmaId: '1', lastResult: { status: 'PASSED', runId: '9', at, attempts: 3 } }),
+                link({ testsigmaId: '2', lastResult: { status: 'FAILED', runId: '9', at, attempts: 2 } }),
+              ],
+            }),
+          ),
+        ],
+      });
+      expect(textOf(renderer)).toContain('Passed on attempt 3');
+      expect(textOf(renderer)).toContain('Failed after 2 attempts');
+    });
+
+    it('lists a Test Set its flaky cases with flips or the retry, and marks of their last statuses', async () => {
+      const { renderer } = await openPanel({
+        getPanel: [
+          ok(
+            panelView({
+              issue: { id: '3', key: 'PROJ-3', kind: 'testSet' },
+              links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })],
+              flaky: [
+                { testsigmaId: '601', test: { id: '10', key: 'PROJ-10' }, flips: 3, lastStatuses: ['FAILED', 'PASSED', 'FAILED', 'PASSED'] },
+                { testsigmaId: '608', test: { id: '11', key: 'PROJ-11' }, flips: 0, lastStatuses: ['PASSED'] },
+              ],
+            }),
+          ),
+        ],
+      });
+      const table = allOf(renderer, DynamicTable).find((d) => d.props.label === 'Flaky tests')!;
+      const text = textOf(table);
+      expect(text).toContain('PROJ-10 #601 3 flips ✗ ✓ ✗ ✓');
+      expect(text).toContain('PROJ-11 #608 Passed on a retry ✓');
+    });
   });
 });

@@ -101,7 +101,10 @@ export function fakeCaller(answers: Record<string, Array<Envelope<unknown> | Pro
   return { call, calls };
 }
 
-/** The Textfield or Select whose id is `id` (UI Kit prefixes ids only in the reconciler, not here). */
+/**
+ * The Textfield whose id is `id`, or the Select whose `inputId` is (a Label's labelFor names a Select's input).
+ * UI Kit prefixes ids only in the reconciler, not here.
+ */
 export function byId(scope: Scope, id: string): ReactTestInstance {
-  return rootOf(scope).find((n) => typeof n.type === 'string' && n.props.id === id);
+  return rootOf(scope).find((n) => typeof n.type === 'string' && (n.props.id === id || n.props.inputId === id));
 }

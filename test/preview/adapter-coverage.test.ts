@@ -11,6 +11,7 @@ import { BRIDGE_API, HANDLED_COMMANDS } from '../../sandbox/preview/page/bridge-
 import { propSchema } from '../../sandbox/preview/build';
 import { DEMO_ISSUES, startPreviewSite, VIEWERS, type PreviewSite } from '../../sandbox/preview/sites';
 import { invokeResolver } from '../../sandbox/host';
+import { localeAnswer } from '../../sandbox/preview/server';
 
 jest.setTimeout(90_000);
 
@@ -88,6 +89,15 @@ async function renderedTree(site: PreviewSite, entry: 'panel' | 'admin', issue?:
   let docs = 0;
   const pending: Promise<unknown>[] = [];
   g.self = globalThis;
+  // @forge/bridge's i18n fetches ./__LOCALES__/ beside the frame: answer as the preview (and Forge) serve it.
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const m = /__LOCALES__\/(.+)\.json$/.exec(url);
+    if (!m) return realFetch(input, init);
+    const answer = localeAnswer(m[1]!);
+    return new Response(answer.body, { status: answer.status, headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
   g.__bridge = {
     callBridge: async (cmd: string, data: { functionKey?: string; payload?: unknown; forgeDoc?: DocNode }) => {
       commands.add(cmd);
@@ -117,6 +127,7 @@ async function renderedTree(site: PreviewSite, entry: 'panel' | 'admin', issue?:
     await Promise.all(pending);
     await new Promise((r) => setTimeout(r, 100));
   } finally {
+    globalThis.fetch = realFetch;
     delete g.__bridge;
     delete g.self;
   }

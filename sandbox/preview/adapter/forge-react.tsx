@@ -274,7 +274,8 @@ export const Range = kit('Range', (p) => (
     onChange={(e) => (p.onChange as ((v: number) => void) | undefined)?.(Number(e.target.value))}
   />
 ));
-export const Select = kit('Select', (p) => <AkSelect {...pick(p, {}, ['testId'])} inputId={p.id as string | undefined} />);
+// As in Atlaskit: `id` names the container, `inputId` the input a Label's labelFor points at.
+export const Select = kit('Select', (p) => <AkSelect {...pick(p, {}, ['testId'])} />);
 export const SectionMessage = kit('SectionMessage', (p) => <AkSectionMessage {...(pick(p, {}, ['testId']) as { children: ReactNode })} />);
 export const SectionMessageAction = kit('SectionMessageAction', (p) => <AkSectionMessageAction {...(pick(p, {}, ['testId']) as { children: ReactNode })} />);
 export const Spinner = kit('Spinner', (p) => <AkSpinner {...pick(p, {}, ['testId'])} />);

@@ -129,11 +129,18 @@ async function callBridge(command: string, data?: Record<string, unknown>): Prom
 void HANDLED_COMMANDS;
 (globalThis as { __bridge?: unknown }).__bridge = { callBridge };
 
-// Tell the host page how tall the app is, as Jira sizes a panel's frame to its content.
-const observeHeight = () =>
-  new ResizeObserver(() => {
-    window.parent.postMessage({ preview: 'height', height: document.body.scrollHeight + 16 }, '*');
-  }).observe(document.body);
+// Tell the host page how tall the app is, as Jira sizes a panel's frame to its content. An open Modal (fixed, in a
+// portal beside the app) counts too: Jira draws it over the whole page, so the frame must be tall enough to show it.
+const postHeight = () => {
+  const dialog = document.querySelector('.atlaskit-portal [role="dialog"]');
+  // Its parts' full heights (the body scrolls inside a dialog as tall as the frame), plus the margin Atlaskit keeps.
+  const modal = dialog ? [...dialog.children].reduce((h, part) => h + part.scrollHeight, 0) + 160 : 0;
+  window.parent.postMessage({ preview: 'height', height: Math.max(document.body.scrollHeight + 16, modal) }, '*');
+};
+const observeHeight = () => {
+  new ResizeObserver(postHeight).observe(document.body);
+  new MutationObserver(() => requestAnimationFrame(postHeight)).observe(document.body, { childList: true, subtree: true });
+};
 if (document.body) observeHeight();
 else document.addEventListener('DOMContentLoaded', observeHeight);
 window.addEventListener('error', (e) => reportPreviewError(String(e.error instanceof Error ? e.error.message : e.message)));

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ButtonGroup, Heading, Link, LoadingButton, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
+import { ButtonGroup, Heading, Inline, Link, LoadingButton, SectionMessage, Select, Stack, Text, Textfield } from '@forge/react';
 import type { ConnectionReport, SettingsView, XrayRegion } from '../../shared/types';
 import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
 import { Field } from '../common/Field';
@@ -95,7 +95,7 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
       </Text>
       <Field id="xray-region" label={t('admin.connection.regionLabel')} help={t('admin.connection.regionHelp')}>
         <Select
-          id="xray-region"
+          inputId="xray-region"
           options={regions}
           value={optionFor(regions, form.region)}
           onChange={(option: { value: XrayRegion } | null) => option && setForm((f) => ({ ...f, region: option.value }))}
@@ -115,7 +115,7 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
       </Field>
       <Field id="xray-plan" label={t('admin.connection.planLabel')} help={t('admin.connection.planHelp')}>
         <Select
-          id="xray-plan"
+          inputId="xray-plan"
           options={plans}
           value={optionFor(plans, form.requestsPer5Minutes)}
           onChange={(option: { value: number } | null) =>
@@ -136,14 +136,16 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
           onChange={text('apiKey')}
         />
       </Field>
-      <ButtonGroup>
+      <Inline>
+        <ButtonGroup>
         <LoadingButton appearance="primary" isLoading={pressed === 'test'} isDisabled={saving || testing} onClick={() => void saveAndTest()}>
           {dirty ? t('admin.connection.saveAndTest') : t('admin.connection.test')}
         </LoadingButton>
         <LoadingButton isLoading={pressed === 'save'} isDisabled={saving || testing || !dirty} onClick={() => void saveOnly()}>
           {t('admin.save')}
         </LoadingButton>
-      </ButtonGroup>
+        </ButtonGroup>
+      </Inline>
       {saveError && <ErrorMessage error={saveError} />}
       {testError && <ErrorMessage error={testError} onRetry={() => void saveAndTest()} />}
       {report && (

@@ -1,17 +1,5 @@
 import { useEffect, useState, type ReactElement } from 'react';
-import {
-  Button,
-  ButtonGroup,
-  Checkbox,
-  DynamicTable,
-  Heading,
-  Inline,
-  LoadingButton,
-  Select,
-  Stack,
-  Text,
-  Textfield,
-} from '@forge/react';
+import { Button, ButtonGroup, Checkbox, DynamicTable, Heading, Inline, Label, LoadingButton, Select, Stack, Text, Textfield } from '@forge/react';
 import type { SettingsView } from '../../shared/types';
 import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
 import { Field } from '../common/Field';
@@ -106,7 +94,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
   const statusInput = (id: string, value: string, onPick: (status: string) => void): ReactElement =>
     xrayStatuses ? (
       <Select
-        id={id}
+        inputId={id}
         options={statusOptions(t, xrayStatuses, value)}
         value={value === '' ? null : { label: value, value }}
         placeholder={t('admin.mapping.pickStatus')}
@@ -134,7 +122,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       <Heading size="small">{t('admin.mapping.statusHeading')}</Heading>
       <Text>{t(xrayStatuses ? 'admin.mapping.statusIntro' : 'admin.mapping.statusIntroNoStatuses')}</Text>
       <DynamicTable
-        caption={t('admin.mapping.statusCaption')}
+        label={t('admin.mapping.statusCaption')}
         head={{
           cells: [
             { key: 'incoming', content: t('admin.mapping.incoming') },
@@ -145,7 +133,8 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
         rows={rows.map((row) => ({
           key: row.incoming,
           cells: [
-            { key: 'incoming', content: row.incoming },
+            // The incoming word labels its row's status input: a screen reader hears "SUCCESS" on the Select.
+            { key: 'incoming', content: <Label labelFor={`status-${row.incoming}`}>{row.incoming}</Label> },
             {
               key: 'xray',
               content: statusInput(`status-${row.incoming}`, row.xray, (status) =>
@@ -178,7 +167,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       {(['test', 'testSet', 'testPlan'] as const).map((kind) => (
         <Field key={kind} id={`issue-types-${kind}`} label={t(`admin.mapping.types.${kind}`)}>
           <Select
-            id={`issue-types-${kind}`}
+            inputId={`issue-types-${kind}`}
             isMulti
             options={nameOptions(typeNames(typesProject), fields.issueTypes[kind])}
             value={fields.issueTypes[kind].map((name) => ({ label: name, value: name }))}
@@ -190,7 +179,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       ))}
       <Field id="issue-types-testExecution" label={t('admin.mapping.types.testExecution')} help={t('admin.mapping.types.testExecutionHelp')}>
         <Select
-          id="issue-types-testExecution"
+          inputId="issue-types-testExecution"
           options={nameOptions(typeNames(typesProject), [fields.testExecutionType])}
           value={{ label: fields.testExecutionType, value: fields.testExecutionType }}
           onChange={(option: Option | null) => option && setFields((f) => ({ ...f, testExecutionType: option.value }))}
@@ -200,7 +189,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       <Heading size="small">{t('admin.mapping.executionsHeading')}</Heading>
       <Field id="default-project-key" label={t('admin.mapping.defaultProject')} help={t('admin.mapping.defaultProjectHelp')}>
         <Select
-          id="default-project-key"
+          inputId="default-project-key"
           isLoading={projects === undefined && !pickerError}
           options={[{ label: t('admin.mapping.firstTestProject'), value: '' }, ...projectOptions]}
           value={projectValue(fields.defaultProjectKey, t('admin.mapping.firstTestProject'))}
@@ -217,7 +206,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       <Heading size="small">{t('admin.mapping.defectsHeading')}</Heading>
       <Field id="defects-project" label={t('admin.mapping.defectsProject')}>
         <Select
-          id="defects-project"
+          inputId="defects-project"
           isLoading={projects === undefined && !pickerError}
           options={[{ label: t('admin.mapping.testProject'), value: '' }, ...projectOptions]}
           value={projectValue(fields.defectsProjectKey, t('admin.mapping.testProject'))}
@@ -226,18 +215,21 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       </Field>
       <Field id="defects-type" label={t('admin.mapping.defectsType')}>
         <Select
-          id="defects-type"
+          inputId="defects-type"
           options={nameOptions(typeNames(defectsProject), [fields.defectsIssueType])}
           value={{ label: fields.defectsIssueType, value: fields.defectsIssueType }}
           onChange={(option: Option | null) => option && setFields((f) => ({ ...f, defectsIssueType: option.value }))}
         />
       </Field>
 
-      <ButtonGroup>
+      <Inline>
+
+        <ButtonGroup>
         <LoadingButton appearance="primary" isLoading={saving} isDisabled={isEmptyPatch(patch)} onClick={() => void saveNow()}>
           {t('admin.save')}
         </LoadingButton>
-      </ButtonGroup>
+        </ButtonGroup>
+      </Inline>
       {saveError && <ErrorMessage error={saveError} />}
     </Stack>
   );

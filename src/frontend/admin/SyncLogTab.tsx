@@ -132,7 +132,7 @@ export function SyncLogTab({ call, notify, testsigmaBaseUrl = 'https://app.tests
         </Stack>
       ) : (
         <DynamicTable
-          caption={t('admin.syncLog.caption')}
+          label={t('admin.syncLog.caption')}
           head={{
             cells: [
               ...runHeadCells(t),
@@ -144,7 +144,8 @@ export function SyncLogTab({ call, notify, testsigmaBaseUrl = 'https://app.tests
           rows={rows}
         />
       )}
-      <ButtonGroup>
+      <Inline>
+        <ButtonGroup>
         {nextCursor !== undefined && (
           <LoadingButton isLoading={loading === 'more'} isDisabled={loading !== undefined} onClick={() => void loadMore()}>
             {t('admin.syncLog.more')}
@@ -153,7 +154,8 @@ export function SyncLogTab({ call, notify, testsigmaBaseUrl = 'https://app.tests
         <LoadingButton appearance="subtle" isLoading={loading === 'refresh'} isDisabled={loading !== undefined} onClick={() => void refresh()}>
           {t('admin.syncLog.refresh')}
         </LoadingButton>
-      </ButtonGroup>
+        </ButtonGroup>
+      </Inline>
       <ModalTransition>
         {detail && <JobDetail job={detail} testsigmaBaseUrl={testsigmaBaseUrl} onClose={() => setSelected(undefined)} />}
       </ModalTransition>

@@ -81,9 +81,11 @@ export function WebtriggerTab({ call, webtrigger, notify, onChanged }: Webtrigge
             <Field id="webtrigger-new-secret" label={t('admin.webtrigger.newSecret')}>
               <Textfield id="webtrigger-new-secret" isReadOnly isMonospaced value={fresh} />
             </Field>
-            <ButtonGroup>
+            <Inline>
+              <ButtonGroup>
               <Button onClick={() => setFresh(undefined)}>{t('admin.webtrigger.copied')}</Button>
-            </ButtonGroup>
+              </ButtonGroup>
+            </Inline>
           </Stack>
         </SectionMessage>
       )}
@@ -102,11 +104,13 @@ export function WebtriggerTab({ call, webtrigger, notify, onChanged }: Webtrigge
           </Stack>
         </SectionMessage>
       ) : (
-        <ButtonGroup>
+        <Inline>
+          <ButtonGroup>
           <LoadingButton isLoading={rotating} onClick={() => (hasSecret ? setConfirming(true) : void rotate())}>
             {t(hasSecret ? 'admin.webtrigger.rotate' : 'admin.webtrigger.create')}
           </LoadingButton>
-        </ButtonGroup>
+          </ButtonGroup>
+        </Inline>
       )}
       {error && <ErrorMessage error={error} onRetry={() => void rotate()} />}
       <Heading size="small">{t('admin.webtrigger.examplesHeading')}</Heading>

@@ -51,3 +51,22 @@ export function jobStateAppearance(state: string): LozengeAppearance {
 export function isRetryable(state: string): boolean {
   return state === 'failed' || state === 'partial';
 }
+
+/** How an Xray status reads in a history row: passing, failing or neither (aborted, to do, a custom status). */
+export function statusOutcome(status: string): 'pass' | 'fail' | 'other' {
+  const s = status.trim().toUpperCase();
+  return s === 'PASSED' ? 'pass' : s === 'FAILED' ? 'fail' : 'other';
+}
+
+/** Whether a status is Xray's passing one (a flaky result is sent with it by default). */
+export function isPassing(status: string): boolean {
+  return statusOutcome(status) === 'pass';
+}
+
+// createDefect answers no_failure for these (contract section 2): nothing to file a defect for.
+const NO_FAILURE = new Set(['PASSED', 'TODO', 'EXECUTING']);
+
+/** Whether a last result may get a defect: any status but PASSED, TODO and EXECUTING. */
+export function mayFileDefect(status: string): boolean {
+  return !NO_FAILURE.has(status.trim().toUpperCase());
+}

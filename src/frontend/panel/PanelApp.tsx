@@ -22,6 +22,7 @@ import { useRunOnce } from '../common/useRunOnce';
 import { callPanel, type PanelCaller } from '../invoke';
 import { AddLinkForm } from './AddLinkForm';
 import { CoverageSection } from './CoverageSection';
+import { FlakySection } from './FlakySection';
 import { LinksTable } from './LinksTable';
 import { NoticeMessage } from './NoticeMessage';
 import { addFormMode, type LinkOutcome } from './panelModel';
@@ -50,7 +51,9 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   const t = useT();
   const [load, setLoad] = useState<LoadState>({ status: 'loading' });
   // One change at a time: a second click while the first is on its way would race it for the view.
-  const [busy, setBusy] = useState<'link' | 'unlink' | 'refresh'>();
+  const [busy, setBusy] = useState<'link' | 'unlink' | 'refresh' | 'defect'>();
+  // The case whose defect is being filed.
+  const [filing, setFiling] = useState<string>();
   // Errors of refresh and unlink, shown above the list while the view stays as it was.
   const [failure, setFailure] = useState<ShownError>();
   const [unlinking, setUnlinking] = useState<LinkView>();
@@ -106,6 +109,25 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
     notify(t('panel.flag.unlinked', { id: displayId(link.testsigmaId) }));
   };
 
+  // Just does it (no confirm): a defect is easy to close, and a second click while it is open links the same defect.
+  const createDefect = async (link: LinkView) => {
+    setBusy('defect');
+    setFiling(link.testsigmaId);
+    setFailure(undefined);
+    const before = new Set(link.lastResult?.defects ?? []);
+    const answer = await call('createDefect', { testsigmaId: link.testsigmaId });
+    setBusy(undefined);
+    setFiling(undefined);
+    if (!answer.ok) {
+      setFailure(answer.error);
+      return;
+    }
+    setLoad({ status: 'ready', view: answer.data });
+    const now = answer.data.links.find((l) => l.testsigmaId === link.testsigmaId)?.lastResult?.defects ?? [];
+    const key = now.find((k) => !before.has(k)) ?? now[now.length - 1];
+    if (key) notify(t('panel.flag.defectCreated', { key, id: displayId(link.testsigmaId) }));
+  };
+
   if (load.status === 'loading') return <Spinner label={t('panel.loading')} />;
   if (load.status === 'failed') {
     return <ErrorMessage error={load.error} sentences={PANEL_SENTENCES} onRetry={() => void open()} />;
@@ -125,13 +147,22 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       {view.links.length === 0 ? (
         <Text>{view.canEdit ? `${t(`panel.kind.${kind}.empty`)} ${t(`panel.kind.${kind}.emptyHint`)}` : t(`panel.kind.${kind}.empty`)}</Text>
       ) : (
-        <LinksTable kind={kind} links={view.links} canEdit={view.canEdit} busy={busy !== undefined} onUnlink={setUnlinking} />
+        <LinksTable
+          kind={kind}
+          links={view.links}
+          canEdit={view.canEdit}
+          busy={busy !== undefined}
+          onUnlink={setUnlinking}
+          onCreateDefect={(link) => void createDefect(link)}
+          {...(filing ? { filing } : {})}
+        />
       )}
       {mode === 'open' && <AddLinkForm kind={kind} busy={busy !== undefined} onLink={linkAll} />}
       {mode === 'full' && view.links[0] && (
         <Text size="small">{t(`panel.kind.${kind}.single`, { id: displayId(view.links[0].testsigmaId) })}</Text>
       )}
       {kind !== 'test' && <CoverageSection kind={kind} coverage={view.coverage} notices={notices.filter(isXrayNotice)} />}
+      {kind !== 'test' && <FlakySection flaky={view.flaky} />}
       {kind === 'testPlan' && view.recentRuns && <RecentRunsTable runs={view.recentRuns} />}
       <Inline alignInline="end">
         <LoadingButton

@@ -26,10 +26,16 @@ export function RecentRunsTable({ runs }: { runs: RecentRun[] }) {
       },
       { key: 'state', content: stateLozenge(t, run.state) },
       { key: 'execution', content: executionCell(t, run.testExecutionKey) },
-      { key: 'received', content: t.number(run.counts.received) },
-      { key: 'synced', content: t.number(run.counts.synced) },
-      { key: 'unmapped', content: t.number(run.counts.unmapped) },
-      { key: 'failed', content: t.number(run.counts.failed) },
+      {
+        key: 'results',
+        content: (
+          <Stack space="space.0">
+            <Text>{t('panel.runs.counts', { synced: run.counts.synced, received: run.counts.received })}</Text>
+            {run.counts.unmapped > 0 && <Text size="small">{t('panel.runs.unmapped', { count: run.counts.unmapped })}</Text>}
+            {run.counts.failed > 0 && <Text size="small">{t('panel.runs.failed', { count: run.counts.failed })}</Text>}
+          </Stack>
+        ),
+      },
       { key: 'at', content: when(t, run.at) },
     ],
   }));
@@ -40,8 +46,9 @@ export function RecentRunsTable({ runs }: { runs: RecentRun[] }) {
         <Text>{t('panel.runs.none')}</Text>
       ) : (
         <DynamicTable
-          caption={t('panel.runs.caption')}
-          head={{ cells: [...runHeadCells(t), { key: 'at', content: t('jobs.column.at') }] }}
+          label={t('panel.runs.caption')}
+          // The sync log's columns in its order; the panel is narrow, so the four counts share one column.
+          head={{ cells: [...runHeadCells(t).slice(0, 3), { key: 'results', content: t('panel.runs.results') }, { key: 'at', content: t('jobs.column.at') }] }}
           rows={rows}
         />
       )}
