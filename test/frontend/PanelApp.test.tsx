@@ -235,7 +235,7 @@ describe('PanelApp', () => {
     await click(button(renderer, 'Unlink'));
     await click(buttons(allOf(renderer, Modal)[0]!, 'Unlink')[0]!);
     expect(errorMessages(renderer)).toEqual([
-      { title: 'Busy right now', text: "Xray, Testsigma or the app's storage is busy right now. Try again in a minute.", retry: true },
+      { title: 'Busy right now', text: 'Xray is busy right now. Try again in a few minutes.', retry: true },
     ]);
     expect(textOf(renderer)).toContain('#609');
     await click(button(renderer, 'Unlink'));
@@ -304,7 +304,7 @@ describe('PanelApp', () => {
     ['not_xray_issue', 'Not an Xray issue'],
   ])('offers no retry for %s, which a retry cannot cure', async (code, title) => {
     const { renderer } = await openPanel({ getPanel: [fail(code, 'PROJ-12 is a Task, not an Xray Test.')] });
-    expect(errorMessages(renderer)).toEqual([{ title, text: code === 'not_found' ? 'This issue does not exist or you do not have permission to see it.' : 'PROJ-12 is a Task, not an Xray Test.', retry: false }]);
+    expect(errorMessages(renderer)).toEqual([{ title, text: 'PROJ-12 is a Task, not an Xray Test.', retry: false }]);
   });
 
   it('speaks German to a German viewer', async () => {

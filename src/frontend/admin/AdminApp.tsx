@@ -23,7 +23,7 @@ export interface AdminAppProps {
 
 type LoadState =
   | { status: 'loading' }
-  | { status: 'forbidden' }
+  | { status: 'forbidden'; message: string }
   | { status: 'failed'; error: ShownError }
   | { status: 'ready'; settings: SettingsView };
 
@@ -42,7 +42,7 @@ export function AdminApp({ call = callAdmin, notify = hostFlag }: AdminAppProps)
     setLoad({ status: 'loading' });
     const answer = await call('getSettings', {});
     if (answer.ok) setLoad({ status: 'ready', settings: answer.data });
-    else if (answer.error.code === 'forbidden') setLoad({ status: 'forbidden' });
+    else if (answer.error.code === 'forbidden') setLoad({ status: 'forbidden', message: answer.error.message });
     else setLoad({ status: 'failed', error: answer.error });
   }, [call]);
   useRunOnce(() => void open());
@@ -51,7 +51,7 @@ export function AdminApp({ call = callAdmin, notify = hostFlag }: AdminAppProps)
   if (load.status === 'forbidden') {
     return (
       <SectionMessage appearance="warning" title={t('errors.forbidden.title')}>
-        <Text>{t('admin.forbidden')}</Text>
+        <Text>{load.message}</Text>
       </SectionMessage>
     );
   }

@@ -12,15 +12,13 @@ export interface ErrorMessageProps {
   error: ShownError;
   /** Offered as the message's action, only for errors a retry can cure (see {@link canRetry}). */
   onRetry?: () => void;
-  /** Codes this place has its own sentence for (`code -> key`), used instead of the resolver's message. */
-  sentences?: Record<string, string>;
 }
 
 // Errors a second try can cure: a fault, a busy service, a lost connection. Retrying `not_found` or `invalid_id`
 // gives the same answer again.
 const RETRYABLE = new Set(['internal', 'rate_limited', 'unreachable', 'bad_answer']);
-// Codes whose sentence says all there is to say, whoever sent it: read in the viewer's language from the resources.
-const GENERIC = new Set(['rate_limited', 'unreachable', 'bad_answer']);
+// Codes the invoke wrapper makes itself when no resolver answered: no message was sent, so the resources word them.
+const FRONTEND_MADE = new Set(['unreachable', 'bad_answer']);
 
 /** Whether a retry may help with an error of this code. */
 export function canRetry(code: string): boolean {
@@ -28,14 +26,12 @@ export function canRetry(code: string): boolean {
 }
 
 /**
- * What the message says: this place's own sentence for the code, the resources' sentence for a generic code, else
- * the resolver's message as sent (it names the issue or id involved, which a sentence by code could not).
+ * What the message says: the resolver's message as sent (contract section 7; the resolver writes it in the
+ * viewer's language and names the issue, id or service involved, which a sentence by code could not), or the
+ * resources' sentence for an error the frontend made itself.
  */
-export function errorText(t: Translator, error: ShownError, sentences: Record<string, string> = {}): string {
-  const own = sentences[error.code];
-  if (own !== undefined) return t(own);
-  if (GENERIC.has(error.code)) return t(`errors.${error.code}.message`);
-  return error.message;
+export function errorText(t: Translator, error: ShownError): string {
+  return FRONTEND_MADE.has(error.code) ? t(`errors.${error.code}.message`) : error.message;
 }
 
 /** The message's title by code ("Not allowed", "Try again later"), a general one for codes without their own. */
@@ -44,7 +40,7 @@ export function errorTitle(t: Translator, code: string): string {
 }
 
 /** An error SectionMessage with a title by code, the message, and "Try again" as its action where that can help. */
-export function ErrorMessage({ error, onRetry, sentences }: ErrorMessageProps) {
+export function ErrorMessage({ error, onRetry }: ErrorMessageProps) {
   const t = useT();
   const retry = onRetry && canRetry(error.code) ? onRetry : undefined;
   return (
@@ -53,7 +49,7 @@ export function ErrorMessage({ error, onRetry, sentences }: ErrorMessageProps) {
       title={errorTitle(t, error.code)}
       {...(retry ? { actions: [<SectionMessageAction key="retry" onClick={retry}>{t('errors.retry')}</SectionMessageAction>] } : {})}
     >
-      <Text>{errorText(t, error, sentences)}</Text>
+      <Text>{errorText(t, error)}</Text>
     </SectionMessage>
   );
 }

@@ -38,9 +38,6 @@ export interface PanelAppProps {
 
 type LoadState = { status: 'loading' } | { status: 'failed'; error: ShownError } | { status: 'ready'; view: PanelView };
 
-// The panel's own sentence for an issue it cannot see: the same whatever the resolver said, since it says nothing more.
-const PANEL_SENTENCES = { not_found: 'errors.not_found.panel' };
-
 const isXrayNotice = (n: PanelNotice) => n.code.startsWith('xray_');
 
 /**
@@ -130,7 +127,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
 
   if (load.status === 'loading') return <Spinner label={t('panel.loading')} />;
   if (load.status === 'failed') {
-    return <ErrorMessage error={load.error} sentences={PANEL_SENTENCES} onRetry={() => void open()} />;
+    return <ErrorMessage error={load.error} onRetry={() => void open()} />;
   }
 
   const { view } = load;
@@ -140,7 +137,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   const namesNotices = view.links.length > 0 ? notices.filter((n) => !isXrayNotice(n)) : [];
   return (
     <Stack space="space.200">
-      {failure && <ErrorMessage error={failure} sentences={PANEL_SENTENCES} onRetry={() => void refresh()} />}
+      {failure && <ErrorMessage error={failure} onRetry={() => void refresh()} />}
       {namesNotices.map((n) => (
         <NoticeMessage key={n.code} notice={n} />
       ))}
