@@ -5,7 +5,8 @@
  *
  * Xray is asked twice at most (`getTestRun`, then `addDefectsToTestRun`), through the site's Xray client, so the
  * requests come from the shared budget. The test run is read before anything is created, so a run Xray cannot find
- * leaves nothing behind; once the Jira issue exists, every later failure keeps it and names its key.
+ * leaves nothing behind; once the Jira issue exists, every later failure keeps it and names its key. The whole filing
+ * holds the case's filing claim, so two calls at once cannot both find no open defect and file two.
  */
 import type { JiraPort, Logger, Clock } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
@@ -83,7 +84,8 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
     return category && category !== 'done' ? rec : undefined;
   }
 
-  return {
+  /** The filing itself, run while the call holds the case's filing claim. */
+  const claimed: DefectFiler = {
     async file(req) {
       const { test, caseId, settings } = req;
       const last: CaseResultRecord | undefined = (await readCaseResults(deps.kvs, [caseId])).get(caseId);
@@ -188,6 +190,23 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
           reuse
             ? msg('apiErrors.defect.relinkFailed', { defect: created.key, id: caseId, why })
             : msg('apiErrors.defect.linkFailed', { defect: created.key, issue: test.key, execution: last.testExecutionKey, why }),
+        );
+      }
+    },
+  };
+
+  return {
+    async file(req) {
+      // Claimed before the open defect is read: a second call at the same time must not see "none" and file again.
+      if (!(await defects.claimFiling(req.caseId, new Date(deps.clock.now()).toISOString()))) {
+        throw new AppError('already_linked', msg('apiErrors.defect.beingFiled'));
+      }
+      try {
+        await claimed.file(req);
+      } finally {
+        // A release that fails leaves the claim to its ttl; the filing's own answer stands.
+        await defects.releaseFiling(req.caseId).catch((err: unknown) =>
+          deps.log.warn('defect filing claim not released', { caseId: req.caseId, error: err instanceof Error ? err.message : String(err) }),
         );
       }
     },

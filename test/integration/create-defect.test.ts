@@ -170,6 +170,36 @@ describe('createDefect over HTTP', () => {
     expect(s.xray.counters.snapshot()['graphql']).toBeUndefined();
   });
 
+  it('files exactly one defect for two createDefect calls at once; the other answers that it is being filed', async () => {
+    site = await startSite();
+    const s = site;
+    await s.syncRun('r1', 'FAILED', 'FAILURE');
+    const answers = await Promise.all([s.call('createDefect', 'alice'), s.call('createDefect', 'alice')]);
+    const bugs = bugsIn(s.world);
+    expect(bugs).toHaveLength(1);
+    const filed = answers.filter((a) => a.ok);
+    const busy = answers.filter((a) => !a.ok);
+    expect(filed).toHaveLength(1);
+    expect(ok(filed[0]!).links[0]?.lastResult?.defects).toEqual([bugs[0]!.key]);
+    expect(busy).toEqual([{ ok: false, error: { code: 'already_linked', message: 'A defect for this case is being filed right now. Refresh in a moment.' } }]);
+    // Once the first call ended, its claim is gone: the next click answers the same defect.
+    expect(ok(await s.call('createDefect', 'alice')).links[0]?.lastResult?.defects).toEqual([bugs[0]!.key]);
+    expect(bugsIn(s.world)).toHaveLength(1);
+  });
+
+  it('lets a claim left by a filing that never ended (resolver killed) expire after two minutes', async () => {
+    site = await startSite();
+    const s = site;
+    await s.syncRun('r1', 'FAILED', 'FAILURE');
+    // What a resolver killed mid-filing leaves behind: its claim, with the ttl it was written with.
+    await s.kvs.set(`defect-filing:${CASE}`, { at: new Date(s.clock.now()).toISOString() }, { ttl: { value: 2, unit: 'MINUTES' } });
+    expect(await s.call('createDefect', 'alice')).toMatchObject({ ok: false, error: { code: 'already_linked' } });
+    expect(bugsIn(s.world)).toEqual([]);
+    s.clock.advance(2 * 60_000 + 1);
+    ok(await s.call('createDefect', 'alice'));
+    expect(bugsIn(s.world)).toHaveLength(1);
+  });
+
   it('files a new defect once the last one is resolved (status category done)', async () => {
     site = await startSite();
     const s = site;
