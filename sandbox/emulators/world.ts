@@ -619,7 +619,7 @@ export class World {
 
   /**
    * Renames a status, as sites differ: some clients' mappings show the pending status as "TO DO" rather than
-   * "TODO" (design.md). Imports then accept only the new name.
+   * "TODO" (Xray statuses are per site). Imports then accept only the new name.
    */
   renameStatus(from: string, to: string): void {
     const s = this.findStatus(from);
