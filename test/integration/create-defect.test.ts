@@ -7,13 +7,10 @@ import { World } from '../../sandbox/emulators/world';
 import { startJiraEmulator, JiraEmulator } from '../../sandbox/emulators/jira';
 import { startXrayEmulator, XrayEmulator } from '../../sandbox/emulators/xray';
 import { MemoryKvs } from '../../sandbox/forge/memory-kvs';
-import { createRoutingFetch, createSandboxJira } from '../../sandbox/forge/sandbox-http';
-import { collectingLogger } from '../../sandbox/forge/memory-log';
-import { createApp } from '../../src/app';
+import { appOverEmulators } from '../support/app-over-emulators';
 import { SettingsStore } from '../../src/store/settings-store';
 import { writeItems } from '../../src/store/job-store';
 import { caseResultItem, readCaseResults } from '../../src/store/run-store';
-import { withDefaults } from '../../src/domain/settings';
 import type { Envelope, PanelView } from '../../src/shared/types';
 
 const XRAY = { clientId: 'defect-client', clientSecret: 'defect-secret-0123456789' };
@@ -48,21 +45,7 @@ async function startSite(opts: { xrayAccount?: string } = {}): Promise<Site> {
   world.grant('xray-bot', 'BROWSE_PROJECTS');
   const jira = await startJiraEmulator({ world });
   const xray = await startXrayEmulator({ world, dataRegion: 'eu', clients: [{ ...XRAY, ...(opts.xrayAccount ? { accountId: opts.xrayAccount } : {}) }], now: clock.now });
-  const kvs = new MemoryKvs({ now: clock.now });
-  const settings = new SettingsStore(kvs);
-  const base = withDefaults(undefined);
-  await settings.put({ ...base, xray: { ...base.xray, region: 'eu', clientId: XRAY.clientId } });
-  await settings.setSecret('xrayClientSecret', XRAY.clientSecret);
-  const app = createApp({
-    kvs,
-    fetch: createRoutingFetch({ 'eu.xray.cloud.getxray.app': xray.url }, {}),
-    jira: createSandboxJira(jira.url),
-    queue: { push: async () => undefined },
-    clock,
-    log: collectingLogger(),
-    webtriggerUrl: async () => undefined,
-    randomHex: (n) => 'a'.repeat(n * 2),
-  });
+  const { app, kvs } = await appOverEmulators({ jiraUrl: jira.url, xrayUrl: xray.url, xray: XRAY, clock });
   const test = world.createIssue({ projectKey: 'DEMO', type: 'Test', summary: 'Checkout works' });
   const call = async (key: string, as: string, payload: unknown = { testsigmaId: CASE }) =>
     (await app.panelResolver[key]!({ payload, context: { accountId: as, extension: { issue: test } } })) as Envelope<PanelView>;

@@ -5,14 +5,9 @@
 import { World } from '../../sandbox/emulators/world';
 import { startJiraEmulator } from '../../sandbox/emulators/jira';
 import { startXrayEmulator } from '../../sandbox/emulators/xray';
-import { MemoryKvs } from '../../sandbox/forge/memory-kvs';
-import { createRoutingFetch, createSandboxJira } from '../../sandbox/forge/sandbox-http';
-import { collectingLogger } from '../../sandbox/forge/memory-log';
-import { createApp } from '../../src/app';
-import { SettingsStore } from '../../src/store/settings-store';
+import { appOverEmulators } from '../support/app-over-emulators';
 import { writeItems } from '../../src/store/job-store';
 import { caseResultItem, readCaseResults } from '../../src/store/run-store';
-import { withDefaults } from '../../src/domain/settings';
 import type { Envelope, PanelView } from '../../src/shared/types';
 
 const XRAY = { clientId: 'history-client', clientSecret: 'history-secret-0123456789' };
@@ -34,21 +29,7 @@ async function startSite() {
   const jira = await startJiraEmulator({ world });
   const xray = await startXrayEmulator({ world, dataRegion: 'eu', clients: [XRAY], now: clock.now });
   closers.push(() => jira.close(), () => xray.close());
-  const kvs = new MemoryKvs({ now: clock.now });
-  const settings = new SettingsStore(kvs);
-  const base = withDefaults(undefined);
-  await settings.put({ ...base, xray: { ...base.xray, region: 'eu', clientId: XRAY.clientId } });
-  await settings.setSecret('xrayClientSecret', XRAY.clientSecret);
-  const app = createApp({
-    kvs,
-    fetch: createRoutingFetch({ 'eu.xray.cloud.getxray.app': xray.url }, {}),
-    jira: createSandboxJira(jira.url),
-    queue: { push: async () => undefined },
-    clock,
-    log: collectingLogger(),
-    webtriggerUrl: async () => undefined,
-    randomHex: (n) => 'b'.repeat(n * 2),
-  });
+  const { app, kvs } = await appOverEmulators({ jiraUrl: jira.url, xrayUrl: xray.url, xray: XRAY, clock, randomChar: 'b' });
   const call = async (key: string, issue: { id: string; key: string }, payload: unknown = {}) => {
     const env = (await app.panelResolver[key]!({ payload, context: { accountId: 'alice', extension: { issue } } })) as Envelope<PanelView>;
     if (!env.ok) throw new Error(`${env.error.code}: ${env.error.message}`);
