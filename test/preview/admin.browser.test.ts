@@ -3,17 +3,11 @@
  * statuses with Selects of the site's statuses, creates the web trigger secret and copies the URL, and reads the
  * sync log down to one run's detail in a Modal. Roles and visible text only; the items are those of issue 12.
  */
-import { previewErrors, startHarness, type PreviewHarness } from './browser';
+import { previewErrors, useHarness } from './browser';
 
 jest.setTimeout(90_000);
 
-let h: PreviewHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 describe('admin page in the browser', () => {
   it('item 3: a fresh site gets the Get started checklist, each step with its state and action; the empty sync log leads to the Web trigger tab', async () => {

@@ -39,6 +39,33 @@ export async function startHarness(): Promise<PreviewHarness> {
   };
 }
 
+/**
+ * A harness for the calling test file: started in its `beforeAll`, closed in its `afterAll`. Call it at the top of
+ * the file; the answer is usable inside hooks and tests that run after those.
+ */
+export function useHarness(): Omit<PreviewHarness, 'close'> {
+  let started: PreviewHarness | undefined;
+  const get = (): PreviewHarness => {
+    if (!started) throw new Error('the preview harness starts in beforeAll: use it inside tests and later hooks');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startHarness();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get browser() {
+      return get().browser;
+    },
+    get preview() {
+      return get().preview;
+    },
+    open: (state) => get().open(state),
+  };
+}
+
 /** Errors the preview refused in a page (unknown props, missing bridge commands, uncaught errors). */
 export async function previewErrors(page: Page): Promise<string[]> {
   const frame = page.frames().find((f) => f.url().includes('/preview/frame'));

@@ -4,23 +4,19 @@
  * brings the panel back; a refusal no retry cures offers none. The faults are the Jira emulator's documented answers,
  * set on the preview site's own emulator for one issue and cleared after each test.
  */
-import { previewErrors, startHarness, type PreviewHarness } from './browser';
+import { previewErrors, useHarness } from './browser';
 import type { PreviewSite } from '../../sandbox/preview/sites';
 
 jest.setTimeout(90_000);
 
-let h: PreviewHarness;
+const h = useHarness();
 let site: PreviewSite;
 beforeAll(async () => {
-  h = await startHarness();
   site = await h.preview.site('ready');
 });
 afterEach(() => {
   site.sb.jira.faults.rateLimited.clear();
   site.sb.jira.faults.serverErrors.clear();
-});
-afterAll(async () => {
-  await h?.close();
 });
 
 describe('panel errors in the browser', () => {

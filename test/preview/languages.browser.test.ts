@@ -3,17 +3,11 @@
  * times through Intl; and the preview hands the viewer's locale and timezone to the resolvers, as Forge does, so
  * what the backend writes comes in that language too.
  */
-import { previewErrors, startHarness, type PreviewHarness } from './browser';
+import { previewErrors, useHarness } from './browser';
 
 jest.setTimeout(90_000);
 
-let h: PreviewHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 describe('languages in the browser', () => {
   it('shows the panel in German, relative times included', async () => {

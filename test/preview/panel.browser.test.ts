@@ -8,17 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sendRun } from '../../sandbox/preview/sites';
-import { previewErrors, startHarness, type PreviewHarness } from './browser';
+import { previewErrors, useHarness } from './browser';
 
 jest.setTimeout(90_000);
 
-let h: PreviewHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 describe('issue panel in the browser', () => {
   it('items 8, 11, 5: links as a table with id and name, last result, history and who linked it; ids as #601; relative times with the exact one in a Tooltip', async () => {

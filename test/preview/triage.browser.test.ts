@@ -3,17 +3,11 @@
  * link, and the Test Set / Test Plan flaky list. The preview's "ready" site received three runs with flips through
  * its web trigger and queue (sandbox/preview/sites.ts); defects are filed by the real resolver in the emulated Jira.
  */
-import { previewErrors, startHarness, type PreviewHarness } from './browser';
+import { previewErrors, useHarness } from './browser';
 
 jest.setTimeout(90_000);
 
-let h: PreviewHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 describe('triage in the browser', () => {
   it('shows each case its history as marks (newest first, the status in a Tooltip), Flaky, and Passed on attempt N', async () => {
