@@ -5,7 +5,7 @@
  */
 import * as http from 'node:http';
 import { listenLocal, type RunningServer } from '../http-util';
-import { caseBody, caseResultsBody, errorBody, latestRunOf, planBody, runBody, springPage, suiteBody } from './shapes';
+import { caseBody, caseResultsBody, errorBody, latestRunOf, planBody, runBody, springPage, suiteBody, testRunBody } from './shapes';
 import { RERUN_TYPES, TestsigmaState, type ReRunType, type RunDurations } from './state';
 
 export * from './state';
@@ -52,7 +52,8 @@ export interface TestsigmaEmulator {
   close(): Promise<void>;
 }
 
-const API = '/api/v1';
+/** Testsigma's API roots: v1 for everything, and v2, which an earlier text of the test-runs page used. */
+const API_ROOTS = ['/api/v1', '/api/v2'];
 
 interface Route {
   method: string;
@@ -82,6 +83,13 @@ function equalityFilters(query: URLSearchParams): Array<[string, string]> {
     .map((part) => part.split(':'))
     .filter((kv): kv is [string, string] => kv.length === 2 && kv[0] !== undefined && kv[1] !== undefined)
     .map(([k, v]) => [k.trim(), v.trim()]);
+}
+
+/** An id sent as a number or a digit string; null when it is something else. */
+function toNumber(raw: unknown): number | null {
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw > 0) return raw;
+  if (typeof raw === 'string' && /^\d{1,15}$/.test(raw.trim())) return Number(raw.trim());
+  return null;
 }
 
 function numericId(raw: string): number | undefined {
@@ -182,9 +190,72 @@ function buildRoutes(state: TestsigmaState): Route[] {
           return { status: 200, body: runBody(state, rerun, false) };
         }
         const buildNo = typeof b.buildNo === 'string' || typeof b.buildNo === 'number' ? String(b.buildNo) : null;
-        const run = state.triggerRun(planId, buildNo);
+        const environmentId = b.environmentId === undefined || b.environmentId === null ? undefined : toNumber(b.environmentId);
+        if (environmentId === null) return { status: 400, body: errorBody('environmentId must be an environment id') };
+        // A saved partial run is sent as `executionConfig: { id, name }` (docs: test-plans/partial-test-plan-run-via-api).
+        const config = b.executionConfig as { id?: unknown } | undefined | null;
+        const configId = config === undefined || config === null ? undefined : toNumber(config.id);
+        if (configId === null) return { status: 400, body: errorBody('executionConfig.id must be a saved configuration id') };
+        if (configId !== undefined) {
+          const saved = state.savedConfigs.get(configId);
+          if (!saved) return notFound('ExecutionConfig', String(configId));
+          if (saved.planId !== planId) return { status: 400, body: errorBody(`Saved configuration ${configId} belongs to test plan ${saved.planId}, not ${planId}`) };
+        }
+        const run = state.triggerRun(planId, {
+          buildNo,
+          ...(environmentId !== undefined ? { environmentId } : {}),
+          ...(configId !== undefined ? { savedConfigId: configId } : {}),
+        });
         if (!run) return notFound('TestPlan', String(planId));
         return { status: 200, body: runBody(state, run, false) };
+      },
+    },
+    {
+      // A plan's runs (docs: api/test-results-at-all-levels: `query=testPlanId:1,result:PASSED`, pagination `page`,
+      // `pageSize`, answered with `isLast` and `totalElements`). The docs show no list example: the entries are the
+      // single test run's shape, newest first.
+      method: 'GET',
+      pattern: /^\/test_runs$/,
+      key: 'GET /test_runs',
+      handle: ({ query }) => {
+        const filters = equalityFilters(query);
+        const planFilter = filters.find(([k]) => k === 'testPlanId');
+        if (!planFilter) return { status: 400, body: errorBody('query must name a testPlanId, such as query=testPlanId:274') };
+        const planId = numericId(planFilter[1]);
+        const all = (planId === undefined ? [] : state.runsOfPlan(planId))
+          .map((r) => testRunBody(state, r))
+          .filter((r) => filters.every(([k, v]) => String(r[k]) === v));
+        const page = Math.max(0, Number(query.get('page') ?? 0) || 0);
+        const rawSize = Number(query.get('pageSize') ?? 20);
+        const pageSize = Number.isSafeInteger(rawSize) && rawSize > 0 ? Math.min(rawSize, 100) : 20;
+        const content = all.slice(page * pageSize, page * pageSize + pageSize);
+        return { status: 200, body: { content, page, pageSize, isLast: (page + 1) * pageSize >= all.length, totalElements: all.length } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/test_runs\/([^/]+)$/,
+      key: 'GET /test_runs/{id}',
+      handle: ({ params }) => {
+        const raw = params[0] ?? '';
+        const run = state.getRun(numericId(raw) ?? -1);
+        return run ? { status: 200, body: testRunBody(state, run) } : notFound('TestPlanResult', raw);
+      },
+    },
+    {
+      // Saved partial runs (docs: test-plans/partial-test-plan-run-via-api), a Spring page; `query=testPlanId:<id>`
+      // narrows it to one plan's.
+      method: 'GET',
+      pattern: /^\/saved_execution_configs$/,
+      key: 'GET /saved_execution_configs',
+      handle: ({ query }) => {
+        const filters = equalityFilters(query);
+        const all = [...state.savedConfigs.values()]
+          .sort((a, b) => a.id - b.id)
+          .map((c) => ({ id: c.id, name: c.name, testPlanId: c.planId, testCaseIds: c.testCaseIds }))
+          .filter((c) => filters.every(([k, v]) => String((c as Record<string, unknown>)[k]) === v));
+        const { page, size } = pageParams(query, 50);
+        return { status: 200, body: springPage(all, page, size) };
       },
     },
     {
@@ -245,7 +316,8 @@ export async function startTestsigmaEmulator(options: TestsigmaEmulatorOptions):
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const method = (req.method ?? 'GET').toUpperCase();
       const path = url.pathname.replace(/\/+$/, '');
-      const sub = path.startsWith(API) ? path.slice(API.length) : undefined;
+      const root = API_ROOTS.find((r) => path.startsWith(`${r}/`));
+      const sub = root ? path.slice(root.length) : undefined;
       let route: Route | undefined;
       let params: string[] = [];
       for (const r of routes) {

@@ -219,7 +219,9 @@ export function runBody(state: TestsigmaState, run: RunRecord, withPlan: boolean
     message: runMessage(status, result),
     executedBy: 43,
     buildNo: run.buildNo,
-    environmentId: null,
+    environmentId: run.environmentId ?? null,
+    // The docs' CI scripts print `app_url` to open the run in Testsigma (api/examples/trigger-test-plan-wait-completion).
+    app_url: runAppUrl(run.id),
     totalCount: done ? words.length : 0,
     ...(done ? counts : { ...countResults([]) }),
     isVisuallyPassed: null,
@@ -227,7 +229,7 @@ export function runBody(state: TestsigmaState, run: RunRecord, withPlan: boolean
     childResult: null,
     reRunParentId: run.reRunParentId ?? null,
     reRunType: run.reRunType ?? null,
-    triggeredType: 'API',
+    triggeredType: run.triggeredType,
     totalRunningCount: status === 'STATUS_IN_PROGRESS' ? words.length : 0,
     executionDetails: {
       page_timeout: 30,
@@ -283,4 +285,60 @@ export function latestRunOf(state: TestsigmaState, planId: number): number | nul
   let latest: number | null = null;
   for (const run of state.runs.values()) if (run.planId === planId && (latest === null || run.id > latest)) latest = run.id;
   return latest;
+}
+
+/** Where a run opens in Testsigma's web app (the host the app's egress allows; the emulator serves no UI). */
+export function runAppUrl(runId: number): string {
+  return `https://app.testsigma.com/ui/td/runs/${runId}`;
+}
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * A run as a "test run" (docs: api/test-results-at-all-levels, `GET /test_runs/{id}`; fixture
+ * `test-runs.v2.get.response.json`): ISO times, `testPlanId`, and the counts under `metrics`. `endTime` is null
+ * until the run completes.
+ */
+export function testRunBody(state: TestsigmaState, run: RunRecord): Record<string, unknown> {
+  const status = state.statusOf(run);
+  const done = status === 'STATUS_COMPLETED';
+  const words = run.cases.map((c) => c.result);
+  const result = done ? aggregateResult(words) : status === 'STATUS_IN_PROGRESS' ? 'RUNNING' : 'QUEUED';
+  const counts = countResults(done ? words : []);
+  const startTime = run.startedAt ?? run.createdAt;
+  const duration = done && run.completedAt !== null ? run.completedAt - startTime : null;
+  return {
+    id: run.id,
+    testPlanId: run.planId,
+    buildNo: run.buildNo,
+    result,
+    startTime: isoOrNull(startTime),
+    endTime: done ? isoOrNull(run.completedAt) : null,
+    duration,
+    executor: 'qa.lead@example.com',
+    triggeredType: run.triggeredType,
+    metrics: {
+      id: run.machineResultId,
+      testPlanResultId: run.id,
+      totalCount: done ? words.length : 0,
+      failedCount: counts.failedCount,
+      passedCount: counts.passedCount,
+      stoppedCount: counts.stoppedCount,
+      notExecutedCount: counts.notExecutedCount,
+      queuedCount: done ? 0 : words.length,
+      runningCount: status === 'STATUS_IN_PROGRESS' ? words.length : 0,
+      // A plan run without re-runs: the consolidated counts (over its re-runs) equal its own.
+      consolidatedPlanTotalCount: done ? words.length : 0,
+      consolidatedPlanFailedCount: counts.failedCount,
+      consolidatedPlanPassedCount: counts.passedCount,
+      consolidatedPlanStoppedCount: counts.stoppedCount,
+      consolidatedPlanNotExecutedCount: counts.notExecutedCount,
+      consolidatedPlanQueuedCount: done ? 0 : words.length,
+      consolidatedPlanRunningCount: status === 'STATUS_IN_PROGRESS' ? words.length : 0,
+      result,
+      latestResult: result,
+      duration,
+      consolidatedDuration: duration,
+    },
+  };
 }

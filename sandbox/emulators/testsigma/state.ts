@@ -88,6 +88,34 @@ export interface RunRecord {
   /** A re-run: the run it re-runs (`reRunParentId`), and how its cases were picked (`reRunType`). */
   reRunParentId?: number;
   reRunType?: ReRunType;
+  /** The environment the run was started with (`environmentId`), when one was given. */
+  environmentId?: number;
+  /** The saved partial run it was started with (`executionConfig.id`): only that config's cases ran. */
+  savedConfigId?: number;
+  /** How it was started: `API` (a POST) or `MANUAL` (Testsigma's UI or a schedule, see `startRunInTestsigma`). */
+  triggeredType: 'API' | 'MANUAL' | 'SCHEDULED';
+  /** A run that never finishes (a hung agent): it stays in progress whatever the clock says. */
+  hung?: boolean;
+}
+
+/**
+ * A saved partial run of a plan (Testsigma docs: test-plans/partial-test-plan-run-via-api, listed by
+ * `GET /api/v1/saved_execution_configs` and sent back as `executionConfig: { id, name }`).
+ */
+export interface SavedConfigRecord {
+  id: number;
+  name: string;
+  planId: number;
+  /** The cases it runs. */
+  testCaseIds: number[];
+}
+
+/** How a run is started, beyond the plan (the documented optional fields of `POST /execution_results`). */
+export interface RunStartOptions {
+  buildNo?: string | null;
+  environmentId?: number;
+  savedConfigId?: number;
+  triggeredType?: RunRecord['triggeredType'];
 }
 
 /** How a re-run picks its cases from the run it re-runs (Testsigma's `ReRunType`, the values its API docs use). */
@@ -210,6 +238,8 @@ export class TestsigmaState {
   readonly runs = new Map<number, RunRecord>();
   /** Result overrides that apply to every run completing after they are set (case id -> result). */
   readonly caseResults = new Map<number, ResultWord>();
+  /** Saved partial runs by id. */
+  readonly savedConfigs = new Map<number, SavedConfigRecord>();
   durations: RunDurations;
   private nextRunId = 1001;
   private nextResultId = 50001;
@@ -306,14 +336,54 @@ export class TestsigmaState {
     else this.caseResults.set(id, result);
   }
 
-  /** Triggers a run of a plan; answers undefined when the plan does not exist. */
-  triggerRun(planId: number, buildNo: string | null): RunRecord | undefined {
+  /** Adds or replaces a saved partial run of a plan. */
+  addSavedConfig(input: { id: number | string; name: string; planId: number | string; testCaseIds: Array<number | string> }): SavedConfigRecord {
+    const rec: SavedConfigRecord = {
+      id: toId(input.id, 'saved config'),
+      name: input.name,
+      planId: toId(input.planId, 'plan'),
+      testCaseIds: input.testCaseIds.map((c) => toId(c, 'case')),
+    };
+    this.savedConfigs.set(rec.id, rec);
+    return rec;
+  }
+
+  /**
+   * A run started in Testsigma itself (its UI's Run button or a schedule), not through the API: what the app's
+   * pick-up must find without being told.
+   */
+  startRunInTestsigma(planId: number | string, options: { buildNo?: string; scheduled?: boolean } = {}): RunRecord {
+    const run = this.triggerRun(toId(planId, 'plan'), { buildNo: options.buildNo ?? null, triggeredType: options.scheduled ? 'SCHEDULED' : 'MANUAL' });
+    if (!run) throw new Error(`Testsigma emulator: no plan ${String(planId)}`);
+    return run;
+  }
+
+  /** Makes a run hang: it stays in progress forever (Testsigma's agent lost, say). */
+  hangRun(runId: number): void {
+    this.requireRun(runId).hung = true;
+  }
+
+  /** A plan's runs, newest first, brought up to date with the clock. */
+  runsOfPlan(planId: number): RunRecord[] {
+    const out = [...this.runs.values()].filter((r) => r.planId === planId).sort((a, b) => b.id - a.id);
+    for (const r of out) this.advance(r);
+    return out;
+  }
+
+  /**
+   * Triggers a run of a plan; answers undefined when the plan does not exist. A saved config (`savedConfigId`)
+   * runs only its cases; `buildNo` may be given alone, as older callers do.
+   */
+  triggerRun(planId: number, start: RunStartOptions | string | null = {}): RunRecord | undefined {
+    const options: RunStartOptions = typeof start === 'object' && start !== null ? start : { buildNo: start };
     const plan = this.plans.get(planId);
     if (!plan) return undefined;
+    const config = options.savedConfigId !== undefined ? this.savedConfigs.get(options.savedConfigId) : undefined;
     const cases: RunCase[] = [];
     for (const suiteId of plan.suiteIds) {
       const suiteResultId = this.nextResultId++;
       for (const c of this.casesOfSuite(suiteId)) {
+        if (config && !config.testCaseIds.includes(c.id)) continue;
         cases.push({
           testCaseId: c.id,
           testSuiteId: suiteId,
@@ -327,13 +397,16 @@ export class TestsigmaState {
     const run: RunRecord = {
       id: this.nextRunId++,
       planId,
-      buildNo,
+      buildNo: options.buildNo ?? null,
       createdAt: this.now(),
       startedAt: null,
       completedAt: null,
       machineId: 400 + planId,
       machineResultId: this.nextResultId++,
       cases,
+      triggeredType: options.triggeredType ?? 'API',
+      ...(options.environmentId !== undefined ? { environmentId: options.environmentId } : {}),
+      ...(config ? { savedConfigId: config.id } : {}),
     };
     this.runs.set(run.id, run);
     return run;
@@ -377,6 +450,7 @@ export class TestsigmaState {
       cases,
       reRunParentId: parent.id,
       reRunType: type,
+      triggeredType: 'API',
     };
     this.runs.set(run.id, run);
     return run;
@@ -427,6 +501,11 @@ export class TestsigmaState {
   /** Applies the time-based progression: runs move on their own unless a duration is Infinity. */
   private advance(run: RunRecord): void {
     if (run.completedAt !== null) return;
+    if (run.hung) {
+      const queuedUntil = run.createdAt + this.durations.queuedMs;
+      if (run.startedAt === null && this.now() >= queuedUntil) run.startedAt = queuedUntil;
+      return;
+    }
     const t = this.now();
     const startAt = run.startedAt ?? run.createdAt + this.durations.queuedMs;
     if (run.startedAt === null && t >= startAt) run.startedAt = startAt;

@@ -18,6 +18,13 @@ function fixture(name: string): unknown {
 
 const KEY = 'ts-key-1';
 
+/** The docs' CI scripts read a run's `app_url`, which the documented samples lack (test/fixtures/README.md). */
+function withoutAppUrl(body: Record<string, unknown>): Record<string, unknown> {
+  const { app_url: appUrl, ...rest } = body;
+  expect(typeof appUrl).toBe('string');
+  return rest;
+}
+
 describe('Testsigma emulator', () => {
   let emu: TestsigmaEmulator;
   let clock: number;
@@ -143,11 +150,11 @@ describe('Testsigma emulator', () => {
 
   describe('runs', () => {
     it('POST /execution_results triggers a run shaped like the trigger fixture', async () => {
-      // The documented request body, aimed at the seeded plan; environmentId is accepted and ignored.
-      const request = { ...(fixture('execution-results.trigger.request.json') as object), executionId: '274', buildNo: '1.4.2' };
+      // The documented request body, aimed at the seeded plan, with a real environment id for the docs' placeholder.
+      const request = { ...(fixture('execution-results.trigger.request.json') as object), executionId: '274', environmentId: '12', buildNo: '1.4.2' };
       const r = await api('POST', '/execution_results', request);
       expect(r.status).toBe(200);
-      expect(shapeDiff(fixture('execution-results.trigger.response.json'), r.body)).toEqual([]);
+      expect(shapeDiff(fixture('execution-results.trigger.response.json'), withoutAppUrl(r.body))).toEqual([]);
       expect(r.body).toMatchObject({ executionId: 274, status: 'STATUS_CREATED', result: 'QUEUED', execution: null, buildNo: '1.4.2' });
       expect(typeof r.body.id).toBe('number');
     });
@@ -169,7 +176,7 @@ describe('Testsigma emulator', () => {
       expect((midCases.body.testCases as Array<{ result: string }>).every((c) => c.result === 'QUEUED')).toBe(true);
       clock += 5000;
       const done = await api('GET', `/execution_results/${id}`);
-      expect(shapeDiff(fixture('execution-results.get.response.json'), done.body)).toEqual([]);
+      expect(shapeDiff(fixture('execution-results.get.response.json'), withoutAppUrl(done.body))).toEqual([]);
       // Case 609 % 3 === 0 fails by default, so the plan fails.
       expect(done.body).toMatchObject({ status: 'STATUS_COMPLETED', result: 'FAILURE', executionId: 274, totalCount: 3, failedCount: 1, passedCount: 2 });
       expect(done.body.endTime).toBe(1_700_000_000_000 + 6000);
@@ -252,6 +259,67 @@ describe('Testsigma emulator', () => {
       expect((await api('POST', '/execution_results', { executionId: 999, executionResultId: done.id, isReRun: true, reRunType: 'ALL_TESTS' })).status).toBe(400);
       expect((await api('POST', '/execution_results', { executionId: 274, executionResultId: done.id, isReRun: true, reRunType: 'SOMETIMES' })).status).toBe(400);
       expect((await api('POST', '/execution_results', { executionId: 274, executionResultId: 424242, isReRun: true, reRunType: 'ALL_TESTS' })).status).toBe(404);
+    });
+  });
+
+  describe('runs started from Jira and from Testsigma (third wave)', () => {
+    it('starts a plan with a build number, an environment and a saved partial run, answering the run id and app_url', async () => {
+      emu.state.addSavedConfig({ id: 7, name: 'Smoke only', planId: 274, testCaseIds: [610] });
+      const configs = await api('GET', '/saved_execution_configs?query=testPlanId:274');
+      expect(configs.status).toBe(200);
+      expect(configs.body.content).toEqual([{ id: 7, name: 'Smoke only', testPlanId: 274, testCaseIds: [610] }]);
+      const r = await api('POST', '/execution_results', { executionId: 274, buildNo: 'b-77', environmentId: 12, executionConfig: { id: 7, name: 'Smoke only' } });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ buildNo: 'b-77', environmentId: 12, app_url: `https://app.testsigma.com/ui/td/runs/${String(r.body.id)}` });
+      clock += 10_000;
+      const cases = await api('GET', `/execution_results/${String(r.body.id)}/test_case_results`);
+      expect((cases.body.testCases as Array<{ testCaseId: number }>).map((c) => c.testCaseId)).toEqual([610]);
+    });
+
+    it('refuses a saved configuration of another plan (400), an unknown one (404) and a malformed environment (400)', async () => {
+      emu.state.seedPlan({ id: 300, name: 'Other', suites: [] });
+      emu.state.addSavedConfig({ id: 8, name: 'Other smoke', planId: 300, testCaseIds: [] });
+      expect((await api('POST', '/execution_results', { executionId: 274, executionConfig: { id: 8 } })).status).toBe(400);
+      expect((await api('POST', '/execution_results', { executionId: 274, executionConfig: { id: 99 } })).status).toBe(404);
+      expect((await api('POST', '/execution_results', { executionId: 274, environmentId: 'Chrome' })).status).toBe(400);
+    });
+
+    it('lists a plan\'s runs newest first as test runs, under /api/v1 and /api/v2, with ISO end times once completed', async () => {
+      const a = emu.state.startRunInTestsigma(274, { buildNo: 'ui-1' });
+      clock += 10_000;
+      const b = emu.state.startRunInTestsigma(274, { scheduled: true });
+      const v1 = await api('GET', '/test_runs?query=testPlanId:274&page=0&pageSize=20');
+      expect(v1.status).toBe(200);
+      expect(v1.body).toMatchObject({ page: 0, pageSize: 20, isLast: true, totalElements: 2 });
+      const runs = v1.body.content as Array<Record<string, unknown>>;
+      expect(runs.map((r) => [r.id, r.testPlanId, r.triggeredType, r.endTime])).toEqual([
+        [b.id, 274, 'SCHEDULED', null],
+        [a.id, 274, 'MANUAL', new Date(1_700_000_000_000 + 6000).toISOString()],
+      ]);
+      expect(shapeDiff(fixture('test-runs.v2.get.response.json'), { ...runs[1], metrics: { ...(runs[1]!.metrics as object) } })).toEqual([]);
+      const v2 = await fetch(`${emu.url}/api/v2/test_runs?query=testPlanId:274`, { headers: { authorization: `Bearer ${KEY}` } });
+      expect(((await v2.json()) as { totalElements: number }).totalElements).toBe(2);
+      expect((await api('GET', '/test_runs')).status).toBe(400);
+      const one = await api('GET', `/test_runs/${a.id}`);
+      expect(one.body).toMatchObject({ id: a.id, buildNo: 'ui-1', result: 'FAILURE' });
+    });
+
+    it('pages a long run list with pageSize and says when the page is the last', async () => {
+      for (let i = 0; i < 5; i++) emu.state.startRunInTestsigma(274);
+      const p0 = await api('GET', '/test_runs?query=testPlanId:274&pageSize=2');
+      const p2 = await api('GET', '/test_runs?query=testPlanId:274&pageSize=2&page=2');
+      expect(p0.body).toMatchObject({ isLast: false, totalElements: 5 });
+      expect((p0.body.content as unknown[]).length).toBe(2);
+      expect(p2.body).toMatchObject({ isLast: true });
+      expect((p2.body.content as unknown[]).length).toBe(1);
+    });
+
+    it('a hung run never finishes, whatever the clock says', async () => {
+      const run = emu.state.startRunInTestsigma(274);
+      emu.state.hangRun(run.id);
+      clock += 48 * 3600_000;
+      const r = await api('GET', `/execution_results/${run.id}`);
+      expect(r.body).toMatchObject({ status: 'STATUS_IN_PROGRESS', endTime: null });
     });
   });
 
