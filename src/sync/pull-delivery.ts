@@ -1,7 +1,7 @@
 /** Pull mode: a Testsigma run's results as a delivery, once the run has finished. */
 import type { JobRecord } from '../store/job-store';
 import type { Delivery } from '../domain/results-payload';
-import type { TestsigmaClient } from '../testsigma/testsigma-client';
+import type { TestsigmaRunReader } from '../testsigma/testsigma-client';
 import type { SyncTuning } from './sync-tuning';
 import { Fail, Later } from './sync-outcomes';
 import { jobMsg } from '../domain/job-messages';
@@ -16,7 +16,7 @@ const MAX_RERUN_HOPS = 20;
  * (its Test Execution), and its results are the next attempt of each test (contract section 3, pull mode).
  */
 export async function pullDelivery(
-  ts: TestsigmaClient,
+  ts: TestsigmaRunReader,
   job: JobRecord,
   started: number,
   tuning: Pick<SyncTuning, 'pollDelaySeconds' | 'pollWindowMs'>,
@@ -48,7 +48,7 @@ export async function pullDelivery(
 }
 
 /** The first run of a chain of re-runs: each parent is read once. */
-async function firstRun(ts: TestsigmaClient, runId: string, parentId: string): Promise<string> {
+async function firstRun(ts: TestsigmaRunReader, runId: string, parentId: string): Promise<string> {
   const seen = new Set([runId]);
   let current = parentId;
   for (let hop = 0; hop < MAX_RERUN_HOPS; hop++) {

@@ -19,7 +19,7 @@ import { runConcurrencyKey } from '../domain/run-mark';
 import { Evidence, MAX_LISTED_IDS, outcomeState } from '../domain/xray-import';
 import { idList, jobMsg, type JobMessage } from '../domain/job-messages';
 import { DEFAULT_LOCALE, translateMessage } from '../i18n/translate';
-import { TestsigmaClient, TestsigmaClientConfig, createTestsigmaClient } from '../testsigma/testsigma-client';
+import { TestsigmaClientConfig, TestsigmaRunReader, createTestsigmaClient } from '../testsigma/testsigma-client';
 import { DEFAULT_SYNC_TUNING, SyncTuning } from './sync-tuning';
 import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage, waitOf } from './sync-outcomes';
 import { caseRecordItems, mapDelivery } from './result-mapping';
@@ -42,7 +42,7 @@ export interface SyncDeps {
   /** Builds an Xray client for this invocation. */
   xrayClientFor(config: XrayClientConfig): XrayClient;
   /** Builds a Testsigma client (pull mode); defaults to the real one over `fetch`. */
-  testsigmaClientFor?(config: TestsigmaClientConfig): TestsigmaClient;
+  testsigmaClientFor?(config: TestsigmaClientConfig): TestsigmaRunReader;
   tuning?: Partial<SyncTuning>;
   /** Waits `ms` (the pauses before calling throttled storage again); defaults to a timer. */
   sleep?(ms: number): Promise<void>;

@@ -69,14 +69,57 @@ export interface TestsigmaEntity {
   url?: string;
 }
 
+/** A run as Testsigma answers a start or a re-run: its id and where it opens in Testsigma. */
+export interface StartedRun {
+  id: string;
+  appUrl?: string;
+}
+
+/** What a plan run is started with (the documented optional fields of `POST /execution_results`). */
+export interface RunStart {
+  buildNo?: string;
+  environmentId?: string;
+  savedConfig?: { id: string; name: string };
+}
+
+/** A finished or unfinished run of a plan, as its plan's run list shows it. */
+export interface PlanRunSummary {
+  id: string;
+  /** Epoch ms; absent while the run has not finished. */
+  endTime?: number;
+}
+
+/** One page of a plan's runs, newest first. */
+export interface PlanRunPage {
+  runs: PlanRunSummary[];
+  isLast: boolean;
+}
+
+/** A saved partial run of a plan. */
+export interface SavedConfig {
+  id: string;
+  name: string;
+}
+
 /** The client. */
 export interface TestsigmaClient {
+  /** Starts a run of a plan (`POST /execution_results`). */
+  startRun(planId: string, start?: RunStart): Promise<StartedRun>;
+  /** Re-runs the failed tests of a finished run (`isReRun`, `reRunType: ONLY_FAILED_TESTS`). */
+  rerunFailed(planId: string, runId: string): Promise<StartedRun>;
+  /** One page of a plan's runs, newest first (`GET /test_runs?query=testPlanId:<id>`). */
+  listPlanRuns(planId: string, page?: number, pageSize?: number): Promise<PlanRunPage>;
+  /** A plan's saved partial runs (`GET /saved_execution_configs`). */
+  listSavedConfigs(planId: string): Promise<SavedConfig[]>;
   getRun(runId: string): Promise<TestsigmaRun>;
   getRunResults(runId: string): Promise<TestsigmaCaseResult[]>;
   getEntity(kind: TestsigmaKind, id: string): Promise<TestsigmaEntity>;
   /** One cheap authenticated call: resolves when the key works. */
   ping(): Promise<void>;
 }
+
+/** What pull mode reads of a run: its state and its per-case results. */
+export type TestsigmaRunReader = Pick<TestsigmaClient, 'getRun' | 'getRunResults'>;
 
 /** Settings the client is built from. */
 export interface TestsigmaClientConfig {
@@ -117,6 +160,16 @@ function str(v: unknown): string | undefined {
   return undefined;
 }
 
+/** The reason in Testsigma's error envelope (`{ error: "..." }`), cut short. */
+function errorText(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    return typeof body.error === 'string' && body.error.trim() ? body.error.trim().slice(0, 300) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
@@ -139,7 +192,12 @@ export function createTestsigmaClient(
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TESTSIGMA_TIMEOUT_MS;
 
   /** GETs a path under /api/v1; `what` names the thing for messages ("run 337"). */
-  async function get(path: string, what: string): Promise<unknown> {
+  function get(path: string, what: string): Promise<unknown> {
+    return call('GET', path, what);
+  }
+
+  /** Sends a request to a path under /api/v1 (a JSON body for POST). */
+  async function call(method: 'GET' | 'POST', path: string, what: string, body?: unknown): Promise<unknown> {
     if (!config.apiKey.trim()) {
       throw new TestsigmaError('auth', 'No Testsigma API key is set. Add one (Testsigma: Settings > API Keys) on the app\'s settings page.');
     }
@@ -148,8 +206,13 @@ export function createTestsigmaClient(
     let res: HttpResponseLike;
     try {
       res = await deps.fetch(`${origin}/api/v1${path}`, {
-        method: 'GET',
-        headers: { Accept: 'application/json', Authorization: `Bearer ${config.apiKey}` },
+        method,
+        headers: {
+          Accept: 'application/json',
+          Authorization: `Bearer ${config.apiKey}`,
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: controller.signal,
       });
     } catch (err) {
@@ -173,6 +236,11 @@ export function createTestsigmaClient(
       );
     }
     if (res.status === 404) throw new TestsigmaError('not_found', `Testsigma has no ${what} (HTTP 404).`, { status: 404 });
+    if (res.status === 400) {
+      // Testsigma's 400 envelope carries its reason in `error` (fixture execution-results.override.error.400.json).
+      const reason = errorText(text);
+      throw new TestsigmaError('bad_answer', `Testsigma refused ${what} (HTTP 400)${reason ? `: ${reason}` : ''}.`, { status: 400 });
+    }
     if (res.status === 429) {
       const after = retryAfter(res);
       throw new TestsigmaError('rate_limited', `Testsigma is rate limiting the app (HTTP 429). Try again in ${after ?? 60} seconds.`, {
@@ -201,7 +269,67 @@ export function createTestsigmaClient(
     return v as Record<string, unknown>;
   }
 
+  function startedRun(body: Record<string, unknown>, what: string): StartedRun {
+    const id = str(body.id);
+    if (!id || !/^\d{1,19}$/.test(id)) throw new TestsigmaError('bad_answer', `Testsigma's answer to ${what} has no run id.`);
+    const appUrl = str(body.app_url);
+    return { id, ...(appUrl && /^https:\/\//.test(appUrl) ? { appUrl } : {}) };
+  }
+
   return {
+    async startRun(planId, start = {}) {
+      const what = `the start of test plan ${planId}`;
+      const body = {
+        executionId: planId,
+        ...(start.buildNo ? { buildNo: start.buildNo } : {}),
+        ...(start.environmentId ? { environmentId: start.environmentId } : {}),
+        ...(start.savedConfig ? { executionConfig: { id: Number(start.savedConfig.id), name: start.savedConfig.name } } : {}),
+      };
+      return startedRun(asObject(await call('POST', '/execution_results', what, body), what), what);
+    },
+
+    async rerunFailed(planId, runId) {
+      const what = `the re-run of run ${runId}`;
+      const body = { executionId: planId, executionResultId: runId, isReRun: true, reRunType: 'ONLY_FAILED_TESTS' };
+      return startedRun(asObject(await call('POST', '/execution_results', what, body), what), what);
+    },
+
+    async listPlanRuns(planId, page = 0, pageSize = 20) {
+      const what = `the runs of test plan ${planId}`;
+      const query = `query=${encodeURIComponent(`testPlanId:${planId}`)}&page=${page}&pageSize=${pageSize}`;
+      const body = asObject(await get(`/test_runs?${query}`, what), what);
+      // The docs show the pagination fields but no list example; Spring's `content` and a plain `data` are read.
+      const list = Array.isArray(body.content) ? body.content : Array.isArray(body.data) ? body.data : undefined;
+      if (!list) throw new TestsigmaError('bad_answer', `Testsigma answered ${what} without a list of runs.`);
+      const runs: PlanRunSummary[] = [];
+      for (const raw of list as unknown[]) {
+        if (typeof raw !== 'object' || raw === null) continue;
+        const r = raw as Record<string, unknown>;
+        const id = str(r.id);
+        if (!id || !/^\d{1,19}$/.test(id)) continue;
+        const end = typeof r.endTime === 'string' ? Date.parse(r.endTime) : num(r.endTime);
+        runs.push({ id, ...(end !== undefined && Number.isFinite(end) ? { endTime: end } : {}) });
+      }
+      const isLast = typeof body.isLast === 'boolean' ? body.isLast : typeof body.last === 'boolean' ? body.last : runs.length < pageSize;
+      return { runs, isLast };
+    },
+
+    async listSavedConfigs(planId) {
+      const what = `the saved configurations of test plan ${planId}`;
+      const body = asObject(await get(`/saved_execution_configs?query=${encodeURIComponent(`testPlanId:${planId}`)}&page=0&size=50`, what), what);
+      const list = Array.isArray(body.content) ? (body.content as unknown[]) : [];
+      const out: SavedConfig[] = [];
+      for (const raw of list) {
+        if (typeof raw !== 'object' || raw === null) continue;
+        const c = raw as Record<string, unknown>;
+        const id = str(c.id);
+        const name = str(c.name);
+        const owner = str(c.testPlanId) ?? str(c.executionId);
+        if (id && name && (!owner || owner === planId)) out.push({ id, name });
+      }
+      return out;
+    },
+
     async getRun(runId) {
       const what = `run ${runId}`;
       const body = asObject(await get(`/execution_results/${encodeURIComponent(runId)}`, what), what);

@@ -19,7 +19,7 @@ import {
 } from '../../src/xray/xray-types';
 import { createWebtriggerHandler, WebtriggerRequest } from '../../src/webtrigger/webtrigger-handler';
 import { createSyncConsumer, SyncAnswer, SyncTuning } from '../../src/sync/sync-consumer';
-import type { TestsigmaClient } from '../../src/testsigma/testsigma-client';
+import type { TestsigmaRunReader } from '../../src/testsigma/testsigma-client';
 import type { IssueKind, JobView } from '../../src/shared/types';
 
 /** A Jira issue of the fake site. */
@@ -232,7 +232,7 @@ export interface WorldOptions {
   settings?: Partial<StoredSettings>;
   secrets?: Partial<Record<keyof typeof SECRETS, string | undefined>>;
   tuning?: Partial<SyncTuning>;
-  testsigma?: TestsigmaClient;
+  testsigma?: TestsigmaRunReader;
   kvsLatencyMs?: number;
 }
 

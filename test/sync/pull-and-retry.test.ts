@@ -1,12 +1,12 @@
 import { makeWorld, delivery } from './harness';
-import type { TestsigmaClient, TestsigmaRun, TestsigmaCaseResult } from '../../src/testsigma/testsigma-client';
+import type { TestsigmaRunReader, TestsigmaRun, TestsigmaCaseResult } from '../../src/testsigma/testsigma-client';
 import { TestsigmaError } from '../../src/testsigma/testsigma-client';
 import { retryJob } from '../../src/sync/retry-job';
 import { JobStore, listJobs, toJobView } from '../../src/store/job-store';
 import { AppError } from '../../src/errors/app-error';
 
 /** A Testsigma run that finishes when told to. */
-class FakeTestsigma implements TestsigmaClient {
+class FakeTestsigma implements TestsigmaRunReader {
   status = 'STATUS_IN_PROGRESS';
   calls: string[] = [];
   failures: TestsigmaError[] = [];

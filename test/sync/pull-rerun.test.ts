@@ -1,12 +1,12 @@
 import { pullDelivery } from '../../src/sync/pull-delivery';
 import { Fail } from '../../src/sync/sync-outcomes';
-import type { TestsigmaClient, TestsigmaRun } from '../../src/testsigma/testsigma-client';
+import type { TestsigmaRunReader, TestsigmaRun } from '../../src/testsigma/testsigma-client';
 import type { JobRecord } from '../../src/store/job-store';
 
 /** A Testsigma with these runs (id -> parent), each completed with one result; counts the runs read. */
 function testsigma(parents: Record<string, string | undefined>) {
   const reads: string[] = [];
-  const client: TestsigmaClient = {
+  const client: TestsigmaRunReader = {
     async getRun(id) {
       reads.push(id);
       const run: TestsigmaRun = { id, status: 'STATUS_COMPLETED', testPlanId: '274', ...(parents[id] ? { reRunParentId: parents[id] } : {}) };
@@ -15,10 +15,6 @@ function testsigma(parents: Record<string, string | undefined>) {
     async getRunResults() {
       return [{ testCaseId: '609', result: 'SUCCESS' }];
     },
-    async getEntity() {
-      throw new Error('not used');
-    },
-    async ping() {},
   };
   return { client, reads };
 }
