@@ -60,6 +60,8 @@ export interface Sandbox {
   testsigmaApiKey: string;
   /** Errors thrown by the consumer (Forge would log them; the queue does not retry them). */
   consumerErrors: unknown[];
+  /** Runs one round of the `pickup` scheduled trigger (Forge runs it every 5 minutes) and waits for its jobs. */
+  pickupRound(): Promise<Awaited<ReturnType<App['pickup']>>>;
   /** Changes the emulators' latency (the bench seeds fast, then measures with latency). */
   setHttpLatency(ms: number): void;
   close(): Promise<void>;
@@ -209,6 +211,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     xrayCredentials,
     testsigmaApiKey,
     consumerErrors,
+    pickupRound: async () => {
+      const outcome = await app.pickup();
+      await queue.idle();
+      return outcome;
+    },
     setHttpLatency: (ms: number) => {
       jiraOptions.latencyMs = ms;
       xrayOptions.latencyMs = ms;

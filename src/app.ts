@@ -14,6 +14,8 @@ import { createWebtriggerHandler } from './webtrigger/webtrigger-handler';
 import { createSyncConsumer, listJobs, retryJob } from './sync';
 import { createXrayClient } from './xray/xray-client';
 import { createTestsigmaClient } from './testsigma/testsigma-client';
+import { createPlanRunner } from './resolvers/plan-runner';
+import { createPickupRound } from './pickup/pickup-round';
 
 /** Every handler of the app. */
 export function createApp(deps: AppDeps) {
@@ -27,6 +29,7 @@ export function createApp(deps: AppDeps) {
         ...deps,
         xrayClientFor: panelXrayClientFor(deps),
       }),
+      runs: createPlanRunner(deps),
     }),
     adminResolver: createAdminResolver({
       ...deps,
@@ -47,6 +50,7 @@ export function createApp(deps: AppDeps) {
     issueDeleted: createIssueDeletedHandler(deps),
     webtrigger: createWebtriggerHandler(deps),
     sync: createSyncConsumer({ ...deps, xrayClientFor }),
+    pickup: createPickupRound(deps),
   };
 }
 

@@ -23,3 +23,11 @@ export const webtrigger = app.webtrigger;
 
 /** `sync`: the `xray-sync` queue consumer (one delivery into the run's Test Execution). */
 export const sync = toForgeConsumer(app.sync);
+
+/**
+ * `pickup`: the `testsigma-pickup` scheduled trigger (every 5 minutes). It answers nothing the platform reads; a
+ * round that fails is logged and the next one starts where it stopped.
+ */
+export const pickup = async (): Promise<void> => {
+  await app.pickup();
+};

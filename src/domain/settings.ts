@@ -7,8 +7,11 @@ import { msg, type Message, type MessageKey, type MessageParam } from '../shared
 /** Settings as stored (secrets are kept apart, in encrypted secret storage). */
 export interface StoredSettings {
   xray: { region: XrayRegion; clientId: string; requestsPer5Minutes: number };
-  testsigma: { baseUrl: string };
+  /** `autoPickup` only when an admin chose it: without, the default follows the site's deliveries. */
+  testsigma: { baseUrl: string; autoPickup?: boolean };
   attachEvidence: boolean;
+  /** The Run and Re-run buttons on Test Plans; only when an admin chose (default on). */
+  runFromJira?: boolean;
   /** Only the admin's overrides; the effective map adds the defaults. */
   statusOverrides: Record<string, string>;
   /** Only kinds the admin saved; others use Xray's names. */
@@ -49,7 +52,21 @@ export function withDefaults(stored: Partial<StoredSettings> | undefined): Store
     issueTypes: { ...(stored?.issueTypes ?? {}) },
     ...(stored?.defaultProjectKey ? { defaultProjectKey: stored.defaultProjectKey } : {}),
     ...(stored?.defects && (stored.defects.issueType || stored.defects.projectKey) ? { defects: { ...stored.defects } } : {}),
+    ...(typeof stored?.runFromJira === 'boolean' ? { runFromJira: stored.runFromJira } : {}),
   };
+}
+
+/** Whether users who may edit a Test Plan can run its Testsigma plan from Jira (default on). */
+export function runFromJiraOn(s: StoredSettings): boolean {
+  return s.runFromJira !== false;
+}
+
+/**
+ * Whether the pick-up of runs started in Testsigma is on: the admin's explicit choice, else on until the site has
+ * received a push-mode delivery (its CI may send the same runs under its own run ids: a second Test Execution).
+ */
+export function autoPickupOn(s: StoredSettings, pushDeliverySeen: boolean): boolean {
+  return typeof s.testsigma.autoPickup === 'boolean' ? s.testsigma.autoPickup : !pushDeliverySeen;
 }
 
 /** The issue type createDefect files defects as when the admin saved none. */
@@ -166,10 +183,12 @@ export const settingsPatchSchema = z
             if (problem) ctx.addIssue({ code: 'custom', message: problem });
           }),
         apiKey: secret('testsigmaApiKey'),
+        autoPickup: z.boolean({ error: k('settingsErrors.autoPickup') }),
       })
       .partial()
       .strict(),
     attachEvidence: z.boolean({ error: k('settingsErrors.attachEvidence') }),
+    runFromJira: z.boolean({ error: k('settingsErrors.runFromJira') }),
     statusMap: z.record(
       z
         .string()
@@ -247,7 +266,9 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
     if (p.xray.requestsPer5Minutes !== undefined) next.xray.requestsPer5Minutes = p.xray.requestsPer5Minutes;
   }
   if (p.testsigma?.baseUrl !== undefined) next.testsigma.baseUrl = p.testsigma.baseUrl.trim().replace(/\/+$/, '');
+  if (p.testsigma?.autoPickup !== undefined) next.testsigma.autoPickup = p.testsigma.autoPickup;
   if (p.attachEvidence !== undefined) next.attachEvidence = p.attachEvidence;
+  if (p.runFromJira !== undefined) next.runFromJira = p.runFromJira;
   if (p.statusMap) {
     const seenWords = new Set<string>();
     for (const [word, target] of Object.entries(p.statusMap)) {
@@ -310,11 +331,18 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
 export const UNKNOWN_SETUP: SetupState = { xray: 'unknown', testsigma: 'not_set', secretCreated: false };
 
 /** The admin page's view of the settings: no secret, only whether each is set. */
-export function toSettingsView(s: StoredSettings, presence: SecretPresence, webtriggerUrl?: string, setup: SetupState = UNKNOWN_SETUP): SettingsView {
+export function toSettingsView(
+  s: StoredSettings,
+  presence: SecretPresence,
+  webtriggerUrl?: string,
+  setup: SetupState = UNKNOWN_SETUP,
+  pushDeliverySeen = false,
+): SettingsView {
   return {
     xray: { region: s.xray.region, clientId: s.xray.clientId, hasClientSecret: presence.hasClientSecret, requestsPer5Minutes: s.xray.requestsPer5Minutes },
-    testsigma: { baseUrl: s.testsigma.baseUrl, hasApiKey: presence.hasApiKey },
+    testsigma: { baseUrl: s.testsigma.baseUrl, hasApiKey: presence.hasApiKey, autoPickup: autoPickupOn(s, pushDeliverySeen) },
     attachEvidence: s.attachEvidence,
+    runFromJira: runFromJiraOn(s),
     statusMap: effectiveStatusMap(s.statusOverrides),
     issueTypes: effectiveIssueTypes(s),
     ...(s.defaultProjectKey ? { defaultProjectKey: s.defaultProjectKey } : {}),

@@ -8,7 +8,8 @@ import { translateMessage } from '../i18n/translate';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 import { getProject, JiraError, myPermissions } from '../jira/jira-client';
 import { SettingsStore } from '../store/settings-store';
-import { applySettingsPatch, StoredSettings, toSettingsView } from '../domain/settings';
+import { applySettingsPatch, autoPickupOn, StoredSettings, toSettingsView } from '../domain/settings';
+import { pickupStateView, readPickupTrace } from '../pickup/pickup-trace';
 import { checkTestsigma, checkXray, redactSecrets } from './admin-connection';
 import { createAdminPickers } from './admin-pickers';
 import { SetupStore, toSetupState } from '../store/setup-store';
@@ -85,9 +86,17 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
     return accountId;
   }
 
-  async function view(settings?: StoredSettings): Promise<SettingsView> {
-    const [s, presence, url, setupRead] = await Promise.all([settings ?? store.get(), store.presence(), deps.webtriggerUrl(), setupStore.read()]);
-    return toSettingsView(s, presence, url, toSetupState(setupRead, presence));
+  async function view(settings: StoredSettings | undefined, locale: unknown): Promise<SettingsView> {
+    const [s, presence, url, setupRead, pickup] = await Promise.all([
+      settings ?? store.get(),
+      store.presence(),
+      deps.webtriggerUrl(),
+      setupStore.read(),
+      readPickupTrace(deps.kvs),
+    ]);
+    const on = autoPickupOn(s, pickup.pushDeliverySeen);
+    const setup = { ...toSetupState(setupRead, presence), pickup: pickupStateView(pickup.record, on, locale) };
+    return toSettingsView(s, presence, url, setup, pickup.pushDeliverySeen);
   }
 
   /** Checks a default project as the user: it must exist and be visible to them. Answers its current key. */
@@ -110,7 +119,7 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
     getSettings: (req) =>
       toEnvelope(deps.log, req, 'getSettings', async () => {
         await requireAdmin(req);
-        return view();
+        return view(undefined, req.context.locale);
       }),
 
     saveSettings: (req) =>
@@ -148,7 +157,7 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
           fields: Object.keys(payload).sort(),
           secretsChanged: Object.keys(result.secrets).sort(),
         });
-        return view(next);
+        return view(next, req.context.locale);
       }),
 
     testConnection: (req) =>

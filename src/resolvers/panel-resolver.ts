@@ -11,6 +11,8 @@ import { effectiveIssueTypes, StoredSettings } from '../domain/settings';
 import { kindOfIssueType, TESTSIGMA_KIND_OF, XRAY_NOUN } from '../domain/issue-kinds';
 import { parseTestsigmaId } from '../domain/testsigma-id';
 import type { DefectFiler } from './defect-filing';
+import type { PlanRunner } from './plan-runner';
+import { runFromJiraOn } from '../domain/settings';
 
 /** A Test link's synced results: the last one, the history, and whether it is flaky. */
 export interface CaseResults {
@@ -59,6 +61,8 @@ export interface PanelDeps {
   insights?: PanelInsights;
   /** Files defects for createDefect; without it createDefect answers not_configured. */
   defects?: DefectFiler;
+  /** Runs the linked Testsigma plan (runPlan, rerunFailed, getRunOptions); without it they answer not_configured. */
+  runs?: PlanRunner;
 }
 
 /** The panel resolver's handlers (`getPanel`, `link`, `unlink`, `createDefect`), per contract section 2. */
@@ -185,7 +189,46 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     return asUser ? { seen: 'visible', key: asUser.key } : { seen: 'hidden' };
   }
 
+  /**
+   * The Test Plan and its linked Testsigma plan, for running from Jira. `needRun` asks for EDIT_ISSUES and the
+   * admin's switch (the options only report them, as `canRun`).
+   */
+  async function loadRunnablePlan(req: ResolverRequest, needRun: boolean) {
+    const loaded = await loadIssue(req, false);
+    const { issue, canEdit, settings } = loaded;
+    const planLink = issue.kind === 'testPlan' ? (await links.listForIssue(issue.id)).find((r) => r.testsigmaKind === 'testPlan') : undefined;
+    if (!planLink) throw new AppError('not_linked', msg('apiErrors.panel.planNotLinked', { issue: issue.key }));
+    const switchedOn = runFromJiraOn(settings);
+    if (needRun && !switchedOn) throw new AppError('forbidden', msg('apiErrors.panel.runSwitchedOff'));
+    if (needRun && !canEdit) throw new AppError('forbidden', msg('apiErrors.panel.cannotRun', { issue: issue.key }));
+    if (!deps.runs) throw new AppError('not_configured', msg('apiErrors.panel.runNeedsKey'));
+    return { ...loaded, planId: planLink.testsigmaId, canRun: canEdit && switchedOn, runs: deps.runs };
+  }
+
   return {
+    getRunOptions: (req) =>
+      toEnvelope(deps.log, req, 'getRunOptions', async () => {
+        const { planId, canRun, runs } = await loadRunnablePlan(req, false);
+        // A user who may not run sees why the button is missing, without Testsigma being asked.
+        if (!canRun) return { canRun, environments: [], savedConfigs: [] };
+        return { canRun, ...(await runs.options(planId)) };
+      }),
+
+    runPlan: (req) =>
+      toEnvelope(deps.log, req, 'runPlan', async () => {
+        const { issue, canEdit, settings, planId, runs } = await loadRunnablePlan(req, true);
+        await runs.start(issue.id, planId, req.payload);
+        return view(issue, canEdit, settings, false, req.context.locale);
+      }),
+
+    rerunFailed: (req) =>
+      toEnvelope(deps.log, req, 'rerunFailed', async () => {
+        const { issue, canEdit, settings, planId, runs } = await loadRunnablePlan(req, true);
+        const runId = req.payload && typeof req.payload === 'object' ? (req.payload as { runId?: unknown }).runId : undefined;
+        await runs.rerun(planId, runId);
+        return view(issue, canEdit, settings, false, req.context.locale);
+      }),
+
     getPanel: (req) =>
       toEnvelope(deps.log, req, 'getPanel', async () => {
         const refresh = !!(req.payload && typeof req.payload === 'object' && (req.payload as { refresh?: unknown }).refresh === true);

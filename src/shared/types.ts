@@ -80,10 +80,34 @@ export interface JobCounts {
 /** A delivery of the linked Testsigma plan, as the Test Plan panel lists it. */
 export interface RecentRun {
   runId: string;
+  /** A job state, or `running`: a run Testsigma has not finished (its job waits as `queued`, `waiting: 'testsigma'`). */
   state: string;
   testExecutionKey?: string;
   at: string;
   counts: JobCounts;
+  /** Who started it: a delivery to the web trigger, `runPlan`/`rerunFailed`, or the pick-up of runs started in Testsigma. */
+  source?: RunSource;
+  /** Its synced results by Xray status. */
+  statuses?: Record<string, number>;
+  /** The run in Testsigma's web app, when known. */
+  testsigmaUrl?: string;
+}
+
+/** Who started a run (contract section 8). */
+export type RunSource = 'executor' | 'jira' | 'testsigma';
+
+/** What the Run dialog offers (`getRunOptions`). */
+export interface RunOptions {
+  canRun: boolean;
+  environments: Array<{ id: string; name: string }>;
+  savedConfigs: Array<{ id: string; name: string }>;
+}
+
+/** What `runPlan` takes: all optional. */
+export interface RunPlanInput {
+  buildNo?: string;
+  environmentId?: string;
+  savedConfigId?: string;
 }
 
 /** How many of a Test Set's or Test Plan's Tests are linked to a Testsigma test case. */
@@ -146,12 +170,14 @@ export interface DefectSettings {
 /** What an admin may save (`saveSettings` takes any part of it). */
 export interface SettingsInput {
   xray: { region: XrayRegion; clientId: string; clientSecret?: string; requestsPer5Minutes?: number };
-  testsigma: { baseUrl: string; apiKey?: string };
+  testsigma: { baseUrl: string; apiKey?: string; autoPickup?: boolean };
   attachEvidence: boolean;
   statusMap: Record<string, string>;
   issueTypes: IssueTypeNames;
   defaultProjectKey?: string;
   defects?: DefectSettings;
+  /** The Run and Re-run buttons on Test Plans (default on). */
+  runFromJira?: boolean;
 }
 
 /** A partial `SettingsInput`, where `xray` and `testsigma` merge field by field. */
@@ -163,6 +189,7 @@ export type SettingsPatch = {
   issueTypes?: Partial<IssueTypeNames>;
   defaultProjectKey?: string;
   defects?: DefectSettings;
+  runFromJira?: boolean;
 };
 
 /** What a "Get started" checklist needs (contract section 2, `SettingsView.setup`). */
@@ -172,14 +199,27 @@ export interface SetupState {
   secretCreated: boolean;
   firstRunAt?: string;
   xrayStatuses?: string[];
+  /** The pick-up of runs started in Testsigma (contract section 8). */
+  pickup?: PickupState;
+}
+
+/** The pick-up's trace for the admin page. */
+export interface PickupState {
+  on: boolean;
+  lastRoundAt?: string;
+  runsPickedUp: number;
+  /** Why a plan's runs could not be listed in the last round, and what to do. */
+  problem?: string;
 }
 
 /** Settings as the admin page sees them: secrets only as "is set". */
 export interface SettingsView {
   xray: { region: XrayRegion; clientId: string; hasClientSecret: boolean; requestsPer5Minutes: number };
-  testsigma: { baseUrl: string; hasApiKey: boolean };
+  testsigma: { baseUrl: string; hasApiKey: boolean; autoPickup: boolean };
   attachEvidence: boolean;
   statusMap: Record<string, string>;
+  /** Effective: the Run and Re-run buttons on Test Plans. */
+  runFromJira: boolean;
   issueTypes: IssueTypeNames;
   defaultProjectKey?: string;
   /** Effective: the defaults (`Bug`, the Test's project) where nothing is saved. */
@@ -213,6 +253,8 @@ export interface JobView {
   attempts: number;
   createdAt: string;
   updatedAt: string;
+  /** While the job is `queued` for a run Testsigma has not finished (a run started from Jira). */
+  waiting?: 'testsigma';
 }
 
 /** Resolver keys with their payloads and answers, for the typed invoke wrappers. */
@@ -221,6 +263,9 @@ export interface PanelResolverApi {
   link: { payload: { testsigmaId: string }; data: PanelView };
   unlink: { payload: { testsigmaId: string }; data: PanelView };
   createDefect: { payload: { testsigmaId: string }; data: PanelView };
+  getRunOptions: { payload: Record<string, never>; data: RunOptions };
+  runPlan: { payload: RunPlanInput; data: PanelView };
+  rerunFailed: { payload: { runId: string }; data: PanelView };
 }
 
 /** Admin resolver keys with their payloads and answers. */

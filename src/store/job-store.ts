@@ -12,7 +12,7 @@
  *   refused (and whose clean-up storage refused too) never shows as `queued` there.
  * Everything expires after 30 days.
  */
-import type { JobView } from '../shared/types';
+import type { JobView, RunSource } from '../shared/types';
 import type { Delivery, DeliveryResult, ResultAttachment, RunMeta } from '../domain/results-payload';
 import { KVS_LIMITS, KvsPort, Ttl, chunk, getMany } from './kvs-port';
 import { jobMsg, sameJobMessage, type JobMessage } from '../domain/job-messages';
@@ -53,6 +53,10 @@ export interface JobRecord extends Omit<JobView, 'errors'> {
   testsigmaRunId?: string;
   /** The Testsigma test plan of the run, once known (the Test Plan panel's index). */
   testsigmaPlanId?: string;
+  /** Who started the run (records of earlier versions lack it: a delivery to the web trigger). */
+  source?: RunSource;
+  /** The run in Testsigma's web app (its `app_url`), when known. */
+  testsigmaUrl?: string;
   /**
    * Milliseconds since the epoch. While `running`: the lease, after which a consumer that died at its time limit
    * no longer holds the job. While `queued`: when the queue should have started it.
@@ -196,6 +200,7 @@ export function toJobView(rec: JobRecord, nowMs: number, locale: unknown = DEFAU
     attempts: rec.attempts,
     createdAt: rec.createdAt,
     updatedAt: rec.updatedAt,
+    ...(state === 'queued' && rec.waiting ? { waiting: rec.waiting } : {}),
   };
 }
 

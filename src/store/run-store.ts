@@ -241,10 +241,14 @@ export async function listPlanRuns(
     const v = toJobView(j, nowMs);
     return {
       runId: v.runId,
-      state: v.state,
+      // A job that waits for Testsigma to finish the run reads as the run does: running in Testsigma.
+      state: v.waiting === 'testsigma' ? 'running' : v.state,
       ...(v.testExecutionKey ? { testExecutionKey: v.testExecutionKey } : {}),
       at: v.createdAt,
       counts: v.counts,
+      source: j.source ?? 'executor',
+      ...(v.statuses ? { statuses: v.statuses } : {}),
+      ...(j.testsigmaUrl ? { testsigmaUrl: j.testsigmaUrl } : {}),
     };
   });
 }

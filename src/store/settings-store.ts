@@ -1,6 +1,7 @@
 import { SecretPresence, StoredSettings, withDefaults } from '../domain/settings';
 import { KvsPort, getMany } from './kvs-port';
 import { FIRST_RUN_SETUP_KEY } from './setup-store';
+import { FIRST_PUSH_KEY } from './pickup-store';
 
 const SETTINGS_KEY = 'settings';
 /** Secret storage keys: encrypted, never queryable, never returned. */
@@ -27,12 +28,16 @@ export class SettingsStore {
   }
 
   /**
-   * The settings and whether the first job is recorded, in one batch read (the web trigger's intake): the first
-   * job's time rides in the job's own batch, so recording it costs no call of its own.
+   * The settings and whether the first job and the first push-mode delivery are recorded, in one batch read (the
+   * web trigger's intake): their times ride in the job's own batch, so recording them costs no call of its own.
    */
-  async getForIntake(): Promise<{ settings: StoredSettings; firstRunRecorded: boolean }> {
-    const found = await getMany<unknown>(this.kvs, [SETTINGS_KEY, FIRST_RUN_SETUP_KEY]);
-    return { settings: withDefaults(found.get(SETTINGS_KEY) as Partial<StoredSettings> | undefined), firstRunRecorded: found.has(FIRST_RUN_SETUP_KEY) };
+  async getForIntake(): Promise<{ settings: StoredSettings; firstRunRecorded: boolean; firstPushRecorded: boolean }> {
+    const found = await getMany<unknown>(this.kvs, [SETTINGS_KEY, FIRST_RUN_SETUP_KEY, FIRST_PUSH_KEY]);
+    return {
+      settings: withDefaults(found.get(SETTINGS_KEY) as Partial<StoredSettings> | undefined),
+      firstRunRecorded: found.has(FIRST_RUN_SETUP_KEY),
+      firstPushRecorded: found.has(FIRST_PUSH_KEY),
+    };
   }
 
   /** Replaces the stored settings. */

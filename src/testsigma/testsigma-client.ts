@@ -297,7 +297,20 @@ export function createTestsigmaClient(
     async listPlanRuns(planId, page = 0, pageSize = 20) {
       const what = `the runs of test plan ${planId}`;
       const query = `query=${encodeURIComponent(`testPlanId:${planId}`)}&page=${page}&pageSize=${pageSize}`;
-      const body = asObject(await get(`/test_runs?${query}`, what), what);
+      const body = asObject(
+        await get(`/test_runs?${query}`, what).catch((err: unknown) => {
+          // Testsigma documents the query but shows no list example: say what was asked, so an admin can report it.
+          if (err instanceof TestsigmaError && (err.kind === 'not_found' || err.kind === 'bad_answer')) {
+            throw new TestsigmaError(
+              'not_found',
+              `Testsigma answered HTTP ${err.details.status ?? '?'} to GET /api/v1/test_runs?query=testPlanId:${planId}, the run list its API docs describe.`,
+              err.details,
+            );
+          }
+          throw err;
+        }),
+        what,
+      );
       // The docs show the pagination fields but no list example; Spring's `content` and a plain `data` are read.
       const list = Array.isArray(body.content) ? body.content : Array.isArray(body.data) ? body.data : undefined;
       if (!list) throw new TestsigmaError('bad_answer', `Testsigma answered ${what} without a list of runs.`);

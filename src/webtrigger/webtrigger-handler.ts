@@ -20,6 +20,7 @@ import { runConcurrencyKey } from '../domain/run-mark';
 import { JobRecord, JobStore, KvsItem, QUEUE_DEADLINE_MS, encodeDelivery, isJobId, newJobId, toJobView, MAX_JOB_ERRORS } from '../store/job-store';
 import { planRunItem } from '../store/run-store';
 import { firstRunItem } from '../store/setup-store';
+import { firstPushItem, runJobItem } from '../store/pickup-store';
 import { isAuthorised } from './auth';
 
 /** A web trigger invocation, in Forge's shape (header names arrive lower-case). */
@@ -128,7 +129,7 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       // The parser's own message quotes the body; it is not repeated back.
       return failure(400, 'invalid_payload', 'The body is not valid JSON.', { details: [{ path: '(top level)', message: 'is not valid JSON' }] });
     }
-    const [{ settings, firstRunRecorded }, xraySecret] = await Promise.all([settingsStore.getForIntake(), settingsStore.secret('xrayClientSecret')]);
+    const [{ settings, firstRunRecorded, firstPushRecorded }, xraySecret] = await Promise.all([settingsStore.getForIntake(), settingsStore.secret('xrayClientSecret')]);
     const parsed = parseResultsRequest(parsedBody, effectiveStatusMap(settings.statusOverrides));
     if (!parsed.ok) {
       const n = parsed.problems.length;
@@ -178,6 +179,7 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
         mode: 'push',
         ...(capped.delivery.testPlanId ? { testsigmaPlanId: capped.delivery.testPlanId } : {}),
         counts: { received: testCount(capped.delivery.results), synced: 0, unmapped: 0, failed: 0 },
+        source: 'executor',
         errors: warnings,
         intake: warnings,
         chunks: encoded.chunks,
@@ -185,6 +187,8 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       };
       // Listed under its plan now, so the Test Plan panel shows a delivery while it waits.
       if (capped.delivery.testPlanId) extra.push(planRunItem(capped.delivery.testPlanId, jobId));
+      // A CI job sends results: the pick-up's default turns off (the CI may send Testsigma runs under its own ids).
+      if (!firstPushRecorded) extra.push(firstPushItem(iso));
     } else {
       rec = {
         ...fresh,
@@ -197,8 +201,11 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
         chunks: 0,
         attChunks: 0,
         pollSince: now,
+        source: 'executor',
       };
     }
+    // The pick-up skips a Testsigma run id that already has a job; a pulled run may be re-run from Jira.
+    if (/^\d{1,19}$/.test(rec.runId)) extra.push(runJobItem(rec.runId, { jobId, source: 'executor', ...(rec.mode === 'pull' ? { pulled: true } : {}) }));
 
     try {
       await jobs.create(rec, data, extra);

@@ -163,3 +163,13 @@ export class BudgetLease {
     this.left--;
   }
 }
+
+/**
+ * About how many requests of the current window are left, read from the window's hint (one KVS read, no claim):
+ * for planning work (the pick-up sizes its round by it), never for spending, which goes through `reserve`.
+ */
+export async function requestsLeft(kvs: KvsPort, now: number, limit: number): Promise<number> {
+  const hint = await kvs.get<unknown>(`xray:budget:${budgetWindow(now)}:next`);
+  const used = typeof hint === 'number' && Number.isInteger(hint) && hint >= 0 ? hint : 0;
+  return Math.max(0, limit - used);
+}

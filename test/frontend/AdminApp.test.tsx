@@ -341,7 +341,7 @@ describe('AdminApp', () => {
         errors: ['No result maps to a linked Xray Test.', 'Second problem.'],
       });
       const { renderer, calls, flags } = await openAdmin({
-        getSettings: [ok(settingsView({ testsigma: { baseUrl: 'https://ts.example/', hasApiKey: true } }))],
+        getSettings: [ok(settingsView({ testsigma: { baseUrl: 'https://ts.example/', hasApiKey: true, autoPickup: true } }))],
         listJobs: [ok({ jobs: [failed], nextCursor: 'c2' }), ok({ jobs: [job({ jobId: 'job-1' })] })],
         retryJob: [ok({ ...failed, state: 'succeeded', counts: { received: 2, synced: 2, unmapped: 0, failed: 0 }, attempts: 2 })],
       });

@@ -31,8 +31,9 @@ export function panelView(overrides: Partial<PanelView> = {}): PanelView {
 export function settingsView(overrides: Partial<SettingsView> = {}): SettingsView {
   return {
     xray: { region: 'global', clientId: 'client-1', hasClientSecret: true, requestsPer5Minutes: 300 },
-    testsigma: { baseUrl: 'https://app.testsigma.com', hasApiKey: false },
+    testsigma: { baseUrl: 'https://app.testsigma.com', hasApiKey: false, autoPickup: true },
     attachEvidence: false,
+    runFromJira: true,
     statusMap: {
       SUCCESS: 'PASSED', PASSED: 'PASSED', FAILURE: 'FAILED', FAILED: 'FAILED', PRE_REQUISITE_FAILED: 'FAILED',
       ABORTED: 'ABORTED', STOPPED: 'ABORTED', NOT_EXECUTED: 'TODO', QUEUED: 'TODO', TODO: 'TODO',

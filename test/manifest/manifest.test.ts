@@ -91,6 +91,9 @@ describe('manifest.yml: the structure of contract section 1', () => {
     expect(functions['webtrigger']!.handler).toBe('index.webtrigger');
     expect(functions['sync']).toEqual(expect.objectContaining({ handler: 'index.sync', timeoutSeconds: 900 }));
     expect(functions[trigger[0]!.function!]).toBeDefined();
+    // Section 8: the pick-up runs every 5 minutes (the platform's most frequent schedule).
+    expect(modules.scheduledTrigger).toEqual([{ key: 'testsigma-pickup', function: 'pickup', interval: 'fiveMinute' }]);
+    expect(functions['pickup']).toEqual(expect.objectContaining({ handler: 'index.pickup' }));
     // The panel's and admin page's resources are their UI Kit entry files.
     const resources = Object.fromEntries(m.resources.map((r) => [r.key, r.path]));
     expect(resources[modules['jira:issuePanel']![0]!.resource!]).toBe('src/frontend/panel/index.tsx');

@@ -1,0 +1,174 @@
+/**
+ * Running a Test Plan's linked Testsigma plan from Jira (contract section 8: `getRunOptions`, `runPlan`,
+ * `rerunFailed`). The panel resolver checks the issue, the user's EDIT_ISSUES and the switch; this module talks to
+ * Testsigma and makes the run's job, which waits as `queued` (`waiting: 'testsigma'`) while the pick-up follows the
+ * run, then syncs it in pull mode.
+ */
+import type { Clock, FetchPort, Logger, QueuePort } from '../ports';
+import type { KvsPort } from '../store/kvs-port';
+import type { RunOptions, RunPlanInput } from '../shared/types';
+import { AppError } from '../errors/app-error';
+import { msg, type Message } from '../shared/message';
+import { SettingsStore } from '../store/settings-store';
+import { JobStore } from '../store/job-store';
+import { PickupStore } from '../store/pickup-store';
+import { TestsigmaError, createTestsigmaClient, type TestsigmaClient, type TestsigmaClientConfig } from '../testsigma/testsigma-client';
+import { createPullJob } from '../pickup/pull-job';
+
+/** What the runner needs. */
+export interface PlanRunnerDeps {
+  kvs: KvsPort;
+  queue: QueuePort;
+  clock: Clock;
+  log: Logger;
+  fetch: FetchPort;
+  randomHex(bytes: number): string;
+  testsigmaClientFor?(config: TestsigmaClientConfig): TestsigmaClient;
+  /** Waits `ms` (a second click waiting for the first's run); defaults to a timer. */
+  sleep?(ms: number): Promise<void>;
+}
+
+/** Runs a linked Testsigma plan and re-runs its runs' failed tests. */
+export interface PlanRunner {
+  /** Saved partial runs (and environments, which Testsigma's docs show no call for: always empty). */
+  options(planId: string): Promise<Omit<RunOptions, 'canRun'>>;
+  /** Starts the plan, once per Test Plan within 60 seconds. */
+  start(issueId: string, planId: string, input: unknown): Promise<void>;
+  /** Re-runs the failed tests of one of the plan's finished runs. */
+  rerun(planId: string, runId: unknown): Promise<void>;
+}
+
+/** Xray statuses that a re-run of failed tests re-runs (Testsigma's ONLY_FAILED_TESTS re-runs what did not pass). */
+const RERUNNABLE = ['FAILED', 'ABORTED'];
+/** How long a second click waits for the run the first one is starting. */
+const SECOND_CLICK_WAIT_MS = 8_000;
+const SECOND_CLICK_POLL_MS = 250;
+
+/** Reads `runPlan`'s payload; a bad field is an `invalid_id` answer naming it. */
+export function parseRunPlanInput(payload: unknown): RunPlanInput {
+  const p = payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+  const bad = (field: string, problem: Message) => new AppError('invalid_id', msg('apiErrors.panel.runInput', { field, problem }));
+  const out: RunPlanInput = {};
+  if (p.buildNo !== undefined && p.buildNo !== '') {
+    if (typeof p.buildNo !== 'string' || p.buildNo.trim() === '' || p.buildNo.length > 255) throw bad('buildNo', msg('apiErrors.panel.runInputBuild'));
+    out.buildNo = p.buildNo.trim();
+  }
+  for (const field of ['environmentId', 'savedConfigId'] as const) {
+    const v = p[field];
+    if (v === undefined || v === '') continue;
+    const text = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
+    if (typeof text !== 'string' || !/^\d{1,19}$/.test(text.trim())) throw bad(field, msg('apiErrors.panel.runInputId'));
+    out[field] = text.trim();
+  }
+  return out;
+}
+
+/** Builds the runner. */
+export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
+  const settingsStore = new SettingsStore(deps.kvs);
+  const pickup = new PickupStore(deps.kvs);
+  const jobs = new JobStore(deps.kvs);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const clientFor = deps.testsigmaClientFor ?? ((c: TestsigmaClientConfig) => createTestsigmaClient(c, { fetch: deps.fetch, timeoutMs: 10_000 }));
+
+  async function client(): Promise<TestsigmaClient> {
+    const [settings, apiKey] = await Promise.all([settingsStore.get(), settingsStore.secret('testsigmaApiKey')]);
+    if (!apiKey) throw new AppError('not_configured', msg('apiErrors.panel.runNeedsKey'));
+    return clientFor({ baseUrl: settings.testsigma.baseUrl, apiKey });
+  }
+
+  /** A Testsigma failure as the panel's answer. */
+  function refused(planId: string, err: unknown): AppError {
+    if (err instanceof TestsigmaError && err.kind === 'rate_limited') return new AppError('rate_limited', msg('apiErrors.panel.runRateLimited'));
+    const reason = err instanceof Error ? err.message : String(err);
+    return new AppError('internal', msg('apiErrors.panel.runStartFailed', { plan: planId, reason }));
+  }
+
+  return {
+    async options(planId) {
+      const ts = await client();
+      try {
+        return { environments: [], savedConfigs: await ts.listSavedConfigs(planId) };
+      } catch (err) {
+        if (err instanceof TestsigmaError && err.kind === 'rate_limited') throw refused(planId, err);
+        // The dialog still runs the whole plan without them.
+        deps.log.warn('run options: saved configurations left out', { planId, error: err instanceof Error ? err.message : String(err) });
+        return { environments: [], savedConfigs: [] };
+      }
+    },
+
+    async start(issueId, planId, payload) {
+      const input = parseRunPlanInput(payload);
+      const ts = await client();
+      const claim = await pickup.claimRunPlan(issueId, deps.clock.now());
+      if (claim !== true) {
+        // A second click: answer once the first one's run is there (its job shows in the view).
+        for (let waited = 0; waited < SECOND_CLICK_WAIT_MS; waited += SECOND_CLICK_POLL_MS) {
+          const c = await pickup.readRunPlanClaim(issueId);
+          if (!c || c.jobId) return;
+          await sleep(SECOND_CLICK_POLL_MS);
+        }
+        return;
+      }
+      try {
+        let savedConfig: { id: string; name: string } | undefined;
+        if (input.savedConfigId) {
+          savedConfig = (await ts.listSavedConfigs(planId)).find((c) => c.id === input.savedConfigId);
+          if (!savedConfig) throw new AppError('not_found', msg('apiErrors.panel.runConfigUnknown', { id: input.savedConfigId, plan: planId }));
+        }
+        const started = await ts
+          .startRun(planId, {
+            ...(input.buildNo ? { buildNo: input.buildNo } : {}),
+            ...(input.environmentId ? { environmentId: input.environmentId } : {}),
+            ...(savedConfig ? { savedConfig } : {}),
+          })
+          .catch((err: unknown) => {
+            throw refused(planId, err);
+          });
+        const job = await createPullJob(deps, {
+          testsigmaRunId: started.id,
+          testsigmaPlanId: planId,
+          source: 'jira',
+          follow: true,
+          ...(started.appUrl ? { testsigmaUrl: started.appUrl } : {}),
+          mark: { jobId: '', source: 'jira' },
+        });
+        await pickup.settleRunPlanClaim(issueId, { at: deps.clock.now(), jobId: job.jobId, runId: started.id });
+        deps.log.info('run started from Jira', { issueId, planId, runId: started.id, jobId: job.jobId });
+      } catch (err) {
+        // Nothing started (or its job could not be stored): the next click may try again at once.
+        await pickup.releaseRunPlanClaim(issueId).catch(() => undefined);
+        throw err;
+      }
+    },
+
+    async rerun(planId, rawRunId) {
+      const runId = typeof rawRunId === 'string' || typeof rawRunId === 'number' ? String(rawRunId).trim() : '';
+      const unknown = () => new AppError('not_found', msg('apiErrors.panel.rerunUnknown', { runId: runId.slice(0, 64) || '?', plan: planId }));
+      if (!/^\d{1,19}$/.test(runId)) throw unknown();
+      const mark = await pickup.mark(runId);
+      if (!mark) throw unknown();
+      if (mark.source === 'executor' && !mark.pulled) throw new AppError('not_found', msg('apiErrors.panel.rerunExecutor', { runId }));
+      const job = mark.jobId ? await jobs.get(mark.jobId) : undefined;
+      if (!job || job.testsigmaPlanId !== planId) throw unknown();
+      if (job.state === 'queued' || job.state === 'running') throw new AppError('no_failure', msg('apiErrors.panel.rerunNotFinished', { runId }));
+      if (!RERUNNABLE.some((s) => (job.statuses?.[s] ?? 0) > 0)) throw new AppError('no_failure', msg('apiErrors.panel.rerunNoFailure', { runId }));
+      const ts = await client();
+      // A run re-run before is re-run through its newest re-run, whose failures are the ones still standing.
+      const target = mark.latest ?? runId;
+      const started = await ts.rerunFailed(planId, target).catch((err: unknown) => {
+        throw refused(planId, err);
+      });
+      const rerunJob = await createPullJob(deps, {
+        testsigmaRunId: started.id,
+        testsigmaPlanId: planId,
+        source: 'jira',
+        follow: true,
+        ...(started.appUrl ? { testsigmaUrl: started.appUrl } : {}),
+        mark: { jobId: '', source: 'jira' },
+      });
+      await pickup.putMark(runId, { ...mark, latest: started.id });
+      deps.log.info('re-run started from Jira', { planId, runId, rerunId: started.id, jobId: rerunJob.jobId });
+    },
+  };
+}

@@ -1,0 +1,305 @@
+/**
+ * Runs reach Xray with no CI job (issue 20, contract section 8), over real loopback HTTP: the panel's resolvers on
+ * the sandbox host, the Testsigma emulator starting and finishing runs on the sandbox clock, the `pickup` scheduled
+ * trigger's rounds, the real sync into the Xray emulator, and what users see read back (the panel, the admin page,
+ * the Test Executions in Xray).
+ */
+import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
+import { DEMO_ADMIN, DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
+import type { PanelView, RunOptions, SettingsView } from '../../src/shared/types';
+
+let sb: Sandbox;
+let demo: DemoSite;
+let clock: number;
+const VIEWER = 'demo-viewer';
+
+beforeEach(async () => {
+  clock = Date.parse('2026-12-01T09:00:00Z');
+  sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1, now: () => clock });
+  demo = await seedDemo(sb, { attachEvidence: false });
+  sb.world.addAccount({ accountId: VIEWER, displayName: 'Vic Viewer' });
+  sb.world.grant(VIEWER, 'BROWSE_PROJECTS');
+});
+afterEach(() => sb.close());
+
+type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+function panelCall<T = PanelView>(key: string, payload: unknown = {}, accountId = DEMO_TESTER, issue: { id: string; key: string } = demo.testPlan): Promise<Envelope<T>> {
+  return invokeResolver<T>(sb, 'panel', { key, payload, accountId, issue });
+}
+
+async function must<T>(p: Promise<Envelope<T>>): Promise<T> {
+  const env = await p;
+  if (!env.ok) throw new Error(`${env.error.code}: ${env.error.message}`);
+  return env.data;
+}
+
+async function planPanel(): Promise<PanelView> {
+  return must(panelCall('getPanel', { refresh: true }));
+}
+
+async function settings(locale?: string): Promise<SettingsView> {
+  return must(invokeResolver<SettingsView>(sb, 'admin', { key: 'getSettings', payload: {}, accountId: DEMO_ADMIN, ...(locale ? { locale } : {}) }));
+}
+
+/** Moves the sandbox clock past a run's queued and running time (the emulator's defaults: 1 s and 2 s). */
+function runsFinish(): void {
+  clock += 10_000;
+}
+
+/** Five minutes pass and the scheduled trigger runs. */
+async function nextRound() {
+  clock += 5 * 60_000;
+  return sb.pickupRound();
+}
+
+describe('Run in Testsigma', () => {
+  it('starts the linked plan with the build number, shows it running with a link, and makes exactly one Test Execution of its results', async () => {
+    const options = await must(panelCall<RunOptions>('getRunOptions'));
+    // Testsigma's docs show no call that lists environments: the dialog offers none.
+    expect(options).toEqual({ canRun: true, environments: [], savedConfigs: [] });
+
+    const started = await must(panelCall('runPlan', { buildNo: '1.4.2' }));
+    const runs = [...sb.testsigma.state.runs.values()];
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ planId: 274, buildNo: '1.4.2', triggeredType: 'API' });
+    const runId = String(runs[0]!.id);
+    expect(started.recentRuns).toEqual([
+      expect.objectContaining({ runId, state: 'running', source: 'jira', testsigmaUrl: `https://app.testsigma.com/ui/td/runs/${runId}` }),
+    ]);
+    expect(sb.world.listTestExecutions()).toHaveLength(0);
+
+    // Not finished at the next round: still running, nothing in Xray.
+    await sb.pickupRound();
+    expect((await planPanel()).recentRuns![0]).toMatchObject({ runId, state: 'running' });
+
+    runsFinish();
+    const round = await nextRound();
+    expect(round.followedFinished).toBe(1);
+    const after = (await planPanel()).recentRuns!;
+    expect(after).toHaveLength(1);
+    // Cases 603 fails and 606 is linked to no Test (the demo), so the run is partial.
+    expect(after[0]).toMatchObject({ runId, state: 'partial', source: 'jira', statuses: { PASSED: 4, FAILED: 1 }, counts: { received: 6, synced: 5, unmapped: 1, failed: 0 } });
+    const execs = sb.world.listTestExecutions();
+    expect(execs).toHaveLength(1);
+    expect(after[0]!.testExecutionKey).toBe(execs[0]!.key);
+
+    // Later rounds find the run in the plan's list but it has its job: still one Test Execution.
+    await nextRound();
+    await nextRound();
+    expect(sb.world.listTestExecutions()).toHaveLength(1);
+    expect((await planPanel()).recentRuns).toHaveLength(1);
+  });
+
+  it('two clicks at once start one run, and both answer the view with that run', async () => {
+    const [a, b] = await Promise.all([must(panelCall('runPlan', {})), must(panelCall('runPlan', {}))]);
+    expect(sb.testsigma.state.runs.size).toBe(1);
+    const runId = String([...sb.testsigma.state.runs.keys()][0]);
+    expect(a.recentRuns!.map((r) => r.runId)).toEqual([runId]);
+    expect(b.recentRuns!.map((r) => r.runId)).toEqual([runId]);
+  });
+
+  it('runs a saved partial run: only its cases run', async () => {
+    sb.testsigma.state.addSavedConfig({ id: 31, name: 'Sign-in only', planId: 274, testCaseIds: [601, 602] });
+    expect((await must(panelCall<RunOptions>('getRunOptions'))).savedConfigs).toEqual([{ id: '31', name: 'Sign-in only' }]);
+    await must(panelCall('runPlan', { savedConfigId: '31' }));
+    const run = [...sb.testsigma.state.runs.values()][0]!;
+    expect(run.cases.map((c) => c.testCaseId)).toEqual([601, 602]);
+    clock += 61_000; // past the 60 s in which a second click answers the first one's run
+    const unknown = await panelCall('runPlan', { savedConfigId: '99' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('bad input gets a clear answer and starts nothing', async () => {
+    const bad = await panelCall('runPlan', { buildNo: 'x'.repeat(300) });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_id', message: expect.stringContaining('buildNo') } });
+    const env = await panelCall('runPlan', { environmentId: 'Chrome' });
+    expect(env).toMatchObject({ ok: false, error: { code: 'invalid_id', message: expect.stringContaining('environmentId') } });
+    expect(sb.testsigma.state.runs.size).toBe(0);
+  });
+
+  it('users who may not edit the Test Plan cannot run it, and an admin can switch running off', async () => {
+    expect(await must(panelCall<RunOptions>('getRunOptions', {}, VIEWER))).toEqual({ canRun: false, environments: [], savedConfigs: [] });
+    expect(await panelCall('runPlan', {}, VIEWER)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await must(invokeResolver(sb, 'admin', { key: 'saveSettings', payload: { runFromJira: false }, accountId: DEMO_ADMIN }));
+    expect((await must(panelCall<RunOptions>('getRunOptions'))).canRun).toBe(false);
+    expect(await panelCall('runPlan', {})).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('switched off') } });
+    expect(sb.testsigma.state.runs.size).toBe(0);
+  });
+
+  it('a run that never finishes is followed for 24 hours, then its job fails saying so', async () => {
+    await must(panelCall('runPlan', {}));
+    const run = [...sb.testsigma.state.runs.values()][0]!;
+    sb.testsigma.state.hangRun(run.id);
+    clock += 23 * 3600_000;
+    await sb.pickupRound();
+    expect((await planPanel()).recentRuns![0]).toMatchObject({ state: 'running' });
+    clock += 2 * 3600_000;
+    const round = await sb.pickupRound();
+    expect(round.followedFailed).toBe(1);
+    const jobs = await must(invokeResolver<{ jobs: Array<{ state: string; errors: string[] }> }>(sb, 'admin', { key: 'listJobs', payload: {}, accountId: DEMO_ADMIN }));
+    expect(jobs.jobs[0]).toMatchObject({ state: 'failed', errors: [expect.stringContaining('had not finished after 24 hours')] });
+  });
+});
+
+describe('Re-run failed', () => {
+  it('re-runs the failed tests in Testsigma; their results land in the same Test Execution as the next attempt, and a case that passed on it is flaky', async () => {
+    await must(panelCall('runPlan', {}));
+    runsFinish();
+    await nextRound();
+    const first = (await planPanel()).recentRuns![0]!;
+    expect(first.state).toBe('partial');
+
+    sb.testsigma.state.setCaseResult(603, 'SUCCESS');
+    const view = await must(panelCall('rerunFailed', { runId: first.runId }));
+    const rerun = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === Number(first.runId))!;
+    expect(rerun).toMatchObject({ reRunType: 'ONLY_FAILED_TESTS' });
+    // Testsigma re-runs what did not succeed: 603 failed, 606 (unlinked) failed too.
+    expect(rerun.cases.map((c) => c.testCaseId)).toEqual([603, 606]);
+    expect(view.recentRuns![0]).toMatchObject({ runId: String(rerun.id), state: 'running', source: 'jira' });
+
+    runsFinish();
+    await nextRound();
+    const execs = sb.world.listTestExecutions();
+    expect(execs).toHaveLength(1);
+    const t603 = demo.tests.find((t) => t.caseId === '603')!;
+    const testRun = sb.world.findRun(t603.id, sb.world.findIssue(execs[0]!.key)!.id)!;
+    expect(testRun.status).toBe('PASSED');
+    const testPanel = await must(panelCall('getPanel', { refresh: true }, DEMO_TESTER, t603));
+    expect(testPanel.links[0]).toMatchObject({ flaky: true, lastResult: { status: 'PASSED', attempts: 2 } });
+  });
+
+  it('answers no_failure for a run with nothing failed, and not_found for a run the app does not know or an executor\'s own run id', async () => {
+    for (const id of [601, 602, 603, 604, 605, 606]) sb.testsigma.state.setCaseResult(id, 'SUCCESS');
+    await must(panelCall('runPlan', {}));
+    const runId = String([...sb.testsigma.state.runs.keys()][0]);
+    expect(await panelCall('rerunFailed', { runId })).toMatchObject({ ok: false, error: { code: 'no_failure', message: expect.stringContaining('not finished') } });
+    runsFinish();
+    await nextRound();
+    expect(await panelCall('rerunFailed', { runId })).toMatchObject({ ok: false, error: { code: 'no_failure' } });
+    expect(await panelCall('rerunFailed', { runId: '424242' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    const res = await fetch(demo.webtrigger.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.webtrigger.secret}` },
+      body: JSON.stringify({ runId: '777', testPlanId: '274', results: [{ testCaseId: '603', status: 'FAILURE' }] }),
+    });
+    expect(res.status).toBe(202);
+    await sb.queue.idle();
+    const executor = await panelCall('rerunFailed', { runId: '777' });
+    expect(executor).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('executor') } });
+    expect([...sb.testsigma.state.runs.values()].filter((r) => r.reRunParentId !== undefined)).toHaveLength(0);
+  });
+});
+
+describe('Pick-up of runs started in Testsigma', () => {
+  it('a run started in Testsigma with no call to the app is synced by the next round; the same run sent by an executor is still one Test Execution', async () => {
+    // The admin chose pick-up: the executor's push delivery below leaves it on.
+    await must(invokeResolver(sb, 'admin', { key: 'saveSettings', payload: { testsigma: { autoPickup: true } }, accountId: DEMO_ADMIN }));
+    const old = sb.testsigma.state.startRunInTestsigma(274);
+    runsFinish();
+    // The first round starts from the moment pick-up is on: the run finished before is not backfilled.
+    const firstRound = await sb.pickupRound();
+    expect(firstRound).toMatchObject({ on: true, pickedUp: 0, plans: 1 });
+
+    const run = sb.testsigma.state.startRunInTestsigma(274, { buildNo: 'ui-7' });
+    runsFinish();
+    const round = await nextRound();
+    expect(round.pickedUp).toBe(1);
+    const recent = (await planPanel()).recentRuns!;
+    expect(recent).toEqual([expect.objectContaining({ runId: String(run.id), source: 'testsigma', state: 'partial' })]);
+    expect(recent.some((r) => r.runId === String(old.id))).toBe(false);
+    expect(sb.world.listTestExecutions()).toHaveLength(1);
+
+    // The CI job also sends the run under its Testsigma run id.
+    const res = await fetch(demo.webtrigger.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.webtrigger.secret}` },
+      body: JSON.stringify({ runId: String(run.id), testPlanId: '274', results: [{ testCaseId: '601', status: 'SUCCESS' }] }),
+    });
+    expect(res.status).toBe(202);
+    await sb.queue.idle();
+    await nextRound();
+    expect(sb.world.listTestExecutions()).toHaveLength(1);
+
+    const trace = (await settings()).setup.pickup!;
+    expect(trace).toMatchObject({ on: true, runsPickedUp: 1 });
+    expect(trace.problem).toBeUndefined();
+  });
+
+  it('a run an executor sent first is not picked up again', async () => {
+    await sb.pickupRound();
+    const run = sb.testsigma.state.startRunInTestsigma(274);
+    runsFinish();
+    const res = await fetch(demo.webtrigger.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.webtrigger.secret}` },
+      body: JSON.stringify({ testsigmaRunId: run.id }),
+    });
+    expect(res.status).toBe(202);
+    await sb.queue.idle();
+    const round = await nextRound();
+    expect(round.pickedUp).toBe(0);
+    expect(sb.world.listTestExecutions()).toHaveLength(1);
+  });
+
+  it('a plan whose runs cannot be listed shows its problem on the admin page, in the admin\'s language', async () => {
+    sb.testsigma.injectFault({ status: 404, endpoint: 'GET /test_runs', count: 10 });
+    const round = await sb.pickupRound();
+    expect(round.problem).toBeDefined();
+    const en = (await settings()).setup.pickup!;
+    expect(en.problem).toMatch(
+      /^Pick-up could not list the runs of Testsigma test plan 274: Testsigma answered HTTP 404 to GET \/api\/v1\/test_runs\?query=testPlanId:274, the run list its API docs describe\. Runs of this plan .*switch pick-up off on this page\.$/,
+    );
+    const de = (await settings('de-DE')).setup.pickup!;
+    expect(de.problem).toContain('Die Übernahme konnte die Läufe des Testsigma-Testplans 274 nicht auflisten');
+  });
+
+  it('is on by default until the first push-mode delivery, and an admin\'s explicit choice wins', async () => {
+    expect((await settings()).testsigma.autoPickup).toBe(true);
+    const res = await fetch(demo.webtrigger.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.webtrigger.secret}` },
+      body: JSON.stringify({ runId: 'ci-1', results: [{ testCaseId: '601', status: 'SUCCESS' }] }),
+    });
+    expect(res.status).toBe(202);
+    await sb.queue.idle();
+    expect((await settings()).testsigma.autoPickup).toBe(false);
+    const run = sb.testsigma.state.startRunInTestsigma(274);
+    runsFinish();
+    expect(await nextRound()).toMatchObject({ on: false, pickedUp: 0 });
+    expect((await settings()).setup.pickup).toMatchObject({ on: false });
+
+    await must(invokeResolver(sb, 'admin', { key: 'saveSettings', payload: { testsigma: { autoPickup: true } }, accountId: DEMO_ADMIN }));
+    expect((await settings()).testsigma.autoPickup).toBe(true);
+    // Switched on now: the run that finished while it was off is not backfilled, a new one is picked up.
+    expect(await nextRound()).toMatchObject({ on: true, pickedUp: 0 });
+    sb.testsigma.state.startRunInTestsigma(274);
+    runsFinish();
+    expect(await nextRound()).toMatchObject({ on: true, pickedUp: 1 });
+    expect((await planPanel()).recentRuns!.some((r) => r.runId === String(run.id))).toBe(false);
+  });
+
+  it('a round with 50 linked plans and nothing new costs one Testsigma request a plan and no Xray request', async () => {
+    for (let i = 0; i < 49; i++) {
+      const planId = 500 + i;
+      sb.testsigma.state.seedPlan({ id: planId, name: `Plan ${planId}`, suites: [] });
+      const issue = sb.world.createIssue({ projectKey: demo.projectKey, type: 'Test Plan', summary: `Plan ${planId}` });
+      await must(panelCall('link', { testsigmaId: String(planId) }, DEMO_TESTER, issue));
+    }
+    await sb.pickupRound();
+    sb.testsigma.resetCounters();
+    const xrayBefore = countXray();
+    const round = await nextRound();
+    expect(round).toMatchObject({ on: true, plans: 50, pickedUp: 0 });
+    expect(sb.testsigma.counters).toMatchObject({ total: 50, 'GET /test_runs': 50 });
+    expect(countXray() - xrayBefore).toBe(0);
+  });
+});
+
+/** Requests the app sent to any Xray host (the sandbox's egress counts). */
+function countXray(): number {
+  return Object.entries(sb.egress)
+    .filter(([host]) => host.includes('xray'))
+    .reduce((n, [, c]) => n + c, 0);
+}
