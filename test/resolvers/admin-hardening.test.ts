@@ -59,7 +59,7 @@ describe('finding 17: retryJob of an unknown job', () => {
 describe('SettingsView.setup', () => {
   it('starts unknown and not set, then follows the last connection test, the secret and the first job', async () => {
     const s = setup();
-    expect(data(await s.call<SettingsView>('getSettings')).setup).toEqual({ xray: 'unknown', testsigma: 'not_set', secretCreated: false });
+    expect(data(await s.call<SettingsView>('getSettings')).setup).toEqual({ xray: 'unknown', testsigma: 'not_set', secretCreated: false, pickup: { on: true, runsPickedUp: 0 } });
     await configured(s);
     data(await s.call('saveSettings', { testsigma: { apiKey: 'ts-key-value-long-enough' } }));
     expect(data(await s.call<SettingsView>('getSettings')).setup).toMatchObject({ xray: 'unknown', testsigma: 'unknown' });

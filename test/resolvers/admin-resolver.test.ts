@@ -85,13 +85,14 @@ describe('getSettings', () => {
     const s = setup();
     expect(data(await s.call<SettingsView>('getSettings'))).toEqual({
       xray: { region: 'global', clientId: '', hasClientSecret: false, requestsPer5Minutes: 300 },
-      testsigma: { baseUrl: 'https://app.testsigma.com', hasApiKey: false },
+      testsigma: { baseUrl: 'https://app.testsigma.com', hasApiKey: false, autoPickup: true },
       attachEvidence: false,
+      runFromJira: true,
       statusMap: { ...DEFAULT_STATUS_MAP },
       issueTypes: { test: ['Test'], testSet: ['Test Set'], testPlan: ['Test Plan'], testExecution: ['Test Execution'] },
       defects: { issueType: 'Bug' },
       webtrigger: { url: WEBTRIGGER_URL, hasWebtriggerSecret: false },
-      setup: { xray: 'unknown', testsigma: 'not_set', secretCreated: false },
+      setup: { xray: 'unknown', testsigma: 'not_set', secretCreated: false, pickup: { on: true, runsPickedUp: 0 } },
     });
   });
 
@@ -107,7 +108,7 @@ describe('getSettings', () => {
     data(await s.call('rotateWebtriggerSecret'));
     const view = data(await s.call<SettingsView>('getSettings'));
     expect(view.xray).toEqual({ region: 'eu', clientId: XRAY_ID, hasClientSecret: true, requestsPer5Minutes: 300 });
-    expect(view.testsigma).toEqual({ baseUrl: 'https://app.testsigma.com', hasApiKey: true });
+    expect(view.testsigma).toEqual({ baseUrl: 'https://app.testsigma.com', hasApiKey: true, autoPickup: true });
     expect(view.webtrigger.hasWebtriggerSecret).toBe(true);
     const text = JSON.stringify(view);
     for (const secret of s.kvs.secretValues()) expect(text).not.toContain(String(secret));
