@@ -71,12 +71,14 @@ describe('SettingsView.setup', () => {
       testsigma: 'failed',
       secretCreated: false,
       xrayStatuses: ['PASSED', 'TO DO'],
+      pickup: { on: true, runsPickedUp: 0 },
     });
     const { secret } = data(await s.call<{ secret: string }>('rotateWebtriggerSecret'));
     const webtrigger = createWebtriggerHandler({ ...s.deps, queue: { push: async () => undefined } });
     const body = JSON.stringify({ runId: 'first', results: [{ testCaseId: '1', status: 'SUCCESS' }] });
     const res = await webtrigger({ method: 'POST', body, headers: { 'content-type': ['application/json'], authorization: [`Bearer ${secret}`] } });
     expect(res.statusCode).toBe(202);
-    expect(data(await s.call<SettingsView>('getSettings')).setup).toMatchObject({ secretCreated: true, firstRunAt: '2026-11-25T12:00:00.000Z' });
+    // The first push-mode delivery also turns the pick-up's default off (its CI may send Testsigma runs itself).
+    expect(data(await s.call<SettingsView>('getSettings')).setup).toMatchObject({ secretCreated: true, firstRunAt: '2026-11-25T12:00:00.000Z', pickup: { on: false } });
   });
 });
