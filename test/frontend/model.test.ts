@@ -87,8 +87,8 @@ describe('panel model', () => {
       { runId: '337', state: 'succeeded', at: '2026-11-25T10:01:00Z', counts: counts(5, 5), testExecutionKey: 'P-8' },
     ]);
     expect(groups).toEqual([
-      { runId: '338', state: 'succeeded', testExecutionKey: 'P-9', at: '2026-11-26T10:00:00Z', deliveries: 1, counts: counts(2, 2) },
-      { runId: '337', state: 'partial', testExecutionKey: 'P-8', at: '2026-11-25T10:05:00Z', deliveries: 2, counts: counts(8, 5) },
+      { runId: '338', state: 'succeeded', testExecutionKey: 'P-9', at: '2026-11-26T10:00:00Z', deliveries: 1, counts: counts(2, 2), source: 'executor', statuses: {} },
+      { runId: '337', state: 'partial', testExecutionKey: 'P-8', at: '2026-11-25T10:05:00Z', deliveries: 2, counts: counts(8, 5), source: 'executor', statuses: {} },
     ]);
     expect(groupState(['succeeded', 'running'])).toBe('running');
     expect(groupState(['queued', 'failed'])).toBe('queued');

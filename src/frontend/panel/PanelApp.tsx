@@ -13,7 +13,7 @@ import {
   Stack,
   Text,
 } from '@forge/react';
-import type { LinkView, PanelNotice, PanelView } from '../../shared/types';
+import type { LinkView, PanelNotice, PanelView, RunOptions, RunPlanInput } from '../../shared/types';
 import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
 import { hostFlag, type Notify } from '../common/flag';
 import { displayId } from '../common/format';
@@ -27,6 +27,7 @@ import { LinksTable } from './LinksTable';
 import { NoticeMessage } from './NoticeMessage';
 import { addFormMode, type LinkOutcome } from './panelModel';
 import { RecentRunsTable } from './RecentRunsTable';
+import { RunDialog } from './RunDialog';
 
 /** Props of {@link PanelApp}. */
 export interface PanelAppProps {
@@ -48,7 +49,10 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   const t = useT();
   const [load, setLoad] = useState<LoadState>({ status: 'loading' });
   // One change at a time: a second click while the first is on its way would race it for the view.
-  const [busy, setBusy] = useState<'link' | 'unlink' | 'refresh' | 'defect'>();
+  const [busy, setBusy] = useState<'link' | 'unlink' | 'refresh' | 'defect' | 'run' | 'rerun'>();
+  // The Run dialog: open, with the options getRunOptions answered (or why it could not).
+  const [runDialog, setRunDialog] = useState<{ options?: RunOptions; error?: ShownError }>();
+  const [rerunning, setRerunning] = useState<string>();
   // The case whose defect is being filed.
   const [filing, setFiling] = useState<string>();
   // Errors of refresh and unlink, shown above the list while the view stays as it was.
@@ -125,6 +129,40 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
     if (key) notify(t('panel.flag.defectCreated', { key, id: displayId(link.testsigmaId) }));
   };
 
+  const openRun = async () => {
+    setRunDialog({});
+    const answer = await call('getRunOptions', {});
+    setRunDialog(answer.ok ? { options: answer.data } : { error: answer.error });
+  };
+
+  const runPlan = async (input: RunPlanInput) => {
+    setBusy('run');
+    const answer = await call('runPlan', input);
+    setBusy(undefined);
+    if (!answer.ok) {
+      setRunDialog((d) => ({ ...(d ?? {}), error: answer.error }));
+      return;
+    }
+    setRunDialog(undefined);
+    setLoad({ status: 'ready', view: answer.data });
+    notify(t('panel.flag.runStarted'));
+  };
+
+  const rerunFailed = async (runId: string) => {
+    setBusy('rerun');
+    setRerunning(runId);
+    setFailure(undefined);
+    const answer = await call('rerunFailed', { runId });
+    setBusy(undefined);
+    setRerunning(undefined);
+    if (!answer.ok) {
+      setFailure(answer.error);
+      return;
+    }
+    setLoad({ status: 'ready', view: answer.data });
+    notify(t('panel.flag.rerunStarted', { id: runId }));
+  };
+
   if (load.status === 'loading') return <Spinner label={t('panel.loading')} />;
   if (load.status === 'failed') {
     return <ErrorMessage error={load.error} onRetry={() => void open()} />;
@@ -135,6 +173,9 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   const mode = addFormMode(view);
   const notices = view.notices ?? [];
   const namesNotices = view.links.length > 0 ? notices.filter((n) => !isXrayNotice(n)) : [];
+  // Viewers see no Run button; an editor whose admin switched running off learns why in the dialog.
+  const planLink = kind === 'testPlan' ? view.links[0] : undefined;
+  const runnable = planLink !== undefined && view.canEdit;
   return (
     <Stack space="space.200">
       {failure && <ErrorMessage error={failure} onRetry={() => void refresh()} />}
@@ -160,8 +201,21 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       )}
       {kind !== 'test' && <CoverageSection kind={kind} coverage={view.coverage} notices={notices.filter(isXrayNotice)} />}
       {kind !== 'test' && <FlakySection flaky={view.flaky} />}
-      {kind === 'testPlan' && view.recentRuns && <RecentRunsTable runs={view.recentRuns} />}
-      <Inline alignInline="end">
+      {kind === 'testPlan' && view.recentRuns && (
+        <RecentRunsTable
+          runs={view.recentRuns}
+          canRun={view.canEdit}
+          busy={busy !== undefined}
+          {...(rerunning ? { rerunning } : {})}
+          onRerun={(runId) => void rerunFailed(runId)}
+        />
+      )}
+      <Inline alignInline="end" space="space.100">
+        {runnable && (
+          <Button appearance="primary" isDisabled={busy !== undefined} onClick={() => void openRun()}>
+            {t('panel.run.open')}
+          </Button>
+        )}
         <LoadingButton
           appearance="subtle"
           isLoading={busy === 'refresh'}
@@ -171,6 +225,18 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
           {t('panel.refresh')}
         </LoadingButton>
       </Inline>
+      <ModalTransition>
+        {runDialog && planLink && (
+          <RunDialog
+            planId={displayId(planLink.testsigmaId)}
+            options={runDialog.options}
+            {...(runDialog.error ? { error: runDialog.error } : {})}
+            busy={busy === 'run'}
+            onRun={(input) => void runPlan(input)}
+            onClose={() => setRunDialog(undefined)}
+          />
+        )}
+      </ModalTransition>
       <ModalTransition>
         {unlinking && (
           <Modal onClose={() => setUnlinking(undefined)}>

@@ -1,5 +1,5 @@
 /** Pure view-model logic of the issue panel: what the add form may do, several ids at once, and grouped runs. */
-import type { IssueKind, JobCounts, PanelView, RecentRun } from '../../shared/types';
+import type { IssueKind, JobCounts, PanelView, RecentRun, RunSource } from '../../shared/types';
 
 /** At most one link: a Test Set links to one suite, a Test Plan to one plan. */
 export function isSingleLink(kind: IssueKind): boolean {
@@ -37,6 +37,21 @@ export interface RunGroup {
   at: string;
   deliveries: number;
   counts: JobCounts;
+  /** Who started the run (the newest delivery's word; older views lack it: an executor). */
+  source: RunSource;
+  testsigmaUrl?: string;
+  /** Synced results by Xray status, summed over the deliveries. */
+  statuses: Record<string, number>;
+}
+
+/**
+ * Whether a row offers "Re-run failed": a finished Testsigma run (started from Jira or picked up; an executor's
+ * own run id cannot be re-run in Testsigma) with a result Xray holds as FAILED or ABORTED.
+ */
+export function canRerunFailed(run: RunGroup): boolean {
+  if (run.source === 'executor') return false;
+  if (run.state === 'queued' || run.state === 'running') return false;
+  return (run.statuses.FAILED ?? 0) + (run.statuses.ABORTED ?? 0) > 0;
 }
 
 /**
@@ -70,6 +85,9 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
       }),
       { received: 0, synced: 0, unmapped: 0, failed: 0 },
     );
+    const url = deliveries.find((d) => d.testsigmaUrl)?.testsigmaUrl;
+    const statuses: Record<string, number> = {};
+    for (const d of deliveries) for (const [s, n] of Object.entries(d.statuses ?? {})) statuses[s] = (statuses[s] ?? 0) + n;
     return {
       runId: newest.runId,
       state: groupState(deliveries.map((d) => d.state)),
@@ -77,6 +95,9 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
       at: newest.at,
       deliveries: deliveries.length,
       counts,
+      source: newest.source ?? 'executor',
+      ...(url ? { testsigmaUrl: url } : {}),
+      statuses,
     };
   }).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
