@@ -8,6 +8,7 @@ import { useRunOnce } from '../common/useRunOnce';
 import { callAdmin, type AdminCaller } from '../invoke';
 import { ConnectionTab } from './ConnectionTab';
 import { GetStarted } from './GetStarted';
+import { PickupSection } from './PickupSection';
 import { MappingTab } from './MappingTab';
 import { setupOpen, setupSteps, TABS, withReport, withSecret } from './setupModel';
 import { SyncLogTab } from './SyncLogTab';
@@ -88,12 +89,15 @@ export function AdminApp({ call = callAdmin, notify = hostFlag }: AdminAppProps)
           <MappingTab call={call} settings={settings} xrayStatuses={settings.setup?.xrayStatuses} notify={notify} onSaved={saved} />
         </TabPanel>
         <TabPanel>
-          <WebtriggerTab
-            call={call}
-            webtrigger={settings.webtrigger}
-            notify={notify}
-            onChanged={(webtrigger) => saved(withSecret(settings, webtrigger))}
-          />
+          <Stack space="space.400">
+            <WebtriggerTab
+              call={call}
+              webtrigger={settings.webtrigger}
+              notify={notify}
+              onChanged={(webtrigger) => saved(withSecret(settings, webtrigger))}
+            />
+            <PickupSection call={call} settings={settings} notify={notify} onSaved={saved} />
+          </Stack>
         </TabPanel>
         <TabPanel>{syncLogOpened && <SyncLogTab call={call} notify={notify} testsigmaBaseUrl={settings.testsigma.baseUrl} onOpenWebtrigger={() => openTab(TABS.webtrigger)} />}</TabPanel>
       </Tabs>

@@ -49,6 +49,7 @@ export function GetStarted({ settings, onOpenTab }: GetStartedProps) {
             )}
           </Stack>
         ))}
+        <Text size="small">{t('admin.setup.pickup')}</Text>
       </Stack>
     </SectionMessage>
   );
