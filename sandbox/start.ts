@@ -92,6 +92,34 @@ function runCli(args: string[], env: Record<string, string>): Promise<number> {
   });
 }
 
+/** How often `npm start` runs the pick-up round (Forge runs the scheduled trigger every 5 minutes). */
+const PICKUP_EVERY_MS = 10_000;
+
+/**
+ * Shows the pick-up: the admin switches it on (the demo's xts run above was a push delivery, which turns its default
+ * off), a run is started in the Testsigma emulator as its UI would, and the next rounds record it in Xray with no
+ * call to the app. Answers whether it arrived.
+ */
+async function demoPickup(sb: Sandbox, planId: string): Promise<boolean> {
+  const saved = await invokeResolver(sb, 'admin', { key: 'saveSettings', payload: { testsigma: { autoPickup: true } }, accountId: DEMO_ADMIN });
+  if (!saved.ok) return false;
+  await sb.pickupRound(); // the first round marks the moment pick-up was switched on
+  const run = sb.testsigma.state.startRunInTestsigma(planId, { buildNo: 'started-in-testsigma' });
+  console.log(`\nA run started in Testsigma's UI: run ${run.id} of plan ${planId}, no call to the app.`);
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const round = await sb.pickupRound();
+    if (round.pickedUp > 0) {
+      const listed = await invokeResolver<{ jobs: JobView[] }>(sb, 'admin', { key: 'listJobs', accountId: DEMO_ADMIN });
+      const job = listed.ok ? listed.data.jobs.find((j) => j.runId === String(run.id)) : undefined;
+      console.log(`Pick-up round: run ${run.id} picked up -> ${job?.testExecutionKey ?? 'no Test Execution'} (${job?.state ?? 'no job'})`);
+      return job?.testExecutionKey !== undefined;
+    }
+  }
+  console.log(`Pick-up round: run ${run.id} was not picked up.`);
+  return false;
+}
+
 async function main(): Promise<number> {
   const sb = await startSandbox({ xrayDataRegion: 'eu' });
   stopOnSignals(sb);
@@ -141,11 +169,13 @@ async function main(): Promise<number> {
   }
 
   const synced = code === 0 && execs.length === 1 && jobs.length > 0 && jobs.every((j) => j.state === 'succeeded' || j.state === 'partial');
+  const pickedUp = await demoPickup(sb, demo.testPlan.planId);
   console.log(`\nXray requests: ${JSON.stringify(sb.xray.counters.snapshot())}`);
   if (once) {
     await sb.close();
-    console.log(synced ? '\nDemo OK: the run is in Xray.' : '\nDemo FAILED: the run did not sync (see above).');
-    return synced ? 0 : 1;
+    const ok = synced && pickedUp;
+    console.log(ok ? '\nDemo OK: the runs are in Xray.' : '\nDemo FAILED: a run did not sync (see above).');
+    return ok ? 0 : 1;
   }
   const preview = await startPreview({ port: Number(process.env.PREVIEW_PORT) || 0 });
   const previewSite = await preview.site('ready');
@@ -155,8 +185,23 @@ async function main(): Promise<number> {
   console.log(`  export XTS_URL='${demo.webtrigger.url}' XTS_SECRET='${demo.webtrigger.secret}'`);
   console.log(`  npx xts send sandbox/examples/results.json --wait      (Tests ${demo.tests.map((t) => `${t.key}=case ${t.caseId}`).join(', ')})`);
   console.log(`  npx xts run --plan ${demo.testPlan.planId} --wait --testsigma-url ${sb.testsigma.url} --testsigma-key ${sb.testsigmaApiKey}`);
+  console.log(
+    `\nRuns started in its Testsigma emulator arrive by themselves: the pick-up round runs every ${PICKUP_EVERY_MS / 1000} seconds here (every 5 minutes on Forge). Start one as Testsigma's UI would:`,
+  );
+  console.log(
+    `  curl -s -X POST -H 'Authorization: Bearer ${sb.testsigmaApiKey}' -H 'Content-Type: application/json' -d '{"executionId":${demo.testPlan.planId},"buildNo":"by-hand"}' ${sb.testsigma.url}/api/v1/execution_results`,
+  );
   console.log(`Each delivery and each finished job is printed below. Stop with Ctrl+C (or kill ${process.pid}; ending npm's process works too).\n`);
-  watchDeliveries(sb, new Map(jobs.map((j) => [j.jobId, j.state])));
+  const listedNow = await invokeResolver<{ jobs: JobView[] }>(sb, 'admin', { key: 'listJobs', accountId: DEMO_ADMIN });
+  watchDeliveries(sb, new Map((listedNow.ok ? listedNow.data.jobs : jobs).map((j) => [j.jobId, j.state])));
+  setInterval(() => {
+    sb.pickupRound().then(
+      (round) => {
+        if (round.pickedUp > 0) console.log(`[${new Date().toISOString()}] pick-up: ${round.pickedUp} run(s) started in Testsigma picked up`);
+      },
+      (err: unknown) => console.error(`(pick-up round failed: ${String(err)})`),
+    );
+  }, PICKUP_EVERY_MS).unref();
   await new Promise(() => undefined);
   return 0;
 }

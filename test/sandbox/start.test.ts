@@ -88,6 +88,9 @@ describe('npm start (stays up)', () => {
     const npm = startNpm();
     try {
       await npm.waitFor(/Stop with Ctrl\+C/);
+      // Issue 20: a run started in the Testsigma emulator reached Xray through the pick-up, with no call to the app.
+      expect(npm.output()).toMatch(/A run started in Testsigma's UI: run (\d+) of plan 274, no call to the app\.\nPick-up round: run \1 picked up -> SHOP-\d+/);
+      expect(npm.output()).toContain('Runs started in its Testsigma emulator arrive by themselves');
       const urls = [...npm.output().matchAll(/(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1] as string);
       const [, url, secret] = npm.output().match(/export XTS_URL='([^']+)' XTS_SECRET='([^']+)'/) ?? [];
       expect(url).toBeDefined();
