@@ -6,12 +6,13 @@ import { startSandbox, invokeResolver, type Sandbox } from '../host';
 import { createHmac } from 'node:crypto';
 
 /** The states of a site the preview offers. */
-export const SITE_STATES = ['ready', 'fresh', 'xray-not-set-up', 'xray-429', 'no-testsigma-key'] as const;
+export const SITE_STATES = ['ready', 'runs-from-testsigma', 'fresh', 'xray-not-set-up', 'xray-429', 'no-testsigma-key'] as const;
 export type SiteState = (typeof SITE_STATES)[number];
 
 /** What each state is, as the switch names it. */
 export const SITE_STATE_LABELS: Record<SiteState, string> = {
   ready: 'Set up, with runs',
+  'runs-from-testsigma': 'Runs without a CI job (picked up, running)',
   fresh: 'Fresh site (app just installed)',
   'xray-not-set-up': 'Xray not set up',
   'xray-429': 'Xray answering 429',
@@ -195,10 +196,36 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
       });
     }
   }
+  if (state === 'runs-from-testsigma') await seedRunsFromTestsigma(site, admin);
   if (state === 'xray-429') {
     sb.xray.faults.inject({ kind: '429', count: 1_000_000 });
     // Linking cached the coverage for 10 minutes; drop it, as if that time had passed, so the panel meets the 429.
     for (const key of sb.kvs.keys()) if (key.startsWith('pins:cov:')) await sb.kvs.delete(key);
   }
   return site;
+}
+
+/**
+ * Issue 20's site: pick-up switched on by the admin, a run started in Testsigma's UI picked up into Xray, and a run
+ * started from Jira with a build number that Testsigma is still running (it never finishes here, so the panel keeps
+ * showing it running in Testsigma).
+ */
+async function seedRunsFromTestsigma(site: PreviewSite, admin: (key: string, payload?: unknown) => ReturnType<typeof invokeResolver>): Promise<void> {
+  const { sb } = site;
+  must(await admin('saveSettings', { testsigma: { autoPickup: true } }), 'switching pick-up on');
+  await sb.pickupRound();
+  const picked = sb.testsigma.state.startRunInTestsigma(274, { buildNo: '1.4.3' });
+  sb.testsigma.state.completeRun(picked.id, { 601: 'SUCCESS', 602: 'FAILURE' });
+  const round = await sb.pickupRound();
+  if (round.pickedUp !== 1) throw new Error(`preview: the run started in Testsigma was not picked up (${JSON.stringify(round)})`);
+  sb.testsigma.state.addSavedConfig({ id: 31, name: 'Sign-in only', planId: 274, testCaseIds: [601, 602] });
+  const plan = site.issues['test-plan'];
+  must(
+    await invokeResolver(sb, 'panel', { key: 'runPlan', payload: { buildNo: '1.4.4' }, accountId: VIEWERS.editor.accountId, issue: plan }),
+    'running the plan from Jira',
+  );
+  const running = [...sb.testsigma.state.runs.values()].find((r) => r.buildNo === '1.4.4');
+  if (running) sb.testsigma.state.hangRun(running.id);
+  // As if a minute had passed: a Run click in the preview starts a new run rather than answering this one.
+  for (const key of sb.kvs.keys()) if (key.startsWith('runplan:')) await sb.kvs.delete(key);
 }

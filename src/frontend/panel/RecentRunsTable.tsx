@@ -50,11 +50,15 @@ export function RecentRunsTable({ runs, canRun = false, busy = false, rerunning,
         key: 'results',
         content: (
           <Stack space="space.050">
+            {inTestsigma(run) ? (
+              <Text size="small">{t('panel.runs.whenEnds')}</Text>
+            ) : (
             <Stack space="space.0">
               <Text>{t('panel.runs.counts', { synced: run.counts.synced, received: run.counts.received })}</Text>
               {run.counts.unmapped > 0 && <Text size="small">{t('panel.runs.unmapped', { count: run.counts.unmapped })}</Text>}
               {run.counts.failed > 0 && <Text size="small">{t('panel.runs.failed', { count: run.counts.failed })}</Text>}
             </Stack>
+            )}
             {canRun && onRerun && canRerunFailed(run) && (
               <LoadingButton
                 spacing="compact"
