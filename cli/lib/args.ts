@@ -26,7 +26,7 @@ Usage:
                                         send a results file or a JUnit XML report (split when over 4 MiB)
   xts pull <testsigmaRunId> [--wait]    ask the app to fetch a finished Testsigma run itself (pull mode)
   xts run --plan <testsigmaPlanId> [--wait]
-                                        trigger a Testsigma test plan, wait for it to finish, send its results
+                                        trigger a Testsigma test plan, wait for it to finish, hand it to the app
   xts status <jobId>                    show a job (one delivery) as the app reports it
   xts help <command>                    the options of one command, with an example
 
@@ -77,13 +77,16 @@ ${COMMON_OPTIONS}
 Example:
   xts pull 337 --wait
 `,
-  run: `xts run --plan <testsigmaPlanId> [options]: trigger a Testsigma test plan, wait for it, send its results
+  run: `xts run --plan <testsigmaPlanId> [options]: trigger a Testsigma test plan, wait for it, then hand the finished
+run to the app in pull mode (the app reads its results from Testsigma) and, with --wait, wait for the job
 
 Options of "run":
   --plan <id>             the Testsigma test plan to trigger
   --testsigma-url <url>   Testsigma's address (default https://app.testsigma.com)
   --testsigma-key <key>   Testsigma API key (env TESTSIGMA_API_KEY)
-  --build-no <text>       build number to record on the Testsigma run
+  --build <text>          build number to record on the Testsigma run (Xray's revision); --build-no works too
+  --environment <id>      the Testsigma environment id to run on
+  --config <id>           a saved partial run (saved configuration) of the plan: runs only its tests
 
 ${COMMON_OPTIONS}
 
@@ -106,7 +109,7 @@ export type Command =
   | { kind: 'send'; file: string; format?: 'json' | 'junit'; junit: JunitOptions; common: Common }
   | { kind: 'pull'; testsigmaRunId: string; common: Common }
   | { kind: 'status'; jobId: string; common: Common }
-  | { kind: 'run'; planId: string; testsigma: { url: string; apiKey: string; buildNo?: string }; common: Common };
+  | { kind: 'run'; planId: string; testsigma: { url: string; apiKey: string; start: { buildNo?: string; environmentId?: string; configId?: string } }; common: Common };
 
 /** How a JUnit report becomes a run. */
 export interface JunitOptions {
@@ -141,6 +144,9 @@ const VALUES = new Set([
   'testsigma-url',
   'testsigma-key',
   'build-no',
+  'build',
+  'environment',
+  'config',
   'format',
   'run-id',
   'test-plan',
@@ -148,7 +154,7 @@ const VALUES = new Set([
   'id-pattern',
   'timezone',
 ]);
-const RUN_ONLY = ['plan', 'testsigma-url', 'testsigma-key', 'build-no'];
+const RUN_ONLY = ['plan', 'testsigma-url', 'testsigma-key', 'build-no', 'build', 'environment', 'config'];
 const SEND_ONLY = ['format', 'run-id', 'test-plan', 'summary', 'id-pattern', 'timezone'];
 
 interface RawArgs {
@@ -368,8 +374,17 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
         throw new CliError('No Testsigma API key. Set TESTSIGMA_API_KEY (or pass --testsigma-key); Testsigma shows keys under Settings > API Keys.');
       }
       const tsUrl = checkUrl(raw.values.get('testsigma-url') ?? 'https://app.testsigma.com', 'The Testsigma URL', '--testsigma-url');
-      const buildNo = raw.values.get('build-no');
-      return { kind: 'run', planId, testsigma: { url: tsUrl, apiKey: apiKey.trim(), ...(buildNo ? { buildNo } : {}) }, common };
+      // --build-no is the first name of --build; both keep working.
+      const buildNo = raw.values.get('build') ?? raw.values.get('build-no');
+      if (buildNo !== undefined && (buildNo.trim() === '' || buildNo.length > 255)) throw usage('--build must be 1 to 255 characters.');
+      const environment = raw.values.get('environment');
+      const config = raw.values.get('config');
+      const start = {
+        ...(buildNo ? { buildNo: buildNo.trim() } : {}),
+        ...(environment !== undefined ? { environmentId: digits(environment, '--environment') } : {}),
+        ...(config !== undefined ? { configId: digits(config, '--config') } : {}),
+      };
+      return { kind: 'run', planId, testsigma: { url: tsUrl, apiKey: apiKey.trim(), start }, common };
     }
   }
 }

@@ -11,7 +11,7 @@ import { jobDetails, jobLine, outcomeSummary } from './format';
 import type { IoDeps } from './http';
 import { validateResultsFile, warningsFor, type ResultsFile } from './schema';
 import { mib, splitRun, type Delivery } from './split';
-import { TestsigmaClient, toResultsFile, type TestsigmaRun } from './testsigma';
+import { TestsigmaClient, type RunStart, type TestsigmaRun } from './testsigma';
 import { FINAL_STATES, WebtriggerClient, type JobView } from './webtrigger';
 
 /** Something that takes text (process.stdout, or a buffer in tests). */
@@ -84,7 +84,7 @@ export async function main(deps: MainDeps): Promise<number> {
         return await status(ctx, client, command.jobId);
       case 'run': {
         const ts = new TestsigmaClient({ baseUrl: command.testsigma.url, apiKey: command.testsigma.apiKey, deps: ctx.io });
-        return await runPlan(ctx, client, ts, command.common, command.planId, command.testsigma.buildNo);
+        return await runPlan(ctx, client, ts, command.common, command.planId, command.testsigma.start);
       }
     }
   } catch (err) {
@@ -355,8 +355,8 @@ async function status(ctx: Ctx, client: WebtriggerClient, jobId: string): Promis
   return job.state === 'failed' ? EXIT.RUN_FAILED : EXIT.OK;
 }
 
-async function runPlan(ctx: Ctx, client: WebtriggerClient, ts: TestsigmaClient, common: Common, planId: string, buildNo?: string): Promise<number> {
-  const started = await ts.trigger(planId, buildNo);
+async function runPlan(ctx: Ctx, client: WebtriggerClient, ts: TestsigmaClient, common: Common, planId: string, start: RunStart): Promise<number> {
+  const started = await ts.trigger(planId, start);
   const runId = started.id;
   ctx.progress(`Triggered Testsigma plan ${planId}: run ${runId} (${started.status}). If xts is interrupted, send the results later with: xts pull ${runId}`);
 
@@ -388,19 +388,15 @@ async function runPlan(ctx: Ctx, client: WebtriggerClient, ts: TestsigmaClient, 
   }
   ctx.progress(`Testsigma run ${runId} completed: ${run.result ?? 'no result'}`);
 
-  const cases = await ts.caseResults(runId);
-  if (cases.testCases.length === 0) {
-    throw new CliError(`Testsigma run ${runId} completed without any test case results, so there is nothing to send to Xray. Check the plan's suites in Testsigma.`, EXIT.RUN_FAILED);
-  }
-  const file = toResultsFile(run, cases);
+  // The app reads the finished run from Testsigma itself (pull mode): its results, names, machines and data-driven
+  // iterations arrive as Testsigma holds them, and a re-run of this run lands in the same Test Execution.
   const extra = { testsigma: { planId, runId, status: run.status, result: run.result ?? null } };
-  return deliver(ctx, client, common, file, `Testsigma run ${runId}`, extra).then(
-    (code) => code,
-    (err: unknown) => {
-      if (err instanceof CliError) {
-        throw new CliError(`${err.message}\nThe Testsigma run ${runId} itself finished; to send its results again use: xts pull ${runId}`, err.exitCode);
-      }
-      throw err;
-    },
-  );
+  const job = await client.post(JSON.stringify({ testsigmaRunId: runId }), `Pull request for Testsigma run ${runId}`).catch((err: unknown) => {
+    if (err instanceof CliError) {
+      throw new CliError(`${err.message}\nThe Testsigma run ${runId} itself finished; to hand it to the app again use: xts pull ${runId}`, err.exitCode);
+    }
+    throw err;
+  });
+  if (!ctx.json) ctx.out(`Testsigma run ${runId} handed to the app in pull mode: job ${job.jobId} (${job.state}). The app fetches the results itself.`);
+  return finish(ctx, client, common, runId, [job], extra);
 }

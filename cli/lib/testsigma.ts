@@ -24,6 +24,17 @@ export const runSchema = z.looseObject({
 /** A Testsigma run. */
 export type TestsigmaRun = z.infer<typeof runSchema>;
 
+/** `GET /saved_execution_configs`: a Spring page of saved partial runs. */
+const savedConfigsSchema = z.looseObject({ content: z.array(z.looseObject({ id: z.union([z.number(), z.string()]), name: z.string() })) });
+
+/** What `xts run` starts a plan with. */
+export interface RunStart {
+  buildNo?: string;
+  environmentId?: string;
+  /** A saved partial run's id. */
+  configId?: string;
+}
+
 /** `GET /execution_results/{id}/test_case_results`. */
 export const caseResultsSchema = z.looseObject({
   executionId: id.optional(),
@@ -135,11 +146,27 @@ export class TestsigmaClient {
     return new CliError(`${what}: Testsigma answered HTTP ${a.status}: ${detail}`, EXIT.USAGE);
   }
 
-  /** Starts a run of a test plan. */
-  async trigger(planId: string, buildNo?: string): Promise<TestsigmaRun> {
+  /**
+   * Starts a run of a test plan, with a build number, an environment and a saved partial run when given (the
+   * documented optional fields of `POST /execution_results`; a saved run is sent as `executionConfig: { id, name }`,
+   * its name read from `GET /saved_execution_configs`).
+   */
+  async trigger(planId: string, start: RunStart = {}): Promise<TestsigmaRun> {
+    let executionConfig: { id: number; name: string } | undefined;
+    if (start.configId) {
+      const page = await this.call('GET', `/saved_execution_configs?query=${encodeURIComponent(`testPlanId:${planId}`)}&page=0&size=100`, savedConfigsSchema, `Reading the saved configurations of Testsigma plan ${planId}`);
+      const found = page.content.find((c) => String(c.id) === start.configId);
+      if (!found) throw new CliError(`Testsigma plan ${planId} has no saved configuration ${start.configId}. Check --config: ${page.content.map((c) => `${c.id} (${c.name})`).join(', ') || 'the plan has none'}.`, EXIT.USAGE);
+      executionConfig = { id: Number(found.id), name: found.name };
+    }
     try {
       // The docs send executionId as a string.
-      return await this.call('POST', '/execution_results', runSchema, `Triggering Testsigma plan ${planId}`, { executionId: planId, ...(buildNo ? { buildNo } : {}) });
+      return await this.call('POST', '/execution_results', runSchema, `Triggering Testsigma plan ${planId}`, {
+        executionId: planId,
+        ...(start.buildNo ? { buildNo: start.buildNo } : {}),
+        ...(start.environmentId ? { environmentId: start.environmentId } : {}),
+        ...(executionConfig ? { executionConfig } : {}),
+      });
     } catch (err) {
       if (err instanceof CliError && /HTTP 404/.test(err.message)) {
         throw new CliError(`Testsigma has no test plan ${planId} (HTTP 404). Check --plan: the id is on the plan's CI/CD Integrations tab.`, EXIT.USAGE);

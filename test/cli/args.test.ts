@@ -86,7 +86,9 @@ describe('parseCommand', () => {
 
   it('builds run with Testsigma defaults and the env key', () => {
     const c = parseCommand(['run', '--plan', '274', '--build-no', '1.4.2'], { ...ENV, TESTSIGMA_API_KEY: 'tk' });
-    expect(c).toMatchObject({ kind: 'run', planId: '274', testsigma: { url: 'https://app.testsigma.com/', apiKey: 'tk', buildNo: '1.4.2' } });
+    expect(c).toMatchObject({ kind: 'run', planId: '274', testsigma: { url: 'https://app.testsigma.com/', apiKey: 'tk', start: { buildNo: '1.4.2' } } });
+    const d = parseCommand(['run', '--plan', '274', '--build', '2.0', '--environment', '12', '--config', '31'], { ...ENV, TESTSIGMA_API_KEY: 'tk' });
+    expect(d).toMatchObject({ kind: 'run', testsigma: { start: { buildNo: '2.0', environmentId: '12', configId: '31' } } });
   });
 
   it.each<[string[], Record<string, string | undefined>, RegExp]>([
@@ -106,6 +108,8 @@ describe('parseCommand', () => {
     [['send', 'r.json', '--plan', '1'], ENV, /--plan applies only to "xts run"/],
     [['run'], ENV, /needs --plan/],
     [['run', '--plan', 'x1'], { ...ENV, TESTSIGMA_API_KEY: 'k' }, /--plan must be a number/],
+    [['run', '--plan', '1', '--environment', 'Chrome'], { ...ENV, TESTSIGMA_API_KEY: 'k' }, /--environment must be a number/],
+    [['send', 'r.json', '--config', '3'], ENV, /--config applies only to "xts run"/],
     [['run', '--plan', '1'], ENV, /No Testsigma API key\. Set TESTSIGMA_API_KEY/],
     [['run', '--plan', '1', '--testsigma-url', 'http://app.testsigma.com'], { ...ENV, TESTSIGMA_API_KEY: 'k' }, /Testsigma URL .* must use https/],
     [['pull', '1', '--run-id', 'r'], ENV, /--run-id applies only to "xts send"/],

@@ -365,35 +365,37 @@ describe('xts against local servers', () => {
     });
     const tsEnv = () => ({ TESTSIGMA_API_KEY: TS_KEY });
 
-    it('triggers the plan, waits for completion, converts and sends the results, and waits for the job', async () => {
-      const r = await xts(['run', '--plan', '274', '--testsigma-url', emu.url, '--build-no', 'b42', '--wait'], tsEnv());
+    it('triggers the plan with the build number, waits for completion, hands the run to the app in pull mode, and waits for the job', async () => {
+      const r = await xts(['run', '--plan', '274', '--testsigma-url', emu.url, '--build', 'b42', '--wait'], tsEnv());
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Triggered Testsigma plan 274: run 1001 \(STATUS_CREATED\)\. If xts is interrupted, send the results later with: xts pull 1001/);
       expect(r.stdout).toMatch(/Testsigma run 1001: STATUS_IN_PROGRESS after 5 s/);
       expect(r.stdout).toMatch(/Testsigma run 1001 completed: FAILURE/);
-      expect(r.stdout).toMatch(/job job-1 \(run 1001\): succeeded: 3 received/);
-      const sent = JSON.parse(posts()[0]!.body) as Record<string, unknown>;
-      expect(sent).toMatchObject({
-        runId: '1001',
-        testPlanId: '274',
-        summary: 'Testsigma plan "Nightly regression", run 1001, build b42',
-        results: [
-          { testCaseId: '609', testSuiteId: '84', status: 'FAILURE' },
-          { testCaseId: '610', testSuiteId: '84', status: 'SUCCESS' },
-          { testCaseId: '611', testSuiteId: '85', status: 'SUCCESS', message: 'Iterations: examples SUCCESS, travels SUCCESS' },
-        ],
-      });
-      expect(typeof sent.startedAt).toBe('string');
-      expect(typeof sent.finishedAt).toBe('string');
+      expect(r.stdout).toMatch(/Testsigma run 1001 handed to the app in pull mode: job job-1 \(queued\)/);
+      expect(r.stdout).toMatch(/job job-1 \(run 1001\): succeeded/);
+      // One pull request: the app reads the results from Testsigma itself, xts does not.
+      expect(posts().map((p) => JSON.parse(p.body))).toEqual([{ testsigmaRunId: '1001' }]);
       expect(emu.counters['POST /execution_results']).toBe(1);
-      expect(emu.counters['GET /execution_results/{id}/test_case_results']).toBe(1);
+      expect(emu.counters['GET /execution_results/{id}/test_case_results']).toBeUndefined();
       expect(emu.counters['GET /execution_results/{id}']).toBe(5); // 5 s polls over 3 s queued + 20 s running
       expect(emu.state.runs.get(1001)?.buildNo).toBe('b42');
     });
 
+    it('runs on an environment and a saved configuration; --build-no still works', async () => {
+      emu.state.addSavedConfig({ id: 31, name: 'Login only', planId: 274, testCaseIds: [609] });
+      const r = await xts(['run', '--plan', '274', '--testsigma-url', emu.url, '--build-no', 'old-flag', '--environment', '12', '--config', '31'], tsEnv());
+      expect(r.code).toBe(0);
+      expect(emu.state.runs.get(1001)).toMatchObject({ buildNo: 'old-flag', environmentId: 12, savedConfigId: 31 });
+      expect(emu.state.runs.get(1001)!.cases.map((c) => c.testCaseId)).toEqual([609]);
+      const unknown = await xts(['run', '--plan', '274', '--testsigma-url', emu.url, '--config', '99'], tsEnv());
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/Testsigma plan 274 has no saved configuration 99\. Check --config: 31 \(Login only\)/);
+      expect(emu.state.runs.size).toBe(1);
+    });
+
     it('rides out Testsigma 429s and 500s and prints one JSON object with --json', async () => {
       emu.injectFault({ status: 429, retryAfter: 2, endpoint: 'GET /execution_results/{id}', count: 2 });
-      emu.injectFault({ status: 500, endpoint: 'GET /execution_results/{id}/test_case_results' });
+      emu.injectFault({ status: 500, endpoint: 'GET /execution_results/{id}' });
       const r = await xts(['run', '--plan', '274', '--testsigma-url', emu.url, '--json'], tsEnv());
       expect(r.code).toBe(0);
       const out = JSON.parse(r.stdout) as Record<string, unknown>;
@@ -420,11 +422,5 @@ describe('xts against local servers', () => {
       expect(r.stderr).toMatch(/Testsigma run 1001 is still STATUS_CREATED after 30 s; gave up waiting\. When it finishes, send its results with "xts pull 1001"/);
     });
 
-    it('exits 1 when the finished run has no case results', async () => {
-      emu.state.addTestPlan({ id: 500, name: 'Empty' });
-      const r = await xts(['run', '--plan', '500', '--testsigma-url', emu.url], tsEnv());
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/completed without any test case results/);
-    });
   });
 });
