@@ -10,6 +10,7 @@ import { getProject, JiraError, myPermissions } from '../jira/jira-client';
 import { SettingsStore } from '../store/settings-store';
 import { applySettingsPatch, autoPickupOn, StoredSettings, toSettingsView } from '../domain/settings';
 import { pickupStateView, readPickupTrace } from '../pickup/pickup-trace';
+import { PickupStore } from '../store/pickup-store';
 import { checkTestsigma, checkXray, redactSecrets } from './admin-connection';
 import { createAdminPickers } from './admin-pickers';
 import { SetupStore, toSetupState } from '../store/setup-store';
@@ -99,6 +100,17 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
     return toSettingsView(s, presence, url, setup, pickup.pushDeliverySeen);
   }
 
+  /**
+   * The admin switched pick-up on: its first round looks back to this moment (no backfill, and nothing finished
+   * between now and that round is missed). A pick-up that was on already keeps where it was.
+   */
+  async function markPickupSwitchedOn(): Promise<void> {
+    const pickup = new PickupStore(deps.kvs);
+    const rec = await pickup.state();
+    if (rec.on && rec.since !== undefined) return;
+    await pickup.putState({ ...rec, on: true, since: deps.clock.now(), cursors: {}, runsPickedUp: 0 });
+  }
+
   /** Checks a default project as the user: it must exist and be visible to them. Answers its current key. */
   async function checkProject(accountId: string, key: string, fieldName = 'defaultProjectKey'): Promise<string> {
     const notFound = fail('invalid_settings', msg('settingsErrors.projectNotFound', { field: fieldName, project: key }));
@@ -150,6 +162,7 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
           const kept = changedXray && changedTestsigma ? {} : changedXray ? keepXray : keepTestsigma;
           await setupStore.putConnection(kept);
         }
+        if (next.testsigma.autoPickup === true && current.testsigma.autoPickup !== true) await markPickupSwitchedOn();
         const payload = req.payload && typeof req.payload === 'object' ? (req.payload as Record<string, unknown>) : {};
         // Names only: the log says what changed and by whom, never a value (secrets would leak through it).
         deps.log.info('settings saved', {

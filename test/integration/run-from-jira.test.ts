@@ -194,10 +194,11 @@ describe('Re-run failed', () => {
 
 describe('Pick-up of runs started in Testsigma', () => {
   it('a run started in Testsigma with no call to the app is synced by the next round; the same run sent by an executor is still one Test Execution', async () => {
-    // The admin chose pick-up: the executor's push delivery below leaves it on.
-    await must(invokeResolver(sb, 'admin', { key: 'saveSettings', payload: { testsigma: { autoPickup: true } }, accountId: DEMO_ADMIN }));
     const old = sb.testsigma.state.startRunInTestsigma(274);
     runsFinish();
+    // The admin chooses pick-up now (the executor's push delivery below leaves it on).
+    clock += 1000;
+    await must(invokeResolver(sb, 'admin', { key: 'saveSettings', payload: { testsigma: { autoPickup: true } }, accountId: DEMO_ADMIN }));
     // The first round starts from the moment pick-up is on: the run finished before is not backfilled.
     const firstRound = await sb.pickupRound();
     expect(firstRound).toMatchObject({ on: true, pickedUp: 0, plans: 1 });
@@ -272,11 +273,12 @@ describe('Pick-up of runs started in Testsigma', () => {
 
     await must(invokeResolver(sb, 'admin', { key: 'saveSettings', payload: { testsigma: { autoPickup: true } }, accountId: DEMO_ADMIN }));
     expect((await settings()).testsigma.autoPickup).toBe(true);
-    // Switched on now: the run that finished while it was off is not backfilled, a new one is picked up.
-    expect(await nextRound()).toMatchObject({ on: true, pickedUp: 0 });
-    sb.testsigma.state.startRunInTestsigma(274);
+    // Switched on now: the run that finished while it was off is not backfilled; one that finishes before the next
+    // round is picked up by it.
+    const after = sb.testsigma.state.startRunInTestsigma(274);
     runsFinish();
     expect(await nextRound()).toMatchObject({ on: true, pickedUp: 1 });
+    expect((await planPanel()).recentRuns!.some((r) => r.runId === String(after.id))).toBe(true);
     expect((await planPanel()).recentRuns!.some((r) => r.runId === String(run.id))).toBe(false);
   });
 
