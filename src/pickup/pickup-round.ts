@@ -161,7 +161,7 @@ export function createPickupRound(deps: PickupDeps) {
           const { waiting: _w, ...ready } = job;
           const queued = { ...ready, deadline: now + 60 * 60 * 1000, pollSince: now, updatedAt: iso(now) };
           await jobs.put(queued);
-          await queueJob(deps, queued).catch(async (err: unknown) => {
+          await queueJob(deps, queued, [], false).catch(async (err: unknown) => {
             // Not taken back: the job waits again, and the next round queues it.
             await jobs.put(job);
             throw err;

@@ -77,12 +77,15 @@ export async function createPullJob(deps: PullJobDeps, input: PullJobInput): Pro
   return rec;
 }
 
-/** Queues a stored job; when the queue refuses, the job is taken back and the error thrown. */
-export async function queueJob(deps: PullJobDeps, rec: JobRecord, alsoKeys: readonly KvsItem[] = []): Promise<void> {
+/**
+ * Queues a stored job. When the queue refuses, the error is thrown; a new job (`takeBack`) is removed first with
+ * `alsoKeys`, so that no job shows that would never run.
+ */
+export async function queueJob(deps: PullJobDeps, rec: JobRecord, alsoKeys: readonly KvsItem[] = [], takeBack = true): Promise<void> {
   try {
     await deps.queue.push([{ body: { jobId: rec.jobId }, concurrency: { key: runConcurrencyKey(rec.runId), limit: 1 } }]);
   } catch (err) {
-    await new JobStore(deps.kvs).remove(rec, alsoKeys.map((i) => i.key)).catch(() => undefined);
+    if (takeBack) await new JobStore(deps.kvs).remove(rec, alsoKeys.map((i) => i.key)).catch(() => undefined);
     throw err;
   }
 }

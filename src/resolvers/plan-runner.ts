@@ -77,11 +77,20 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
     return clientFor({ baseUrl: settings.testsigma.baseUrl, apiKey });
   }
 
-  /** A Testsigma failure as the panel's answer. */
+  /**
+   * A Testsigma failure as the panel's answer: a refusal (400, 404) is `not_found` with Testsigma's reason, a refused
+   * key `not_configured`, a 429 `rate_limited`; Testsigma down stays `internal` (the message says it was Testsigma).
+   */
   function refused(planId: string, err: unknown): AppError {
-    if (err instanceof TestsigmaError && err.kind === 'rate_limited') return new AppError('rate_limited', msg('apiErrors.panel.runRateLimited'));
+    if (err instanceof AppError) return err;
     const reason = err instanceof Error ? err.message : String(err);
-    return new AppError('internal', msg('apiErrors.panel.runStartFailed', { plan: planId, reason }));
+    const sentence = msg('apiErrors.panel.runStartFailed', { plan: planId, reason });
+    if (err instanceof TestsigmaError) {
+      if (err.kind === 'rate_limited') return new AppError('rate_limited', msg('apiErrors.panel.runRateLimited'));
+      if (err.kind === 'auth') return new AppError('not_configured', sentence);
+      if (err.kind === 'not_found' || err.details.status === 400) return new AppError('not_found', sentence);
+    }
+    return new AppError('internal', sentence);
   }
 
   return {
@@ -153,9 +162,18 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
       if (!job || job.testsigmaPlanId !== planId) throw unknown();
       if (job.state === 'queued' || job.state === 'running') throw new AppError('no_failure', msg('apiErrors.panel.rerunNotFinished', { runId }));
       if (!RERUNNABLE.some((s) => (job.statuses?.[s] ?? 0) > 0)) throw new AppError('no_failure', msg('apiErrors.panel.rerunNoFailure', { runId }));
-      const ts = await client();
-      // A run re-run before is re-run through its newest re-run, whose failures are the ones still standing.
+      // A run re-run before is re-run through its newest re-run, whose failures are the ones still standing; while
+      // that one runs, there is nothing to re-run yet.
       const target = mark.latest ?? runId;
+      if (target !== runId) {
+        const latestMark = await pickup.mark(target);
+        const latestJob = latestMark?.jobId ? await jobs.get(latestMark.jobId) : undefined;
+        if (!latestJob || latestJob.state === 'queued' || latestJob.state === 'running') {
+          throw new AppError('no_failure', msg('apiErrors.panel.rerunNotFinished', { runId: target }));
+        }
+        if (!RERUNNABLE.some((st) => (latestJob.statuses?.[st] ?? 0) > 0)) throw new AppError('no_failure', msg('apiErrors.panel.rerunNoFailure', { runId: target }));
+      }
+      const ts = await client();
       const started = await ts.rerunFailed(planId, target).catch((err: unknown) => {
         throw refused(planId, err);
       });

@@ -127,6 +127,18 @@ describe('Run in Testsigma', () => {
     expect(sb.testsigma.state.runs.size).toBe(0);
   });
 
+  it('a finished run whose job the queue refuses waits for the next round, which queues it', async () => {
+    await must(panelCall('runPlan', {}));
+    runsFinish();
+    sb.queue.failPushes = true;
+    expect(await nextRound()).toMatchObject({ followedFinished: 0 });
+    expect((await planPanel()).recentRuns![0]).toMatchObject({ state: 'running' });
+    sb.queue.failPushes = false;
+    expect(await nextRound()).toMatchObject({ followedFinished: 1 });
+    expect((await planPanel()).recentRuns![0]).toMatchObject({ state: 'partial' });
+    expect(sb.world.listTestExecutions()).toHaveLength(1);
+  });
+
   it('a run that never finishes is followed for 24 hours, then its job fails saying so', async () => {
     await must(panelCall('runPlan', {}));
     const run = [...sb.testsigma.state.runs.values()][0]!;
