@@ -19,6 +19,8 @@ interface Seeded {
   sb: Sandbox;
   issues: Array<{ id: string; key: string }>;
   jobIds: string[];
+  /** Testsigma run ids of the site (a run started from Jira, finished with a failure) and an executor's run id. */
+  runIds: string[];
 }
 
 /** A sandbox with a configured app, Tests, a Test Set and Plan, links, and one synced job whose linked case failed (so createDefect can file). */
@@ -68,12 +70,19 @@ async function seeded(): Promise<Seeded> {
   const posted = await sb.app.webtrigger({ method: 'POST', body, headers: { 'content-type': ['application/json'], 'x-signature': [sig] }, queryParameters: {} });
   if (posted.statusCode !== 202) throw new Error(`webtrigger: ${posted.body}`);
   await sb.queue.idle();
+  // Issue 20: a run started from Jira that finished with a failure, so rerunFailed has a run it may re-run.
+  const started = await panel.runPlan!({ payload: {}, context: { accountId: ADMIN, extension: { issue: plan } } });
+  if (!started.ok) throw new Error(`runPlan: ${started.error.message}`);
+  for (const run of sb.testsigma.state.runs.values()) sb.testsigma.state.completeRun(run.id, { 609: 'FAILURE' });
+  await sb.pickupRound();
+  await sb.queue.idle();
   // From here on the queue only records: a consumer running in the background would change stored keys between a
   // case's before and after snapshots.
   sb.queue.setConsumer(async () => undefined);
   const jobId = (JSON.parse(posted.body) as { jobId: string }).jobId;
   knownJobIds.add(jobId);
-  return { sb, issues: [t1, t2, set, plan, task, hidden], jobIds: [jobId] };
+  const runIds = [...sb.testsigma.state.runs.keys()].map(String);
+  return { sb, issues: [t1, t2, set, plan, task, hidden], jobIds: [jobId], runIds: [...runIds, 'prop-1'] };
 }
 
 /**
@@ -138,6 +147,8 @@ const settingsPatch = record({
  */
 function payloadArb(s: Seeded) {
   const fields = record({
+    runId: optional(fc.oneof({ arbitrary: fc.constantFrom(...s.runIds), weight: 3 }, { arbitrary: fc.oneof(idLike, hostileString, junk), weight: 1 })),
+    buildNo: optional(fc.oneof(fc.constantFrom('1.4.2', ''), hostileString, junk)),
     testsigmaId: fc.oneof(
       { arbitrary: fc.constantFrom('609', '610', '611', '55', '274', '0609', 609), weight: 5 },
       { arbitrary: optional(fc.oneof(idLike, hostileString, junk)), weight: 2 },
