@@ -7,6 +7,7 @@ import { parseCommand, type Common, type JunitOptions } from './args';
 import { CliError, EXIT } from './errors';
 import { contentTypeOf, convertJunit, describeWithoutId, looksLikeXml } from './junit';
 import { VERSION } from './version';
+import { printableLines } from './printable';
 import { jobDetails, jobLine, outcomeSummary } from './format';
 import type { IoDeps } from './http';
 import { validateResultsFile, warningsFor, type ResultsFile } from './schema';
@@ -65,10 +66,10 @@ export async function main(deps: MainDeps): Promise<number> {
     json = command.common.json;
     const progressSink = json ? deps.stderr : deps.stdout;
     const ctx: Ctx = {
-      io: { fetch: deps.fetch, sleep: deps.sleep, now, log: (l) => progressSink.write(`${l}\n`) },
-      out: (l) => deps.stdout.write(`${l}\n`),
-      progress: (l) => progressSink.write(`${l}\n`),
-      warn: (l) => deps.stderr.write(`${l}\n`),
+      io: { fetch: deps.fetch, sleep: deps.sleep, now, log: (l) => progressSink.write(`${printableLines(l)}\n`) },
+      out: (l) => deps.stdout.write(`${printableLines(l)}\n`),
+      progress: (l) => progressSink.write(`${printableLines(l)}\n`),
+      warn: (l) => deps.stderr.write(`${printableLines(l)}\n`),
       ...(deps.isTTY && !json ? { live: (l: string) => deps.stdout.write(`\r\x1b[2K${l}`) } : {}),
       json,
     };
@@ -89,7 +90,7 @@ export async function main(deps: MainDeps): Promise<number> {
     }
   } catch (err) {
     const e = err instanceof CliError ? err : new CliError(`Unexpected error: ${(err as Error)?.stack ?? String(err)}`, EXIT.USAGE);
-    deps.stderr.write(`xts: ${e.message}\n`);
+    deps.stderr.write(`xts: ${printableLines(e.message)}\n`);
     if (json) deps.stdout.write(`${JSON.stringify({ ok: false, exitCode: e.exitCode, error: e.message })}\n`);
     return e.exitCode;
   }
