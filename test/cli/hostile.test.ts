@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { main } from '../../cli/lib/main';
 import { proxyAwareFetch } from '../../cli/lib/proxy';
 import { outcomeSummary, jobDetails } from '../../cli/lib/format';
+import type { JobView } from '../../cli/lib/webtrigger';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -97,7 +98,7 @@ async function xts(argv: string[], env: Record<string, string>, fetchImpl: typeo
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
-const job = { jobId: 'job-1', runId: 'r', state: 'queued', counts: { received: 1, synced: 0, unmapped: 0, failed: 0 }, unmapped: [], errors: [] };
+const job: JobView = { jobId: 'job-1', runId: 'r', state: 'queued', counts: { received: 1, synced: 0, unmapped: 0, failed: 0 }, unmapped: [], errors: [] };
 
 describe('HTTPS_PROXY / HTTP_PROXY', () => {
   it('the request and its Bearer header cross the proxy, and nothing reaches the server directly', async () => {
@@ -166,7 +167,7 @@ describe('redirects and server text', () => {
     expect(r.stderr).not.toMatch(CONTROL);
     for (const line of r.stderr.split('\n')) expect(line).not.toMatch(/^\s*(::|##vso)/);
 
-    const view = { ...job, state: 'failed', errors: [`Xray refused.${evil}`], unmapped: Array.from({ length: 100 }, (_, i) => String(i)), counts: { received: 673, synced: 0, unmapped: 673, failed: 0 } };
+    const view: JobView = { ...job, state: 'failed', errors: [`Xray refused.${evil}`], unmapped: Array.from({ length: 100 }, (_, i) => String(i)), counts: { received: 673, synced: 0, unmapped: 673, failed: 0 } };
     const shown = `${jobDetails(view)}\n${outcomeSummary([view]).text}`;
     expect(shown).not.toMatch(CONTROL);
     for (const line of shown.split('\n')) expect(line).not.toMatch(/^\s*(::|##vso)/);
@@ -174,7 +175,7 @@ describe('redirects and server text', () => {
   });
 
   it('a job error that ends with a period is not followed by another', () => {
-    const view = { ...job, state: 'failed', errors: ['Xray is not set up in the app. Then retry this job.'] };
+    const view: JobView = { ...job, state: 'failed', errors: ['Xray is not set up in the app. Then retry this job.'] };
     expect(outcomeSummary([view]).text).toMatch(/retry this job\. Fix the cause/);
     expect(outcomeSummary([view]).text).not.toMatch(/\.\./);
   });
