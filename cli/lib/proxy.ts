@@ -77,6 +77,7 @@ async function tunnelled(proxy: URL, target: URL, init: RequestInit): Promise<Re
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   // One tunnel per request, closed once the answer is read: a kept-alive tunnel would hold the process open.
   let conn: Duplex = socket;
+  const bare = target.hostname.replace(/^\[|\]$/g, '');
   const options: https.RequestOptions = {
     method: init.method ?? 'GET',
     host: target.hostname,
@@ -89,7 +90,8 @@ async function tunnelled(proxy: URL, target: URL, init: RequestInit): Promise<Re
     createConnection: () => {
       conn =
         target.protocol === 'https:'
-          ? tls.connect({ socket, ...(isIP(target.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: target.hostname }) })
+          ? // `host` is what the certificate is checked against (tls.connect defaults it to "localhost"); SNI only for names.
+            tls.connect({ socket, host: bare, ...(isIP(bare) ? {} : { servername: bare }) })
           : socket;
       return conn;
     },

@@ -138,6 +138,11 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
   let tlsUrl: string;
   let proxyUrl: string;
   const tunnels: string[] = [];
+  /** Local ports of the proxy's upstream sockets, and bytes carried client-to-target. */
+  const upstreamPorts: number[] = [];
+  const carried = { up: 0 };
+  /** Remote ports of every connection the TLS web trigger accepted. */
+  const peers: number[] = [];
   const dir = scratch('proxy');
   const caFile = path.join(dir, 'cert.pem');
 
@@ -154,6 +159,7 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
       });
       req.pipe(up);
     });
+    tlsServer.on('connection', (s: net.Socket) => peers.push(s.remotePort as number));
     await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
     tlsUrl = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}${target.pathname}`;
     proxy = http.createServer((_req, res) => res.writeHead(405).end());
@@ -161,6 +167,8 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
       tunnels.push(req.url ?? '');
       const [host, port] = (req.url ?? '').split(':');
       const upstream = net.connect(Number(port), host, () => {
+        upstreamPorts.push(upstream.localPort as number);
+        client.on('data', (c: Buffer) => (carried.up += c.length));
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.write(head);
         upstream.pipe(client);
@@ -179,6 +187,9 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
   });
   beforeEach(() => {
     tunnels.length = 0;
+    upstreamPorts.length = 0;
+    peers.length = 0;
+    carried.up = 0;
   });
 
   const send = (extra: Record<string, string>, runId: string) => {
@@ -194,6 +205,10 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
     const port = new URL(tlsUrl).port;
     expect(tunnels.length).toBeGreaterThanOrEqual(2); // the POST and at least one GET
     expect(new Set(tunnels)).toEqual(new Set([`127.0.0.1:${port}`]));
+    // The requests crossed the tunnels (TLS records, more than the body), and nothing reached the server directly.
+    expect(carried.up).toBeGreaterThan(1000);
+    expect(peers.length).toBe(tunnels.length);
+    expect(peers.every((p) => upstreamPorts.includes(p))).toBe(true);
   }, 60_000);
 
   it('goes direct for a host NO_PROXY names', async () => {
