@@ -116,6 +116,7 @@ describe('xts over the real reports', () => {
       statuses: [...last.values()].reduce<Record<string, number>>((a, { status }) => ((a[status] = (a[status] ?? 0) + 1), a), {}),
     };
     const expected = EXPECTED[name];
+    if (expected === undefined) throw new Error(`${name} has no row in EXPECTED: add its figures from the report's own counters.`);
     if (expected === 'empty') {
       expect(posts).toEqual([]);
       expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, empty: true });
