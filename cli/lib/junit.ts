@@ -43,6 +43,75 @@ export interface JunitConversion {
   warnings: string[];
 }
 
+/** The app keeps at most this much of a result's message (contract: `message` to 32,000 characters). */
+export const MAX_MESSAGE_CHARS = 32_000;
+
+// Attribute values, text and CDATA over 64 KiB are cut before parsing: the parser's copies of a 50 MB value cost
+// about 1.8 GB, and the app keeps 32,000 characters of a message anyway. Attachment lines in the part cut are kept.
+// A scan with indexOf rather than one regular expression, which overflows its stack on such a value.
+const LONG_VALUE = 65_536;
+const ATTACHMENT_MARK = /\[\[ATTACHMENT\|[^\]\r\n<]+\]\]/g;
+const TAG_PART = /["'>]/g;
+
+function shrinkLongValues(xml: string, warnings: string[]): string {
+  const parts: string[] = [];
+  let from = 0;
+  let cut = 0;
+  let longest = 0;
+  /** Replaces xml[start, end) by its head (and the attachment lines of the rest) when it is too long. */
+  const shrink = (start: number, end: number, inCdata: boolean) => {
+    if (end - start <= LONG_VALUE) return;
+    const head = xml.slice(start, start + MAX_MESSAGE_CHARS);
+    const kept = [...xml.slice(start + MAX_MESSAGE_CHARS, end).matchAll(ATTACHMENT_MARK)].map((m) => m[0]);
+    // Never end inside an entity reference (&#xA;), which would no longer be XML.
+    parts.push(xml.slice(from, start), inCdata ? head : head.replace(/&[^;]*$/, ''), ' [cut by xts]', ...kept.map((k) => `\n${k}`));
+    from = end;
+    cut++;
+    longest = Math.max(longest, end - start);
+  };
+  let pos = 0;
+  while (pos < xml.length) {
+    const lt = xml.indexOf('<', pos);
+    shrink(pos, lt < 0 ? xml.length : lt, false);
+    if (lt < 0) break;
+    if (xml.startsWith('<![CDATA[', lt)) {
+      const close = xml.indexOf(']]>', lt + 9);
+      if (close < 0) break;
+      shrink(lt + 9, close, true);
+      pos = close + 3;
+    } else if (xml.startsWith('<!--', lt)) {
+      const close = xml.indexOf('-->', lt + 4);
+      pos = close < 0 ? xml.length : close + 3;
+    } else {
+      // A tag: skip quoted attribute values (which may hold ">") to its end.
+      TAG_PART.lastIndex = lt + 1;
+      pos = xml.length;
+      for (let m = TAG_PART.exec(xml); m; m = TAG_PART.exec(xml)) {
+        if (m[0] === '>') {
+          pos = m.index + 1;
+          break;
+        }
+        const close = xml.indexOf(m[0], m.index + 1);
+        if (close < 0) break;
+        shrink(m.index + 1, close, false);
+        TAG_PART.lastIndex = close + 1;
+      }
+    }
+  }
+  if (cut === 0) return xml;
+  parts.push(xml.slice(from));
+  warnings.push(
+    `${cut} value${cut === 1 ? '' : 's'} in the report (the longest ${longest.toLocaleString('en-US')} characters) ${cut === 1 ? 'was' : 'were'} cut to ` +
+      `${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters, as the app keeps no more of a message; attachment lines in them are kept.`,
+  );
+  return parts.join('');
+}
+
+/** A message of at most what the app keeps, saying when it was cut. */
+function capMessage(message: string): string {
+  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS - 40)}\n[cut by xts: ${message.length} characters]`;
+}
+
 /** True when the text looks like XML rather than JSON (format detection by content). */
 export function looksLikeXml(text: string): boolean {
   return /^\uFEFF?\s*</.test(text);
@@ -235,8 +304,9 @@ function reportName(doc: Node, suites: Node[]): string | undefined {
  */
 export function convertJunit(xml: string, options: JunitOptions & { reportPath: string }): JunitConversion {
   let doc: Node;
+  const warnings: string[] = [];
   try {
-    doc = parser.parse(xml.replace(/^\uFEFF/, ''), true) as Node;
+    doc = parser.parse(shrinkLongValues(xml.replace(/^\uFEFF/, ''), warnings), true) as Node;
   } catch (err) {
     const detail = (err as { err?: { msg?: string; line?: number } }).err;
     const why = detail?.msg ? `${detail.msg}${detail.line ? ` (line ${detail.line})` : ''}` : (err as Error).message;
@@ -247,7 +317,7 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
     throw new CliError(`"${options.reportPath}" is XML but holds no <testsuite>: it is not a JUnit report. Nothing was sent.`);
   }
   const empty = suites.every((s) => nodes(s.testcase).length === 0);
-  if (empty) return { run: { runId: options.runId ?? '' }, results: [], cases: [], withoutId: [], empty: true, warnings: [] };
+  if (empty) return { run: { runId: options.runId ?? '' }, results: [], cases: [], withoutId: [], empty: true, warnings };
   if (!options.runId) {
     throw new CliError(
       'A JUnit report carries no run id: pass --run-id (or set XTS_RUN_ID), unique per run, such as "ci-$CI_PIPELINE_ID". ' +
@@ -259,7 +329,6 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
   const results: JunitResult[] = [];
   let runStart: number | undefined;
   let runEnd: number | undefined;
-  const warnings: string[] = [];
   const ignoredStamps = new Map<string, number>();
   /** A timestamp as an instant, or undefined (and counted for one warning) when it cannot be a real run's. */
   const instant = (stamp: string | undefined): number | undefined => {
@@ -318,7 +387,7 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
         path.resolve(dir, p),
       );
       const base = { testCaseId: c.testCaseId, ...times, ...(attachmentPaths.length > 0 ? { attachmentPaths } : {}) };
-      const finalMessage = failures.map(messageOf).filter(Boolean).join('\n\n') || nodes(tc.skipped).map(messageOf).filter(Boolean).join('\n\n');
+      const finalMessage = capMessage(failures.map(messageOf).filter(Boolean).join('\n\n') || nodes(tc.skipped).map(messageOf).filter(Boolean).join('\n\n'));
       const flaky = [...nodes(tc.flakyFailure), ...nodes(tc.flakyError)];
       const reruns = [...nodes(tc.rerunFailure), ...nodes(tc.rerunError)];
       if (flaky.length === 0 && reruns.length === 0) {
@@ -327,9 +396,9 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
       }
       // Surefire: flaky runs failed before the final (passing) one; reruns failed after the first failure.
       const attempts: Array<{ status: string; message: string }> = [
-        ...flaky.map((f) => ({ status: 'FAILURE', message: messageOf(f) })),
+        ...flaky.map((f) => ({ status: 'FAILURE', message: capMessage(messageOf(f)) })),
         { status: c.status, message: finalMessage },
-        ...reruns.map((f) => ({ status: 'FAILURE', message: messageOf(f) })),
+        ...reruns.map((f) => ({ status: 'FAILURE', message: capMessage(messageOf(f)) })),
       ];
       attempts.forEach((a, i) => results.push({ ...base, status: a.status, attempt: i + 1, ...(a.message ? { message: a.message } : {}) }));
     }

@@ -147,6 +147,21 @@ describe('the mapping file (--map)', () => {
   });
 });
 
+describe('huge values', () => {
+  it('an attribute, a text and a CDATA section of 5 MB each are cut to the 32,000 characters the app keeps, attachment lines kept, with a warning', () => {
+    const big = 'x'.repeat(5 * 1024 * 1024);
+    const report =
+      `<testsuite name="s"><testcase name="TC-1"><failure message="${big}&#10;end">${big}</failure>` +
+      `<system-out><![CDATA[${big}\n[[ATTACHMENT|shots/last.png]]\n]]></system-out></testcase></testsuite>`;
+    const c = convertJunit(report, { runId: 'r', reportPath: '/reports/r.xml', idPattern: /TC-(\d+)/ });
+    expect(c.results).toHaveLength(1);
+    expect(c.results[0]?.message?.length).toBeLessThanOrEqual(32_000);
+    expect(c.results[0]?.message).toMatch(/^x{1000}/);
+    expect(c.results[0]?.attachmentPaths).toEqual([path.resolve('/reports/shots/last.png')]);
+    expect(c.warnings).toContainEqual(expect.stringMatching(/^3 values in the report \(the longest 5,242,9\d\d characters\) were cut to 32,000 characters/));
+  });
+});
+
 describe('empty reports and suite names', () => {
   it('jest-junit with no test (--passWithNoTests) is empty, not "not a JUnit report"', () => {
     const c = convertJunit(real('jest-junit/jest-junit-no-tests.xml'), { runId: 'e', reportPath: 'e.xml' });
