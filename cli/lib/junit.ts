@@ -257,9 +257,10 @@ function collectSuites(root: Node): Node[] {
 
 // Words producers put in a testcase's `status` or `result` attribute (GoogleTest: status="notrun",
 // result="suppressed" for DISABLED_ tests and result="skipped" for GTEST_SKIP; the C++ framework tst: status=
-// "passed" | "failed" | "errored" | "disabled"; others "skipped", "ignored", "pending").
+// "passed" | "failed" | "errored" | "disabled"; Ginkgo v2: "passed" | "skipped" | "pending" | "failed" | "panicked" |
+// "interrupted" | "timedout" | "aborted"; others "skipped", "ignored").
 const NOT_RUN_WORDS = new Set(['notrun', 'not_run', 'not-run', 'disabled', 'suppressed', 'skipped', 'skip', 'ignored', 'pending', 'excluded']);
-const FAILED_WORDS = new Set(['failed', 'failure', 'fail', 'error', 'errored', 'broken']);
+const FAILED_WORDS = new Set(['failed', 'failure', 'fail', 'error', 'errored', 'broken', 'panicked', 'interrupted', 'timedout', 'aborted']);
 const TRUE = /^(true|1|yes)$/i;
 
 /**

@@ -33,7 +33,7 @@ describe('skipped and disabled, as each producer says it', () => {
     expect(c.warnings).toContainEqual(expect.stringMatching(/timestamp "1970-01-01T00:00:00" .* ignored/));
   });
 
-  it('GoogleTest GTEST_SKIP (result="skipped"), tst (status="disabled" / "failed" / "errored"), Catch2, Robot Framework and Ant shapes', () => {
+  it('GoogleTest GTEST_SKIP (result="skipped"), tst (status="disabled" / "failed" / "errored"), Catch2, Robot Framework, Ant and Ginkgo v2 shapes', () => {
     const report = `<?xml version="1.0"?>
 <testsuites>
   <testsuite name="gtest"><testcase name="Skips" status="run" result="skipped" classname="S"><skipped message="GTEST_SKIP"/></testcase>
@@ -42,6 +42,7 @@ describe('skipped and disabled, as each producer says it', () => {
   <testsuite name="catch2"><testcase classname="t.global" name="skipped one"><skipped message="TEST_SKIP()"/></testcase></testsuite>
   <testsuite name="robot"><testcase classname="Suite" name="Skipped test"><skipped message="Skipped with Skip keyword."/></testcase></testsuite>
   <testsuite name="ant"><testcase classname="A" name="ignored"><skipped/></testcase><testcase classname="A" name="x" ignored="true"/></testsuite>
+  <testsuite name="ginkgo"><testcase name="[It] p" status="pending"/><testcase name="[It] t" status="timedout"/><testcase name="[It] ok" status="passed"/></testsuite>
 </testsuites>`;
     const c = convertJunit(report, { runId: 'x', reportPath: 'x.xml' });
     expect(c.cases.map((x) => `${x.name}:${x.status}`)).toEqual([
@@ -55,6 +56,9 @@ describe('skipped and disabled, as each producer says it', () => {
       'Skipped test:NOT_EXECUTED',
       'ignored:NOT_EXECUTED',
       'x:NOT_EXECUTED',
+      '[It] p:NOT_EXECUTED',
+      '[It] t:FAILURE',
+      '[It] ok:SUCCESS',
     ]);
   });
 
