@@ -245,7 +245,7 @@ async function deliver(
   if (!ctx.json) {
     // One vocabulary: testcases are read from a report, tests are sent (one per case id), results are synced by the app.
     const tests = new Set(file.results.map((r) => String(r.testCaseId))).size;
-    const entries = file.results.length === tests ? '' : ` (${file.results.length} results with their attempts and machines)`;
+    const entries = file.results.length === tests ? '' : ` (${file.results.length} results: attempts, or several for one id)`;
     const what = `${tests} test(s)${entries} from ${source}`;
     ctx.out(
       deliveries.length === 1
@@ -255,7 +255,7 @@ async function deliver(
   }
   const accepted: Array<{ delivery: Delivery; jobId: string; state: string }> = [];
   for (const [i, d] of deliveries.entries()) {
-    const what = `Delivery ${i + 1} of ${deliveries.length} (results ${d.firstIndex}..${d.firstIndex + d.count - 1})`;
+    const what = `Delivery ${i + 1} of ${deliveries.length} (results[${d.firstIndex}..${d.firstIndex + d.count - 1}])`;
     try {
       const job = await client.post(d.body, what);
       accepted.push({ delivery: d, ...job });

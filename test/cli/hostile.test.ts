@@ -5,7 +5,7 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -178,6 +178,25 @@ describe('redirects and server text', () => {
     const view: JobView = { ...job, state: 'failed', errors: ['Xray is not set up in the app. Then retry this job.'] };
     expect(outcomeSummary([view]).text).toMatch(/retry this job\. Fix the cause/);
     expect(outcomeSummary([view]).text).not.toMatch(/\.\./);
+  });
+});
+
+describe('one vocabulary: testcases read, tests sent, results synced', () => {
+  it('newman with --map: 7 testcases read, 4 tests sent, in words that do not mix them', async () => {
+    const t = await target((req, res) => {
+      req.resume();
+      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ jobId: 'job-1', state: 'queued' }));
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'xts-words-'));
+    const report = path.join(dir, 'newman.xml');
+    writeFileSync(report, readFileSync(path.resolve(__dirname, '../fixtures/junit-real/newman/newman-report.xml')));
+    writeFileSync(path.join(dir, 'map.csv'), 'Status code is 200,609\nCheck POST param in response,610\nResponse contains params,611\nTest form data,612\n');
+    const r = await xts(['send', report, '--run-id', 'words-1', '--map', path.join(dir, 'map.csv')], { XTS_URL: t.url });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Read 7 testcase(s) from ${report}: 4 test(s) to send, 0 without a Testsigma id.`);
+    expect(r.stdout).toContain(`Run words-1: sending 4 test(s) (7 results: attempts, or several for one id) from ${report} in one delivery`);
+    expect(r.stdout).toMatch(/Delivery 1 of 1 \(results\[0\.\.6\]\) accepted: job job-1/);
+    expect(r.stderr).toMatch(/id 609 came from 4 testcases/);
   });
 });
 
