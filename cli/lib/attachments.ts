@@ -41,6 +41,10 @@ export const readAttachment: AttachmentReader = async (file, allowedDir, maxByte
   let real: string;
   try {
     root = await fs.realpath(allowedDir);
+  } catch {
+    return { ok: false, why: `the folder attachments may come from, ${allowedDir}, does not exist (check --attachments-dir)` };
+  }
+  try {
     if (!inside(path.resolve(allowedDir), path.resolve(file)) && !inside(root, path.resolve(file))) return outside;
     const stat = await fs.lstat(file);
     if (stat.isSymbolicLink()) return { ok: false, why: 'it is a symbolic link' };

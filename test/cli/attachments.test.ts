@@ -61,6 +61,8 @@ describe('attachments named by a report', () => {
     const { names: none, warnings: w2 } = await read(file, { attachmentsDir: other });
     expect(none).toEqual([]);
     expect(w2).toHaveLength(2);
+    const { warnings: w3 } = await read(file, { attachmentsDir: path.join(other, 'missing') });
+    expect(w3[0]).toMatch(/is not sent: the folder attachments may come from, .*missing, does not exist \(check --attachments-dir\)/);
   });
 
   it('--no-attachments sends none and says how many it left out', async () => {
