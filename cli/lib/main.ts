@@ -13,7 +13,7 @@ import { VERSION } from './version';
 import { printableLines } from './printable';
 import { jobDetails, jobLine, outcomeSummary } from './format';
 import type { IoDeps } from './http';
-import { validateResultsFile, warningsFor, type ResultsFile } from './schema';
+import { validateResultsFile, warningsFor, withoutOversizedAttachments, type ResultsFile } from './schema';
 import { mib, splitRun, type Delivery } from './split';
 import { TestsigmaClient, toResultsFile, type TestsigmaRun } from './testsigma';
 import { FINAL_STATES, WebtriggerClient, type JobView } from './webtrigger';
@@ -235,11 +235,12 @@ async function deliver(
   ctx: Ctx,
   client: WebtriggerClient,
   common: Common,
-  file: ResultsFile,
+  given: ResultsFile,
   source: string,
   extra: Record<string, unknown> = {},
 ): Promise<number> {
-  for (const w of warningsFor(file)) ctx.warn(`Warning: ${w}`);
+  for (const w of warningsFor(given)) ctx.warn(`Warning: ${w}`);
+  const file = withoutOversizedAttachments(given);
   const deliveries = splitRun(file);
   const runId = String(file.runId);
   if (!ctx.json) {

@@ -200,6 +200,30 @@ describe('one vocabulary: testcases read, tests sent, results synced', () => {
   });
 });
 
+describe('a results file with a 5 MB video', () => {
+  it('leaves the video out with a warning and sends the rest', async () => {
+    const bodies: string[] = [];
+    const t = await target((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ jobId: 'job-1', state: 'queued' }));
+      });
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'xts-video-'));
+    const video = { filename: 'run.mp4', contentType: 'video/mp4', data: Buffer.alloc(5 * 1024 * 1024, 7).toString('base64') };
+    const log = { filename: 'run.log', contentType: 'text/plain', data: Buffer.from('log').toString('base64') };
+    writeFileSync(path.join(dir, 'r.json'), JSON.stringify({ runId: 'video-1', results: [{ testCaseId: '609', status: 'FAILURE', attachments: [video, log] }, { testCaseId: '610', status: 'PASSED' }] }));
+    const r = await xts(['send', path.join(dir, 'r.json')], { XTS_URL: t.url });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/results\[0\]\.attachments\[0\] \(run\.mp4\) is 5\.0 MiB; the app skips attachments over 2 MiB, so xts leaves it out and sends the rest/);
+    expect(bodies).toHaveLength(1);
+    const sent = JSON.parse(bodies[0] as string) as { results: Array<{ attachments?: Array<{ filename: string }> }> };
+    expect(sent.results.map((x) => x.attachments?.map((a) => a.filename))).toEqual([['run.log'], undefined]);
+  });
+});
+
 describe('a shard with no tests', () => {
   it('exits 0 and says so; --fail-on-empty makes it exit 2; nothing is sent', async () => {
     const t = await target((_req, res) => res.writeHead(500).end());
