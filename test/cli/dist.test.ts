@@ -143,6 +143,8 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
   const carried = { up: 0 };
   /** Remote ports of every connection the TLS web trigger accepted. */
   const peers: number[] = [];
+  /** Every socket of the proxy and the TLS server: CONNECT tunnels are not HTTP connections closeAllConnections knows. */
+  const sockets = new Set<net.Socket>();
   const dir = scratch('proxy');
   const caFile = path.join(dir, 'cert.pem');
 
@@ -159,14 +161,19 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
       });
       req.pipe(up);
     });
-    tlsServer.on('connection', (s: net.Socket) => peers.push(s.remotePort as number));
+    tlsServer.on('connection', (s: net.Socket) => {
+      peers.push(s.remotePort as number);
+      sockets.add(s);
+    });
     await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
     tlsUrl = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}${target.pathname}`;
     proxy = http.createServer((_req, res) => res.writeHead(405).end());
     proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
       tunnels.push(req.url ?? '');
+      sockets.add(client);
       const [host, port] = (req.url ?? '').split(':');
       const upstream = net.connect(Number(port), host, () => {
+        sockets.add(upstream);
         upstreamPorts.push(upstream.localPort as number);
         client.on('data', (c: Buffer) => (carried.up += c.length));
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -181,6 +188,7 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
     proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   }, 60_000);
   afterAll(async () => {
+    for (const s of sockets) s.destroy();
     proxy.closeAllConnections();
     tlsServer.closeAllConnections();
     await Promise.all([new Promise((r) => proxy.close(r)), new Promise((r) => tlsServer.close(r)), sb.close()]);
