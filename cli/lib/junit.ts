@@ -370,7 +370,8 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
         const id = m?.[1];
         if (id !== undefined && /^\d{1,19}$/.test(id)) {
           c.testCaseId = id;
-          const looks = suspicious(id);
+          // Only a pattern that matched the bare number (such as '(\d+)') is suspect: 'TC-(\d+)' says it is an id.
+          const looks = m?.[0].trim() === id ? suspicious(id) : undefined;
           if (looks && !suspects.has(id)) suspects.set(id, `--id-pattern took ${id} from "${(fromName ? name : classname).slice(0, 80)}", which looks like ${looks}, not a case id`);
         } else if (id !== undefined) c.idProblem = `--id-pattern captured "${id.slice(0, 40)}", not a number`;
       }

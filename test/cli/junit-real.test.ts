@@ -135,6 +135,12 @@ describe('ids given by several testcases', () => {
     const c = convertJunit('<testsuite name="s"><testcase name="report for 2024"/></testsuite>', { runId: 'r', reportPath: 'r.xml', idPattern: /(\d+)/ });
     expect(c.warnings).toContainEqual(expect.stringMatching(/--id-pattern took 2024 from "report for 2024".*year/));
   });
+
+  it('a pattern with a marker (TC-(\\d+)) is trusted: TC-404 is case 404 without a word', () => {
+    const c = convertJunit('<testsuite name="s"><testcase name="TC-404 returns not found"/></testsuite>', { runId: 'r', reportPath: 'r.xml', idPattern: /TC-(\d+)/ });
+    expect(c.results.map((r) => r.testCaseId)).toEqual(['404']);
+    expect(c.warnings).toEqual([]);
+  });
 });
 
 describe('the mapping file (--map)', () => {
