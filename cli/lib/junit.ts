@@ -6,6 +6,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import * as path from 'node:path';
 import { CliError } from './errors';
+import { printable } from './printable';
 import type { JunitOptions } from './args';
 
 /** One testcase of the report, whether or not it names a Testsigma case. */
@@ -361,7 +362,7 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
       const prop = props.get('testsigma_id') ?? props.get('testsigma_case_id');
       if (prop !== undefined) {
         if (/^\d{1,19}$/.test(prop)) c.testCaseId = prop;
-        else c.idProblem = `property testsigma_id "${prop.slice(0, 40)}" is not a number`;
+        else c.idProblem = `property testsigma_id "${printable(prop.slice(0, 40))}" is not a number`;
       } else if (options.map && (options.map.has(`${classname}.${name}`) || options.map.has(name))) {
         c.testCaseId = options.map.get(`${classname}.${name}`) ?? options.map.get(name);
       } else if (options.idPattern) {
@@ -372,8 +373,8 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
           c.testCaseId = id;
           // Only a pattern that matched the bare number (such as '(\d+)') is suspect: 'TC-(\d+)' says it is an id.
           const looks = m?.[0].trim() === id ? suspicious(id) : undefined;
-          if (looks && !suspects.has(id)) suspects.set(id, `--id-pattern took ${id} from "${(fromName ? name : classname).slice(0, 80)}", which looks like ${looks}, not a case id`);
-        } else if (id !== undefined) c.idProblem = `--id-pattern captured "${id.slice(0, 40)}", not a number`;
+          if (looks && !suspects.has(id)) suspects.set(id, `--id-pattern took ${id} from "${printable((fromName ? name : classname).slice(0, 80))}", which looks like ${looks}, not a case id`);
+        } else if (id !== undefined) c.idProblem = `--id-pattern captured "${printable(id.slice(0, 40))}", not a number`;
       }
       cases.push(c);
       if (c.testCaseId === undefined) continue;
@@ -406,13 +407,13 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
     }
   }
   for (const [stamp, count] of ignoredStamps) {
-    warnings.push(`the timestamp "${stamp.slice(0, 40)}" (${count} time${count === 1 ? '' : 's'} in the report) is not a real run's time, so it is ignored.`);
+    warnings.push(`the timestamp "${printable(stamp.slice(0, 40))}" (${count} time${count === 1 ? '' : 's'} in the report) is not a real run's time, so it is ignored.`);
   }
   const byId = new Map<string, JunitCase[]>();
   for (const c of cases) if (c.testCaseId !== undefined) byId.set(c.testCaseId, [...(byId.get(c.testCaseId) ?? []), c]);
   const shared = [...byId.entries()].filter(([, list]) => list.length > 1);
   if (shared.length > 0) {
-    const label = (c: JunitCase) => `${c.classname ? `${c.classname} ` : ''}${c.name}`.slice(0, 80);
+    const label = (c: JunitCase) => printable(`${c.classname ? `${c.classname} ` : ''}${c.name}`.slice(0, 80));
     const shown = shared
       .slice(0, 10)
       .map(([id, list]) => `id ${id} came from ${list.length} testcases (${list.slice(0, 3).map(label).join('; ')}${list.length > 3 ? '; ...' : ''})`)
@@ -442,7 +443,8 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
 
 /** "12 test cases have no Testsigma id: a, b, ... and 2 more." */
 export function describeWithoutId(list: readonly JunitCase[], shown = 10): string {
-  const label = (c: JunitCase) => `${c.classname ? `${c.classname} ` : ''}${c.name}${c.idProblem ? ` (${c.idProblem})` : ''}`;
+  // Names come from the code under test: one line each, so none can start a workflow command in the CI log.
+  const label = (c: JunitCase) => printable(`${c.classname ? `${c.classname} ` : ''}${c.name}${c.idProblem ? ` (${c.idProblem})` : ''}`);
   const head = list.slice(0, shown).map(label).join('; ');
   const more = list.length > shown ? `; and ${list.length - shown} more` : '';
   return `${list.length} test case${list.length === 1 ? ' has' : 's have'} no Testsigma id (not sent): ${head}${more}. ` +

@@ -174,6 +174,23 @@ describe('redirects and server text', () => {
     expect(shown).toMatch(/: 0, 1, .*, 99 and 573 more/);
   });
 
+  it('a testcase name from the code under test cannot start a workflow command either', async () => {
+    const t = await target((req, res) => {
+      req.resume();
+      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ jobId: 'job-1', state: 'queued' }));
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'xts-names-'));
+    writeFileSync(
+      path.join(dir, 'r.xml'),
+      '<testsuite name="s"><testcase name="TC-1 ok"/><testcase classname="&#27;[2J" name="x&#10;::set-output name=ok::true&#13;&#10;##vso[task.complete result=Succeeded]"/></testsuite>',
+    );
+    const r = await xts(['send', path.join(dir, 'r.xml'), '--run-id', 'names-1', '--id-pattern', 'TC-(\\d+)'], { XTS_URL: t.url });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/1 test case has no Testsigma id \(not sent\): \[2J x ::set-output/);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(CONTROL);
+    for (const line of `${r.stdout}${r.stderr}`.split('\n')) expect(line).not.toMatch(/^\s*(::|##vso)/);
+  });
+
   it('a job error that ends with a period is not followed by another', () => {
     const view: JobView = { ...job, state: 'failed', errors: ['Xray is not set up in the app. Then retry this job.'] };
     expect(outcomeSummary([view]).text).toMatch(/retry this job\. Fix the cause/);
