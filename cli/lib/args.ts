@@ -63,7 +63,9 @@ Options of "send" for JUnit XML:
   --id-pattern <regex>    find the Testsigma case id in a testcase's name, else its classname (one capture group);
                           a testcase property testsigma_id (or testsigma_case_id) wins, then --map
   --timezone <zone>       IANA zone of report timestamps without an offset (default: this machine's zone)
-  --attachments-dir <dir> send [[ATTACHMENT|...]] files from this folder (default: the report's folder only)
+  --attachments-dir <dir> send [[ATTACHMENT|...]] files from this folder (default: the report's folder only);
+                          a relative path not found next to the report is looked for here (Playwright: its
+                          config folder)
   --no-attachments        send no attachments
   --fail-on-empty         exit 2 when the report holds no testcase (default: say so and exit 0)
   --format <json|junit>   skip detection

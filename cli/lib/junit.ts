@@ -29,6 +29,11 @@ export interface JunitResult {
   message?: string;
   attempt?: number;
   attachmentPaths?: string[];
+  /**
+   * Per attachment path, where else to look when it is not in the report's folder: the same relative path in
+   * `--attachments-dir` (Playwright writes paths relative to its config folder, not to the report).
+   */
+  attachmentFallbacks?: Array<string | undefined>;
 }
 
 /** What a report converts to. */
@@ -386,10 +391,16 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
         own !== undefined
           ? { startedAt: new Date(own).toISOString(), finishedAt: new Date(own + (Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 0)).toISOString() }
           : {};
-      const attachmentPaths = [...new Set(nodes(tc['system-out']).flatMap((o) => [...text(o).matchAll(ATTACHMENT)].map((m) => (m[1] as string).trim())))].map((p) =>
-        path.resolve(dir, p),
-      );
-      const base = { testCaseId: c.testCaseId, ...times, ...(attachmentPaths.length > 0 ? { attachmentPaths } : {}) };
+      const refs = [...new Set(nodes(tc['system-out']).flatMap((o) => [...text(o).matchAll(ATTACHMENT)].map((m) => (m[1] as string).trim())))];
+      const attachmentPaths = refs.map((p) => path.resolve(dir, p));
+      const extraDir = options.attachmentsDir;
+      const attachmentFallbacks = extraDir ? refs.map((p) => (path.isAbsolute(p) ? undefined : path.resolve(extraDir, p))) : [];
+      const base = {
+        testCaseId: c.testCaseId,
+        ...times,
+        ...(attachmentPaths.length > 0 ? { attachmentPaths } : {}),
+        ...(attachmentFallbacks.some((f) => f !== undefined) ? { attachmentFallbacks } : {}),
+      };
       const finalMessage = capMessage(failures.map(messageOf).filter(Boolean).join('\n\n') || nodes(tc.skipped).map(messageOf).filter(Boolean).join('\n\n'));
       const flaky = [...nodes(tc.flakyFailure), ...nodes(tc.flakyError)];
       const reruns = [...nodes(tc.rerunFailure), ...nodes(tc.rerunError)];

@@ -184,13 +184,19 @@ async function readJunit(
   if (junit.noAttachments && named.size > 0) warn(`Note: ${named.size} attachment(s) named in the report are not sent (--no-attachments).`);
   const cache = new Map<string, { filename: string; contentType: string; data: string } | null>();
   const results = [];
-  for (const { attachmentPaths, ...r } of converted.results) {
+  for (const { attachmentPaths, attachmentFallbacks, ...r } of converted.results) {
     const attachments = [];
-    for (const p of junit.noAttachments ? [] : (attachmentPaths ?? [])) {
+    for (const [i, p] of (junit.noAttachments ? [] : (attachmentPaths ?? [])).entries()) {
       if (!cache.has(p)) {
-        const read = await attachmentReader(p, allowedDir);
+        let read = await attachmentReader(p, allowedDir);
+        let at = p;
+        const fallback = attachmentFallbacks?.[i];
+        if (!read.ok && fallback !== undefined && fallback !== p) {
+          const second = await attachmentReader(fallback, allowedDir);
+          if (second.ok) [read, at] = [second, fallback];
+        }
         if (read.ok) {
-          cache.set(p, { filename: path.basename(p), contentType: contentTypeOf(p), data: read.data.toString('base64') });
+          cache.set(p, { filename: path.basename(at), contentType: contentTypeOf(at), data: read.data.toString('base64') });
         } else {
           cache.set(p, null);
           warn(`Warning: attachment ${p} of test case ${r.testCaseId} is not sent: ${read.why}.`);

@@ -65,6 +65,19 @@ describe('attachments named by a report', () => {
     expect(w3[0]).toMatch(/is not sent: the folder attachments may come from, .*missing, does not exist \(check --attachments-dir\)/);
   });
 
+  it('Playwright, whose paths are relative to its config folder: a report in a subfolder finds them in --attachments-dir', async () => {
+    const { root, file } = setup(['test-results/t-chromium/trace.zip', 'shot.png']);
+    mkdirSync(path.join(root, 'test-results', 't-chromium'), { recursive: true });
+    writeFileSync(path.join(root, 'test-results', 't-chromium', 'trace.zip'), 'PK');
+    const without = await read(file);
+    expect(without.names).toEqual(['shot.png']);
+    expect(without.warnings).toEqual([expect.stringMatching(/reports\/test-results\/t-chromium\/trace\.zip of test case 701 is not sent: no such file/)]);
+    const { names, warnings, result } = await read(file, { attachmentsDir: root });
+    expect(names).toEqual(['trace.zip', 'shot.png']);
+    expect(warnings).toEqual([]);
+    expect(result.results[0]?.attachments?.[0]?.data).toBe(Buffer.from('PK').toString('base64'));
+  });
+
   it('--no-attachments sends none and says how many it left out', async () => {
     const { file } = setup(['shot.png', 'trace.zip']);
     const { names, warnings, result } = await read(file, { noAttachments: true });
