@@ -64,8 +64,8 @@ Options of "send" for JUnit XML:
                           a testcase property testsigma_id (or testsigma_case_id) wins, then --map
   --timezone <zone>       IANA zone of report timestamps without an offset (default: this machine's zone)
   --attachments-dir <dir> send [[ATTACHMENT|...]] files from this folder (default: the report's folder only);
-                          a relative path not found next to the report is looked for here (Playwright: its
-                          config folder)
+                          a relative path not found next to the report is looked for here (older Playwright
+                          versions write them relative to the test folder)
   --no-attachments        send no attachments
   --fail-on-empty         exit 2 when the report holds no testcase (default: say so and exit 0)
   --format <json|junit>   skip detection

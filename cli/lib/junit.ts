@@ -31,7 +31,8 @@ export interface JunitResult {
   attachmentPaths?: string[];
   /**
    * Per attachment path, where else to look when it is not in the report's folder: the same relative path in
-   * `--attachments-dir` (Playwright writes paths relative to its config folder, not to the report).
+   * `--attachments-dir` (Playwright before it wrote paths relative to the report file used its test folder,
+   * `config.rootDir`).
    */
   attachmentFallbacks?: Array<string | undefined>;
 }

@@ -65,7 +65,7 @@ describe('attachments named by a report', () => {
     expect(w3[0]).toMatch(/is not sent: the folder attachments may come from, .*missing, does not exist \(check --attachments-dir\)/);
   });
 
-  it('Playwright, whose paths are relative to its config folder: a report in a subfolder finds them in --attachments-dir', async () => {
+  it('older Playwright, whose paths are relative to its test folder (config.rootDir): a report in a subfolder finds them in --attachments-dir', async () => {
     const { root, file } = setup(['test-results/t-chromium/trace.zip', 'shot.png']);
     mkdirSync(path.join(root, 'test-results', 't-chromium'), { recursive: true });
     writeFileSync(path.join(root, 'test-results', 't-chromium', 'trace.zip'), 'PK');
