@@ -11,6 +11,8 @@ import { sizeWords } from './http';
 /** The app skips attachments over 2 MiB (decoded); reading more would only cost memory and bandwidth. */
 export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
 
+const PSEUDO_FILESYSTEMS = ['/proc/', '/sys/', '/dev/'];
+
 /** A file read, or why it was not. */
 export type AttachmentRead = { ok: true; data: Buffer } | { ok: false; why: string };
 
@@ -32,8 +34,8 @@ function why(err: unknown): string {
 
 /**
  * Reads `file` when it is a regular file inside `allowedDir` (after resolving every link in the folder's path and
- * refusing a link as the file itself), of at most `maxBytes`. Reads from one open descriptor, in chunks, so a file
- * that grows or is swapped after the checks still costs no more than the limit.
+ * refusing a link as the file itself), of at most `maxBytes`. Reads from one open descriptor, in chunks, no more than
+ * the size it had when checked, so a file that grows or is swapped after the checks costs no more than the limit.
  */
 export const readAttachment: AttachmentReader = async (file, allowedDir, maxBytes = MAX_ATTACHMENT_BYTES) => {
   const outside = { ok: false as const, why: `it is outside ${allowedDir} (--attachments-dir allows another folder)` };
@@ -60,15 +62,17 @@ export const readAttachment: AttachmentReader = async (file, allowedDir, maxByte
     const stat = await handle.stat();
     if (!stat.isFile()) return { ok: false, why: 'it is not a regular file' };
     if (stat.size > maxBytes) return { ok: false, why: `it is ${sizeWords(stat.size)}, over the ${sizeWords(maxBytes)} the app accepts` };
+    // Pseudo-files (/proc/self/environ and its kind) say size 0 and yet read the process's secrets.
+    if (PSEUDO_FILESYSTEMS.some((prefix) => real.startsWith(prefix))) return { ok: false, why: 'it is a system pseudo-file' };
+    // At most the size the file had when checked: what is appended later (a log still written) is not sent.
     const chunks: Buffer[] = [];
     let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(Math.min(256 * 1024, maxBytes + 1 - total));
+    while (total < stat.size) {
+      const chunk = Buffer.alloc(Math.min(256 * 1024, stat.size - total));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       total += bytesRead;
       chunks.push(chunk.subarray(0, bytesRead));
-      if (total > maxBytes) return { ok: false, why: `it grew over the ${sizeWords(maxBytes)} the app accepts while being read` };
     }
     return { ok: true, data: Buffer.concat(chunks) };
   } catch (err) {

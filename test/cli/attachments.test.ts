@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readInput } from '../../cli/lib/main';
 import type { JunitOptions } from '../../cli/lib/args';
+import { readAttachment } from '../../cli/lib/attachments';
 
 const MiB = 1024 * 1024;
 
@@ -50,6 +51,11 @@ describe('attachments named by a report', () => {
     expect(about('trace.zip')).toEqual([expect.stringMatching(/is not sent: it is 3\.3 MiB, over the 2 MiB the app accepts/)]);
     expect(JSON.stringify(result)).not.toContain(Buffer.from('whsec_leak').toString('base64'));
     expect(dir).toBeTruthy();
+  });
+
+  it('even with the whole disk allowed (a report at /), pseudo-files and devices are not read', async () => {
+    expect(await readAttachment('/proc/self/environ', '/')).toEqual({ ok: false, why: 'it is a system pseudo-file' });
+    expect(await readAttachment('/dev/zero', '/')).toEqual({ ok: false, why: 'it is not a regular file' });
   });
 
   it('--attachments-dir allows another folder, and only that one', async () => {
