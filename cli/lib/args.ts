@@ -63,7 +63,7 @@ Options of "send" for JUnit XML:
   --id-pattern <regex>    find the Testsigma case id in a testcase's name, else its classname (one capture group);
                           a testcase property testsigma_id (or testsigma_case_id) wins, then --map
   --timezone <zone>       IANA zone of report timestamps without an offset (default: this machine's zone)
-  --attachments-dir <dir> send [[ATTACHMENT|...]] files from this folder (default: the report's folder only);
+  --attachments-dir <dir> send [[ATTACHMENT|...]] files from this folder too (default: the report's folder only);
                           a relative path not found next to the report is looked for here (older Playwright
                           versions write them relative to the test folder)
   --no-attachments        send no attachments

@@ -179,7 +179,15 @@ async function readJunit(
         'or pass --id-pattern with one capture group.',
     );
   }
-  const allowedDir = path.resolve(junit.attachmentsDir ?? path.dirname(file));
+  const reportDir = path.resolve(path.dirname(file));
+  const extraDir = junit.attachmentsDir === undefined ? undefined : path.resolve(junit.attachmentsDir);
+  /** A file read when it lies in the report's folder, else in --attachments-dir; the more telling refusal otherwise. */
+  const readAllowed = async (p: string) => {
+    const first = await attachmentReader(p, reportDir);
+    if (first.ok || extraDir === undefined) return first;
+    const second = await attachmentReader(p, extraDir);
+    return second.ok || first.why.startsWith('it is outside') ? second : first;
+  };
   const named = new Set(converted.results.flatMap((r) => r.attachmentPaths ?? []));
   if (junit.noAttachments && named.size > 0) warn(`Note: ${named.size} attachment(s) named in the report are not sent (--no-attachments).`);
   const cache = new Map<string, { filename: string; contentType: string; data: string } | null>();
@@ -188,11 +196,11 @@ async function readJunit(
     const attachments = [];
     for (const [i, p] of (junit.noAttachments ? [] : (attachmentPaths ?? [])).entries()) {
       if (!cache.has(p)) {
-        let read = await attachmentReader(p, allowedDir);
+        let read = await readAllowed(p);
         let at = p;
         const fallback = attachmentFallbacks?.[i];
         if (!read.ok && fallback !== undefined && fallback !== p) {
-          const second = await attachmentReader(fallback, allowedDir);
+          const second = await readAllowed(fallback);
           if (second.ok) [read, at] = [second, fallback];
         }
         if (read.ok) {
