@@ -22,16 +22,22 @@ export interface FakeBridge {
   uninstall(): void;
 }
 
+/** What the host fails to serve: files of `./__LOCALES__/` (`de-DE.json`, `i18n-info.json`) that answer 503. */
+export interface BridgeFaults {
+  unavailable?: string[];
+}
+
 /**
  * Installs the fake bridge; `answer` plays the resolver, `locale` is the viewer's (the view context's). The host
  * serves the translations Forge bundled from the manifest at `./__LOCALES__/`: a fetch stub serves them the same way.
  */
-export function installBridge(answer: (functionKey: string, payload: unknown) => unknown, locale = 'en-US'): FakeBridge {
+export function installBridge(answer: (functionKey: string, payload: unknown) => unknown, locale = 'en-US', faults: BridgeFaults = {}): FakeBridge {
   const g = globalThis as Record<string, unknown>;
   const realFetch = g.fetch;
   g.fetch = async (url: string) => {
     const { locales, defaultLocale } = manifestTranslations();
     const file = /^\.\/__LOCALES__\/(.+)$/.exec(String(url))?.[1];
+    if (file && faults.unavailable?.includes(file)) return { ok: false, status: 503, statusText: 'Service Unavailable', json: async () => ({}) };
     const body =
       file === 'i18n-info.json'
         ? { translations: {}, config: { locales, fallback: { default: defaultLocale } } }
