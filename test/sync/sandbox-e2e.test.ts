@@ -163,7 +163,7 @@ describe('end to end through the sandbox emulators', () => {
     await link(sb, 'Test Plan', 'PLAN', '268');
     const id = await send(sb, { testsigmaRunId: String(run.id) });
     // Let the first poll see an unfinished run, then finish it.
-    await new Promise((r) => setTimeout(r, 100));
+    await sb.testsigma.served('GET /execution_results/{id}');
     sb.testsigma.state.completeRun(run.id, { '413': 'FAILURE', '414': 'SUCCESS' });
     await sb.queue.idle();
     const v = await job(sb, id);
