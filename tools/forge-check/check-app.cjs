@@ -175,7 +175,7 @@ async function main() {
   const configFile = new ConfigFile(new FileSystemReader(), new FileSystemWriter());
   await step('manifest: @forge/manifest validate', async () => {
     await validateManifest('pinned by @forge/cli 13.3.0', forgeRequire);
-    await validateManifest("the app's devDependency", appRequire);
+    await validateManifest("the app's own, resolved from its folder", appRequire);
   });
   const manifest = await configFile.readConfig();
   await step('forge lint (@forge/lint, client-side rules)', () => lintApp(configFile, manifest));

@@ -7,7 +7,8 @@
 //    check that only logs cannot pass for ever.
 const { spawn, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { existsSync, readFileSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const here = __dirname;
@@ -17,6 +18,10 @@ const refusedDir = path.join(here, 'fixtures', 'refused-app');
 const EXPECTED_REFUSAL = 'TypeScript emitted no output';
 
 const started = Date.now();
+// Forge's bundlers write into the system's temp folder and leave it behind when a build fails: give the checks one of
+// their own and remove it at the end.
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'forge-check-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 function fail(message) {
@@ -44,7 +49,10 @@ function install() {
 /** Runs check-app.cjs on one app, printing as it goes; answers its exit status and everything it printed. */
 function checkApp(dir) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(here, 'check-app.cjs'), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(here, 'check-app.cjs'), dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TMPDIR: scratch },
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d, process.stdout.write(d)));
     child.stderr.on('data', (d) => (output += d, process.stderr.write(d)));
