@@ -97,8 +97,9 @@ export function toResultsFile(run: TestsigmaRun, cases: TestsigmaCaseResults): R
 /** A run's status or a trigger's answer: one object. */
 export const TESTSIGMA_ANSWER_BYTES = 1024 * 1024;
 /**
- * A run's case results, read whole until pull mode hands finished runs to the app: one entry is a few hundred bytes
- * (more with iterations and machine names), so 32 MiB holds a 5,000-case run with room to spare.
+ * A run's case results, read whole until pull mode hands finished runs to the app: the documented entry
+ * (test/fixtures/testsigma) is about 500 bytes, so 5,000 cases are about 2.5 MiB; 32 MiB leaves room for
+ * data-driven iterations and one entry per machine.
  */
 export const TESTSIGMA_CASE_RESULTS_BYTES = 32 * 1024 * 1024;
 
