@@ -294,6 +294,37 @@ describe('Pick-up of runs started in Testsigma', () => {
     expect((await planPanel()).recentRuns!.some((r) => r.runId === String(run.id))).toBe(false);
   });
 
+  it('a round picks up at most 20 runs a plan, oldest first; the rest wait for the next round', async () => {
+    await sb.pickupRound();
+    const runs = Array.from({ length: 23 }, () => {
+      const r = sb.testsigma.state.startRunInTestsigma(274);
+      sb.testsigma.state.completeRun(r.id);
+      clock += 1000;
+      return r;
+    });
+    const first = await nextRound();
+    expect(first.pickedUp).toBe(20);
+    const second = await nextRound();
+    expect(second.pickedUp).toBe(3);
+    expect(await nextRound()).toMatchObject({ pickedUp: 0 });
+    const jobs = await must(invokeResolver<{ jobs: Array<{ runId: string }> }>(sb, 'admin', { key: 'listJobs', payload: {}, accountId: DEMO_ADMIN }));
+    const seen = new Set(jobs.jobs.map((j) => j.runId));
+    expect(runs.slice(-3).every((r) => seen.has(String(r.id)))).toBe(true);
+  });
+
+  it('a round picks up nothing while the Xray budget is spent, and the run waits for a later round', async () => {
+    await sb.pickupRound();
+    const run = sb.testsigma.state.startRunInTestsigma(274);
+    runsFinish();
+    clock += 5 * 60_000;
+    // Another invocation has used the window's 300 requests (the budget's own hint, as request-budget.ts keeps it).
+    await sb.kvs.set(`xray:budget:${Math.floor(clock / 300_000)}:next`, 300, { ttl: { value: 10, unit: 'MINUTES' } });
+    expect(await sb.pickupRound()).toMatchObject({ pickedUp: 0 });
+    expect(sb.testsigma.counters['GET /test_runs']).toBe(1); // the first round's; a spent budget lists nothing
+    expect(await nextRound()).toMatchObject({ pickedUp: 1 });
+    expect((await planPanel()).recentRuns!.map((r) => r.runId)).toEqual([String(run.id)]);
+  });
+
   it('a round with 50 linked plans and nothing new costs one Testsigma request a plan and no Xray request', async () => {
     for (let i = 0; i < 49; i++) {
       const planId = 500 + i;
