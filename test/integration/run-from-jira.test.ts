@@ -334,11 +334,15 @@ describe('Pick-up of runs started in Testsigma', () => {
     }
     await sb.pickupRound();
     sb.testsigma.resetCounters();
+    sb.kvs.resetCalls();
     const xrayBefore = countXray();
     const round = await nextRound();
     expect(round).toMatchObject({ on: true, plans: 50, pickedUp: 0 });
     expect(sb.testsigma.counters).toMatchObject({ total: 50, 'GET /test_runs': 50 });
     expect(countXray() - xrayBefore).toBe(0);
+    // Storage: the settings and the budget's hint (get), the Testsigma key, the trace with the first push's mark (one
+    // batch), the followed runs and the 50 plan links in three pages (query), and the trace written back.
+    expect(sb.kvs.calls).toEqual({ get: 2, getSecret: 1, batchGet: 1, query: 4, set: 1 });
   });
 });
 
