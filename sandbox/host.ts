@@ -35,8 +35,10 @@ export interface SandboxOptions {
   searchIndexLagMs?: number;
   /** Logs of the app; defaults to a quiet collector. */
   log?: Logger;
-  /** The app's clock; defaults to the real one. */
+  /** The app's clock; defaults to the real one. Storage's and the queue's rate limits count on it. */
   now?: () => number;
+  /** Forge's rate limits on storage and the queue: on unless `false` (say why where you turn them off). */
+  rateLimits?: boolean;
 }
 
 /** A running sandbox. */
@@ -98,9 +100,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     egress,
   );
-  const kvs = new MemoryKvs({ now, latencyMs: options.kvsLatencyMs ?? 0 });
+  const rateLimits = options.rateLimits ?? true;
+  const kvs = new MemoryKvs({ now, latencyMs: options.kvsLatencyMs ?? 0, rateLimits });
   const consumerErrors: unknown[] = [];
-  const queue = new MemoryQueue({ msPerSecond: options.queueMsPerSecond ?? 1000, onError: (err) => consumerErrors.push(err) });
+  const queue = new MemoryQueue({
+    msPerSecond: options.queueMsPerSecond ?? 1000,
+    onError: (err) => consumerErrors.push(err),
+    now,
+    rateLimit: rateLimits,
+  });
 
   let webtriggerUrl = '';
   const deps: AppDeps = {

@@ -209,7 +209,7 @@ async function buildSite(o: Required<ChaosOptions>) {
   const spent: Record<string, number> = {};
   const kvs = new MemoryKvs({ now: () => Date.now(), random });
   const consumerErrors: string[] = [];
-  const queue = new MemoryQueue({ msPerSecond: 1000, onError: (err) => consumerErrors.push(err instanceof Error ? err.message : String(err)) });
+  const queue = new MemoryQueue({ msPerSecond: 1000, now: () => Date.now(), onError: (err) => consumerErrors.push(err instanceof Error ? err.message : String(err)) });
   let hex = 0;
   const deps: AppDeps = {
     kvs,
