@@ -74,7 +74,34 @@ export const KVS_LIMITS = {
   maxValueBytes: 240 * 1024,
   maxQueryPage: 20,
   maxBatch: 25,
+  /** A `batchSet` payload's bytes (Forge says 4 MB; counted as 4,000,000). */
+  maxBatchSetBytes: 4_000_000,
 } as const;
+
+/** Room left under {@link KVS_LIMITS.maxBatchSetBytes} for the request's own framing and escaping. */
+const BATCH_SET_BUDGET = KVS_LIMITS.maxBatchSetBytes - 50_000;
+
+/**
+ * Cuts items for `batchSet` into batches that Forge takes: at most 25 keys and under 4,000,000 bytes of JSON each
+ * (25 values of 200 KB would be 5 MB).
+ */
+export function batchSetParts<T extends { key: string; value: unknown }>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (cur.length > 0 && (cur.length >= KVS_LIMITS.maxBatch || bytes + size > BATCH_SET_BUDGET)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(item);
+    bytes += size;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
 
 /** Splits a list into chunks of at most `size` (batch calls take at most 25 keys). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
