@@ -239,10 +239,22 @@ export async function invokeResolver<T = unknown>(
   resolver: 'panel' | 'admin',
   call: { key: string; payload?: unknown; accountId: string; issue?: { id: string; key: string }; locale?: string; timezone?: string },
 ): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }> {
-  const res = await fetch(`${sandbox.resolverUrl}/${resolver}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(call),
+  // A fresh connection a call (no keep-alive pool): a pooled socket to a closed sandbox whose port a later sandbox
+  // reuses would be reset mid-call (the bench starts several sandboxes in one process).
+  const body = JSON.stringify(call);
+  const text = await new Promise<string>((resolve, reject) => {
+    const req = http.request(
+      `${sandbox.resolverUrl}/${resolver}`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  return (await res.json()) as { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+  return JSON.parse(text) as { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 }
