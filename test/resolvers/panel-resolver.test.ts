@@ -243,4 +243,27 @@ describe('panel resolver: notices', () => {
     expect(ok(await open(withInsights(false), 'de-DE')).notices?.[0]?.message).toMatch(/^Die Abdeckung ist gerade nicht verfügbar/);
     expect(ok(await open(withInsights(true))).notices).toBeUndefined();
   });
+
+  it('says storage was busy when a part could not be read because storage throttled it, and still shows the links', async () => {
+    const throttled = Object.assign(new Error('Rate limit exceeded'), { code: 'RATE_LIMIT_EXCEEDED', status: 429 });
+    const panel = createPanelResolver({
+      kvs: site.kvs,
+      jira: site.port,
+      clock,
+      log: site.log,
+      insights: {
+        coverage: async () => {
+          throw throttled;
+        },
+      },
+    });
+    const open = (locale?: string) =>
+      panel.getPanel!({ payload: {}, context: { accountId: 'alice', locale, extension: { issue: site.issues.set } } }) as Promise<Envelope<PanelView>>;
+    const view = ok(await open());
+    expect(view.coverage).toBeUndefined();
+    expect(view.notices).toEqual([
+      { code: 'storage_busy', message: "Part of this panel is not shown: the app's storage is busy. Try Refresh in a minute." },
+    ]);
+    expect(ok(await open('de-DE')).notices?.[0]?.message).toMatch(/Speicher der App ist ausgelastet/);
+  });
 });
