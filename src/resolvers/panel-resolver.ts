@@ -1,6 +1,6 @@
 import type { Coverage, FlakyCase, HistoryEntry, IssueKind, LastResult, LinkView, PanelNotice, PanelNoticeCode, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
 import type { JiraPort, Logger, Clock } from '../ports';
-import type { KvsPort } from '../store/kvs-port';
+import { isKvsThrottle, type KvsPort } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
 import { msg, type Message } from '../shared/message';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
@@ -111,6 +111,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     const onTest = ids.length > 0 && issue.kind === 'test';
     const noticeCodes = new Set<PanelNoticeCode>();
     const notice: NoticeSink = (code) => noticeCodes.add(code);
+    const quiet = <T>(fn: () => Promise<T | undefined>) => quietly(fn, notice);
     const [entities, last, results, coverage, recentRuns, flaky] = await Promise.all([
       ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice })) : undefined,
       onTest && !ins.caseResults && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
@@ -155,11 +156,15 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     };
   }
 
-  /** Insight failures are logged and left out: the links still show. */
-  async function quiet<T>(fn: () => Promise<T | undefined>): Promise<T | undefined> {
+  /**
+   * Insight failures are logged and left out: the links still show. A part storage throttled says so (`storage_busy`),
+   * since its absence would otherwise read as "no data".
+   */
+  async function quietly<T>(fn: () => Promise<T | undefined>, notice: NoticeSink): Promise<T | undefined> {
     try {
       return await fn();
     } catch (err) {
+      if (isKvsThrottle(err)) notice('storage_busy');
       deps.log.warn('panel insight left out', { error: err instanceof Error ? err.message : String(err) });
       return undefined;
     }
@@ -247,7 +252,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           throw new AppError('not_linked', msg('apiErrors.panel.notLinked', { entity: entityNoun('testCase'), id: testsigmaId, issue: issue.key }));
         }
         if (!deps.defects) throw new AppError('not_configured', msg('apiErrors.panel.defectsUnavailable'));
-        const names = deps.insights?.entities ? await quiet(() => deps.insights!.entities!('testCase', [testsigmaId], { refresh: false, settings })) : undefined;
+        const names = deps.insights?.entities ? await quietly(() => deps.insights!.entities!('testCase', [testsigmaId], { refresh: false, settings }), () => undefined) : undefined;
         const caseName = names?.get(testsigmaId)?.name;
         await deps.defects.file({
           test: { id: issue.id, key: issue.key, projectKey: issue.projectKey },

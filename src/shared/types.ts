@@ -94,7 +94,8 @@ export interface Coverage {
 }
 
 /** Why a section the panel would normally carry is missing (contract section 2). */
-export type PanelNoticeCode = 'xray_not_configured' | 'xray_unavailable' | 'testsigma_not_configured' | 'testsigma_unavailable';
+/** Why a part of the panel is missing; `storage_busy`: storage throttled a read the part needed (contract section 8). */
+export type PanelNoticeCode = 'xray_not_configured' | 'xray_unavailable' | 'testsigma_not_configured' | 'testsigma_unavailable' | 'storage_busy';
 
 /** A notice the panel shows in the section it explains. */
 export interface PanelNotice {
