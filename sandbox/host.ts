@@ -69,7 +69,15 @@ export interface Sandbox {
 
 /** Starts the emulators and the host. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const now = options.now ?? Date.now;
+  // The sandbox's clock: the given one (or the real one), moved on when a shortened queue delay comes due, so that
+  // a delay of 30 s that takes 30 ms passes 30 s for the app, the emulators and the rate limits alike.
+  const base = options.now ?? Date.now;
+  let skipped = 0;
+  const now = () => base() + skipped;
+  const advanceClock = (toMs: number) => {
+    const at = now();
+    if (toMs > at) skipped += toMs - at;
+  };
   const world = new World({ now, searchIndexLagMs: options.searchIndexLagMs ?? 0 });
   const xrayCredentials = { clientId: `sandbox-${randomBytes(4).toString('hex')}`, clientSecret: randomBytes(24).toString('hex') };
   const testsigmaApiKey = `ts-${randomBytes(16).toString('hex')}`;
@@ -107,6 +115,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     msPerSecond: options.queueMsPerSecond ?? 1000,
     onError: (err) => consumerErrors.push(err),
     now,
+    advanceClock,
     rateLimit: rateLimits,
   });
 

@@ -29,6 +29,11 @@ export interface MemoryQueueOptions {
   now?: () => number;
   /** Forge's 500 events a minute: on unless `false` (a test that turns it off says why), or another rate. */
   rateLimit?: boolean | { eventsPerMinute: number };
+  /**
+   * Moves the sandbox's clock to at least this instant (ms) when a delayed event comes due: with `msPerSecond` below
+   * 1000 a delay passes faster than real time, and the clock (so the rate limits' windows) must pass with it.
+   */
+  advanceClock?: (toMs: number) => void;
 }
 
 /** A push the queue refused for its rate, shaped like Forge's 429. */
@@ -134,8 +139,10 @@ export class MemoryQueue implements QueuePort {
   private schedule(source: QueueEvent, event: DeliveredEvent, delaySeconds: number): void {
     if (this.closed) return;
     this.pending++;
+    const dueAt = this.options.now && delaySeconds > 0 ? this.options.now() + delaySeconds * 1000 : undefined;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      if (dueAt !== undefined) this.options.advanceClock?.(dueAt);
       const key = source.concurrency?.key;
       const previous = (key && this.running.get(key)) || Promise.resolve();
       const run = previous.then(() => this.deliver(source, event));
