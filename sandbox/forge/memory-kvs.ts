@@ -112,6 +112,17 @@ export class MemoryKvs implements KvsPort {
     return e ? (JSON.parse(e.value) as T) : undefined;
   }
 
+  /**
+   * Puts records straight into the store, as another version of the app left them (the upgrade test loads a
+   * snapshot): not counted, not throttled. `expiresAt` is in ms of the store's clock.
+   */
+  load(records: ReadonlyArray<{ key: string; value: unknown; expiresAt?: number }>): void {
+    for (const r of records) {
+      this.checkKey(r.key);
+      this.data.set(r.key, { value: this.encode(r.value), ...(r.expiresAt !== undefined ? { expiresAt: r.expiresAt } : {}) });
+    }
+  }
+
   /** Every stored secret value (tests search responses and logs for them). */
   secretValues(): unknown[] {
     return [...this.secrets.values()].map((v) => JSON.parse(v));
