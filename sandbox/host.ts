@@ -64,6 +64,8 @@ export interface Sandbox {
   consumerErrors: unknown[];
   /** Changes the emulators' latency (the bench seeds fast, then measures with latency). */
   setHttpLatency(ms: number): void;
+  /** Moves the sandbox's clock on by `ms` (time passes for the app, the emulators and the rate limits). */
+  advance(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -226,6 +228,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     xrayCredentials,
     testsigmaApiKey,
     consumerErrors,
+    advance: (ms: number) => advanceClock(now() + ms),
     setHttpLatency: (ms: number) => {
       jiraOptions.latencyMs = ms;
       xrayOptions.latencyMs = ms;
