@@ -381,10 +381,11 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
   const readLast = deps.readLastResults ?? readLastResults;
   insights.lastResults = (caseIds) => readLast(deps.kvs, caseIds);
   const listRuns = deps.listPlanRuns ?? listPlanRuns;
-  insights.recentRuns = async (testsigmaPlanId) => {
-    const runs = await listRuns(deps.kvs, testsigmaPlanId, RECENT_RUNS, deps.clock.now());
+  insights.recentRuns = async (testsigmaPlanId, limit = RECENT_RUNS) => {
+    const shown = Math.max(1, Math.min(RECENT_RUNS, limit));
+    const runs = await listRuns(deps.kvs, testsigmaPlanId, shown, deps.clock.now());
     // The store lists newest first by key; sorting again keeps the contract if a store ever answers otherwise.
-    return [...runs].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, RECENT_RUNS);
+    return [...runs].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, shown);
   };
   return insights;
 }

@@ -47,7 +47,8 @@ export interface PanelInsights {
   /** Coverage of a Test Set's or Test Plan's Tests. */
   coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Coverage | undefined>;
   /** The latest jobs of a linked Testsigma plan. */
-  recentRuns?(testsigmaPlanId: string): Promise<RecentRun[] | undefined>;
+  /** The plan's latest runs, newest first: `limit` of them (default 10). */
+  recentRuns?(testsigmaPlanId: string, limit?: number): Promise<RecentRun[] | undefined>;
 }
 
 /** What the panel resolver needs. */
@@ -103,11 +104,19 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     return { issue, canEdit, settings, accountId };
   }
 
-  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown): Promise<PanelView> {
+  /**
+   * The panel's view. `summary` (the issue-context view, contract section 8) answers the links, their last results and
+   * the newest run only: no names, history, flaky marks or coverage, so it costs one batch read on a Test.
+   */
+  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown, summary = false): Promise<PanelView> {
     const records = await links.listForIssue(issue.id);
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
-    const ins = deps.insights ?? {};
+    const all = deps.insights ?? {};
+    const ins: PanelInsights = summary
+      ? { ...(all.caseResults ? { caseResults: all.caseResults } : {}), ...(all.lastResults ? { lastResults: all.lastResults } : {}), ...(all.recentRuns ? { recentRuns: all.recentRuns } : {}) }
+      : all;
+    const runsShown = summary ? 1 : undefined;
     const onTest = ids.length > 0 && issue.kind === 'test';
     const noticeCodes = new Set<PanelNoticeCode>();
     const notice: NoticeSink = (code) => noticeCodes.add(code);
@@ -119,7 +128,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
       issue.kind === 'testPlan' && ins.recentRuns
         ? ids[0] !== undefined
-          ? quiet(() => ins.recentRuns!(ids[0]!))
+          ? quiet(() => ins.recentRuns!(ids[0]!, runsShown))
           : Promise.resolve([] as RecentRun[])
         : undefined,
       issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
@@ -136,7 +145,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         linkedBy: r.linkedBy,
         linkedAt: r.linkedAt,
         ...(lr ? { lastResult: lr } : {}),
-        ...(cr ? { history: cr.history, flaky: cr.flaky } : {}),
+        ...(cr && !summary ? { history: cr.history, flaky: cr.flaky } : {}),
       };
     });
     // A part that came back after all says nothing is missing (a cached list, say, while Xray answers 429).
@@ -193,9 +202,9 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   return {
     getPanel: (req) =>
       toEnvelope(deps.log, req, 'getPanel', async () => {
-        const refresh = !!(req.payload && typeof req.payload === 'object' && (req.payload as { refresh?: unknown }).refresh === true);
+        const flags = req.payload && typeof req.payload === 'object' ? (req.payload as { refresh?: unknown; summary?: unknown }) : {};
         const { issue, canEdit, settings } = await loadIssue(req, false);
-        return view(issue, canEdit, settings, refresh, req.context.locale);
+        return view(issue, canEdit, settings, flags.refresh === true, req.context.locale, flags.summary === true);
       }),
 
     link: (req) =>

@@ -218,7 +218,7 @@ export interface JobView {
 
 /** Resolver keys with their payloads and answers, for the typed invoke wrappers. */
 export interface PanelResolverApi {
-  getPanel: { payload: { refresh?: boolean }; data: PanelView };
+  getPanel: { payload: { refresh?: boolean; summary?: boolean }; data: PanelView };
   link: { payload: { testsigmaId: string }; data: PanelView };
   unlink: { payload: { testsigmaId: string }; data: PanelView };
   createDefect: { payload: { testsigmaId: string }; data: PanelView };
