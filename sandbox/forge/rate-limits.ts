@@ -83,6 +83,11 @@ class Window {
     return first ? first.at + this.spanMs : now;
   }
 
+  clear(): void {
+    this.entries = [];
+    this.total = 0;
+  }
+
   add(now: number, amount: number): void {
     this.entries.push({ at: now, amount });
     this.total += amount;
@@ -107,10 +112,15 @@ export class KvsRateLimiter {
   constructor(
     private readonly now: () => number,
     config: Partial<KvsRateLimitConfig> = {},
-    /** False: nothing is refused, everything is still counted. */
-    readonly enforce = true,
+    /** False: nothing is refused, everything is still counted (a harness seeds a site, then switches it on). */
+    public enforce = true,
   ) {
     this.config = { ...FORGE_KVS_RATE_LIMITS, ...config };
+  }
+
+  /** Forgets what the windows hold (a harness seeded a site with the limits off and starts the measured part). */
+  clearWindows(): void {
+    for (const w of [this.requests, this.reads, this.writes, this.batches]) w.clear();
   }
 
   /** The limit this request would pass now, if any (nothing is spent). */
@@ -172,7 +182,7 @@ export class QueueRateLimiter {
   constructor(
     private readonly now: () => number,
     readonly eventsPerMinute: number = FORGE_QUEUE_LIMITS.eventsPerMinute,
-    readonly enforce = true,
+    public enforce = true,
   ) {}
 
   /** Whether `n` more events fit this minute (nothing is spent). */
