@@ -24,6 +24,7 @@ import { caseResultItem, CaseResultRecord } from '../src/store/run-store';
 import type { JobView } from '../src/shared/types';
 import type { KvsUsage } from './forge/rate-limits';
 import { attributeChaos, runChaos, runDoomedRun, ChaosAttribution, ChaosFigures, DoomedFigures } from './chaos/chaos';
+import { runBusySite, BusySiteFigures } from './chaos/busy-site';
 
 interface Args {
   sizes: number[];
@@ -447,6 +448,30 @@ async function main(): Promise<void> {
   console.log(`\nWrote ${path.relative(process.cwd(), path.join(out, 'bench.json'))}`);
 }
 
+/** The busy site (issue 17): every rate limit on, today's faults, runs and panel opens over 5 simulated minutes. */
+async function busySiteSection(seed: number): Promise<BusySiteFigures> {
+  console.log('\nBusy site: 5,000 linked cases; 20 runs of 200 results of one Testsigma plan over 5 simulated minutes, and 60 opens');
+  console.log('(40 Test panels, 10 Test Plan panels of 1,000 Tests with 250 linked, 10 summaries) by 3 users; Forge\'s storage and');
+  console.log("queue rate limits on, today's faults (10% of Xray requests, 2% of Jira requests and storage calls, one lost answer, 90 s index lag):");
+  const b = await runBusySite({ seed });
+  const mark = (ok: boolean) => (ok ? 'ok' : 'FAIL');
+  const opens = Object.entries(b.opens).map(([kind, by]) => `${kind} ${JSON.stringify(by)}`).join('; ');
+  const badOpens = Object.values(b.opens).some((by) => Object.keys(by).some((a) => a !== 'normal' && a !== 'storage_busy'));
+  const rows: Array<[string, string, string]> = [
+    ['runs landed once and whole', `${b.runsLanded} of ${b.runs}`, `must be ${b.runs}: ${mark(b.runsLanded === b.runs)}`],
+    ['results lost', String(b.resultsLost), `must be 0: ${mark(b.resultsLost === 0)}`],
+    ['jobs failed / unfinished / deliveries refused', `${b.jobsFailed} / ${b.jobsUnfinished} / ${b.deliveriesRefused}`, `must be 0: ${mark(b.jobsFailed + b.jobsUnfinished + b.deliveriesRefused === 0)}`],
+    ['simulated minute of the last sync', b.lastSyncedMinute === undefined ? 'never' : String(b.lastSyncedMinute), `must be <= ${b.boundMinutes}: ${mark(b.lastSyncedMinute !== undefined && b.lastSyncedMinute <= b.boundMinutes)}`],
+    ['opens (normal / storage_busy / errors)', opens, `never an error: ${mark(!badOpens)}`],
+    ['batch operations (all, peak a minute)', `${b.batchOps}, ${b.peakBatchOpsPerMinute}`, `refused by limit ${JSON.stringify(b.kvsRefused)}; queue pushes refused ${b.queueRefused}`],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  for (const [a, v, note] of rows) console.log(`  ${a.padEnd(w0)}  ${v.padStart(w1)}  ${note}`);
+  console.log(`  ${b.simMinutes} simulated minutes in ${b.realMs} ms${b.stalled ? '; stalled' : ''}`);
+  return b;
+}
+
 /** Prints rows as a table: the header underlined, cells right-aligned (the first left-aligned when `labelled`). */
 function printTable(rows: string[][], labelled = false): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -483,7 +508,7 @@ function goalRows(results: Measured[], panel: PanelCost[]): string[][] {
 }
 
 /** The chaos section: both scenarios at full scale, their figures against what exactly-once demands. */
-async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; scenario2: DoomedFigures; byFault: ChaosAttribution[] }> {
+async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; scenario2: DoomedFigures; byFault: ChaosAttribution[]; busySite: BusySiteFigures }> {
   console.log(`\nChaos (seed ${seed}): 20 runs of 200 results at once, each in 2 deliveries plus 5 sent twice; Xray budget 10 requests per 5 minutes;`);
   console.log('10% of Xray requests fail (429, 500, timeout; at most 3 in a row), one create answer lost, 2% of Jira requests and KVS calls fail, search index 90 s behind.');
   const c = await runChaos({ seed });
@@ -513,7 +538,9 @@ async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; sc
   for (const { faults, figures: f } of byFault) {
     console.log(`  ${faults.padEnd(fw)}  ${String(f.testExecutionsCreated).padStart(10)}  ${String(f.resultsLost).padStart(4)}  ${String(f.jobsFailed).padStart(6)}  ${String(f.jobsUnfinished).padStart(10)}  ${String(f.xrayRequests).padStart(8)}  ${String(f.simMinutes).padStart(7)}`);
   }
+  const busySite = await busySiteSection(seed);
   return {
+    busySite,
     scenario1: { ...c, log: c.log.slice(-50) },
     scenario2: { ...d, log: d.log.slice(-50) },
     byFault: byFault.map((b) => ({ ...b, figures: { ...b.figures, log: b.figures.log.slice(-20) } })),
