@@ -267,3 +267,17 @@ describe('panel resolver: notices', () => {
     expect(ok(await open('de-DE')).notices?.[0]?.message).toMatch(/Speicher der App ist ausgelastet/);
   });
 });
+
+describe('panel resolver: storage throttles its own reads', () => {
+  it('waits out a throttled read of the settings or links and answers the view, not rate_limited', async () => {
+    ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
+    site.kvs.throttle(2);
+    const view = ok(await call('getPanel', 'alice', site.issues.test1));
+    expect(view.links.map((l) => l.testsigmaId)).toEqual(['609']);
+  });
+
+  it('answers rate_limited, changing nothing, when storage stays busy', async () => {
+    site.kvs.throttle(50);
+    expect(err(await call('getPanel', 'alice', site.issues.test1)).code).toBe('rate_limited');
+  });
+});
