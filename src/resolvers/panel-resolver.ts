@@ -62,6 +62,25 @@ export interface PanelDeps {
   defects?: DefectFiler;
 }
 
+/**
+ * Pauses before reading again what storage throttled (Forge's 429 passes within the second or the minute): a panel
+ * open waits a little rather than answering `rate_limited`, well inside a resolver's 25 s.
+ */
+const THROTTLE_PAUSES_MS = [250, 1000, 2000];
+
+/** Runs a storage read, pausing and reading again while storage throttles it (a throttled read did nothing). */
+async function patiently<T>(read: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await read();
+    } catch (err) {
+      const pause = THROTTLE_PAUSES_MS[i];
+      if (!isKvsThrottle(err) || pause === undefined) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
 /** The panel resolver's handlers (`getPanel`, `link`, `unlink`, `createDefect`), per contract section 2. */
 export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   const links = new LinkStore(deps.kvs);
@@ -80,7 +99,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     // to both for a hidden issue, and the user must not learn more than "not found").
     const [jiraIssue, settings, permsOrError] = await Promise.all([
       getIssue(asUser, issueId),
-      settingsStore.get(),
+      patiently(() => settingsStore.get()),
       myPermissions(asUser, ['EDIT_ISSUES'], { issueId }).catch((err: unknown) => err as Error),
     ]);
     if (!jiraIssue) {
@@ -109,7 +128,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
    * the newest run only: no names, history, flaky marks or coverage, so it costs one batch read on a Test.
    */
   async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown, summary = false): Promise<PanelView> {
-    const records = await links.listForIssue(issue.id);
+    const records = await patiently(() => links.listForIssue(issue.id));
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
     const all = deps.insights ?? {};
