@@ -210,6 +210,16 @@ describe('panel resolver: last results', () => {
     expect((await readLastResults(site.kvs, ['609'])).size).toBe(0);
   });
 
+  it('forgets it when its Test is deleted while storage throttles the trigger for a moment', async () => {
+    const callP = withLastResults();
+    await linkWithResult(callP);
+    site.world.deleteIssue(site.issues.test1.id);
+    site.kvs.throttle(2);
+    await createIssueDeletedHandler({ kvs: site.kvs, log: site.log })({ issue: { id: site.issues.test1.id } });
+    expect((await readLastResults(site.kvs, ['609'])).size).toBe(0);
+    expect(site.kvs.keys().filter((k) => k.includes(site.issues.test1.id) || k.includes(':609'))).toEqual([]);
+  });
+
   it('forgets it when a link frees the stale claim of a deleted Test (the trigger was missed)', async () => {
     const callP = withLastResults();
     await linkWithResult(callP);
