@@ -1,6 +1,8 @@
 import type { Coverage, FlakyCase, HistoryEntry, IssueKind, LastResult, LinkView, PanelNotice, PanelNoticeCode, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
 import type { JiraPort, Logger, Clock } from '../ports';
-import { isKvsThrottle, type KvsPort } from '../store/kvs-port';
+// A panel open waits out a short throttle of its settings or links (well inside a resolver's 25 s) rather than
+// answering rate_limited.
+import { isKvsThrottle, patiently, type KvsPort } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
 import { msg, type Message } from '../shared/message';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
@@ -60,25 +62,6 @@ export interface PanelDeps {
   insights?: PanelInsights;
   /** Files defects for createDefect; without it createDefect answers not_configured. */
   defects?: DefectFiler;
-}
-
-/**
- * Pauses before reading again what storage throttled (Forge's 429 passes within the second or the minute): a panel
- * open waits a little rather than answering `rate_limited`, well inside a resolver's 25 s.
- */
-const THROTTLE_PAUSES_MS = [250, 1000, 2000];
-
-/** Runs a storage read, pausing and reading again while storage throttles it (a throttled read did nothing). */
-async function patiently<T>(read: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await read();
-    } catch (err) {
-      const pause = THROTTLE_PAUSES_MS[i];
-      if (!isKvsThrottle(err) || pause === undefined) throw err;
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-  }
 }
 
 /** The panel resolver's handlers (`getPanel`, `link`, `unlink`, `createDefect`), per contract section 2. */

@@ -175,3 +175,22 @@ export function isKvsThrottle(err: unknown): boolean {
     (typeof e.message === 'string' && /rate limit|too many requests|429/i.test(e.message))
   );
 }
+
+/** Pauses before calling storage again after a throttle: Forge's 429 passes within the second or the minute. */
+export const THROTTLE_PAUSES_MS: readonly number[] = [250, 1000, 2000];
+
+/**
+ * Runs a storage call, pausing and calling again while storage throttles it. Only for calls that may run twice
+ * (reads, and writes that end in the same state however often they run).
+ */
+export async function patiently<T>(call: () => Promise<T>, pauses: readonly number[] = THROTTLE_PAUSES_MS): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      const pause = pauses[i];
+      if (!isKvsThrottle(err) || pause === undefined) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
