@@ -309,12 +309,12 @@ async function measurePanel(args: Args): Promise<PanelCost[]> {
     sb.kvs.latencyMs = args.kvsLatencyMs;
     sb.setHttpLatency(args.httpLatencyMs);
     const out: PanelCost[] = [];
-    const open = async (what: string, issue: { id: string; key: string }) => {
+    const open = async (what: string, issue: { id: string; key: string }, payload: Record<string, unknown> = {}) => {
       sb.kvs.resetCalls();
       sb.xray.reset();
       sb.testsigma.resetCounters();
       const t0 = performance.now();
-      const env = await invokeResolver(sb, 'panel', { key: 'getPanel', accountId: ADMIN, issue });
+      const env = await invokeResolver(sb, 'panel', { key: 'getPanel', accountId: ADMIN, issue, payload });
       const ms = performance.now() - t0;
       if (!env.ok) throw new Error(`${what}: ${env.error.message}`);
       out.push({
@@ -333,6 +333,8 @@ async function measurePanel(args: Args): Promise<PanelCost[]> {
     await open('Test, 50 links (warm)', testB);
     await open('Test Plan, 1,000 Tests (cold)', plan);
     await open('Test Plan, 1,000 Tests (warm)', plan);
+    await open('issue-context summary (warm)', testA, { summary: true });
+    await open('issue-context summary, Test Plan (warm)', plan, { summary: true });
 
     // Then every linked case gets 10 runs of history (every third one flaky), as the sync writes them, and the
     // same panels open again: the difference is what history and the flaky list cost.
