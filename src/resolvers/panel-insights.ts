@@ -29,6 +29,7 @@ import { createXrayClient } from '../xray/xray-client';
 import { budgetHintKey, CoverageRefusedError, fetchTests, MAX_COVERAGE_TESTS, panelAllowance } from './coverage';
 import type { CaseResults, NoticeSink, PanelInsights, PanelIssue } from './panel-resolver';
 import { CaseResultRecord, readCaseResults } from '../store/run-store';
+import { coalesceBatchGets } from '../store/coalescing-kvs';
 import { flipCount, historyView, isFlaky } from '../domain/history';
 
 /** The part of the Testsigma client the panel uses. */
@@ -420,7 +421,8 @@ export function createAppPanelInsights(
 ): PanelInsights {
   return createPanelInsights({
     ...(options ? { options } : {}),
-    kvs: deps.kvs,
+    // The parts of one open read at the same moment: one batch read for all of them (Forge's 45 a minute).
+    kvs: coalesceBatchGets(deps.kvs),
     clock: deps.clock,
     log: deps.log,
     xrayClientFor: panelXrayClientFor(deps),
