@@ -471,6 +471,7 @@ async function busySiteSection(seed: number): Promise<BusySiteFigures> {
   const w1 = Math.max(...rows.map((r) => r[1].length));
   for (const [a, v, note] of rows) console.log(`  ${a.padEnd(w0)}  ${v.padStart(w1)}  ${note}`);
   console.log(`  ${b.simMinutes} simulated minutes in ${b.realMs} ms${b.stalled ? '; stalled' : ''}`);
+  for (const e of b.errors) console.log(`  error logged: ${e}`);
   return b;
 }
 

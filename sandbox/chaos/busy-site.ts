@@ -50,6 +50,8 @@ export interface BusySiteFigures {
   simMinutes: number;
   realMs: number;
   stalled: boolean;
+  /** The app's error log lines (an open answered `internal` logs why), the first 10. */
+  errors: string[];
 }
 
 const USERS = ['busy-ann', 'busy-bo', 'busy-cy'];
@@ -179,6 +181,7 @@ export async function runBusySite(options: BusySiteOptions = {}): Promise<BusySi
       simMinutes: minute(site.sim.now() - start),
       realMs: Math.round(performance.now() - realStart),
       stalled: site.sim.stalled,
+      errors: site.log.lines.filter((l) => l.includes('"level":"error"')).slice(0, 10),
     };
   } finally {
     await site.close();

@@ -39,18 +39,18 @@ export function coalesceBatchGets(kvs: KvsPort): KvsPort {
     }
   }
 
-  const wrapped: KvsPort = Object.create(kvs) as KvsPort;
-  return Object.assign(wrapped, {
-    get: kvs.get.bind(kvs),
-    set: kvs.set.bind(kvs),
-    delete: kvs.delete.bind(kvs),
-    batchSet: kvs.batchSet.bind(kvs),
-    batchDelete: kvs.batchDelete.bind(kvs),
-    query: kvs.query.bind(kvs),
-    transact: kvs.transact.bind(kvs),
-    getSecret: kvs.getSecret.bind(kvs),
-    setSecret: kvs.setSecret.bind(kvs),
-    deleteSecret: kvs.deleteSecret.bind(kvs),
+  // Every other call goes straight through, looked up when made (a store may be filled in after this wraps it).
+  return {
+    get: (key) => kvs.get(key),
+    set: (key, value, options) => kvs.set(key, value, options),
+    delete: (key) => kvs.delete(key),
+    batchSet: (items) => kvs.batchSet(items),
+    batchDelete: (items) => kvs.batchDelete(items),
+    query: () => kvs.query(),
+    transact: () => kvs.transact(),
+    getSecret: (key) => kvs.getSecret(key),
+    setSecret: (key, value) => kvs.setSecret(key, value),
+    deleteSecret: (key) => kvs.deleteSecret(key),
     batchGet<T>(items: Array<{ key: string }>) {
       return new Promise<{ successfulKeys: Array<{ key: string; value: T }>; failedKeys: KvsBatchError[] }>((resolve, reject) => {
         if (waiting.length === 0) {
@@ -68,7 +68,7 @@ export function coalesceBatchGets(kvs: KvsPort): KvsPort {
         });
       });
     },
-  });
+  };
 }
 
 /** Runs `fn` once the promise jobs queued so far have run (a resolved promise chain, so fake timers do not stall it). */

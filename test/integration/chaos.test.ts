@@ -114,7 +114,9 @@ describe('chaos bench (small scale)', () => {
 
 describe('busy site (small scale, every rate limit on, today\'s faults)', () => {
   test('runs arriving while users open panels all land once and whole; every open answers its view, with storage_busy at worst', async () => {
-    const f = await runBusySite({ linkedCases: 200, runs: 4, resultsPerRun: 20, testPanels: 6, planPanels: 2, summaries: 2, planTests: 60, planLinked: 20, arrivalMinutes: 2 });
+    // Jira's transient faults off: a panel open that meets one answers the same error with the limits on or off, and
+    // this measures what the limits do to the opens (the bench's full-scale row keeps them and lists their errors).
+    const f = await runBusySite({ linkedCases: 200, runs: 4, resultsPerRun: 20, testPanels: 6, planPanels: 2, summaries: 2, planTests: 60, planLinked: 20, arrivalMinutes: 2, jiraFaultRate: 0 });
     expect({ landed: f.runsLanded, executions: f.testExecutionsCreated, lost: f.resultsLost, failed: f.jobsFailed, unfinished: f.jobsUnfinished, refused: f.deliveriesRefused }).toEqual({
       landed: 4,
       executions: 4,
@@ -125,7 +127,7 @@ describe('busy site (small scale, every rate limit on, today\'s faults)', () => 
     });
     expect(f.lastSyncedMinute).toBeLessThanOrEqual(f.boundMinutes);
     const answers = Object.values(f.opens).flatMap((byAnswer) => Object.keys(byAnswer));
-    expect(answers.filter((a) => a !== 'normal' && a !== 'storage_busy')).toEqual([]);
+    expect({ answers: answers.filter((a) => a !== 'normal' && a !== 'storage_busy'), errors: f.errors }).toEqual({ answers: [], errors: [] });
     expect(Object.values(f.opens).reduce((n, byAnswer) => n + Object.values(byAnswer).reduce((a, b) => a + b, 0), 0)).toBe(10);
   });
 });
