@@ -183,14 +183,18 @@ export const THROTTLE_PAUSES_MS: readonly number[] = [250, 1000, 2000];
  * Runs a storage call, pausing and calling again while storage throttles it. Only for calls that may run twice
  * (reads, and writes that end in the same state however often they run).
  */
-export async function patiently<T>(call: () => Promise<T>, pauses: readonly number[] = THROTTLE_PAUSES_MS): Promise<T> {
+export async function patiently<T>(
+  call: () => Promise<T>,
+  pauses: readonly number[] = THROTTLE_PAUSES_MS,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<T> {
   for (let i = 0; ; i++) {
     try {
       return await call();
     } catch (err) {
       const pause = pauses[i];
       if (!isKvsThrottle(err) || pause === undefined) throw err;
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      await sleep(pause);
     }
   }
 }

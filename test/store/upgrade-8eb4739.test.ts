@@ -49,6 +49,20 @@ async function panel(issue: { id: string; key: string }): Promise<PanelView> {
   return env.data;
 }
 
+/** Posts results to the web trigger as an executor does and waits for the sync; answers the job's id. */
+async function deliver(body: unknown): Promise<string> {
+  const res = await sb.app.webtrigger({
+    method: 'POST',
+    path: '/',
+    body: JSON.stringify(body),
+    headers: { 'content-type': ['application/json'], authorization: [`Bearer ${demo.webtrigger.secret}`] },
+    queryParameters: {},
+  });
+  expect(res.statusCode).toBe(202);
+  await sb.queue.idle();
+  return (JSON.parse(res.body) as { jobId: string }).jobId;
+}
+
 async function job(jobId: string): Promise<JobView> {
   const res = await sb.app.webtrigger({ method: 'GET', path: '/', body: '', headers: { authorization: [`Bearer ${demo.webtrigger.secret}`] }, queryParameters: { job: [jobId] } });
   expect(res.statusCode).toBe(200);
@@ -85,31 +99,13 @@ describe('a site upgraded from 8eb4739', () => {
     expect(await job(j1!)).toMatchObject({ runId: 'nightly-1', state: 'partial', counts: { received: 6, synced: 5, unmapped: 1 } });
     expect(await job(j3!)).toMatchObject({ runId: 'nightly-3', state: 'succeeded' });
     const old = await job(j2!);
-    const res = await sb.app.webtrigger({
-      method: 'POST',
-      path: '/',
-      body: JSON.stringify({ runId: 'nightly-2', testPlanId: '274', results: [{ testCaseId: '605', status: 'FAILURE' }] }),
-      headers: { 'content-type': ['application/json'], authorization: [`Bearer ${demo.webtrigger.secret}`] },
-      queryParameters: {},
-    });
-    expect(res.statusCode).toBe(202);
-    await sb.queue.idle();
-    const late = await job((JSON.parse(res.body) as { jobId: string }).jobId);
+    const late = await job(await deliver({ runId: 'nightly-2', testPlanId: '274', results: [{ testCaseId: '605', status: 'FAILURE' }] }));
     expect(late).toMatchObject({ state: 'succeeded', testExecutionKey: old.testExecutionKey });
   });
 
   it('a new run extends the old history, and the old links still hold their cases', async () => {
     now += 24 * 3_600_000;
-    const res = await sb.app.webtrigger({
-      method: 'POST',
-      path: '/',
-      body: JSON.stringify({ runId: 'nightly-4', testPlanId: '274', results: [{ testCaseId: '601', status: 'SUCCESS' }] }),
-      headers: { 'content-type': ['application/json'], authorization: [`Bearer ${demo.webtrigger.secret}`] },
-      queryParameters: {},
-    });
-    expect(res.statusCode).toBe(202);
-    await sb.queue.idle();
-    expect(await job((JSON.parse(res.body) as { jobId: string }).jobId)).toMatchObject({ state: 'succeeded' });
+    expect(await job(await deliver({ runId: 'nightly-4', testPlanId: '274', results: [{ testCaseId: '601', status: 'SUCCESS' }] }))).toMatchObject({ state: 'succeeded' });
     const link = (await panel(demo.tests[0]!)).links[0]!;
     expect(link.history?.map((h) => h.runId)).toEqual(['nightly-4', 'nightly-3', 'nightly-2', 'nightly-1']);
     // Case 601 belongs to its Test still: linking it to another Test is refused.
