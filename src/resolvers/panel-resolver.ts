@@ -1,7 +1,5 @@
 import type { Coverage, FlakyCase, HistoryEntry, IssueKind, LastResult, LinkView, PanelNotice, PanelNoticeCode, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
 import type { JiraPort, Logger, Clock } from '../ports';
-// A panel open waits out a short throttle of its settings or links (well inside a resolver's 25 s) rather than
-// answering rate_limited.
 import { isKvsThrottle, patiently, type KvsPort } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
 import { msg, type Message } from '../shared/message';
@@ -48,8 +46,7 @@ export interface PanelInsights {
   flakyCases?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings }): Promise<FlakyCase[] | undefined>;
   /** Coverage of a Test Set's or Test Plan's Tests. */
   coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Coverage | undefined>;
-  /** The latest jobs of a linked Testsigma plan. */
-  /** The plan's latest runs, newest first: `limit` of them (default 10). */
+  /** The latest jobs of a linked Testsigma plan, newest first: `limit` of them (default 10). */
   recentRuns?(testsigmaPlanId: string, limit?: number): Promise<RecentRun[] | undefined>;
 }
 
@@ -82,6 +79,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     // to both for a hidden issue, and the user must not learn more than "not found").
     const [jiraIssue, settings, permsOrError] = await Promise.all([
       getIssue(asUser, issueId),
+      // A short storage throttle is waited out (well inside a resolver's 25 s) rather than answered rate_limited.
       patiently(() => settingsStore.get()),
       myPermissions(asUser, ['EDIT_ISSUES'], { issueId }).catch((err: unknown) => err as Error),
     ]);

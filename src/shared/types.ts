@@ -93,8 +93,10 @@ export interface Coverage {
   unlinked: Array<{ id: string; key: string }>;
 }
 
-/** Why a section the panel would normally carry is missing (contract section 2). */
-/** Why a part of the panel is missing; `storage_busy`: storage throttled a read the part needed (contract section 8). */
+/**
+ * Why a section the panel would normally carry is missing (contract section 2); `storage_busy`: storage throttled a
+ * read the section needed (contract section 8).
+ */
 export type PanelNoticeCode = 'xray_not_configured' | 'xray_unavailable' | 'testsigma_not_configured' | 'testsigma_unavailable' | 'storage_busy';
 
 /** A notice the panel shows in the section it explains. */
