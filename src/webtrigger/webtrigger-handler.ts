@@ -117,7 +117,9 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
     }
     if (method === 'GET') {
       const res = await getJob(req);
-      return auth.legacy ? { ...res, headers: { ...res.headers, deprecation: [LEGACY_GET_DEPRECATED] } } : res;
+      if (!auth.legacy) return res;
+      deps.log.warn('web trigger: a GET signed the old way, over "<t>." without its query (deprecated); sign "<t>.<query>"', {});
+      return { ...res, headers: { ...res.headers, deprecation: [LEGACY_GET_DEPRECATED] } };
     }
     if (method !== 'POST') {
       return failure(405, 'method_not_allowed', 'Use POST to send results, or GET ?job=<jobId> to read a job.', { headers: { allow: ['GET, POST'] } });
