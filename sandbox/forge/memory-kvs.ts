@@ -91,6 +91,12 @@ export class MemoryKvs implements KvsPort {
     return e ? (JSON.parse(e.value) as T) : undefined;
   }
 
+  /** One secret, read without counting a call or being throttled (for observers such as the chaos bench). */
+  peekSecret<T>(key: string): T | undefined {
+    const v = this.secrets.get(key);
+    return v === undefined ? undefined : (JSON.parse(v) as T);
+  }
+
   /** Every stored secret value (tests search responses and logs for them). */
   secretValues(): unknown[] {
     return [...this.secrets.values()].map((v) => JSON.parse(v));

@@ -42,11 +42,11 @@ describe('the run mark', () => {
   test('the mark is not the run id\'s hash: two sites give one run id different marks', async () => {
     const other = await startSandboxSite();
     try {
-      const a = await siteRunLabel(site.sb.kvs, 'nightly-1003', site.sb.deps.randomHex);
-      const b = await siteRunLabel(other.sb.kvs, 'nightly-1003', other.sb.deps.randomHex);
+      const a = await siteRunLabel(site.sb.kvs, 'nightly-1003');
+      const b = await siteRunLabel(other.sb.kvs, 'nightly-1003');
       expect(a).not.toBe(b);
       expect(a).not.toBe(runLabel('nightly-1003'));
-      expect(await siteRunLabel(site.sb.kvs, 'nightly-1003', site.sb.deps.randomHex)).toBe(a);
+      expect(await siteRunLabel(site.sb.kvs, 'nightly-1003')).toBe(a);
     } finally {
       await other.close();
     }
@@ -54,7 +54,7 @@ describe('the run mark', () => {
 
   test('even the site\'s own mark, on a Test Execution in another project, is ignored and logged', async () => {
     await site.link('Test', 'PROJ', '609');
-    const leaked = await siteRunLabel(site.sb.kvs, 'nightly-1004', site.sb.deps.randomHex);
+    const leaked = await siteRunLabel(site.sb.kvs, 'nightly-1004');
     const trap = site.sb.world.createIssue({ projectKey: 'OUT', type: 'Test Execution', summary: 'mine', labels: [leaked] });
     const jobId = await site.send({ runId: 'nightly-1004', results: [{ testCaseId: '609', status: 'SUCCESS' }] });
     await site.sb.queue.idle();
