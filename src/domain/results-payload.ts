@@ -13,6 +13,10 @@ import { idList, jobMsg, type JobMessage } from './job-messages';
  * the rule (the CLI splits below 4 MiB, and it leaves room under Forge's own cap on a web trigger invocation).
  */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** A run carries at most this many test environments; the rest are cut, with a warning (contract section 8). */
+export const MAX_ENVIRONMENTS = 50;
+/** An environment name is cut to this many characters, with a warning. */
+export const MAX_ENVIRONMENT_CHARS = 255;
 /** `summary` is cut to this many characters (Jira's summary limit), with a warning in the job. */
 export const MAX_SUMMARY_CHARS = 255;
 /** A result's `message` is cut to this many characters, with a warning in the job. */
@@ -187,11 +191,11 @@ function deliverySchema(statusMap: Readonly<Record<string, string>>) {
     summary: z.string({ error: 'must be text' }).optional(),
     startedAt: dateTime.optional(),
     finishedAt: dateTime.optional(),
+    // Not bounded here: more than MAX_ENVIRONMENTS, or names longer than MAX_ENVIRONMENT_CHARS, are cut by capText.
     environments: z
-      .array(z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'), {
+      .array(z.string({ error: 'must be text' }).trim().min(1, 'must not be empty'), {
         error: 'must be a list of environment names',
       })
-      .max(100, 'must hold at most 100 environments')
       .optional(),
     results: z
       .array(resultSchema(statusMap), { error: 'must be a list of results' })
@@ -335,8 +339,9 @@ export function cutText(text: string, max: number): string {
 }
 
 /**
- * Applies the text caps of contract section 3: `summary` to 255 characters and each `message` to 32,000, so that
- * no single field can make a stored row too large. Long text is cut, never refused; the job says what was cut.
+ * Applies the text caps of contract sections 3 and 8: `summary` to 255 characters, each `message` to 32,000, and
+ * `environments` to 50 names of 255, so that no field can make a stored row too large. Long text and extra
+ * environments are cut, never refused; the job says what was cut.
  */
 export function capText(delivery: Delivery): { delivery: Delivery; warnings: JobMessage[] } {
   const warnings: JobMessage[] = [];
@@ -354,7 +359,15 @@ export function capText(delivery: Delivery): { delivery: Delivery; warnings: Job
     const unique = [...new Set(cut)];
     warnings.push(jobMsg('messagesCut', { count: unique.length, ids: idList(unique), max: MAX_MESSAGE_CHARS }));
   }
-  return { delivery: { ...delivery, ...(summary !== undefined ? { summary } : {}), results }, warnings };
+  let environments = delivery.environments;
+  if (environments) {
+    const long = environments.filter((e) => e.length > MAX_ENVIRONMENT_CHARS).length;
+    if (long > 0) warnings.push(jobMsg('environmentNamesCut', { count: long, max: MAX_ENVIRONMENT_CHARS }));
+    const named = [...new Set(environments.map((e) => cutText(e, MAX_ENVIRONMENT_CHARS)))];
+    if (named.length > MAX_ENVIRONMENTS) warnings.push(jobMsg('environmentsCut', { count: named.length, max: MAX_ENVIRONMENTS }));
+    environments = named.slice(0, MAX_ENVIRONMENTS);
+  }
+  return { delivery: { ...delivery, ...(summary !== undefined ? { summary } : {}), ...(environments ? { environments } : {}), results }, warnings };
 }
 
 /** Drops every attachment (evidence is off: storing them would only cost storage). */
