@@ -146,13 +146,12 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
     const parsed = parseResultsRequest(parsedBody, effectiveStatusMap(settings.statusOverrides));
     if (!parsed.ok) {
       const n = parsed.problems.length;
-      const more = n > MAX_DETAILS ? ` The first ${MAX_DETAILS} are listed.` : '';
-      return failure(
-        400,
-        'invalid_payload',
-        `The body does not match the web trigger API: ${n} problem${n === 1 ? '' : 's'}, such as ${parsed.problems[0]!.path} ${parsed.problems[0]!.message}.${more}`,
-        { details: parsed.problems.slice(0, MAX_DETAILS) },
-      );
+      const count = parsed.more ? `${n} or more problems` : `${n} problem${n === 1 ? '' : 's'}`;
+      const more = parsed.more ? ` The first ${n} are listed.` : '';
+      const first = `${parsed.problems[0]!.path} ${parsed.problems[0]!.message}`.replace(/\.$/, '');
+      return failure(400, 'invalid_payload', `The body does not match the web trigger API: ${count}, such as ${first}.${more}`, {
+        details: parsed.problems.slice(0, MAX_DETAILS),
+      });
     }
     if (!settings.xray.clientId || !xraySecret) {
       return failure(503, 'not_configured', 'Xray is not set up in the app yet: a Jira admin must enter the Xray API key (client id and secret) on the app\'s settings page.');
