@@ -173,16 +173,15 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   }
 
   /**
-   * Where another link lives, as this user may be told: its key when the user can browse it, `hidden` when the
-   * issue exists but not for them, `gone` when Jira says it is deleted (a stale claim). An issue the app cannot
-   * read right now (a 5xx, 429 or `issueErrors`) throws: its links stay as they are.
+   * Where another link lives, as this user may be told: its key when the user can browse it, `hidden` when they
+   * cannot, `unreadable` when the app cannot read it either. Jira answers 404 for a hidden issue as for a deleted
+   * one, so an issue the app cannot read is never taken as deleted here: only the deletion trigger frees its links
+   * (and an admin, one case at a time, with `freeCase`). A read that fails (a 5xx, 429 or `issueErrors`) throws.
    */
-  async function whereIs(issueId: string, accountId: string): Promise<{ seen: 'visible'; key: string } | { seen: 'hidden' | 'gone' }> {
-    const asApp = await bulkFetchIssues(deps.jira.asApp(), [issueId]);
-    const issue = asApp.get(issueId);
-    if (!issue) return { seen: 'gone' };
-    const asUser = await getIssue(deps.jira.asUser(accountId), issueId);
-    return asUser ? { seen: 'visible', key: asUser.key } : { seen: 'hidden' };
+  async function whereIs(issueId: string, accountId: string): Promise<{ seen: 'visible'; key: string } | { seen: 'hidden' | 'unreadable' }> {
+    const [asApp, asUser] = await Promise.all([bulkFetchIssues(deps.jira.asApp(), [issueId]), getIssue(deps.jira.asUser(accountId), issueId)]);
+    if (asUser) return { seen: 'visible', key: asUser.key };
+    return asApp.has(issueId) ? { seen: 'hidden' } : { seen: 'unreadable' };
   }
 
   return {
@@ -206,16 +205,9 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           linkedBy: accountId,
           linkedAt: new Date(deps.clock.now()).toISOString(),
         };
-        let result = await links.claim(record);
+        const result = await links.claim(record);
         if (!result.ok && result.existing.issueId !== issue.id) {
-          let where = await whereIs(result.existing.issueId, accountId);
-          if (where.seen === 'gone') {
-            // The other issue is deleted (while the clean-up trigger missed it): free its links and retry once.
-            await links.removeAllForIssue(result.existing.issueId);
-            result = await links.claim(record);
-            if (!result.ok) where = await whereIs(result.existing.issueId, accountId);
-          }
-          if (!result.ok) throw conflictError(result.conflict, result.existing, issue, testsigmaId, where);
+          throw conflictError(result.conflict, result.existing, issue, testsigmaId, await whereIs(result.existing.issueId, accountId));
         } else if (!result.ok) {
           throw conflictError(result.conflict, result.existing, issue, testsigmaId, { seen: 'visible', key: issue.key });
         }
@@ -271,7 +263,7 @@ function conflictError(
   existing: LinkRecord,
   issue: PanelIssue,
   testsigmaId: string,
-  where: { seen: 'visible'; key: string } | { seen: 'hidden' | 'gone' },
+  where: { seen: 'visible'; key: string } | { seen: 'hidden' | 'unreadable' },
 ): AppError {
   const entity = entityNoun(existing.testsigmaKind);
   if (conflict === 'slot') {
@@ -279,6 +271,10 @@ function conflictError(
       'already_linked',
       msg('apiErrors.panel.slotTaken', { issue: issue.key, entity, id: existing.testsigmaId, kind: XRAY_NOUN[issue.kind], noun: msg(`apiErrors.noun.${existing.testsigmaKind}`) }),
     );
+  }
+  if (where.seen === 'unreadable' && existing.testsigmaKind === 'testCase') {
+    // Perhaps deleted while the app missed it, perhaps hidden from the app: only an admin may decide to free it.
+    return new AppError('already_linked', msg('apiErrors.panel.linkedElsewhereUnreadable', { entity, id: testsigmaId, kind: XRAY_NOUN[existing.issueKind] }));
   }
   if (where.seen !== 'visible') {
     return new AppError('already_linked', msg('apiErrors.panel.linkedElsewhereHidden', { entity, id: testsigmaId, kind: XRAY_NOUN[existing.issueKind] }));
