@@ -103,7 +103,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     return { issue, canEdit, settings, accountId };
   }
 
-  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown): Promise<PanelView> {
+  async function view(issue: PanelIssue, accountId: string, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown): Promise<PanelView> {
     const records = await links.listForIssue(issue.id);
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
@@ -111,7 +111,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     const onTest = ids.length > 0 && issue.kind === 'test';
     const noticeCodes = new Set<PanelNoticeCode>();
     const notice: NoticeSink = (code) => noticeCodes.add(code);
-    const [entities, last, results, coverage, recentRuns, flaky] = await Promise.all([
+    const [entities, last, results, anyCoverage, recentRuns, anyFlaky] = await Promise.all([
       ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice })) : undefined,
       onTest && !ins.caseResults && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
       onTest && ins.caseResults ? quiet(() => ins.caseResults!(issue.id, ids)) : undefined,
@@ -123,6 +123,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         : undefined,
       issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
     ]);
+    const { coverage, flaky } = await onlyBrowsable(accountId, anyCoverage, anyFlaky);
     const linkViews: LinkView[] = records.map((r) => {
       const e = entities?.get(r.testsigmaId);
       const cr = results?.get(r.testsigmaId);
@@ -152,6 +153,31 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       ...(coverage ? { coverage } : {}),
       ...(recentRuns ? { recentRuns } : {}),
       ...(flaky ? { flaky } : {}),
+    };
+  }
+
+  /**
+   * Coverage and the flaky list as this viewer may see them: Xray lists a Test Set's Tests as the app, so Tests the
+   * viewer cannot browse are left out (their count stays in `total` and `linked`, which name nothing). One bulk read
+   * as the viewer answers which they may browse; when it fails, no Test is named.
+   */
+  async function onlyBrowsable(
+    accountId: string,
+    coverage: Coverage | undefined,
+    flaky: FlakyCase[] | undefined,
+  ): Promise<{ coverage?: Coverage; flaky?: FlakyCase[] }> {
+    const ids = [...new Set([...(coverage?.unlinked ?? []).map((u) => u.id), ...(flaky ?? []).map((f) => f.test.id)])];
+    let seen = new Set<string>();
+    if (ids.length > 0) {
+      try {
+        seen = new Set((await bulkFetchIssues(deps.jira.asUser(accountId), ids)).keys());
+      } catch (err) {
+        deps.log.warn('panel: could not check which Tests the viewer may browse; none is named', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return {
+      ...(coverage ? { coverage: { ...coverage, unlinked: coverage.unlinked.filter((u) => seen.has(u.id)) } } : {}),
+      ...(flaky ? { flaky: flaky.filter((f) => seen.has(f.test.id)) } : {}),
     };
   }
 
@@ -188,8 +214,8 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     getPanel: (req) =>
       toEnvelope(deps.log, req, 'getPanel', async () => {
         const refresh = !!(req.payload && typeof req.payload === 'object' && (req.payload as { refresh?: unknown }).refresh === true);
-        const { issue, canEdit, settings } = await loadIssue(req, false);
-        return view(issue, canEdit, settings, refresh, req.context.locale);
+        const { issue, canEdit, settings, accountId } = await loadIssue(req, false);
+        return view(issue, accountId, canEdit, settings, refresh, req.context.locale);
       }),
 
     link: (req) =>
@@ -212,19 +238,19 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           throw conflictError(result.conflict, result.existing, issue, testsigmaId, { seen: 'visible', key: issue.key });
         }
         deps.log.info('linked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
-        return view(issue, canEdit, settings, false, req.context.locale);
+        return view(issue, accountId, canEdit, settings, false, req.context.locale);
       }),
 
     unlink: (req) =>
       toEnvelope(deps.log, req, 'unlink', async () => {
         const testsigmaId = parseId(req.payload);
-        const { issue, canEdit, settings } = await loadIssue(req, true);
+        const { issue, canEdit, settings, accountId } = await loadIssue(req, true);
         const tsKind = TESTSIGMA_KIND_OF[issue.kind];
         if (!(await links.unlink(issue.id, tsKind, testsigmaId))) {
           throw new AppError('not_linked', msg('apiErrors.panel.notLinked', { entity: entityNoun(tsKind), id: testsigmaId, issue: issue.key }));
         }
         deps.log.info('unlinked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
-        return view(issue, canEdit, settings, false, req.context.locale);
+        return view(issue, accountId, canEdit, settings, false, req.context.locale);
       }),
 
     createDefect: (req) =>
@@ -249,7 +275,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           settings,
         });
         deps.log.info('defect filed', { issueId: issue.id, testsigmaId });
-        return view(issue, canEdit, settings, false, req.context.locale);
+        return view(issue, accountId, canEdit, settings, false, req.context.locale);
       }),
   };
 }
