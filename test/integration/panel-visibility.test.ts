@@ -3,35 +3,28 @@
  * against the emulators: Xray is read as the app, so its Test list may hold Tests of a project the viewer cannot
  * see; their keys are filtered by one bulk read as the viewer.
  */
-import { World } from '../../sandbox/emulators/world';
-import { startJiraEmulator } from '../../sandbox/emulators/jira';
-import { startXrayEmulator } from '../../sandbox/emulators/xray';
-import { appOverEmulators } from '../support/app-over-emulators';
+import { startAppSite } from '../support/app-over-emulators';
 import { writeItems } from '../../src/store/job-store';
 import { caseResultItem, readCaseResults } from '../../src/store/run-store';
 import type { Envelope, PanelView } from '../../src/shared/types';
 
-const XRAY = { clientId: 'visibility-client', clientSecret: 'visibility-secret-0123456789' };
-let closers: Array<() => Promise<void>> = [];
+let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
-  await Promise.all(closers.map((c) => c()));
-  closers = [];
+  await close?.();
+  close = undefined;
 });
 
 async function startSite() {
   let t = Date.parse('2026-12-01T08:00:00Z');
   const clock = { now: () => t };
-  const world = new World({ now: clock.now });
+  const { world, app, kvs, close: stop } = await startAppSite({ clock, randomChar: 'c' });
+  close = stop;
   world.createProject({ key: 'DEMO' });
   world.createProject({ key: 'SEC' });
   for (const a of ['alice', 'bob']) world.addAccount({ accountId: a });
   world.grant('alice', 'BROWSE_PROJECTS');
   world.grant('alice', 'EDIT_ISSUES');
   world.grant('bob', 'BROWSE_PROJECTS', 'DEMO');
-  const jira = await startJiraEmulator({ world });
-  const xray = await startXrayEmulator({ world, dataRegion: 'eu', clients: [XRAY], now: clock.now });
-  closers.push(() => jira.close(), () => xray.close());
-  const { app, kvs } = await appOverEmulators({ jiraUrl: jira.url, xrayUrl: xray.url, xray: XRAY, clock, randomChar: 'c' });
   const call = async (as: string, key: string, issue: { id: string; key: string }, payload: unknown = {}) => {
     const env = (await app.panelResolver[key]!({ payload, context: { accountId: as, extension: { issue } } })) as Envelope<PanelView>;
     if (!env.ok) throw new Error(`${env.error.code}: ${env.error.message}`);
