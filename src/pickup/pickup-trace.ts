@@ -4,16 +4,17 @@
  */
 import type { PickupState } from '../shared/types';
 import type { KvsPort } from '../store/kvs-port';
-import { getMany } from '../store/kvs-port';
 import { FIRST_PUSH_KEY, PICKUP_STATE_KEY, type PickupRecord } from '../store/pickup-store';
 import { translateMessage } from '../i18n/translate';
 
-/** The pick-up record and the first push delivery's mark, in one batch read. */
+/**
+ * The pick-up record and the first push delivery's mark: two plain reads, not a batch, because Forge allows an
+ * installation only 45 batch operations a minute and the admin page's view already spends one.
+ */
 export async function readPickupTrace(kvs: KvsPort): Promise<{ record: PickupRecord; pushDeliverySeen: boolean }> {
-  const found = await getMany<unknown>(kvs, [PICKUP_STATE_KEY, FIRST_PUSH_KEY]);
-  const stored = found.get(PICKUP_STATE_KEY) as PickupRecord | undefined;
+  const [stored, firstPush] = await Promise.all([kvs.get<PickupRecord>(PICKUP_STATE_KEY), kvs.get<unknown>(FIRST_PUSH_KEY)]);
   const record = stored ? { ...stored, cursors: stored.cursors ?? {}, runsPickedUp: stored.runsPickedUp ?? 0 } : { on: false, runsPickedUp: 0, cursors: {} };
-  return { record, pushDeliverySeen: found.has(FIRST_PUSH_KEY) };
+  return { record, pushDeliverySeen: firstPush !== undefined };
 }
 
 /** The admin page's view of the pick-up, its problem in the admin's language. */
