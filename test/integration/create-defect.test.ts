@@ -24,7 +24,7 @@ interface Site {
   clock: { now: () => number; advance(ms: number): void };
   test: { id: string; key: string };
   call(key: string, as: string, payload?: unknown): Promise<Envelope<PanelView>>;
-  /** A run of the Test in a new Test Execution with that Xray status, synced as the sync writes it. */
+  /** A run of the Test in a new Test Execution with that Xray status, synced as the sync writes it (with the execution's id). */
   syncRun(runId: string, status: string, word: string, comment?: string): Promise<{ id: string; key: string }>;
   close(): Promise<void>;
 }
@@ -66,7 +66,7 @@ async function startSite(opts: { xrayAccount?: string } = {}): Promise<Site> {
       world.upsertRun(exec.id, test.id, { status, ...(comment ? { comment } : {}) });
       const prev = (await readCaseResults(kvs, [CASE])).get(CASE);
       const at = new Date(clock.now()).toISOString();
-      await writeItems(kvs, [caseResultItem(CASE, prev, { status, word, runId, at, testIssueId: test.id, testExecutionKey: exec.key }, {})]);
+      await writeItems(kvs, [caseResultItem(CASE, prev, { status, word, runId, at, testIssueId: test.id, testExecutionKey: exec.key, testExecutionId: exec.id }, {})]);
       return exec;
     },
     close: async () => {
