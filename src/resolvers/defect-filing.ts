@@ -47,7 +47,7 @@ export interface DefectFiler {
 
 const GET_TEST_RUN = `query ($testIssueId: String, $testExecIssueId: String) {
   getTestRun(testIssueId: $testIssueId, testExecIssueId: $testExecIssueId) {
-    id status { name } comment defects testExecution { testEnvironments }
+    id status { name } comment defects testExecution { testEnvironments jira(fields: ["summary"]) }
   }
 }`;
 const ADD_DEFECTS = `mutation ($id: String!, $issues: [String]!) {
@@ -55,7 +55,12 @@ const ADD_DEFECTS = `mutation ($id: String!, $issues: [String]!) {
 }`;
 
 interface TestRunAnswer {
-  getTestRun: { id?: string; comment?: string | null; defects?: string[] | null; testExecution?: { testEnvironments?: string[] | null } | null } | null;
+  getTestRun: {
+    id?: string;
+    comment?: string | null;
+    defects?: string[] | null;
+    testExecution?: { testEnvironments?: string[] | null; jira?: { summary?: unknown } | null } | null;
+  } | null;
 }
 
 /** Builds the defect filer. */
@@ -130,11 +135,14 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
 
       let defect = reuse ? { id: reuse.issueId, key: reuse.key } : undefined;
       if (!defect) {
+        // The run's summary is its Test Execution's: read in the run's own request, so it costs nothing more.
+        const xraySummary = run.testExecution?.jira?.summary;
+        const runSummary = typeof xraySummary === 'string' && xraySummary.trim() !== '' ? xraySummary : exec?.summary;
         const facts = {
           caseId,
           ...(req.caseName ? { caseName: req.caseName } : {}),
           runId: last.runId,
-          ...(exec?.summary ? { runSummary: exec.summary } : {}),
+          ...(runSummary ? { runSummary } : {}),
           status: last.status,
           ...(run.comment ? { message: run.comment } : {}),
           ...(run.testExecution?.testEnvironments?.length ? { environments: run.testExecution.testEnvironments } : {}),
