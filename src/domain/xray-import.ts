@@ -20,6 +20,15 @@ export interface XrayImportTest {
   finish?: string;
   comment?: string;
   evidence?: Array<{ data: string; filename: string; contentType: string }>;
+  /** A data-driven test's iterations (Xray's JSON format), each with the site's status. */
+  iterations?: XrayIteration[];
+}
+
+/** One iteration of Xray's JSON import: a data set's parameters and its status. */
+export interface XrayIteration {
+  name?: string;
+  parameters?: Array<{ name: string; value: string }>;
+  status: string;
 }
 
 /** Xray's JSON import body. */
@@ -68,6 +77,8 @@ export interface MappedResult {
   flaky?: boolean;
   /** The attempts to store for the run. */
   tries?: StoredAttempt[];
+  /** A data-driven result's iterations, mapped to the site's statuses. */
+  iterations?: XrayIteration[];
 }
 
 /** Where each test of a delivery stands before the import (counted by test: a case's entries are one). */
@@ -123,12 +134,16 @@ export function triageResults(
   const goneTests: Array<{ caseId: string; issueId: string }> = [];
   const note = (m: Map<string, string[]>, key: string, caseId: string) => m.set(key, [...(m.get(key) ?? []), caseId]);
   for (const [caseId, entries] of byCase) {
-    const outcomes = entries.map((e) => site.outcome(e.result.status));
-    const unknownAt = outcomes.findIndex((o) => o.kind === 'unknown_word');
-    if (unknownAt >= 0) {
-      note(unknownStatus, entries[unknownAt]!.result.status, caseId);
+    // A data-driven entry stands for the worst of its own status and its iterations' (contract section 8).
+    const words = entries.map((e) => [e.result.status, ...(e.result.iterations ?? []).map((it) => it.status)]);
+    const unknownWord = words.flat().find((w) => site.outcome(w).kind === 'unknown_word');
+    if (unknownWord !== undefined) {
+      note(unknownStatus, unknownWord, caseId);
       continue;
     }
+    // The word that decides each entry, so the history counts a data-driven result by its worst iteration too.
+    const deciding = words.map((ws) => ws.reduce((w, x) => (worse(site.outcome(x), site.outcome(w)) ? x : w), ws[0]!));
+    const outcomes = words.map((ws) => worstOutcome(ws.map((w) => site.outcome(w))));
     const issueId = links.get(caseId);
     if (issueId === undefined) {
       unmapped.push(caseId);
@@ -145,7 +160,10 @@ export function triageResults(
       continue;
     }
     const collapsed = collapseEntries(
-      entries.map((e, i) => ({ result: e.result, xrayStatus: (outcomes[i] as { status: string }).status })),
+      entries.map((e, i) => ({
+        result: deciding[i] === e.result.status ? e.result : { ...e.result, status: deciding[i]! },
+        xrayStatus: (outcomes[i] as { status: string }).status,
+      })),
       {
         stored: attempts.stored?.(caseId, issueId),
         ...(attempts.rerunOf !== undefined ? { rerunOf: attempts.rerunOf } : {}),
@@ -157,7 +175,9 @@ export function triageResults(
       note(missingStatus, collapsed.missingFlakyTarget, caseId);
       continue;
     }
+    const iterations = iterationsOf(entries.map((e) => e.result), collapsed.attempts, attempts.rerunOf !== undefined, site);
     mapped.push({
+      ...(iterations ? { iterations } : {}),
       index: entries[0]!.index,
       testCaseId: caseId,
       xrayStatus: collapsed.xrayStatus,
@@ -184,6 +204,42 @@ export function triageResults(
   const count = (m: Map<string, string[]>) => [...m.values()].reduce((n, ids) => n + ids.length, 0);
   const failedCount = goneTests.length + count(unknownStatus) + count(missingStatus);
   return { mapped, unmappedIds: unmapped, unmappedCount: unmapped.length, failedCount, errors };
+}
+
+type Outcome = ReturnType<SiteStatusMap['outcome']>;
+
+/** The outcome that decides among several words: an unknown word or a missing target first, else the worst status. */
+function worstOutcome(outcomes: readonly Outcome[]): Outcome {
+  const problem = outcomes.find((o) => o.kind === 'unknown_word') ?? outcomes.find((o) => o.kind === 'missing_target');
+  if (problem) return problem;
+  return outcomes.reduce((w, o) => (worse(o, w) ? o : w), outcomes[0]!);
+}
+
+/** Whether outcome `a` says more than `b`: both sendable and `a`'s status is more severe. */
+function worse(a: Outcome, b: Outcome): boolean {
+  return a.kind === 'send' && b.kind === 'send' && severity(a.status) < severity(b.status);
+}
+
+/**
+ * The iterations sent for a case: those of the entries that decided its status (the highest attempt's when it has
+ * attempts; every entry's otherwise), with the site's statuses. Undefined when none of them is data-driven.
+ */
+function iterationsOf(entries: readonly DeliveryResult[], attempts: number | undefined, rerun: boolean, site: SiteStatusMap): XrayIteration[] | undefined {
+  const withAttempts = !rerun && entries.some((e) => e.attempt !== undefined);
+  const deciding = withAttempts ? entries.filter((e) => (e.attempt ?? 1) === (attempts ?? 1)) : entries;
+  const out: XrayIteration[] = [];
+  for (const e of deciding) {
+    for (const it of e.iterations ?? []) {
+      const o = site.outcome(it.status);
+      if (o.kind !== 'send') continue;
+      out.push({
+        ...(it.name ? { name: it.name } : {}),
+        ...(it.parameters ? { parameters: Object.entries(it.parameters).map(([name, value]) => ({ name, value })) } : {}),
+        status: o.status,
+      });
+    }
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /** "609, 610 and 3 more": the first 20 ids of a list, unique, in order. */
@@ -241,6 +297,8 @@ export function buildImportTests(
     if (finishes.length > 0) test.finish = finishes.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
     if (comments.length > 0) test.comment = clip(comments.join('\n\n'), MAX_COMMENT);
     if (evidence.length > 0) test.evidence = evidence;
+    const iterations = group.flatMap((m) => m.iterations ?? []);
+    if (iterations.length > 0) test.iterations = iterations;
     tests.push(test);
   }
   return tests;

@@ -59,6 +59,10 @@ export interface TestsigmaCaseResult {
   result: string;
   testSuiteId?: string;
   testSuiteName?: string;
+  /** The machine it ran on (`machineTitle`). */
+  machineTitle?: string;
+  /** A data-driven case's data sets (`iterationResults`: `setName`, `result`); Testsigma sends no parameters. */
+  iterations?: Array<{ name: string; result: string }>;
 }
 
 /** A Testsigma entity for the panel. */
@@ -242,7 +246,17 @@ export function createTestsigmaClient(
         const name = str(tc.testCaseName);
         const suiteId = str(tc.testSuiteId);
         const suiteName = str(tc.testSuiteName);
+        const machineTitle = str(tc.machineTitle);
+        const iterations = Array.isArray(tc.iterationResults)
+          ? (tc.iterationResults as unknown[]).flatMap((it) => {
+              const o = (typeof it === 'object' && it !== null ? it : {}) as Record<string, unknown>;
+              const word = str(o.result);
+              return word ? [{ name: str(o.setName) ?? '', result: word }] : [];
+            })
+          : [];
         out.push({
+          ...(machineTitle ? { machineTitle } : {}),
+          ...(iterations.length > 0 ? { iterations } : {}),
           testCaseId,
           result,
           ...(name ? { testCaseName: name } : {}),
