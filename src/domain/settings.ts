@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DefectSettings, IssueTypeNames, SettingsPatch, SettingsView, SetupState, XrayRegion } from '../shared/types';
 import { DEFAULT_ISSUE_TYPES } from './issue-kinds';
+import type { ExecutionTemplate } from './execution-template';
 import { effectiveStatusMap, patchStatusOverrides, statusKey } from './status-map';
 import { msg, type Message, type MessageKey, type MessageParam } from '../shared/message';
 
@@ -16,6 +17,8 @@ export interface StoredSettings {
   defaultProjectKey?: string;
   /** Where createDefect files defects; only what the admin saved. */
   defects?: DefectSettings;
+  /** The fields every created Test Execution carries (contract section 8). */
+  testExecution?: ExecutionTemplate;
 }
 
 /** Which secrets are set, for views and readiness checks. */
@@ -49,6 +52,7 @@ export function withDefaults(stored: Partial<StoredSettings> | undefined): Store
     issueTypes: { ...(stored?.issueTypes ?? {}) },
     ...(stored?.defaultProjectKey ? { defaultProjectKey: stored.defaultProjectKey } : {}),
     ...(stored?.defects && (stored.defects.issueType || stored.defects.projectKey) ? { defects: { ...stored.defects } } : {}),
+    ...(stored?.testExecution ? { testExecution: { ...stored.testExecution } } : {}),
   };
 }
 

@@ -40,7 +40,15 @@ export interface XrayImportJson {
 
 /** The `info` part of the multipart import: the new Test Execution's Jira fields. */
 export interface XrayMultipartInfo {
-  fields: { project: { key: string }; summary: string; issuetype: { name?: string; id?: string }; labels?: string[]; description?: string };
+  fields: {
+    project: { key: string };
+    summary: string;
+    issuetype: { name?: string; id?: string };
+    labels?: string[];
+    description?: string;
+    /** The template's and the run's own fields (fixVersions, components, Revision, custom fields). */
+    [field: string]: unknown;
+  };
   xrayFields?: { testPlanKey?: string; environments?: string[] };
 }
 
@@ -339,6 +347,10 @@ export function buildCreateImport(args: {
   withEnvironments: boolean;
   /** The site's name for a Test Execution (`issueTypes.testExecution[0]`); Xray's own by default. */
   issueType?: string;
+  /** Jira fields beyond project, type, summary, description and labels (`execution-template.ts`). */
+  fields?: Record<string, unknown>;
+  /** Labels beside the run's mark (the template's). */
+  labels?: readonly string[];
 }): { results: XrayImportJson; info: XrayMultipartInfo } {
   const { meta, tests, target, label } = args;
   const summary = executionSummary(meta);
@@ -359,15 +371,22 @@ export function buildCreateImport(args: {
   };
   const info: XrayMultipartInfo = {
     fields: {
+      ...(args.fields ?? {}),
       project: { key: target.projectKey },
       summary,
       issuetype: { name: args.issueType ?? TEST_EXECUTION_TYPE },
-      labels: [label],
-      description: `Results of Testsigma run ${meta.runId}, recorded by Testsigma links for Xray.`,
+      labels: [...new Set([label, ...(args.labels ?? [])])],
+      description: executionDescription(meta),
     },
     ...(Object.keys(xrayFields).length > 0 ? { xrayFields } : {}),
   };
   return { results, info };
+}
+
+/** The Test Execution's description: which Testsigma run it records, and a link back to it when known. */
+export function executionDescription(meta: Pick<RunMeta, 'runId' | 'testsigmaUrl'>): string {
+  const said = `Results of Testsigma run ${meta.runId}, recorded by Testsigma links for Xray.`;
+  return meta.testsigmaUrl ? `${said}\nOpen the run in Testsigma: ${meta.testsigmaUrl}` : said;
 }
 
 /** The import that adds a later delivery to the run's Test Execution (idempotent: it names the execution). */

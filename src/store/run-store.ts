@@ -46,6 +46,8 @@ export interface RunRecord {
   /** The Test Execution, once known. */
   testExecutionKey?: string;
   testExecutionId?: string;
+  /** An executor named the Test Execution (`testExecutionKey` in the body): never replaced by a new one. */
+  named?: boolean;
   /** Set before a create is sent and cleared once its outcome is known. */
   intent?: RunIntent;
   /**

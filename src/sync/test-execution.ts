@@ -9,11 +9,13 @@
 import type { Clock, JiraPort, Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import type { StoredSettings } from '../domain/settings';
-import { executionIssueType } from '../domain/settings';
+import { effectiveIssueTypes, executionIssueType } from '../domain/settings';
+import { CreateField, RunFields, executionFields, revisionFieldId } from '../domain/execution-template';
+import { readCreateFields } from '../jira/create-metadata';
 import type { Delivery } from '../domain/results-payload';
 import type { XrayClient, XrayImportTest } from '../xray/xray-types';
 import { XrayError } from '../xray/xray-types';
-import { bulkFetchIssues, searchIssues } from '../jira/jira-client';
+import { bulkFetchIssues, getIssue, searchIssues } from '../jira/jira-client';
 import { RunRecord, RunStore } from '../store/run-store';
 import { isKvsThrottle } from '../store/kvs-port';
 import { runLabel } from '../domain/run-mark';
@@ -86,6 +88,18 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
     const deadline = a.started + tuning.workMs;
     let rec = a.runRec;
 
+    // An executor named the Test Execution (contract section 8): the run goes there, and later deliveries follow it.
+    const named = a.delivery.testExecutionKey;
+    if (named && rec?.testExecutionKey !== named) {
+      const issue = await getIssue(deps.jira.asApp(), named);
+      const types = effectiveIssueTypes(a.settings).testExecution.map((n) => n.toLowerCase());
+      if (!issue || !types.includes(issue.typeName.toLowerCase())) {
+        throw new Fail(jobMsg('namedExecutionInvalid', { key: named, types: effectiveIssueTypes(a.settings).testExecution.join(', ') }));
+      }
+      rec = { ...(rec ?? {}), runId, label, testExecutionKey: issue.key, testExecutionId: issue.id, named: true, updatedAt: nowIso() };
+      await runs.put(rec);
+    }
+
     if (rec?.testExecutionKey) return update(a, rec, deadline);
 
     // Not known: the mark may be there from a lost answer (ours or an expired record's); Jira costs no Xray request.
@@ -146,15 +160,21 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
     if (generation > 1) await runs.put(intentRec);
     const settled = (): RunRecord => ({ runId, label, creates: generation, updatedAt: nowIso() });
     const tests = buildImportTests(a.triage.mapped, (m) => a.evidence.get(m.index) ?? []);
+    const issueType = executionIssueType(a.settings);
+    const extra = await runFields(a, target.projectKey, issueType);
     let withEnvironments = true;
+    let run: RunFields = { ...(a.delivery.buildNo ? { buildNo: a.delivery.buildNo } : {}), ...(a.delivery.version ? { version: a.delivery.version } : {}) };
     for (;;) {
+      const chosen = executionFields(a.settings.testExecution, run, extra);
       const { results, info } = buildCreateImport({
         meta: a.delivery,
         tests,
         target,
         label,
         withEnvironments,
-        issueType: executionIssueType(a.settings),
+        issueType,
+        fields: chosen.fields,
+        labels: chosen.labels,
       });
       let res: ImportedExecution;
       try {
@@ -165,6 +185,14 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
           if (envs) {
             withEnvironments = false;
             a.warnings.push(environmentWarning(envs, err.message));
+            continue;
+          }
+          // A version the project lacks refuses the create; the run matters more than its version (the template's
+          // own versions were checked when saved, so they stay and a refusal of them fails the job naming them).
+          if (run.version && /fixVersions?/i.test(err.message) && err.message.includes(run.version)) {
+            a.warnings.push(jobMsg('versionRefused', { version: run.version, reason: err.message }));
+            const { version: _refused, ...rest } = run;
+            run = rest;
             continue;
           }
           // Refused as a whole: nothing was created, so no mark to look for.
@@ -197,6 +225,23 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
     }
   }
 
+  /**
+   * The Test Execution type's create metadata, read only when the run or the template needs it (a build to set as
+   * the Revision, template fields named by name): two Jira requests, no Xray request. Undefined when Jira cannot
+   * tell; a build then goes unset with a warning.
+   */
+  async function runFields(a: ImportArgs, projectKey: string, issueType: string): Promise<CreateField[] | undefined> {
+    const t = a.settings.testExecution;
+    const needed = !!a.delivery.buildNo || Object.keys(t?.fields ?? {}).some((k) => !k.startsWith('customfield_'));
+    if (!needed) return undefined;
+    const meta = await readCreateFields(deps.jira.asApp(), projectKey, issueType).catch((err: unknown) => {
+      deps.log.warn('sync: create metadata unreadable', { projectKey, error: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    });
+    if (a.delivery.buildNo && !revisionFieldId(meta)) a.warnings.push(jobMsg('revisionUnset', { build: a.delivery.buildNo, project: projectKey }));
+    return meta;
+  }
+
   /** Imports by key (idempotent), leaving out evidence the execution already has. */
   async function update(a: ImportArgs, rec: RunRecord, deadline: number): Promise<ImportedExecution> {
     const key = rec.testExecutionKey!;
@@ -211,7 +256,9 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
       return execution;
     } catch (err) {
       if (err instanceof XrayError && err.kind === 'bad_request') {
-        // The execution may have been deleted in Jira since: then the run starts over with a new one.
+        // The execution may have been deleted in Jira since: then the run starts over with a new one, unless the
+        // executor named it (a run it sent elsewhere never lands in a Test Execution it did not ask for).
+        if (rec.named) throw new Fail(jobMsg('namedExecutionRefused', { key, reason: err.message }), a.triage.mapped.length);
         if (rec.testExecutionId && !(await bulkFetchIssues(deps.jira.asApp(), [rec.testExecutionId])).has(rec.testExecutionId)) {
           deps.log.warn('sync: the run\'s Test Execution is gone; creating a new one', { runId: rec.runId, key });
           a.warnings.push(jobMsg('executionReplaced', { key, runId: rec.runId }));
