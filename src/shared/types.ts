@@ -143,6 +143,23 @@ export interface DefectSettings {
   projectKey?: string;
 }
 
+/** The fields every Test Execution the app creates carries (contract section 8): Jira field ids or names. */
+export interface TestExecutionSettings {
+  fixVersions?: string[];
+  labels?: string[];
+  components?: string[];
+  /** Other fields, e.g. a custom field the site makes required: `{ "customfield_10050": { "value": "QA" } }`. */
+  fields?: Record<string, unknown>;
+  /** One Test Execution per run and machine. */
+  splitByMachine?: boolean;
+}
+
+/** Created Tests for results of unlinked cases (contract section 8): off by default; `enabled` needs `projectKey`. */
+export interface CreateTestsSettings {
+  enabled: boolean;
+  projectKey?: string;
+}
+
 /** What an admin may save (`saveSettings` takes any part of it). */
 export interface SettingsInput {
   xray: { region: XrayRegion; clientId: string; clientSecret?: string; requestsPer5Minutes?: number };
@@ -152,6 +169,8 @@ export interface SettingsInput {
   issueTypes: IssueTypeNames;
   defaultProjectKey?: string;
   defects?: DefectSettings;
+  testExecution?: TestExecutionSettings;
+  createTests?: CreateTestsSettings;
 }
 
 /** A partial `SettingsInput`, where `xray` and `testsigma` merge field by field. */
@@ -163,6 +182,9 @@ export type SettingsPatch = {
   issueTypes?: Partial<IssueTypeNames>;
   defaultProjectKey?: string;
   defects?: DefectSettings;
+  /** Each given part replaces the saved one. */
+  testExecution?: TestExecutionSettings;
+  createTests?: Partial<CreateTestsSettings>;
 };
 
 /** What a "Get started" checklist needs (contract section 2, `SettingsView.setup`). */
@@ -184,6 +206,10 @@ export interface SettingsView {
   defaultProjectKey?: string;
   /** Effective: the defaults (`Bug`, the Test's project) where nothing is saved. */
   defects?: DefectSettings;
+  /** The Test Execution template, when one is saved. */
+  testExecution?: TestExecutionSettings;
+  /** Created Tests, when an admin saved the setting (absent: off). */
+  createTests?: CreateTestsSettings;
   /** `url` is empty when the platform cannot tell it. */
   webtrigger: { url: string; hasWebtriggerSecret: boolean };
   /** Contract section 2: what a "Get started" checklist needs. */
@@ -205,6 +231,8 @@ export interface JobView {
   runId: string;
   state: JobState;
   testExecutionKey?: string;
+  /** Every Test Execution of a run split by machine (`testExecutionKey` is the first). */
+  testExecutionKeys?: string[];
   counts: JobCounts;
   unmapped: string[];
   errors: string[];

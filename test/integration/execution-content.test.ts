@@ -5,9 +5,9 @@
  * an existing Test Execution.
  */
 import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
-import { DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
+import { DEMO_ADMIN, DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
 import { REVISION_FIELD } from '../../sandbox/emulators/world';
-import type { JobView, PanelView } from '../../src/shared/types';
+import type { Envelope, JobView, PanelView, SettingsView } from '../../src/shared/types';
 
 let sb: Sandbox;
 let demo: DemoSite;
@@ -39,6 +39,10 @@ function onlyExecution() {
   const execs = sb.world.listTestExecutions();
   expect(execs).toHaveLength(1);
   return sb.world.findIssue(execs[0]!.key)!;
+}
+
+async function saveSettings(payload: unknown): Promise<Envelope<SettingsView>> {
+  return invokeResolver<SettingsView>(sb, 'admin', { key: 'saveSettings', payload, accountId: DEMO_ADMIN });
 }
 
 async function panel(issue: { id: string; key: string }): Promise<PanelView> {
@@ -151,5 +155,62 @@ describe('an existing Test Execution', () => {
     });
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain('testExecutionKey');
+  });
+});
+
+describe('the Test Execution template', () => {
+  const ENV_TYPE = { id: 'customfield_10050', name: 'Environment type', allowedValues: ['QA', 'Staging'] };
+
+  it('a required custom field missing from the template refuses the import with a job error naming it; set in the template, the run syncs', async () => {
+    sb.world.requireField(demo.projectKey, 'Test Execution', ENV_TYPE);
+    const refused = await post({ runId: 'tpl-1', results: [{ testCaseId: t(0).caseId, status: 'SUCCESS' }] });
+    expect(refused.state).toBe('failed');
+    expect(refused.errors.join(' ')).toContain('customfield_10050');
+    expect(refused.counts).toMatchObject({ synced: 0, failed: 1 });
+    expect(sb.world.listTestExecutions()).toHaveLength(0);
+
+    const saved = await saveSettings({ testExecution: { fields: { customfield_10050: { value: 'QA' } } } });
+    expect(saved.ok).toBe(true);
+    const job = await post({ runId: 'tpl-1', results: [{ testCaseId: t(0).caseId, status: 'SUCCESS' }] });
+    expect(job.state).toBe('succeeded');
+    expect(onlyExecution().extraFields).toMatchObject({ customfield_10050: { value: 'QA' } });
+  });
+
+  it('fixVersions, labels and components of the template land on every Test Execution, beside the run\'s mark', async () => {
+    sb.world.addVersion(demo.projectKey, '1.4');
+    sb.world.addComponent(demo.projectKey, 'Checkout');
+    const saved = await saveSettings({ defaultProjectKey: demo.projectKey, testExecution: { fixVersions: ['1.4'], labels: ['nightly'], components: ['Checkout'] } });
+    expect(saved.ok && saved.data.testExecution).toEqual({ fixVersions: ['1.4'], labels: ['nightly'], components: ['Checkout'] });
+    await post({ runId: 'tpl-2', results: [{ testCaseId: t(0).caseId, status: 'SUCCESS' }] });
+    const exec = onlyExecution();
+    expect(exec.extraFields).toMatchObject({ fixVersions: [{ name: '1.4' }], components: [{ name: 'Checkout' }] });
+    expect(exec.labels).toContain('nightly');
+    expect(exec.labels.length).toBe(2);
+  });
+
+  it('saveSettings checks it against the default project\'s create metadata: each problem names its field, and nothing is stored', async () => {
+    sb.world.requireField(demo.projectKey, 'Test Execution', ENV_TYPE);
+    const base = { defaultProjectKey: demo.projectKey };
+    const cases: Array<[unknown, string]> = [
+      [{ ...base, testExecution: { labels: ['nightly'] } }, 'testExecution.fields.customfield_10050'],
+      [{ ...base, testExecution: { fields: { customfield_10050: { value: 'Prod' } } } }, 'testExecution.fields.customfield_10050'],
+      [{ ...base, testExecution: { fields: { customfield_10050: { value: 'QA' }, customfield_99999: 'x' } } }, 'testExecution.fields.customfield_99999'],
+      [{ ...base, testExecution: { fields: { customfield_10050: { value: 'QA' } }, fixVersions: ['7.0'] } }, 'testExecution.fixVersions'],
+      [{ ...base, testExecution: { fields: { summary: 'mine' } } }, 'testExecution.fields.summary'],
+      [{ createTests: { enabled: true } }, 'createTests.projectKey'],
+    ];
+    for (const [payload, field] of cases) {
+      const env = await saveSettings(payload);
+      expect(env.ok).toBe(false);
+      if (!env.ok) {
+        expect(env.error.code).toBe('invalid_settings');
+        expect(env.error.message).toContain(field);
+      }
+    }
+    const view = await invokeResolver<SettingsView>(sb, 'admin', { key: 'getSettings', payload: {}, accountId: DEMO_ADMIN });
+    expect(view.ok && view.data.testExecution).toBeUndefined();
+    // By name works too: the admin page's pickers offer names, and the app sends the field's id.
+    const ok = await saveSettings({ ...base, testExecution: { fields: { 'Environment type': { value: 'Staging' } } } });
+    expect(ok.ok).toBe(true);
   });
 });
