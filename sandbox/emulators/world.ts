@@ -104,6 +104,8 @@ export interface Issue {
   status: { name: string; category: StatusCategory };
   /** Custom and system fields given at create time beyond the ones above, as sent. */
   extraFields?: Record<string, unknown>;
+  /** A Generic (unstructured) Test's definition: Xray finds the Test again by it (GraphQL `unstructured`). */
+  definition?: string;
 }
 
 /** A Jira account and its permissions. */
@@ -177,6 +179,8 @@ export interface CreateIssueInput {
   number?: number;
   /** Other fields sent at create (custom fields a project requires). */
   extraFields?: Record<string, unknown>;
+  /** For Generic Tests: the definition. */
+  definition?: string;
 }
 
 /** Options for a new {@link World}. */
@@ -379,6 +383,7 @@ export class World {
       updatedAt: t,
       status: { name: 'To Do', category: 'new' },
       ...(input.extraFields ? { extraFields: { ...input.extraFields } } : {}),
+      ...(input.definition !== undefined ? { definition: input.definition } : {}),
     };
     if (type.kind === 'test') {
       const tt = TEST_TYPES[(input.testType ?? 'manual').toLowerCase()];

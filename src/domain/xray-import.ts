@@ -14,7 +14,10 @@ import { outcomeOf } from './history';
 
 /** One test of Xray's JSON import (Cloud spells evidence `evidence`). */
 export interface XrayImportTest {
-  testKey: string;
+  /** The linked Test; absent for a Test the import creates or finds again by `testInfo`. */
+  testKey?: string;
+  /** A Generic Test to create once and find again by its definition (contract section 8, created Tests). */
+  testInfo?: { projectKey: string; summary: string; type: 'Generic'; definition: string };
   status: string;
   start?: string;
   finish?: string;
@@ -87,6 +90,16 @@ export interface MappedResult {
   tries?: StoredAttempt[];
   /** A data-driven result's iterations, mapped to the site's statuses. */
   iterations?: XrayIteration[];
+  /**
+   * The case is linked to no Test and created Tests are on: the import creates (or finds again) this Generic Test,
+   * and `test` holds only its project until the sync reads the Test's id back.
+   */
+  create?: { definition: string; summary: string };
+}
+
+/** The definition that finds a case's created Test again (never its summary). */
+export function createdTestDefinition(caseId: string): string {
+  return `testsigma:case:${caseId}`;
 }
 
 /** Where each test of a delivery stands before the import (counted by test: a case's entries are one). */
@@ -108,6 +121,8 @@ export interface TriageAttempts {
   rerunOf?: string;
   /** The admin's status overrides (how a word counts as passing). */
   overrides?: Readonly<Record<string, string>>;
+  /** Created Tests are on: a result of an unlinked case makes (or finds again) a Generic Test in this project. */
+  createIn?: string;
 }
 
 /**
@@ -153,13 +168,13 @@ export function triageResults(
     const deciding = words.map((ws) => ws.reduce((w, x) => (worse(site.outcome(x), site.outcome(w)) ? x : w), ws[0]!));
     const outcomes = words.map((ws) => worstOutcome(ws.map((w) => site.outcome(w))));
     const issueId = links.get(caseId);
-    if (issueId === undefined) {
+    if (issueId === undefined && !attempts.createIn) {
       unmapped.push(caseId);
       continue;
     }
-    const test = tests.get(issueId);
+    const test = issueId === undefined ? { issueId: '', key: '', projectKey: attempts.createIn! } : tests.get(issueId);
     if (!test) {
-      goneTests.push({ caseId, issueId });
+      goneTests.push({ caseId, issueId: issueId! });
       continue;
     }
     const missing = outcomes.find((o) => o.kind === 'missing_target');
@@ -173,7 +188,7 @@ export function triageResults(
         xrayStatus: (outcomes[i] as { status: string }).status,
       })),
       {
-        stored: attempts.stored?.(caseId, issueId),
+        stored: issueId === undefined ? undefined : attempts.stored?.(caseId, issueId),
         ...(attempts.rerunOf !== undefined ? { rerunOf: attempts.rerunOf } : {}),
         outcomeOf: (word) => outcomeOf(word, overrides),
         flakyStatus,
@@ -184,7 +199,9 @@ export function triageResults(
       continue;
     }
     const iterations = iterationsOf(entries.map((e) => e.result), collapsed.attempts, attempts.rerunOf !== undefined, site);
+    const name = entries.map((e) => e.result.testCaseName).find((n) => !!n);
     mapped.push({
+      ...(issueId === undefined ? { create: { definition: createdTestDefinition(caseId), summary: clip(name ?? `Testsigma test case ${caseId}`, MAX_SUMMARY) } } : {}),
       ...(iterations ? { iterations } : {}),
       index: entries[0]!.index,
       testCaseId: caseId,
@@ -279,9 +296,10 @@ export function buildImportTests(
 ): XrayImportTest[] {
   const byKey = new Map<string, MappedResult[]>();
   for (const m of mapped) {
-    const list = byKey.get(m.test.key) ?? [];
+    const key = m.create ? m.create.definition : m.test.key;
+    const list = byKey.get(key) ?? [];
     list.push(m);
-    byKey.set(m.test.key, list);
+    byKey.set(key, list);
   }
   const tests: XrayImportTest[] = [];
   for (const [testKey, group] of byKey) {
@@ -300,7 +318,10 @@ export function buildImportTests(
         evidence.push(e);
       }
     }
-    const test: XrayImportTest = { testKey, status };
+    const made = group[0]!.create;
+    const test: XrayImportTest = made
+      ? { testInfo: { projectKey: group[0]!.test.projectKey, summary: made.summary, type: 'Generic', definition: made.definition }, status }
+      : { testKey, status };
     if (starts.length > 0) test.start = starts.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
     if (finishes.length > 0) test.finish = finishes.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
     if (comments.length > 0) test.comment = clip(comments.join('\n\n'), MAX_COMMENT);

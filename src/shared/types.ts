@@ -62,6 +62,8 @@ export interface LinkView {
   url?: string;
   linkedBy: string;
   linkedAt: string;
+  /** The app linked it, to a Test it created for the case (contract section 8). */
+  linkedByApp?: boolean;
   lastResult?: LastResult;
   /** Test links only: the case's latest synced results, one per run, newest first, at most 10. */
   history?: HistoryEntry[];
@@ -75,6 +77,8 @@ export interface JobCounts {
   synced: number;
   unmapped: number;
   failed: number;
+  /** Results synced to a Test the app created (or found again) for an unlinked case; also counted `synced`. */
+  created?: number;
 }
 
 /** A delivery of the linked Testsigma plan, as the Test Plan panel lists it. */

@@ -26,6 +26,7 @@ import { caseRecordItems, mapDelivery } from './result-mapping';
 import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
 import { pullDelivery } from './pull-delivery';
+import { adoptCreatedTests } from './created-tests';
 import { readSiteStatusMap } from './site-statuses';
 
 export { DEFAULT_SYNC_TUNING };
@@ -233,6 +234,7 @@ export function createSyncConsumer(deps: SyncDeps) {
       delivery,
       (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
       settings.statusOverrides,
+      settings.createTests?.enabled ? settings.createTests.projectKey : undefined,
     );
 
     let rec: JobRecord = {
@@ -264,9 +266,13 @@ export function createSyncConsumer(deps: SyncDeps) {
     const evidence = settings.attachEvidence ? evidenceOf(triage.mapped) : new Map<number, Evidence[]>();
     const imported = await importer.importRun({ jobId: job.jobId, delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
 
+    // Tests the import created (or found again) are read back and linked before their results are recorded.
+    const adopted = triage.mapped.some((m) => m.create)
+      ? await adoptCreatedTests(deps, xray, imported, triage.mapped, started + t.workMs, warnings)
+      : { mapped: triage.mapped, created: 0 };
     const at = iso(now());
-    const caseItems = caseRecordItems(triage.mapped, { caseResults, runId: delivery.runId, execution: imported, at, overrides: settings.statusOverrides });
-    const counts = { ...rec.counts, synced: triage.mapped.length };
+    const caseItems = caseRecordItems(adopted.mapped, { caseResults, runId: delivery.runId, execution: imported, at, overrides: settings.statusOverrides });
+    const counts = { ...rec.counts, synced: triage.mapped.length, ...(adopted.created > 0 ? { created: adopted.created } : {}) };
     // Synced results by the Xray status they were sent with (the CLI's --fail-on-test-failure reads it).
     const statuses: Record<string, number> = {};
     for (const m of triage.mapped) statuses[m.xrayStatus] = (statuses[m.xrayStatus] ?? 0) + 1;

@@ -68,7 +68,7 @@ export function labelProblem(labels: unknown): string | undefined {
 }
 
 interface PlannedTest {
-  test: Issue | { create: { projectId: string; summary: string; testType?: string } };
+  test: Issue | { create: { projectId: string; summary: string; testType?: string; definition?: string; labels?: string[] } };
   status: string;
   comment?: string;
   start?: string;
@@ -225,18 +225,39 @@ export function importExecution(world: World, doc: unknown, options: ImportOptio
         planned.push({ test: issue, ...common });
       }
     } else if (typeof t.testInfo === 'object' && t.testInfo !== null) {
-      // Xray finds a Test by summary in testInfo.projectKey, or creates one.
+      // "Using Xray JSON format to import execution results": a Generic test is found again by its definition in
+      // testInfo.projectKey (created once, reused after); other types by summary. Not found: the import creates it.
       const ti = t.testInfo as Record<string, unknown>;
       const tp = typeof ti.projectKey === 'string' ? world.findProject(ti.projectKey) : undefined;
-      if (tp && typeof ti.summary === 'string' && ti.summary !== '') {
-        const existing = world
-          .listIssues()
-          .find((i) => i.projectId === tp.id && world.kindOf(i) === 'test' && i.summary === ti.summary);
-        planned.push({
-          test: existing ?? { create: { projectId: tp.id, summary: ti.summary, testType: typeof ti.type === 'string' ? ti.type : undefined } },
-          ...common,
-        });
+      if (!tp || !world.hasPermission(options.principal, 'CREATE_ISSUES', tp.id)) {
+        throw bad(`Error importing results: the project ${String(ti.projectKey)} of test ${where} was not found or you cannot create issues in it!`); // emulator wording
       }
+      if (typeof ti.summary !== 'string' || ti.summary === '') throw bad(`Error importing results: testInfo.summary of test ${where} is required!`); // emulator wording
+      const type = typeof ti.type === 'string' ? ti.type : 'Manual';
+      const generic = /^(generic|unstructured)$/i.test(type);
+      if (generic && (typeof ti.definition !== 'string' || ti.definition === '')) {
+        throw bad(`Error importing results: testInfo.definition of Generic test ${where} is required!`); // emulator wording
+      }
+      if (ti.labels !== undefined) {
+        const problem = labelProblem(ti.labels);
+        if (problem) throw bad(`Error importing results: test ${where}: ${problem}`);
+      }
+      const definition = generic ? (ti.definition as string) : undefined;
+      const existing = world
+        .listIssues()
+        .find((i) => i.projectId === tp.id && world.kindOf(i) === 'test' && (generic ? i.definition === definition : i.summary === ti.summary));
+      planned.push({
+        test: existing ?? {
+          create: {
+            projectId: tp.id,
+            summary: ti.summary,
+            testType: type,
+            ...(definition !== undefined ? { definition } : {}),
+            ...(Array.isArray(ti.labels) ? { labels: ti.labels as string[] } : {}),
+          },
+        },
+        ...common,
+      });
     }
   });
   if (planned.length === 0) throw bad('There are no valid tests imported');
@@ -268,10 +289,21 @@ export function importExecution(world: World, doc: unknown, options: ImportOptio
     let testId: string;
     if ('create' in p.test) {
       const tp = world.findProject(p.test.create.projectId) as Project;
-      const again = world.listIssues().find((i) => i.projectId === tp.id && world.kindOf(i) === 'test' && i.summary === (p.test as { create: { summary: string } }).create.summary);
+      const c = p.test.create;
+      // The same new test twice in one import is created once.
+      const again = world
+        .listIssues()
+        .find((i) => i.projectId === tp.id && world.kindOf(i) === 'test' && (c.definition !== undefined ? i.definition === c.definition : i.summary === c.summary));
       if (again) testId = again.id;
       else {
-        const made = world.createIssue({ projectKey: tp.key, type: testTypeName(world), summary: p.test.create.summary, testType: p.test.create.testType });
+        const made = world.createIssue({
+          projectKey: tp.key,
+          type: testTypeName(world),
+          summary: c.summary,
+          testType: c.testType,
+          ...(c.definition !== undefined ? { definition: c.definition } : {}),
+          ...(c.labels ? { labels: c.labels } : {}),
+        });
         options.onTestCreated?.(made.key);
         testId = made.id;
       }
