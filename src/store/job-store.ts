@@ -212,6 +212,7 @@ export function toJobView(rec: JobRecord, nowMs: number, locale: unknown = DEFAU
     runId: rec.runId,
     state,
     ...(rec.testExecutionKey ? { testExecutionKey: rec.testExecutionKey } : {}),
+    ...(rec.testExecutionKeys ? { testExecutionKeys: [...rec.testExecutionKeys] } : {}),
     counts: { ...rec.counts },
     unmapped: rec.unmapped.slice(0, 100),
     errors: errors.slice(0, MAX_JOB_ERRORS).map((m) => translateMessage(locale, m)),

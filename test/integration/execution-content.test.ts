@@ -214,3 +214,52 @@ describe('the Test Execution template', () => {
     expect(ok.ok).toBe(true);
   });
 });
+
+describe('split by machine', () => {
+  const machines = (runId: string) => ({
+    runId,
+    results: [
+      { testCaseId: t(0).caseId, status: 'SUCCESS', machine: 'Chrome' },
+      { testCaseId: t(0).caseId, status: 'FAILURE', machine: 'Firefox', message: 'layout broke' },
+      { testCaseId: t(1).caseId, status: 'SUCCESS', machine: 'Chrome' },
+      { testCaseId: t(1).caseId, status: 'SUCCESS', machine: 'Firefox' },
+    ],
+  });
+
+  it('gives one Test Execution per machine, each with its machine as environment, and one per machine again on re-delivery', async () => {
+    expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
+    const job = await post(machines('sm-1'));
+    expect(job).toMatchObject({ state: 'succeeded', counts: { received: 2, synced: 2, unmapped: 0, failed: 0 }, statuses: { FAILED: 1, PASSED: 1 } });
+    expect(job.testExecutionKeys).toHaveLength(2);
+    expect(job.testExecutionKey).toBe(job.testExecutionKeys![0]);
+    const [chrome, firefox] = job.testExecutionKeys!.map((k) => sb.world.findIssue(k)!);
+    expect(sb.world.executionEnvironmentsOf(chrome!.id)).toEqual(['Chrome']);
+    expect(sb.world.executionEnvironmentsOf(firefox!.id)).toEqual(['Firefox']);
+    expect(sb.world.findRun(t(0).id, chrome!.id)?.status).toBe('PASSED');
+    expect(sb.world.findRun(t(0).id, firefox!.id)?.status).toBe('FAILED');
+
+    const again = await post(machines('sm-1'));
+    expect(again.testExecutionKeys).toEqual(job.testExecutionKeys);
+    expect(sb.world.listTestExecutions()).toHaveLength(2);
+
+    // The case's history keeps one entry for the run: its worst status, with that machine's Test Execution.
+    const link = (await panel(t(0))).links[0]!;
+    expect(link.lastResult).toMatchObject({ status: 'FAILED', runId: 'sm-1', testExecutionKey: firefox!.key });
+    expect(link.history?.filter((h) => h.runId === 'sm-1')).toHaveLength(1);
+  });
+
+  it('a testExecutionKey in the body turns the split off for that run', async () => {
+    expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
+    const existing = sb.world.createIssue({ projectKey: demo.projectKey, type: 'Test Execution', summary: 'All browsers' });
+    const job = await post({ ...machines('sm-2'), testExecutionKey: existing.key });
+    expect(job.testExecutionKey).toBe(existing.key);
+    expect(job.testExecutionKeys).toBeUndefined();
+    expect(sb.world.listTestExecutions()).toHaveLength(1);
+  });
+
+  it('off by default: a run\'s machines share one Test Execution, each test with its worst status', async () => {
+    const job = await post(machines('sm-3'));
+    expect(job.testExecutionKeys).toBeUndefined();
+    expect(sb.world.findRun(t(0).id, onlyExecution().id)?.status).toBe('FAILED');
+  });
+});
