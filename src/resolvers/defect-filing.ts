@@ -19,6 +19,7 @@ import { CaseResultRecord, putCaseResult, readCaseResults } from '../store/run-s
 import { DefectStore } from '../store/defect-store';
 import { SettingsStore } from '../store/settings-store';
 import { effectiveDefects, StoredSettings } from '../domain/settings';
+import { RunStore } from '../store/run-store';
 import { defectDescription, defectSummary, isFailedStatus } from '../domain/defect-report';
 
 /** What filing a defect needs. */
@@ -108,7 +109,7 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
       const where = effectiveDefects(settings);
       const projectKey = where.projectKey ?? test.projectKey;
       const asUser = deps.jira.asUser(req.accountId);
-      const [xray, perms, reuse, exec] = await Promise.all([
+      const [xray, perms, reuse, exec, runRec] = await Promise.all([
         xrayClient(settings),
         myPermissions(asUser, ['CREATE_ISSUES'], { projectKey }).catch((err: unknown) => {
           if (err instanceof JiraError && err.status === 404) return { CREATE_ISSUES: false };
@@ -116,6 +117,7 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
         }),
         openDefect(caseId, test.id),
         last.testExecutionId ? undefined : getIssue(deps.jira.asApp(), last.testExecutionKey),
+        new RunStore(deps.kvs).get(last.runId).catch(() => undefined),
       ]);
       const execId = last.testExecutionId ?? exec?.id;
       if (!execId) {
@@ -149,6 +151,7 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
           ...(last.attempts ? { attempts: last.attempts } : {}),
           testKey: test.key,
           testExecutionKey: last.testExecutionKey,
+          ...(runRec?.testsigmaUrl ? { testsigmaRunUrl: runRec.testsigmaUrl } : {}),
         };
         try {
           defect = await createIssue(asUser, {

@@ -48,6 +48,8 @@ export interface RunRecord {
   testExecutionId?: string;
   /** An executor named the Test Execution (`testExecutionKey` in the body): never replaced by a new one. */
   named?: boolean;
+  /** The run in Testsigma's web app, when known (pull mode's `app_url`): defects link it. */
+  testsigmaUrl?: string;
   /** Set before a create is sent and cleared once its outcome is known. */
   intent?: RunIntent;
   /**

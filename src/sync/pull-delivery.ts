@@ -40,6 +40,7 @@ export async function pullDelivery(
     ...(run.startTime !== undefined ? { startedAt: iso(run.startTime) } : {}),
     ...(run.endTime !== undefined ? { finishedAt: iso(run.endTime) } : {}),
     ...(run.buildNo ? { buildNo: run.buildNo.slice(0, 255) } : {}),
+    ...(run.appUrl ? { testsigmaUrl: run.appUrl } : {}),
     results: results.map((r) => ({
       testCaseId: r.testCaseId,
       status: r.result,

@@ -158,7 +158,13 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
       throw new Later(30, `another delivery of run ${runId} is creating its Test Execution`);
     }
     if (generation > 1) await runs.put(intentRec);
-    const settled = (): RunRecord => ({ runId, label, creates: generation, updatedAt: nowIso() });
+    const settled = (): RunRecord => ({
+      runId,
+      label,
+      creates: generation,
+      ...(a.delivery.testsigmaUrl ? { testsigmaUrl: a.delivery.testsigmaUrl } : {}),
+      updatedAt: nowIso(),
+    });
     const tests = buildImportTests(a.triage.mapped, (m) => a.evidence.get(m.index) ?? []);
     const issueType = executionIssueType(a.settings);
     const extra = await runFields(a, target.projectKey, issueType);

@@ -50,6 +50,8 @@ export interface TestsigmaRun {
   buildNo?: string;
   /** A re-run: the run it re-runs (`reRunParentId`). */
   reRunParentId?: string;
+  /** The run in Testsigma's web app (`app_url`), when Testsigma gives it. */
+  appUrl?: string;
 }
 
 /** One test case's result in a run. */
@@ -219,7 +221,9 @@ export function createTestsigmaClient(
       const buildNo = str(body.buildNo);
       const result = str(body.result);
       const parent = str(body.reRunParentId);
+      const appUrl = str(body.app_url);
       return {
+        ...(appUrl && /^https:\/\//.test(appUrl) ? { appUrl } : {}),
         id: str(body.id) ?? runId,
         status,
         ...(result ? { result } : {}),

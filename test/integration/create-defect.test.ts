@@ -10,7 +10,7 @@ import { MemoryKvs } from '../../sandbox/forge/memory-kvs';
 import { appOverEmulators } from '../support/app-over-emulators';
 import { SettingsStore } from '../../src/store/settings-store';
 import { writeItems } from '../../src/store/job-store';
-import { caseResultItem, readCaseResults } from '../../src/store/run-store';
+import { RunStore, caseResultItem, readCaseResults } from '../../src/store/run-store';
 import type { Envelope, PanelView } from '../../src/shared/types';
 
 const XRAY = { clientId: 'defect-client', clientSecret: 'defect-secret-0123456789' };
@@ -110,6 +110,16 @@ describe('createDefect over HTTP', () => {
     expect(snap['graphql']).toBe(2);
     expect(snap['graphql:getTestRun']).toBe(1);
     expect(snap['graphql:addDefectsToTestRun']).toBe(1);
+  });
+
+  it('links the run in Testsigma from the defect\'s description when the sync learnt its address', async () => {
+    site = await startSite();
+    const s = site;
+    await s.syncRun('r1', 'FAILED', 'FAILURE', 'Expected 200');
+    await new RunStore(s.kvs).put({ runId: 'r1', label: 'testsigma-run-r1', testsigmaUrl: 'https://app.testsigma.com/ui/td/runs/r1', updatedAt: new Date(s.clock.now()).toISOString() });
+    ok(await s.call('createDefect', 'alice'));
+    const [bug] = bugsIn(s.world);
+    expect(JSON.stringify(bug!.description)).toContain('"href":"https://app.testsigma.com/ui/td/runs/r1"');
   });
 
   it('files it where the settings say: the defect project and issue type', async () => {

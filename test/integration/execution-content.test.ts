@@ -108,6 +108,8 @@ describe('data-driven results', () => {
     ]);
     expect(r.status).toBe('FAILED');
     expect(exec.extraFields?.[REVISION_FIELD.id]).toBe('build-77');
+    // Back to Testsigma: the description links the run (its app_url).
+    expect(String(exec.description)).toContain(`https://app.testsigma.com/ui/td/runs/${run.id}`);
   });
 });
 

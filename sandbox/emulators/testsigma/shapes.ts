@@ -219,6 +219,8 @@ export function runBody(state: TestsigmaState, run: RunRecord, withPlan: boolean
     message: runMessage(status, result),
     executedBy: 43,
     buildNo: run.buildNo,
+    // The docs' CI scripts ("trigger-test-plan-wait-completion") read `app_url`: the run in Testsigma's web app.
+    app_url: `https://app.testsigma.com/ui/td/runs/${run.id}`,
     environmentId: null,
     totalCount: done ? words.length : 0,
     ...(done ? counts : { ...countResults([]) }),
