@@ -63,6 +63,10 @@ Options of "send" for JUnit XML:
   --timezone <zone>       IANA zone of report timestamps without an offset (default: this machine's zone)
   --format <json|junit>   skip detection
 
+Options of "send" for any file:
+  --test-execution <key>  put the results into this existing Test Execution (e.g. PROJ-123); later deliveries of
+                          the run follow it
+
 ${COMMON_OPTIONS}
 
 Examples:
@@ -103,7 +107,7 @@ Example:
 export type Command =
   | { kind: 'help'; text: string }
   | { kind: 'version' }
-  | { kind: 'send'; file: string; format?: 'json' | 'junit'; junit: JunitOptions; common: Common }
+  | { kind: 'send'; file: string; format?: 'json' | 'junit'; junit: JunitOptions; testExecutionKey?: string; common: Common }
   | { kind: 'pull'; testsigmaRunId: string; common: Common }
   | { kind: 'status'; jobId: string; common: Common }
   | { kind: 'run'; planId: string; testsigma: { url: string; apiKey: string; buildNo?: string }; common: Common };
@@ -147,9 +151,10 @@ const VALUES = new Set([
   'summary',
   'id-pattern',
   'timezone',
+  'test-execution',
 ]);
 const RUN_ONLY = ['plan', 'testsigma-url', 'testsigma-key', 'build-no'];
-const SEND_ONLY = ['format', 'run-id', 'test-plan', 'summary', 'id-pattern', 'timezone'];
+const SEND_ONLY = ['format', 'run-id', 'test-plan', 'summary', 'id-pattern', 'timezone', 'test-execution'];
 
 interface RawArgs {
   positional: string[];
@@ -350,7 +355,11 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
         ...(pattern !== undefined ? { idPattern: idPattern(pattern) } : {}),
         ...(zone !== undefined ? { timeZone: timeZone(zone) } : {}),
       };
-      return { kind: 'send', file: rest[0] as string, ...(format ? { format } : {}), junit, common };
+      const execution = raw.values.get('test-execution');
+      if (execution !== undefined && !/^[A-Z][A-Z0-9_]{0,254}-[1-9]\d{0,18}$/.test(execution)) {
+        throw usage(`--test-execution "${execution}" is not a Jira issue key such as PROJ-123.`);
+      }
+      return { kind: 'send', file: rest[0] as string, ...(format ? { format } : {}), junit, ...(execution ? { testExecutionKey: execution } : {}), common };
     }
     case 'pull':
       return { kind: 'pull', testsigmaRunId: digits(rest[0], 'The Testsigma run id'), common };
