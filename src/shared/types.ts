@@ -164,6 +164,16 @@ export interface CreateTestsSettings {
   projectKey?: string;
 }
 
+/** A field a Test Execution can be created with, for the template's pickers. */
+export interface ExecutionFieldView {
+  id: string;
+  name: string;
+  required: boolean;
+  type: string;
+  /** Version, component or option names a picker offers (at most 200). */
+  allowedValues?: string[];
+}
+
 /** What an admin may save (`saveSettings` takes any part of it). */
 export interface SettingsInput {
   xray: { region: XrayRegion; clientId: string; clientSecret?: string; requestsPer5Minutes?: number };
@@ -265,4 +275,6 @@ export interface AdminResolverApi {
   retryJob: { payload: { jobId: string }; data: JobView };
   listProjects: { payload: { query?: string }; data: { projects: Array<{ id: string; key: string; name: string }> } };
   listIssueTypes: { payload: { projectKey: string }; data: { issueTypes: Array<{ id: string; name: string }> } };
+  /** The Test Execution template's pickers: the create metadata of the type (default `Test Execution`) in a project. */
+  listExecutionFields: { payload: { projectKey: string; issueType?: string }; data: { fields: ExecutionFieldView[] } };
 }

@@ -211,6 +211,14 @@ describe('the Test Execution template', () => {
     }
     const view = await invokeResolver<SettingsView>(sb, 'admin', { key: 'getSettings', payload: {}, accountId: DEMO_ADMIN });
     expect(view.ok && view.data.testExecution).toBeUndefined();
+    // The admin page's pickers read the same metadata.
+    const listed = await invokeResolver<{ fields: Array<{ id: string; required: boolean; allowedValues?: string[] }> }>(sb, 'admin', {
+      key: 'listExecutionFields',
+      payload: { projectKey: demo.projectKey },
+      accountId: DEMO_ADMIN,
+    });
+    expect(listed.ok && listed.data.fields.find((f) => f.id === 'customfield_10050')).toMatchObject({ required: true, allowedValues: ['QA', 'Staging'] });
+    expect(listed.ok && listed.data.fields.map((f) => f.id)).not.toContain('summary');
     // By name works too: the admin page's pickers offer names, and the app sends the field's id.
     const ok = await saveSettings({ ...base, testExecution: { fields: { 'Environment type': { value: 'Staging' } } } });
     expect(ok.ok).toBe(true);
