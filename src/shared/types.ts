@@ -86,6 +86,8 @@ export interface RecentRun {
   runId: string;
   state: string;
   testExecutionKey?: string;
+  /** Every Test Execution of a run split by machine (`testExecutionKey` is the first). */
+  testExecutionKeys?: string[];
   at: string;
   counts: JobCounts;
 }

@@ -247,6 +247,7 @@ export async function listPlanRuns(
       runId: v.runId,
       state: v.state,
       ...(v.testExecutionKey ? { testExecutionKey: v.testExecutionKey } : {}),
+      ...(v.testExecutionKeys ? { testExecutionKeys: v.testExecutionKeys } : {}),
       at: v.createdAt,
       counts: v.counts,
     };
