@@ -9,6 +9,7 @@ import type { KvsPort } from '../store/kvs-port';
 import type { XrayClient } from '../xray/xray-types';
 import type { MappedResult } from '../domain/xray-import';
 import { LinkStore } from '../store/link-store';
+import { searchIssues } from '../jira/jira-client';
 import { jobMsg, idList, type JobMessage } from '../domain/job-messages';
 
 /** Xray's page size for a Test Execution's tests (every list needs `limit` 1..100). */
@@ -20,11 +21,20 @@ const EXECUTION_TESTS = `query ($issueId: String, $start: Int, $limit: Int!) {
   }
 }`;
 
+const TESTS_BY_ID = `query ($issueIds: [String], $limit: Int!) {
+  getTests(issueIds: $issueIds, limit: $limit) { results { issueId unstructured jira(fields: ["key", "project"]) } }
+}`;
+
+/** New Tests are looked for among those Jira shows created this recently in the project (a relative date: no time zone). */
+const RECENT = '-30m';
+
+type TestRow = { issueId?: string; unstructured?: string | null; jira?: { key?: unknown; project?: { key?: unknown } } | null };
+
 interface ExecutionTestsPage {
   getTestExecution: {
     tests?: {
       total?: number;
-      results?: Array<{ issueId?: string; unstructured?: string | null; jira?: { key?: unknown; project?: { key?: unknown } } | null }>;
+      results?: TestRow[];
     } | null;
   } | null;
 }
@@ -51,7 +61,8 @@ async function appAccountId(jira: JiraPort): Promise<string> {
 /**
  * Finds the created Tests of `mapped` among the Test Execution's tests and links each to its case. Answers the
  * results with their Tests filled in (a created one that could not be found keeps no Test and is reported), and how
- * many results went to a created Test. Costs one Xray request per 100 tests of the execution.
+ * many results went to a created Test. Costs one Xray request per 100 Tests created just now (found through Jira's
+ * search), and one per 100 tests of the execution only for those the search does not show.
  */
 export async function adoptCreatedTests(
   deps: CreatedTestsDeps,
@@ -60,21 +71,42 @@ export async function adoptCreatedTests(
   mapped: readonly MappedResult[],
   deadline: number,
   warnings: JobMessage[],
+  /** The site's names of the Test issue type, for the search of new Tests. */
+  testTypes: readonly string[] = [],
 ): Promise<{ mapped: MappedResult[]; created: number }> {
   const wanted = mapped.filter((m) => m.create);
   if (wanted.length === 0) return { mapped: [...mapped], created: 0 };
   const byDefinition = new Map<string, { issueId: string; key: string; projectKey: string }>();
-  const missing = () => wanted.some((m) => !byDefinition.has(m.create!.definition));
-  for (let start = 0; missing(); start += PAGE) {
-    const page = await xray.graphql<ExecutionTestsPage>(EXECUTION_TESTS, { issueId: execution.id ?? execution.key, start, limit: PAGE }, { idempotent: true, deadline });
-    const tests = page.getTestExecution?.tests;
-    const results = tests?.results ?? [];
-    for (const t of results) {
+  const note = (rows: readonly TestRow[]) => {
+    for (const t of rows) {
       const key = typeof t.jira?.key === 'string' ? t.jira.key : undefined;
       if (!t.issueId || !key || !t.unstructured) continue;
       const projectKey = typeof t.jira?.project?.key === 'string' ? t.jira.project.key : key.replace(/-\d+$/, '');
       byDefinition.set(t.unstructured, { issueId: t.issueId, key, projectKey });
     }
+  };
+  const missing = () => wanted.some((m) => !byDefinition.has(m.create!.definition));
+  // First the cheap way: Jira (as the app, no Xray request) lists the Tests created in the project just now, and one
+  // Xray request per 100 of them reads their definitions. Tests found again (made by an earlier run) and Tests Jira's
+  // index does not show yet are then looked for among the Test Execution's tests, 100 a request.
+  const project = wanted[0]!.test.projectKey;
+  const types = (testTypes.length > 0 ? testTypes : ['Test']).map((n) => `"${n.replace(/["\\]/g, '')}"`).join(', ');
+  const recent = await searchIssues(deps.jira.asApp(), `project = "${project}" AND issuetype in (${types}) AND created >= "${RECENT}" ORDER BY created DESC`, wanted.length + PAGE).catch(
+    (err: unknown) => {
+      deps.log.warn('sync: recent Tests not searchable; reading the Test Execution instead', { error: err instanceof Error ? err.message : String(err) });
+      return [];
+    },
+  );
+  const ids = recent.map((i) => i.id);
+  for (let i = 0; i < ids.length && missing(); i += PAGE) {
+    const page = await xray.graphql<{ getTests?: { results?: TestRow[] } | null }>(TESTS_BY_ID, { issueIds: ids.slice(i, i + PAGE), limit: PAGE }, { idempotent: true, deadline });
+    note(page.getTests?.results ?? []);
+  }
+  for (let start = 0; missing(); start += PAGE) {
+    const page = await xray.graphql<ExecutionTestsPage>(EXECUTION_TESTS, { issueId: execution.id ?? execution.key, start, limit: PAGE }, { idempotent: true, deadline });
+    const tests = page.getTestExecution?.tests;
+    const results = tests?.results ?? [];
+    note(results);
     if (results.length < PAGE || start + PAGE >= (tests?.total ?? 0)) break;
   }
   const links = new LinkStore(deps.kvs);

@@ -15,6 +15,7 @@ import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '..
 import { planRunItem } from '../store/run-store';
 import { testCount } from '../domain/results-payload';
 import { effectiveStatusMap } from '../domain/status-map';
+import { effectiveIssueTypes } from '../domain/settings';
 import { runConcurrencyKey } from '../domain/run-mark';
 import { Evidence, MAX_LISTED_IDS, outcomeState } from '../domain/xray-import';
 import { idList, jobMsg, type JobMessage } from '../domain/job-messages';
@@ -292,7 +293,7 @@ export function createSyncConsumer(deps: SyncDeps) {
       const imported = await importer.importRun({ jobId: job.jobId, delivery: part.delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
       // Tests the import created (or found again) are read back and linked before their results are recorded.
       const adopted = triage.mapped.some((m) => m.create)
-        ? await adoptCreatedTests(deps, xray, imported, triage.mapped, started + t.workMs, warnings)
+        ? await adoptCreatedTests(deps, xray, imported, triage.mapped, started + t.workMs, warnings, effectiveIssueTypes(settings).test)
         : { mapped: triage.mapped, created: 0 };
       synced.push({ part, imported, mapped: adopted.mapped, created: adopted.created });
     }

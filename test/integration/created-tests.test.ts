@@ -78,13 +78,26 @@ describe('created Tests', () => {
     const snap = sb.xray.counters.snapshot();
     // One import (the multipart one that creates the Test Execution) carries the created Test too.
     expect((snap['import'] ?? 0) + (snap['multipart'] ?? 0)).toBe(1);
-    // The Test's id is read back from the Test Execution's tests: one GraphQL page for a run of two.
-    expect(snap['graphql']).toBeLessThanOrEqual(2);
+    // The new Test is found through Jira's search (no Xray request) and its definition read with one getTests.
+    expect(snap['graphql:getTests']).toBe(1);
+    expect(snap['graphql:getTestExecution']).toBeUndefined();
 
     const env = await panelCall('getPanel', { id: made!.id, key: made!.key });
     expect(env.ok).toBe(true);
     const link = env.ok ? env.data.links[0] : undefined;
     expect(link).toMatchObject({ testsigmaId: demo.unlinkedCaseId, linkedByApp: true, lastResult: { status: 'FAILED', runId: 'ct-1' } });
+  });
+
+  it('while Jira\'s search does not show the new Test yet, its id is read from the Test Execution\'s tests', async () => {
+    await enable();
+    sb.world.setSearchIndexLagMs(10 * 60_000);
+    sb.xray.counters.reset();
+    const job = await post(run('ct-lag'));
+    expect(job.counts).toMatchObject({ synced: 2, created: 1 });
+    expect(sb.xray.counters.snapshot()['graphql:getTestExecution']).toBe(1);
+    const [made] = testsOfCase(demo.unlinkedCaseId);
+    const env = await panelCall('getPanel', { id: made!.id, key: made!.key });
+    expect(env.ok && env.data.links[0]).toMatchObject({ testsigmaId: demo.unlinkedCaseId, linkedByApp: true });
   });
 
   it('the same unlinked case in two runs creates one Test; the second run sends it by key', async () => {
