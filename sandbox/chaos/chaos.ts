@@ -49,6 +49,8 @@ export interface ChaosOptions {
   maxSimMinutes?: number;
   /** Seed of every random choice (faults, throttles, backoff jitter). */
   seed?: number;
+  /** Forge's storage and queue rate limits once seeding is done (on unless false; say why where you turn them off). */
+  rateLimits?: boolean;
 }
 
 /** What one scenario measured, counted from the emulators' state (and the app's job records for job states). */
@@ -191,7 +193,7 @@ function chaosJira(jira: EmulatorHandler, plan: FaultPlan): JiraPort {
 }
 
 /** One simulated site with the app wired in process, on the simulated clock. */
-async function buildSite(o: Required<ChaosOptions>) {
+export async function buildSite(o: Required<ChaosOptions>) {
   const random = seededRandom(o.seed);
   const world = new World({ now: () => Date.now(), searchIndexLagMs: o.searchIndexLagMs });
   const xrayCredentials = { clientId: 'chaos-client', clientSecret: 'chaos-secret-0123456789abcdef' };
@@ -207,9 +209,11 @@ async function buildSite(o: Required<ChaosOptions>) {
   const xrayPlan = new FaultPlan(random, 0, ['429', '500', 'timeout'], DEFAULT_RETRY_POLICY.maxAttempts - 1, o.loseOneAnswer);
   const jiraPlan = new FaultPlan(random, 0, ['429', '500'], 1, false);
   const spent: Record<string, number> = {};
-  const kvs = new MemoryKvs({ now: () => Date.now(), random });
+  // Seeding runs with the limits off (a site is not linked in one simulated second); `unleash` switches them on.
+  const kvs = new MemoryKvs({ now: () => Date.now(), random, rateLimits: true });
+  kvs.limiter.enforce = false;
   const consumerErrors: string[] = [];
-  const queue = new MemoryQueue({ msPerSecond: 1000, onError: (err) => consumerErrors.push(err instanceof Error ? err.message : String(err)) });
+  const queue = new MemoryQueue({ msPerSecond: 1000, now: () => Date.now(), onError: (err) => consumerErrors.push(err instanceof Error ? err.message : String(err)) });
   let hex = 0;
   const deps: AppDeps = {
     kvs,
@@ -233,6 +237,9 @@ async function buildSite(o: Required<ChaosOptions>) {
       xrayPlan.rate = o.xrayFaultRate;
       jiraPlan.rate = o.jiraFaultRate;
       kvs.throttleRate = o.kvsThrottleRate;
+      kvs.limiter.clearWindows();
+      kvs.limiter.enforce = o.rateLimits;
+      queue.limiter.enforce = o.rateLimits;
     },
     world,
     xray,
@@ -254,10 +261,11 @@ async function buildSite(o: Required<ChaosOptions>) {
   };
 }
 
-type Site = Awaited<ReturnType<typeof buildSite>>;
+/** A simulated site (see {@link buildSite}). */
+export type Site = Awaited<ReturnType<typeof buildSite>>;
 
 /** Admin, settings at the smallest budget, a web trigger secret, and `n` Tests linked to cases 500000... */
-async function seed(site: Site, n: number, requestsPer5Minutes: number): Promise<{ secret: string; tests: Array<{ id: string; key: string; caseId: string }> }> {
+export async function seed(site: Site, n: number, requestsPer5Minutes: number): Promise<{ secret: string; tests: Array<{ id: string; key: string; caseId: string }> }> {
   const { world, app } = site;
   world.createProject({ key: 'CHAOS' });
   world.addAccount({ accountId: ADMIN });
@@ -284,7 +292,7 @@ async function seed(site: Site, n: number, requestsPer5Minutes: number): Promise
 }
 
 /** An executor: posts a signed body, and after a 429 or 503 waits the Retry-After (simulated) and posts again. */
-async function post(app: App, secret: string, body: string): Promise<{ status: number; jobId?: string; refusals: number }> {
+export async function post(app: App, secret: string, body: string): Promise<{ status: number; jobId?: string; refusals: number }> {
   let refusals = 0;
   for (let attempt = 0; ; attempt++) {
     const t = String(Math.floor(Date.now() / 1000));
@@ -298,7 +306,7 @@ async function post(app: App, secret: string, body: string): Promise<{ status: n
   }
 }
 
-function resolved(o: ChaosOptions): Required<ChaosOptions> {
+export function resolved(o: ChaosOptions): Required<ChaosOptions> {
   return {
     runs: o.runs ?? 20,
     resultsPerRun: o.resultsPerRun ?? 200,
@@ -312,6 +320,7 @@ function resolved(o: ChaosOptions): Required<ChaosOptions> {
     loseOneAnswer: o.loseOneAnswer ?? true,
     maxSimMinutes: o.maxSimMinutes ?? 24 * 60,
     seed: o.seed ?? 1,
+    rateLimits: o.rateLimits ?? true,
   };
 }
 
@@ -347,7 +356,7 @@ async function deliverAll(site: Site, o: Required<ChaosOptions>, secret: string,
   return { runs, jobIds: answers.flatMap((a) => (a.jobId ? [a.jobId] : [])), refused };
 }
 
-function jobRecords(site: Site, jobIds: readonly string[]): JobRecord[] {
+export function jobRecords(site: Site, jobIds: readonly string[]): JobRecord[] {
   const store = new JobStore(site.kvs);
   return jobIds.map((id) => site.kvs.peek<JobRecord>(store.item({ jobId: id } as JobRecord).key)).filter((j): j is JobRecord => !!j);
 }

@@ -1,6 +1,6 @@
 import type { Coverage, FlakyCase, HistoryEntry, IssueKind, LastResult, LinkView, PanelNotice, PanelNoticeCode, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
 import type { JiraPort, Logger, Clock } from '../ports';
-import type { KvsPort } from '../store/kvs-port';
+import { isKvsThrottle, patiently, type KvsPort } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
 import { msg, type Message } from '../shared/message';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
@@ -46,8 +46,8 @@ export interface PanelInsights {
   flakyCases?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings }): Promise<FlakyCase[] | undefined>;
   /** Coverage of a Test Set's or Test Plan's Tests. */
   coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Coverage | undefined>;
-  /** The latest jobs of a linked Testsigma plan. */
-  recentRuns?(testsigmaPlanId: string): Promise<RecentRun[] | undefined>;
+  /** The latest jobs of a linked Testsigma plan, newest first: `limit` of them (default 10). */
+  recentRuns?(testsigmaPlanId: string, limit?: number): Promise<RecentRun[] | undefined>;
 }
 
 /** What the panel resolver needs. */
@@ -79,7 +79,8 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     // to both for a hidden issue, and the user must not learn more than "not found").
     const [jiraIssue, settings, permsOrError] = await Promise.all([
       getIssue(asUser, issueId),
-      settingsStore.get(),
+      // A short storage throttle is waited out (well inside a resolver's 25 s) rather than answered rate_limited.
+      patiently(() => settingsStore.get()),
       myPermissions(asUser, ['EDIT_ISSUES'], { issueId }).catch((err: unknown) => err as Error),
     ]);
     if (!jiraIssue) {
@@ -103,14 +104,23 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     return { issue, canEdit, settings, accountId };
   }
 
-  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown): Promise<PanelView> {
-    const records = await links.listForIssue(issue.id);
+  /**
+   * The panel's view. `summary` (the issue-context view, contract section 8) answers the links, their last results and
+   * the newest run only: no names, history, flaky marks or coverage, so it costs one batch read on a Test.
+   */
+  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown, summary = false): Promise<PanelView> {
+    const records = await patiently(() => links.listForIssue(issue.id));
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
-    const ins = deps.insights ?? {};
+    const all = deps.insights ?? {};
+    const ins: PanelInsights = summary
+      ? { ...(all.caseResults ? { caseResults: all.caseResults } : {}), ...(all.lastResults ? { lastResults: all.lastResults } : {}), ...(all.recentRuns ? { recentRuns: all.recentRuns } : {}) }
+      : all;
+    const runsShown = summary ? 1 : undefined;
     const onTest = ids.length > 0 && issue.kind === 'test';
     const noticeCodes = new Set<PanelNoticeCode>();
     const notice: NoticeSink = (code) => noticeCodes.add(code);
+    const quiet = <T>(fn: () => Promise<T | undefined>) => quietly(fn, notice);
     const [entities, last, results, coverage, recentRuns, flaky] = await Promise.all([
       ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice })) : undefined,
       onTest && !ins.caseResults && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
@@ -118,7 +128,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
       issue.kind === 'testPlan' && ins.recentRuns
         ? ids[0] !== undefined
-          ? quiet(() => ins.recentRuns!(ids[0]!))
+          ? quiet(() => ins.recentRuns!(ids[0]!, runsShown))
           : Promise.resolve([] as RecentRun[])
         : undefined,
       issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
@@ -136,7 +146,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         linkedAt: r.linkedAt,
         ...(r.linkedByApp ? { linkedByApp: true } : {}),
         ...(lr ? { lastResult: lr } : {}),
-        ...(cr ? { history: cr.history, flaky: cr.flaky } : {}),
+        ...(cr && !summary ? { history: cr.history, flaky: cr.flaky } : {}),
       };
     });
     // A part that came back after all says nothing is missing (a cached list, say, while Xray answers 429).
@@ -156,11 +166,15 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     };
   }
 
-  /** Insight failures are logged and left out: the links still show. */
-  async function quiet<T>(fn: () => Promise<T | undefined>): Promise<T | undefined> {
+  /**
+   * Insight failures are logged and left out: the links still show. A part storage throttled says so (`storage_busy`),
+   * since its absence would otherwise read as "no data".
+   */
+  async function quietly<T>(fn: () => Promise<T | undefined>, notice: NoticeSink): Promise<T | undefined> {
     try {
       return await fn();
     } catch (err) {
+      if (isKvsThrottle(err)) notice('storage_busy');
       deps.log.warn('panel insight left out', { error: err instanceof Error ? err.message : String(err) });
       return undefined;
     }
@@ -189,9 +203,9 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   return {
     getPanel: (req) =>
       toEnvelope(deps.log, req, 'getPanel', async () => {
-        const refresh = !!(req.payload && typeof req.payload === 'object' && (req.payload as { refresh?: unknown }).refresh === true);
+        const flags = req.payload && typeof req.payload === 'object' ? (req.payload as { refresh?: unknown; summary?: unknown }) : {};
         const { issue, canEdit, settings } = await loadIssue(req, false);
-        return view(issue, canEdit, settings, refresh, req.context.locale);
+        return view(issue, canEdit, settings, flags.refresh === true, req.context.locale, flags.summary === true);
       }),
 
     link: (req) =>
@@ -248,7 +262,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           throw new AppError('not_linked', msg('apiErrors.panel.notLinked', { entity: entityNoun('testCase'), id: testsigmaId, issue: issue.key }));
         }
         if (!deps.defects) throw new AppError('not_configured', msg('apiErrors.panel.defectsUnavailable'));
-        const names = deps.insights?.entities ? await quiet(() => deps.insights!.entities!('testCase', [testsigmaId], { refresh: false, settings })) : undefined;
+        const names = deps.insights?.entities ? await quietly(() => deps.insights!.entities!('testCase', [testsigmaId], { refresh: false, settings }), () => undefined) : undefined;
         const caseName = names?.get(testsigmaId)?.name;
         await deps.defects.file({
           test: { id: issue.id, key: issue.key, projectKey: issue.projectKey },

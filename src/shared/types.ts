@@ -99,8 +99,11 @@ export interface Coverage {
   unlinked: Array<{ id: string; key: string }>;
 }
 
-/** Why a section the panel would normally carry is missing (contract section 2). */
-export type PanelNoticeCode = 'xray_not_configured' | 'xray_unavailable' | 'testsigma_not_configured' | 'testsigma_unavailable';
+/**
+ * Why a section the panel would normally carry is missing (contract section 2); `storage_busy`: storage throttled a
+ * read the section needed (contract section 8).
+ */
+export type PanelNoticeCode = 'xray_not_configured' | 'xray_unavailable' | 'testsigma_not_configured' | 'testsigma_unavailable' | 'storage_busy';
 
 /** A notice the panel shows in the section it explains. */
 export interface PanelNotice {
@@ -261,7 +264,7 @@ export interface JobView {
 
 /** Resolver keys with their payloads and answers, for the typed invoke wrappers. */
 export interface PanelResolverApi {
-  getPanel: { payload: { refresh?: boolean }; data: PanelView };
+  getPanel: { payload: { refresh?: boolean; summary?: boolean }; data: PanelView };
   link: { payload: { testsigmaId: string }; data: PanelView };
   unlink: { payload: { testsigmaId: string }; data: PanelView };
   createDefect: { payload: { testsigmaId: string }; data: PanelView };

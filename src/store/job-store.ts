@@ -14,7 +14,7 @@
  */
 import type { JobView } from '../shared/types';
 import type { Delivery, DeliveryResult, ResultAttachment, ResultIteration, RunMeta } from '../domain/results-payload';
-import { KVS_LIMITS, KvsPort, Ttl, chunk, getMany } from './kvs-port';
+import { KVS_LIMITS, KvsPort, Ttl, batchSetParts, chunk, getMany } from './kvs-port';
 import { jobMsg, sameJobMessage, type JobMessage } from '../domain/job-messages';
 import { DEFAULT_LOCALE, translateMessage } from '../i18n/translate';
 
@@ -230,9 +230,12 @@ export function addErrors(existing: readonly JobMessage[], more: readonly JobMes
   return out;
 }
 
-/** Writes items in batches of 25; throws when any key fails (the caller decides what a half-write means). */
+/**
+ * Writes items in batches of at most 25 keys and 4,000,000 bytes; throws when any key fails (the caller decides
+ * what a half-write means).
+ */
 export async function writeItems(kvs: KvsPort, items: readonly KvsItem[]): Promise<void> {
-  for (const part of chunk(items, KVS_LIMITS.maxBatch)) {
+  for (const part of batchSetParts(items)) {
     const res = await kvs.batchSet(part.map((i) => ({ key: i.key, value: i.value, ...(i.options ? { options: i.options } : {}) })));
     if (res.failedKeys.length > 0) {
       const first = res.failedKeys[0]!;

@@ -235,13 +235,15 @@ export interface WorldOptions {
   tuning?: Partial<SyncTuning>;
   testsigma?: TestsigmaClient;
   kvsLatencyMs?: number;
+  /** Forge's storage rate limits (on by default); a test that turns them off says why. */
+  rateLimits?: boolean;
 }
 
 /** Builds a world with settings, secrets and the two handlers. */
 export async function makeWorld(opts: WorldOptions = {}) {
   let nowMs = Date.parse('2026-11-25T12:00:00Z');
   const clock = { now: () => nowMs };
-  const kvs = new MemoryKvs({ now: clock.now });
+  const kvs = new MemoryKvs({ now: clock.now, rateLimits: opts.rateLimits ?? true });
   const queue = new FakeQueue();
   const jira = new FakeJira();
   const xray = new FakeXray(jira);
