@@ -185,7 +185,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         timezone?: string;
       };
       const handlers = m[1] === 'panel' ? app.panelResolver : app.adminResolver;
-      const handler = handlers[call.key];
+      // Own keys only: a plain object also answers `constructor`, `__proto__` and the rest of Object.prototype.
+      const handler = typeof call.key === 'string' && Object.prototype.hasOwnProperty.call(handlers, call.key) ? handlers[call.key] : undefined;
       if (!handler) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: `no resolver key ${call.key}` }));

@@ -6,7 +6,7 @@
  * open answered: its normal view, that view with a `storage_busy` notice, or an error.
  */
 import type { Envelope, PanelView } from '../../src/shared/types';
-import { runLabel } from '../../src/domain/run-mark';
+import { RUN_MARK_SECRET_KEY, runLabelWith } from '../../src/sync/run-mark-secret';
 import { LinkStore } from '../../src/store/link-store';
 import { ChaosOptions, Site, buildSite, jobRecords, post, resolved, seed, seededRandom } from './chaos';
 
@@ -147,6 +147,9 @@ export async function runBusySite(options: BusySiteOptions = {}): Promise<BusySi
     const finished = await site.sim.run(done, c.maxSimMinutes * 60_000);
 
     const execs = site.world.listTestExecutions();
+    // The mark the site's sync put on each run's Test Execution, made with the site's own secret.
+    const markSecret = site.kvs.peekSecret<string>(RUN_MARK_SECRET_KEY);
+    const runLabel = (runId: string) => (markSecret ? runLabelWith(markSecret, runId) : '');
     let lost = 0;
     let landed = 0;
     for (const run of runs) {

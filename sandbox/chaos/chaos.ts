@@ -12,7 +12,7 @@ import { createApp, App } from '../../src/app';
 import type { AppDeps, FetchPort, HttpRequestInit, HttpResponseLike, JiraPort } from '../../src/ports';
 import { LinkStore } from '../../src/store/link-store';
 import { JobStore, type JobRecord } from '../../src/store/job-store';
-import { runLabel } from '../../src/domain/run-mark';
+import { RUN_MARK_SECRET_KEY, runLabelWith } from '../../src/sync/run-mark-secret';
 import { DEFAULT_RETRY_POLICY } from '../../src/xray/retry-policy';
 import { World } from '../emulators/world';
 import { startJiraEmulator } from '../emulators/jira';
@@ -291,11 +291,15 @@ export async function seed(site: Site, n: number, requestsPer5Minutes: number): 
   return { secret: (rotated.data as { secret: string }).secret, tests };
 }
 
-/** An executor: posts a signed body, and after a 429 or 503 waits the Retry-After (simulated) and posts again. */
-export async function post(app: App, secret: string, body: string): Promise<{ status: number; jobId?: string; refusals: number }> {
+/**
+ * An executor: posts a signed body, and after a 429 or 503 waits the Retry-After (simulated) and posts again.
+ * `earlierSeconds` dates the signature back: a resent duplicate signed in the same second would be the same signature,
+ * which the app answers as a replay of the first (contract section 8) instead of a delivery of its own.
+ */
+export async function post(app: App, secret: string, body: string, earlierSeconds = 0): Promise<{ status: number; jobId?: string; refusals: number }> {
   let refusals = 0;
   for (let attempt = 0; ; attempt++) {
-    const t = String(Math.floor(Date.now() / 1000));
+    const t = String(Math.floor(Date.now() / 1000) - earlierSeconds);
     const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
     const res = await app.webtrigger({ method: 'POST', path: '/', body, headers: { 'content-type': ['application/json'], 'x-signature': [`t=${t},v1=${v1}`] }, queryParameters: {} });
     if (res.statusCode === 202) return { status: 202, jobId: (JSON.parse(res.body) as { jobId: string }).jobId, refusals };
@@ -350,8 +354,8 @@ async function deliverAll(site: Site, o: Required<ChaosOptions>, secret: string,
       bodies.push(JSON.stringify({ runId, summary: `Chaos ${runId}`, startedAt: '2026-11-25T08:00:00Z', results: results.slice(d * per, (d + 1) * per) }));
     }
   }
-  const all = [...bodies, ...bodies.slice(0, o.duplicates)];
-  const answers = await Promise.all(all.map((b) => post(site.app, secret, b)));
+  const all = [...bodies.map((b) => [b, 0] as const), ...bodies.slice(0, o.duplicates).map((b) => [b, 1] as const)];
+  const answers = await Promise.all(all.map(([b, earlier]) => post(site.app, secret, b, earlier)));
   const refused = answers.filter((a) => a.status !== 202).length;
   return { runs, jobIds: answers.flatMap((a) => (a.jobId ? [a.jobId] : [])), refused };
 }
@@ -366,11 +370,17 @@ async function settleJobs(site: Site, jobIds: readonly string[], maxSimMinutes: 
   return site.sim.run(() => site.queue.pendingCount() === 0 && jobRecords(site, jobIds).every((j) => TERMINAL.has(j.state)), maxSimMinutes * 60_000);
 }
 
+/** The mark the site's sync put on the run's Test Execution (none before its first create). */
+function runLabel(site: Site, runId: string): string {
+  const secret = site.kvs.peekSecret<string>(RUN_MARK_SECRET_KEY);
+  return secret ? runLabelWith(secret, runId) : '';
+}
+
 function figures(site: Site, d: Delivered, startedAt: number, realStart: number, finished: boolean, expectedTestExecutions: number): ChaosFigures {
   const execs = site.world.listTestExecutions();
   let lost = 0;
   for (const run of d.runs) {
-    const label = runLabel(run.runId);
+    const label = runLabel(site, run.runId);
     const mine = execs.filter((e) => e.labels.includes(label));
     const got = new Map<string, string>();
     for (const e of mine) for (const r of e.runs) got.set(r.testKey, r.status);
@@ -397,7 +407,7 @@ function figures(site: Site, d: Delivered, startedAt: number, realStart: number,
     realMs: Math.round(performance.now() - realStart),
     consumerErrors: [...site.consumerErrors],
     duplicatedRuns: d.runs.flatMap((r) => {
-      const keys = execs.filter((e) => e.labels.includes(runLabel(r.runId))).map((e) => e.key);
+      const keys = execs.filter((e) => e.labels.includes(runLabel(site, r.runId))).map((e) => e.key);
       return keys.length > 1 ? [`${r.runId}: ${keys.join(', ')}`] : [];
     }),
     log: site.log.lines.filter((l) => !l.includes('"level":"info"')),
@@ -489,7 +499,7 @@ export async function runDoomedRun(options: ChaosOptions = {}): Promise<DoomedFi
       finished = await settleJobs(site, d.jobIds, o.maxSimMinutes);
     }
     const after = jobRecords(site, d.jobIds)[0];
-    const label = runLabel(d.runs[0]!.runId);
+    const label = runLabel(site, d.runs[0]!.runId);
     const mine = site.world.listTestExecutions().filter((e) => e.labels.includes(label));
     const got = new Map<string, string>();
     for (const e of mine) for (const r of e.runs) got.set(r.testKey, r.status);

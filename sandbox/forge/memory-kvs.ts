@@ -112,6 +112,12 @@ export class MemoryKvs implements KvsPort {
     return e ? (JSON.parse(e.value) as T) : undefined;
   }
 
+  /** One secret, read without counting a call or being throttled (for observers such as the chaos bench). */
+  peekSecret<T>(key: string): T | undefined {
+    const v = this.secrets.get(key);
+    return v === undefined ? undefined : (JSON.parse(v) as T);
+  }
+
   /**
    * Puts records straight into the store, as another version of the app left them (the upgrade test loads a
    * snapshot): not counted, not throttled. `expiresAt` is in ms of the store's clock.

@@ -108,7 +108,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
    * The panel's view. `summary` (the issue-context view, contract section 8) answers the links, their last results and
    * the newest run only: no names, history, flaky marks or coverage, so it costs one batch read on a Test.
    */
-  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown, summary = false): Promise<PanelView> {
+  async function view(issue: PanelIssue, accountId: string, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown, summary = false): Promise<PanelView> {
     const records = await patiently(() => links.listForIssue(issue.id));
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
@@ -121,7 +121,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     const noticeCodes = new Set<PanelNoticeCode>();
     const notice: NoticeSink = (code) => noticeCodes.add(code);
     const quiet = <T>(fn: () => Promise<T | undefined>) => quietly(fn, notice);
-    const [entities, last, results, coverage, recentRuns, flaky] = await Promise.all([
+    const [entities, last, results, anyCoverage, recentRuns, anyFlaky] = await Promise.all([
       ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice })) : undefined,
       onTest && !ins.caseResults && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
       onTest && ins.caseResults ? quiet(() => ins.caseResults!(issue.id, ids)) : undefined,
@@ -133,6 +133,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         : undefined,
       issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
     ]);
+    const { coverage, flaky } = await onlyBrowsable(accountId, anyCoverage, anyFlaky);
     const linkViews: LinkView[] = records.map((r) => {
       const e = entities?.get(r.testsigmaId);
       const cr = results?.get(r.testsigmaId);
@@ -167,6 +168,31 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   }
 
   /**
+   * Coverage and the flaky list as this viewer may see them: Xray lists a Test Set's Tests as the app, so Tests the
+   * viewer cannot browse are left out (their count stays in `total` and `linked`, which name nothing). One bulk read
+   * as the viewer answers which they may browse; when it fails, no Test is named.
+   */
+  async function onlyBrowsable(
+    accountId: string,
+    coverage: Coverage | undefined,
+    flaky: FlakyCase[] | undefined,
+  ): Promise<{ coverage?: Coverage; flaky?: FlakyCase[] }> {
+    const ids = [...new Set([...(coverage?.unlinked ?? []).map((u) => u.id), ...(flaky ?? []).map((f) => f.test.id)])];
+    let seen = new Set<string>();
+    if (ids.length > 0) {
+      try {
+        seen = new Set((await bulkFetchIssues(deps.jira.asUser(accountId), ids)).keys());
+      } catch (err) {
+        deps.log.warn('panel: could not check which Tests the viewer may browse; none is named', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return {
+      ...(coverage ? { coverage: { ...coverage, unlinked: coverage.unlinked.filter((u) => seen.has(u.id)) } } : {}),
+      ...(flaky ? { flaky: flaky.filter((f) => seen.has(f.test.id)) } : {}),
+    };
+  }
+
+  /**
    * Insight failures are logged and left out: the links still show. A part storage throttled says so (`storage_busy`),
    * since its absence would otherwise read as "no data".
    */
@@ -188,24 +214,23 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   }
 
   /**
-   * Where another link lives, as this user may be told: its key when the user can browse it, `hidden` when the
-   * issue exists but not for them, `gone` when Jira says it is deleted (a stale claim). An issue the app cannot
-   * read right now (a 5xx, 429 or `issueErrors`) throws: its links stay as they are.
+   * Where another link lives, as this user may be told: its key when the user can browse it, `hidden` when they
+   * cannot, `unreadable` when the app cannot read it either. Jira answers 404 for a hidden issue as for a deleted
+   * one, so an issue the app cannot read is never taken as deleted here: only the deletion trigger frees its links
+   * (and an admin, one case at a time, with `freeCase`). A read that fails (a 5xx, 429 or `issueErrors`) throws.
    */
-  async function whereIs(issueId: string, accountId: string): Promise<{ seen: 'visible'; key: string } | { seen: 'hidden' | 'gone' }> {
-    const asApp = await bulkFetchIssues(deps.jira.asApp(), [issueId]);
-    const issue = asApp.get(issueId);
-    if (!issue) return { seen: 'gone' };
-    const asUser = await getIssue(deps.jira.asUser(accountId), issueId);
-    return asUser ? { seen: 'visible', key: asUser.key } : { seen: 'hidden' };
+  async function whereIs(issueId: string, accountId: string): Promise<{ seen: 'visible'; key: string } | { seen: 'hidden' | 'unreadable' }> {
+    const [asApp, asUser] = await Promise.all([bulkFetchIssues(deps.jira.asApp(), [issueId]), getIssue(deps.jira.asUser(accountId), issueId)]);
+    if (asUser) return { seen: 'visible', key: asUser.key };
+    return asApp.has(issueId) ? { seen: 'hidden' } : { seen: 'unreadable' };
   }
 
   return {
     getPanel: (req) =>
       toEnvelope(deps.log, req, 'getPanel', async () => {
         const flags = req.payload && typeof req.payload === 'object' ? (req.payload as { refresh?: unknown; summary?: unknown }) : {};
-        const { issue, canEdit, settings } = await loadIssue(req, false);
-        return view(issue, canEdit, settings, flags.refresh === true, req.context.locale, flags.summary === true);
+        const { issue, canEdit, settings, accountId } = await loadIssue(req, false);
+        return view(issue, accountId, canEdit, settings, flags.refresh === true, req.context.locale, flags.summary === true);
       }),
 
     link: (req) =>
@@ -221,33 +246,26 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           linkedBy: accountId,
           linkedAt: new Date(deps.clock.now()).toISOString(),
         };
-        let result = await links.claim(record);
+        const result = await links.claim(record);
         if (!result.ok && result.existing.issueId !== issue.id) {
-          let where = await whereIs(result.existing.issueId, accountId);
-          if (where.seen === 'gone') {
-            // The other issue is deleted (while the clean-up trigger missed it): free its links and retry once.
-            await links.removeAllForIssue(result.existing.issueId);
-            result = await links.claim(record);
-            if (!result.ok) where = await whereIs(result.existing.issueId, accountId);
-          }
-          if (!result.ok) throw conflictError(result.conflict, result.existing, issue, testsigmaId, where);
+          throw conflictError(result.conflict, result.existing, issue, testsigmaId, await whereIs(result.existing.issueId, accountId));
         } else if (!result.ok) {
           throw conflictError(result.conflict, result.existing, issue, testsigmaId, { seen: 'visible', key: issue.key });
         }
         deps.log.info('linked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
-        return view(issue, canEdit, settings, false, req.context.locale);
+        return view(issue, accountId, canEdit, settings, false, req.context.locale);
       }),
 
     unlink: (req) =>
       toEnvelope(deps.log, req, 'unlink', async () => {
         const testsigmaId = parseId(req.payload);
-        const { issue, canEdit, settings } = await loadIssue(req, true);
+        const { issue, canEdit, settings, accountId } = await loadIssue(req, true);
         const tsKind = TESTSIGMA_KIND_OF[issue.kind];
         if (!(await links.unlink(issue.id, tsKind, testsigmaId))) {
           throw new AppError('not_linked', msg('apiErrors.panel.notLinked', { entity: entityNoun(tsKind), id: testsigmaId, issue: issue.key }));
         }
         deps.log.info('unlinked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
-        return view(issue, canEdit, settings, false, req.context.locale);
+        return view(issue, accountId, canEdit, settings, false, req.context.locale);
       }),
 
     createDefect: (req) =>
@@ -272,7 +290,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           settings,
         });
         deps.log.info('defect filed', { issueId: issue.id, testsigmaId });
-        return view(issue, canEdit, settings, false, req.context.locale);
+        return view(issue, accountId, canEdit, settings, false, req.context.locale);
       }),
   };
 }
@@ -286,7 +304,7 @@ function conflictError(
   existing: LinkRecord,
   issue: PanelIssue,
   testsigmaId: string,
-  where: { seen: 'visible'; key: string } | { seen: 'hidden' | 'gone' },
+  where: { seen: 'visible'; key: string } | { seen: 'hidden' | 'unreadable' },
 ): AppError {
   const entity = entityNoun(existing.testsigmaKind);
   if (conflict === 'slot') {
@@ -294,6 +312,10 @@ function conflictError(
       'already_linked',
       msg('apiErrors.panel.slotTaken', { issue: issue.key, entity, id: existing.testsigmaId, kind: XRAY_NOUN[issue.kind], noun: msg(`apiErrors.noun.${existing.testsigmaKind}`) }),
     );
+  }
+  if (where.seen === 'unreadable' && existing.testsigmaKind === 'testCase') {
+    // Perhaps deleted while the app missed it, perhaps hidden from the app: only an admin may decide to free it.
+    return new AppError('already_linked', msg('apiErrors.panel.linkedElsewhereUnreadable', { entity, id: testsigmaId, kind: XRAY_NOUN[existing.issueKind] }));
   }
   if (where.seen !== 'visible') {
     return new AppError('already_linked', msg('apiErrors.panel.linkedElsewhereHidden', { entity, id: testsigmaId, kind: XRAY_NOUN[existing.issueKind] }));

@@ -278,6 +278,8 @@ export interface AdminResolverApi {
   rotateWebtriggerSecret: { payload: Record<string, never>; data: { secret: string; url: string } };
   listJobs: { payload: { cursor?: string }; data: { jobs: JobView[]; nextCursor?: string } };
   retryJob: { payload: { jobId: string }; data: JobView };
+  /** Frees one Testsigma test case whose Test the app cannot read (contract section 8). */
+  freeCase: { payload: { testsigmaId: string }; data: { freed: boolean; heldBy?: string } };
   listProjects: { payload: { query?: string }; data: { projects: Array<{ id: string; key: string; name: string }> } };
   listIssueTypes: { payload: { projectKey: string }; data: { issueTypes: Array<{ id: string; name: string }> } };
   /** The Test Execution template's pickers: the create metadata of the type (default `Test Execution`) in a project. */

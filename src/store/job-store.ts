@@ -40,6 +40,8 @@ const attKeys = (rec: JobRecord) => Array.from({ length: rec.attChunks }, (_, n)
 
 /** Values stay well below the 240 KiB limit, whatever JSON escaping adds. */
 const DATA_CHUNK_BYTES = 200_000;
+/** The bytes of a data chunk with no row. */
+const EMPTY_CHUNK_BYTES = Buffer.byteLength(JSON.stringify({ rows: [] }));
 const ATT_CHUNK_CHARS = 200_000;
 
 /**
@@ -172,9 +174,11 @@ export function encodeDelivery(
         warnings.push(jobMsg('attachmentNamesTooLong', { count: skipped, id: r.testCaseId }));
       }
     }
-    if (size + rowSize > DATA_CHUNK_BYTES && chunks[chunks.length - 1]!.rows.length > 0) {
+    // Any chunk that holds more than its empty shell moves on, chunk 0 too: its run fields (environments, summary)
+    // and a first row of escaped control characters together could pass Forge's 240 KiB.
+    if (size + rowSize > DATA_CHUNK_BYTES && size > EMPTY_CHUNK_BYTES) {
       chunks.push({ rows: [] });
-      size = encodedBytes({ rows: [] });
+      size = EMPTY_CHUNK_BYTES;
     }
     chunks[chunks.length - 1]!.rows.push(row);
     size += rowSize;
