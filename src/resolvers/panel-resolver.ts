@@ -149,6 +149,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         ...(e?.url ? { url: e.url } : {}),
         linkedBy: r.linkedBy,
         linkedAt: r.linkedAt,
+        ...(r.linkedByApp ? { linkedByApp: true } : {}),
         ...(lr ? { lastResult: lr } : {}),
         ...(cr && !summary ? { history: cr.history, flaky: cr.flaky } : {}),
       };

@@ -50,6 +50,10 @@ export interface RunRecord {
   /** The Test Execution, once known. */
   testExecutionKey?: string;
   testExecutionId?: string;
+  /** An executor named the Test Execution (`testExecutionKey` in the body): never replaced by a new one. */
+  named?: boolean;
+  /** The run in Testsigma's web app, when known (pull mode's `app_url`): defects link it. */
+  testsigmaUrl?: string;
   /** Set before a create is sent and cleared once its outcome is known. */
   intent?: RunIntent;
   /**
@@ -248,6 +252,7 @@ export async function listPlanRuns(
       // A job that waits for Testsigma to finish the run reads as the run does: running in Testsigma.
       state: v.waiting === 'testsigma' ? 'running' : v.state,
       ...(v.testExecutionKey ? { testExecutionKey: v.testExecutionKey } : {}),
+      ...(v.testExecutionKeys ? { testExecutionKeys: v.testExecutionKeys } : {}),
       at: v.createdAt,
       counts: v.counts,
       source: j.source ?? 'executor',

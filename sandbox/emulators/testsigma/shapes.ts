@@ -267,13 +267,13 @@ export function caseResultsBody(state: TestsigmaState, run: RunRecord): Record<s
         iterationResults: dataSets.map((setName, i) => ({
           iterationResultId: c.iterationResultIds[i] ?? 0,
           setName,
-          result: c.result,
+          result: c.iterationResults?.[i] ?? c.result,
         })),
         testSuiteId: c.testSuiteId,
         testSuiteName: state.suites.get(c.testSuiteId)?.name ?? `Test suite ${c.testSuiteId}`,
         testSuiteResultId: c.testSuiteResultId,
         machineId: run.machineId,
-        machineTitle: 'machine 1',
+        machineTitle: run.machineTitle ?? 'machine 1',
         machineResultId: run.machineResultId,
       };
     }),

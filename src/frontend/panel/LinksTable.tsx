@@ -158,7 +158,7 @@ function linkedCell(t: Translator, link: LinkView) {
       <Tooltip content={t('panel.links.linkedAt', { time: t.exact(link.linkedAt) })}>
         <Text size="small">{t.relative(link.linkedAt)}</Text>
       </Tooltip>
-      <User accountId={link.linkedBy} />
+      {link.linkedByApp ? <Text size="small">{t('panel.links.linkedByApp')}</Text> : <User accountId={link.linkedBy} />}
     </Inline>
   );
 }

@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { DynamicTable, Heading, Link, LoadingButton, Lozenge, Stack, Text } from '@forge/react';
 import type { RecentRun } from '../../shared/types';
 import { useT } from '../common/i18n';
@@ -45,7 +46,14 @@ export function RecentRunsTable({ runs, canRun = false, busy = false, rerunning,
         ),
       },
       { key: 'state', content: inTestsigma(run) ? <Lozenge appearance="inprogress">{t('panel.runs.inTestsigma')}</Lozenge> : stateLozenge(t, run.state) },
-      { key: 'execution', content: executionCell(t, run.testExecutionKey) },
+      {
+        key: 'execution',
+        content: run.testExecutionKeys ? (
+          <Stack space="space.0">{run.testExecutionKeys.map((k) => <Fragment key={k}>{executionCell(t, k)}</Fragment>)}</Stack>
+        ) : (
+          executionCell(t, run.testExecutionKey)
+        ),
+      },
       {
         key: 'results',
         content: (
