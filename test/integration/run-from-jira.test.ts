@@ -7,6 +7,7 @@
 import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
 import { DEMO_ADMIN, DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
 import type { PanelView, RunOptions, SettingsView } from '../../src/shared/types';
+import { REVISION_FIELD } from '../../sandbox/emulators/world';
 
 let sb: Sandbox;
 let demo: DemoSite;
@@ -83,6 +84,8 @@ describe('Run in Testsigma', () => {
     const execs = sb.world.listTestExecutions();
     expect(execs).toHaveLength(1);
     expect(after[0]!.testExecutionKey).toBe(execs[0]!.key);
+    // The build number the user typed is the Test Execution's Revision in Xray.
+    expect(sb.world.findIssue(execs[0]!.key)?.extraFields?.[REVISION_FIELD.id]).toBe('1.4.2');
 
     // Later rounds find the run in the plan's list but it has its job: still one Test Execution.
     await nextRound();
