@@ -84,6 +84,8 @@ export interface RecentRun {
   testExecutionKey?: string;
   at: string;
   counts: JobCounts;
+  /** Its synced results by Xray status: what the run says about the release (contract section 8). */
+  statuses?: Record<string, number>;
 }
 
 /** How many of a Test Set's or Test Plan's Tests are linked to a Testsigma test case. */

@@ -174,6 +174,7 @@ describe('panel insights over HTTP', () => {
         state: 'succeeded',
         testExecutionKey: `DEMO-${900 + i}`,
         counts: { received: 3, synced: 3, unmapped: 0, failed: 0 },
+        statuses: { PASSED: 2, FAILED: 1 },
         unmapped: [],
         errors: [],
         attempts: 1,
@@ -195,6 +196,8 @@ describe('panel insights over HTTP', () => {
     expect(view.links[0]!.url).toMatch(/^https:\/\/app\.testsigma\.com\/.*274/);
     expect(view.recentRuns?.map((r) => r.runId)).toEqual(['run-11', 'run-10', 'run-9', 'run-8', 'run-7', 'run-6', 'run-5', 'run-4', 'run-3', 'run-2']);
     expect(view.recentRuns?.[0]).toMatchObject({ state: 'succeeded', testExecutionKey: 'DEMO-911', counts: { received: 3, synced: 3, unmapped: 0, failed: 0 } });
+    // What each run says about the release (contract section 8): its synced results by Xray status.
+    expect(view.recentRuns?.[0]?.statuses).toEqual({ PASSED: 2, FAILED: 1 });
     expect(view.coverage).toEqual({ total: 3, linked: 0, unlinked: tests.map((x) => ({ id: x.id, key: x.key })) });
 
     // The name is cached for an hour: the next open asks Testsigma nothing.
