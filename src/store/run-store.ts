@@ -245,6 +245,7 @@ export async function listPlanRuns(
       ...(v.testExecutionKey ? { testExecutionKey: v.testExecutionKey } : {}),
       at: v.createdAt,
       counts: v.counts,
+      ...(v.statuses ? { statuses: v.statuses } : {}),
     };
   });
 }
