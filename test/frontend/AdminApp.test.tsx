@@ -354,7 +354,7 @@ describe('AdminApp', () => {
       ]);
       expect(table().props.rows.map((r: { key: string }) => r.key)).toEqual(['job-2']);
       expect(textOf(table())).toContain('No result maps to a linked Xray Test.');
-      expect(allOf(table(), Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([['Failed', 'removed']]);
+      expect(allOf(table(), Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([['Failed', 'default']]);
 
       await click(button(renderer, 'Load more'));
       expect(calls.filter((c) => c.key === 'listJobs')[1]).toEqual({ key: 'listJobs', payload: { cursor: 'c2' } });

@@ -95,9 +95,10 @@ describe('PanelApp', () => {
     const hrefs = allOf(renderer, Link).map((l) => l.props.href);
     expect(hrefs).toEqual(expect.arrayContaining(['https://app.testsigma.com/ui/td/cases/609/steps', '/browse/PROJ-99']));
     expect(allOf(renderer, User).map((u) => u.props.accountId)).toEqual(['acc-1', 'acc-1', 'acc-1']);
-    expect(allOf(renderer, Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([
-      ['EXECUTING', 'moved'],
-      ['ABORTED', 'inprogress'],
+    // Xray's statuses as bold Lozenges; green and red mean an outcome only.
+    expect(allOf(renderer, Lozenge).map((l) => [textOf(l), l.props.appearance, l.props.isBold])).toEqual([
+      ['EXECUTING', 'inprogress', true],
+      ['ABORTED', 'default', true],
     ]);
   });
 
@@ -151,25 +152,37 @@ describe('PanelApp', () => {
     expect(text.indexOf('#55')).toBeLessThan(text.indexOf('Coverage is unavailable'));
   });
 
-  it('groups the deliveries of one run in the recent runs, in people\'s words', async () => {
+  it('leads a Test Plan with its newest run\'s outcome, and gives each run its counts by Xray status', async () => {
     const view = panelView({
       issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
       links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274' })],
       recentRuns: [
         { runId: '337', state: 'failed', at: '2026-11-25T10:45:00Z', counts: { received: 2, synced: 0, unmapped: 0, failed: 2 } },
-        { runId: '337', state: 'succeeded', testExecutionKey: 'PROJ-50', at: '2026-11-25T10:42:10Z', counts: { received: 10, synced: 8, unmapped: 2, failed: 0 } },
+        { runId: '337', state: 'succeeded', testExecutionKey: 'PROJ-50', at: '2026-11-25T10:42:10Z', counts: { received: 10, synced: 8, unmapped: 2, failed: 0 }, statuses: { FAILED: 2, PASSED: 6 } },
         { runId: '336', state: 'queued', at: '2026-11-24T10:00:00Z', counts: { received: 1, synced: 0, unmapped: 0, failed: 0 } },
+        { runId: '335', state: 'succeeded', testExecutionKey: 'PROJ-49', at: '2026-11-23T10:00:00Z', counts: { received: 3, synced: 3, unmapped: 0, failed: 0 }, statuses: { PASSED: 3 } },
       ],
     });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    const text = textOf(renderer);
+    // The newest run leads, before the linked plan: what it says about the release, then what did not reach Xray.
+    expect(text.indexOf('Newest run: 337 6 PASSED 2 FAILED 2 not linked 2 not synced Partly synced PROJ-50')).toBe(0);
     const table = allOf(renderer, DynamicTable)[1]!;
-    // The sync log's order; the narrow panel puts the four counts in one column.
-    expect(table.props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'state', 'execution', 'results', 'at']);
-    expect(table.props.rows.map((r: { key: string }) => r.key)).toEqual(['337', '336']);
-    const text = textOf(table);
-    expect(text).toContain('337 2 deliveries Partly synced PROJ-50 8 of 12 synced 2 not linked 2 failed');
-    expect(text).toContain('336 Waiting');
-    expect(allOf(table, Lozenge).map((l) => l.props.appearance)).toEqual(['moved', 'default']);
+    expect(table.props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'outcome', 'execution', 'at']);
+    expect(table.props.rows.map((r: { key: string }) => r.key)).toEqual(['337', '336', '335']);
+    const rows = textOf(table);
+    expect(rows).toContain('337 Partly synced 2 deliveries 6 PASSED 2 FAILED 2 not linked 2 not synced PROJ-50');
+    expect(rows).toContain('336 Waiting 0 of 1 synced');
+    // A run synced in full says only what it found: no "Synced" beside it.
+    expect(rows).toContain('335 3 PASSED PROJ-49');
+    expect(rows).not.toContain('Synced');
+    expect(allOf(table, Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([
+      ['Partly synced', 'default'],
+      ['6 PASSED', 'success'],
+      ['2 FAILED', 'removed'],
+      ['Waiting', 'default'],
+      ['3 PASSED', 'success'],
+    ]);
   });
 
   it('links several ids at once, one link call each, and reports each outcome', async () => {

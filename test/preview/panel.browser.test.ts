@@ -108,7 +108,7 @@ describe('issue panel in the browser', () => {
     expect(await previewErrors(page)).toEqual([]);
   });
 
-  it('item 10: recent runs in people\'s words, in the sync log\'s column order, deliveries of one run grouped', async () => {
+  it('item 10: recent runs in people\'s words, deliveries of one run grouped', async () => {
     const site = await h.preview.site('ready');
     // Run 339 arrives in two deliveries.
     await sendRun(site, { runId: '339', results: [{ testCaseId: '603', status: 'SUCCESS' }] });
@@ -116,11 +116,31 @@ describe('issue panel in the browser', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-plan' });
     const table = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
     const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim());
-    expect(heads).toEqual(['Run', 'State', 'Test Execution', 'Results', 'When']);
+    expect(heads).toEqual(['Run', 'Outcome', 'Test Execution', 'When']);
     const grouped = table.getByRole('row').filter({ hasText: '339' });
-    await expect(grouped.innerText()).resolves.toMatch(/2 deliveries[\s\S]*Synced[\s\S]*2 of 2 synced/);
-    await expect(table.getByRole('row').filter({ hasText: '337' }).innerText()).resolves.toMatch(/Partly synced[\s\S]*\d+ of \d+ synced[\s\S]*1 not linked/);
+    await expect(grouped.innerText()).resolves.toMatch(/2 deliveries[\s\S]*2 PASSED/);
     await expect(table.getByText(/succeeded|partial|queued/).count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('issue 22 item 1: a Test Plan leads with its newest run\'s outcome; each run gives its counts by Xray status, its sync state only when it needs attention', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan' });
+    // Run 337 of the seeded site: 601 and 602 failed, 603, 604, 605 and 608 (on a retry) passed, 606 is linked to no Test.
+    const lead = app.getByRole('heading', { name: 'Newest run: 337' });
+    await lead.waitFor();
+    const text = await app.locator('#app').innerText();
+    expect(text.indexOf('Newest run: 337')).toBeLessThan(text.indexOf('Nightly regression'));
+    expect(text).toMatch(/Newest run: 337\s+4 PASSED\s+2 FAILED\s+1 not linked/);
+    const table = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
+    const row337 = await table.getByRole('row').filter({ hasText: '337' }).innerText();
+    expect(row337).toMatch(/4 PASSED[\s\S]*2 FAILED[\s\S]*1 not linked/);
+    // 337 had a case linked to no Test: its sync needs attention. 336 synced in full: no sync state shown.
+    expect(row337).toContain('Partly synced');
+    const row336 = await table.getByRole('row').filter({ hasText: '336' }).innerText();
+    expect(row336).toMatch(/4 PASSED[\s\S]*2 FAILED/);
+    expect(row336).not.toMatch(/Synced|synced/);
+    // No "x of y synced" where the run's outcome can be told.
+    await expect(app.getByText(/\d+ of \d+ synced/).count()).resolves.toBe(0);
     expect(await previewErrors(page)).toEqual([]);
   });
 
@@ -177,7 +197,7 @@ describe('issue panel in the browser', () => {
     await app.getByRole('button', { name: 'Refresh' }).click();
     const row = app.getByRole('row').filter({ hasText: 'cli-run-42' });
     await row.waitFor();
-    await expect(row.innerText()).resolves.toMatch(/Synced/);
+    await expect(row.innerText()).resolves.toMatch(/1 PASSED[\s\S]*1 FAILED/);
     expect(await previewErrors(page)).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import type { IssueKind, LinkView } from '../../shared/types';
 import { browsePath, displayId } from '../common/format';
 import { useT, type Translator } from '../common/i18n';
 import { historyMarks } from '../common/historyMarks';
-import { isPassing, mayFileDefect, xrayStatusAppearance } from '../common/status';
+import { isPassing, mayFileDefect } from '../common/status';
+import { statusLozenge } from '../common/statusLozenge';
 import { when } from '../common/when';
 
 /** Props of {@link LinksTable}. */
@@ -109,7 +110,7 @@ function resultCell(
   return (
     <Stack space="space.050">
       <Inline space="space.100" alignBlock="center" shouldWrap>
-        <Lozenge appearance={xrayStatusAppearance(result.status)}>{result.status}</Lozenge>
+        {statusLozenge(result.status)}
         {when(t, result.at, 'small')}
       </Inline>
       {result.attempts !== undefined && result.attempts > 1 && (

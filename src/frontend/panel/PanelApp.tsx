@@ -25,7 +25,8 @@ import { CoverageSection } from './CoverageSection';
 import { FlakySection } from './FlakySection';
 import { LinksTable } from './LinksTable';
 import { NoticeMessage } from './NoticeMessage';
-import { addFormMode, type LinkOutcome } from './panelModel';
+import { LatestRun } from './LatestRun';
+import { addFormMode, groupRuns, type LinkOutcome } from './panelModel';
 import { RecentRunsTable } from './RecentRunsTable';
 
 /** Props of {@link PanelApp}. */
@@ -135,9 +136,11 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   const mode = addFormMode(view);
   const notices = view.notices ?? [];
   const namesNotices = view.links.length > 0 ? notices.filter((n) => !isXrayNotice(n)) : [];
+  const runs = kind === 'testPlan' && view.recentRuns ? groupRuns(view.recentRuns) : undefined;
   return (
     <Stack space="space.200">
       {failure && <ErrorMessage error={failure} onRetry={() => void refresh()} />}
+      {runs?.[0] && <LatestRun run={runs[0]} />}
       {namesNotices.map((n) => (
         <NoticeMessage key={n.code} notice={n} />
       ))}
@@ -160,7 +163,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       )}
       {kind !== 'test' && <CoverageSection kind={kind} coverage={view.coverage} notices={notices.filter(isXrayNotice)} />}
       {kind !== 'test' && <FlakySection flaky={view.flaky} />}
-      {kind === 'testPlan' && view.recentRuns && <RecentRunsTable runs={view.recentRuns} />}
+      {runs && <RecentRunsTable groups={runs} />}
       <Inline alignInline="end">
         <LoadingButton
           appearance="subtle"

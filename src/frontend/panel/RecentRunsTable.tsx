@@ -1,41 +1,34 @@
-import { DynamicTable, Heading, Stack, Text } from '@forge/react';
-import type { RecentRun } from '../../shared/types';
+import { DynamicTable, Heading, Inline, Stack, Text } from '@forge/react';
 import { useT } from '../common/i18n';
-import { executionCell, runHeadCells, stateLozenge } from '../common/jobCells';
+import { executionCell } from '../common/jobCells';
 import { when } from '../common/when';
-import { groupRuns } from './panelModel';
+import type { RunGroup } from './panelModel';
+import { runOutcome, syncState } from './runOutcome';
 
 /**
- * The latest runs of the linked Testsigma plan, one row a run: the deliveries of one run are grouped and their
- * counts summed. Cell contents are UI Kit elements only (DynamicTable calls cell components as plain functions).
+ * The latest runs of the linked Testsigma plan, one row a run (the deliveries of one run grouped): what each says
+ * about the release, its Test Execution and when; its sync state only when that needs attention. Cell contents are
+ * UI Kit elements only (DynamicTable calls cell components as plain functions).
  */
-export function RecentRunsTable({ runs }: { runs: RecentRun[] }) {
+export function RecentRunsTable({ groups }: { groups: RunGroup[] }) {
   const t = useT();
-  const groups = groupRuns(runs);
   const rows = groups.map((run) => ({
     key: run.runId,
     cells: [
       {
         key: 'run',
         content: (
-          <Stack space="space.0">
-            <Text>{run.runId}</Text>
+          <Stack space="space.050">
+            <Inline space="space.100" alignBlock="center" shouldWrap>
+              <Text>{run.runId}</Text>
+              {syncState(t, run)}
+            </Inline>
             {run.deliveries > 1 && <Text size="small">{t.plural('jobs.deliveries', run.deliveries)}</Text>}
           </Stack>
         ),
       },
-      { key: 'state', content: stateLozenge(t, run.state) },
+      { key: 'outcome', content: runOutcome(t, run) },
       { key: 'execution', content: executionCell(t, run.testExecutionKey) },
-      {
-        key: 'results',
-        content: (
-          <Stack space="space.0">
-            <Text>{t('panel.runs.counts', { synced: run.counts.synced, received: run.counts.received })}</Text>
-            {run.counts.unmapped > 0 && <Text size="small">{t('panel.runs.unmapped', { count: run.counts.unmapped })}</Text>}
-            {run.counts.failed > 0 && <Text size="small">{t('panel.runs.failed', { count: run.counts.failed })}</Text>}
-          </Stack>
-        ),
-      },
       { key: 'at', content: when(t, run.at) },
     ],
   }));
@@ -47,8 +40,14 @@ export function RecentRunsTable({ runs }: { runs: RecentRun[] }) {
       ) : (
         <DynamicTable
           label={t('panel.runs.caption')}
-          // The sync log's columns in its order; the panel is narrow, so the four counts share one column.
-          head={{ cells: [...runHeadCells(t).slice(0, 3), { key: 'results', content: t('panel.runs.results') }, { key: 'at', content: t('jobs.column.at') }] }}
+          head={{
+            cells: [
+              { key: 'run', content: t('jobs.column.run') },
+              { key: 'outcome', content: t('panel.runs.outcome') },
+              { key: 'execution', content: t('jobs.column.execution') },
+              { key: 'at', content: t('jobs.column.at') },
+            ],
+          }}
           rows={rows}
         />
       )}

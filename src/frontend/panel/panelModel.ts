@@ -37,6 +37,8 @@ export interface RunGroup {
   at: string;
   deliveries: number;
   counts: JobCounts;
+  /** Synced results by Xray status, summed over the deliveries that carry them. */
+  statuses?: Record<string, number>;
 }
 
 /**
@@ -70,6 +72,12 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
       }),
       { received: 0, synced: 0, unmapped: 0, failed: 0 },
     );
+    let statuses: Record<string, number> | undefined;
+    for (const d of deliveries) {
+      if (!d.statuses) continue;
+      statuses ??= {};
+      for (const [status, n] of Object.entries(d.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+    }
     return {
       runId: newest.runId,
       state: groupState(deliveries.map((d) => d.state)),
@@ -77,8 +85,14 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
       at: newest.at,
       deliveries: deliveries.length,
       counts,
+      ...(statuses ? { statuses } : {}),
     };
   }).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/** Whether a run's sync needs someone's attention: anything but synced in full (still going, partly, failed). */
+export function syncNeedsAttention(run: Pick<RunGroup, 'state'>): boolean {
+  return run.state !== 'succeeded';
 }
 
 /** How many unlinked Tests the coverage section names before "show all". */
