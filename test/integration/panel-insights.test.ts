@@ -204,6 +204,14 @@ describe('panel insights over HTTP', () => {
     const asked = s.testsigma.counters['total'];
     await s.call('getPanel', plan);
     expect(s.testsigma.counters['total']).toBe(asked);
+
+    // The issue's summary on its right side (contract section 8) reads the lighter view: links and the newest run.
+    const summary = await s.call('getPanel', plan, { summary: true });
+    expect(summary.issue).toEqual(view.issue);
+    expect(summary.links.map((l) => l.testsigmaId)).toEqual(['274']);
+    expect(summary.recentRuns).toEqual([view.recentRuns![0]]);
+    expect(summary.coverage).toBeUndefined();
+    expect(summary.flaky).toBeUndefined();
   });
 
   it('shows ids and last results when Testsigma is unreachable', async () => {
