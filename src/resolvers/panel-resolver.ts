@@ -11,6 +11,7 @@ import { effectiveIssueTypes, StoredSettings } from '../domain/settings';
 import { kindOfIssueType, TESTSIGMA_KIND_OF, XRAY_NOUN } from '../domain/issue-kinds';
 import { parseTestsigmaId } from '../domain/testsigma-id';
 import type { DefectFiler } from './defect-filing';
+import { toSummaryView } from './panel-summary';
 
 /** A Test link's synced results: the last one, the history, and whether it is flaky. */
 export interface CaseResults {
@@ -188,9 +189,11 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   return {
     getPanel: (req) =>
       toEnvelope(deps.log, req, 'getPanel', async () => {
-        const refresh = !!(req.payload && typeof req.payload === 'object' && (req.payload as { refresh?: unknown }).refresh === true);
+        const payload = req.payload && typeof req.payload === 'object' ? (req.payload as { refresh?: unknown; summary?: unknown }) : {};
+        const refresh = payload.refresh === true;
         const { issue, canEdit, settings } = await loadIssue(req, false);
-        return view(issue, canEdit, settings, refresh, req.context.locale);
+        const full = await view(issue, canEdit, settings, refresh, req.context.locale);
+        return payload.summary === true ? toSummaryView(full) : full;
       }),
 
     link: (req) =>

@@ -219,7 +219,8 @@ export interface JobView {
 
 /** Resolver keys with their payloads and answers, for the typed invoke wrappers. */
 export interface PanelResolverApi {
-  getPanel: { payload: { refresh?: boolean }; data: PanelView };
+  /** `summary: true` answers the lighter view of the issue's summary (links, last results, the newest run). */
+  getPanel: { payload: { refresh?: boolean; summary?: boolean }; data: PanelView };
   link: { payload: { testsigmaId: string }; data: PanelView };
   unlink: { payload: { testsigmaId: string }; data: PanelView };
   createDefect: { payload: { testsigmaId: string }; data: PanelView };
