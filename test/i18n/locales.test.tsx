@@ -17,6 +17,7 @@ import { AdminApp } from '../../src/frontend/admin/AdminApp';
 import { makeTranslator } from '../../src/frontend/common/translator';
 import type { AdminCaller, PanelCaller } from '../../src/frontend/invoke';
 import { PanelApp } from '../../src/frontend/panel/PanelApp';
+import { SummaryApp } from '../../src/frontend/summary/SummaryApp';
 import { isPlural, leafKeys, lookup, type TranslationResource } from '../../src/shared/i18n-format';
 import { translate, translateMessage } from '../../src/i18n/translate';
 import { msg, type BackendSection } from '../../src/shared/message';
@@ -72,8 +73,8 @@ describe('translation resources', () => {
 
   it('names the module titles by keys every locale has', () => {
     const manifest = readFileSync(path.join(root, 'manifest.yml'), 'utf8');
-    const titles = [...manifest.matchAll(/title:\n\s+i18n: (\S+)/g)].map((m) => m[1]!);
-    expect(titles).toEqual(['app.panelTitle', 'app.adminTitle']);
+    const titles = [...manifest.matchAll(/(?:title|label):\n\s+i18n: (\S+)/g)].map((m) => m[1]!);
+    expect(titles).toEqual(['app.panelTitle', 'app.summaryTitle', 'app.summaryLabel', 'app.adminTitle']);
     for (const locale of locales) for (const key of titles) expect(typeof lookup(resources[locale], key)).toBe('string');
   });
 
@@ -211,7 +212,7 @@ describe('every text a user reads comes from the resources', () => {
         issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
         links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274' })],
         recentRuns: [
-          { runId: '337', state: 'partial', at: recent, counts: { received: 3, synced: 2, unmapped: 1, failed: 0 }, testExecutionKey: 'PROJ-50' },
+          { runId: '337', state: 'partial', at: recent, counts: { received: 3, synced: 2, unmapped: 1, failed: 0 }, testExecutionKey: 'PROJ-50', statuses: { PASSED: 1, FAILED: 1 } },
           { runId: '337', state: 'succeeded', at: recent, counts: { received: 1, synced: 1, unmapped: 0, failed: 0 } },
           { runId: '336', state: 'running', at: recent, counts: { received: 1, synced: 0, unmapped: 0, failed: 0 } },
         ],
@@ -219,6 +220,30 @@ describe('every text a user reads comes from the resources', () => {
     });
     await panelStates({ getPanel: [fail('rate_limited', 'busy')] });
     await panelStates({ getPanel: [fail('not_xray_issue', 'PROJ-1 is a Task, not an Xray Test.')] });
+  });
+
+  async function summaryStates(answers: Parameters<typeof fakeCaller>[0]) {
+    const fake = fakeCaller(answers);
+    const renderer = await render(<SummaryApp call={fake.call as unknown as PanelCaller} />);
+    await flush();
+    expectAllTranslated(renderer, Object.values(answers).flat());
+  }
+
+  it('summary: a Test with results and a flaky case, an empty Test, a Test Plan with its newest run', async () => {
+    const links = [
+      link({ testsigmaId: '609', lastResult: { status: 'FAILED', runId: '337', testExecutionKey: 'PROJ-99', at: recent }, flaky: true }),
+      link({ testsigmaId: '610' }),
+    ];
+    await summaryStates({ getPanel: [ok(panelView({ links }))] });
+    await summaryStates({ getPanel: [ok(panelView())] });
+    await summaryStates({
+      getPanel: [ok(panelView({
+        issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
+        links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274', name: 'Nightly' })],
+        recentRuns: [{ runId: '337', state: 'succeeded', at: recent, counts: { received: 3, synced: 3, unmapped: 0, failed: 0 }, statuses: { PASSED: 3 } }],
+      }))],
+    });
+    await summaryStates({ getPanel: [fail('rate_limited', 'busy')] });
   });
 
   async function adminStates(answers: Parameters<typeof fakeCaller>[0], drive?: (r: ReactTestRenderer) => Promise<void>) {
