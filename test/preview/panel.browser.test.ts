@@ -123,27 +123,6 @@ describe('issue panel in the browser', () => {
     expect(await previewErrors(page)).toEqual([]);
   });
 
-  it('issue 22 item 1: a Test Plan leads with its newest run\'s outcome; each run gives its counts by Xray status, its sync state only when it needs attention', async () => {
-    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan' });
-    // Run 337 of the seeded site: 601 and 602 failed, 603, 604, 605 and 608 (on a retry) passed, 606 is linked to no Test.
-    const lead = app.getByRole('heading', { name: 'Newest run: 337' });
-    await lead.waitFor();
-    const text = await app.locator('#app').innerText();
-    expect(text.indexOf('Newest run: 337')).toBeLessThan(text.indexOf('Nightly regression'));
-    expect(text).toMatch(/Newest run: 337\s+4 PASSED\s+2 FAILED\s+1 not linked/);
-    const table = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
-    const row337 = await table.getByRole('row').filter({ hasText: '337' }).innerText();
-    expect(row337).toMatch(/4 PASSED[\s\S]*2 FAILED[\s\S]*1 not linked/);
-    // 337 had a case linked to no Test: its sync needs attention. 336 synced in full: no sync state shown.
-    expect(row337).toContain('Partly synced');
-    const row336 = await table.getByRole('row').filter({ hasText: '336' }).innerText();
-    expect(row336).toMatch(/4 PASSED[\s\S]*2 FAILED/);
-    expect(row336).not.toMatch(/Synced|synced/);
-    // No "x of y synced" where the run's outcome can be told.
-    await expect(app.getByText(/\d+ of \d+ synced/).count()).resolves.toBe(0);
-    expect(await previewErrors(page)).toEqual([]);
-  });
-
   it('item 13: a viewer gets no banner and no control that changes anything (Refresh only re-reads)', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-named' });
     await app.getByRole('table', { name: 'Linked Testsigma test cases' }).waitFor();

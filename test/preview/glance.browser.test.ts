@@ -1,0 +1,77 @@
+/**
+ * Issue 22 in the browser: the panel and the issue's summary answer the tester's and the QA lead's question at a
+ * glance. Structure, not pixels: roles and visible text, in English and German. Each file has its own preview
+ * server, so the seeded sites here are as `sandbox/preview/sites.ts` leaves them.
+ */
+import { previewErrors, useHarness } from './browser';
+
+jest.setTimeout(120_000);
+
+const h = useHarness();
+
+describe('at a glance (issue 22)', () => {
+  it('item 1: a Test Plan leads with its newest run\'s outcome; each run gives its counts by Xray status, its sync state only when it needs attention', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan' });
+    // Run 337 of the seeded site: 601 and 602 failed, 603, 604, 605 and 608 (on a retry) passed, 606 is linked to no Test.
+    const lead = app.getByRole('heading', { name: 'Newest run: 337' });
+    await lead.waitFor();
+    const text = await app.locator('#app').innerText();
+    expect(text.indexOf('Newest run: 337')).toBeLessThan(text.indexOf('Nightly regression'));
+    expect(text).toMatch(/Newest run: 337\s+4 PASSED\s+2 FAILED\s+1 not linked/);
+    const table = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
+    const row337 = await table.getByRole('row').filter({ hasText: '337' }).innerText();
+    expect(row337).toMatch(/4 PASSED[\s\S]*2 FAILED[\s\S]*1 not linked/);
+    // 337 had a case linked to no Test: its sync needs attention. 336 synced in full: no sync state shown.
+    expect(row337).toContain('Partly synced');
+    const row336 = await table.getByRole('row').filter({ hasText: '336' }).innerText();
+    expect(row336).toMatch(/4 PASSED[\s\S]*2 FAILED/);
+    expect(row336).not.toMatch(/Synced|synced/);
+    // No "x of y synced" where the run's outcome can be told.
+    await expect(app.getByText(/\d+ of \d+ synced/).count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 1 in German: the newest run leads, its counts by Xray status', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan', locale: 'de-DE' });
+    await app.getByRole('heading', { name: 'Neuester Lauf: 337' }).waitFor();
+    expect(await app.locator('#app').innerText()).toMatch(/Neuester Lauf: 337\s+4 PASSED\s+2 FAILED\s+1 nicht verknüpft/);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 2: the summary on a Test says how its cases did, that one is flaky, the newest result, and where the panel is', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-named', module: 'summary' });
+    await app.getByText('Newest result: run 337').waitFor();
+    // SHOP-1 links 601 (failed last, flaky) and 608 (passed on a retry, flaky).
+    const text = await app.locator('#app').innerText();
+    expect(text).toMatch(/2 Testsigma test cases\s+1 PASSED\s+1 FAILED\s+Flaky/);
+    expect(text).toMatch(/Newest result: run 337\s+(FAILED|PASSED)/);
+    await expect(app.getByRole('link', { name: /^SHOP-\d+$/ }).count()).resolves.toBe(1);
+    await app.getByText(/in the Testsigma panel/).waitFor();
+    // Read-only and quiet: nothing to press but links.
+    await expect(app.getByRole('button').count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 2: the summary on a Test Plan names its plan and leads with the newest run; on a fresh site it says nothing is linked', async () => {
+    const plan = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan', module: 'summary' });
+    await plan.app.getByRole('heading', { name: 'Newest run: 337' }).waitFor();
+    const text = await plan.app.locator('#app').innerText();
+    expect(text).toMatch(/Testsigma test plan\s+#274\s+Nightly regression/);
+    expect(text).toMatch(/4 PASSED\s+2 FAILED/);
+    expect(await previewErrors(plan.page)).toEqual([]);
+
+    const fresh = await h.open({ site: 'fresh', as: 'viewer', page: 'test-named', module: 'summary' });
+    await fresh.app.getByText('No Testsigma test cases linked yet.').waitFor();
+    expect(await previewErrors(fresh.page)).toEqual([]);
+  });
+
+  it('item 2 in German: the summary of a Test', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-named', module: 'summary', locale: 'de-DE' });
+    await app.getByText('Neuestes Ergebnis: Lauf 337').waitFor();
+    const text = await app.locator('#app').innerText();
+    expect(text).toMatch(/2 Testsigma-Testfälle\s+1 PASSED\s+1 FAILED\s+Instabil/);
+    expect(text).toMatch(/Neuestes Ergebnis: Lauf 337/);
+    await expect(app.getByText(/test cases|Newest|panel\./).count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+});
