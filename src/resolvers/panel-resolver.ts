@@ -104,7 +104,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     return { issue, canEdit, settings, accountId };
   }
 
-  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown): Promise<PanelView> {
+  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown, summary = false): Promise<PanelView> {
     const records = await links.listForIssue(issue.id);
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
@@ -116,13 +116,15 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice })) : undefined,
       onTest && !ins.caseResults && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
       onTest && ins.caseResults ? quiet(() => ins.caseResults!(issue.id, ids)) : undefined,
-      issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
+      // The summary opens on every Xray issue by itself: it never spends Xray requests or batch reads on coverage
+      // and the flaky list, which it does not show.
+      issue.kind !== 'test' && !summary && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
       issue.kind === 'testPlan' && ins.recentRuns
         ? ids[0] !== undefined
           ? quiet(() => ins.recentRuns!(ids[0]!))
           : Promise.resolve([] as RecentRun[])
         : undefined,
-      issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
+      issue.kind !== 'test' && !summary && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
     ]);
     const linkViews: LinkView[] = records.map((r) => {
       const e = entities?.get(r.testsigmaId);
@@ -192,8 +194,8 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         const payload = req.payload && typeof req.payload === 'object' ? (req.payload as { refresh?: unknown; summary?: unknown }) : {};
         const refresh = payload.refresh === true;
         const { issue, canEdit, settings } = await loadIssue(req, false);
-        const full = await view(issue, canEdit, settings, refresh, req.context.locale);
-        return payload.summary === true ? toSummaryView(full) : full;
+        if (payload.summary !== true) return view(issue, canEdit, settings, refresh, req.context.locale);
+        return toSummaryView(await view(issue, canEdit, settings, refresh, req.context.locale, true));
       }),
 
     link: (req) =>

@@ -5,9 +5,9 @@
 import type { PanelView } from '../shared/types';
 
 /**
- * Cuts a full panel view down to the summary: no coverage, no flaky list, no per-case history, and of the recent
- * runs only the deliveries of the newest one. A thin mapping for now: the full view is read and then trimmed, so the
- * summary costs what the panel costs; a lighter storage read can take its place behind the same answer.
+ * Cuts a panel view down to the summary: no coverage, no flaky list, no per-case history, and of the recent runs
+ * only the deliveries of the newest one. A thin mapping for now: the resolver reads the panel's view without coverage
+ * and the flaky list, then trims it here; a lighter storage read can take its place behind the same answer.
  */
 export function toSummaryView(view: PanelView): PanelView {
   const newest = view.recentRuns?.[0]?.runId;

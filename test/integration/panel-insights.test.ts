@@ -212,6 +212,12 @@ describe('panel insights over HTTP', () => {
     expect(summary.recentRuns).toEqual([view.recentRuns![0]]);
     expect(summary.coverage).toBeUndefined();
     expect(summary.flaky).toBeUndefined();
+    // It opens on every Xray issue by itself, so it never spends Xray requests, even when asked to refresh.
+    const xrayBefore = s.egress['eu.xray.cloud.getxray.app'] ?? 0;
+    await s.call('getPanel', plan, { summary: true, refresh: true });
+    expect(s.egress['eu.xray.cloud.getxray.app'] ?? 0).toBe(xrayBefore);
+    await s.call('getPanel', plan, { refresh: true });
+    expect(s.egress['eu.xray.cloud.getxray.app'] ?? 0).toBeGreaterThan(xrayBefore);
   });
 
   it('shows ids and last results when Testsigma is unreachable', async () => {
