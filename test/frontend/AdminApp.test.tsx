@@ -405,7 +405,7 @@ describe('AdminApp', () => {
 
   it('speaks German to a German admin', async () => {
     const { renderer } = await openAdmin({ getSettings: [ok(settingsView())] }, 'de-DE');
-    expect(textOf(renderer)).toContain('Verbindung Zuordnung Web-Trigger Übertragungsprotokoll');
+    expect(textOf(renderer)).toContain('Verbindung Zuordnung Web-Trigger Synchronisierungsprotokoll');
     expect(allOf(renderer, SectionMessage).map((m) => m.props.title)).toContain('Erste Schritte');
   });
 });

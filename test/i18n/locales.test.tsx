@@ -354,7 +354,7 @@ describe('backend sentences', () => {
       "None of the 1,200 test cases in this delivery are linked to an Xray Test (Testsigma test cases 1, 2 and 1,198 more). Link them on their Xray Tests' Testsigma panel, then retry this job.",
     );
     expect(translateMessage('de-DE', m)).toBe(
-      'Keiner der 1.200 Testfälle dieser Lieferung ist mit einem Xray-Test verknüpft (Testsigma-Testfälle 1, 2 und 1.198 weitere). Verknüpfen Sie sie im Testsigma-Panel ihrer Xray-Tests und wiederholen Sie dann diesen Job.',
+      'Keiner der 1.200 Testfälle dieser Übermittlung ist mit einem Xray-Test verknüpft (Testsigma-Testfälle 1, 2 und 1.198 weitere). Verknüpfen Sie sie im Testsigma-Panel ihrer Xray-Tests und wiederholen Sie dann diesen Job.',
     );
     // A job stored before messages were keys holds its English sentence: it reads as it is.
     expect(translateMessage('de-DE', 'Xray refused the import.')).toBe('Xray refused the import.');

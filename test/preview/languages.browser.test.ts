@@ -24,9 +24,9 @@ describe('languages in the browser', () => {
   it('shows the admin page in German: tabs, checklist-free set-up site, sync log states', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'admin', page: 'admin', locale: 'de-DE' });
     const tabs = (await app.getByRole('tab').allInnerTexts()).map((t) => t.trim());
-    expect(tabs).toEqual(['Verbindung', 'Zuordnung', 'Web-Trigger', 'Übertragungsprotokoll']);
-    await app.getByRole('tab', { name: 'Übertragungsprotokoll' }).click();
-    await app.getByText('Teilweise übertragen').first().waitFor();
+    expect(tabs).toEqual(['Verbindung', 'Zuordnung', 'Web-Trigger', 'Synchronisierungsprotokoll']);
+    await app.getByRole('tab', { name: 'Synchronisierungsprotokoll' }).click();
+    await app.getByText('Teilweise synchronisiert').first().waitFor();
     expect(await previewErrors(page)).toEqual([]);
   });
 
