@@ -40,10 +40,12 @@ async function openPanel(answers: Parameters<typeof fakeCaller>[0], locale: 'en-
   return { renderer, flags, ...fake };
 }
 
-const errorMessages = (scope: Parameters<typeof allOf>[0]) =>
+// A sentence whose issue keys are links reads as one line ("linked to PROJ-7."), not as parts joined by spaces.
+const sentence = (text: string) => text.replace(/ ([.,;:])/g, '$1');
+const errorMessages = (scope: Parameters<typeof allOf>[0], appearance: 'error' | 'warning' | 'information' = 'error') =>
   allOf(scope, SectionMessage)
-    .filter((s) => s.props.appearance === 'error')
-    .map((s) => ({ title: s.props.title as string, text: textOf(s), retry: s.props.actions !== undefined }));
+    .filter((s) => s.props.appearance === appearance)
+    .map((s) => ({ title: s.props.title as string, text: sentence(textOf(s)), retry: s.props.actions !== undefined }));
 
 describe('PanelApp', () => {
   it('shows a spinner while getPanel runs, and calls it once', async () => {
@@ -201,12 +203,26 @@ describe('PanelApp', () => {
       { testsigmaId: '611' },
     ]);
     expect(textOf(allOf(renderer, DynamicTable)[0]!)).toContain('#611');
-    expect(errorMessages(renderer)).toEqual([
+    // A partial success is a warning, not an error; the other Test's key is a link.
+    expect(errorMessages(renderer, 'warning')).toEqual([
       { title: '2 linked; 1 could not be', text: '#610: Testsigma test case 610 is already linked to PROJ-7. Unlink it there first.', retry: false },
     ]);
+    expect(errorMessages(renderer)).toEqual([]);
+    expect(allOf(allOf(renderer, SectionMessage)[0]!, Link).map((l) => [textOf(l), l.props.href])).toEqual([['PROJ-7', '/browse/PROJ-7']]);
     // What failed stays in the field, to fix and send again.
     expect(allOf(renderer, TextArea)[0]?.props.value).toBe('610');
-    expect(flags).toEqual(['2 linked']);
+    // The flag names what was linked, and where.
+    expect(flags).toEqual(['Linked #609, #611 to PROJ-12']);
+  });
+
+  it('says a case already linked to this Test is already here, as information, and flags nothing', async () => {
+    const one = panelView({ links: [link({ testsigmaId: '609', name: 'Login works' })] });
+    const { renderer, flags } = await openPanel({ getPanel: [ok(one)], link: [ok(one)] });
+    await type(allOf(renderer, TextArea)[0]!, 'https://app.testsigma.com/ui/td/cases/609/steps');
+    await click(button(renderer, 'Link'));
+    expect(errorMessages(renderer, 'information').map((m) => m.text)).toEqual(['#609 is already linked to this Test.']);
+    expect(errorMessages(renderer)).toEqual([]);
+    expect(flags).toEqual([]);
   });
 
   it('shows the Link button loading and everything else waiting while it links', async () => {
@@ -289,7 +305,7 @@ describe('PanelApp', () => {
     const renderer = await render(<PanelApp call={fake.call as unknown as PanelCaller} />);
     await type(allOf(renderer, TextArea)[0]!, '609');
     await click(button(renderer, 'Link'));
-    expect(showFlag).toHaveBeenCalledWith(expect.objectContaining({ title: 'Linked', appearance: 'success', isAutoDismiss: true }));
+    expect(showFlag).toHaveBeenCalledWith(expect.objectContaining({ title: 'Linked #609 to PROJ-12', appearance: 'success', isAutoDismiss: true }));
   });
 
   it('refreshes with refresh: true', async () => {

@@ -160,7 +160,9 @@ function unexplained(text: string, data: string[]): string {
 
 function expectAllTranslated(renderer: ReactTestRenderer, answers: unknown[]) {
   const data = dataOf(answers);
-  const leaks = readableTexts(renderer).filter((text) => unexplained(text, data) !== '');
+  // A resolver's sentence whose issue keys became links reads as pieces: each piece is part of what was sent.
+  const pieceOfData = (text: string) => text.trim().length > 0 && data.some((d) => d.length > text.trim().length && d.includes(text.trim()));
+  const leaks = readableTexts(renderer).filter((text) => unexplained(text, data) !== '' && !pieceOfData(text));
   expect(leaks).toEqual([]);
 }
 

@@ -4,7 +4,8 @@ import type { IssueKind } from '../../shared/types';
 import { errorText } from '../common/ErrorMessage';
 import { displayId } from '../common/format';
 import { useT } from '../common/i18n';
-import { isSingleLink, splitInputs, type LinkOutcome } from './panelModel';
+import { textWithIssueLinks } from '../common/issueKeyLinks';
+import { inputId, isSingleLink, splitInputs, type LinkOutcome } from './panelModel';
 
 const FIELD_ID = 'testsigma-link-input';
 
@@ -40,7 +41,9 @@ export function AddLinkForm({ kind, busy, onLink }: AddLinkFormProps) {
     setOutcomes(results);
   };
   const failed = outcomes.filter((o): o is Extract<LinkOutcome, { ok: false }> => !o.ok);
-  const linked = outcomes.filter((o) => o.ok);
+  const linked = outcomes.filter((o) => o.ok && o.linked.length > 0);
+  // Already linked here: nothing went wrong and nothing changed; said as information, not counted as linked.
+  const already = outcomes.filter((o) => o.ok && o.linked.length === 0);
 
   return (
     <Stack space="space.100">
@@ -65,14 +68,26 @@ export function AddLinkForm({ kind, busy, onLink }: AddLinkFormProps) {
         </LoadingButton>
       </Inline>
       {tooMany && <Text size="small">{t(`panel.kind.${kind}.oneOnly`)}</Text>}
+      {already.length > 0 && (
+        <SectionMessage appearance="information">
+          <List type="unordered">
+            {already.map((a) => (
+              <ListItem key={a.input}>{t(`panel.kind.${kind}.already`, { id: displayId(inputId(a.input)) })}</ListItem>
+            ))}
+          </List>
+        </SectionMessage>
+      )}
       {failed.length > 0 && (
         <SectionMessage
-          appearance="error"
+          // Some linked, some not: a partial success is a warning, not an error.
+          appearance={linked.length > 0 ? 'warning' : 'error'}
           title={linked.length > 0 ? t('panel.add.someFailed', { linked: linked.length, failed: failed.length }) : t.plural('panel.add.failed', failed.length)}
         >
           <List type="unordered">
             {failed.map((f) => (
-              <ListItem key={f.input}>{t('panel.add.outcome', { input: /^\d+$/.test(f.input) ? displayId(f.input) : f.input, message: errorText(t, f) })}</ListItem>
+              <ListItem key={f.input}>
+                {textWithIssueLinks(t('panel.add.outcome', { input: /^\d+$/.test(f.input) ? displayId(f.input) : f.input, message: errorText(t, f) }))}
+              </ListItem>
             ))}
           </List>
         </SectionMessage>

@@ -78,18 +78,24 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
     setBusy('link');
     setFailure(undefined);
     const outcomes: LinkOutcome[] = [];
+    let known = new Set(load.status === 'ready' ? load.view.links.map((l) => l.testsigmaId) : []);
+    let issueKey = load.status === 'ready' ? load.view.issue.key : '';
     for (const input of inputs) {
       const answer = await call('link', { testsigmaId: input });
       if (answer.ok) {
         setLoad({ status: 'ready', view: answer.data });
-        outcomes.push({ input, ok: true });
+        const now = answer.data.links.map((l) => l.testsigmaId);
+        outcomes.push({ input, ok: true, linked: now.filter((id) => !known.has(id)) });
+        known = new Set(now);
+        issueKey = answer.data.issue.key;
       } else {
         outcomes.push({ input, ok: false, code: answer.error.code, message: answer.error.message });
       }
     }
     setBusy(undefined);
-    const linked = outcomes.filter((o) => o.ok).length;
-    if (linked > 0) notify(t.plural('panel.flag.linked', linked));
+    // The flag names what was linked and where; a case that was already here is said in the form, not flagged.
+    const linked = outcomes.flatMap((o) => (o.ok ? o.linked : []));
+    if (linked.length > 0) notify(t('panel.flag.linkedTo', { ids: linked.map(displayId).join(', '), key: issueKey }));
     return outcomes;
   };
 

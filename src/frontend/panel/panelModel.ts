@@ -24,8 +24,21 @@ export function splitInputs(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).map((part) => part.trim()).filter((part) => part !== ''))];
 }
 
-/** How one typed id or URL fared. */
-export type LinkOutcome = { input: string; ok: true } | { input: string; ok: false; code: string; message: string };
+/**
+ * How one typed id or URL fared: `linked` holds the ids it newly linked, empty when it was already linked here (the
+ * resolver answers such a repeat with the unchanged view).
+ */
+export type LinkOutcome = { input: string; ok: true; linked: string[] } | { input: string; ok: false; code: string; message: string };
+
+/**
+ * The Testsigma id a typed input names, for messages: the input itself when it is all digits, else the last
+ * all-digit path segment of a URL (the resolver's own rule), else the input as typed.
+ */
+export function inputId(input: string): string {
+  if (/^\d+$/.test(input)) return input;
+  const segments = [...input.matchAll(/\/(\d{1,19})(?=[/?#]|$)/g)];
+  return segments.length > 0 ? segments[segments.length - 1]![1]! : input;
+}
 
 /** Deliveries of one run, shown as one row. */
 export interface RunGroup {
