@@ -232,6 +232,8 @@ describe('panel insights over HTTP', () => {
     const view = await s.call('getPanel', test!);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(view.links.map((l) => [l.testsigmaId, l.name])).toEqual([['609', undefined], ['610', undefined]]);
+    // Deep links need no answer from Testsigma: the id and the configured host make them.
+    expect(view.links.map((l) => l.url)).toEqual([expect.stringMatching(/^https:\/\/app\.testsigma\.com\/.*609/), expect.stringMatching(/^https:\/\/app\.testsigma\.com\/.*610/)]);
     expect(view.links[0]!.lastResult).toEqual({ status: 'FAILED', runId: '337', testExecutionKey: 'DEMO-77', at: '2026-11-30T09:00:00.000Z' });
     expect(view.links[1]!.lastResult).toBeUndefined();
     expect(s.egress['app.testsigma.com']).toBeGreaterThanOrEqual(1);
