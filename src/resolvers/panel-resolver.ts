@@ -12,6 +12,7 @@ import { kindOfIssueType, TESTSIGMA_KIND_OF, XRAY_NOUN } from '../domain/issue-k
 import { parseTestsigmaId } from '../domain/testsigma-id';
 import type { DefectFiler } from './defect-filing';
 import { toSummaryView } from './panel-summary';
+import { testsigmaUrl } from '../testsigma/testsigma-client';
 
 /** A Test link's synced results: the last one, the history, and whether it is flaky. */
 export interface CaseResults {
@@ -134,7 +135,8 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         testsigmaKind: r.testsigmaKind,
         testsigmaId: r.testsigmaId,
         ...(e?.name ? { name: e.name } : {}),
-        ...(e?.url ? { url: e.url } : {}),
+        // The deep link needs only the id and the configured host: it stays when Testsigma has no key or is down.
+        url: e?.url ?? testsigmaUrl(settings.testsigma.baseUrl, r.testsigmaKind, r.testsigmaId),
         linkedBy: r.linkedBy,
         linkedAt: r.linkedAt,
         ...(lr ? { lastResult: lr } : {}),
