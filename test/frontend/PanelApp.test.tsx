@@ -129,11 +129,33 @@ describe('PanelApp', () => {
   });
 
   it('says an empty Test Set has no Tests yet, instead of "0 of 0"', async () => {
-    const view = panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' }, coverage: { total: 0, linked: 0, unlinked: [] } });
+    const view = panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' }, links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })], coverage: { total: 0, linked: 0, unlinked: [] } });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     expect(textOf(renderer)).toContain('This Test Set has no Tests yet.');
     expect(textOf(renderer)).not.toContain('0 of 0');
     expect(allOf(renderer, ProgressBar)).toHaveLength(0);
+  });
+
+  it('shows one empty state with its action when nothing is linked and nothing could have data', async () => {
+    const plan = panelView({ issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' }, coverage: { total: 0, linked: 0, unlinked: [] }, recentRuns: [] });
+    const { renderer } = await openPanel({ getPanel: [ok(plan)] });
+    const text = textOf(renderer);
+    expect(text).toContain('No Testsigma test plan linked yet.');
+    expect(text).not.toContain('has no Tests yet');
+    expect(text).not.toContain('Recent runs');
+    expect(text).not.toContain('this Testsigma plan');
+  });
+
+  it('marks ids Testsigma does not know, and ids it was not asked about; the key problem goes to editors only', async () => {
+    const links = [link({ testsigmaId: '609', name: 'Login works' }), link({ testsigmaId: '777' })];
+    const known = await openPanel({ getPanel: [ok(panelView({ links }))] });
+    expect(textOf(known.renderer)).toContain('#777 Not found in Testsigma');
+    const notice = { code: 'testsigma_not_configured' as const, message: 'backend words' };
+    const viewer = await openPanel({ getPanel: [ok(panelView({ links: [link({ testsigmaId: '777' })], canEdit: false, notices: [notice] }))] });
+    expect(textOf(viewer.renderer)).toContain('#777 not checked');
+    expect(textOf(viewer.renderer)).not.toContain('Names are not shown');
+    const editor = await openPanel({ getPanel: [ok(panelView({ links: [link({ testsigmaId: '777' })], notices: [notice] }))] });
+    expect(textOf(editor.renderer)).toContain('Names are not shown: the app has no Testsigma API key.');
   });
 
   it('says why coverage and names are missing, in the section each explains', async () => {

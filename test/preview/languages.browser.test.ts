@@ -31,7 +31,7 @@ describe('languages in the browser', () => {
   });
 
   it('shows the panel notices in German', async () => {
-    const { page, app } = await h.open({ site: 'no-testsigma-key', as: 'viewer', page: 'test-named', locale: 'de-DE' });
+    const { page, app } = await h.open({ site: 'no-testsigma-key', as: 'editor', page: 'test-named', locale: 'de-DE' });
     await app.getByText(/^Namen werden nicht angezeigt: /).waitFor();
     expect(await previewErrors(page)).toEqual([]);
   });

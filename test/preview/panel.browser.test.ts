@@ -89,8 +89,10 @@ describe('issue panel in the browser', () => {
     await expect(set.app.getByText(/such as 609/).count()).resolves.toBe(0);
     expect(await previewErrors(set.page)).toEqual([]);
 
+    // Nothing linked and no Tests: one empty state with its action (issue 22 item 7).
     const empty = await h.open({ site: 'ready', as: 'editor', page: 'test-set-empty' });
-    await empty.app.getByText('This Test Set has no Tests yet.').waitFor();
+    await empty.app.getByText(/^No Testsigma test suite linked yet\./).waitFor();
+    await expect(empty.app.getByText('This Test Set has no Tests yet.').count()).resolves.toBe(0);
     await expect(empty.app.getByText(/0 of 0/).count()).resolves.toBe(0);
     await expect(empty.app.getByPlaceholder("An id such as 55, or the suite's Testsigma URL").count()).resolves.toBe(1);
     expect(await previewErrors(empty.page)).toEqual([]);

@@ -19,7 +19,15 @@ export interface LinksTableProps {
   onCreateDefect?: (link: LinkView) => void;
   /** The link whose defect is being filed: its button spins. */
   filing?: string;
+  /**
+   * Whether Testsigma was asked for names: `checked` (it answered: an id without a name is one it does not know),
+   * `unchecked` (the app has no Testsigma key) or `unavailable` (it did not answer; a notice says so).
+   */
+  names?: NamesState;
 }
+
+/** Whether Testsigma was asked for the links' names, and answered. */
+export type NamesState = 'checked' | 'unchecked' | 'unavailable';
 
 /** Ten links a page: a Test may link many test cases. */
 export const LINKS_PER_PAGE = 10;
@@ -29,7 +37,7 @@ export const LINKS_PER_PAGE = 10;
  * its defects (Tests only), its history as a row of marks, when and by whom it was linked, and Unlink for users who
  * may edit. Cells hold UI Kit elements only (DynamicTable calls cell components as plain functions: no hooks).
  */
-export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefect, filing }: LinksTableProps) {
+export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefect, filing, names = 'checked' }: LinksTableProps) {
   const t = useT();
   const withResults = kind === 'test';
   const cells = [
@@ -42,7 +50,7 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
   const rows = links.map((link) => ({
     key: link.testsigmaId,
     cells: [
-      { key: 'item', content: itemCell(t, link) },
+      { key: 'item', content: itemCell(t, link, names) },
       ...(withResults
         ? [{ key: 'result', content: resultCell(t, link, canEdit && !!onCreateDefect, busy, filing, onCreateDefect) }]
         : []),
@@ -73,7 +81,7 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
   );
 }
 
-function itemCell(t: Translator, link: LinkView) {
+function itemCell(t: Translator, link: LinkView, names: NamesState) {
   const id = displayId(link.testsigmaId);
   return (
     <Inline space="space.100" alignBlock="center" shouldWrap>
@@ -85,6 +93,17 @@ function itemCell(t: Translator, link: LinkView) {
         <Text weight="medium">{id}</Text>
       )}
       {link.name !== undefined && <Text>{link.name}</Text>}
+      {link.name === undefined && names === 'checked' && (
+        // Testsigma answered and does not know this id: a typo, or a case deleted there. Its results cannot come.
+        <Tooltip content={t('panel.links.unknownWhy')}>
+          <Text size="small">{t('panel.links.unknown')}</Text>
+        </Tooltip>
+      )}
+      {link.name === undefined && names === 'unchecked' && (
+        <Tooltip content={t('notices.testsigma_not_configured')}>
+          <Text size="small">{t('panel.links.notChecked')}</Text>
+        </Tooltip>
+      )}
       {link.flaky && (
         <Tooltip content={t('panel.flaky.why')}>
           <Lozenge appearance="moved">{t('panel.flaky.word')}</Lozenge>

@@ -23,7 +23,7 @@ import { callPanel, type PanelCaller } from '../invoke';
 import { AddLinkForm } from './AddLinkForm';
 import { CoverageSection } from './CoverageSection';
 import { FlakySection } from './FlakySection';
-import { LinksTable } from './LinksTable';
+import { LinksTable, type NamesState } from './LinksTable';
 import { NoticeMessage } from './NoticeMessage';
 import { LatestRun } from './LatestRun';
 import { addFormMode, groupRuns, type LinkOutcome } from './panelModel';
@@ -141,7 +141,11 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   const kind = view.issue.kind;
   const mode = addFormMode(view);
   const notices = view.notices ?? [];
-  const namesNotices = view.links.length > 0 ? notices.filter((n) => !isXrayNotice(n)) : [];
+  const codes = new Set(notices.map((n) => n.code));
+  const names: NamesState = codes.has('testsigma_not_configured') ? 'unchecked' : codes.has('testsigma_unavailable') ? 'unavailable' : 'checked';
+  // A setup problem goes to those who may act on the issue (and can ask an admin); a viewer sees "not checked" by
+  // each id instead of a banner on every Test. A passing outage is everyone's to know.
+  const namesNotices = view.links.length > 0 ? notices.filter((n) => !isXrayNotice(n) && (view.canEdit || !n.code.endsWith('_not_configured'))) : [];
   const runs = kind === 'testPlan' && view.recentRuns ? groupRuns(view.recentRuns) : undefined;
   return (
     <Stack space="space.200">
@@ -160,6 +164,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
           busy={busy !== undefined}
           onUnlink={setUnlinking}
           onCreateDefect={(link) => void createDefect(link)}
+          names={names}
           {...(filing ? { filing } : {})}
         />
       )}
@@ -167,9 +172,13 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       {mode === 'full' && view.links[0] && (
         <Text size="small">{t(`panel.kind.${kind}.single`, { id: displayId(view.links[0].testsigmaId) })}</Text>
       )}
-      {kind !== 'test' && <CoverageSection kind={kind} coverage={view.coverage} notices={notices.filter(isXrayNotice)} />}
+      {/* One empty state with its action: with nothing linked, an issue without Tests says nothing more, and runs of
+          a plan that is not linked cannot exist. */}
+      {kind !== 'test' && (view.links.length > 0 || (view.coverage?.total ?? 1) > 0) && (
+        <CoverageSection kind={kind} coverage={view.coverage} notices={notices.filter(isXrayNotice)} />
+      )}
       {kind !== 'test' && <FlakySection flaky={view.flaky} />}
-      {runs && <RecentRunsTable groups={runs} />}
+      {runs && view.links.length > 0 && <RecentRunsTable groups={runs} />}
       <Inline alignInline="end">
         <LoadingButton
           appearance="subtle"
