@@ -84,7 +84,7 @@ describe('PanelApp', () => {
     });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const table = allOf(renderer, DynamicTable)[0]!;
-    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History', 'Linked', '']);
+    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Linked', '']);
     const text = textOf(table);
     expect(text).toContain('#609 Login works');
     expect(text).toContain('#610');
@@ -190,7 +190,12 @@ describe('PanelApp', () => {
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const text = textOf(renderer);
     // The newest run leads, before the linked plan: what it says about the release, then what did not reach Xray.
-    expect(text.indexOf('Newest run: 337 6 PASSED 2 FAILED 2 not linked 2 not synced Partly synced PROJ-50')).toBe(0);
+    const lead = text.indexOf('Newest run: 337 6 PASSED 2 FAILED 2 not linked 2 not synced Partly synced PROJ-50');
+    expect(lead).toBeGreaterThanOrEqual(0);
+    expect(lead).toBeLessThan(text.indexOf('#274'));
+    // Refresh and when the view was read sit above it all, at the top right.
+    expect(text.indexOf('Refresh')).toBeLessThan(lead);
+    expect(text).toMatch(/^updated (now|\d+ seconds? ago) Refresh/);
     const table = allOf(renderer, DynamicTable)[1]!;
     expect(table.props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'outcome', 'execution', 'at']);
     expect(table.props.rows.map((r: { key: string }) => r.key)).toEqual(['337', '336', '335']);

@@ -75,4 +75,91 @@ describe('at a glance (issue 22)', () => {
     await expect(app.getByText(/test cases|Newest|panel\./).count()).resolves.toBe(0);
     expect(await previewErrors(page)).toEqual([]);
   });
+  it('item 4: green and red mean an outcome only: a sync state is neutral, yellow is Flaky alone', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan' });
+    const table = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
+    await table.waitFor();
+    const bg = async (text: string) => {
+      const el = app.getByText(text, { exact: true }).first();
+      return el.evaluate((node) => {
+        for (let n: Element | null = node; n; n = n.parentElement) {
+          const c = getComputedStyle(n).backgroundColor;
+          if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+        }
+        return '';
+      });
+    };
+    const passed = await bg('4 PASSED');
+    const failed = await bg('2 FAILED');
+    const partly = await bg('Partly synced');
+    expect(new Set([passed, failed, partly]).size).toBe(3);
+    const named = await h.open({ site: 'ready', as: 'viewer', page: 'test-named' });
+    const flaky = await (async () => {
+      const el = named.app.getByText('Flaky', { exact: true }).first();
+      await el.waitFor();
+      return el.evaluate((node) => {
+        for (let n: Element | null = node; n; n = n.parentElement) {
+          const c = getComputedStyle(n).backgroundColor;
+          if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+        }
+        return '';
+      });
+    })();
+    expect([passed, failed, partly]).not.toContain(flaky);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 6: a case already here is information; a refusal links the other Test; the flag names what was linked and where', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed' });
+    const field = app.getByLabel('Testsigma test case ids or URLs');
+    await field.fill('777 602 951');
+    await app.getByRole('button', { name: 'Link all 3' }).click();
+    await app.getByRole('status').filter({ hasText: /Linked #951 to SHOP-\d+/ }).waitFor();
+    await app.getByText('#777 is already linked to this Test.').waitFor();
+    // 602 belongs to SHOP-2: the refusal names it as a link, in a warning (one of three went through).
+    await expect(app.getByRole('listitem').filter({ hasText: /^#602: / }).getByRole('link', { name: 'SHOP-2' }).count()).resolves.toBe(1);
+    await app.getByText('1 linked; 1 could not be').waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 6 in German: the flag and the information', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed', locale: 'de-DE' });
+    await app.getByLabel('Testsigma-Testfall-IDs oder -URLs').fill('777 952');
+    await app.getByRole('button', { name: 'Alle 2 verknüpfen' }).click();
+    await app.getByRole('status').filter({ hasText: /#952 mit SHOP-\d+ verknüpft/ }).waitFor();
+    await app.getByText('#777 ist bereits mit diesem Test verknüpft.').waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 7: one empty state on a fresh Test Plan; without a key, no banner for a viewer, ids keep their links and say "not checked"', async () => {
+    const fresh = await h.open({ site: 'fresh', as: 'editor', page: 'test-plan' });
+    await fresh.app.getByText(/^No Testsigma test plan linked yet\./).waitFor();
+    await expect(fresh.app.getByText(/Recent runs|this Testsigma plan|has no Tests yet/).count()).resolves.toBe(0);
+    expect(await previewErrors(fresh.page)).toEqual([]);
+
+    const nokey = await h.open({ site: 'no-testsigma-key', as: 'viewer', page: 'test-named' });
+    const row = nokey.app.getByRole('row').filter({ hasText: '#601' });
+    await expect(row.getByRole('link', { name: '#601' }).count()).resolves.toBe(1);
+    await expect(row.getByText('not checked').count()).resolves.toBe(1);
+    await expect(nokey.app.getByText(/Names are not shown/).count()).resolves.toBe(0);
+    expect(await previewErrors(nokey.page)).toEqual([]);
+  });
+
+  it('item 7 in German: not checked', async () => {
+    const { page, app } = await h.open({ site: 'no-testsigma-key', as: 'viewer', page: 'test-named', locale: 'de-DE' });
+    await app.getByRole('row').filter({ hasText: '#601' }).getByText('nicht geprüft').waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 10: German has one word for each thing: Verknüpfung aufheben, Defekt, synchronisiert', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
+    await app.getByRole('button', { name: 'Defekt anlegen' }).first().waitFor();
+    await expect(app.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBeGreaterThan(0);
+    await expect(app.getByText(/Trennen|Fehler anlegen/).count()).resolves.toBe(0);
+    const plan = await h.open({ site: 'ready', as: 'editor', page: 'test-plan', locale: 'de-DE' });
+    await plan.app.getByText('Teilweise synchronisiert').first().waitFor();
+    await expect(plan.app.getByText(/übertragen/i).count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+    expect(await previewErrors(plan.page)).toEqual([]);
+  });
 });

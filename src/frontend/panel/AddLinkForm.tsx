@@ -55,7 +55,11 @@ export function AddLinkForm({ kind, busy, onLink }: AddLinkFormProps) {
         minimumRows={isSingleLink(kind) ? 1 : 2}
         resize="vertical"
         placeholder={t(`panel.kind.${kind}.placeholder`)}
-        onChange={(event) => setText(String(event.target.value ?? ''))}
+        onChange={(event) => {
+          setText(String(event.target.value ?? ''));
+          // The user is acting again: what the last attempt said no longer stands beside the new input.
+          setOutcomes([]);
+        }}
       />
       <Inline>
         <LoadingButton

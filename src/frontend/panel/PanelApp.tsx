@@ -55,11 +55,20 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   // Errors of refresh and unlink, shown above the list while the view stays as it was.
   const [failure, setFailure] = useState<ShownError>();
   const [unlinking, setUnlinking] = useState<LinkView>();
+  // When the view on screen was read, for "updated 2 minutes ago" beside Refresh.
+  const [readAt, setReadAt] = useState<string>();
+  const show = (view: PanelView) => {
+    setLoad({ status: 'ready', view });
+    setReadAt(new Date().toISOString());
+  };
 
   const open = useCallback(async () => {
     setLoad({ status: 'loading' });
     const answer = await call('getPanel', {});
-    setLoad(answer.ok ? { status: 'ready', view: answer.data } : { status: 'failed', error: answer.error });
+    if (answer.ok) {
+      show(answer.data);
+      setReadAt(new Date().toISOString());
+    } else setLoad({ status: 'failed', error: answer.error });
   }, [call]);
   useRunOnce(() => void open());
 
@@ -68,7 +77,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
     setFailure(undefined);
     const answer = await call('getPanel', { refresh: true });
     setBusy(undefined);
-    if (answer.ok) setLoad({ status: 'ready', view: answer.data });
+    if (answer.ok) show(answer.data);
     else setFailure(answer.error);
   };
 
@@ -83,7 +92,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
     for (const input of inputs) {
       const answer = await call('link', { testsigmaId: input });
       if (answer.ok) {
-        setLoad({ status: 'ready', view: answer.data });
+        show(answer.data);
         const now = answer.data.links.map((l) => l.testsigmaId);
         outcomes.push({ input, ok: true, linked: now.filter((id) => !known.has(id)) });
         known = new Set(now);
@@ -109,7 +118,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       setFailure(answer.error);
       return;
     }
-    setLoad({ status: 'ready', view: answer.data });
+    show(answer.data);
     notify(t('panel.flag.unlinked', { id: displayId(link.testsigmaId) }));
   };
 
@@ -126,7 +135,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       setFailure(answer.error);
       return;
     }
-    setLoad({ status: 'ready', view: answer.data });
+    show(answer.data);
     const now = answer.data.links.find((l) => l.testsigmaId === link.testsigmaId)?.lastResult?.defects ?? [];
     const key = now.find((k) => !before.has(k)) ?? now[now.length - 1];
     if (key) notify(t('panel.flag.defectCreated', { key, id: displayId(link.testsigmaId) }));
@@ -149,6 +158,18 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   const runs = kind === 'testPlan' && view.recentRuns ? groupRuns(view.recentRuns) : undefined;
   return (
     <Stack space="space.200">
+      <Inline alignInline="end" alignBlock="center" space="space.100">
+        {readAt && <Text size="small">{t('panel.updated', { time: t.relative(readAt) })}</Text>}
+        <LoadingButton
+          appearance="subtle"
+          spacing="compact"
+          isLoading={busy === 'refresh'}
+          isDisabled={busy !== undefined}
+          onClick={() => void refresh()}
+        >
+          {t('panel.refresh')}
+        </LoadingButton>
+      </Inline>
       {failure && <ErrorMessage error={failure} onRetry={() => void refresh()} />}
       {runs?.[0] && <LatestRun run={runs[0]} />}
       {namesNotices.map((n) => (
@@ -179,16 +200,6 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       )}
       {kind !== 'test' && <FlakySection flaky={view.flaky} />}
       {runs && view.links.length > 0 && <RecentRunsTable groups={runs} />}
-      <Inline alignInline="end">
-        <LoadingButton
-          appearance="subtle"
-          isLoading={busy === 'refresh'}
-          isDisabled={busy !== undefined}
-          onClick={() => void refresh()}
-        >
-          {t('panel.refresh')}
-        </LoadingButton>
-      </Inline>
       <ModalTransition>
         {unlinking && (
           <Modal onClose={() => setUnlinking(undefined)}>
