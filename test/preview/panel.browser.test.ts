@@ -55,7 +55,7 @@ describe('issue panel in the browser', () => {
     const ids = Array.from({ length: 10 }, (_, i) => String(900 + i));
     await app.getByLabel('Testsigma test case ids or URLs').fill(ids.join(' '));
     await app.getByRole('button', { name: 'Link all 10' }).click();
-    await app.getByRole('status').filter({ hasText: '10 linked' }).waitFor();
+    await app.getByRole('status').filter({ hasText: /Linked #900, #901, .*#909 to SHOP-\d+/ }).waitFor();
     const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
     // 12 links (777, 606 and these ten): ten on the first page, a second page for the rest.
     await expect(table.getByRole('button', { name: 'Unlink' }).count()).resolves.toBe(10);
