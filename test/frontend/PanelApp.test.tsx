@@ -9,6 +9,7 @@ import {
   SectionMessage,
   Spinner,
   TextArea,
+  Textfield,
   Tooltip,
   User,
 } from '@forge/react';
@@ -221,8 +222,12 @@ describe('PanelApp', () => {
       getPanel: [ok(panelView())],
       link: [ok(one), fail('already_linked', 'Testsigma test case 610 is already linked to PROJ-7. Unlink it there first.'), ok(two)],
     });
-    expect(button(renderer, 'Link').props.isDisabled).toBe(true);
+    // Nothing linked yet: the field is open at once. Link on an empty field says what it needs instead of greying out.
+    await click(button(renderer, 'Link'));
+    expect(textOf(renderer)).toContain('Enter a test case id or URL first.');
+    expect(calls.filter((c) => c.key === 'link')).toEqual([]);
     await type(allOf(renderer, TextArea)[0]!, ' 609, 610\n611 ');
+    expect(textOf(renderer)).not.toContain('Enter a test case id or URL first.');
     await click(button(renderer, 'Link all 3'));
     expect(calls.filter((c) => c.key === 'link').map((c) => c.payload)).toEqual([
       { testsigmaId: '609' },
@@ -245,11 +250,18 @@ describe('PanelApp', () => {
   it('says a case already linked to this Test is already here, as information, and flags nothing', async () => {
     const one = panelView({ links: [link({ testsigmaId: '609', name: 'Login works' })] });
     const { renderer, flags } = await openPanel({ getPanel: [ok(one)], link: [ok(one)] });
+    // Something is linked: the field waits behind a subtle "+ Link test case".
+    expect(allOf(renderer, TextArea)).toHaveLength(0);
+    await click(button(renderer, '+ Link test case'));
     await type(allOf(renderer, TextArea)[0]!, 'https://app.testsigma.com/ui/td/cases/609/steps');
     await click(button(renderer, 'Link'));
     expect(errorMessages(renderer, 'information').map((m) => m.text)).toEqual(['#609 is already linked to this Test.']);
     expect(errorMessages(renderer)).toEqual([]);
     expect(flags).toEqual([]);
+    // Cancel closes the field and what it said.
+    await click(button(renderer, 'Cancel'));
+    expect(allOf(renderer, TextArea)).toHaveLength(0);
+    expect(allOf(renderer, SectionMessage)).toHaveLength(0);
   });
 
   it('shows the Link button loading and everything else waiting while it links', async () => {
@@ -319,7 +331,9 @@ describe('PanelApp', () => {
 
   it('takes one id on a Test Set, and says so when given several', async () => {
     const { renderer, calls } = await openPanel({ getPanel: [ok(panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' } }))] });
-    await type(allOf(renderer, TextArea)[0]!, '55 56');
+    // One id: a one-line field.
+    expect(allOf(renderer, TextArea)).toHaveLength(0);
+    await type(allOf(renderer, Textfield)[0]!, '55 56');
     expect(textOf(renderer)).toContain('A Test Set links to one suite: enter one id or URL.');
     expect(button(renderer, 'Link all 2').props.isDisabled).toBe(true);
     expect(calls.map((c) => c.key)).toEqual(['getPanel']);

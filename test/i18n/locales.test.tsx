@@ -189,6 +189,7 @@ describe('every text a user reads comes from the resources', () => {
       notices: [{ code: 'testsigma_not_configured', message: 'backend words' }],
     });
     await panelStates({ getPanel: [ok(view)], link: [ok(view), fail('invalid_id', 'That is not a Testsigma id.')] }, async (r) => {
+      await click(button(r, '⟦+ Link test case⟧'));
       await type(allOf(r, 'TextArea')[0]!, '611 abc');
       await click(button(r, '⟦Link all 2⟧'));
       await click(buttons(r, '⟦Unlink⟧')[0]!);

@@ -111,6 +111,7 @@ describe('at a glance (issue 22)', () => {
 
   it('item 6: a case already here is information; a refusal links the other Test; the flag names what was linked and where', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed' });
+    await app.getByRole('button', { name: '+ Link test case' }).click();
     const field = app.getByLabel('Testsigma test case ids or URLs');
     await field.fill('777 602 951');
     await app.getByRole('button', { name: 'Link all 3' }).click();
@@ -124,6 +125,7 @@ describe('at a glance (issue 22)', () => {
 
   it('item 6 in German: the flag and the information', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed', locale: 'de-DE' });
+    await app.getByRole('button', { name: '+ Testfall verknüpfen' }).click();
     await app.getByLabel('Testsigma-Testfall-IDs oder -URLs').fill('777 952');
     await app.getByRole('button', { name: 'Alle 2 verknüpfen' }).click();
     await app.getByRole('status').filter({ hasText: /#952 mit SHOP-\d+ verknüpft/ }).waitFor();
@@ -161,5 +163,32 @@ describe('at a glance (issue 22)', () => {
     await expect(plan.app.getByText(/übertragen/i).count()).resolves.toBe(0);
     expect(await previewErrors(page)).toEqual([]);
     expect(await previewErrors(plan.page)).toEqual([]);
+  });
+  it('item 5: the field waits behind a subtle "+ Link test case", opens with Link and Cancel; one id gets a one-line field', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
+    await app.getByRole('table', { name: 'Linked Testsigma test cases' }).waitFor();
+    await expect(app.getByRole('textbox').count()).resolves.toBe(0);
+    await app.getByRole('button', { name: '+ Link test case' }).click();
+    const field = app.getByLabel('Testsigma test case ids or URLs');
+    await expect(field.evaluate((el) => el.tagName)).resolves.toBe('TEXTAREA');
+    // Link is not greyed out without a reason: on an empty field it says what it needs.
+    await app.getByRole('button', { name: 'Link', exact: true }).click();
+    await app.getByText('Enter a test case id or URL first.').waitFor();
+    await app.getByRole('button', { name: 'Cancel' }).click();
+    await expect(app.getByRole('textbox').count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+
+    // A Test Set with nothing linked: the one-line field is the empty state's action, open at once.
+    const set = await h.open({ site: 'ready', as: 'editor', page: 'test-set-empty' });
+    const one = set.app.getByLabel('Testsigma test suite id or URL');
+    await expect(one.evaluate((el) => el.tagName)).resolves.toBe('INPUT');
+    expect(await previewErrors(set.page)).toEqual([]);
+  });
+
+  it('item 5 in German', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
+    await app.getByRole('button', { name: '+ Testfall verknüpfen' }).click();
+    await app.getByRole('button', { name: 'Abbrechen' }).waitFor();
+    expect(await previewErrors(page)).toEqual([]);
   });
 });

@@ -38,6 +38,7 @@ describe('languages in the browser', () => {
 
   it("shows a resolver's refusal in the viewer's language, under a German title", async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed', locale: 'de-DE' });
+    await app.getByRole('button', { name: '+ Testfall verknüpfen' }).click();
     await app.getByLabel('Testsigma-Testfall-IDs oder -URLs').fill('602');
     await app.getByRole('button', { name: 'Verknüpfen', exact: true }).click();
     // 602 is linked to SHOP-2: the resolver says so in German (its words come from the backend's resources).

@@ -36,6 +36,7 @@ describe('issue panel in the browser', () => {
 
   it('items 7, 14, 2: links several ids at once, reports each outcome with a titled error and no retry, and flags success', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed' });
+    await app.getByRole('button', { name: '+ Link test case' }).click();
     const field = app.getByLabel('Testsigma test case ids or URLs');
     await field.fill('https://app.testsigma.com/ui/td/cases/606/steps, 602\nnot-an-id');
     await app.getByRole('button', { name: 'Link all 3' }).click();
@@ -53,6 +54,7 @@ describe('issue panel in the browser', () => {
   it('item 8: ten links a page', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed' });
     const ids = Array.from({ length: 10 }, (_, i) => String(900 + i));
+    await app.getByRole('button', { name: '+ Link test case' }).click();
     await app.getByLabel('Testsigma test case ids or URLs').fill(ids.join(' '));
     await app.getByRole('button', { name: 'Link all 10' }).click();
     await app.getByRole('status').filter({ hasText: /Linked #900, #901, .*#909 to SHOP-\d+/ }).waitFor();

@@ -189,7 +189,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
           {...(filing ? { filing } : {})}
         />
       )}
-      {mode === 'open' && <AddLinkForm kind={kind} busy={busy !== undefined} onLink={linkAll} />}
+      {mode === 'open' && <AddLinkForm kind={kind} busy={busy !== undefined} onLink={linkAll} startOpen={view.links.length === 0} />}
       {mode === 'full' && view.links[0] && (
         <Text size="small">{t(`panel.kind.${kind}.single`, { id: displayId(view.links[0].testsigmaId) })}</Text>
       )}
