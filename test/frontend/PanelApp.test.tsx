@@ -85,16 +85,16 @@ describe('PanelApp', () => {
     });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const table = allOf(renderer, DynamicTable)[0]!;
-    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Linked', '']);
+    // One line a case: the Test Execution has its own column, the run and exact time ride in the status's Tooltip.
+    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', 'Linked', '']);
     const text = textOf(table);
     expect(text).toContain('#609 Login works');
     expect(text).toContain('#610');
     expect(text).not.toContain('TS-');
     expect(text).toContain('2 hours ago');
-    expect(text).toContain('Run 337');
+    expect(text).not.toContain('Run 337');
+    expect(allOf(table, Tooltip).map((tip) => tip.props.content)).toContain(`Run 337 · ${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(recent))}`);
     expect(text).toContain('No run yet');
-    // The exact time is at hand in a Tooltip.
-    expect(allOf(table, Tooltip).map((tip) => tip.props.content)).toContain(new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(recent)));
     const hrefs = allOf(renderer, Link).map((l) => l.props.href);
     expect(hrefs).toEqual(expect.arrayContaining(['https://app.testsigma.com/ui/td/cases/609/steps', '/browse/PROJ-99']));
     expect(allOf(renderer, User).map((u) => u.props.accountId)).toEqual(['acc-1', 'acc-1', 'acc-1']);

@@ -191,4 +191,27 @@ describe('at a glance (issue 22)', () => {
     await app.getByRole('button', { name: 'Abbrechen' }).waitFor();
     expect(await previewErrors(page)).toEqual([]);
   });
+  it('item 3: one line a case: status, history, Test Execution, time and compact actions; the run in the status\'s Tooltip', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
+    const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
+    const row = table.getByRole('row').filter({ hasText: '#601' });
+    await row.waitFor();
+    await expect(row.getByRole('link', { name: /^SHOP-\d+$/ }).count()).resolves.toBe(1);
+    await expect(row.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(1);
+    await expect(row.getByRole('button', { name: 'Unlink' }).count()).resolves.toBe(1);
+    await expect(row.getByText(/^Run \d+/).count()).resolves.toBe(0);
+    await row.getByText('FAILED', { exact: true }).hover();
+    await app.getByRole('tooltip').filter({ hasText: /^Run 337 · / }).waitFor();
+    // One line: no row is taller than a compact button and a Lozenge side by side need.
+    for (const box of await table.getByRole('row').evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().height))) expect(box).toBeLessThan(60);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 3 in German: the same columns', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
+    const row = app.getByRole('row').filter({ hasText: '#601' });
+    await expect(row.getByRole('button', { name: 'Defekt anlegen' }).count()).resolves.toBe(1);
+    await expect(row.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBe(1);
+    expect(await previewErrors(page)).toEqual([]);
+  });
 });

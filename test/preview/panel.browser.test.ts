@@ -19,14 +19,15 @@ describe('issue panel in the browser', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
     const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
     const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim()).filter((c) => c !== '');
-    expect(heads).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Linked']);
+    expect(heads).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', 'Linked']);
     const row = table.getByRole('row').filter({ hasText: 'Sign in with a valid password' });
     await expect(row.getByRole('link', { name: /^#601/ }).count()).resolves.toBe(1);
     await expect(app.getByText(/TS-\d/).count()).resolves.toBe(0);
     await expect(row.getByText('FAILED', { exact: true }).count()).resolves.toBe(1);
-    await expect(row.getByText('Tess Tester').count()).resolves.toBeGreaterThan(0);
+    // Who linked it: an avatar named for assistive technology (issue 22 item 3: one line a case).
+    await expect(row.getByRole('img', { name: 'Tess Tester' }).count()).resolves.toBeGreaterThan(0);
     // The linked time reads relative; hovering it shows the exact time.
-    const linked = row.getByRole('cell').nth(3).getByText(/seconds? ago|minutes? ago|now/);
+    const linked = row.getByRole('cell').nth(4).getByText(/seconds? ago|minutes? ago|now/);
     await linked.hover();
     await app.getByRole('tooltip').filter({ hasText: /^Linked .*\d{4}/ }).waitFor();
     // The caption is not repeated on screen: the table is named, not titled.

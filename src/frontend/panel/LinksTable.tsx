@@ -1,11 +1,11 @@
-import { Button, DynamicTable, Inline, Link, LoadingButton, Lozenge, Stack, Text, Tooltip, User } from '@forge/react';
+import { Button, DynamicTable, Inline, Link, LoadingButton, Lozenge, Text, Tooltip, User } from '@forge/react';
 import type { IssueKind, LinkView } from '../../shared/types';
 import { browsePath, displayId } from '../common/format';
 import { useT, type Translator } from '../common/i18n';
 import { historyMarks } from '../common/historyMarks';
 import { isPassing, mayFileDefect } from '../common/status';
 import { statusLozenge } from '../common/statusLozenge';
-import { when } from '../common/when';
+import { executionCell } from '../common/jobCells';
 
 /** Props of {@link LinksTable}. */
 export interface LinksTableProps {
@@ -33,17 +33,25 @@ export type NamesState = 'checked' | 'unchecked' | 'unavailable';
 export const LINKS_PER_PAGE = 10;
 
 /**
- * The linked Testsigma items as a table, ten a page: the item (id, name, deep link, "Flaky"), its last result with
- * its defects (Tests only), its history as a row of marks, when and by whom it was linked, and Unlink for users who
- * may edit. Cells hold UI Kit elements only (DynamicTable calls cell components as plain functions: no hooks).
+ * The linked Testsigma items as a table, ten a page, one line each: the item (id, name, deep link, "Flaky"), its
+ * last result with its defects, history and Test Execution (Tests only), when and by whom it was linked, and compact
+ * Create defect and Unlink for users who may edit. Cells hold UI Kit elements only (DynamicTable calls cell components as plain functions: no hooks).
  */
 export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefect, filing, names = 'checked' }: LinksTableProps) {
   const t = useT();
   const withResults = kind === 'test';
+  const mayFile = canEdit && !!onCreateDefect;
+  // One line a case, as Jira's linked issues and Xray's test runs read: the case, its last result, its history, the
+  // Test Execution, when and by whom (an avatar, the exact time in a Tooltip), and compact actions.
   const cells = [
     { key: 'item', content: t(`panel.kind.${kind}.column`) },
-    ...(withResults ? [{ key: 'result', content: t('panel.links.lastResult') }] : []),
-    ...(withResults ? [{ key: 'history', content: t('panel.links.history') }] : []),
+    ...(withResults
+      ? [
+          { key: 'result', content: t('panel.links.lastResult') },
+          { key: 'history', content: t('panel.links.history') },
+          { key: 'execution', content: t('jobs.column.execution') },
+        ]
+      : []),
     { key: 'linked', content: t('panel.links.linked') },
     ...(canEdit ? [{ key: 'actions', content: '' }] : []),
   ];
@@ -52,18 +60,34 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
     cells: [
       { key: 'item', content: itemCell(t, link, names) },
       ...(withResults
-        ? [{ key: 'result', content: resultCell(t, link, canEdit && !!onCreateDefect, busy, filing, onCreateDefect) }]
+        ? [
+            { key: 'result', content: resultCell(t, link) },
+            { key: 'history', content: historyMarks(t, link.history ?? []) },
+            { key: 'execution', content: executionCell(t, link.lastResult?.testExecutionKey) },
+          ]
         : []),
-      ...(withResults ? [{ key: 'history', content: historyMarks(t, link.history ?? []) }] : []),
       { key: 'linked', content: linkedCell(t, link) },
       ...(canEdit
         ? [
             {
               key: 'actions',
               content: (
-                <Button appearance="subtle" spacing="compact" isDisabled={busy} onClick={() => onUnlink(link)}>
-                  {t('panel.links.unlink')}
-                </Button>
+                <Inline space="space.050" alignBlock="center">
+                  {withResults && mayFile && offersDefect(link) && onCreateDefect && (
+                    <LoadingButton
+                      appearance="default"
+                      spacing="compact"
+                      isLoading={filing === link.testsigmaId}
+                      isDisabled={busy}
+                      onClick={() => onCreateDefect(link)}
+                    >
+                      {t('panel.defect.create')}
+                    </LoadingButton>
+                  )}
+                  <Button appearance="subtle" spacing="compact" isDisabled={busy} onClick={() => onUnlink(link)}>
+                    {t('panel.links.unlink')}
+                  </Button>
+                </Inline>
               ),
             },
           ]
@@ -79,6 +103,12 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
       {...(links.length > LINKS_PER_PAGE ? { rowsPerPage: LINKS_PER_PAGE } : {})}
     />
   );
+}
+
+/** One open defect a case: a failed last result without a defect offers one; once it has one, its key shows. */
+function offersDefect(link: LinkView): boolean {
+  const result = link.lastResult;
+  return !!result && mayFileDefect(result.status) && (result.defects ?? []).length === 0;
 }
 
 function itemCell(t: Translator, link: LinkView, names: NamesState) {
@@ -113,72 +143,41 @@ function itemCell(t: Translator, link: LinkView, names: NamesState) {
   );
 }
 
-function resultCell(
-  t: Translator,
-  link: LinkView,
-  mayFile: boolean,
-  busy: boolean,
-  filing: string | undefined,
-  onCreateDefect: ((link: LinkView) => void) | undefined,
-) {
+function resultCell(t: Translator, link: LinkView) {
   const result = link.lastResult;
   if (!result) return <Text size="small">{t('panel.links.noResult')}</Text>;
   const defects = result.defects ?? [];
-  // One open defect a case: once the result has one, the key is shown instead of the button.
-  const offerDefect = mayFile && mayFileDefect(result.status) && defects.length === 0;
+  const attempts =
+    result.attempts !== undefined && result.attempts > 1
+      ? isPassing(result.status)
+        ? t('panel.links.passedOnAttempt', { attempt: result.attempts })
+        : t.plural('panel.links.attempts', result.attempts)
+      : undefined;
+  // The run and the exact time ride in the status's Tooltip, so that the row stays one line.
+  const tip = [t('panel.links.run', { runId: result.runId }), attempts, t.exact(result.at)].filter((x) => x !== undefined).join(' · ');
   return (
-    <Stack space="space.050">
-      <Inline space="space.100" alignBlock="center" shouldWrap>
-        {statusLozenge(result.status)}
-        {when(t, result.at, 'small')}
-      </Inline>
-      {result.attempts !== undefined && result.attempts > 1 && (
-        <Text size="small">
-          {isPassing(result.status)
-            ? t('panel.links.passedOnAttempt', { attempt: result.attempts })
-            : t.plural('panel.links.attempts', result.attempts)}
-        </Text>
-      )}
-      <Inline space="space.050" alignBlock="center" shouldWrap>
-        <Text size="small">{t('panel.links.run', { runId: result.runId })}</Text>
-        {result.testExecutionKey && <Link href={browsePath(result.testExecutionKey)}>{result.testExecutionKey}</Link>}
-      </Inline>
-      {defects.length > 0 && (
-        <Inline space="space.050" alignBlock="center" shouldWrap>
-          <Text size="small">{t.plural('panel.defect.label', defects.length)}</Text>
-          {defects.map((key) => (
-            <Link key={key} href={browsePath(key)}>
-              {key}
-            </Link>
-          ))}
-        </Inline>
-      )}
-      {offerDefect && onCreateDefect && (
-        <Inline>
-          <LoadingButton
-            appearance="default"
-            spacing="compact"
-            isLoading={filing === link.testsigmaId}
-            isDisabled={busy}
-            onClick={() => onCreateDefect(link)}
-          >
-            {t('panel.defect.create')}
-          </LoadingButton>
-        </Inline>
-      )}
-    </Stack>
+    <Inline space="space.100" alignBlock="center" shouldWrap>
+      <Tooltip content={tip}>{statusLozenge(result.status)}</Tooltip>
+      <Text size="small">{t.relative(result.at)}</Text>
+      {attempts && <Text size="small">{attempts}</Text>}
+      {defects.map((key) => (
+        <Link key={key} href={browsePath(key)}>
+          {key}
+        </Link>
+      ))}
+    </Inline>
   );
 }
 
 function linkedCell(t: Translator, link: LinkView) {
-  // The linking user's name stays beside the time rather than in its Tooltip: a Tooltip takes a string, and the
+  // Who linked it is an avatar (its name on hover) rather than a name in a Tooltip: a Tooltip takes a string, and the
   // name is only known to Jira's User component (resolving it here would need the read:jira-user scope).
   return (
-    <Inline space="space.050" alignBlock="center" shouldWrap>
+    <Inline space="space.050" alignBlock="center">
+      <User accountId={link.linkedBy} hideDisplayName />
       <Tooltip content={t('panel.links.linkedAt', { time: t.exact(link.linkedAt) })}>
         <Text size="small">{t.relative(link.linkedAt)}</Text>
       </Tooltip>
-      <User accountId={link.linkedBy} />
     </Inline>
   );
 }
