@@ -160,6 +160,7 @@ function resultCell(t: Translator, link: LinkView) {
       <Tooltip content={tip}>{statusLozenge(result.status)}</Tooltip>
       <Text size="small">{t.relative(result.at)}</Text>
       {attempts && <Text size="small">{attempts}</Text>}
+      {defects.length > 0 && <Text size="small">{t.plural('panel.defect.label', defects.length)}</Text>}
       {defects.map((key) => (
         <Link key={key} href={browsePath(key)}>
           {key}
