@@ -43,17 +43,18 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
   const mayFile = canEdit && !!onCreateDefect;
   // One line a case, as Jira's linked issues and Xray's test runs read: the case, its last result, its history, the
   // Test Execution, when and by whom (an avatar, the exact time in a Tooltip), and compact actions.
+  // Widths in percent, fixed (isFixedSize), so that columns do not jump when a result or a defect arrives.
   const cells = [
-    { key: 'item', content: t(`panel.kind.${kind}.column`) },
+    { key: 'item', content: t(`panel.kind.${kind}.column`), width: withResults ? 28 : 60 },
     ...(withResults
       ? [
-          { key: 'result', content: t('panel.links.lastResult') },
-          { key: 'history', content: t('panel.links.history') },
-          { key: 'execution', content: t('jobs.column.execution') },
+          { key: 'result', content: t('panel.links.lastResult'), width: 17 },
+          { key: 'history', content: t('panel.links.history'), width: 13 },
+          { key: 'execution', content: t('jobs.column.execution'), width: 12 },
         ]
       : []),
-    { key: 'linked', content: t('panel.links.linked') },
-    ...(canEdit ? [{ key: 'actions', content: '' }] : []),
+    { key: 'linked', content: t('panel.links.linked'), width: withResults ? 8 : 20 },
+    ...(canEdit ? [{ key: 'actions', content: '', width: withResults ? 22 : 20 }] : []),
   ];
   const rows = links.map((link) => ({
     key: link.testsigmaId,
@@ -100,6 +101,7 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
       label={t(`panel.kind.${kind}.caption`)}
       head={{ cells }}
       rows={rows}
+      isFixedSize
       {...(links.length > LINKS_PER_PAGE ? { rowsPerPage: LINKS_PER_PAGE } : {})}
     />
   );
@@ -174,11 +176,8 @@ function linkedCell(t: Translator, link: LinkView) {
   // Who linked it is an avatar (its name on hover) rather than a name in a Tooltip: a Tooltip takes a string, and the
   // name is only known to Jira's User component (resolving it here would need the read:jira-user scope).
   return (
-    <Inline space="space.050" alignBlock="center">
+    <Tooltip content={t('panel.links.linkedAt', { time: `${t.relative(link.linkedAt)} (${t.exact(link.linkedAt)})` })}>
       <User accountId={link.linkedBy} hideDisplayName />
-      <Tooltip content={t('panel.links.linkedAt', { time: t.exact(link.linkedAt) })}>
-        <Text size="small">{t.relative(link.linkedAt)}</Text>
-      </Tooltip>
-    </Inline>
+    </Tooltip>
   );
 }
