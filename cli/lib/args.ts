@@ -58,9 +58,16 @@ Options of "send" for JUnit XML:
   --run-id <id>           the run's idempotency key (env XTS_RUN_ID); required for JUnit, e.g. "ci-$PIPELINE_ID"
   --test-plan <id>        the Testsigma test plan id the run belongs to (decides the Xray Test Plan)
   --summary <text>        the Test Execution's summary
+  --map <map.csv>         a file of "test name,case id" lines (or "classname.name,case id"): for tools that cannot
+                          write a property per test (Surefire, Gradle, jest-junit, Cypress, GoogleTest, pytest)
   --id-pattern <regex>    find the Testsigma case id in a testcase's name, else its classname (one capture group);
-                          a testcase property testsigma_id (or testsigma_case_id) always wins
+                          a testcase property testsigma_id (or testsigma_case_id) wins, then --map
   --timezone <zone>       IANA zone of report timestamps without an offset (default: this machine's zone)
+  --attachments-dir <dir> send [[ATTACHMENT|...]] files from this folder too (default: the report's folder only);
+                          a relative path not found next to the report is looked for here (older Playwright
+                          versions write them relative to the test folder)
+  --no-attachments        send no attachments
+  --fail-on-empty         exit 2 when the report holds no testcase (default: say so and exit 0)
   --format <json|junit>   skip detection
 
 ${COMMON_OPTIONS}
@@ -68,6 +75,7 @@ ${COMMON_OPTIONS}
 Examples:
   xts send results.json --wait
   xts send reports/junit.xml --run-id "nightly-$CI_PIPELINE_ID" --id-pattern 'TC-(\\d+)' --wait --fail-on-test-failure
+  xts send target/surefire-reports/TEST-app.xml --run-id "build-$BUILD_NUMBER" --map testsigma-map.csv --wait
 `,
   pull: `xts pull <testsigmaRunId> [options]: ask the app to fetch a Testsigma run's results itself (needs a Testsigma
 API key in the app's settings)
@@ -115,6 +123,16 @@ export interface JunitOptions {
   summary?: string;
   idPattern?: RegExp;
   timeZone?: string;
+  /** Test name (or `classname.name`) to case id, from `--map`; read by the caller. */
+  map?: ReadonlyMap<string, string>;
+  /** The `--map` file to read. */
+  mapFile?: string;
+  /** `--attachments-dir`: the folder attachments may come from instead of the report's. */
+  attachmentsDir?: string;
+  /** `--no-attachments`. */
+  noAttachments?: boolean;
+  /** `--fail-on-empty`: a report without testcases is an error (exit 2) instead of a note. */
+  failOnEmpty?: boolean;
 }
 
 /** Options every command that talks to the web trigger shares. */
@@ -131,7 +149,7 @@ export interface Common {
   failOnTestFailure: boolean;
 }
 
-const FLAGS = new Set(['bearer', 'wait', 'json', 'help', 'version', 'fail-on-test-failure']);
+const FLAGS = new Set(['bearer', 'wait', 'json', 'help', 'version', 'fail-on-test-failure', 'no-attachments', 'fail-on-empty']);
 const VALUES = new Set([
   'url',
   'secret',
@@ -147,9 +165,12 @@ const VALUES = new Set([
   'summary',
   'id-pattern',
   'timezone',
+  'map',
+  'attachments-dir',
 ]);
 const RUN_ONLY = ['plan', 'testsigma-url', 'testsigma-key', 'build-no'];
-const SEND_ONLY = ['format', 'run-id', 'test-plan', 'summary', 'id-pattern', 'timezone'];
+const SEND_ONLY = ['format', 'run-id', 'test-plan', 'summary', 'id-pattern', 'timezone', 'map', 'attachments-dir'];
+const SEND_ONLY_FLAGS = ['no-attachments', 'fail-on-empty'];
 
 interface RawArgs {
   positional: string[];
@@ -308,6 +329,8 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
   if (cmd !== 'run' && runOnly.length > 0) throw usage(`--${runOnly[0]} applies only to "xts run".`);
   const sendOnly = SEND_ONLY.filter((o) => raw.values.has(o));
   if (cmd !== 'send' && sendOnly.length > 0) throw usage(`--${sendOnly[0]} applies only to "xts send".`);
+  const sendOnlyFlag = SEND_ONLY_FLAGS.find((f) => raw.flags.has(f));
+  if (cmd !== 'send' && sendOnlyFlag) throw usage(`--${sendOnlyFlag} applies only to "xts send".`);
   if (cmd === 'status' && raw.flags.has('wait')) throw usage('"xts status" shows the job once; --wait applies to send, pull and run.');
   if (raw.flags.has('fail-on-test-failure') && !raw.flags.has('wait')) {
     throw usage('--fail-on-test-failure needs --wait: the outcome of the tests is known only once the job is final.');
@@ -343,7 +366,13 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
       const pattern = raw.values.get('id-pattern');
       const zone = raw.values.get('timezone');
       const summary = raw.values.get('summary');
+      const mapFile = raw.values.get('map');
+      const attachmentsDir = raw.values.get('attachments-dir');
       const junit: JunitOptions = {
+        ...(mapFile !== undefined ? { mapFile } : {}),
+        ...(attachmentsDir !== undefined ? { attachmentsDir } : {}),
+        ...(raw.flags.has('no-attachments') ? { noAttachments: true } : {}),
+        ...(raw.flags.has('fail-on-empty') ? { failOnEmpty: true } : {}),
         ...(runId ? { runId } : {}),
         ...(plan !== undefined ? { testPlanId: digits(plan, '--test-plan') } : {}),
         ...(summary !== undefined ? { summary } : {}),

@@ -1,20 +1,25 @@
 /** Pure formatting of what xts prints. */
 import type { JobView } from './webtrigger';
+import { printable } from './printable';
 
 /** One line about a job: its state, counts and Test Execution. */
 export function jobLine(job: JobView): string {
   const c = job.counts;
-  const key = job.testExecutionKey ? ` -> ${job.testExecutionKey}` : '';
-  return `job ${job.jobId} (run ${job.runId}): ${job.state}: ${c.received} received, ${c.synced} synced, ${c.unmapped} unmapped, ${c.failed} failed${key}`;
+  const key = job.testExecutionKey ? ` -> ${printable(job.testExecutionKey)}` : '';
+  return `job ${printable(job.jobId)} (run ${printable(job.runId)}): ${job.state}: ${c.received} received, ${c.synced} synced, ${c.unmapped} unmapped, ${c.failed} failed${key}`;
 }
 
 /** A job in full, for `xts status`. */
 export function jobDetails(job: JobView): string {
   const lines = [jobLine(job)];
   if (job.attempts !== undefined) lines.push(`  attempts: ${job.attempts}`);
-  if (job.createdAt) lines.push(`  created: ${job.createdAt}${job.updatedAt ? `, updated: ${job.updatedAt}` : ''}`);
-  if (job.unmapped.length > 0) lines.push(`  unmapped Testsigma test cases (no linked Xray Test): ${job.unmapped.join(', ')}`);
-  for (const e of job.errors) lines.push(`  - ${e}`);
+  if (job.createdAt) lines.push(`  created: ${printable(job.createdAt)}${job.updatedAt ? `, updated: ${printable(job.updatedAt)}` : ''}`);
+  if (job.unmapped.length > 0) {
+    // The app lists the first 100 ids; the count says how many there are.
+    const more = job.counts.unmapped > job.unmapped.length ? ` and ${job.counts.unmapped - job.unmapped.length} more` : '';
+    lines.push(`  unmapped Testsigma test cases (no linked Xray Test): ${job.unmapped.map(printable).join(', ')}${more}`);
+  }
+  for (const e of job.errors) lines.push(`  - ${printable(e)}`);
   return lines.join('\n');
 }
 
@@ -26,7 +31,7 @@ export function outcomeSummary(jobs: JobView[]): { text: string; worst: 'succeed
   if (failed.length > 0) {
     return {
       worst: 'failed',
-      text: `${failed.length} of ${n} job(s) failed: ${failed.map((j) => `${j.jobId}: ${j.errors[0] ?? 'no reason given'}`).join('; ')}. ` +
+      text: `${failed.length} of ${n} job(s) failed: ${failed.map((j) => `${printable(j.jobId)}: ${printable(j.errors[0] ?? 'no reason given').replace(/[.\s]+$/, '')}`).join('; ')}. ` +
         'Fix the cause, then send again (the same runId updates the same Test Execution) or ask a Jira admin to retry the job from the sync log.',
     };
   }

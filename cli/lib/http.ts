@@ -3,6 +3,7 @@
  * the app's 503 `busy` waits for its `Retry-After`. Everything else is answered to the caller as it came.
  */
 import { CliError, EXIT } from './errors';
+import { printable } from './printable';
 
 /** What the IO side of the CLI gives the HTTP code. */
 export interface IoDeps {
@@ -19,6 +20,49 @@ export interface HttpAnswer {
   headers: Headers;
   text: string;
   json: unknown;
+}
+
+/** How much of an answer a caller reads, and what to tell the user when a service sends more. */
+export interface AnswerLimit {
+  /** The most bytes read from one answer's body. */
+  bytes: number;
+  /** What to do about it, for the message. */
+  hint: string;
+}
+
+/** The web trigger's answers (a job, an error) are a few KiB. */
+export const SMALL_ANSWER: AnswerLimit = { bytes: 1024 * 1024, hint: 'Check that the URL points at the service.' };
+
+/** "1 MiB", "32 MiB", "512 KiB": a limit as it is said. */
+export function sizeWords(bytes: number): string {
+  return bytes >= 1048576 ? `${+(bytes / 1048576).toFixed(1)} MiB` : `${Math.max(1, Math.round(bytes / 1024))} KiB`;
+}
+
+/**
+ * Reads a body up to `max` bytes, as a stream, so a server that sends without end costs no more than the limit.
+ * Undefined when the body is longer (the rest is cancelled unread).
+ */
+export async function readCapped(res: Response, max: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Retry limits. */
@@ -95,7 +139,7 @@ export async function requestWithRetry(
   deps: IoDeps,
   service: string,
   build: () => { url: string; init: RequestInit },
-  classify: { isBusy: (a: HttpAnswer) => boolean; isPermanent?: (a: HttpAnswer) => boolean },
+  classify: { isBusy: (a: HttpAnswer) => boolean; isPermanent?: (a: HttpAnswer) => boolean; limit?: AnswerLimit },
   policy: RetryPolicy = DEFAULT_RETRY,
 ): Promise<HttpAnswer> {
   let networkTries = 0;
@@ -105,8 +149,22 @@ export async function requestWithRetry(
     let answer: HttpAnswer | undefined;
     let failure: { text: string; permanent: boolean } | undefined;
     try {
-      const res = await deps.fetch(url, { ...init, signal: AbortSignal.timeout(policy.requestTimeoutMs) });
-      const text = await res.text();
+      // A redirect would carry the signature (or Bearer secret) and the body to wherever it points: refused below.
+      const res = await deps.fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(policy.requestTimeoutMs) });
+      if (res.status >= 300 && res.status < 400) {
+        await res.body?.cancel().catch(() => undefined);
+        const to = res.headers.get('location');
+        throw new CliError(
+          `${service} at ${new URL(url).origin} answered HTTP ${res.status}, a redirect${to ? ` to ${printable(new URL(to, url).toString())}` : ''}; ` +
+            'xts does not follow redirects, so the secret and the results go to no other host. Put the final address in --url (or the matching variable) and try again.',
+          EXIT.USAGE,
+        );
+      }
+      const limit = classify.limit ?? SMALL_ANSWER;
+      const text = await readCapped(res, limit.bytes);
+      if (text === undefined) {
+        throw new CliError(`${service} answered more than ${sizeWords(limit.bytes)} (the limit for its answers); xts stopped reading. ${limit.hint}`, EXIT.USAGE);
+      }
       let json: unknown = undefined;
       try {
         json = text === '' ? undefined : JSON.parse(text);
@@ -115,6 +173,7 @@ export async function requestWithRetry(
       }
       answer = { status: res.status, headers: res.headers, text, json };
     } catch (err) {
+      if (err instanceof CliError) throw err;
       failure = describeNetworkError(err, url);
     }
 

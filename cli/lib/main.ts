@@ -6,10 +6,14 @@ import * as path from 'node:path';
 import { parseCommand, type Common, type JunitOptions } from './args';
 import { CliError, EXIT } from './errors';
 import { contentTypeOf, convertJunit, describeWithoutId, looksLikeXml } from './junit';
+import { readAttachment, type AttachmentReader } from './attachments';
+import { decodeReport } from './encoding';
+import { parseMapFile } from './mapping';
 import { VERSION } from './version';
+import { printableLines } from './printable';
 import { jobDetails, jobLine, outcomeSummary } from './format';
 import type { IoDeps } from './http';
-import { validateResultsFile, warningsFor, type ResultsFile } from './schema';
+import { validateResultsFile, warningsFor, withoutOversizedAttachments, type ResultsFile } from './schema';
 import { mib, splitRun, type Delivery } from './split';
 import { TestsigmaClient, toResultsFile, type TestsigmaRun } from './testsigma';
 import { FINAL_STATES, WebtriggerClient, type JobView } from './webtrigger';
@@ -32,6 +36,8 @@ export interface MainDeps {
   now?: () => number;
   /** Whether stdout is a terminal: waiting then keeps one live line instead of printing a line per change. */
   isTTY?: boolean;
+  /** Reads the attachments a JUnit report names; defaults to the file system, confined as attachments.ts says. */
+  readAttachment?: AttachmentReader;
 }
 
 interface Ctx {
@@ -65,17 +71,20 @@ export async function main(deps: MainDeps): Promise<number> {
     json = command.common.json;
     const progressSink = json ? deps.stderr : deps.stdout;
     const ctx: Ctx = {
-      io: { fetch: deps.fetch, sleep: deps.sleep, now, log: (l) => progressSink.write(`${l}\n`) },
-      out: (l) => deps.stdout.write(`${l}\n`),
-      progress: (l) => progressSink.write(`${l}\n`),
-      warn: (l) => deps.stderr.write(`${l}\n`),
+      io: { fetch: deps.fetch, sleep: deps.sleep, now, log: (l) => progressSink.write(`${printableLines(l)}\n`) },
+      out: (l) => deps.stdout.write(`${printableLines(l)}\n`),
+      progress: (l) => progressSink.write(`${printableLines(l)}\n`),
+      warn: (l) => deps.stderr.write(`${printableLines(l)}\n`),
       ...(deps.isTTY && !json ? { live: (l: string) => deps.stdout.write(`\r\x1b[2K${l}`) } : {}),
       json,
     };
     const client = new WebtriggerClient({ url: command.common.url, secret: command.common.secret, auth: command.common.auth, deps: ctx.io });
     switch (command.kind) {
       case 'send': {
-        const file = await readInput(deps.readFile, command.file, command.format, command.junit, ctx.warn);
+        const file = await readInput(deps.readFile, command.file, command.format, command.junit, ctx.warn, {
+          ...(deps.readAttachment ? { readAttachment: deps.readAttachment } : {}),
+          ...(json ? {} : { note: ctx.out }),
+        });
         return await deliver(ctx, client, command.common, file, command.file);
       }
       case 'pull':
@@ -88,8 +97,13 @@ export async function main(deps: MainDeps): Promise<number> {
       }
     }
   } catch (err) {
+    if (err instanceof EmptyReport) {
+      if (json) deps.stdout.write(`${JSON.stringify({ ok: true, empty: true, message: err.message, jobs: [] })}\n`);
+      else deps.stdout.write(`${printableLines(err.message)}\n`);
+      return EXIT.OK;
+    }
     const e = err instanceof CliError ? err : new CliError(`Unexpected error: ${(err as Error)?.stack ?? String(err)}`, EXIT.USAGE);
-    deps.stderr.write(`xts: ${e.message}\n`);
+    deps.stderr.write(`xts: ${printableLines(e.message)}\n`);
     if (json) deps.stdout.write(`${JSON.stringify({ ok: false, exitCode: e.exitCode, error: e.message })}\n`);
     return e.exitCode;
   }
@@ -101,11 +115,20 @@ function whyUnreadable(err: unknown): string {
 }
 
 async function readText(readFile: MainDeps['readFile'], path: string): Promise<string> {
+  let raw: Buffer | string;
   try {
-    const raw = await readFile(path);
-    return typeof raw === 'string' ? raw : raw.toString('utf8');
+    raw = await readFile(path);
   } catch (err) {
     throw new CliError(`Cannot read results file "${path}": ${whyUnreadable(err)}. Check the path.`);
+  }
+  return decodeReport(raw, path);
+}
+
+/** A report that holds no testcase: not an error unless `--fail-on-empty` says so. */
+export class EmptyReport extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.OK);
+    this.name = 'EmptyReport';
   }
 }
 
@@ -119,37 +142,72 @@ export async function readInput(
   format: 'json' | 'junit' | undefined,
   junit: JunitOptions,
   warn: (line: string) => void,
+  io: { readAttachment?: AttachmentReader; note?: (line: string) => void } = {},
 ): Promise<ResultsFile> {
   const text = await readText(readFile, file);
-  if (format === 'junit' || (format === undefined && looksLikeXml(text))) return readJunit(readFile, file, text, junit, warn);
-  if (junit.runId !== undefined || junit.idPattern || junit.timeZone || junit.testPlanId !== undefined || junit.summary !== undefined) {
-    warn('Warning: --run-id, --test-plan, --summary, --id-pattern and --timezone apply to JUnit reports; a JSON results file carries its own fields.');
+  if (format === 'junit' || (format === undefined && looksLikeXml(text))) {
+    return readJunit(readFile, file, text, junit, warn, io.readAttachment ?? readAttachment, io.note ?? (() => undefined));
+  }
+  if (junit.runId !== undefined || junit.idPattern || junit.timeZone || junit.testPlanId !== undefined || junit.summary !== undefined || junit.mapFile !== undefined) {
+    warn('Warning: --run-id, --test-plan, --summary, --id-pattern, --map and --timezone apply to JUnit reports; a JSON results file carries its own fields.');
   }
   return parseResultsText(text, file);
 }
 
-async function readJunit(readFile: MainDeps['readFile'], file: string, xml: string, junit: JunitOptions, warn: (line: string) => void): Promise<ResultsFile> {
-  const converted = convertJunit(xml, { ...junit, reportPath: file });
+async function readJunit(
+  readFile: MainDeps['readFile'],
+  file: string,
+  xml: string,
+  junit: JunitOptions,
+  warn: (line: string) => void,
+  attachmentReader: AttachmentReader,
+  note: (line: string) => void,
+): Promise<ResultsFile> {
+  const map = junit.mapFile === undefined ? junit.map : parseMapFile(await readText(readFile, junit.mapFile), junit.mapFile);
+  const converted = convertJunit(xml, { ...junit, ...(map ? { map } : {}), reportPath: file });
+  if (converted.empty) {
+    const what = `"${file}" holds no testcase (a shard or a run with no tests): nothing to send.`;
+    if (junit.failOnEmpty) throw new CliError(`${what} --fail-on-empty makes this an error.`);
+    throw new EmptyReport(`${what} Pass --fail-on-empty to make this an error.`);
+  }
+  for (const w of converted.warnings) warn(`Warning: ${w}`);
   if (converted.withoutId.length > 0) warn(`Warning: ${describeWithoutId(converted.withoutId)}`);
   if (converted.results.length === 0) {
     throw new CliError(
       `None of the ${converted.cases.length} test case(s) in "${file}" has a Testsigma id, so nothing was sent. ` +
-        'Give each testcase a property testsigma_id (or testsigma_case_id), or pass --id-pattern with one capture group.',
+        'Give each testcase a property testsigma_id (or testsigma_case_id), list the tests in a mapping file (--map map.csv, one "test name,case id" a line), ' +
+        'or pass --id-pattern with one capture group.',
     );
   }
+  const reportDir = path.resolve(path.dirname(file));
+  const extraDir = junit.attachmentsDir === undefined ? undefined : path.resolve(junit.attachmentsDir);
+  /** A file read when it lies in the report's folder, else in --attachments-dir; the more telling refusal otherwise. */
+  const readAllowed = async (p: string) => {
+    const first = await attachmentReader(p, reportDir);
+    if (first.ok || extraDir === undefined) return first;
+    const second = await attachmentReader(p, extraDir);
+    return second.ok || first.why.startsWith('it is outside') ? second : first;
+  };
+  const named = new Set(converted.results.flatMap((r) => r.attachmentPaths ?? []));
+  if (junit.noAttachments && named.size > 0) warn(`Note: ${named.size} attachment(s) named in the report are not sent (--no-attachments).`);
   const cache = new Map<string, { filename: string; contentType: string; data: string } | null>();
   const results = [];
-  for (const { attachmentPaths, ...r } of converted.results) {
+  for (const { attachmentPaths, attachmentFallbacks, ...r } of converted.results) {
     const attachments = [];
-    for (const p of attachmentPaths ?? []) {
+    for (const [i, p] of (junit.noAttachments ? [] : (attachmentPaths ?? [])).entries()) {
       if (!cache.has(p)) {
-        try {
-          const raw = await readFile(p);
-          const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-          cache.set(p, { filename: path.basename(p), contentType: contentTypeOf(p), data: buf.toString('base64') });
-        } catch (err) {
+        let read = await readAllowed(p);
+        let at = p;
+        const fallback = attachmentFallbacks?.[i];
+        if (!read.ok && fallback !== undefined && fallback !== p) {
+          const second = await readAllowed(fallback);
+          if (second.ok) [read, at] = [second, fallback];
+        }
+        if (read.ok) {
+          cache.set(p, { filename: path.basename(at), contentType: contentTypeOf(at), data: read.data.toString('base64') });
+        } else {
           cache.set(p, null);
-          warn(`Warning: attachment ${p} of test case ${r.testCaseId} is not sent: ${whyUnreadable(err)}.`);
+          warn(`Warning: attachment ${p} of test case ${r.testCaseId} is not sent: ${read.why}.`);
         }
       }
       const a = cache.get(p);
@@ -159,6 +217,8 @@ async function readJunit(readFile: MainDeps['readFile'], file: string, xml: stri
   }
   const checked = validateResultsFile({ ...converted.run, results });
   if (!checked.ok) throw new CliError(`The results converted from "${file}" are not valid (${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}). Nothing was sent.`);
+  const tests = new Set(results.map((r) => String(r.testCaseId))).size;
+  note(`Read ${converted.cases.length} testcase(s) from ${file}: ${tests} test(s) to send, ${converted.withoutId.length} without a Testsigma id.`);
   return checked.value;
 }
 
@@ -170,7 +230,7 @@ export async function readResultsFile(readFile: MainDeps['readFile'], path: stri
 function parseResultsText(text: string, path: string): ResultsFile {
   let value: unknown;
   try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+    value = JSON.parse(text);
   } catch (err) {
     throw new CliError(`Results file "${path}" is not valid JSON: ${(err as Error).message}. Nothing was sent.`);
   }
@@ -189,23 +249,28 @@ async function deliver(
   ctx: Ctx,
   client: WebtriggerClient,
   common: Common,
-  file: ResultsFile,
+  given: ResultsFile,
   source: string,
   extra: Record<string, unknown> = {},
 ): Promise<number> {
-  for (const w of warningsFor(file)) ctx.warn(`Warning: ${w}`);
+  for (const w of warningsFor(given)) ctx.warn(`Warning: ${w}`);
+  const file = withoutOversizedAttachments(given);
   const deliveries = splitRun(file);
   const runId = String(file.runId);
   if (!ctx.json) {
+    // One vocabulary: testcases are read from a report, tests are sent (one per case id), results are synced by the app.
+    const tests = new Set(file.results.map((r) => String(r.testCaseId))).size;
+    const entries = file.results.length === tests ? '' : ` (${file.results.length} results: attempts, or several for one id)`;
+    const what = `${tests} test(s)${entries} from ${source}`;
     ctx.out(
       deliveries.length === 1
-        ? `Run ${runId}: ${file.results.length} result(s) from ${source} in one delivery (${mib(deliveries[0]?.bytes ?? 0)}).`
-        : `Run ${runId}: ${file.results.length} result(s) from ${source} in ${deliveries.length} deliveries (${deliveries.map((d) => mib(d.bytes)).join(', ')}), all with runId ${runId}.`,
+        ? `Run ${runId}: sending ${what} in one delivery (${mib(deliveries[0]?.bytes ?? 0)}).`
+        : `Run ${runId}: sending ${what} in ${deliveries.length} deliveries (${deliveries.map((d) => mib(d.bytes)).join(', ')}), all with runId ${runId}.`,
     );
   }
   const accepted: Array<{ delivery: Delivery; jobId: string; state: string }> = [];
   for (const [i, d] of deliveries.entries()) {
-    const what = `Delivery ${i + 1} of ${deliveries.length} (results ${d.firstIndex}..${d.firstIndex + d.count - 1})`;
+    const what = `Delivery ${i + 1} of ${deliveries.length} (results[${d.firstIndex}..${d.firstIndex + d.count - 1}])`;
     try {
       const job = await client.post(d.body, what);
       accepted.push({ delivery: d, ...job });

@@ -77,18 +77,21 @@ async function tunnelled(proxy: URL, target: URL, init: RequestInit): Promise<Re
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   // One tunnel per request, closed once the answer is read: a kept-alive tunnel would hold the process open.
   let conn: Duplex = socket;
+  const bare = target.hostname.replace(/^\[|\]$/g, '');
   const options: https.RequestOptions = {
     method: init.method ?? 'GET',
     host: target.hostname,
     port: target.port || (target.protocol === 'https:' ? 443 : 80),
     path: `${target.pathname}${target.search}`,
     headers,
-    agent: false,
+    // No `agent`: with one (even `agent: false`, which makes a fresh Agent) Node opens its own socket to the
+    // target and never calls createConnection, so the request would bypass the tunnel.
     ...(init.signal ? { signal: init.signal } : {}),
     createConnection: () => {
       conn =
         target.protocol === 'https:'
-          ? tls.connect({ socket, ...(isIP(target.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: target.hostname }) })
+          ? // `host` is what the certificate is checked against (tls.connect defaults it to "localhost"); SNI only for names.
+            tls.connect({ socket, host: bare, ...(isIP(bare) ? {} : { servername: bare }) })
           : socket;
       return conn;
     },
@@ -96,17 +99,38 @@ async function tunnelled(proxy: URL, target: URL, init: RequestInit): Promise<Re
   const mod = target.protocol === 'https:' ? https : http;
   return new Promise<Response>((resolve, reject) => {
     const req = mod.request(options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
+      const close = () => {
         conn.destroy();
         socket.destroy();
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-        const status = res.statusCode ?? 502;
-        resolve(new Response([204, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: h }));
+      };
+      res.once('end', close);
+      res.once('close', close);
+      const h = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+      const status = res.statusCode ?? 502;
+      if ([204, 304].includes(status)) {
+        res.resume();
+        return resolve(new Response(null, { status, headers: h }));
+      }
+      // Streamed, as Node's fetch answers: the caller reads as much as it allows and cancels the rest.
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          res.on('data', (c: Buffer) => {
+            controller.enqueue(new Uint8Array(c));
+            if ((controller.desiredSize ?? 1) <= 0) res.pause();
+          });
+          res.once('end', () => controller.close());
+          res.once('error', (err) => controller.error(err));
+        },
+        pull() {
+          res.resume();
+        },
+        cancel() {
+          res.destroy();
+          close();
+        },
       });
+      resolve(new Response(stream, { status, headers: h }));
     });
     req.on('error', (err) => {
       socket.destroy();

@@ -99,7 +99,7 @@ export function warningsFor(file: ResultsFile): string[] {
       const size = decodedSize(a.data);
       if (size > MAX_ATTACHMENT_BYTES) {
         warnings.push(
-          `results[${i}].attachments[${j}] (${a.filename}) is ${(size / 1048576).toFixed(1)} MiB; the app skips attachments over 2 MiB.`,
+          `results[${i}].attachments[${j}] (${a.filename}) is ${(size / 1048576).toFixed(1)} MiB; the app skips attachments over 2 MiB, so xts leaves it out and sends the rest.`,
         );
       }
     });
@@ -110,4 +110,18 @@ export function warningsFor(file: ResultsFile): string[] {
     );
   }
   return warnings;
+}
+
+/** The file without the attachments the app would skip for size (over 2 MiB decoded): sending them costs a delivery. */
+export function withoutOversizedAttachments(file: ResultsFile): ResultsFile {
+  if (!file.results.some((r) => r.attachments?.some((a) => decodedSize(a.data) > MAX_ATTACHMENT_BYTES))) return file;
+  return {
+    ...file,
+    results: file.results.map((r) => {
+      if (!r.attachments) return r;
+      const kept = r.attachments.filter((a) => decodedSize(a.data) <= MAX_ATTACHMENT_BYTES);
+      const { attachments: _dropped, ...rest } = r;
+      return kept.length > 0 ? { ...rest, attachments: kept } : rest;
+    }),
+  };
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CliError, EXIT } from './errors';
 import { requestWithRetry, type HttpAnswer, type IoDeps, type RetryPolicy } from './http';
 import type { ResultsFile } from './schema';
+import { printable } from './printable';
 
 const id = z.union([z.number(), z.string()]).transform((v) => String(v));
 
@@ -93,13 +94,22 @@ export function toResultsFile(run: TestsigmaRun, cases: TestsigmaCaseResults): R
   };
 }
 
+/** A run's status or a trigger's answer: one object. */
+export const TESTSIGMA_ANSWER_BYTES = 1024 * 1024;
+/**
+ * A run's case results, read whole until pull mode hands finished runs to the app: the documented entry
+ * (test/fixtures/testsigma) is about 500 bytes, so 5,000 cases are about 2.5 MiB; 32 MiB leaves room for
+ * data-driven iterations and one entry per machine.
+ */
+export const TESTSIGMA_CASE_RESULTS_BYTES = 32 * 1024 * 1024;
+
 /** Calls Testsigma with its API key. */
 export class TestsigmaClient {
   constructor(
     private readonly opts: { baseUrl: string; apiKey: string; deps: IoDeps; retry?: RetryPolicy },
   ) {}
 
-  private async call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, what: string, body?: unknown): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, what: string, body?: unknown, limitBytes = TESTSIGMA_ANSWER_BYTES): Promise<T> {
     const url = new URL(`/api/v1${path}`, this.opts.baseUrl).toString();
     const text = body === undefined ? undefined : JSON.stringify(body);
     const a = await requestWithRetry(
@@ -117,18 +127,18 @@ export class TestsigmaClient {
           ...(text !== undefined ? { body: text } : {}),
         },
       }),
-      { isBusy: (x) => x.status === 429 },
+      { isBusy: (x) => x.status === 429, limit: { bytes: limitBytes, hint: 'Check --testsigma-url.' } },
       this.opts.retry,
     );
     if (a.status < 200 || a.status > 299) throw this.refusal(a, what);
     const parsed = schema.safeParse(a.json);
-    if (!parsed.success) throw new CliError(`${what}: Testsigma answered in an unexpected shape (${a.text.slice(0, 200)}). Check --testsigma-url.`);
+    if (!parsed.success) throw new CliError(`${what}: Testsigma answered in an unexpected shape (${printable(a.text.slice(0, 200))}). Check --testsigma-url.`);
     return parsed.data;
   }
 
   private refusal(a: HttpAnswer, what: string): CliError {
     const said = (a.json as { error?: unknown } | undefined)?.error;
-    const detail = typeof said === 'string' ? said : a.text.slice(0, 200);
+    const detail = printable(typeof said === 'string' ? said.slice(0, 500) : a.text.slice(0, 200));
     if (a.status === 401 || a.status === 403) {
       return new CliError(`${what}: Testsigma refused the API key (HTTP ${a.status}). Check TESTSIGMA_API_KEY/--testsigma-key (Testsigma > Settings > API Keys).`, EXIT.USAGE);
     }
@@ -155,6 +165,13 @@ export class TestsigmaClient {
 
   /** Reads a run's per-case results. */
   caseResults(runId: string): Promise<TestsigmaCaseResults> {
-    return this.call('GET', `/execution_results/${encodeURIComponent(runId)}/test_case_results`, caseResultsSchema, `Reading the case results of Testsigma run ${runId}`);
+    return this.call(
+      'GET',
+      `/execution_results/${encodeURIComponent(runId)}/test_case_results`,
+      caseResultsSchema,
+      `Reading the case results of Testsigma run ${runId}`,
+      undefined,
+      TESTSIGMA_CASE_RESULTS_BYTES,
+    );
   }
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CliError, EXIT } from './errors';
 import { requestWithRetry, type HttpAnswer, type IoDeps, type RetryPolicy } from './http';
 import { authHeaders, type AuthMode } from './sign';
+import { printable } from './printable';
 
 /** A job (one delivery) as `GET ?job=` answers it; unknown fields are tolerated. */
 export const jobViewSchema = z.looseObject({
@@ -22,6 +23,9 @@ export const jobViewSchema = z.looseObject({
 
 /** A job view. */
 export type JobView = z.infer<typeof jobViewSchema>;
+/** The most xts reads of one web trigger answer: a job or an error is a few KiB (the unmapped list holds 100 ids). */
+export const WEBTRIGGER_ANSWER_BYTES = 1024 * 1024;
+
 /** Job states that no longer change. */
 export const FINAL_STATES: ReadonlySet<string> = new Set(['succeeded', 'partial', 'failed']);
 
@@ -43,15 +47,15 @@ export function appError(a: HttpAnswer): z.infer<typeof errorSchema>['error'] | 
 /** Turns a refusal of the web trigger into a message that says what failed, why, and what to do. */
 export function explainRefusal(a: HttpAnswer, what: string, method: 'GET' | 'POST' = 'GET'): CliError {
   const err = appError(a);
-  const said = (err ? err.message : a.text.slice(0, 200) || '(no body)').replace(/[.\s]+$/, '');
-  const code = err?.code;
+  const said = printable(err ? err.message : a.text.slice(0, 200) || '(no body)').replace(/[.\s]+$/, '');
+  const code = err?.code === undefined ? undefined : printable(err.code);
   let advice: string;
   if (a.status === 401 || code === 'unauthorized') {
     advice = 'Check that XTS_SECRET/--secret is the current web trigger secret (a Jira admin can rotate it on the app\'s settings page); with signatures, also check this machine\'s clock, as the app refuses signatures more than 300 s off.';
   } else if (code === 'not_configured') {
     advice = 'The app is not set up yet: a Jira admin must set the web trigger secret and the Xray credentials (and, for pull mode, the Testsigma API key) on the app\'s settings page.';
   } else if (code === 'invalid_payload' || a.status === 400) {
-    const details = err?.details?.map((d) => `\n  ${d.path}: ${d.message}`).join('') ?? '';
+    const details = err?.details?.map((d) => `\n  ${printable(d.path)}: ${printable(d.message)}`).join('') ?? '';
     advice = `Fix the results and send again.${details}`;
   } else if (a.status === 404) {
     // The web trigger answers POSTs at its URL whatever the body, so a 404 on a POST means the URL is wrong.
@@ -93,6 +97,7 @@ export class WebtriggerClient {
       {
         isBusy: (a) => a.status === 503 && appError(a)?.code === 'busy',
         isPermanent: (a) => appError(a)?.code === 'not_configured',
+        limit: { bytes: WEBTRIGGER_ANSWER_BYTES, hint: "Check that --url points at the app's web trigger." },
       },
       this.opts.retry,
     );
@@ -106,7 +111,7 @@ export class WebtriggerClient {
     const a = await this.send('POST', this.opts.url, body);
     if (a.status !== 202 && a.status !== 200) throw explainRefusal(a, what, 'POST');
     const parsed = acceptedSchema.safeParse(a.json);
-    if (!parsed.success) throw new CliError(`${what}: the web trigger answered HTTP ${a.status} without a job id (${a.text.slice(0, 200)}). Check --url points at the app's web trigger.`);
+    if (!parsed.success) throw new CliError(`${what}: the web trigger answered HTTP ${a.status} without a job id (${printable(a.text.slice(0, 200))}). Check --url points at the app's web trigger.`);
     return { jobId: parsed.data.jobId, state: parsed.data.state };
   }
 
@@ -117,7 +122,7 @@ export class WebtriggerClient {
     const a = await this.send('GET', u.toString(), '');
     if (a.status !== 200) throw explainRefusal(a, `Looking up job ${jobId}`);
     const parsed = jobViewSchema.safeParse(a.json);
-    if (!parsed.success) throw new CliError(`Job ${jobId}: the web trigger answered something that is not a job (${a.text.slice(0, 200)}).`);
+    if (!parsed.success) throw new CliError(`Job ${jobId}: the web trigger answered something that is not a job (${printable(a.text.slice(0, 200))}).`);
     return parsed.data;
   }
 }

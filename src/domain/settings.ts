@@ -27,6 +27,11 @@ export interface SecretPresence {
 
 /** The Testsigma API host. */
 export const DEFAULT_TESTSIGMA_BASE_URL = 'https://app.testsigma.com';
+/**
+ * The Testsigma hosts the manifest's egress (`permissions.external.fetch.backend`) allows, and so the only ones a
+ * base URL may name: Forge refuses every other host at run time. The manifest test holds the two lists equal.
+ */
+export const TESTSIGMA_HOSTS: readonly string[] = ['app.testsigma.com'];
 /** Xray Standard's request budget per 5 minutes and site. */
 export const XRAY_STANDARD_BUDGET = 300;
 
@@ -135,6 +140,8 @@ function baseUrlProblem(v: string): SettingsKey | undefined {
   if (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
     return 'settingsErrors.baseUrlPlain';
   }
+  // An egress address without a port allows only https' own.
+  if (!TESTSIGMA_HOSTS.includes(u.hostname) || u.port !== '') return 'settingsErrors.baseUrlHost';
   return undefined;
 }
 
@@ -210,7 +217,7 @@ function refuse(field: string, key: SettingsKey, params: Record<string, MessageP
 /** The parameters a schema message may name, read from where it failed (`issueTypes.testSet.0` names a kind). */
 function schemaParams(path: readonly PropertyKey[]): Record<string, MessageParam> {
   const kind = path[0] === 'issueTypes' ? KIND_LABEL[path[1] as keyof typeof KIND_LABEL] : undefined;
-  return { max: MAX_SECRET_LENGTH, ...(kind ? { kind } : {}) };
+  return { max: MAX_SECRET_LENGTH, hosts: TESTSIGMA_HOSTS.join(', '), ...(kind ? { kind } : {}) };
 }
 
 /** Validates a `saveSettings` payload and merges it over the stored settings; nothing is written here. */

@@ -3,6 +3,7 @@
  * callers as a dependency, so tests hand them a fake and the resolver maps in `src/shared/types.ts` type every call.
  */
 import { invoke } from '@forge/bridge';
+import { isConsentError } from '../shared/consent';
 import type {
   AdminErrorCode,
   AdminResolverApi,
@@ -21,7 +22,10 @@ type ResolverApi<A> = { [K in keyof A]: { payload: object; data: unknown } };
  */
 export type FrontendErrorCode = 'unreachable' | 'bad_answer';
 
-/** Calls one resolver key with its payload; always resolves to an envelope, never rejects. */
+/**
+ * Calls one resolver key with its payload; resolves to an envelope and rejects only with the platform's consent
+ * error, which Jira answers with its "Allow access" prompt.
+ */
 export type Caller<A extends ResolverApi<A>, C extends string> = <K extends keyof A & string>(
   key: K,
   payload: A[K]['payload'],
@@ -86,6 +90,8 @@ export function makeCaller<A extends ResolverApi<A>, C extends string>(raw: RawI
     try {
       return asEnvelope<A[K]['data'], C>(await raw(key, payload));
     } catch (error) {
+      // The host, not the app, asks the user to allow access; an "unreachable" message would hide that prompt.
+      if (isConsentError(error)) throw error;
       return thrownToEnvelope(error);
     }
   };

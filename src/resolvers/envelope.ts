@@ -4,14 +4,7 @@ import { isKvsThrottle } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
 import { translate } from '../i18n/translate';
 import { JiraError } from '../jira/jira-client';
-
-/**
- * The platform's "the user has not allowed access yet" error. It must reach Jira untouched so Jira shows the
- * "Allow access" prompt; it is recognised by name so that only `src/platform` imports Forge.
- */
-export function isConsentError(err: unknown): boolean {
-  return !!err && typeof err === 'object' && (err as { name?: unknown }).name === 'NEEDS_AUTHENTICATION_ERR';
-}
+import { isConsentError } from '../shared/consent';
 
 /**
  * Runs a resolver body and answers the envelope, its message in the caller's language (`req.context.locale`); only

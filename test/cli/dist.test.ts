@@ -138,6 +138,13 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
   let tlsUrl: string;
   let proxyUrl: string;
   const tunnels: string[] = [];
+  /** Local ports of the proxy's upstream sockets, and bytes carried client-to-target. */
+  const upstreamPorts: number[] = [];
+  const carried = { up: 0 };
+  /** Remote ports of every connection the TLS web trigger accepted. */
+  const peers: number[] = [];
+  /** Every socket of the proxy and the TLS server: CONNECT tunnels are not HTTP connections closeAllConnections knows. */
+  const sockets = new Set<net.Socket>();
   const dir = scratch('proxy');
   const caFile = path.join(dir, 'cert.pem');
 
@@ -154,13 +161,21 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
       });
       req.pipe(up);
     });
+    tlsServer.on('connection', (s: net.Socket) => {
+      peers.push(s.remotePort as number);
+      sockets.add(s);
+    });
     await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
     tlsUrl = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}${target.pathname}`;
     proxy = http.createServer((_req, res) => res.writeHead(405).end());
     proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
       tunnels.push(req.url ?? '');
+      sockets.add(client);
       const [host, port] = (req.url ?? '').split(':');
       const upstream = net.connect(Number(port), host, () => {
+        sockets.add(upstream);
+        upstreamPorts.push(upstream.localPort as number);
+        client.on('data', (c: Buffer) => (carried.up += c.length));
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.write(head);
         upstream.pipe(client);
@@ -173,12 +188,16 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
     proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   }, 60_000);
   afterAll(async () => {
+    for (const s of sockets) s.destroy();
     proxy.closeAllConnections();
     tlsServer.closeAllConnections();
     await Promise.all([new Promise((r) => proxy.close(r)), new Promise((r) => tlsServer.close(r)), sb.close()]);
   });
   beforeEach(() => {
     tunnels.length = 0;
+    upstreamPorts.length = 0;
+    peers.length = 0;
+    carried.up = 0;
   });
 
   const send = (extra: Record<string, string>, runId: string) => {
@@ -194,6 +213,10 @@ describe('HTTPS_PROXY / NO_PROXY and TLS errors (the single file, a CONNECT prox
     const port = new URL(tlsUrl).port;
     expect(tunnels.length).toBeGreaterThanOrEqual(2); // the POST and at least one GET
     expect(new Set(tunnels)).toEqual(new Set([`127.0.0.1:${port}`]));
+    // The requests crossed the tunnels (TLS records, more than the body), and nothing reached the server directly.
+    expect(carried.up).toBeGreaterThan(1000);
+    expect(peers.length).toBe(tunnels.length);
+    expect(peers.every((p) => upstreamPorts.includes(p))).toBe(true);
   }, 60_000);
 
   it('goes direct for a host NO_PROXY names', async () => {

@@ -26,7 +26,12 @@ describe('convertJunit on real reports', () => {
     const c = convertJunit(xml('playwright.attachments-retries-skipped.xml'), { runId: 'pw-1', reportPath: fixture('playwright.attachments-retries-skipped.xml'), idPattern: /retry-(\d+)/ });
     expect(c.cases).toHaveLength(93);
     expect(tally(c.cases.map((x) => x.status))).toEqual({ SUCCESS: 84, NOT_EXECUTED: 6, FAILURE: 3 });
-    expect(c.run).toEqual({ runId: 'pw-1', startedAt: '2024-08-27T05:12:38.392Z', finishedAt: expect.stringMatching(/^2024-08-27T05:1\d:/) });
+    expect(c.run).toEqual({
+      runId: 'pw-1',
+      summary: 'tests/demo-todo-app.spec.ts and 4 more suites', // no --summary: the report's own suite names
+      startedAt: '2024-08-27T05:12:38.392Z',
+      finishedAt: expect.stringMatching(/^2024-08-27T05:1\d:/),
+    });
     // No Playwright name carries "retry-<digits>", so none is sent and all are listed.
     expect(c.results).toEqual([]);
     expect(c.withoutId).toHaveLength(93);
@@ -55,7 +60,7 @@ describe('convertJunit on real reports', () => {
     expect(byName('test_always_fail')).toBe('FAILURE');
     expect(byName('test_always_skip')).toBe('NOT_EXECUTED');
     expect(byName('test_expected_failure')).toBe('NOT_EXECUTED');
-    expect(describeWithoutId(c.withoutId)).toMatch(/^8 test cases have no Testsigma id \(not sent\): tests\.test_lib test_always_pass; .*; custom_classname test_with_record_xml_attribute\. Add a testcase property testsigma_id, or pass --id-pattern\.$/);
+    expect(describeWithoutId(c.withoutId)).toMatch(/^8 test cases have no Testsigma id \(not sent\): tests\.test_lib test_always_pass; .*; custom_classname test_with_record_xml_attribute\. Add a testcase property testsigma_id, list them in a mapping file \(--map map\.csv: test name,case id\), or pass --id-pattern\.$/);
 
     // pytest writes classname before name; tag() finds a testcase by a leading name, so swap them first.
     const swapped = xml('pytest.failure-skip-xfail-properties.xml').replace(/<testcase classname="([^"]*)" name="([^"]*)"/g, '<testcase name="$2" classname="$1"');

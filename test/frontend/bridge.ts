@@ -17,21 +17,31 @@ export interface FakeBridge {
   invokes: Array<{ functionKey: string; payload: unknown }>;
   /** The latest tree, as the host would have received it. */
   latest(): ForgeDocNode | undefined;
-  /** Waits until the latest tree satisfies `predicate`. */
-  waitFor(predicate: (doc: ForgeDocNode) => boolean, timeoutMs?: number): Promise<ForgeDocNode>;
+  /**
+   * Resolves with the first tree (the latest, or one the reconciler sends later) that satisfies `predicate`. It
+   * waits for the reconciler, not for a clock; `failAfterMs` only bounds a test that would otherwise hang, so that
+   * it fails with the last tree's text (well inside jest's own timeout).
+   */
+  waitFor(predicate: (doc: ForgeDocNode) => boolean, failAfterMs?: number): Promise<ForgeDocNode>;
   uninstall(): void;
+}
+
+/** What the host fails to serve: files of `./__LOCALES__/` (`de-DE.json`, `i18n-info.json`) that answer 503. */
+export interface BridgeFaults {
+  unavailable?: string[];
 }
 
 /**
  * Installs the fake bridge; `answer` plays the resolver, `locale` is the viewer's (the view context's). The host
  * serves the translations Forge bundled from the manifest at `./__LOCALES__/`: a fetch stub serves them the same way.
  */
-export function installBridge(answer: (functionKey: string, payload: unknown) => unknown, locale = 'en-US'): FakeBridge {
+export function installBridge(answer: (functionKey: string, payload: unknown) => unknown, locale = 'en-US', faults: BridgeFaults = {}): FakeBridge {
   const g = globalThis as Record<string, unknown>;
   const realFetch = g.fetch;
   g.fetch = async (url: string) => {
     const { locales, defaultLocale } = manifestTranslations();
     const file = /^\.\/__LOCALES__\/(.+)$/.exec(String(url))?.[1];
+    if (file && faults.unavailable?.includes(file)) return { ok: false, status: 503, statusText: 'Service Unavailable', json: async () => ({}) };
     const body =
       file === 'i18n-info.json'
         ? { translations: {}, config: { locales, fallback: { default: defaultLocale } } }
@@ -42,6 +52,7 @@ export function installBridge(answer: (functionKey: string, payload: unknown) =>
   };
   const invokes: FakeBridge['invokes'] = [];
   let latest: ForgeDocNode | undefined;
+  const waiters = new Set<(doc: ForgeDocNode) => void>();
   g.self = globalThis;
   g.__bridge = {
     callBridge: async (cmd: string, data: { functionKey?: string; payload?: unknown; forgeDoc?: ForgeDocNode }) => {
@@ -51,22 +62,35 @@ export function installBridge(answer: (functionKey: string, payload: unknown) =>
         return answer(data.functionKey ?? '', data.payload);
       }
       // The reconciler mutates one container in place: keep a copy, as serialising over the real bridge would.
-      if (cmd === 'reconcile' && data.forgeDoc) latest = JSON.parse(JSON.stringify(data.forgeDoc)) as ForgeDocNode;
+      if (cmd === 'reconcile' && data.forgeDoc) {
+        const doc = JSON.parse(JSON.stringify(data.forgeDoc)) as ForgeDocNode;
+        latest = doc;
+        for (const waiter of [...waiters]) waiter(doc);
+      }
       return undefined;
     },
   };
   return {
     invokes,
     latest: () => latest,
-    async waitFor(predicate, timeoutMs = 3000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        if (latest && predicate(latest)) return latest;
-        if (Date.now() > deadline) throw new Error(`timed out; last tree text: ${latest ? docText(latest) : '(none)'}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
+    waitFor(predicate, failAfterMs = 15_000) {
+      if (latest && predicate(latest)) return Promise.resolve(latest);
+      return new Promise((resolve, reject) => {
+        const waiter = (doc: ForgeDocNode) => {
+          if (!predicate(doc)) return;
+          waiters.delete(waiter);
+          clearTimeout(timer);
+          resolve(doc);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no tree matched; last tree text: ${latest ? docText(latest) : '(none)'}`));
+        }, failAfterMs);
+        waiters.add(waiter);
+      });
     },
     uninstall() {
+      waiters.clear();
       g.fetch = realFetch;
       delete g.__bridge;
       delete g.self;

@@ -4,6 +4,12 @@
  */
 import type { PanelView } from '../../src/shared/types';
 import { docFind, docText, installBridge, type FakeBridge } from './bridge';
+import { resource } from './forge-bridge';
+
+const english = resource('en-US') as unknown as {
+  app: { textsUnavailable: string };
+  panel: { refresh: string; kind: { test: { empty: string } } };
+};
 
 let bridge: FakeBridge | undefined;
 afterEach(() => bridge?.uninstall());
@@ -66,5 +72,25 @@ describe('entry files', () => {
     expect(docText(doc)).toBe(message);
     expect(docFind(doc, 'Tabs')).toHaveLength(0);
     expect(bridge.invokes.map((i) => i.functionKey)).toEqual(['getSettings']);
+  });
+
+  it('panel: speaks English when the viewer\'s language fails to load, instead of spinning for ever', async () => {
+    bridge = installBridge((key) => (key === 'getPanel' ? { ok: true, data: { ...view, links: [] } } : undefined), 'de-DE', { unavailable: ['de-DE.json'] });
+    jest.isolateModules(() => {
+      require('../../src/frontend/panel/index');
+    });
+    const doc = await bridge.waitFor((d) => docText(d).includes(english.panel.refresh));
+    expect(docText(doc)).toContain(english.panel.kind.test.empty);
+    expect(docFind(doc, 'Spinner')).toHaveLength(0);
+  });
+
+  it('admin page: says plainly that its texts could not load when no translation loads, with no spinner', async () => {
+    bridge = installBridge(() => ({ ok: true, data: {} }), 'en-US', { unavailable: ['i18n-info.json', 'en-US.json', 'de-DE.json'] });
+    jest.isolateModules(() => {
+      require('../../src/frontend/admin/index');
+    });
+    const doc = await bridge.waitFor((d) => docText(d).includes(english.app.textsUnavailable));
+    expect(docFind(doc, 'Spinner')).toHaveLength(0);
+    expect(bridge.invokes).toEqual([]);
   });
 });

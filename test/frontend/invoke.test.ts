@@ -31,6 +31,15 @@ describe('invoke wrappers', () => {
     });
   });
 
+  it.each([
+    ['by name, as the backend throws it', Object.assign(new Error('Authentication Required'), { name: 'NEEDS_AUTHENTICATION_ERR' })],
+    ['by code, as a plain object across the bridge', { code: 'NEEDS_AUTHENTICATION_ERR', message: 'Authentication Required' }],
+    ['by message, when the bridge keeps only the text', new Error('NEEDS_AUTHENTICATION_ERR: Authentication Required')],
+  ])('rethrows the platform\'s consent error (%s) so that Jira, not the app, shows "Allow access"', async (_how, consent) => {
+    invokeMock.mockRejectedValue(consent);
+    await expect(callPanel('getPanel', { refresh: false })).rejects.toBe(consent);
+  });
+
   it('leaves long platform errors out of the message', () => {
     const answer = thrownToEnvelope(new Error('x'.repeat(500)));
     expect(answer.error.message).toBe(

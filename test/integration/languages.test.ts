@@ -59,13 +59,10 @@ function signed(method: string, body: string, query: Record<string, string[]> = 
   return { method, body, headers: { 'content-type': ['application/json'], 'x-signature': [`t=${t},v1=${v1}`] }, queryParameters: query };
 }
 
-async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await read();
-    if (done(v)) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('timed out waiting');
+/** The job as the web trigger reports it once the queue has nothing left to run (an event, not a polling deadline). */
+async function settledJob(s: Sandbox, jobId: string): Promise<JobView> {
+  await s.queue.idle();
+  return JSON.parse((await s.app.webtrigger(signed('GET', '', { job: [jobId] }))).body) as JobView;
 }
 
 describe('resolver messages in the caller\'s language', () => {
@@ -151,10 +148,8 @@ describe('job problems: the admin\'s language in the sync log, English for the e
     const posted = await s.app.webtrigger(signed('POST', body));
     expect(posted.statusCode).toBe(202);
     const { jobId } = JSON.parse(posted.body) as { jobId: string };
-    const english = await waitFor(
-      async () => JSON.parse((await s.app.webtrigger(signed('GET', '', { job: [jobId] }))).body) as JobView,
-      (j) => j.state === 'failed',
-    );
+    const english = await settledJob(s, jobId);
+    expect(english.state).toBe('failed');
     expect(english.errors).toEqual([
       "None of the 2 test cases in this delivery are linked to an Xray Test (Testsigma test cases 901, 902). Link them on their Xray Tests' Testsigma panel, then retry this job.",
     ]);
@@ -183,10 +178,8 @@ describe('job problems: the admin\'s language in the sync log, English for the e
     const body = JSON.stringify({ runId: 'r-78', results: [{ testCaseId: '905', status: 'FAILURE', message: 'x'.repeat(32_001) }] });
     const posted = await s.app.webtrigger(signed('POST', body));
     const { jobId } = JSON.parse(posted.body) as { jobId: string };
-    const english = await waitFor(
-      async () => JSON.parse((await s.app.webtrigger(signed('GET', '', { job: [jobId] }))).body) as JobView,
-      (j) => j.state === 'failed',
-    );
+    const english = await settledJob(s, jobId);
+    expect(english.state).toBe('failed');
     expect(english.errors[0]).toBe('The message of Testsigma test case 905 was cut to 32,000 characters.');
     const retried = await admin<JobView>(s, 'retryJob', ADMIN, 'de-DE', { jobId });
     if (!retried.ok) throw new Error(retried.error.message);

@@ -1,4 +1,6 @@
 import { validate } from '@forge/manifest';
+import { TESTSIGMA_HOSTS } from '../../src/domain/settings';
+import { XRAY_BASE_URLS } from '../../src/xray/xray-types';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -120,5 +122,11 @@ describe('manifest.yml: the structure of contract section 1', () => {
       { address: 'https://au.xray.cloud.getxray.app' },
       { address: 'https://app.testsigma.com' },
     ]);
+  });
+
+  it('allows egress to exactly the Xray regions and Testsigma hosts the code may call, so saveSettings and the manifest agree', async () => {
+    const m = await parsed();
+    const backend = (m.permissions.external.fetch.backend as Array<{ address: string }>).map((e) => e.address);
+    expect(backend).toEqual([...Object.values(XRAY_BASE_URLS), ...TESTSIGMA_HOSTS.map((host) => `https://${host}`)]);
   });
 });

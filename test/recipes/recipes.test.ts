@@ -123,6 +123,19 @@ describe('the GitHub Action (action.yml, composite)', () => {
     else expect({ code: failing.code, said: /1 synced result\(s\) failed in Xray/.test(failing.stderr) }).toEqual({ code: 3, said: true });
   }, 60_000);
 
+  it('maps a report whose tests carry no id with the map input (a mapping file)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'xts-action-'));
+    mkdirSync(path.join(dir, 'reports'));
+    writeFileSync(path.join(dir, 'reports', 'junit.xml'), junit(demo.tests.slice(0, 2).map((t) => t.caseId)));
+    // The names as the report has them; the ids in the names are not used (no id-pattern).
+    const [a, b] = demo.tests.map((t) => t.caseId);
+    writeFileSync(path.join(dir, 'testsigma-map.csv'), `test,testsigma_id\n"shop.Checkout.TC-${a} step 0",${a}\nTC-${b} step 1,${b}\n`);
+    const r = await runAction({ url: demo.webtrigger.url, secret: demo.webtrigger.secret, file: 'reports/junit.xml', map: 'testsigma-map.csv', 'run-id': 'mapped' }, dir);
+    expect(r.code).toBe(0);
+    expect(statuses()).toEqual({ [demo.tests[0]!.key]: 'PASSED', [demo.tests[1]!.key]: 'FAILED' });
+    expect(r.stderr).toMatch(/1 test case has no Testsigma id \(not sent\): shop\.Checkout untagged/);
+  }, 60_000);
+
   it('triggers a Testsigma plan with plan and testsigma-key', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'xts-action-'));
     const r = await runAction(

@@ -51,6 +51,19 @@ describe('applySettingsPatch', () => {
     expect(accepted({ testsigma: { baseUrl: 'https://app.testsigma.com/' } }).settings.testsigma.baseUrl).toBe('https://app.testsigma.com');
   });
 
+  it("refuses a Testsigma host the manifest's egress does not allow, and says how a self-hosted Testsigma is added", () => {
+    for (const baseUrl of ['https://testsigma.example.com', 'https://app.testsigma.com.evil.example', 'https://app.testsigma.com:8443']) {
+      const r = refused({ testsigma: { baseUrl } });
+      expect(r.field).toBe('testsigma.baseUrl');
+      expect(r.message).toBe(
+        'testsigma.baseUrl: The app may reach Testsigma only at app.testsigma.com. For a self-hosted Testsigma, add its address ' +
+          "(https://your-host) to permissions.external.fetch.backend in the app's manifest.yml and deploy the app again.",
+      );
+    }
+    expect(refused({ testsigma: { baseUrl: 'https://testsigma.example.com' } }, DEFAULT_SETTINGS, 'de-DE').message).toContain('manifest.yml');
+    expect(accepted({ testsigma: { baseUrl: 'https://APP.testsigma.com/api/v1' } }).settings.testsigma.baseUrl).toBe('https://APP.testsigma.com/api/v1');
+  });
+
   it('refuses an over-long secret without quoting it', () => {
     const long = 'k'.repeat(MAX_SECRET_LENGTH + 1);
     const r = refused({ testsigma: { apiKey: long } });

@@ -199,7 +199,9 @@ describe('coverage', () => {
     r.xray.failures.push('hang');
     const started = Date.now();
     expect(await r.insights.coverage!(setIssue, { refresh: false, settings: settingsWith() })).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Xray never answers, so answering at all proves the timeout; the bound is the resolver's, far from 50 ms, so a
+    // busy machine cannot fail it.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.log.lines.some((l) => l.includes('did not answer within 50 ms'))).toBe(true);
     expect(await r.insights.coverage!(setIssue, { refresh: false, settings: settingsWith() })).toBeUndefined();
     expect(r.xray.requests).toHaveLength(1);
@@ -364,11 +366,13 @@ describe('entities', () => {
 
   it('answers with what it has when Testsigma is slow', async () => {
     const ts = new ScriptedTestsigma();
-    ts.delayMs = 600;
+    // Testsigma answers 25 times later than the 200 ms the panel waits: answering before it, with no names, is the
+    // event that counts, with room for a busy machine.
+    ts.delayMs = 5_000;
     const r = await tsRig(ts);
     const started = Date.now();
     const got = await r.insights.entities!('testCase', ids, { refresh: false, settings: settingsWith() });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(got.size).toBe(0);
     expect(ts.calls).toHaveLength(4);
   });

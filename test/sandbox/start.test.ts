@@ -39,8 +39,11 @@ const alive = (pid: number) => {
   }
 };
 
-/** Waits up to `ms` for the processes to end (a loaded machine may take a moment to let esbuild's helper go). */
-async function survivors(pids: number[], ms = 5000): Promise<string[]> {
+/**
+ * Waits up to `ms` for the processes to end (a loaded machine may take a while to let esbuild's helper go). They are
+ * not our children, so /proc is polled; the bound is generous because only a process that never ends should fail.
+ */
+async function survivors(pids: number[], ms = 30_000): Promise<string[]> {
   const until = Date.now() + ms;
   for (;;) {
     const left = pids.filter(alive);
@@ -68,18 +71,31 @@ const refuses = (url: string) =>
 function startNpm(): { child: ChildProcess; output: () => string; waitFor: (re: RegExp, ms?: number) => Promise<RegExpMatchArray>; exited: Promise<number | null> } {
   const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, npm_config_loglevel: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (re: RegExp, ms = 40_000) => {
-    const until = Date.now() + ms;
-    for (;;) {
-      const m = out.match(re);
-      if (m) return m;
-      if (Date.now() > until) throw new Error(`npm start did not print ${re} within ${ms} ms; it printed:\n${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  const listeners = new Set<() => void>();
+  const take = (d: Buffer) => {
+    out += d.toString();
+    for (const l of [...listeners]) l();
   };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Checks the output each time npm prints, not on a clock; `ms` only bounds a hang so the failure shows the output.
+  const waitFor = (re: RegExp, ms = 120_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const m = out.match(re);
+        if (!m) return;
+        listeners.delete(check);
+        clearTimeout(timer);
+        resolve(m);
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`npm start did not print ${re} within ${ms} ms; it printed:\n${out}`));
+      }, ms);
+      listeners.add(check);
+      check();
+    });
   return { child, output: () => out, waitFor, exited };
 }
 
@@ -110,5 +126,5 @@ describe('npm start (stays up)', () => {
     } finally {
       if (npm.child.exitCode === null) npm.child.kill('SIGKILL');
     }
-  }, 90_000);
+  }, 240_000);
 });

@@ -54,7 +54,9 @@ describe('economy of a 2,000-result run', () => {
     expect(w.xray.calls).toHaveLength(1);
     expect(w.xray.calls[0]!.results!.tests).toHaveLength(N);
     console.log(JSON.stringify({ webtriggerMs: Math.round(webtriggerMs), webtriggerCalls, webtriggerByOp, consumerCalls, consumerByOp }));
-    expect(webtriggerMs).toBeLessThan(1000);
+    // The web trigger's time on Forge is its storage round trips (each tens of ms), not this machine's CPU, which
+    // other work shares: count them rather than timing them (`npm run bench` reports the times).
+    expect(webtriggerCalls).toBeLessThanOrEqual(5);
     // The cases' result records (history, the run's attempts) add one batch read per 25 cases: 80 for 2,000 (beside 80 for the links and 2 for the rest).
     expect(consumerByOp.batchGet).toBeGreaterThanOrEqual(160);
     expect(webtriggerCalls + consumerCalls).toBeLessThanOrEqual(280);

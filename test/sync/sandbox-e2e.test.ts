@@ -55,6 +55,9 @@ async function link(sb: Sandbox, type: 'Test' | 'Test Plan', projectKey: string,
 }
 
 function signed(method: string, body: string, query: Record<string, string[]> = {}) {
+  // On the sped-up clock a signature's 300 s are 300 real ms, which a busy machine can spend between signing and
+  // checking: send the secret as a bearer token there instead (the web trigger takes both).
+  if (now !== Date.now) return { method, body, headers: { 'content-type': ['application/json'], authorization: [`Bearer ${SECRET}`] }, queryParameters: query };
   const t = String(Math.floor(now() / 1000));
   const v1 = createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex');
   return { method, body, headers: { 'content-type': ['application/json'], 'x-signature': [`t=${t},v1=${v1}`] }, queryParameters: query };
@@ -163,7 +166,7 @@ describe('end to end through the sandbox emulators', () => {
     await link(sb, 'Test Plan', 'PLAN', '268');
     const id = await send(sb, { testsigmaRunId: String(run.id) });
     // Let the first poll see an unfinished run, then finish it.
-    await new Promise((r) => setTimeout(r, 100));
+    await sb.testsigma.served('GET /execution_results/{id}');
     sb.testsigma.state.completeRun(run.id, { '413': 'FAILURE', '414': 'SUCCESS' });
     await sb.queue.idle();
     const v = await job(sb, id);

@@ -430,17 +430,20 @@ describe('sync consumer: leases, retries and secrets', () => {
     const jobId = await w.deliver(delivery('l1', [{ testCaseId: '1', status: 'SUCCESS' }]));
     const ev = w.queue.pushed.shift()!;
     // Simulate the kill: the job was taken, then the invocation vanished.
-    let killed = false;
+    let markKilled!: () => void;
+    const killed = new Promise<void>((resolve) => {
+      markKilled = resolve;
+    });
     const realImport = w.xray.importExecutionMultipart.bind(w.xray);
     // Xray created the execution, then the invocation was killed before the answer arrived.
     w.xray.importExecutionMultipart = async (results, info, opts) => {
       await realImport(results, info, opts);
-      killed = true;
+      markKilled();
       return new Promise(() => undefined);
     };
     void w.sync({ body: ev.body });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(killed).toBe(true);
+    // Waits for the import itself, not for a guess at how long reaching it takes.
+    await killed;
     expect((await w.jobView(jobId)).state).toBe('running');
     // A duplicate event while the lease holds is ignored.
     expect(await w.sync({ body: ev.body })).toBeUndefined();

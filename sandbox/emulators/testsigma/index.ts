@@ -46,6 +46,11 @@ export interface TestsigmaEmulator {
   injectFault(fault: FaultSpec): void;
   /** Zeroes every counter. */
   resetCounters(): void;
+  /**
+   * Resolves once requests to the endpoint key (as in `counters`) have been answered `times` times in all, so a test
+   * can wait for "the app has polled the run once" instead of sleeping.
+   */
+  served(key: string, times?: number): Promise<void>;
   /** The request handler, for in-process calls (see `RunningServer.handle`). */
   handle: RunningServer['handle'];
   /** Stops the server. */
@@ -230,6 +235,17 @@ export async function startTestsigmaEmulator(options: TestsigmaEmulatorOptions):
   const bump = (key: string) => {
     counters[key] = (counters[key] ?? 0) + 1;
   };
+  const answered: Record<string, number> = {};
+  const waiters: Array<{ key: string; times: number; resolve: () => void }> = [];
+  const markAnswered = (key: string) => {
+    answered[key] = (answered[key] ?? 0) + 1;
+    for (const w of [...waiters]) {
+      if (w.key === key && answered[key] >= w.times) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
 
   // listenLocal binds 127.0.0.1 on an ephemeral port and answers 500 if the handler throws.
   const running = await listenLocal(async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -293,6 +309,7 @@ export async function startTestsigmaEmulator(options: TestsigmaEmulatorOptions):
       }
       const answer = route.handle({ params, query: url.searchParams, body });
       send(answer.status, answer.body);
+      markAnswered(key);
     } catch (err) {
       send(500, errorBody(`Emulator error: ${(err as Error).message}`));
     }
@@ -308,6 +325,10 @@ export async function startTestsigmaEmulator(options: TestsigmaEmulatorOptions):
     },
     resetCounters() {
       for (const k of Object.keys(counters)) delete counters[k];
+    },
+    served(key, times = 1) {
+      if ((answered[key] ?? 0) >= times) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ key, times, resolve }));
     },
     handle: running.handle,
     close: () => running.close(),

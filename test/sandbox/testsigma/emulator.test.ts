@@ -52,6 +52,18 @@ describe('Testsigma emulator', () => {
     expect(emu.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it('tells a test when an endpoint has been answered, so it waits for the request rather than for time', async () => {
+    let done = false;
+    const second = emu.served('GET /test_plans/{id}', 2).then(() => (done = true));
+    await api('GET', '/test_plans/274');
+    await api('GET', '/test_plans');
+    expect(done).toBe(false);
+    await api('GET', '/test_plans/274');
+    await second;
+    expect(done).toBe(true);
+    await expect(emu.served('GET /test_plans/{id}')).resolves.toBeUndefined();
+  });
+
   describe('auth', () => {
     it.each([
       ['missing', null],
