@@ -86,14 +86,14 @@ describe('PanelApp', () => {
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const table = allOf(renderer, DynamicTable)[0]!;
     // One line a case: the Test Execution has its own column, the run and exact time ride in the status's Tooltip.
-    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', 'Linked', '']);
+    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', '']);
     const text = textOf(table);
     expect(text).toContain('#609 Login works');
     expect(text).toContain('#610');
     expect(text).not.toContain('TS-');
-    expect(text).toContain('2 hours ago');
+    // One line a case: the run and the time, relative and exact, ride in the status's Tooltip.
     expect(text).not.toContain('Run 337');
-    expect(allOf(table, Tooltip).map((tip) => tip.props.content)).toContain(`Run 337 · ${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(recent))}`);
+    expect(allOf(table, Tooltip).map((tip) => tip.props.content)).toContain(`Run 337 · 2 hours ago (${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(recent))})`);
     expect(text).toContain('No run yet');
     const hrefs = allOf(renderer, Link).map((l) => l.props.href);
     expect(hrefs).toEqual(expect.arrayContaining(['https://app.testsigma.com/ui/td/cases/609/steps', '/browse/PROJ-99']));
@@ -448,8 +448,10 @@ describe('PanelApp', () => {
           ),
         ],
       });
-      expect(textOf(renderer)).toContain('Passed on attempt 3');
-      expect(textOf(renderer)).toContain('Failed after 2 attempts');
+      // In the status's Tooltip, beside the run.
+      const tips = allOf(renderer, Tooltip).map((tip) => String(tip.props.content));
+      expect(tips.filter((c) => c.startsWith('Run 9 · Passed on attempt 3 · '))).toHaveLength(1);
+      expect(tips.filter((c) => c.startsWith('Run 9 · Failed after 2 attempts · '))).toHaveLength(1);
     });
 
     it('lists a Test Set its flaky cases with flips or the retry, and marks of their last statuses', async () => {

@@ -14,7 +14,7 @@ describe('languages in the browser', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
     const table = app.getByRole('table', { name: 'Verknüpfte Testsigma-Testfälle' });
     const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim()).filter((c) => c !== '');
-    expect(heads).toEqual(['Testsigma-Testfall', 'Letztes Ergebnis', 'Verlauf, neueste zuerst', 'Test Execution', 'Verknüpft']);
+    expect(heads).toEqual(['Testsigma-Testfall', 'Letztes Ergebnis', 'Verlauf, neueste zuerst', 'Test Execution']);
     await expect(table.getByText(/^vor \d+ Sekunden?$|^jetzt$/).count()).resolves.toBeGreaterThan(0);
     await expect(app.getByRole('button', { name: 'Aktualisieren' }).count()).resolves.toBe(1);
     await expect(app.getByText(/seconds ago|Refresh|Last result/).count()).resolves.toBe(0);

@@ -19,7 +19,7 @@ describe('issue panel in the browser', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
     const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
     const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim()).filter((c) => c !== '');
-    expect(heads).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', 'Linked']);
+    expect(heads).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution']);
     const row = table.getByRole('row').filter({ hasText: 'Sign in with a valid password' });
     await expect(row.getByRole('link', { name: /^#601/ }).count()).resolves.toBe(1);
     await expect(app.getByText(/TS-\d/).count()).resolves.toBe(0);

@@ -1,4 +1,4 @@
-import { Button, DynamicTable, Inline, Link, LoadingButton, Lozenge, Text, Tooltip, User } from '@forge/react';
+import { Button, DynamicTable, Inline, Link, LoadingButton, Lozenge, Stack, Text, Tooltip, User } from '@forge/react';
 import type { IssueKind, LinkView } from '../../shared/types';
 import { browsePath, displayId } from '../common/format';
 import { useT, type Translator } from '../common/i18n';
@@ -45,16 +45,15 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
   // Test Execution, when and by whom (an avatar, the exact time in a Tooltip), and compact actions.
   // Widths in percent, fixed (isFixedSize), so that columns do not jump when a result or a defect arrives.
   const cells = [
-    { key: 'item', content: t(`panel.kind.${kind}.column`), width: withResults ? 28 : 60 },
+    { key: 'item', content: t(`panel.kind.${kind}.column`), width: withResults ? 27 : 75 },
     ...(withResults
       ? [
-          { key: 'result', content: t('panel.links.lastResult'), width: 17 },
-          { key: 'history', content: t('panel.links.history'), width: 13 },
-          { key: 'execution', content: t('jobs.column.execution'), width: 12 },
+          { key: 'result', content: t('panel.links.lastResult'), width: 14 },
+          { key: 'history', content: t('panel.links.history'), width: 21 },
+          { key: 'execution', content: t('jobs.column.execution'), width: 16 },
         ]
       : []),
-    { key: 'linked', content: t('panel.links.linked'), width: withResults ? 8 : 20 },
-    ...(canEdit ? [{ key: 'actions', content: '', width: withResults ? 22 : 20 }] : []),
+    ...(canEdit ? [{ key: 'actions', content: '', width: withResults ? 22 : 25 }] : []),
   ];
   const rows = links.map((link) => ({
     key: link.testsigmaId,
@@ -63,17 +62,18 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
       ...(withResults
         ? [
             { key: 'result', content: resultCell(t, link) },
-            { key: 'history', content: historyMarks(t, link.history ?? []) },
+            { key: 'history', content: historyCell(t, link) },
             { key: 'execution', content: executionCell(t, link.lastResult?.testExecutionKey) },
           ]
         : []),
-      { key: 'linked', content: linkedCell(t, link) },
       ...(canEdit
         ? [
             {
               key: 'actions',
               content: (
-                <Inline space="space.050" alignBlock="center">
+                // Stacked: the panel is too narrow for both side by side, and a clipped Unlink is worse than a
+                // taller row (only a failed case offers Create defect).
+                <Stack space="space.050">
                   {withResults && mayFile && offersDefect(link) && onCreateDefect && (
                     <LoadingButton
                       appearance="default"
@@ -88,7 +88,7 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
                   <Button appearance="subtle" spacing="compact" isDisabled={busy} onClick={() => onUnlink(link)}>
                     {t('panel.links.unlink')}
                   </Button>
-                </Inline>
+                </Stack>
               ),
             },
           ]
@@ -116,7 +116,8 @@ function offersDefect(link: LinkView): boolean {
 function itemCell(t: Translator, link: LinkView, names: NamesState) {
   const id = displayId(link.testsigmaId);
   return (
-    <Inline space="space.100" alignBlock="center" shouldWrap>
+    <Inline space="space.100" alignBlock="center">
+      {linkedBy(t, link)}
       {link.url ? (
         <Link href={link.url} openNewTab>
           {id}
@@ -124,7 +125,12 @@ function itemCell(t: Translator, link: LinkView, names: NamesState) {
       ) : (
         <Text weight="medium">{id}</Text>
       )}
-      {link.name !== undefined && <Text>{link.name}</Text>}
+      {link.name !== undefined && (
+        // One line a case: a long name is cut, and shown whole on hover.
+        <Tooltip content={link.name}>
+          <Text maxLines={1}>{link.name}</Text>
+        </Tooltip>
+      )}
       {link.name === undefined && names === 'checked' && (
         // Testsigma answered and does not know this id: a typo, or a case deleted there. Its results cannot come.
         <Tooltip content={t('panel.links.unknownWhy')}>
@@ -136,6 +142,15 @@ function itemCell(t: Translator, link: LinkView, names: NamesState) {
           <Text size="small">{t('panel.links.notChecked')}</Text>
         </Tooltip>
       )}
+    </Inline>
+  );
+}
+
+/** The case's recent results as marks, then "Flaky" when they say so (yellow is Flaky's alone). */
+function historyCell(t: Translator, link: LinkView) {
+  return (
+    <Inline space="space.100" alignBlock="center">
+      {historyMarks(t, link.history ?? [])}
       {link.flaky && (
         <Tooltip content={t('panel.flaky.why')}>
           <Lozenge appearance="moved">{t('panel.flaky.word')}</Lozenge>
@@ -155,13 +170,11 @@ function resultCell(t: Translator, link: LinkView) {
         ? t('panel.links.passedOnAttempt', { attempt: result.attempts })
         : t.plural('panel.links.attempts', result.attempts)
       : undefined;
-  // The run and the exact time ride in the status's Tooltip, so that the row stays one line.
-  const tip = [t('panel.links.run', { runId: result.runId }), attempts, t.exact(result.at)].filter((x) => x !== undefined).join(' · ');
+  // The run, the attempts and the time ride in the status's Tooltip, so that the row stays one line.
+  const tip = [t('panel.links.run', { runId: result.runId }), attempts, `${t.relative(result.at)} (${t.exact(result.at)})`].filter((x) => x !== undefined).join(' · ');
   return (
     <Inline space="space.100" alignBlock="center" shouldWrap>
       <Tooltip content={tip}>{statusLozenge(result.status)}</Tooltip>
-      <Text size="small">{t.relative(result.at)}</Text>
-      {attempts && <Text size="small">{attempts}</Text>}
       {defects.length > 0 && <Text size="small">{t.plural('panel.defect.label', defects.length)}</Text>}
       {defects.map((key) => (
         <Link key={key} href={browsePath(key)}>
@@ -172,7 +185,8 @@ function resultCell(t: Translator, link: LinkView) {
   );
 }
 
-function linkedCell(t: Translator, link: LinkView) {
+/** Who linked the case, as an avatar; when, in its Tooltip. */
+function linkedBy(t: Translator, link: LinkView) {
   // Who linked it is an avatar (its name on hover) rather than a name in a Tooltip: a Tooltip takes a string, and the
   // name is only known to Jira's User component (resolving it here would need the read:jira-user scope).
   return (
