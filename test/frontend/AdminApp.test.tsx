@@ -192,8 +192,10 @@ describe('AdminApp', () => {
     });
 
     it('shows both connection results, with Xray statuses', async () => {
+      const withKey = settingsView();
+      withKey.testsigma.hasApiKey = true;
       const { renderer } = await openAdmin({
-        getSettings: [ok(settingsView())],
+        getSettings: [ok(withKey)],
         testConnection: [
           ok({
             xray: { ok: true, message: 'Connected to Xray (global).', statuses: ['PASSED', 'FAILED', 'TODO'] },
@@ -204,6 +206,25 @@ describe('AdminApp', () => {
       await click(button(renderer, 'Test connection'));
       expect(messages(renderer, 'success')).toEqual(['Connected to Xray (global). Xray statuses: PASSED, FAILED, TODO']);
       expect(messages(renderer, 'error')).toEqual(['Testsigma refused the API key (401). Check it and save again.']);
+    });
+
+    it('on a first setup: marks the required fields, leads with Test connection only once they hold something, and tells a missing Testsigma key as information', async () => {
+      const fresh = settingsView({ xray: { region: 'global', clientId: '', hasClientSecret: false, requestsPer5Minutes: 300 } });
+      const { renderer } = await openAdmin({
+        getSettings: [ok(fresh)],
+        saveSettings: [ok(settingsView())],
+        testConnection: [ok({ xray: { ok: true, message: 'Connected to Xray (global).' }, testsigma: { ok: false, message: 'No Testsigma API key is set.' } })],
+      });
+      expect(textOf(renderer)).toContain('Client id (required)');
+      expect(textOf(renderer)).toContain('Client secret (required)');
+      expect(button(renderer, 'Test connection').props.appearance).toBe('default');
+      await type(byId(renderer, 'xray-client-id'), 'client-1');
+      await type(byId(renderer, 'xray-client-secret'), 'secret-1');
+      expect(button(renderer, 'Save and test').props.appearance).toBe('primary');
+      expect(allOf(renderer, Textfield).filter((f) => f.props.width === 480).length).toBeGreaterThanOrEqual(3);
+      await click(button(renderer, 'Save and test'));
+      expect(messages(renderer, 'error')).toEqual([]);
+      expect(messages(renderer, 'information')).toEqual(['No Testsigma API key is set.']);
     });
 
     it('shows a failed connection test with its title and Try again', async () => {

@@ -152,7 +152,9 @@ function dataOf(answers: unknown[]): string[] {
 
 /** What of a text is left once translated parts and data are taken out; punctuation and spaces do not count. */
 function unexplained(text: string, data: string[]): string {
-  let rest = text.replace(/⟦[^⟧]*⟧/g, ' ');
+  // Innermost first: a translated sentence may hold a translated part ("⟦⟦Client id⟧ (required)⟧").
+  let rest = text;
+  while (/⟦[^⟦⟧]*⟧/.test(rest)) rest = rest.replace(/⟦[^⟦⟧]*⟧/g, ' ');
   for (const d of data) rest = rest.split(d).join(' ');
   // Numbers the page computes from data (a run's summed counts) are data; punctuation and spaces are no words.
   return rest.replace(/[\s\p{P}\p{S}\p{N}]/gu, '');
