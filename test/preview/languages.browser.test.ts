@@ -15,7 +15,10 @@ describe('languages in the browser', () => {
     const table = app.getByRole('table', { name: 'Verknüpfte Testsigma-Testfälle' });
     const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim()).filter((c) => c !== '');
     expect(heads).toEqual(['Testsigma-Testfall', 'Letztes Ergebnis', 'Verlauf, neueste zuerst', 'Test Execution']);
-    await expect(table.getByText(/^vor \d+ Sekunden?$|^jetzt$/).count()).resolves.toBeGreaterThan(0);
+    // Relative times through Intl: beside Refresh, and in a status's Tooltip.
+    await expect(app.getByText(/^aktualisiert (vor \d+ Sekunden?|jetzt)$/).count()).resolves.toBe(1);
+    await table.getByText('FAILED', { exact: true }).first().hover();
+    await app.getByRole('tooltip').filter({ hasText: /^Lauf 337 · (vor \d+ Sekunden?|jetzt) \(/ }).waitFor();
     await expect(app.getByRole('button', { name: 'Aktualisieren' }).count()).resolves.toBe(1);
     await expect(app.getByText(/seconds ago|Refresh|Last result/).count()).resolves.toBe(0);
     expect(await previewErrors(page)).toEqual([]);
