@@ -215,4 +215,18 @@ describe('at a glance (issue 22)', () => {
     await expect(row.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBe(1);
     expect(await previewErrors(page)).toEqual([]);
   });
+  it('item 8: a first setup marks required fields and tells a missing Testsigma key as information', async () => {
+    const { page, app } = await h.open({ site: 'fresh', as: 'admin', page: 'admin' });
+    await app.getByText('Client id (required)').waitFor();
+    await expect(app.getByText('Client secret (required)').count()).resolves.toBe(1);
+    const width = await app.getByLabel('Client id (required)').evaluate((el) => el.getBoundingClientRect().width);
+    expect(width).toBeLessThanOrEqual(500);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 8 in German', async () => {
+    const { page, app } = await h.open({ site: 'fresh', as: 'admin', page: 'admin', locale: 'de-DE' });
+    await app.getByText(/\(erforderlich\)$/).first().waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
 });
