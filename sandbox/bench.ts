@@ -4,6 +4,11 @@
  * consumer's time, Xray requests by endpoint, KVS calls, and the same run pushed the naive way (a per-test GraphQL
  * uploader, written here as the baseline). Prints a table and writes bench-results/bench.json.
  *
+ * It also counts Forge's currencies for every run and panel open (storage requests, batch operations, read units,
+ * write units: sandbox/forge/rate-limits.ts) and prints them against issue 17's goals. Those rows count the limits
+ * without enforcing them (a run over a minute's limit would only wait, and the bench measures what it spends); the
+ * busy-site rows of the chaos bench run with every limit enforced.
+ *
  * Then the chaos bench (sandbox/chaos): 20 runs of 200 results delivered at once under transient faults, on a
  * simulated clock, counted from the emulators' state; `--no-chaos` leaves it out, `--chaos-seed N` repeats a run.
  *
@@ -17,7 +22,9 @@ import { LinkStore } from '../src/store/link-store';
 import { writeItems } from '../src/store/job-store';
 import { caseResultItem, CaseResultRecord } from '../src/store/run-store';
 import type { JobView } from '../src/shared/types';
+import type { KvsUsage } from './forge/rate-limits';
 import { attributeChaos, runChaos, runDoomedRun, ChaosAttribution, ChaosFigures, DoomedFigures } from './chaos/chaos';
+import { runBusySite, BusySiteFigures } from './chaos/busy-site';
 
 interface Args {
   sizes: number[];
@@ -34,7 +41,7 @@ function parseArgs(argv: string[]): Args {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   return {
-    sizes: (get('--sizes') ?? '100,2000,5000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0),
+    sizes: (get('--sizes') ?? '100,200,2000,5000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0),
     httpLatencyMs: Number(get('--http-latency') ?? 50),
     kvsLatencyMs: Number(get('--kvs-latency') ?? 10),
     naive: !argv.includes('--no-naive'),
@@ -120,6 +127,8 @@ interface Measured {
   xrayByEndpoint: Record<string, number>;
   xrayBeyondAuth: number;
   jiraRequests: number;
+  /** Forge's currencies: the web trigger's, the consumer's, and both. */
+  forge: { webtrigger: KvsUsage; consumer: KvsUsage; total: KvsUsage };
   job: Pick<JobView, 'state' | 'counts' | 'testExecutionKey' | 'attempts'>;
   naive?: { requests: number; byOp: Record<string, number>; minutesAt300Per5Min: number; ms: number };
 }
@@ -160,8 +169,20 @@ async function naiveUpload(sb: Sandbox, tests: Array<{ id: string }>, statuses: 
   return { requests, byOp };
 }
 
+/** What was spent between two readings of a store's usage. */
+function usageSince(before: KvsUsage, after: KvsUsage): KvsUsage {
+  return {
+    requests: after.requests - before.requests,
+    batchOps: after.batchOps - before.batchOps,
+    readUnits: after.readUnits - before.readUnits,
+    writeUnits: after.writeUnits - before.writeUnits,
+  };
+}
+
 async function measure(size: number, args: Args, retried = false): Promise<Measured> {
-  const sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1 });
+  // Limits counted, not enforced: seeding thousands of links and today's layout pass them on the wall clock, and
+  // the bench reports what a run spends in Forge's currencies rather than how long it would wait.
+  const sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1, rateLimits: false });
   try {
     const { tests, secret } = await seed(sb, size);
     // Latency on from here: the measured part only.
@@ -175,9 +196,11 @@ async function measure(size: number, args: Args, retried = false): Promise<Measu
     // last write (the pending mark's delete), and that consumer run must be timed too.
     let consumerMs = 0;
     let consumerStartCalls: number | undefined;
+    let consumerStartUsage: KvsUsage | undefined;
     const realConsumer = sb.app.sync;
     sb.queue.setConsumer(async (event) => {
       consumerStartCalls ??= sb.kvs.totalCalls;
+      consumerStartUsage ??= sb.kvs.usage;
       const c0 = performance.now();
       try {
         return await realConsumer(event);
@@ -197,6 +220,10 @@ async function measure(size: number, args: Args, retried = false): Promise<Measu
     await sb.queue.idle();
     const kvsCallsTotal = sb.kvs.totalCalls;
     const kvsCallsByOp = { ...sb.kvs.calls };
+    const zero: KvsUsage = { requests: 0, batchOps: 0, readUnits: 0, writeUnits: 0 };
+    const total = sb.kvs.usage;
+    const wtUsage = consumerStartUsage ?? total;
+    const forge = { webtrigger: usageSince(zero, wtUsage), consumer: usageSince(wtUsage, total), total };
     const xrayByEndpoint = sb.xray.counters.snapshot();
     const xrayRequests = ['authenticate', 'import', 'multipart', 'graphql'].reduce((a, k) => a + sb.xray.counters.get(k), 0);
     const jiraRequests = sb.jira.counters.total() - jiraBefore;
@@ -218,6 +245,7 @@ async function measure(size: number, args: Args, retried = false): Promise<Measu
       xrayByEndpoint,
       xrayBeyondAuth: xrayRequests - sb.xray.counters.get('authenticate'),
       jiraRequests,
+      forge,
       job: { state: job.state, counts: job.counts, testExecutionKey: job.testExecutionKey, attempts: job.attempts },
     };
     if (args.naive && !retried) {
@@ -247,6 +275,8 @@ interface PanelCost {
   kvsByOp: Record<string, number>;
   xrayRequests: number;
   testsigmaRequests: number;
+  /** Forge's currencies of the open. */
+  forge: KvsUsage;
   ms: number;
 }
 
@@ -256,7 +286,8 @@ interface PanelCost {
  * summary's lighter view (`getPanel` with `summary: true`) of the same Test and Test Plan.
  */
 async function measurePanel(args: Args): Promise<PanelCost[]> {
-  const sb = await startSandbox({ xrayDataRegion: 'eu' });
+  // Limits counted, not enforced (see measure): seeding 1,000 links passes them.
+  const sb = await startSandbox({ xrayDataRegion: 'eu', rateLimits: false });
   try {
     const { tests } = await seed(sb, 1000);
     sb.testsigma.state.seedPlan({ id: 274, name: 'Nightly', suites: [{ id: 55, name: 'All', cases: tests.slice(0, 50).map((t) => ({ id: Number(t.caseId), name: `Case ${t.caseId}` })) }] });
@@ -293,6 +324,7 @@ async function measurePanel(args: Args): Promise<PanelCost[]> {
         kvsByOp: { ...sb.kvs.calls },
         xrayRequests: ['authenticate', 'import', 'multipart', 'graphql'].reduce((a, k) => a + sb.xray.counters.get(k), 0),
         testsigmaRequests: sb.testsigma.counters.total ?? 0,
+        forge: sb.kvs.usage,
         ms,
       });
     };
@@ -302,6 +334,8 @@ async function measurePanel(args: Args): Promise<PanelCost[]> {
     await open('Test, 50 links (warm)', testB);
     await open('Test Plan, 1,000 Tests (cold)', plan);
     await open('Test Plan, 1,000 Tests (warm)', plan);
+    await open('issue-context summary (warm)', testA, { summary: true });
+    await open('issue-context summary, Test Plan (warm)', plan, { summary: true });
 
     // Then every linked case gets 10 runs of history (every third one flaky), as the sync writes them, and the
     // same panels open again: the difference is what history and the flaky list cost.
@@ -373,6 +407,21 @@ async function main(): Promise<void> {
     console.log(r.map((c, j) => c.padStart(widths[j]!)).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
+  console.log("\nForge's currencies (web trigger + consumer; limits counted, not enforced):");
+  const frows = [
+    ['results', 'requests', 'batch ops', 'read units', 'write units', 'wt requests', 'wt batch ops', 'consumer batch ops'],
+    ...results.map((m) => [
+      `${m.size}${m.retried ? ' retried' : ''}`,
+      String(m.forge.total.requests),
+      String(m.forge.total.batchOps),
+      String(m.forge.total.readUnits),
+      String(m.forge.total.writeUnits),
+      String(m.forge.webtrigger.requests),
+      String(m.forge.webtrigger.batchOps),
+      String(m.forge.consumer.batchOps),
+    ]),
+  ];
+  printTable(frows);
   for (const m of results) {
     // Each case's result record (last result, 10-run history, the run's attempts) is one batch read per 25 cases,
     // read beside the links; its write was already there (the last result).
@@ -381,13 +430,24 @@ async function main(): Promise<void> {
   for (const m of results) console.log(`\n${m.size}${m.retried ? ' retried' : ''}: Xray by endpoint ${JSON.stringify(m.xrayByEndpoint)}; KVS by op ${JSON.stringify(m.kvsCallsByOp)}${m.naive ? `; naive by op ${JSON.stringify(m.naive.byOp)}` : ''}`);
   console.log('\nOne panel open (getPanel), same latency:');
   const panel = await measurePanel(args);
-  const prow = [['panel', 'KVS calls', 'Xray req', 'Testsigma req', 'ms'], ...panel.map((p) => [p.what, String(p.kvsCalls), String(p.xrayRequests), String(p.testsigmaRequests), p.ms.toFixed(0)])];
-  const pw = prow[0]!.map((_, i) => Math.max(...prow.map((r) => r[i]!.length)));
-  for (const [i, r] of prow.entries()) {
-    console.log(r.map((c, j) => (j === 0 ? c.padEnd(pw[j]!) : c.padStart(pw[j]!))).join('  '));
-    if (i === 0) console.log(pw.map((w) => '-'.repeat(w)).join('  '));
-  }
+  const prow = [
+    ['panel', 'KVS calls', 'requests', 'batch ops', 'read units', 'write units', 'Xray req', 'Testsigma req', 'ms'],
+    ...panel.map((p) => [
+      p.what,
+      String(p.kvsCalls),
+      String(p.forge.requests),
+      String(p.forge.batchOps),
+      String(p.forge.readUnits),
+      String(p.forge.writeUnits),
+      String(p.xrayRequests),
+      String(p.testsigmaRequests),
+      p.ms.toFixed(0),
+    ]),
+  ];
+  printTable(prow, true);
   for (const p of panel) console.log(`  ${p.what}: KVS by op ${JSON.stringify(p.kvsByOp)}`);
+  console.log("\nIssue 17's goals in Forge's currencies:");
+  printTable([['figure', 'measured', 'goal', ''], ...goalRows(results, panel)], true);
   const chaos = args.chaos ? await chaosSection(args.chaosSeed) : undefined;
   const out = path.join(__dirname, '..', 'bench-results');
   mkdirSync(out, { recursive: true });
@@ -395,8 +455,68 @@ async function main(): Promise<void> {
   console.log(`\nWrote ${path.relative(process.cwd(), path.join(out, 'bench.json'))}`);
 }
 
+/** The busy site (issue 17): every rate limit on, today's faults, runs and panel opens over 5 simulated minutes. */
+async function busySiteSection(seed: number): Promise<BusySiteFigures> {
+  console.log('\nBusy site: 5,000 linked cases; 20 runs of 200 results of one Testsigma plan over 5 simulated minutes, and 60 opens');
+  console.log('(40 Test panels, 10 Test Plan panels of 1,000 Tests with 250 linked, 10 summaries) by 3 users; Forge\'s storage and');
+  console.log("queue rate limits on, today's faults (10% of Xray requests, 2% of Jira requests and storage calls, one lost answer, 90 s index lag):");
+  const b = await runBusySite({ seed });
+  const mark = (ok: boolean) => (ok ? 'ok' : 'FAIL');
+  const opens = Object.entries(b.opens).map(([kind, by]) => `${kind} ${JSON.stringify(by)}`).join('; ');
+  const badOpens = Object.values(b.opens).some((by) => Object.keys(by).some((a) => a !== 'normal' && a !== 'storage_busy'));
+  const rows: Array<[string, string, string]> = [
+    ['runs landed once and whole', `${b.runsLanded} of ${b.runs}`, `must be ${b.runs}: ${mark(b.runsLanded === b.runs)}`],
+    ['results lost', String(b.resultsLost), `must be 0: ${mark(b.resultsLost === 0)}`],
+    ['jobs failed / unfinished / deliveries refused', `${b.jobsFailed} / ${b.jobsUnfinished} / ${b.deliveriesRefused}`, `must be 0: ${mark(b.jobsFailed + b.jobsUnfinished + b.deliveriesRefused === 0)}`],
+    ['simulated minute of the last sync', b.lastSyncedMinute === undefined ? 'never' : String(b.lastSyncedMinute), `must be <= ${b.boundMinutes}: ${mark(b.lastSyncedMinute !== undefined && b.lastSyncedMinute <= b.boundMinutes)}`],
+    ['opens (normal / storage_busy / errors)', opens, `never an error: ${mark(!badOpens)}`],
+    ['batch operations (all, peak a minute)', `${b.batchOps}, ${b.peakBatchOpsPerMinute}`, `refused by limit ${JSON.stringify(b.kvsRefused)}; queue pushes refused ${b.queueRefused}`],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  for (const [a, v, note] of rows) console.log(`  ${a.padEnd(w0)}  ${v.padStart(w1)}  ${note}`);
+  console.log(`  ${b.simMinutes} simulated minutes in ${b.realMs} ms${b.stalled ? '; stalled' : ''}`);
+  for (const e of b.errors) console.log(`  error logged: ${e}`);
+  return b;
+}
+
+/** Prints rows as a table: the header underlined, cells right-aligned (the first left-aligned when `labelled`). */
+function printTable(rows: string[][], labelled = false): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const [i, r] of rows.entries()) {
+    console.log(r.map((c, j) => (labelled && j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+}
+
+/** Issue 17's goals table, with what this bench measured (warm where it is a panel). */
+function goalRows(results: Measured[], panel: PanelCost[]): string[][] {
+  const rows: string[][] = [];
+  const check = (figure: string, measured: number[] | undefined, goals: number[]) => {
+    if (!measured) return;
+    const ok = measured.every((v, i) => v <= goals[i]!);
+    rows.push([figure, measured.join(' / '), goals.map((g) => `<= ${g}`).join(' / '), ok ? 'ok' : 'OVER']);
+  };
+  const run = (size: number) => results.find((m) => m.size === size && !m.retried)?.forge.total;
+  const open = (what: string) => panel.find((p) => p.what === what)?.forge;
+  const r2000 = run(2000);
+  check('2,000-result run: batch operations / all requests', r2000 && [r2000.batchOps, r2000.requests], [12, 40]);
+  check('2,000-result run: read units / write units', r2000 && [r2000.readUnits, r2000.writeUnits], [1000, 1000]);
+  const t50 = open('Test, 50 links (warm)');
+  check('Test panel, 50 links: batch operations / all requests', t50 && [t50.batchOps, t50.requests], [1, 4]);
+  const t1 = open('Test, 1 link (warm)');
+  check('Test panel, 1 link: all requests', t1 && [t1.requests], [3]);
+  const tp = open('Test Plan, 1,000 Tests (warm)');
+  check('Test Plan panel, 1,000 Tests (250 linked): batch operations / all requests', tp && [tp.batchOps, tp.requests], [2, 8]);
+  const r200 = run(200);
+  check('200-result run: batch operations', r200 && [r200.batchOps], [6]);
+  const summary = open('issue-context summary (warm)');
+  check('issue-context summary: batch operations / all requests', summary && [summary.batchOps, summary.requests], [1, 3]);
+  return rows;
+}
+
 /** The chaos section: both scenarios at full scale, their figures against what exactly-once demands. */
-async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; scenario2: DoomedFigures; byFault: ChaosAttribution[] }> {
+async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; scenario2: DoomedFigures; byFault: ChaosAttribution[]; busySite: BusySiteFigures }> {
   console.log(`\nChaos (seed ${seed}): 20 runs of 200 results at once, each in 2 deliveries plus 5 sent twice; Xray budget 10 requests per 5 minutes;`);
   console.log('10% of Xray requests fail (429, 500, timeout; at most 3 in a row), one create answer lost, 2% of Jira requests and KVS calls fail, search index 90 s behind.');
   const c = await runChaos({ seed });
@@ -426,7 +546,9 @@ async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; sc
   for (const { faults, figures: f } of byFault) {
     console.log(`  ${faults.padEnd(fw)}  ${String(f.testExecutionsCreated).padStart(10)}  ${String(f.resultsLost).padStart(4)}  ${String(f.jobsFailed).padStart(6)}  ${String(f.jobsUnfinished).padStart(10)}  ${String(f.xrayRequests).padStart(8)}  ${String(f.simMinutes).padStart(7)}`);
   }
+  const busySite = await busySiteSection(seed);
   return {
+    busySite,
     scenario1: { ...c, log: c.log.slice(-50) },
     scenario2: { ...d, log: d.log.slice(-50) },
     byFault: byFault.map((b) => ({ ...b, figures: { ...b.figures, log: b.figures.log.slice(-20) } })),
@@ -434,6 +556,6 @@ async function chaosSection(seed: number): Promise<{ scenario1: ChaosFigures; sc
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
+  console.error(err instanceof Error ? err.stack : err, (err as { cause?: unknown })?.cause);
   process.exit(1);
 });

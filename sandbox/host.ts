@@ -35,8 +35,10 @@ export interface SandboxOptions {
   searchIndexLagMs?: number;
   /** Logs of the app; defaults to a quiet collector. */
   log?: Logger;
-  /** The app's clock; defaults to the real one. */
+  /** The app's clock; defaults to the real one. Storage's and the queue's rate limits count on it. */
   now?: () => number;
+  /** Forge's rate limits on storage and the queue: on unless `false` (say why where you turn them off). */
+  rateLimits?: boolean;
 }
 
 /** A running sandbox. */
@@ -62,12 +64,22 @@ export interface Sandbox {
   consumerErrors: unknown[];
   /** Changes the emulators' latency (the bench seeds fast, then measures with latency). */
   setHttpLatency(ms: number): void;
+  /** Moves the sandbox's clock on by `ms` (time passes for the app, the emulators and the rate limits). */
+  advance(ms: number): void;
   close(): Promise<void>;
 }
 
 /** Starts the emulators and the host. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const now = options.now ?? Date.now;
+  // The sandbox's clock: the given one (or the real one), moved on when a shortened queue delay comes due, so that
+  // a delay of 30 s that takes 30 ms passes 30 s for the app, the emulators and the rate limits alike.
+  const base = options.now ?? Date.now;
+  let skipped = 0;
+  const now = () => base() + skipped;
+  const advanceClock = (toMs: number) => {
+    const at = now();
+    if (toMs > at) skipped += toMs - at;
+  };
   const world = new World({ now, searchIndexLagMs: options.searchIndexLagMs ?? 0 });
   const xrayCredentials = { clientId: `sandbox-${randomBytes(4).toString('hex')}`, clientSecret: randomBytes(24).toString('hex') };
   const testsigmaApiKey = `ts-${randomBytes(16).toString('hex')}`;
@@ -98,9 +110,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     egress,
   );
-  const kvs = new MemoryKvs({ now, latencyMs: options.kvsLatencyMs ?? 0 });
+  const rateLimits = options.rateLimits ?? true;
+  const kvs = new MemoryKvs({ now, latencyMs: options.kvsLatencyMs ?? 0, rateLimits });
   const consumerErrors: unknown[] = [];
-  const queue = new MemoryQueue({ msPerSecond: options.queueMsPerSecond ?? 1000, onError: (err) => consumerErrors.push(err) });
+  const queue = new MemoryQueue({
+    msPerSecond: options.queueMsPerSecond ?? 1000,
+    onError: (err) => consumerErrors.push(err),
+    now,
+    advanceClock,
+    rateLimit: rateLimits,
+  });
 
   let webtriggerUrl = '';
   const deps: AppDeps = {
@@ -166,7 +185,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         timezone?: string;
       };
       const handlers = m[1] === 'panel' ? app.panelResolver : app.adminResolver;
-      const handler = handlers[call.key];
+      // Own keys only: a plain object also answers `constructor`, `__proto__` and the rest of Object.prototype.
+      const handler = typeof call.key === 'string' && Object.prototype.hasOwnProperty.call(handlers, call.key) ? handlers[call.key] : undefined;
       if (!handler) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: `no resolver key ${call.key}` }));
@@ -209,6 +229,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     xrayCredentials,
     testsigmaApiKey,
     consumerErrors,
+    advance: (ms: number) => advanceClock(now() + ms),
     setHttpLatency: (ms: number) => {
       jiraOptions.latencyMs = ms;
       xrayOptions.latencyMs = ms;
@@ -231,10 +252,22 @@ export async function invokeResolver<T = unknown>(
   resolver: 'panel' | 'admin',
   call: { key: string; payload?: unknown; accountId: string; issue?: { id: string; key: string }; locale?: string; timezone?: string },
 ): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }> {
-  const res = await fetch(`${sandbox.resolverUrl}/${resolver}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(call),
+  // A fresh connection a call (no keep-alive pool): a pooled socket to a closed sandbox whose port a later sandbox
+  // reuses would be reset mid-call (the bench starts several sandboxes in one process).
+  const body = JSON.stringify(call);
+  const text = await new Promise<string>((resolve, reject) => {
+    const req = http.request(
+      `${sandbox.resolverUrl}/${resolver}`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  return (await res.json()) as { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+  return JSON.parse(text) as { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { CliError, EXIT } from './errors';
 import { requestWithRetry, type HttpAnswer, type IoDeps, type RetryPolicy } from './http';
-import { authHeaders, type AuthMode } from './sign';
+import { authHeaders, signedText, type AuthMode } from './sign';
 import { printable } from './printable';
 
 /** A job (one delivery) as `GET ?job=` answers it; unknown fields are tolerated. */
@@ -89,7 +89,7 @@ export class WebtriggerClient {
           headers: {
             accept: 'application/json',
             ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
-            ...authHeaders(auth, secret, body, deps.now()),
+            ...authHeaders(auth, secret, signedText(method, url, body), deps.now()),
           },
           ...(method === 'POST' ? { body } : {}),
         },

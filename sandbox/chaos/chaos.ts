@@ -12,7 +12,7 @@ import { createApp, App } from '../../src/app';
 import type { AppDeps, FetchPort, HttpRequestInit, HttpResponseLike, JiraPort } from '../../src/ports';
 import { LinkStore } from '../../src/store/link-store';
 import { JobStore, type JobRecord } from '../../src/store/job-store';
-import { runLabel } from '../../src/domain/run-mark';
+import { RUN_MARK_SECRET_KEY, runLabelWith } from '../../src/sync/run-mark-secret';
 import { DEFAULT_RETRY_POLICY } from '../../src/xray/retry-policy';
 import { World } from '../emulators/world';
 import { startJiraEmulator } from '../emulators/jira';
@@ -49,6 +49,8 @@ export interface ChaosOptions {
   maxSimMinutes?: number;
   /** Seed of every random choice (faults, throttles, backoff jitter). */
   seed?: number;
+  /** Forge's storage and queue rate limits once seeding is done (on unless false; say why where you turn them off). */
+  rateLimits?: boolean;
 }
 
 /** What one scenario measured, counted from the emulators' state (and the app's job records for job states). */
@@ -191,7 +193,7 @@ function chaosJira(jira: EmulatorHandler, plan: FaultPlan): JiraPort {
 }
 
 /** One simulated site with the app wired in process, on the simulated clock. */
-async function buildSite(o: Required<ChaosOptions>) {
+export async function buildSite(o: Required<ChaosOptions>) {
   const random = seededRandom(o.seed);
   const world = new World({ now: () => Date.now(), searchIndexLagMs: o.searchIndexLagMs });
   const xrayCredentials = { clientId: 'chaos-client', clientSecret: 'chaos-secret-0123456789abcdef' };
@@ -207,9 +209,11 @@ async function buildSite(o: Required<ChaosOptions>) {
   const xrayPlan = new FaultPlan(random, 0, ['429', '500', 'timeout'], DEFAULT_RETRY_POLICY.maxAttempts - 1, o.loseOneAnswer);
   const jiraPlan = new FaultPlan(random, 0, ['429', '500'], 1, false);
   const spent: Record<string, number> = {};
-  const kvs = new MemoryKvs({ now: () => Date.now(), random });
+  // Seeding runs with the limits off (a site is not linked in one simulated second); `unleash` switches them on.
+  const kvs = new MemoryKvs({ now: () => Date.now(), random, rateLimits: true });
+  kvs.limiter.enforce = false;
   const consumerErrors: string[] = [];
-  const queue = new MemoryQueue({ msPerSecond: 1000, onError: (err) => consumerErrors.push(err instanceof Error ? err.message : String(err)) });
+  const queue = new MemoryQueue({ msPerSecond: 1000, now: () => Date.now(), onError: (err) => consumerErrors.push(err instanceof Error ? err.message : String(err)) });
   let hex = 0;
   const deps: AppDeps = {
     kvs,
@@ -233,6 +237,9 @@ async function buildSite(o: Required<ChaosOptions>) {
       xrayPlan.rate = o.xrayFaultRate;
       jiraPlan.rate = o.jiraFaultRate;
       kvs.throttleRate = o.kvsThrottleRate;
+      kvs.limiter.clearWindows();
+      kvs.limiter.enforce = o.rateLimits;
+      queue.limiter.enforce = o.rateLimits;
     },
     world,
     xray,
@@ -254,10 +261,11 @@ async function buildSite(o: Required<ChaosOptions>) {
   };
 }
 
-type Site = Awaited<ReturnType<typeof buildSite>>;
+/** A simulated site (see {@link buildSite}). */
+export type Site = Awaited<ReturnType<typeof buildSite>>;
 
 /** Admin, settings at the smallest budget, a web trigger secret, and `n` Tests linked to cases 500000... */
-async function seed(site: Site, n: number, requestsPer5Minutes: number): Promise<{ secret: string; tests: Array<{ id: string; key: string; caseId: string }> }> {
+export async function seed(site: Site, n: number, requestsPer5Minutes: number): Promise<{ secret: string; tests: Array<{ id: string; key: string; caseId: string }> }> {
   const { world, app } = site;
   world.createProject({ key: 'CHAOS' });
   world.addAccount({ accountId: ADMIN });
@@ -283,11 +291,15 @@ async function seed(site: Site, n: number, requestsPer5Minutes: number): Promise
   return { secret: (rotated.data as { secret: string }).secret, tests };
 }
 
-/** An executor: posts a signed body, and after a 429 or 503 waits the Retry-After (simulated) and posts again. */
-async function post(app: App, secret: string, body: string): Promise<{ status: number; jobId?: string; refusals: number }> {
+/**
+ * An executor: posts a signed body, and after a 429 or 503 waits the Retry-After (simulated) and posts again.
+ * `earlierSeconds` dates the signature back: a resent duplicate signed in the same second would be the same signature,
+ * which the app answers as a replay of the first (contract section 8) instead of a delivery of its own.
+ */
+export async function post(app: App, secret: string, body: string, earlierSeconds = 0): Promise<{ status: number; jobId?: string; refusals: number }> {
   let refusals = 0;
   for (let attempt = 0; ; attempt++) {
-    const t = String(Math.floor(Date.now() / 1000));
+    const t = String(Math.floor(Date.now() / 1000) - earlierSeconds);
     const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
     const res = await app.webtrigger({ method: 'POST', path: '/', body, headers: { 'content-type': ['application/json'], 'x-signature': [`t=${t},v1=${v1}`] }, queryParameters: {} });
     if (res.statusCode === 202) return { status: 202, jobId: (JSON.parse(res.body) as { jobId: string }).jobId, refusals };
@@ -298,7 +310,7 @@ async function post(app: App, secret: string, body: string): Promise<{ status: n
   }
 }
 
-function resolved(o: ChaosOptions): Required<ChaosOptions> {
+export function resolved(o: ChaosOptions): Required<ChaosOptions> {
   return {
     runs: o.runs ?? 20,
     resultsPerRun: o.resultsPerRun ?? 200,
@@ -312,6 +324,7 @@ function resolved(o: ChaosOptions): Required<ChaosOptions> {
     loseOneAnswer: o.loseOneAnswer ?? true,
     maxSimMinutes: o.maxSimMinutes ?? 24 * 60,
     seed: o.seed ?? 1,
+    rateLimits: o.rateLimits ?? true,
   };
 }
 
@@ -341,13 +354,13 @@ async function deliverAll(site: Site, o: Required<ChaosOptions>, secret: string,
       bodies.push(JSON.stringify({ runId, summary: `Chaos ${runId}`, startedAt: '2026-11-25T08:00:00Z', results: results.slice(d * per, (d + 1) * per) }));
     }
   }
-  const all = [...bodies, ...bodies.slice(0, o.duplicates)];
-  const answers = await Promise.all(all.map((b) => post(site.app, secret, b)));
+  const all = [...bodies.map((b) => [b, 0] as const), ...bodies.slice(0, o.duplicates).map((b) => [b, 1] as const)];
+  const answers = await Promise.all(all.map(([b, earlier]) => post(site.app, secret, b, earlier)));
   const refused = answers.filter((a) => a.status !== 202).length;
   return { runs, jobIds: answers.flatMap((a) => (a.jobId ? [a.jobId] : [])), refused };
 }
 
-function jobRecords(site: Site, jobIds: readonly string[]): JobRecord[] {
+export function jobRecords(site: Site, jobIds: readonly string[]): JobRecord[] {
   const store = new JobStore(site.kvs);
   return jobIds.map((id) => site.kvs.peek<JobRecord>(store.item({ jobId: id } as JobRecord).key)).filter((j): j is JobRecord => !!j);
 }
@@ -357,11 +370,17 @@ async function settleJobs(site: Site, jobIds: readonly string[], maxSimMinutes: 
   return site.sim.run(() => site.queue.pendingCount() === 0 && jobRecords(site, jobIds).every((j) => TERMINAL.has(j.state)), maxSimMinutes * 60_000);
 }
 
+/** The mark the site's sync put on the run's Test Execution (none before its first create). */
+function runLabel(site: Site, runId: string): string {
+  const secret = site.kvs.peekSecret<string>(RUN_MARK_SECRET_KEY);
+  return secret ? runLabelWith(secret, runId) : '';
+}
+
 function figures(site: Site, d: Delivered, startedAt: number, realStart: number, finished: boolean, expectedTestExecutions: number): ChaosFigures {
   const execs = site.world.listTestExecutions();
   let lost = 0;
   for (const run of d.runs) {
-    const label = runLabel(run.runId);
+    const label = runLabel(site, run.runId);
     const mine = execs.filter((e) => e.labels.includes(label));
     const got = new Map<string, string>();
     for (const e of mine) for (const r of e.runs) got.set(r.testKey, r.status);
@@ -388,7 +407,7 @@ function figures(site: Site, d: Delivered, startedAt: number, realStart: number,
     realMs: Math.round(performance.now() - realStart),
     consumerErrors: [...site.consumerErrors],
     duplicatedRuns: d.runs.flatMap((r) => {
-      const keys = execs.filter((e) => e.labels.includes(runLabel(r.runId))).map((e) => e.key);
+      const keys = execs.filter((e) => e.labels.includes(runLabel(site, r.runId))).map((e) => e.key);
       return keys.length > 1 ? [`${r.runId}: ${keys.join(', ')}`] : [];
     }),
     log: site.log.lines.filter((l) => !l.includes('"level":"info"')),
@@ -480,7 +499,7 @@ export async function runDoomedRun(options: ChaosOptions = {}): Promise<DoomedFi
       finished = await settleJobs(site, d.jobIds, o.maxSimMinutes);
     }
     const after = jobRecords(site, d.jobIds)[0];
-    const label = runLabel(d.runs[0]!.runId);
+    const label = runLabel(site, d.runs[0]!.runId);
     const mine = site.world.listTestExecutions().filter((e) => e.labels.includes(label));
     const got = new Map<string, string>();
     for (const e of mine) for (const r of e.runs) got.set(r.testKey, r.status);

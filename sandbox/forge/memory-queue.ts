@@ -1,4 +1,5 @@
 import type { QueueEvent, QueuePort } from '../../src/ports';
+import { FORGE_QUEUE_LIMITS, QueueRateLimiter } from './rate-limits';
 
 /** What the consumer receives, in Forge's shape. */
 export interface DeliveredEvent {
@@ -21,11 +22,34 @@ export interface MemoryQueueOptions {
   maxRetries?: number;
   /** Called with an event's error when the consumer throws (Forge does not retry those). */
   onError?: (err: unknown, event: DeliveredEvent) => void;
+  /**
+   * The sandbox's clock in ms, on which the 500 events a minute are counted. Without one the clock stands still
+   * (every push falls in the same minute), so no test depends on how fast the machine runs.
+   */
+  now?: () => number;
+  /** Forge's 500 events a minute: on unless `false` (a test that turns it off says why), or another rate. */
+  rateLimit?: boolean | { eventsPerMinute: number };
+  /**
+   * Moves the sandbox's clock to at least this instant (ms) when a delayed event comes due: with `msPerSecond` below
+   * 1000 a delay passes faster than real time, and the clock (so the rate limits' windows) must pass with it.
+   */
+  advanceClock?: (toMs: number) => void;
+}
+
+/** A push the queue refused for its rate, shaped like Forge's 429. */
+export class QueueRateLimitError extends Error {
+  readonly status = 429;
+  readonly code = 'RATE_LIMIT_EXCEEDED';
+  constructor(limit: number) {
+    super(`Too many requests: the installation pushed its ${limit} events a minute to the queue`);
+    this.name = 'RateLimitError';
+  }
 }
 
 /**
- * Forge's async events, emulated in memory: push limits (50 events, 200 KB a call, 100 KB an event), delays,
- * retries requested by the consumer's answer, and `concurrency: { key, limit: 1 }` serialisation.
+ * Forge's async events, emulated in memory: push limits (50 events, 200 KB a call, 100 KB an event, delays of at
+ * most 900 s), the installation's 500 events a minute (on by default), delays, retries requested by the consumer's
+ * answer, and `concurrency: { key, limit: 1 }` serialisation.
  */
 export class MemoryQueue implements QueuePort {
   private consumer?: Consumer;
@@ -42,8 +66,16 @@ export class MemoryQueue implements QueuePort {
   readonly stats = { pushed: 0, delivered: 0, retried: 0, dropped: 0 };
   /** When true, `push` fails like a throttled queue. */
   failPushes = false;
+  /** The installation's events a minute. */
+  readonly limiter: QueueRateLimiter;
 
   constructor(private readonly options: MemoryQueueOptions = {}) {
+    const rate = options.rateLimit ?? true;
+    this.limiter = new QueueRateLimiter(
+      options.now ?? (() => 0),
+      typeof rate === 'object' ? rate.eventsPerMinute : FORGE_QUEUE_LIMITS.eventsPerMinute,
+      rate !== false,
+    );
     this.queueName = options.queueName ?? 'xray-sync';
     this.msPerSecond = options.msPerSecond ?? 1000;
     this.maxRetries = options.maxRetries ?? 4;
@@ -62,7 +94,16 @@ export class MemoryQueue implements QueuePort {
     for (const e of events) {
       const size = Buffer.byteLength(JSON.stringify(e.body));
       if (size > 100 * 1024) throw new Error(`event of ${size} bytes exceeds 100 KB`);
+      const delay = e.delayInSeconds ?? 0;
+      if (delay < 0 || delay > FORGE_QUEUE_LIMITS.maxDelaySeconds) {
+        throw new Error(`delayInSeconds must be 0 to ${FORGE_QUEUE_LIMITS.maxDelaySeconds}, got ${delay}`);
+      }
     }
+    if (!this.limiter.fits(events.length)) {
+      this.limiter.refused++;
+      throw new QueueRateLimitError(this.limiter.eventsPerMinute);
+    }
+    this.limiter.spend(events.length);
     const jobId = `qjob-${++this.seq}`;
     for (const e of events) {
       this.stats.pushed++;
@@ -98,8 +139,10 @@ export class MemoryQueue implements QueuePort {
   private schedule(source: QueueEvent, event: DeliveredEvent, delaySeconds: number): void {
     if (this.closed) return;
     this.pending++;
+    const dueAt = this.options.now && delaySeconds > 0 ? this.options.now() + delaySeconds * 1000 : undefined;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      if (dueAt !== undefined) this.options.advanceClock?.(dueAt);
       const key = source.concurrency?.key;
       const previous = (key && this.running.get(key)) || Promise.resolve();
       const run = previous.then(() => this.deliver(source, event));

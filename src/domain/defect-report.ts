@@ -2,11 +2,10 @@
  * What createDefect files (contract section 2): which last results count as failures, the defect's summary and its
  * Atlassian Document Format description.
  */
+import { issueSummary } from './issue-summary';
 
 /** Xray statuses that are no failure to file a defect for. */
 const NOT_FAILED = ['PASSED', 'TODO', 'EXECUTING'];
-/** Jira's summary limit. */
-export const MAX_SUMMARY = 255;
 /** Longest message quoted in a description; Jira's rich-text fields take 32,767 characters. */
 export const MAX_MESSAGE = 30_000;
 
@@ -34,12 +33,11 @@ export interface DefectFacts {
   testsigmaRunUrl?: string;
 }
 
-/** "<case name, else Testsigma test case <id>> failed in <run summary, else run <runId>>", cut to Jira's 255. */
+/** "<case name, else Testsigma test case <id>> failed in <run summary, else run <runId>>", on one line, cut to Jira's 255. */
 export function defectSummary(f: DefectFacts): string {
   const what = f.caseName?.trim() || `Testsigma test case ${f.caseId}`;
   const where = f.runSummary?.trim() || `run ${f.runId}`;
-  const s = `${what} failed in ${where}`;
-  return s.length <= MAX_SUMMARY ? s : `${s.slice(0, MAX_SUMMARY - 1)}…`;
+  return issueSummary(`${what} failed in ${where}`, `Testsigma test case ${f.caseId} failed`);
 }
 
 type AdfNode = Record<string, unknown>;

@@ -13,6 +13,10 @@ import { idList, jobMsg, type JobMessage } from './job-messages';
  * the rule (the CLI splits below 4 MiB, and it leaves room under Forge's own cap on a web trigger invocation).
  */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** A run carries at most this many test environments; the rest are cut, with a warning (contract section 8). */
+export const MAX_ENVIRONMENTS = 50;
+/** An environment name is cut to this many characters, with a warning. */
+export const MAX_ENVIRONMENT_CHARS = 255;
 /** `summary` is cut to this many characters (Jira's summary limit), with a warning in the job. */
 export const MAX_SUMMARY_CHARS = 255;
 /** A result's `message` is cut to this many characters, with a warning in the job. */
@@ -156,6 +160,8 @@ const attachmentSchema = z.object({
 });
 
 function resultSchema(statusMap: Readonly<Record<string, string>>) {
+  // Built once per request, not once per refused result: a large map times thousands of results cost a gigabyte.
+  const accepted = Object.keys(statusMap).sort().join(', ');
   return z.object({
     testCaseId: entityIdSchema,
     testSuiteId: entityIdSchema.optional(),
@@ -165,7 +171,7 @@ function resultSchema(statusMap: Readonly<Record<string, string>>) {
       .min(1, 'must not be empty')
       .refine((word) => mapStatus(statusMap, word) !== undefined, {
         error: (issue) =>
-          `${quoteValue(issue.input)} is not a status the app knows. Use one of ${Object.keys(statusMap).sort().join(', ')} (any case), or ask a Jira admin to add it to the status map.`,
+          `${quoteValue(issue.input)} is not a status the app knows. Use one of ${accepted} (any case), or ask a Jira admin to add it to the status map.`,
       }),
     startedAt: dateTime.optional(),
     finishedAt: dateTime.optional(),
@@ -180,24 +186,28 @@ function resultSchema(statusMap: Readonly<Record<string, string>>) {
   });
 }
 
-function deliverySchema(statusMap: Readonly<Record<string, string>>) {
+function deliverySchema() {
   return z.object({
     runId: runIdSchema,
     testPlanId: entityIdSchema.optional(),
     summary: z.string({ error: 'must be text' }).optional(),
     startedAt: dateTime.optional(),
     finishedAt: dateTime.optional(),
+    // Not bounded here: more than MAX_ENVIRONMENTS, or names longer than MAX_ENVIRONMENT_CHARS, are cut by capText.
     environments: z
-      .array(z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'), {
+      .array(z.string({ error: 'must be text' }).trim().min(1, 'must not be empty'), {
         error: 'must be a list of environment names',
       })
-      .max(100, 'must hold at most 100 environments')
       .optional(),
+    // Each result is checked on its own (parseResultsRequest), so checking stops at MAX_PROBLEMS.
     results: z
-      .array(resultSchema(statusMap), { error: 'must be a list of results' })
-      .min(1, 'must hold at least one result'),
+      .custom<unknown[]>((v) => Array.isArray(v), { error: 'must be a list of results' })
+      .refine((v) => v.length >= 1, 'must hold at least one result'),
   });
 }
+
+/** A refused body lists at most this many problems; checking stops there, so a huge bad body costs little. */
+export const MAX_PROBLEMS = 50;
 
 const pullSchema = z.object({ testsigmaRunId: entityIdSchema });
 
@@ -213,6 +223,8 @@ const entityId = (v: string | number) => canonicalDigits(String(v));
 function withoutNulls(body: Record<string, unknown>): Record<string, unknown> {
   const strip = (o: unknown): unknown => {
     if (typeof o !== 'object' || o === null || Array.isArray(o)) return o;
+    // Copied only when it holds a null: most results hold none, and copying 100,000 of them costs half a second.
+    if (!Object.values(o).includes(null)) return o;
     return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
   };
   const top = strip(body) as Record<string, unknown>;
@@ -233,7 +245,7 @@ function withoutNulls(body: Record<string, unknown>): Record<string, unknown> {
 export function parseResultsRequest(
   body: unknown,
   statusMap: Readonly<Record<string, string>>,
-): { ok: true; value: ResultsRequest } | { ok: false; problems: PayloadProblem[] } {
+): { ok: true; value: ResultsRequest } | { ok: false; problems: PayloadProblem[]; more?: true } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, problems: [{ path: '(top level)', message: 'must be a JSON object' }] };
   }
@@ -243,9 +255,21 @@ export function parseResultsRequest(
     if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
     return { ok: true, value: { mode: 'pull', testsigmaRunId: entityId(parsed.data.testsigmaRunId) } };
   }
-  const parsed = deliverySchema(statusMap).safeParse(body);
-  if (!parsed.success) return { ok: false, problems: toProblems(parsed.error) };
-  const d = parsed.data;
+  const parsed = deliverySchema().safeParse(body);
+  const problems: PayloadProblem[] = parsed.success ? [] : toProblems(parsed.error);
+  const rawResults = parsed.success ? parsed.data.results : Array.isArray((body as { results?: unknown }).results) ? ((body as { results: unknown[] }).results) : [];
+  const oneResult = resultSchema(statusMap);
+  const results: Array<z.infer<typeof oneResult>> = [];
+  for (let i = 0; i < rawResults.length && problems.length < MAX_PROBLEMS; i++) {
+    const r = oneResult.safeParse(rawResults[i]);
+    if (r.success) results.push(r.data);
+    else problems.push(...r.error.issues.map((issue) => ({ path: formatPath(['results', i, ...issue.path]), message: issue.message })));
+  }
+  if (!parsed.success || problems.length > 0) {
+    // At the cap the checking stopped: there may be more, and the answer says so.
+    return { ok: false, problems: problems.slice(0, MAX_PROBLEMS), ...(problems.length >= MAX_PROBLEMS ? { more: true as const } : {}) };
+  }
+  const d = { ...parsed.data, results };
   const summary = d.summary?.trim();
   const environments = d.environments ? [...new Set(d.environments)] : undefined;
   const delivery: Delivery = {
@@ -335,8 +359,9 @@ export function cutText(text: string, max: number): string {
 }
 
 /**
- * Applies the text caps of contract section 3: `summary` to 255 characters and each `message` to 32,000, so that
- * no single field can make a stored row too large. Long text is cut, never refused; the job says what was cut.
+ * Applies the text caps of contract sections 3 and 8: `summary` to 255 characters, each `message` to 32,000, and
+ * `environments` to 50 names of 255, so that no field can make a stored row too large. Long text and extra
+ * environments are cut, never refused; the job says what was cut.
  */
 export function capText(delivery: Delivery): { delivery: Delivery; warnings: JobMessage[] } {
   const warnings: JobMessage[] = [];
@@ -354,7 +379,15 @@ export function capText(delivery: Delivery): { delivery: Delivery; warnings: Job
     const unique = [...new Set(cut)];
     warnings.push(jobMsg('messagesCut', { count: unique.length, ids: idList(unique), max: MAX_MESSAGE_CHARS }));
   }
-  return { delivery: { ...delivery, ...(summary !== undefined ? { summary } : {}), results }, warnings };
+  let environments = delivery.environments;
+  if (environments) {
+    const long = environments.filter((e) => e.length > MAX_ENVIRONMENT_CHARS).length;
+    if (long > 0) warnings.push(jobMsg('environmentNamesCut', { count: long, max: MAX_ENVIRONMENT_CHARS }));
+    const named = [...new Set(environments.map((e) => cutText(e, MAX_ENVIRONMENT_CHARS)))];
+    if (named.length > MAX_ENVIRONMENTS) warnings.push(jobMsg('environmentsCut', { count: named.length, max: MAX_ENVIRONMENTS }));
+    environments = named.slice(0, MAX_ENVIRONMENTS);
+  }
+  return { delivery: { ...delivery, ...(summary !== undefined ? { summary } : {}), ...(environments ? { environments } : {}), results }, warnings };
 }
 
 /** Drops every attachment (evidence is off: storing them would only cost storage). */

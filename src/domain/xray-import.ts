@@ -9,6 +9,7 @@ import { SiteStatusMap, siteStatusMap } from './status-map';
 import { idList, jobMsg, type JobMessage } from './job-messages';
 import { StoredAttempt, collapseEntries, severity } from './attempts';
 import { outcomeOf } from './history';
+import { issueSummary } from './issue-summary';
 
 /* Xray's import shapes (REST v2 JSON and the multipart `info` part); `src/xray` re-exports them. */
 
@@ -38,7 +39,6 @@ export interface XrayMultipartInfo {
 /** Xray's name for the issue type of a Test Execution (sites that renamed it: see the README's open questions). */
 export const TEST_EXECUTION_TYPE = 'Test Execution';
 /** Jira summaries hold at most 255 characters. */
-const MAX_SUMMARY = 255;
 /** Comments are Jira text; far below Jira's 32,767-character cap, so a merged comment still fits. */
 const MAX_COMMENT = 30_000;
 /** How many ids a job lists (contract: first 100 unmapped). */
@@ -248,7 +248,7 @@ export function buildImportTests(
 
 /** The Test Execution's summary (contract section 5). */
 export function executionSummary(meta: Pick<RunMeta, 'runId' | 'summary'>): string {
-  return clip(meta.summary?.trim() || `Testsigma run ${meta.runId}`, MAX_SUMMARY);
+  return issueSummary(meta.summary, `Testsigma run ${meta.runId}`);
 }
 
 /** Where a new Test Execution goes. */

@@ -9,6 +9,8 @@ export interface JiraIssue {
   projectKey: string;
   projectId: string;
   summary?: string;
+  /** Jira's `created`, parsed (ms): read by searches only. */
+  createdMs?: number;
 }
 
 /** A Jira answer the app could not use; `status` tells callers whether it was a missing issue, a denial or a fault. */
@@ -29,7 +31,7 @@ const BULK_FETCH_CONCURRENCY = 4;
 interface RawIssue {
   id?: unknown;
   key?: unknown;
-  fields?: { issuetype?: { name?: unknown }; project?: { key?: unknown; id?: unknown }; summary?: unknown };
+  fields?: { issuetype?: { name?: unknown }; project?: { key?: unknown; id?: unknown }; summary?: unknown; created?: unknown };
 }
 
 function toIssue(raw: RawIssue): JiraIssue | undefined {
@@ -41,6 +43,7 @@ function toIssue(raw: RawIssue): JiraIssue | undefined {
     projectKey: String(raw.fields?.project?.key ?? ''),
     projectId: String(raw.fields?.project?.id ?? ''),
     ...(typeof raw.fields?.summary === 'string' ? { summary: raw.fields.summary } : {}),
+    ...(typeof raw.fields?.created === 'string' && !Number.isNaN(Date.parse(raw.fields.created)) ? { createdMs: Date.parse(raw.fields.created) } : {}),
   };
 }
 
@@ -143,7 +146,8 @@ export async function searchIssues(request: JiraRequest, jql: string, max = 100)
       method: 'POST',
       headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
       // The enhanced search returns only `id` unless asked: `key` is a field there like any other.
-      body: JSON.stringify({ jql, fields: ['key', ...ISSUE_FIELDS.split(',')], maxResults: Math.min(100, max - out.length), ...(nextPageToken ? { nextPageToken } : {}) }),
+      // `created` tells an issue made by the run's create from one labelled before it (sync/test-execution).
+      body: JSON.stringify({ jql, fields: ['key', ...ISSUE_FIELDS.split(','), 'created'], maxResults: Math.min(100, max - out.length), ...(nextPageToken ? { nextPageToken } : {}) }),
     });
     const body = await readJson<{ issues?: RawIssue[]; nextPageToken?: string | null; isLast?: boolean }>(res, 'the search');
     for (const raw of body.issues ?? []) {

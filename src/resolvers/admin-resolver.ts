@@ -13,6 +13,7 @@ import { checkTestsigma, checkXray, redactSecrets } from './admin-connection';
 import { createAdminPickers } from './admin-pickers';
 import { SetupStore, toSetupState } from '../store/setup-store';
 import { StatusCache } from '../store/status-cache';
+import { freeCase } from './admin-free-case';
 
 /** The sync log as the admin page reads and drives it; implemented by the jobs store (src/sync, src/webtrigger). */
 export interface AdminJobs {
@@ -63,7 +64,7 @@ function field(payload: unknown, name: string): unknown {
 
 /**
  * The admin page's handlers (`getSettings`, `saveSettings`, `testConnection`, `rotateWebtriggerSecret`, `listJobs`,
- * `retryJob`), per contract section 2. Each first checks that the caller is a Jira administrator, as the user.
+ * `retryJob`, `freeCase`), per contract sections 2 and 8. Each first checks that the caller is a Jira administrator, as the user.
  */
 export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
   const store = new SettingsStore(deps.kvs);
@@ -225,6 +226,12 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
         if (!job) throw missing(jobId);
         deps.log.info('job retry requested', { accountId, jobId, state: job.state });
         return job;
+      }),
+
+    freeCase: (req) =>
+      toEnvelope(deps.log, req, 'freeCase', async () => {
+        const accountId = await requireAdmin(req);
+        return freeCase(deps, accountId, req.payload);
       }),
   };
 }

@@ -29,6 +29,7 @@ import { createXrayClient } from '../xray/xray-client';
 import { budgetHintKey, CoverageRefusedError, fetchTests, MAX_COVERAGE_TESTS, panelAllowance } from './coverage';
 import type { CaseResults, NoticeSink, PanelInsights, PanelIssue } from './panel-resolver';
 import { CaseResultRecord, readCaseResults } from '../store/run-store';
+import { coalesceBatchGets } from '../store/coalescing-kvs';
 import { flipCount, historyView, isFlaky } from '../domain/history';
 
 /** The part of the Testsigma client the panel uses. */
@@ -381,10 +382,11 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
   const readLast = deps.readLastResults ?? readLastResults;
   insights.lastResults = (caseIds) => readLast(deps.kvs, caseIds);
   const listRuns = deps.listPlanRuns ?? listPlanRuns;
-  insights.recentRuns = async (testsigmaPlanId) => {
-    const runs = await listRuns(deps.kvs, testsigmaPlanId, RECENT_RUNS, deps.clock.now());
+  insights.recentRuns = async (testsigmaPlanId, limit = RECENT_RUNS) => {
+    const shown = Math.max(1, Math.min(RECENT_RUNS, limit));
+    const runs = await listRuns(deps.kvs, testsigmaPlanId, shown, deps.clock.now());
     // The store lists newest first by key; sorting again keeps the contract if a store ever answers otherwise.
-    return [...runs].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, RECENT_RUNS);
+    return [...runs].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, shown);
   };
   return insights;
 }
@@ -419,7 +421,8 @@ export function createAppPanelInsights(
 ): PanelInsights {
   return createPanelInsights({
     ...(options ? { options } : {}),
-    kvs: deps.kvs,
+    // The parts of one open read at the same moment: one batch read for all of them (Forge's 45 a minute).
+    kvs: coalesceBatchGets(deps.kvs),
     clock: deps.clock,
     log: deps.log,
     xrayClientFor: panelXrayClientFor(deps),

@@ -1,6 +1,6 @@
 import type { Coverage, FlakyCase, HistoryEntry, IssueKind, LastResult, LinkView, PanelNotice, PanelNoticeCode, PanelView, RecentRun, TestsigmaKind } from '../shared/types';
 import type { JiraPort, Logger, Clock } from '../ports';
-import type { KvsPort } from '../store/kvs-port';
+import { isKvsThrottle, patiently, type KvsPort } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
 import { msg, type Message } from '../shared/message';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
@@ -11,7 +11,6 @@ import { effectiveIssueTypes, StoredSettings } from '../domain/settings';
 import { kindOfIssueType, TESTSIGMA_KIND_OF, XRAY_NOUN } from '../domain/issue-kinds';
 import { parseTestsigmaId } from '../domain/testsigma-id';
 import type { DefectFiler } from './defect-filing';
-import { toSummaryView } from './panel-summary';
 import { testsigmaUrl } from '../testsigma/testsigma-client';
 
 /** A Test link's synced results: the last one, the history, and whether it is flaky. */
@@ -48,8 +47,8 @@ export interface PanelInsights {
   flakyCases?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings }): Promise<FlakyCase[] | undefined>;
   /** Coverage of a Test Set's or Test Plan's Tests. */
   coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Coverage | undefined>;
-  /** The latest jobs of a linked Testsigma plan. */
-  recentRuns?(testsigmaPlanId: string): Promise<RecentRun[] | undefined>;
+  /** The latest jobs of a linked Testsigma plan, newest first: `limit` of them (default 10). */
+  recentRuns?(testsigmaPlanId: string, limit?: number): Promise<RecentRun[] | undefined>;
 }
 
 /** What the panel resolver needs. */
@@ -81,7 +80,8 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     // to both for a hidden issue, and the user must not learn more than "not found").
     const [jiraIssue, settings, permsOrError] = await Promise.all([
       getIssue(asUser, issueId),
-      settingsStore.get(),
+      // A short storage throttle is waited out (well inside a resolver's 25 s) rather than answered rate_limited.
+      patiently(() => settingsStore.get()),
       myPermissions(asUser, ['EDIT_ISSUES'], { issueId }).catch((err: unknown) => err as Error),
     ]);
     if (!jiraIssue) {
@@ -105,28 +105,36 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     return { issue, canEdit, settings, accountId };
   }
 
-  async function view(issue: PanelIssue, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown, summary = false): Promise<PanelView> {
-    const records = await links.listForIssue(issue.id);
+  /**
+   * The panel's view. `summary` (the issue-context view, contract section 8) answers the links, their last results and
+   * the newest run only: no names, history, flaky marks or coverage, so it costs one batch read on a Test.
+   */
+  async function view(issue: PanelIssue, accountId: string, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown, summary = false): Promise<PanelView> {
+    const records = await patiently(() => links.listForIssue(issue.id));
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
-    const ins = deps.insights ?? {};
+    const all = deps.insights ?? {};
+    const ins: PanelInsights = summary
+      ? { ...(all.caseResults ? { caseResults: all.caseResults } : {}), ...(all.lastResults ? { lastResults: all.lastResults } : {}), ...(all.recentRuns ? { recentRuns: all.recentRuns } : {}) }
+      : all;
+    const runsShown = summary ? 1 : undefined;
     const onTest = ids.length > 0 && issue.kind === 'test';
     const noticeCodes = new Set<PanelNoticeCode>();
     const notice: NoticeSink = (code) => noticeCodes.add(code);
-    const [entities, last, results, coverage, recentRuns, flaky] = await Promise.all([
+    const quiet = <T>(fn: () => Promise<T | undefined>) => quietly(fn, notice);
+    const [entities, last, results, anyCoverage, recentRuns, anyFlaky] = await Promise.all([
       ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice })) : undefined,
       onTest && !ins.caseResults && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
       onTest && ins.caseResults ? quiet(() => ins.caseResults!(issue.id, ids)) : undefined,
-      // The summary opens on every Xray issue by itself: it never spends Xray requests or batch reads on coverage
-      // and the flaky list, which it does not show.
-      issue.kind !== 'test' && !summary && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
+      issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
       issue.kind === 'testPlan' && ins.recentRuns
         ? ids[0] !== undefined
-          ? quiet(() => ins.recentRuns!(ids[0]!))
+          ? quiet(() => ins.recentRuns!(ids[0]!, runsShown))
           : Promise.resolve([] as RecentRun[])
         : undefined,
-      issue.kind !== 'test' && !summary && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
+      issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
     ]);
+    const { coverage, flaky } = await onlyBrowsable(accountId, anyCoverage, anyFlaky);
     const linkViews: LinkView[] = records.map((r) => {
       const e = entities?.get(r.testsigmaId);
       const cr = results?.get(r.testsigmaId);
@@ -140,7 +148,8 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         linkedBy: r.linkedBy,
         linkedAt: r.linkedAt,
         ...(lr ? { lastResult: lr } : {}),
-        ...(cr ? { history: cr.history, flaky: cr.flaky } : {}),
+        // The summary keeps the flaky mark (issue 22: "2 cases · 1 failed · Flaky"): it rides in the same record.
+        ...(cr ? { ...(summary ? {} : { history: cr.history }), flaky: cr.flaky } : {}),
       };
     });
     // A part that came back after all says nothing is missing (a cached list, say, while Xray answers 429).
@@ -160,11 +169,40 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     };
   }
 
-  /** Insight failures are logged and left out: the links still show. */
-  async function quiet<T>(fn: () => Promise<T | undefined>): Promise<T | undefined> {
+  /**
+   * Coverage and the flaky list as this viewer may see them: Xray lists a Test Set's Tests as the app, so Tests the
+   * viewer cannot browse are left out (their count stays in `total` and `linked`, which name nothing). One bulk read
+   * as the viewer answers which they may browse; when it fails, no Test is named.
+   */
+  async function onlyBrowsable(
+    accountId: string,
+    coverage: Coverage | undefined,
+    flaky: FlakyCase[] | undefined,
+  ): Promise<{ coverage?: Coverage; flaky?: FlakyCase[] }> {
+    const ids = [...new Set([...(coverage?.unlinked ?? []).map((u) => u.id), ...(flaky ?? []).map((f) => f.test.id)])];
+    let seen = new Set<string>();
+    if (ids.length > 0) {
+      try {
+        seen = new Set((await bulkFetchIssues(deps.jira.asUser(accountId), ids)).keys());
+      } catch (err) {
+        deps.log.warn('panel: could not check which Tests the viewer may browse; none is named', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return {
+      ...(coverage ? { coverage: { ...coverage, unlinked: coverage.unlinked.filter((u) => seen.has(u.id)) } } : {}),
+      ...(flaky ? { flaky: flaky.filter((f) => seen.has(f.test.id)) } : {}),
+    };
+  }
+
+  /**
+   * Insight failures are logged and left out: the links still show. A part storage throttled says so (`storage_busy`),
+   * since its absence would otherwise read as "no data".
+   */
+  async function quietly<T>(fn: () => Promise<T | undefined>, notice: NoticeSink): Promise<T | undefined> {
     try {
       return await fn();
     } catch (err) {
+      if (isKvsThrottle(err)) notice('storage_busy');
       deps.log.warn('panel insight left out', { error: err instanceof Error ? err.message : String(err) });
       return undefined;
     }
@@ -178,26 +216,23 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   }
 
   /**
-   * Where another link lives, as this user may be told: its key when the user can browse it, `hidden` when the
-   * issue exists but not for them, `gone` when Jira says it is deleted (a stale claim). An issue the app cannot
-   * read right now (a 5xx, 429 or `issueErrors`) throws: its links stay as they are.
+   * Where another link lives, as this user may be told: its key when the user can browse it, `hidden` when they
+   * cannot, `unreadable` when the app cannot read it either. Jira answers 404 for a hidden issue as for a deleted
+   * one, so an issue the app cannot read is never taken as deleted here: only the deletion trigger frees its links
+   * (and an admin, one case at a time, with `freeCase`). A read that fails (a 5xx, 429 or `issueErrors`) throws.
    */
-  async function whereIs(issueId: string, accountId: string): Promise<{ seen: 'visible'; key: string } | { seen: 'hidden' | 'gone' }> {
-    const asApp = await bulkFetchIssues(deps.jira.asApp(), [issueId]);
-    const issue = asApp.get(issueId);
-    if (!issue) return { seen: 'gone' };
-    const asUser = await getIssue(deps.jira.asUser(accountId), issueId);
-    return asUser ? { seen: 'visible', key: asUser.key } : { seen: 'hidden' };
+  async function whereIs(issueId: string, accountId: string): Promise<{ seen: 'visible'; key: string } | { seen: 'hidden' | 'unreadable' }> {
+    const [asApp, asUser] = await Promise.all([bulkFetchIssues(deps.jira.asApp(), [issueId]), getIssue(deps.jira.asUser(accountId), issueId)]);
+    if (asUser) return { seen: 'visible', key: asUser.key };
+    return asApp.has(issueId) ? { seen: 'hidden' } : { seen: 'unreadable' };
   }
 
   return {
     getPanel: (req) =>
       toEnvelope(deps.log, req, 'getPanel', async () => {
-        const payload = req.payload && typeof req.payload === 'object' ? (req.payload as { refresh?: unknown; summary?: unknown }) : {};
-        const refresh = payload.refresh === true;
-        const { issue, canEdit, settings } = await loadIssue(req, false);
-        if (payload.summary !== true) return view(issue, canEdit, settings, refresh, req.context.locale);
-        return toSummaryView(await view(issue, canEdit, settings, refresh, req.context.locale, true));
+        const flags = req.payload && typeof req.payload === 'object' ? (req.payload as { refresh?: unknown; summary?: unknown }) : {};
+        const { issue, canEdit, settings, accountId } = await loadIssue(req, false);
+        return view(issue, accountId, canEdit, settings, flags.refresh === true, req.context.locale, flags.summary === true);
       }),
 
     link: (req) =>
@@ -213,33 +248,26 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           linkedBy: accountId,
           linkedAt: new Date(deps.clock.now()).toISOString(),
         };
-        let result = await links.claim(record);
+        const result = await links.claim(record);
         if (!result.ok && result.existing.issueId !== issue.id) {
-          let where = await whereIs(result.existing.issueId, accountId);
-          if (where.seen === 'gone') {
-            // The other issue is deleted (while the clean-up trigger missed it): free its links and retry once.
-            await links.removeAllForIssue(result.existing.issueId);
-            result = await links.claim(record);
-            if (!result.ok) where = await whereIs(result.existing.issueId, accountId);
-          }
-          if (!result.ok) throw conflictError(result.conflict, result.existing, issue, testsigmaId, where);
+          throw conflictError(result.conflict, result.existing, issue, testsigmaId, await whereIs(result.existing.issueId, accountId));
         } else if (!result.ok) {
           throw conflictError(result.conflict, result.existing, issue, testsigmaId, { seen: 'visible', key: issue.key });
         }
         deps.log.info('linked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
-        return view(issue, canEdit, settings, false, req.context.locale);
+        return view(issue, accountId, canEdit, settings, false, req.context.locale);
       }),
 
     unlink: (req) =>
       toEnvelope(deps.log, req, 'unlink', async () => {
         const testsigmaId = parseId(req.payload);
-        const { issue, canEdit, settings } = await loadIssue(req, true);
+        const { issue, canEdit, settings, accountId } = await loadIssue(req, true);
         const tsKind = TESTSIGMA_KIND_OF[issue.kind];
         if (!(await links.unlink(issue.id, tsKind, testsigmaId))) {
           throw new AppError('not_linked', msg('apiErrors.panel.notLinked', { entity: entityNoun(tsKind), id: testsigmaId, issue: issue.key }));
         }
         deps.log.info('unlinked', { issueId: issue.id, testsigmaKind: tsKind, testsigmaId });
-        return view(issue, canEdit, settings, false, req.context.locale);
+        return view(issue, accountId, canEdit, settings, false, req.context.locale);
       }),
 
     createDefect: (req) =>
@@ -254,7 +282,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           throw new AppError('not_linked', msg('apiErrors.panel.notLinked', { entity: entityNoun('testCase'), id: testsigmaId, issue: issue.key }));
         }
         if (!deps.defects) throw new AppError('not_configured', msg('apiErrors.panel.defectsUnavailable'));
-        const names = deps.insights?.entities ? await quiet(() => deps.insights!.entities!('testCase', [testsigmaId], { refresh: false, settings })) : undefined;
+        const names = deps.insights?.entities ? await quietly(() => deps.insights!.entities!('testCase', [testsigmaId], { refresh: false, settings }), () => undefined) : undefined;
         const caseName = names?.get(testsigmaId)?.name;
         await deps.defects.file({
           test: { id: issue.id, key: issue.key, projectKey: issue.projectKey },
@@ -264,7 +292,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           settings,
         });
         deps.log.info('defect filed', { issueId: issue.id, testsigmaId });
-        return view(issue, canEdit, settings, false, req.context.locale);
+        return view(issue, accountId, canEdit, settings, false, req.context.locale);
       }),
   };
 }
@@ -278,7 +306,7 @@ function conflictError(
   existing: LinkRecord,
   issue: PanelIssue,
   testsigmaId: string,
-  where: { seen: 'visible'; key: string } | { seen: 'hidden' | 'gone' },
+  where: { seen: 'visible'; key: string } | { seen: 'hidden' | 'unreadable' },
 ): AppError {
   const entity = entityNoun(existing.testsigmaKind);
   if (conflict === 'slot') {
@@ -286,6 +314,10 @@ function conflictError(
       'already_linked',
       msg('apiErrors.panel.slotTaken', { issue: issue.key, entity, id: existing.testsigmaId, kind: XRAY_NOUN[issue.kind], noun: msg(`apiErrors.noun.${existing.testsigmaKind}`) }),
     );
+  }
+  if (where.seen === 'unreadable' && existing.testsigmaKind === 'testCase') {
+    // Perhaps deleted while the app missed it, perhaps hidden from the app: only an admin may decide to free it.
+    return new AppError('already_linked', msg('apiErrors.panel.linkedElsewhereUnreadable', { entity, id: testsigmaId, kind: XRAY_NOUN[existing.issueKind] }));
   }
   if (where.seen !== 'visible') {
     return new AppError('already_linked', msg('apiErrors.panel.linkedElsewhereHidden', { entity, id: testsigmaId, kind: XRAY_NOUN[existing.issueKind] }));

@@ -95,8 +95,11 @@ export interface Coverage {
   unlinked: Array<{ id: string; key: string }>;
 }
 
-/** Why a section the panel would normally carry is missing (contract section 2). */
-export type PanelNoticeCode = 'xray_not_configured' | 'xray_unavailable' | 'testsigma_not_configured' | 'testsigma_unavailable';
+/**
+ * Why a section the panel would normally carry is missing (contract section 2); `storage_busy`: storage throttled a
+ * read the section needed (contract section 8).
+ */
+export type PanelNoticeCode = 'xray_not_configured' | 'xray_unavailable' | 'testsigma_not_configured' | 'testsigma_unavailable' | 'storage_busy';
 
 /** A notice the panel shows in the section it explains. */
 export interface PanelNotice {
@@ -234,6 +237,8 @@ export interface AdminResolverApi {
   rotateWebtriggerSecret: { payload: Record<string, never>; data: { secret: string; url: string } };
   listJobs: { payload: { cursor?: string }; data: { jobs: JobView[]; nextCursor?: string } };
   retryJob: { payload: { jobId: string }; data: JobView };
+  /** Frees one Testsigma test case whose Test the app cannot read (contract section 8). */
+  freeCase: { payload: { testsigmaId: string }; data: { freed: boolean; heldBy?: string } };
   listProjects: { payload: { query?: string }; data: { projects: Array<{ id: string; key: string; name: string }> } };
   listIssueTypes: { payload: { projectKey: string }; data: { issueTypes: Array<{ id: string; name: string }> } };
 }

@@ -74,7 +74,34 @@ export const KVS_LIMITS = {
   maxValueBytes: 240 * 1024,
   maxQueryPage: 20,
   maxBatch: 25,
+  /** A `batchSet` payload's bytes (Forge says 4 MB; counted as 4,000,000). */
+  maxBatchSetBytes: 4_000_000,
 } as const;
+
+/** Room left under {@link KVS_LIMITS.maxBatchSetBytes} for the request's own framing and escaping. */
+const BATCH_SET_BUDGET = KVS_LIMITS.maxBatchSetBytes - 50_000;
+
+/**
+ * Cuts items for `batchSet` into batches that Forge takes: at most 25 keys and under 4,000,000 bytes of JSON each
+ * (25 values of 200 KB would be 5 MB).
+ */
+export function batchSetParts<T extends { key: string; value: unknown }>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (cur.length > 0 && (cur.length >= KVS_LIMITS.maxBatch || bytes + size > BATCH_SET_BUDGET)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(item);
+    bytes += size;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
 
 /** Splits a list into chunks of at most `size` (batch calls take at most 25 keys). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -147,4 +174,27 @@ export function isKvsThrottle(err: unknown): boolean {
     e.code === 'TOO_MANY_REQUESTS' ||
     (typeof e.message === 'string' && /rate limit|too many requests|429/i.test(e.message))
   );
+}
+
+/** Pauses before calling storage again after a throttle: Forge's 429 passes within the second or the minute. */
+export const THROTTLE_PAUSES_MS: readonly number[] = [250, 1000, 2000];
+
+/**
+ * Runs a storage call, pausing and calling again while storage throttles it. Only for calls that may run twice
+ * (reads, and writes that end in the same state however often they run).
+ */
+export async function patiently<T>(
+  call: () => Promise<T>,
+  pauses: readonly number[] = THROTTLE_PAUSES_MS,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      const pause = pauses[i];
+      if (!isKvsThrottle(err) || pause === undefined) throw err;
+      await sleep(pause);
+    }
+  }
 }

@@ -14,7 +14,7 @@
  * Everything carries a ttl, so nothing here needs cleaning up.
  */
 import type { TestsigmaKind } from '../shared/types';
-import { KVS_LIMITS, KvsPort, Ttl, chunk, getMany } from './kvs-port';
+import { KVS_LIMITS, KvsPort, Ttl, batchSetParts, chunk, getMany } from './kvs-port';
 
 /** How long a Test list is trusted: the contract allows 5 minutes or more; Test membership changes rarely. */
 export const COVERAGE_TTL: Ttl = { value: 10, unit: 'MINUTES' };
@@ -164,7 +164,7 @@ export class PanelCache {
       return;
     }
     const items = parts.map((p, n) => ({ key: covPart(issueId, g, n), value: p, options: { ttl: COVERAGE_TTL } }));
-    for (const batch of chunk(items, KVS_LIMITS.maxBatch)) {
+    for (const batch of batchSetParts(items)) {
       const res = await this.kvs.batchSet(batch);
       if (res.failedKeys.length > 0) throw new Error(`Storage refused ${res.failedKeys.length} part(s) of the Test list cache`);
     }

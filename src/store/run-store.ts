@@ -36,6 +36,10 @@ export interface RunIntent {
   tries?: number;
   /** Why the last of them failed, for the job's error. */
   lastError?: string;
+  /** When the streak's first create was sent (ms); an issue it made is dated after this. Older records lack it. */
+  since?: number;
+  /** The project the create targets; a found issue elsewhere is not the run's. Older records lack it. */
+  projectKey?: string;
 }
 
 /** What the app knows of a run in Xray. */

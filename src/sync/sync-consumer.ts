@@ -8,7 +8,7 @@
  */
 import type { Clock, FetchPort, JiraPort, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
-import { isKvsThrottle } from '../store/kvs-port';
+import { isKvsThrottle, patiently } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { SettingsStore } from '../store/settings-store';
 import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '../store/job-store';
@@ -178,16 +178,8 @@ export function createSyncConsumer(deps: SyncDeps) {
   }
 
   /** Runs a storage call, pausing and calling again while storage throttles it (a throttled call did nothing). */
-  async function stored<T>(call: () => Promise<T>): Promise<T> {
-    for (let i = 0; ; i++) {
-      try {
-        return await call();
-      } catch (err) {
-        const pause = STORAGE_WRITE_PAUSES_MS[i];
-        if (!isKvsThrottle(err) || pause === undefined) throw err;
-        await sleep(pause);
-      }
-    }
+  function stored<T>(call: () => Promise<T>): Promise<T> {
+    return patiently(call, STORAGE_WRITE_PAUSES_MS, sleep);
   }
 
   /** Ends a job failed (it keeps the counts the attempt reached, if any). */

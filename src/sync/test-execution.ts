@@ -2,21 +2,24 @@
  * Finding or creating a run's one Test Execution, and importing a delivery into it.
  *
  * `run:<runId>` keeps the execution's key once known. Before the first create an intent is written and the create
- * carries the run's label; when the create's answer is lost, the label is looked up in Jira (as the app, spending no
- * Xray request) now and 1, 3 and 7 minutes after the answer was lost (Jira's index lags) before creating again. Once the key is known,
- * every later delivery imports by key, which Xray treats as an update.
+ * carries the run's label (made with the site's run-mark secret, so nobody can put it on an issue in advance); when
+ * the create's answer is lost, the label is looked up in Jira (as the app, spending no Xray request) now and 1, 3 and
+ * 7 minutes after the answer was lost (Jira's index lags) before creating again. A found issue is adopted only if it
+ * fits the intent (domain/run-mark `markMisfit`); others are ignored and logged. Once the key is known, every later
+ * delivery imports by key, which Xray treats as an update.
  */
 import type { Clock, JiraPort, Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import type { StoredSettings } from '../domain/settings';
-import { executionIssueType } from '../domain/settings';
+import { effectiveIssueTypes, executionIssueType } from '../domain/settings';
 import type { Delivery } from '../domain/results-payload';
 import type { XrayClient, XrayImportTest } from '../xray/xray-types';
 import { XrayError } from '../xray/xray-types';
 import { bulkFetchIssues, searchIssues } from '../jira/jira-client';
 import { RunRecord, RunStore } from '../store/run-store';
 import { isKvsThrottle } from '../store/kvs-port';
-import { runLabel } from '../domain/run-mark';
+import { markMisfit, type MarkIntent } from '../domain/run-mark';
+import { siteRunLabel } from './run-mark-secret';
 import {
   CurrentTest,
   Evidence,
@@ -71,25 +74,46 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
   /** When each lookup after a lost answer is due, in ms since the answer was lost. */
   const lookupOffsetsMs = tuning.lookupDelaysSeconds.reduce<number[]>((acc, s) => [...acc, (acc[acc.length - 1] ?? 0) + s * 1000], []);
 
-  /** Jira search as the app for the run's label: the oldest issue that carries it. */
-  async function findByLabel(label: string): Promise<{ key: string; id: string } | undefined> {
+  /**
+   * Jira search as the app for the run's label: the oldest issue that carries it and fits the intent. The others are
+   * someone else's (a label anyone with edit rights can add), ignored and logged.
+   */
+  async function findByLabel(runId: string, label: string, fit: MarkIntent): Promise<{ key: string; id: string } | undefined> {
     const found = await searchIssues(deps.jira.asApp(), `labels = "${label}" ORDER BY created ASC`, 10);
     const sorted = [...found].sort((a, b) => Number(a.id) - Number(b.id));
-    const first = sorted[0];
-    return first ? { key: first.key, id: first.id } : undefined;
+    for (const issue of sorted) {
+      const misfit = markMisfit(issue, fit);
+      if (misfit === undefined) return { key: issue.key, id: issue.id };
+      deps.log.warn('sync: ignored an issue that carries the run\'s mark', { runId, key: issue.key, why: misfit });
+    }
+    return undefined;
+  }
+
+  /** What a found issue must fit: the intent's project and time when there is one, else this delivery's target. */
+  function fitOf(a: ImportArgs, rec: RunRecord | undefined): MarkIntent {
+    const intent = rec?.intent;
+    const target = decideTarget(a.planIssue, a.settings.defaultProjectKey, a.triage.mapped);
+    const since = intent ? (intent.since ?? intent.at) : undefined;
+    return {
+      executionTypes: effectiveIssueTypes(a.settings).testExecution,
+      projectKey: intent?.projectKey ?? target?.projectKey ?? '',
+      ...(since !== undefined ? { at: since } : {}),
+    };
   }
 
   /** Imports the delivery into the run's Test Execution, creating it once. Answers the execution. */
   async function importRun(a: ImportArgs): Promise<ImportedExecution> {
     const runId = a.delivery.runId;
-    const label = runLabel(runId);
     const deadline = a.started + tuning.workMs;
     let rec = a.runRec;
 
     if (rec?.testExecutionKey) return update(a, rec, deadline);
 
+    // A run with an intent looks for the label its create carried (the first version's, for intents written before
+    // the site had a run-mark secret); any other run gets the site's mark.
+    const label = rec?.intent ? rec.label : await siteRunLabel(deps.kvs, runId);
     // Not known: the mark may be there from a lost answer (ours or an expired record's); Jira costs no Xray request.
-    const found = await findByLabel(label);
+    const found = await findByLabel(runId, label, fitOf(a, rec));
     if (found) {
       rec = { runId, label, testExecutionKey: found.key, testExecutionId: found.id, updatedAt: nowIso() };
       await runs.put(rec);
@@ -130,7 +154,9 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
     const generation = prior ? (prior.creates ?? 1) + 1 : 1;
     // Tries count creates whose outcome stayed unknown in a row; a known refusal ends the streak.
     const tries = prior?.intent ? (prior.intent.tries ?? 1) + 1 : 1;
-    const intent = { jobId: a.jobId, at: deps.clock.now(), lookups: 0, tries };
+    const at = deps.clock.now();
+    // `since` is the streak's first create: an issue an earlier, lost create made is dated after it.
+    const intent = { jobId: a.jobId, at, lookups: 0, tries, since: prior?.intent ? (prior.intent.since ?? prior.intent.at) : at, projectKey: target.projectKey };
     const intentRec: RunRecord = { runId, label, intent, creates: generation, updatedAt: nowIso() };
     const won = generation === 1 ? await runs.claim(intentRec) : await runs.claimCreate(runId, generation, a.jobId, intent.at);
     if (won !== true) {
@@ -138,7 +164,7 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
       // the write): its create may have been sent, so the run adopts it as an intent, looks for the label on the
       // usual schedule, and the next generation is claimed if none shows.
       if (won !== false && deps.clock.now() - won.at > tuning.leaseMs) {
-        await runs.put({ runId, label, intent: { jobId: won.jobId, at: won.at, lookups: 0, tries }, creates: generation, updatedAt: nowIso() });
+        await runs.put({ runId, label, intent: { jobId: won.jobId, at: won.at, lookups: 0, tries, since: Math.min(intent.since, won.at), projectKey: target.projectKey }, creates: generation, updatedAt: nowIso() });
         throw new Later(1, `the create of run ${runId}'s Test Execution by job ${won.jobId} left no outcome; looking for it`);
       }
       throw new Later(30, `another delivery of run ${runId} is creating its Test Execution`);
@@ -176,7 +202,7 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
         const unsent = !(err instanceof XrayError) && isKvsThrottle(err);
         if (!unsent && (!(err instanceof XrayError) || err.details.ambiguous === true)) {
           // Xray may have created it: look for the mark now, then again as Jira's index catches up.
-          const found = await findByLabel(label).catch(() => undefined);
+          const found = await findByLabel(runId, label, { executionTypes: effectiveIssueTypes(a.settings).testExecution, projectKey: target.projectKey, at: intent.since }).catch(() => undefined);
           if (found) {
             const rec: RunRecord = { ...settled(), testExecutionKey: found.key, testExecutionId: found.id };
             await runs.put(rec);

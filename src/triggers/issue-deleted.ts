@@ -1,5 +1,5 @@
 import type { Logger } from '../ports';
-import type { KvsPort } from '../store/kvs-port';
+import { patiently, type KvsPort } from '../store/kvs-port';
 import { LinkStore } from '../store/link-store';
 
 /** The part of Jira's `avi:jira:deleted:issue` event we read. */
@@ -17,7 +17,8 @@ export function createIssueDeletedHandler(deps: { kvs: KvsPort; log: Logger }) {
       deps.log.warn('issue deleted event without an issue id; nothing removed');
       return;
     }
-    const removed = await links.removeAllForIssue(issueId);
+    // Removing is idempotent (what is gone stays gone), so a throttled attempt is simply made again.
+    const removed = await patiently(() => links.removeAllForIssue(issueId));
     if (removed.length > 0) deps.log.info('removed links of a deleted issue', { issueId, removed: removed.length });
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Web trigger authentication (contract section 3): `Authorization: Bearer <secret>` or
- * `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` within 300 s of the app's clock.
+ * Web trigger authentication (contract sections 3 and 8): `Authorization: Bearer <secret>` or
+ * `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<signed text>")>` within 300 s of the app's clock,
+ * where the signed text is a POST's raw body or a GET's query ({@link canonicalQuery}).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -39,28 +40,59 @@ function parseSignature(header: string): { t: string; v1: string[] } | undefined
 }
 
 /**
- * Whether a request proves it holds the secret. Every check runs to the end whatever failed first, and the caller
- * answers the same 401 for every failure, so a sender learns nothing about which part was wrong.
+ * The query a GET's signature covers: every parameter, sorted by name (values in the order sent), each name and value
+ * written as `encodeURIComponent` writes it, joined by `&`. For `?job=<jobId>` that is `job=<jobId>`. The platform
+ * hands the app parsed parameters, not the raw query, so both sides write this one form.
  */
-export function isAuthorised(args: {
+export function canonicalQuery(params: Record<string, readonly string[] | undefined> | undefined): string {
+  const parts: string[] = [];
+  for (const name of Object.keys(params ?? {}).sort()) {
+    for (const value of params![name] ?? []) parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  }
+  return parts.join('&');
+}
+
+/** What a request proved. */
+export interface AuthOutcome {
+  ok: boolean;
+  /** The signature that proved it (its `v1`), so the handler can tell a replay; absent for a bearer secret. */
+  signature?: string;
+  /** Proved only by the old GET form, a signature over `"<t>."` that does not cover the query. */
+  legacy: boolean;
+}
+
+/**
+ * Whether a request proves it holds the secret, and how. Every check runs to the end whatever failed first, and the
+ * caller answers the same 401 for every failure, so a sender learns nothing about which part was wrong.
+ * `legacyText` is a second text a signature may cover (a GET's old form, `""`); a match on it only sets `legacy`.
+ */
+export function authenticate(args: {
   secret: string;
   authorization?: string;
   signature?: string;
-  body: string;
+  signedText: string;
+  legacyText?: string;
   nowMs: number;
-}): boolean {
-  let ok = false;
+}): AuthOutcome {
+  let bearerOk = false;
   const bearer = args.authorization ? /^Bearer\s+(.+)$/i.exec(args.authorization.trim()) : null;
-  if (bearer) ok = safeEqual(bearer[1]!.trim(), args.secret) || ok;
+  if (bearer) bearerOk = safeEqual(bearer[1]!.trim(), args.secret);
+  let current: string | undefined;
+  let old: string | undefined;
   if (args.signature) {
     const parsed = parseSignature(args.signature);
     if (parsed) {
       const fresh = Math.abs(Math.floor(args.nowMs / 1000) - Number(parsed.t)) <= SIGNATURE_TOLERANCE_SECONDS;
-      const expected = sign(args.secret, parsed.t, args.body);
-      let matches = false;
-      for (const candidate of parsed.v1) matches = safeEqual(candidate, expected) || matches;
-      ok = (fresh && matches) || ok;
+      const expected = sign(args.secret, parsed.t, args.signedText);
+      const expectedOld = args.legacyText !== undefined ? sign(args.secret, parsed.t, args.legacyText) : undefined;
+      for (const candidate of parsed.v1) {
+        if (safeEqual(candidate, expected) && fresh) current = candidate;
+        if (expectedOld !== undefined && safeEqual(candidate, expectedOld) && fresh) old = candidate;
+      }
     }
   }
-  return ok;
+  if (bearerOk) return { ok: true, legacy: false };
+  if (current !== undefined) return { ok: true, signature: current, legacy: false };
+  if (old !== undefined) return { ok: true, signature: old, legacy: true };
+  return { ok: false, legacy: false };
 }

@@ -20,7 +20,8 @@ import { runConcurrencyKey } from '../domain/run-mark';
 import { JobRecord, JobStore, KvsItem, QUEUE_DEADLINE_MS, encodeDelivery, isJobId, newJobId, toJobView, MAX_JOB_ERRORS } from '../store/job-store';
 import { planRunItem } from '../store/run-store';
 import { firstRunItem } from '../store/setup-store';
-import { isAuthorised } from './auth';
+import { authenticate, canonicalQuery } from './auth';
+import { SignatureStore } from '../store/signature-store';
 
 /** A web trigger invocation, in Forge's shape (header names arrive lower-case). */
 export interface WebtriggerRequest {
@@ -45,6 +46,11 @@ export type WebtriggerDeps = Pick<AppDeps, 'kvs' | 'queue' | 'clock' | 'log' | '
 const STORAGE_RETRY_AFTER = 30;
 /** Seconds after a refused queue push (the queue's budget is per minute). */
 const QUEUE_RETRY_AFTER = 60;
+/**
+ * When a GET signed over `"<t>."` (not covering its query) was deprecated: the `Deprecation` header's value (RFC 9745,
+ * a structured date in Unix seconds).
+ */
+const LEGACY_GET_DEPRECATED = '@1796515200';
 /** Detail lines a 400 lists; the message says how many more there were. */
 const MAX_DETAILS = 50;
 
@@ -83,30 +89,38 @@ function isJsonContentType(value: string | undefined): boolean {
 export function createWebtriggerHandler(deps: WebtriggerDeps) {
   const settingsStore = new SettingsStore(deps.kvs);
   const jobs = new JobStore(deps.kvs);
+  const signatures = new SignatureStore(deps.kvs);
 
   async function handle(req: WebtriggerRequest): Promise<WebtriggerResponse> {
     const method = (req.method || '').toUpperCase();
-    // A GET carries no body: its signature covers "<t>." (contract section 3), whatever the platform hands over.
+    // A GET carries no body: its signature covers its query (contract section 8), whatever body the platform hands over.
     const body = method !== 'GET' && typeof req.body === 'string' ? req.body : '';
     const secret = await settingsStore.secret('webtriggerSecret');
     if (!secret) {
       return failure(503, 'not_configured', 'The web trigger is not set up yet: a Jira admin must create its secret on the app\'s settings page.');
     }
-    const authorised = isAuthorised({
+    const auth = authenticate({
       secret,
       authorization: headerOf(req, 'authorization'),
       signature: headerOf(req, 'x-signature'),
-      body,
+      signedText: method === 'GET' ? canonicalQuery(req.queryParameters) : body,
+      // The old GET form signed "<t>." for any query; still accepted for senders not yet updated, and told so.
+      ...(method === 'GET' ? { legacyText: '' } : {}),
       nowMs: deps.clock.now(),
     });
-    if (!authorised) {
+    if (!auth.ok) {
       return failure(
         401,
         'unauthorized',
         'Missing or wrong credentials. Send "Authorization: Bearer <secret>" or an X-Signature made with the current web trigger secret; signatures are good for 300 seconds.',
       );
     }
-    if (method === 'GET') return getJob(req);
+    if (method === 'GET') {
+      const res = await getJob(req);
+      if (!auth.legacy) return res;
+      deps.log.warn('web trigger: a GET signed the old way, over "<t>." without its query (deprecated); sign "<t>.<query>"', {});
+      return { ...res, headers: { ...res.headers, deprecation: [LEGACY_GET_DEPRECATED] } };
+    }
     if (method !== 'POST') {
       return failure(405, 'method_not_allowed', 'Use POST to send results, or GET ?job=<jobId> to read a job.', { headers: { allow: ['GET, POST'] } });
     }
@@ -132,13 +146,12 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
     const parsed = parseResultsRequest(parsedBody, effectiveStatusMap(settings.statusOverrides));
     if (!parsed.ok) {
       const n = parsed.problems.length;
-      const more = n > MAX_DETAILS ? ` The first ${MAX_DETAILS} are listed.` : '';
-      return failure(
-        400,
-        'invalid_payload',
-        `The body does not match the web trigger API: ${n} problem${n === 1 ? '' : 's'}, such as ${parsed.problems[0]!.path} ${parsed.problems[0]!.message}.${more}`,
-        { details: parsed.problems.slice(0, MAX_DETAILS) },
-      );
+      const count = parsed.more ? `${n} or more problems` : `${n} problem${n === 1 ? '' : 's'}`;
+      const more = parsed.more ? ` The first ${n} are listed.` : '';
+      const first = `${parsed.problems[0]!.path} ${parsed.problems[0]!.message}`.replace(/\.$/, '');
+      return failure(400, 'invalid_payload', `The body does not match the web trigger API: ${count}, such as ${first}.${more}`, {
+        details: parsed.problems.slice(0, MAX_DETAILS),
+      });
     }
     if (!settings.xray.clientId || !xraySecret) {
       return failure(503, 'not_configured', 'Xray is not set up in the app yet: a Jira admin must enter the Xray API key (client id and secret) on the app\'s settings page.');
@@ -200,11 +213,23 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       };
     }
 
+    // A signature seen within its window is a replay or an honest retry: both get the first answer, and nothing
+    // is queued, so a captured request cannot overwrite newer results of its run.
+    const signature = auth.signature;
+    if (signature !== undefined) {
+      const seen = await signatures.claim(signature, jobId);
+      if (!seen.first) {
+        deps.log.info('web trigger: signature seen before; answered with its job', { jobId: seen.jobId });
+        return answer(202, { jobId: seen.jobId, state: 'queued' });
+      }
+    }
+    const forget = () => (signature !== undefined ? signatures.release(signature).catch(() => undefined) : Promise.resolve());
     try {
       await jobs.create(rec, data, extra);
     } catch (err) {
       // Half-written: the job may exist without its event. Take it back before answering busy or failing.
       await jobs.remove(rec, extra.map((i) => i.key)).catch(() => undefined);
+      await forget();
       throw err;
     }
     try {
@@ -213,6 +238,7 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
       deps.log.warn('web trigger: queue push refused; job withdrawn', { jobId, error: err instanceof Error ? err.message : String(err) });
       // A job without its event would never run: take it back, and let the sender retry.
       await jobs.remove(rec, extra.map((i) => i.key)).catch(() => undefined);
+      await forget();
       return busy(QUEUE_RETRY_AFTER, 'The app\'s queue is busy.');
     }
     // Lists show the job from now on; if storage refuses, they show it once the sync starts it.

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { authHeaders, signatureHeader } from '../../cli/lib/sign';
+import { authHeaders, signatureHeader, signedText } from '../../cli/lib/sign';
+import { canonicalQuery } from '../../src/webtrigger/auth';
 
 describe('signing', () => {
   const body = '{"runId":"337","results":[{"testCaseId":"609","status":"SUCCESS"}]}';
@@ -10,10 +11,13 @@ describe('signing', () => {
     );
   });
 
-  it('signs an empty GET body as "<t>."', () => {
-    expect(signatureHeader('whsec_test', '', 1764500000)).toBe(
-      't=1764500000,v1=6792744b7d07bf2029d90d1354cd7c3cfdc36f994c71a1558d5ec271e5ec031a',
-    );
+  it('signs a GET over its query, "<t>.job=<jobId>", as the app checks it', () => {
+    const url = 'https://example.atlassian-dev.net/x1/abc?job=0zzzz1a2b3c4d5e6f';
+    expect(signedText('GET', url, '')).toBe('job=0zzzz1a2b3c4d5e6f');
+    expect(signedText('GET', url, '')).toBe(canonicalQuery({ job: ['0zzzz1a2b3c4d5e6f'] }));
+    expect(signedText('GET', 'https://h/x1/abc?b=2&a=%C3%BC+x', '')).toBe(canonicalQuery({ b: ['2'], a: ['ü x'] }));
+    expect(signedText('POST', url, '{"a":1}')).toBe('{"a":1}');
+    expect(authHeaders('hmac', 's', signedText('GET', url, ''), 1_700_000_000_000)).not.toEqual(authHeaders('hmac', 's', '', 1_700_000_000_000));
   });
 
   it('signs UTF-8 bytes, not UTF-16 code units', () => {

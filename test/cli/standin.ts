@@ -57,7 +57,16 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** True when the request carries valid credentials for `secret` (docs/webtrigger-api.md). */
+/**
+ * What a GET's signature covers (docs/webtrigger-api.md): its query, parameters sorted by name, names and values as
+ * `encodeURIComponent` writes them, joined by `&`.
+ */
+function signedQuery(url: string): Buffer {
+  const params = [...new URL(url, 'http://127.0.0.1').searchParams].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return Buffer.from(params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'), 'utf8');
+}
+
+/** True when the request carries valid credentials for `secret` (docs/webtrigger-api.md); `rawBody` is a GET's query. */
 export function verifyAuth(headers: http.IncomingHttpHeaders, rawBody: Buffer, secret: string, nowMs: number): boolean {
   const auth = headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return safeEqual(auth.slice(7), secret);
@@ -104,7 +113,7 @@ export async function startStandin(options: StandinOptions) {
         return;
       }
       if (options.secret === undefined) return error(503, 'not_configured', 'The web trigger secret is not set.');
-      if (!verifyAuth(req.headers, raw, options.secret, now())) return error(401, 'unauthorized', 'Unauthorized.');
+      if (!verifyAuth(req.headers, req.method === 'GET' ? signedQuery(req.url ?? '/') : raw, options.secret, now())) return error(401, 'unauthorized', 'Unauthorized.');
       if (method !== 'GET' && method !== 'POST') return error(405, 'method_not_allowed', 'Use GET or POST.');
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (method === 'GET') {

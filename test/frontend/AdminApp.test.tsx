@@ -424,6 +424,36 @@ describe('AdminApp', () => {
     });
   });
 
+  describe('freeing a Testsigma test case (issue 18 item 2)', () => {
+    it('frees the case an admin names and says so; a case whose Test the app can read is named where it is', async () => {
+      const { renderer, calls, flags } = await openAdmin({
+        getSettings: [ok(settingsView())],
+        freeCase: [ok({ freed: true }), ok({ freed: false, heldBy: 'DEMO-7' })],
+      });
+      await selectTab(renderer, MAPPING);
+      const mapping = panel(renderer, MAPPING);
+      expect(button(mapping, 'Free the case').props.isDisabled).toBe(true);
+      await type(byId(renderer, 'free-case-id'), ' 609 ');
+      await click(button(mapping, 'Free the case'));
+      expect(calls.filter((c) => c.key === 'freeCase')).toEqual([{ key: 'freeCase', payload: { testsigmaId: '609' } }]);
+      expect(flags).toContain('Testsigma test case 609 is free: it can be linked to another Test.');
+      await type(byId(renderer, 'free-case-id'), '610');
+      await click(button(mapping, 'Free the case'));
+      expect(textOf(mapping)).toContain('Testsigma test case 610 is linked to DEMO-7, which the app can read: unlink it there.');
+    });
+
+    it('shows the refusal when the id names no case', async () => {
+      const { renderer } = await openAdmin({
+        getSettings: [ok(settingsView())],
+        freeCase: [fail('not_found', 'Name the Testsigma test case to free by its id, such as 609.')],
+      });
+      await selectTab(renderer, MAPPING);
+      await type(byId(renderer, 'free-case-id'), 'abc');
+      await click(button(panel(renderer, MAPPING), 'Free the case'));
+      expect(textOf(panel(renderer, MAPPING))).toContain('Name the Testsigma test case to free by its id, such as 609.');
+    });
+  });
+
   it('speaks German to a German admin', async () => {
     const { renderer } = await openAdmin({ getSettings: [ok(settingsView())] }, 'de-DE');
     expect(textOf(renderer)).toContain('Verbindung Zuordnung Web-Trigger Synchronisierungsprotokoll');

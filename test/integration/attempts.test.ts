@@ -244,7 +244,12 @@ describe('a Testsigma re-run (pull mode)', () => {
     expect(runOf(1).status).toBe('PASSED');
     expect(runOf(2)).toEqual({ status: 'PASSED', comment: 'Passed on attempt 3 of 3.\nAttempt 1: FAILED.\nAttempt 2: FAILED.' });
 
-    // The panel shows the first run's id, with the attempts; one history entry for the run.
+    // The panel shows the first run's id, with the attempts; one history entry for the run. Opened a minute later:
+    // the three syncs just spent this minute's storage batch operations (Forge's 45), and a panel opened in that
+    // minute says storage is busy instead.
+    const busy = await panel(t(2));
+    expect(busy.notices?.map((n) => n.code) ?? []).toEqual(busy.links[0]!.lastResult ? [] : ['storage_busy']);
+    sb.advance(60_000);
     const link = (await panel(t(2))).links[0]!;
     expect(link.lastResult).toMatchObject({ status: 'PASSED', runId: String(first.id), attempts: 3, testExecutionKey: j1.testExecutionKey });
     expect(link.history?.map((h) => h.runId)).toEqual([String(first.id)]);

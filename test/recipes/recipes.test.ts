@@ -53,7 +53,12 @@ beforeEach(async () => {
   sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 2 });
   demo = await seedDemo(sb);
 });
-afterEach(() => sb.close());
+afterEach(async () => {
+  // Every recipe signs a GET over its query (contract section 8): the app logged no GET signed the old way.
+  const lines = (sb.deps.log as unknown as { lines: string[] }).lines;
+  expect(lines.filter((l) => l.includes('signed the old way'))).toEqual([]);
+  await sb.close();
+});
 
 const statuses = () => Object.fromEntries(sb.world.listTestExecutions().flatMap((e) => e.runs.map((r) => [r.testKey, r.status])));
 

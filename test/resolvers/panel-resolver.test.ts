@@ -1,4 +1,5 @@
 import { createPanelResolver } from '../../src/resolvers/panel-resolver';
+import { freeCase } from '../../src/resolvers/admin-free-case';
 import { createIssueDeletedHandler } from '../../src/triggers/issue-deleted';
 import { SettingsStore } from '../../src/store/settings-store';
 import { withDefaults } from '../../src/domain/settings';
@@ -145,14 +146,17 @@ describe('panel resolver: link and unlink', () => {
     expect(ok(await call('link', 'alice', site.issues.test2, { testsigmaId: '609' })).links).toHaveLength(1);
   });
 
-  it('frees a stale claim of a deleted issue even when the trigger was missed', async () => {
+  it('keeps the claim of a Test deleted while the trigger was missed (Jira answers a hidden one alike) until an admin frees the case', async () => {
     ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
     site.world.deleteIssue(site.issues.test1.id);
+    expect(err(await call('link', 'alice', site.issues.test2, { testsigmaId: '609' })).code).toBe('already_linked');
+    expect(await freeCase({ kvs: site.kvs, jira: site.port, log: site.log }, 'admin', { testsigmaId: '609' })).toEqual({ freed: true });
     expect(ok(await call('link', 'alice', site.issues.test2, { testsigmaId: '609' })).links).toHaveLength(1);
   });
 
-  it('answers internal (not a crash) when storage fails, and rate_limited when it throttles', async () => {
-    site.kvs.throttle(1);
+  it('answers internal (not a crash) when storage fails, and rate_limited when it keeps throttling', async () => {
+    // A single throttle is waited out (see "storage throttles its own reads"); one that lasts is answered.
+    site.kvs.throttle(50);
     const e = err(await call('getPanel', 'alice', site.issues.test1));
     expect(e.code).toBe('rate_limited');
     const broken = createPanelResolver({
@@ -209,10 +213,21 @@ describe('panel resolver: last results', () => {
     expect((await readLastResults(site.kvs, ['609'])).size).toBe(0);
   });
 
-  it('forgets it when a link frees the stale claim of a deleted Test (the trigger was missed)', async () => {
+  it('forgets it when its Test is deleted while storage throttles the trigger for a moment', async () => {
     const callP = withLastResults();
     await linkWithResult(callP);
     site.world.deleteIssue(site.issues.test1.id);
+    site.kvs.throttle(2);
+    await createIssueDeletedHandler({ kvs: site.kvs, log: site.log })({ issue: { id: site.issues.test1.id } });
+    expect((await readLastResults(site.kvs, ['609'])).size).toBe(0);
+    expect(site.kvs.keys().filter((k) => k.includes(site.issues.test1.id) || k.includes(':609'))).toEqual([]);
+  });
+
+  it('forgets it when an admin frees the case of a deleted Test (the trigger was missed) and it is linked again', async () => {
+    const callP = withLastResults();
+    await linkWithResult(callP);
+    site.world.deleteIssue(site.issues.test1.id);
+    await freeCase({ kvs: site.kvs, jira: site.port, log: site.log }, 'admin', { testsigmaId: '609' });
     const relinked = ok(await callP('link', site.issues.test2, { testsigmaId: '609' }));
     expect(relinked.links.map((l) => l.testsigmaId)).toEqual(['609']);
     expect(relinked.links[0]!.lastResult).toBeUndefined();
@@ -242,5 +257,42 @@ describe('panel resolver: notices', () => {
     ]);
     expect(ok(await open(withInsights(false), 'de-DE')).notices?.[0]?.message).toMatch(/^Die Abdeckung ist gerade nicht verfügbar/);
     expect(ok(await open(withInsights(true))).notices).toBeUndefined();
+  });
+
+  it('says storage was busy when a part could not be read because storage throttled it, and still shows the links', async () => {
+    const throttled = Object.assign(new Error('Rate limit exceeded'), { code: 'RATE_LIMIT_EXCEEDED', status: 429 });
+    const panel = createPanelResolver({
+      kvs: site.kvs,
+      jira: site.port,
+      clock,
+      log: site.log,
+      insights: {
+        coverage: async () => {
+          throw throttled;
+        },
+      },
+    });
+    const open = (locale?: string) =>
+      panel.getPanel!({ payload: {}, context: { accountId: 'alice', locale, extension: { issue: site.issues.set } } }) as Promise<Envelope<PanelView>>;
+    const view = ok(await open());
+    expect(view.coverage).toBeUndefined();
+    expect(view.notices).toEqual([
+      { code: 'storage_busy', message: "Part of this panel is not shown: the app's storage is busy. Try Refresh in a minute." },
+    ]);
+    expect(ok(await open('de-DE')).notices?.[0]?.message).toMatch(/Speicher der App ist ausgelastet/);
+  });
+});
+
+describe('panel resolver: storage throttles its own reads', () => {
+  it('waits out a throttled read of the settings or links and answers the view, not rate_limited', async () => {
+    ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
+    site.kvs.throttle(2);
+    const view = ok(await call('getPanel', 'alice', site.issues.test1));
+    expect(view.links.map((l) => l.testsigmaId)).toEqual(['609']);
+  });
+
+  it('answers rate_limited, changing nothing, when storage stays busy', async () => {
+    site.kvs.throttle(50);
+    expect(err(await call('getPanel', 'alice', site.issues.test1)).code).toBe('rate_limited');
   });
 });

@@ -123,3 +123,23 @@ describe('run records and last results', () => {
     expect(kvs.calls.batchGet).toBe(3);
   });
 });
+
+describe('a 4 MiB delivery', () => {
+  test('is stored in batchSet payloads under 4,000,000 bytes, which Forge accepts', async () => {
+    const kvs = new MemoryKvs();
+    const jobs = new JobStore(kvs);
+    const att = Buffer.alloc(3 * 1024 * 1024, 9).toString('base64'); // 4 MiB of base64
+    const delivery: Delivery = {
+      runId: 'four-mib',
+      summary: 'A run with a large screenshot',
+      results: [{ testCaseId: '1', status: 'FAILURE', attachments: [{ filename: 'screen.png', contentType: 'image/png', data: att }] }],
+    };
+    const jobId = newJobId(1, () => '00000000');
+    const encoded = encodeDelivery(jobId, delivery);
+    const rec = record(jobId, { chunks: encoded.chunks, attChunks: encoded.attChunks });
+    await jobs.create(rec, encoded.items);
+    expect(kvs.calls.batchSet).toBe(2);
+    const back = await jobs.loadDelivery(rec, true);
+    expect(back?.results[0]?.attachments?.[0]?.data).toBe(att);
+  });
+});

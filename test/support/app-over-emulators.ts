@@ -4,6 +4,9 @@
  * tests over HTTP that need no queue.
  */
 import { MemoryKvs } from '../../sandbox/forge/memory-kvs';
+import { World } from '../../sandbox/emulators/world';
+import { startJiraEmulator } from '../../sandbox/emulators/jira';
+import { startXrayEmulator } from '../../sandbox/emulators/xray';
 import { createRoutingFetch, createSandboxJira } from '../../sandbox/forge/sandbox-http';
 import { collectingLogger } from '../../sandbox/forge/memory-log';
 import { createApp, type App } from '../../src/app';
@@ -39,4 +42,14 @@ export async function appOverEmulators(o: AppOverEmulatorsOptions): Promise<{ ap
     randomHex: (n) => (o.randomChar ?? 'a').repeat(n * 2),
   });
   return { app, kvs };
+}
+
+/** A world with the Jira and Xray emulators on loopback and the app over them; `close` stops both emulators. */
+export async function startAppSite(o: { clock: Clock; randomChar?: string }): Promise<{ world: World; app: App; kvs: MemoryKvs; close(): Promise<void> }> {
+  const world = new World({ now: o.clock.now });
+  const xrayKey = { clientId: 'site-client', clientSecret: 'site-secret-0123456789' };
+  const jira = await startJiraEmulator({ world });
+  const xray = await startXrayEmulator({ world, dataRegion: 'eu', clients: [xrayKey], now: o.clock.now });
+  const { app, kvs } = await appOverEmulators({ jiraUrl: jira.url, xrayUrl: xray.url, xray: xrayKey, clock: o.clock, ...(o.randomChar ? { randomChar: o.randomChar } : {}) });
+  return { world, app, kvs, close: async () => void (await Promise.all([jira.close(), xray.close()])) };
 }

@@ -29,6 +29,8 @@ export interface FakeIssue {
   type: string;
   projectKey: string;
   labels: string[];
+  /** When Jira created it (ms), on the world's clock. */
+  createdMs: number;
 }
 
 function response(status: number, body: unknown): HttpResponseLike {
@@ -46,9 +48,19 @@ export class FakeJira {
   readonly calls: string[] = [];
   private nextId = 20000;
 
+  /** `now` dates the issues it adds, as Jira's `created`. */
+  constructor(private readonly now: () => number = Date.now) {}
+
   add(issue: Partial<FakeIssue> & { key: string; type?: string }): FakeIssue {
     const id = issue.id ?? String(this.nextId++);
-    const full: FakeIssue = { id, key: issue.key, type: issue.type ?? 'Test', projectKey: issue.projectKey ?? issue.key.split('-')[0]!, labels: issue.labels ?? [] };
+    const full: FakeIssue = {
+      id,
+      key: issue.key,
+      type: issue.type ?? 'Test',
+      projectKey: issue.projectKey ?? issue.key.split('-')[0]!,
+      labels: issue.labels ?? [],
+      createdMs: issue.createdMs ?? this.now(),
+    };
     this.issues.set(id, full);
     return full;
   }
@@ -75,7 +87,11 @@ export class FakeJira {
           return response(200, { issues: [], isLast: true });
         }
         const found = [...this.issues.values()].filter((i) => i.labels.some((l) => l.toLowerCase() === m[1]!.toLowerCase()));
-        return response(200, { issues: found.map((i) => ({ id: i.id, key: i.key, fields: { issuetype: { name: i.type }, project: { key: i.projectKey } } })), isLast: true });
+        const created = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+        return response(200, {
+          issues: found.map((i) => ({ id: i.id, key: i.key, fields: { issuetype: { name: i.type }, project: { key: i.projectKey }, created: created(i.createdMs) } })),
+          isLast: true,
+        });
       }
       return response(404, { errorMessages: [`no route ${path}`] });
     };
@@ -234,15 +250,17 @@ export interface WorldOptions {
   tuning?: Partial<SyncTuning>;
   testsigma?: TestsigmaClient;
   kvsLatencyMs?: number;
+  /** Forge's storage rate limits (on by default); a test that turns them off says why. */
+  rateLimits?: boolean;
 }
 
 /** Builds a world with settings, secrets and the two handlers. */
 export async function makeWorld(opts: WorldOptions = {}) {
   let nowMs = Date.parse('2026-11-25T12:00:00Z');
   const clock = { now: () => nowMs };
-  const kvs = new MemoryKvs({ now: clock.now });
+  const kvs = new MemoryKvs({ now: clock.now, rateLimits: opts.rateLimits ?? true });
   const queue = new FakeQueue();
-  const jira = new FakeJira();
+  const jira = new FakeJira(clock.now);
   const xray = new FakeXray(jira);
   const log = recordingLogger();
   const settingsStore = new SettingsStore(kvs);

@@ -4,6 +4,7 @@ import { TestsigmaError } from '../../src/testsigma/testsigma-client';
 import { retryJob } from '../../src/sync/retry-job';
 import { JobStore, listJobs, toJobView } from '../../src/store/job-store';
 import { AppError } from '../../src/errors/app-error';
+import { translateMessage } from '../../src/i18n/translate';
 
 /** A Testsigma run that finishes when told to. */
 class FakeTestsigma implements TestsigmaClient {
@@ -165,7 +166,8 @@ describe('retryJob and listJobs', () => {
     const ids: string[] = [];
     for (let i = 0; i < 25; i++) {
       ids.push(await w.deliver(delivery(`p${i}`, [{ testCaseId: '1', status: 'SUCCESS' }])));
-      w.advance(1000);
+      // Each delivery and its sync spend a few of storage's 45 batch operations a minute.
+      w.advance(10_000);
     }
     const page1 = await listJobs(w.kvs, undefined, w.clock.now());
     expect(page1.jobs).toHaveLength(20);
@@ -183,5 +185,19 @@ describe('retryJob and listJobs', () => {
     expect(w.kvs.keys().filter((k) => k.includes(jobId))).toHaveLength(2);
     w.advance(2 * 86_400_000);
     expect(w.kvs.keys().filter((k) => k.includes(jobId))).toHaveLength(0);
+  });
+
+  test('retryJob works for 30 days; after that it answers not_found, saying jobs are kept 30 days', async () => {
+    const w = await makeWorld();
+    const jobId = await w.deliver(delivery('kept', [{ testCaseId: '1', status: 'SUCCESS' }]));
+    await w.drain();
+    w.advance(29 * 86_400_000);
+    expect((await retryJob(w.deps, jobId)).state).toBe('queued');
+    await w.drain();
+    w.advance(31 * 86_400_000);
+    const err = await retryJob(w.deps, jobId).then(() => undefined, (e: unknown) => e as AppError);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'not_found' });
+    expect(translateMessage('en-US', err!.problem)).toMatch(/kept for 30 days/);
   });
 });

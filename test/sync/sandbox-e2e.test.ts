@@ -8,7 +8,7 @@ import { startSandbox, Sandbox } from '../../sandbox/host';
 import { LinkStore } from '../../src/store/link-store';
 import { SettingsStore } from '../../src/store/settings-store';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings';
-import { runLabel } from '../../src/domain/run-mark';
+import { siteRunLabel } from '../../src/sync/run-mark-secret';
 import { retryJob } from '../../src/sync/retry-job';
 import type { JobView } from '../../src/shared/types';
 
@@ -120,7 +120,7 @@ describe('end to end through the sandbox emulators', () => {
     const exec = execs[0]!;
     expect(exec.key).toBe(va.testExecutionKey);
     expect(exec.key.startsWith('PLAN-')).toBe(true);
-    expect(exec.labels).toEqual([runLabel('337')]);
+    expect(exec.labels).toEqual([await siteRunLabel(sb.kvs, '337')]);
     expect(exec.summary).toBe('Nightly regression');
     expect(sb.world.testPlansOfExecution(exec.id)).toEqual([plan.id]);
     expect(sb.world.executionEnvironmentsOf(exec.id)).toEqual(['Chrome']);

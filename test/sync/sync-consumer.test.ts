@@ -1,6 +1,7 @@
 import { makeWorld, delivery, SECRETS } from './harness';
 import { XrayError } from '../../src/xray/xray-types';
 import { runLabel } from '../../src/domain/run-mark';
+import { siteRunLabel } from '../../src/sync/run-mark-secret';
 import { readLastResults, listPlanRuns } from '../../src/store/run-store';
 import { JobStore } from '../../src/store/job-store';
 import { budgetSpentError } from '../../src/xray/request-budget';
@@ -33,7 +34,7 @@ describe('sync consumer: mapping and outcome', () => {
       { testKey: 'PROJ-2', status: 'FAILED' },
     ]);
     expect(call.info!.fields.summary).toBe('Nightly');
-    expect(call.info!.fields.labels).toEqual([runLabel('337')]);
+    expect(call.info!.fields.labels).toEqual([await siteRunLabel(w.kvs, '337')]);
     expect(call.info!.fields.project.key).toBe('MOVED');
     expect(call.results!.info).toMatchObject({ startDate: '2026-11-25T10:00:00Z', finishDate: '2026-11-25T10:42:10Z' });
     expect(call.opts.idempotent).toBe(false);
@@ -197,7 +198,7 @@ describe('sync consumer: one Test Execution per run', () => {
     await w.deliver(delivery('RUN-X', [{ testCaseId: '1', status: 'SUCCESS' }]));
     await w.drain();
     expect(w.xray.count('multipart')).toBe(2);
-    expect(runLabel('RUN-X')).not.toBe(runLabel('run-x'));
+    expect(await siteRunLabel(w.kvs, 'RUN-X')).not.toBe(await siteRunLabel(w.kvs, 'run-x'));
   });
 
   test('Xray 429 twice, then ok: two delayed events of its own (not the platform\'s retries), then success', async () => {

@@ -45,6 +45,8 @@ describe('finding 3: the run\'s Test Execution is created under an atomic claim'
     await w.drain();
     expect((await w.jobView(first)).state).toBe('failed');
     expect(await w.kvs.get('run:race-1')).toMatchObject({ runId: 'race-1' });
+    // A second later: the same body signed in the same second would be a replay of the first delivery.
+    w.advance(1000);
     return w;
   }
 

@@ -273,6 +273,8 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
         const errors: Record<string, string> = {};
         if (typeof f.summary !== 'string' || f.summary.trim() === '') errors.summary = 'You must specify a summary of the issue.';
         else if (f.summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
+        // Jira's create-issue validation: "The summary is invalid because it contains newline characters."
+        else if (/[\r\n]/.test(f.summary)) errors.summary = 'The summary is invalid because it contains newline characters.';
         if (f.description !== undefined && f.description !== null && adfProblem(f.description)) {
           errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
         }

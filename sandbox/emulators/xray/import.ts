@@ -127,6 +127,10 @@ export function importExecution(world: World, doc: unknown, options: ImportOptio
     }
   }
   if (info.summary !== undefined && typeof info.summary !== 'string') throw bad('Error importing results: info.summary must be a string.'); // emulator wording
+  if (typeof info.summary === 'string' && /[\r\n]/.test(info.summary)) {
+    // Jira's reason for a summary with a line break, which Xray passes on.
+    throw bad('Error importing results: summary: The summary is invalid because it contains newline characters.'); // emulator wording
+  }
 
   // 3. Test Plan.
   const testPlanKey = mp?.testPlanKey ?? (typeof info.testPlanKey === 'string' ? info.testPlanKey : undefined);
@@ -344,6 +348,10 @@ export function parseMultipartInfo(world: World, raw: unknown, principal: string
   }
   if (fields.summary.length > 255) {
     throw bad('Error creating Test Execution - Issue create failed! - summary: Summary must be less than 255 characters.');
+  }
+  // Xray creates the issue through Jira, which refuses a summary with a line break; Xray passes Jira's reason on.
+  if (/[\r\n]/.test(fields.summary)) {
+    throw bad('Error creating Test Execution - Issue create failed! - summary: The summary is invalid because it contains newline characters.');
   }
   const unknownFields = Object.keys(fields).filter((f) => !ALLOWED_INFO_FIELDS.has(f));
   if (unknownFields.length > 0) {

@@ -9,6 +9,7 @@ import { callAdmin, type AdminCaller } from '../invoke';
 import { ConnectionTab } from './ConnectionTab';
 import { GetStarted } from './GetStarted';
 import { MappingTab } from './MappingTab';
+import { FreeCaseSection } from './FreeCaseSection';
 import { setupOpen, setupSteps, TABS, withReport, withSecret } from './setupModel';
 import { SyncLogTab } from './SyncLogTab';
 import { WebtriggerTab } from './WebtriggerTab';
@@ -85,7 +86,10 @@ export function AdminApp({ call = callAdmin, notify = hostFlag }: AdminAppProps)
           />
         </TabPanel>
         <TabPanel>
-          <MappingTab call={call} settings={settings} xrayStatuses={settings.setup?.xrayStatuses} notify={notify} onSaved={saved} />
+          <Stack space="space.400">
+            <MappingTab call={call} settings={settings} xrayStatuses={settings.setup?.xrayStatuses} notify={notify} onSaved={saved} />
+            <FreeCaseSection call={call} notify={notify} />
+          </Stack>
         </TabPanel>
         <TabPanel>
           <WebtriggerTab

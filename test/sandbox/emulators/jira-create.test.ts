@@ -39,6 +39,16 @@ describe('Jira emulator: creating issues, links and status categories', () => {
     expect(issue.description).toEqual(adf('500 from /cart'));
   });
 
+  it('refuses a summary with a line break as Jira does, and creates nothing', async () => {
+    for (const summary of ['Checkout\nfails', 'Checkout\r\nfails', 'Checkout\rfails']) {
+      const res = await create(bug({ summary }));
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ errorMessages: [], errors: { summary: 'The summary is invalid because it contains newline characters.' } });
+    }
+    expect(world.listIssues()).toHaveLength(0);
+    expect((await create(bug({ summary: 'Checkout\tfails' }))).status).toBe(201);
+  });
+
   it('refuses a description that is not ADF with the captured 400', async () => {
     const res = await create(bug({ description: 'plain text' }));
     expect(res.status).toBe(400);

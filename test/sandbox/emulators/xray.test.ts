@@ -248,6 +248,9 @@ describe('Xray emulator', () => {
         expect(res.status).toBe(400);
         expect(await res.json()).toEqual(fixture(expected));
       }
+      const broken = await multipart(results, { fields: { ...info.fields, summary: 'Nightly\nregression' } });
+      expect(broken.status).toBe(400);
+      expect(await broken.json()).toEqual({ error: 'Error creating Test Execution - Issue create failed! - summary: The summary is invalid because it contains newline characters.' });
       const spaced = await multipart(results, { fields: { ...info.fields, labels: ['run 337'] } });
       expect(spaced.status).toBe(400);
       expect(world.listTestExecutions()).toHaveLength(0);

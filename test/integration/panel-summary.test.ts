@@ -1,0 +1,85 @@
+/**
+ * `getPanel` with `{ summary: true }` (contract section 8, the issue-context view): links, last results and the
+ * newest run only, over the sandbox's resolvers with Forge's rate limits on; and what it costs in storage.
+ */
+import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
+import { DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
+import type { PanelView } from '../../src/shared/types';
+
+let sb: Sandbox;
+let demo: DemoSite;
+
+beforeEach(async () => {
+  sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1 });
+  demo = await seedDemo(sb, { attachEvidence: false });
+});
+afterEach(() => sb.close());
+
+async function post(body: unknown): Promise<void> {
+  const res = await sb.app.webtrigger({
+    method: 'POST',
+    path: '/',
+    body: JSON.stringify(body),
+    headers: { 'content-type': ['application/json'], authorization: [`Bearer ${demo.webtrigger.secret}`] },
+    queryParameters: {},
+  });
+  expect(res.statusCode).toBe(202);
+  await sb.queue.idle();
+}
+
+async function open(issue: { id: string; key: string }, payload: unknown): Promise<PanelView> {
+  const env = await invokeResolver<PanelView>(sb, 'panel', { key: 'getPanel', payload, accountId: DEMO_TESTER, issue });
+  if (!env.ok) throw new Error(env.error.message);
+  return env.data;
+}
+
+describe('getPanel { summary: true }', () => {
+  beforeEach(async () => {
+    for (const [i, status] of ['FAILURE', 'SUCCESS'].entries()) {
+      await post({ runId: `sum-${i + 1}`, testPlanId: demo.testPlan.planId, results: demo.tests.map((t) => ({ testCaseId: t.caseId, status })) });
+      sb.advance(60_000);
+    }
+  });
+
+  it("on a Test: its links with their last results and flaky marks (same record), their deep links, without history or names", async () => {
+    const full = await open(demo.tests[0]!, {});
+    expect(full.links[0]!.history).toHaveLength(2);
+    const summary = await open(demo.tests[0]!, { summary: true });
+    expect(summary.links).toEqual([
+      {
+        testsigmaKind: 'testCase',
+        testsigmaId: demo.tests[0]!.caseId,
+        url: full.links[0]!.url,
+        linkedBy: full.links[0]!.linkedBy,
+        linkedAt: full.links[0]!.linkedAt,
+        lastResult: full.links[0]!.lastResult,
+        flaky: full.links[0]!.flaky,
+      },
+    ]);
+    expect(summary.links[0]!.url).toMatch(/^https:\/\/app\.testsigma\.com\//);
+    expect(summary.links[0]!.lastResult).toMatchObject({ status: 'PASSED', runId: 'sum-2' });
+  });
+
+  it('on a Test Plan: its link and the newest run only, without coverage or flaky cases', async () => {
+    const full = await open(demo.testPlan, {});
+    expect(full.recentRuns?.map((r) => r.runId)).toEqual(['sum-2', 'sum-1']);
+    expect(full.coverage).toBeDefined();
+    const summary = await open(demo.testPlan, { summary: true });
+    expect(summary.links.map((l) => l.testsigmaId)).toEqual([demo.testPlan.planId]);
+    expect(summary.recentRuns).toEqual([full.recentRuns![0]]);
+    expect(summary.coverage).toBeUndefined();
+    expect(summary.flaky).toBeUndefined();
+  });
+
+  it("costs a Test's summary one batch read and three storage requests in all", async () => {
+    await open(demo.tests[0]!, { summary: true });
+    sb.kvs.resetCalls();
+    await open(demo.tests[0]!, { summary: true });
+    expect(sb.kvs.usage).toMatchObject({ batchOps: 1, requests: 3 });
+  });
+
+  it('answers the full view to a summary flag other than true, as refresh does', async () => {
+    const view = await open(demo.tests[0]!, { summary: 'yes' });
+    expect(view.links[0]!.history).toHaveLength(2);
+  });
+});
