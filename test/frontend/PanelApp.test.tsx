@@ -151,6 +151,9 @@ describe('PanelApp', () => {
     const links = [link({ testsigmaId: '609', name: 'Login works' }), link({ testsigmaId: '777' })];
     const known = await openPanel({ getPanel: [ok(panelView({ links }))] });
     expect(textOf(known.renderer)).toContain('#777 Not found in Testsigma');
+    // Busy storage says nothing about Testsigma: no "Not found" then.
+    const busy = await openPanel({ getPanel: [ok(panelView({ links, notices: [{ code: 'storage_busy', message: 'busy' }] }))] });
+    expect(textOf(busy.renderer)).not.toContain('Not found in Testsigma');
     const notice = { code: 'testsigma_not_configured' as const, message: 'backend words' };
     const viewer = await openPanel({ getPanel: [ok(panelView({ links: [link({ testsigmaId: '777' })], canEdit: false, notices: [notice] }))] });
     expect(textOf(viewer.renderer)).toContain('#777 not checked');

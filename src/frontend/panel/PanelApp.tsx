@@ -151,7 +151,12 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   const mode = addFormMode(view);
   const notices = view.notices ?? [];
   const codes = new Set(notices.map((n) => n.code));
-  const names: NamesState = codes.has('testsigma_not_configured') ? 'unchecked' : codes.has('testsigma_unavailable') ? 'unavailable' : 'checked';
+  // A name is "not found" only when Testsigma was asked and answered; busy storage (its cache) says nothing either way.
+  const names: NamesState = codes.has('testsigma_not_configured')
+    ? 'unchecked'
+    : codes.has('testsigma_unavailable') || codes.has('storage_busy')
+      ? 'unavailable'
+      : 'checked';
   // A setup problem goes to those who may act on the issue (and can ask an admin); a viewer sees "not checked" by
   // each id instead of a banner on every Test. A passing outage is everyone's to know.
   const namesNotices = view.links.length > 0 ? notices.filter((n) => !isXrayNotice(n) && (view.canEdit || !n.code.endsWith('_not_configured'))) : [];
