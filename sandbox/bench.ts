@@ -33,6 +33,8 @@ interface Args {
   naive: boolean;
   chaos: boolean;
   chaosSeed: number;
+  /** Only the created-Tests scenario (`--created-only`). */
+  createdOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -47,6 +49,7 @@ function parseArgs(argv: string[]): Args {
     naive: !argv.includes('--no-naive'),
     chaos: !argv.includes('--no-chaos'),
     chaosSeed: Number(get('--chaos-seed') ?? 1),
+    createdOnly: argv.includes('--created-only'),
   };
 }
 
@@ -54,7 +57,7 @@ const ADMIN = 'bench-admin';
 const STATUSES = ['SUCCESS', 'SUCCESS', 'SUCCESS', 'FAILURE', 'ABORTED', 'NOT_EXECUTED'] as const;
 
 /** Seeds N Tests linked to cases 100000.. (through the app's link store, before latency is switched on). */
-async function seed(sb: Sandbox, n: number): Promise<{ tests: Array<{ id: string; key: string; caseId: string }>; secret: string }> {
+async function seed(sb: Sandbox, n: number, extraSettings: Record<string, unknown> = {}): Promise<{ tests: Array<{ id: string; key: string; caseId: string }>; secret: string }> {
   sb.world.createProject({ key: 'BENCH' });
   sb.world.addAccount({ accountId: ADMIN });
   sb.world.grant(ADMIN, 'ADMINISTER');
@@ -64,7 +67,7 @@ async function seed(sb: Sandbox, n: number): Promise<{ tests: Array<{ id: string
   const saved = await invokeResolver(sb, 'admin', {
     key: 'saveSettings',
     accountId: ADMIN,
-    payload: { xray: { region: 'eu', clientId: sb.xrayCredentials.clientId, clientSecret: sb.xrayCredentials.clientSecret }, defaultProjectKey: 'BENCH' },
+    payload: { xray: { region: 'eu', clientId: sb.xrayCredentials.clientId, clientSecret: sb.xrayCredentials.clientSecret }, defaultProjectKey: 'BENCH', ...extraSettings },
   });
   if (!saved.ok) throw new Error(`saveSettings: ${saved.error.message}`);
   const rotated = await invokeResolver<{ secret: string }>(sb, 'admin', { key: 'rotateWebtriggerSecret', accountId: ADMIN });
@@ -269,6 +272,65 @@ async function measure(size: number, args: Args, retried = false): Promise<Measu
   }
 }
 
+/** Xray requests of one run with created Tests and iterations, by endpoint. */
+interface CreatedRunCost {
+  run: string;
+  xrayRequests: number;
+  xrayBeyondAuth: number;
+  xrayByEndpoint: Record<string, number>;
+  jiraRequests: number;
+  ms: number;
+  job: Pick<JobView, 'state' | 'counts' | 'testExecutionKey'>;
+}
+
+/**
+ * A run of `size` results of which `created` are of cases linked to no Test (created Tests on), every tenth result
+ * data-driven with 3 iterations; sent twice under two run ids. The first time the import creates the Tests and the
+ * sync reads their ids back; the second time every case is linked, so it costs what a run of linked Tests costs.
+ */
+async function measureCreated(size: number, created: number, args: Args): Promise<CreatedRunCost[]> {
+  const sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1, rateLimits: false });
+  try {
+    const { tests, secret } = await seed(sb, size - created, { createTests: { enabled: true, projectKey: 'BENCH' } });
+    const cases = [...tests, ...Array.from({ length: created }, (_, i) => ({ caseId: String(200000 + i) }))];
+    sb.kvs.latencyMs = args.kvsLatencyMs;
+    sb.setHttpLatency(args.httpLatencyMs);
+    const out: CreatedRunCost[] = [];
+    for (const run of ['first', 'second']) {
+      sb.xray.reset();
+      const jiraBefore = sb.jira.counters.total();
+      const body = JSON.parse(runBody(`bench-created-${run}`, cases)) as { results: Array<Record<string, unknown>> };
+      body.results.forEach((r, i) => {
+        r.testCaseName = `Bench case ${String(r.testCaseId)}`;
+        if (i % 10 === 0) {
+          r.iterations = [1, 2, 3].map((n) => ({ name: `data set ${n}`, status: n === 3 ? r.status : 'SUCCESS', parameters: { row: String(n) } }));
+        }
+      });
+      const t0 = performance.now();
+      const answer = await sb.app.webtrigger(signedRequest(secret, JSON.stringify(body)));
+      if (answer.statusCode !== 202) throw new Error(`web trigger answered ${answer.statusCode}: ${answer.body}`);
+      const { jobId } = JSON.parse(answer.body) as { jobId: string };
+      await sb.queue.idle();
+      const ms = performance.now() - t0;
+      const jobAnswer = await sb.app.webtrigger({ ...signedRequest(secret, ''), method: 'GET', queryParameters: { job: [jobId] }, headers: { authorization: [`Bearer ${secret}`] } });
+      const job = JSON.parse(jobAnswer.body) as JobView;
+      const xrayRequests = ['authenticate', 'import', 'multipart', 'graphql'].reduce((a, k) => a + sb.xray.counters.get(k), 0);
+      out.push({
+        run,
+        xrayRequests,
+        xrayBeyondAuth: xrayRequests - sb.xray.counters.get('authenticate'),
+        xrayByEndpoint: sb.xray.counters.snapshot(),
+        jiraRequests: sb.jira.counters.total() - jiraBefore,
+        ms,
+        job: { state: job.state, counts: job.counts, testExecutionKey: job.testExecutionKey },
+      });
+    }
+    return out;
+  } finally {
+    await sb.close();
+  }
+}
+
 interface PanelCost {
   what: string;
   kvsCalls: number;
@@ -371,6 +433,12 @@ async function measurePanel(args: Args): Promise<PanelCost[]> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   console.log(`Bench: ${args.sizes.join(', ')} results; latency ${args.httpLatencyMs} ms an HTTP request, ${args.kvsLatencyMs} ms a KVS call`);
+  if (args.createdOnly) {
+    for (const c of await measureCreated(2000, 500, args)) {
+      console.log(`2000 with 500 created, ${c.run} time: ${c.job.state} ${JSON.stringify(c.job.counts)}; Xray ${c.xrayRequests} requests (${c.xrayBeyondAuth} beyond auth) ${JSON.stringify(c.xrayByEndpoint)}; Jira ${c.jiraRequests}; ${c.ms.toFixed(0)} ms`);
+    }
+    return;
+  }
   const results: Measured[] = [];
   for (const size of args.sizes) {
     process.stdout.write(`  ${size} results ... `);
@@ -384,6 +452,13 @@ async function main(): Promise<void> {
     const m = await measure(2000, args, true);
     results.push(m);
     console.log(`${m.job.state}, ${m.job.counts.synced} tests synced into ${m.job.testExecutionKey}`);
+  }
+  // Created Tests and iterations: 2,000 results, 500 of unlinked cases, every tenth with three iterations.
+  let createdRuns: CreatedRunCost[] | undefined;
+  if (args.sizes.includes(2000)) {
+    process.stdout.write('  2000 results, 500 of unlinked cases (created Tests), every tenth with 3 iterations, twice ... ');
+    createdRuns = await measureCreated(2000, 500, args);
+    console.log(createdRuns.map((c) => `${c.run}: ${c.job.state}, ${c.job.counts.synced} synced, ${c.job.counts.created ?? 0} created, ${c.xrayBeyondAuth} Xray requests beyond auth`).join('; '));
   }
   const rows = [
     ['results', 'webtrigger ms', 'wt KVS', 'consumer ms', 'consumer KVS', 'KVS total', 'Xray req', 'beyond auth', 'Jira req', 'naive Xray req', 'naive minutes @300/5min'],
@@ -428,6 +503,9 @@ async function main(): Promise<void> {
     console.log(`\n${m.size}${m.retried ? ' retried' : ''}: history and attempts cost the sync ${Math.ceil(m.size / 25)} batch reads of case records (of ${m.consumerKvsCalls} consumer KVS calls), no write of their own`);
   }
   for (const m of results) console.log(`\n${m.size}${m.retried ? ' retried' : ''}: Xray by endpoint ${JSON.stringify(m.xrayByEndpoint)}; KVS by op ${JSON.stringify(m.kvsCallsByOp)}${m.naive ? `; naive by op ${JSON.stringify(m.naive.byOp)}` : ''}`);
+  for (const c of createdRuns ?? []) {
+    console.log(`\n2000 with 500 created, ${c.run} time: Xray ${c.xrayRequests} requests (${c.xrayBeyondAuth} beyond auth) ${JSON.stringify(c.xrayByEndpoint)}; Jira ${c.jiraRequests}; ${c.ms.toFixed(0)} ms`);
+  }
   console.log('\nOne panel open (getPanel), same latency:');
   const panel = await measurePanel(args);
   const prow = [
@@ -451,7 +529,7 @@ async function main(): Promise<void> {
   const chaos = args.chaos ? await chaosSection(args.chaosSeed) : undefined;
   const out = path.join(__dirname, '..', 'bench-results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ at: new Date().toISOString(), args, results, panel, chaos }, null, 2));
+  writeFileSync(path.join(out, 'bench.json'), JSON.stringify({ at: new Date().toISOString(), args, results, createdRuns, panel, chaos }, null, 2));
   console.log(`\nWrote ${path.relative(process.cwd(), path.join(out, 'bench.json'))}`);
 }
 

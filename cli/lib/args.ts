@@ -70,6 +70,10 @@ Options of "send" for JUnit XML:
   --fail-on-empty         exit 2 when the report holds no testcase (default: say so and exit 0)
   --format <json|junit>   skip detection
 
+Options of "send" for any file:
+  --test-execution <key>  put the results into this existing Test Execution (e.g. PROJ-123); later deliveries of
+                          the run follow it
+
 ${COMMON_OPTIONS}
 
 Examples:
@@ -111,7 +115,7 @@ Example:
 export type Command =
   | { kind: 'help'; text: string }
   | { kind: 'version' }
-  | { kind: 'send'; file: string; format?: 'json' | 'junit'; junit: JunitOptions; common: Common }
+  | { kind: 'send'; file: string; format?: 'json' | 'junit'; junit: JunitOptions; testExecutionKey?: string; common: Common }
   | { kind: 'pull'; testsigmaRunId: string; common: Common }
   | { kind: 'status'; jobId: string; common: Common }
   | { kind: 'run'; planId: string; testsigma: { url: string; apiKey: string; buildNo?: string }; common: Common };
@@ -167,9 +171,10 @@ const VALUES = new Set([
   'timezone',
   'map',
   'attachments-dir',
+  'test-execution',
 ]);
 const RUN_ONLY = ['plan', 'testsigma-url', 'testsigma-key', 'build-no'];
-const SEND_ONLY = ['format', 'run-id', 'test-plan', 'summary', 'id-pattern', 'timezone', 'map', 'attachments-dir'];
+const SEND_ONLY = ['format', 'run-id', 'test-plan', 'summary', 'id-pattern', 'timezone', 'map', 'attachments-dir', 'test-execution'];
 const SEND_ONLY_FLAGS = ['no-attachments', 'fail-on-empty'];
 
 interface RawArgs {
@@ -379,7 +384,11 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
         ...(pattern !== undefined ? { idPattern: idPattern(pattern) } : {}),
         ...(zone !== undefined ? { timeZone: timeZone(zone) } : {}),
       };
-      return { kind: 'send', file: rest[0] as string, ...(format ? { format } : {}), junit, common };
+      const execution = raw.values.get('test-execution');
+      if (execution !== undefined && !/^[A-Z][A-Z0-9_]{0,254}-[1-9]\d{0,18}$/.test(execution)) {
+        throw usage(`--test-execution "${execution}" is not a Jira issue key such as PROJ-123.`);
+      }
+      return { kind: 'send', file: rest[0] as string, ...(format ? { format } : {}), junit, ...(execution ? { testExecutionKey: execution } : {}), common };
     }
     case 'pull':
       return { kind: 'pull', testsigmaRunId: digits(rest[0], 'The Testsigma run id'), common };

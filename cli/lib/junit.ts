@@ -35,6 +35,8 @@ export interface JunitResult {
    * `config.rootDir`).
    */
   attachmentFallbacks?: Array<string | undefined>;
+  /** A parameterised test's runs (`name[params]`), one iteration each. */
+  iterations?: Array<{ name: string; status: string; parameters?: Record<string, string> }>;
 }
 
 /** What a report converts to. */
@@ -335,6 +337,8 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
   const dir = path.dirname(options.reportPath);
   const cases: JunitCase[] = [];
   const results: JunitResult[] = [];
+  /** Results of parameterised testcases (`name[params]`) by index: the test they repeat and the parameters' text. */
+  const iterationOf = new Map<number, { base: string; name: string }>();
   let runStart: number | undefined;
   let runEnd: number | undefined;
   const ignoredStamps = new Map<string, number>();
@@ -406,6 +410,8 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
       const flaky = [...nodes(tc.flakyFailure), ...nodes(tc.flakyError)];
       const reruns = [...nodes(tc.rerunFailure), ...nodes(tc.rerunError)];
       if (flaky.length === 0 && reruns.length === 0) {
+        const param = PARAMETERISED.exec(name);
+        if (param) iterationOf.set(results.length, { base: `${classname} ${param[1]!}`, name: param[2]! });
         results.push({ ...base, status: c.status, ...(finalMessage ? { message: finalMessage } : {}) });
         continue;
       }
@@ -423,7 +429,10 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
   }
   const byId = new Map<string, JunitCase[]>();
   for (const c of cases) if (c.testCaseId !== undefined) byId.set(c.testCaseId, [...(byId.get(c.testCaseId) ?? []), c]);
-  const shared = [...byId.entries()].filter(([, list]) => list.length > 1);
+  const iterated = asIterations(results, iterationOf);
+  // A test repeated with parameters is one test with iterations, not several testcases sharing an id.
+  const asOne = new Set(iterated.filter((r) => r.iterations).map((r) => r.testCaseId));
+  const shared = [...byId.entries()].filter(([id, list]) => list.length > 1 && !asOne.has(id));
   if (shared.length > 0) {
     const label = (c: JunitCase) => printable(`${c.classname ? `${c.classname} ` : ''}${c.name}`.slice(0, 80));
     const shown = shared
@@ -445,7 +454,7 @@ export function convertJunit(xml: string, options: JunitOptions & { reportPath: 
       ...(runStart !== undefined ? { startedAt: new Date(runStart).toISOString() } : {}),
       ...(runEnd !== undefined ? { finishedAt: new Date(runEnd).toISOString() } : {}),
     },
-    results,
+    results: iterated,
     cases,
     withoutId: cases.filter((c) => c.testCaseId === undefined),
     empty: false,
@@ -481,4 +490,54 @@ const TYPES: Record<string, string> = {
 /** A content type from a file name; octet-stream when unknown. */
 export function contentTypeOf(file: string): string {
   return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** A parameterised testcase's name: JUnit 5, Surefire and pytest write `test[params]`. */
+const PARAMETERISED = /^(.*\S)\s*\[(.+)\]$/;
+const WORST = ['FAILURE', 'NOT_EXECUTED', 'SUCCESS'];
+
+/**
+ * Where the report repeats one test with parameters (two or more `name[params]` testcases of one Testsigma case and
+ * one test), those results become one result with an iteration each, named by its parameters (and with them as
+ * `parameters` when they read `key=value, ...`); the test's status is the worst. Anything else is left as it was.
+ */
+function asIterations(results: JunitResult[], iterationOf: ReadonlyMap<number, { base: string; name: string }>): JunitResult[] {
+  const groups = new Map<string, number[]>();
+  iterationOf.forEach((it, i) => {
+    const key = `${results[i]!.testCaseId}\u0000${it.base}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const merged = new Map<number, JunitResult>();
+  const dropped = new Set<number>();
+  for (const indexes of groups.values()) {
+    if (indexes.length < 2) continue;
+    const parts = indexes.map((i) => ({ r: results[i]!, name: iterationOf.get(i)!.name }));
+    const status = parts.map((p) => p.r.status).sort((a, b) => WORST.indexOf(a) - WORST.indexOf(b))[0]!;
+    const messages = parts.filter((p) => p.r.message).map((p) => `[${p.name}] ${p.r.message!}`);
+    const starts = parts.map((p) => p.r.startedAt).filter((d): d is string => !!d).sort();
+    const finishes = parts.map((p) => p.r.finishedAt).filter((d): d is string => !!d).sort();
+    // Each file once, with the fallback its own testcase gave it.
+    const files = new Map<string, string | undefined>();
+    for (const p of parts) (p.r.attachmentPaths ?? []).forEach((f, k) => files.has(f) || files.set(f, p.r.attachmentFallbacks?.[k]));
+    const fallbacks = [...files.values()];
+    merged.set(indexes[0]!, {
+      testCaseId: parts[0]!.r.testCaseId,
+      status,
+      ...(starts.length > 0 ? { startedAt: starts[0]! } : {}),
+      ...(finishes.length > 0 ? { finishedAt: finishes[finishes.length - 1]! } : {}),
+      ...(messages.length > 0 ? { message: messages.join('\n\n') } : {}),
+      ...(files.size > 0 ? { attachmentPaths: [...files.keys()] } : {}),
+      ...(fallbacks.some((f) => f !== undefined) ? { attachmentFallbacks: fallbacks } : {}),
+      iterations: parts.map((p) => ({ name: p.name.slice(0, 255), status: p.r.status, ...parametersOf(p.name) })),
+    });
+    indexes.slice(1).forEach((i) => dropped.add(i));
+  }
+  return results.flatMap((r, i) => (dropped.has(i) ? [] : [merged.get(i) ?? r]));
+}
+
+/** `a=1, b=x` as parameters; nothing when the text is not all `key=value` pairs (JUnit 5's "[1] 1, x" is not). */
+function parametersOf(text: string): { parameters?: Record<string, string> } {
+  const pairs = text.split(/,\s*/).map((p) => /^([^=\s]+)=(.*)$/.exec(p.trim()));
+  if (pairs.length === 0 || pairs.some((m) => !m)) return {};
+  return { parameters: Object.fromEntries(pairs.map((m) => [m![1]!, m![2]!])) };
 }

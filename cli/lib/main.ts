@@ -81,10 +81,11 @@ export async function main(deps: MainDeps): Promise<number> {
     const client = new WebtriggerClient({ url: command.common.url, secret: command.common.secret, auth: command.common.auth, deps: ctx.io });
     switch (command.kind) {
       case 'send': {
-        const file = await readInput(deps.readFile, command.file, command.format, command.junit, ctx.warn, {
+        const read = await readInput(deps.readFile, command.file, command.format, command.junit, ctx.warn, {
           ...(deps.readAttachment ? { readAttachment: deps.readAttachment } : {}),
           ...(json ? {} : { note: ctx.out }),
         });
+        const file = command.testExecutionKey ? { ...read, testExecutionKey: command.testExecutionKey } : read;
         return await deliver(ctx, client, command.common, file, command.file);
       }
       case 'pull':

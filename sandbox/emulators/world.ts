@@ -34,7 +34,35 @@ export interface IssueLink {
 export interface RequiredField {
   id: string;
   name: string;
+  /** Its type, as create metadata's `schema` gives it (a required custom field defaults to a string). */
+  schema?: { type: string; items?: string; custom?: string };
+  /** The values a select list offers (`allowedValues`: `{ id, value }`). */
+  allowedValues?: string[];
 }
+
+/**
+ * A custom field on the create screen of issue types of some Xray kinds (Jira's create metadata,
+ * `GET /rest/api/3/issue/createmeta/{project}/issuetypes/{type}`).
+ */
+export interface CustomField {
+  id: string;
+  name: string;
+  schema: { type: string; items?: string; custom?: string };
+  /** The Xray kinds whose issue types offer it; every type when absent. */
+  kinds?: XrayKind[];
+  allowedValues?: string[];
+}
+
+/**
+ * Xray Cloud's "Revision" field of Test Executions (Xray docs, "Import Execution Results": the multipart import sets
+ * it as a Jira field by its id, which differs per site, so the app finds it by name).
+ */
+export const REVISION_FIELD: CustomField = {
+  id: 'customfield_10034',
+  name: 'Revision',
+  schema: { type: 'string', custom: 'com.xpandit.plugins.xray:test-execution-revision-custom-field' },
+  kinds: ['testExecution'],
+};
 
 /** What Xray does with an issue type. `null` for plain Jira types (Task, Bug, ...). */
 export type XrayKind = 'test' | 'testSet' | 'testPlan' | 'testExecution' | 'precondition' | 'subTestExecution';
@@ -76,6 +104,8 @@ export interface Issue {
   status: { name: string; category: StatusCategory };
   /** Custom and system fields given at create time beyond the ones above, as sent. */
   extraFields?: Record<string, unknown>;
+  /** A Generic (unstructured) Test's definition: Xray finds the Test again by it (GraphQL `unstructured`). */
+  definition?: string;
 }
 
 /** A Jira account and its permissions. */
@@ -149,6 +179,8 @@ export interface CreateIssueInput {
   number?: number;
   /** Other fields sent at create (custom fields a project requires). */
   extraFields?: Record<string, unknown>;
+  /** For Generic Tests: the definition. */
+  definition?: string;
 }
 
 /** Options for a new {@link World}. */
@@ -217,6 +249,10 @@ export class World {
   /** `<projectId>:<typeId>` -> fields required at create. */
   private readonly requiredFields = new Map<string, RequiredField[]>();
   private readonly issueLinks: IssueLink[] = [];
+  private readonly customFields: CustomField[] = [{ ...REVISION_FIELD }];
+  /** Project id -> its versions (fixVersions) and components, by name. */
+  private readonly versions = new Map<string, string[]>();
+  private readonly components = new Map<string, string[]>();
   private nextLinkId = 10000;
   /** Jira Cloud's default link types. */
   readonly linkTypes: readonly IssueLinkType[] = [
@@ -347,6 +383,7 @@ export class World {
       updatedAt: t,
       status: { name: 'To Do', category: 'new' },
       ...(input.extraFields ? { extraFields: { ...input.extraFields } } : {}),
+      ...(input.definition !== undefined ? { definition: input.definition } : {}),
     };
     if (type.kind === 'test') {
       const tt = TEST_TYPES[(input.testType ?? 'manual').toLowerCase()];
@@ -470,6 +507,47 @@ export class World {
   /** Fields required to create an issue of a type in a project. */
   requiredFieldsOf(projectId: string, typeId: string): RequiredField[] {
     return (this.requiredFields.get(`${projectId}:${typeId}`) ?? []).map((f) => ({ ...f }));
+  }
+
+  /** Adds a custom field to the site (on the create screens of the given Xray kinds, or of every type). */
+  addCustomField(field: CustomField): void {
+    this.customFields.push({ ...field });
+  }
+
+  /** The custom fields issues of a type can be created with (those a project requires included). */
+  customFieldsOf(projectId: string, typeId: string): CustomField[] {
+    const type = this.issueTypes.find((t) => t.id === typeId);
+    const offered = this.customFields.filter((f) => !f.kinds || (type?.kind !== undefined && type.kind !== null && f.kinds.includes(type.kind)));
+    for (const r of this.requiredFieldsOf(projectId, typeId)) {
+      if (r.id.startsWith('customfield_') && !offered.some((f) => f.id === r.id)) {
+        offered.push({ id: r.id, name: r.name, schema: r.schema ?? { type: 'string' }, ...(r.allowedValues ? { allowedValues: r.allowedValues } : {}) });
+      }
+    }
+    return offered.map((f) => ({ ...f }));
+  }
+
+  /** Adds a version (a fixVersion issues may carry) to a project. */
+  addVersion(projectKey: string, name: string): void {
+    const p = this.findProject(projectKey);
+    if (!p) throw new WorldError(`no project ${projectKey}`);
+    this.versions.set(p.id, [...(this.versions.get(p.id) ?? []), name]);
+  }
+
+  /** A project's versions, by name. */
+  versionsOf(projectId: string): string[] {
+    return [...(this.versions.get(projectId) ?? [])];
+  }
+
+  /** Adds a component to a project. */
+  addComponent(projectKey: string, name: string): void {
+    const p = this.findProject(projectKey);
+    if (!p) throw new WorldError(`no project ${projectKey}`);
+    this.components.set(p.id, [...(this.components.get(p.id) ?? []), name]);
+  }
+
+  /** A project's components, by name. */
+  componentsOf(projectId: string): string[] {
+    return [...(this.components.get(projectId) ?? [])];
   }
 
   /** Links two issues and answers the link's id. */

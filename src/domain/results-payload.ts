@@ -48,6 +48,20 @@ export interface DeliveryResult {
    * retries of one test, and the highest decides its status.
    */
   attempt?: number;
+  /** A name for a Test the app creates for this case (contract section 8, created Tests). */
+  testCaseName?: string;
+  /** The machine (browser, device) it ran on: with `splitByMachine`, the key of its Test Execution. */
+  machine?: string;
+  /** A data-driven case's iterations, each with its incoming status word and parameters. */
+  iterations?: ResultIteration[];
+}
+
+/** One iteration of a data-driven result (one data set). */
+export interface ResultIteration {
+  name?: string;
+  /** The incoming word, mapped by the status map like a result's. */
+  status: string;
+  parameters?: Record<string, string>;
 }
 
 /** The run-level fields of a delivery. */
@@ -58,6 +72,14 @@ export interface RunMeta {
   startedAt?: string;
   finishedAt?: string;
   environments?: string[];
+  /** Put the run into this existing Test Execution (contract section 8). */
+  testExecutionKey?: string;
+  /** The build: the Test Execution's Revision. */
+  buildNo?: string;
+  /** The release: a fixVersion of the Test Execution. */
+  version?: string;
+  /** The run in Testsigma (pull mode: its `app_url`), linked from the Test Execution's description. */
+  testsigmaUrl?: string;
 }
 
 /** A validated delivery, normalised (ids as strings, blanks dropped). */
@@ -165,14 +187,7 @@ function resultSchema(statusMap: Readonly<Record<string, string>>) {
   return z.object({
     testCaseId: entityIdSchema,
     testSuiteId: entityIdSchema.optional(),
-    status: z
-      .string({ error: 'must be a status word such as SUCCESS or FAILURE' })
-      .trim()
-      .min(1, 'must not be empty')
-      .refine((word) => mapStatus(statusMap, word) !== undefined, {
-        error: (issue) =>
-          `${quoteValue(issue.input)} is not a status the app knows. Use one of ${accepted} (any case), or ask a Jira admin to add it to the status map.`,
-      }),
+    status: statusWord(statusMap, accepted),
     startedAt: dateTime.optional(),
     finishedAt: dateTime.optional(),
     message: z.string({ error: 'must be text' }).optional(),
@@ -183,6 +198,42 @@ function resultSchema(statusMap: Readonly<Record<string, string>>) {
       .refine((n) => Number.isSafeInteger(n), 'must be a safe integer')
       .optional(),
     attachments: z.array(attachmentSchema, { error: 'must be a list of attachments' }).optional(),
+    testCaseName: shortText.optional(),
+    machine: shortText.optional(),
+    iterations: z
+      .array(iterationSchema(statusMap, accepted), { error: 'must be a list of iterations' })
+      .max(MAX_ITERATIONS, `must hold at most ${MAX_ITERATIONS} iterations`)
+      .optional(),
+  });
+}
+
+/** A data-driven result holds at most this many iterations (contract section 8). */
+export const MAX_ITERATIONS = 1000;
+
+/** Text of 1 to 255 characters (names, build numbers, versions). */
+const shortText = z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
+
+/** A status word the effective map knows; `accepted` lists them for the message (built once a request). */
+function statusWord(statusMap: Readonly<Record<string, string>>, accepted: string) {
+  return z
+    .string({ error: 'must be a status word such as SUCCESS or FAILURE' })
+    .trim()
+    .min(1, 'must not be empty')
+    .refine((word) => mapStatus(statusMap, word) !== undefined, {
+      error: (issue) =>
+        `${quoteValue(issue.input)} is not a status the app knows. Use one of ${accepted} (any case), or ask a Jira admin to add it to the status map.`,
+    });
+}
+
+function iterationSchema(statusMap: Readonly<Record<string, string>>, accepted: string) {
+  return z.object({
+    name: shortText.optional(),
+    status: statusWord(statusMap, accepted),
+    parameters: z
+      .record(z.string().max(255, 'a parameter name must be at most 255 characters'), z.string({ error: 'must be text' }).max(4000, 'must be at most 4000 characters'), {
+        error: 'must be an object of parameter names to text values',
+      })
+      .optional(),
   });
 }
 
@@ -203,6 +254,13 @@ function deliverySchema() {
     results: z
       .custom<unknown[]>((v) => Array.isArray(v), { error: 'must be a list of results' })
       .refine((v) => v.length >= 1, 'must hold at least one result'),
+    testExecutionKey: z
+      .string({ error: 'must be a Jira issue key such as PROJ-123' })
+      .trim()
+      .regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9]\d{0,18}$/, 'must be a Jira issue key such as PROJ-123')
+      .optional(),
+    buildNo: shortText.optional(),
+    version: shortText.optional(),
   });
 }
 
@@ -279,6 +337,9 @@ export function parseResultsRequest(
     ...(d.startedAt ? { startedAt: d.startedAt } : {}),
     ...(d.finishedAt ? { finishedAt: d.finishedAt } : {}),
     ...(environments && environments.length > 0 ? { environments } : {}),
+    ...(d.testExecutionKey ? { testExecutionKey: d.testExecutionKey } : {}),
+    ...(d.buildNo ? { buildNo: d.buildNo } : {}),
+    ...(d.version ? { version: d.version } : {}),
     results: d.results.map((r) => ({
       testCaseId: entityId(r.testCaseId),
       status: r.status,
@@ -287,6 +348,17 @@ export function parseResultsRequest(
       ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
       ...(r.message !== undefined && r.message !== '' ? { message: r.message } : {}),
       ...(r.attempt !== undefined ? { attempt: r.attempt } : {}),
+      ...(r.testCaseName ? { testCaseName: r.testCaseName } : {}),
+      ...(r.machine ? { machine: r.machine } : {}),
+      ...(r.iterations && r.iterations.length > 0
+        ? {
+            iterations: r.iterations.map((it) => ({
+              ...(it.name ? { name: it.name } : {}),
+              status: it.status,
+              ...(it.parameters && Object.keys(it.parameters).length > 0 ? { parameters: it.parameters } : {}),
+            })),
+          }
+        : {}),
       ...(r.attachments && r.attachments.length > 0
         ? {
             attachments: r.attachments.map((a) => ({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DefectSettings, IssueTypeNames, SettingsPatch, SettingsView, SetupState, XrayRegion } from '../shared/types';
 import { DEFAULT_ISSUE_TYPES } from './issue-kinds';
+import { MAX_TEMPLATE_FIELDS, templateShapeProblems, type ExecutionTemplate } from './execution-template';
 import { effectiveStatusMap, patchStatusOverrides, statusKey } from './status-map';
 import { msg, type Message, type MessageKey, type MessageParam } from '../shared/message';
 
@@ -16,6 +17,10 @@ export interface StoredSettings {
   defaultProjectKey?: string;
   /** Where createDefect files defects; only what the admin saved. */
   defects?: DefectSettings;
+  /** The fields every created Test Execution carries (contract section 8). */
+  testExecution?: ExecutionTemplate;
+  /** Created Tests for results of unlinked cases; absent: off. */
+  createTests?: { enabled: boolean; projectKey?: string };
 }
 
 /** Which secrets are set, for views and readiness checks. */
@@ -54,6 +59,8 @@ export function withDefaults(stored: Partial<StoredSettings> | undefined): Store
     issueTypes: { ...(stored?.issueTypes ?? {}) },
     ...(stored?.defaultProjectKey ? { defaultProjectKey: stored.defaultProjectKey } : {}),
     ...(stored?.defects && (stored.defects.issueType || stored.defects.projectKey) ? { defects: { ...stored.defects } } : {}),
+    ...(stored?.testExecution ? { testExecution: { ...stored.testExecution } } : {}),
+    ...(stored?.createTests ? { createTests: { ...stored.createTests } } : {}),
   };
 }
 
@@ -116,6 +123,26 @@ const projectKeySchema = z
   // Jira project keys are upper-case, so "proj" can only mean PROJ.
   .transform((v) => v.toUpperCase())
   .refine((v) => v === '' || /^[A-Z][A-Z0-9_]{0,254}$/.test(v), k('settingsErrors.projectKeyFormat'));
+
+const templateNames = () =>
+  z
+    .array(z.string().trim().min(1, k('settingsErrors.templateNames')).max(255, k('settingsErrors.templateNames')), { error: k('settingsErrors.templateNames') })
+    .max(MAX_TEMPLATE_FIELDS, k('settingsErrors.templateNames'));
+
+/** `testExecution` of `saveSettings` (contract section 8): each given part replaces the saved one. */
+export const testExecutionPatchSchema = z
+  .object({
+    fixVersions: templateNames(),
+    labels: templateNames().refine((ls) => ls.every((l) => !/\s/.test(l)), k('settingsErrors.templateLabel')),
+    components: templateNames(),
+    fields: z.record(z.string().trim().min(1).max(255), z.unknown()),
+    splitByMachine: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+/** `createTests` of `saveSettings`: `enabled` needs a `projectKey` (saved now or before). */
+export const createTestsPatchSchema = z.object({ enabled: z.boolean(), projectKey: projectKeySchema }).partial().strict();
 
 /** `defects` of `saveSettings`: "" resets a field to its default. */
 export const defectsPatchSchema = z
@@ -197,6 +224,8 @@ export const settingsPatchSchema = z
       .transform((v) => v.toUpperCase())
       .refine((v) => v === '' || /^[A-Z][A-Z0-9_]{0,254}$/.test(v), k('settingsErrors.projectKeyFormat')),
     defects: defectsPatchSchema,
+    testExecution: testExecutionPatchSchema,
+    createTests: createTestsPatchSchema,
   })
   .partial()
   .strict();
@@ -307,6 +336,40 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
     if (d.issueType || d.projectKey) next.defects = d;
     else delete next.defects;
   }
+  if (p.testExecution) {
+    const t: ExecutionTemplate = { ...(next.testExecution ?? {}) };
+    for (const f of ['fixVersions', 'labels', 'components'] as const) {
+      const v = p.testExecution[f];
+      if (v === undefined) continue;
+      if (v.length === 0) delete t[f];
+      else t[f] = [...new Set(v)];
+    }
+    if (p.testExecution.fields !== undefined) {
+      // A field set to null is left out: an admin clears one field without sending the others again.
+      const fields = Object.fromEntries(Object.entries(p.testExecution.fields).filter(([, v]) => v !== null && v !== undefined));
+      if (Object.keys(fields).length > 0) t.fields = fields;
+      else delete t.fields;
+    }
+    if (p.testExecution.splitByMachine !== undefined) t.splitByMachine = p.testExecution.splitByMachine;
+    for (const problem of templateShapeProblems(t)) {
+      const key = ({ reserved: 'settingsErrors.templateReserved', tooMany: 'settingsErrors.templateTooMany', tooLarge: 'settingsErrors.templateTooLarge' } as const)[
+        problem.reason as 'reserved' | 'tooMany' | 'tooLarge'
+      ];
+      if (key) return refuse(problem.field, key, { max: problem.detail ?? '' });
+    }
+    if (Object.keys(t).length > 0) next.testExecution = t;
+    else delete next.testExecution;
+  }
+  if (p.createTests) {
+    const c = { enabled: next.createTests?.enabled ?? false, ...(next.createTests?.projectKey ? { projectKey: next.createTests.projectKey } : {}) };
+    if (p.createTests.enabled !== undefined) c.enabled = p.createTests.enabled;
+    if (p.createTests.projectKey !== undefined) {
+      if (p.createTests.projectKey === '') delete c.projectKey;
+      else c.projectKey = p.createTests.projectKey;
+    }
+    if (c.enabled && !c.projectKey) return refuse('createTests.projectKey', 'settingsErrors.createTestsNeedsProject');
+    next.createTests = c;
+  }
   const secrets: { clientSecret?: string; apiKey?: string } = {};
   if (p.xray?.clientSecret) secrets.clientSecret = p.xray.clientSecret.trim();
   if (p.testsigma?.apiKey) secrets.apiKey = p.testsigma.apiKey.trim();
@@ -326,6 +389,8 @@ export function toSettingsView(s: StoredSettings, presence: SecretPresence, webt
     issueTypes: effectiveIssueTypes(s),
     ...(s.defaultProjectKey ? { defaultProjectKey: s.defaultProjectKey } : {}),
     defects: effectiveDefects(s),
+    ...(s.testExecution ? { testExecution: { ...s.testExecution } } : {}),
+    ...(s.createTests ? { createTests: { ...s.createTests } } : {}),
     // Always present, like rotateWebtriggerSecret's `url`: empty when the platform cannot tell it.
     webtrigger: { url: webtriggerUrl ?? '', hasWebtriggerSecret: presence.hasWebtriggerSecret },
     setup,

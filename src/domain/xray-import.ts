@@ -15,12 +15,24 @@ import { issueSummary } from './issue-summary';
 
 /** One test of Xray's JSON import (Cloud spells evidence `evidence`). */
 export interface XrayImportTest {
-  testKey: string;
+  /** The linked Test; absent for a Test the import creates or finds again by `testInfo`. */
+  testKey?: string;
+  /** A Generic Test to create once and find again by its definition (contract section 8, created Tests). */
+  testInfo?: { projectKey: string; summary: string; type: 'Generic'; definition: string };
   status: string;
   start?: string;
   finish?: string;
   comment?: string;
   evidence?: Array<{ data: string; filename: string; contentType: string }>;
+  /** A data-driven test's iterations (Xray's JSON format), each with the site's status. */
+  iterations?: XrayIteration[];
+}
+
+/** One iteration of Xray's JSON import: a data set's parameters and its status. */
+export interface XrayIteration {
+  name?: string;
+  parameters?: Array<{ name: string; value: string }>;
+  status: string;
 }
 
 /** Xray's JSON import body. */
@@ -32,7 +44,15 @@ export interface XrayImportJson {
 
 /** The `info` part of the multipart import: the new Test Execution's Jira fields. */
 export interface XrayMultipartInfo {
-  fields: { project: { key: string }; summary: string; issuetype: { name?: string; id?: string }; labels?: string[]; description?: string };
+  fields: {
+    project: { key: string };
+    summary: string;
+    issuetype: { name?: string; id?: string };
+    labels?: string[];
+    description?: string;
+    /** The template's and the run's own fields (fixVersions, components, Revision, custom fields). */
+    [field: string]: unknown;
+  };
   xrayFields?: { testPlanKey?: string; environments?: string[] };
 }
 
@@ -68,6 +88,18 @@ export interface MappedResult {
   flaky?: boolean;
   /** The attempts to store for the run. */
   tries?: StoredAttempt[];
+  /** A data-driven result's iterations, mapped to the site's statuses. */
+  iterations?: XrayIteration[];
+  /**
+   * The case is linked to no Test and created Tests are on: the import creates (or finds again) this Generic Test,
+   * and `test` holds only its project until the sync reads the Test's id back.
+   */
+  create?: { definition: string; summary: string };
+}
+
+/** The definition that finds a case's created Test again (never its summary). */
+export function createdTestDefinition(caseId: string): string {
+  return `testsigma:case:${caseId}`;
 }
 
 /** Where each test of a delivery stands before the import (counted by test: a case's entries are one). */
@@ -89,6 +121,8 @@ export interface TriageAttempts {
   rerunOf?: string;
   /** The admin's status overrides (how a word counts as passing). */
   overrides?: Readonly<Record<string, string>>;
+  /** Created Tests are on: a result of an unlinked case makes (or finds again) a Generic Test in this project. */
+  createIn?: string;
 }
 
 /**
@@ -123,20 +157,24 @@ export function triageResults(
   const goneTests: Array<{ caseId: string; issueId: string }> = [];
   const note = (m: Map<string, string[]>, key: string, caseId: string) => m.set(key, [...(m.get(key) ?? []), caseId]);
   for (const [caseId, entries] of byCase) {
-    const outcomes = entries.map((e) => site.outcome(e.result.status));
-    const unknownAt = outcomes.findIndex((o) => o.kind === 'unknown_word');
-    if (unknownAt >= 0) {
-      note(unknownStatus, entries[unknownAt]!.result.status, caseId);
+    // A data-driven entry stands for the worst of its own status and its iterations' (contract section 8).
+    const words = entries.map((e) => [e.result.status, ...(e.result.iterations ?? []).map((it) => it.status)]);
+    const unknownWord = words.flat().find((w) => site.outcome(w).kind === 'unknown_word');
+    if (unknownWord !== undefined) {
+      note(unknownStatus, unknownWord, caseId);
       continue;
     }
+    // The word that decides each entry, so the history counts a data-driven result by its worst iteration too.
+    const deciding = words.map((ws) => ws.reduce((w, x) => (worse(site.outcome(x), site.outcome(w)) ? x : w), ws[0]!));
+    const outcomes = words.map((ws) => worstOutcome(ws.map((w) => site.outcome(w))));
     const issueId = links.get(caseId);
-    if (issueId === undefined) {
+    if (issueId === undefined && !attempts.createIn) {
       unmapped.push(caseId);
       continue;
     }
-    const test = tests.get(issueId);
+    const test = issueId === undefined ? { issueId: '', key: '', projectKey: attempts.createIn! } : tests.get(issueId);
     if (!test) {
-      goneTests.push({ caseId, issueId });
+      goneTests.push({ caseId, issueId: issueId! });
       continue;
     }
     const missing = outcomes.find((o) => o.kind === 'missing_target');
@@ -145,9 +183,12 @@ export function triageResults(
       continue;
     }
     const collapsed = collapseEntries(
-      entries.map((e, i) => ({ result: e.result, xrayStatus: (outcomes[i] as { status: string }).status })),
+      entries.map((e, i) => ({
+        result: deciding[i] === e.result.status ? e.result : { ...e.result, status: deciding[i]! },
+        xrayStatus: (outcomes[i] as { status: string }).status,
+      })),
       {
-        stored: attempts.stored?.(caseId, issueId),
+        stored: issueId === undefined ? undefined : attempts.stored?.(caseId, issueId),
         ...(attempts.rerunOf !== undefined ? { rerunOf: attempts.rerunOf } : {}),
         outcomeOf: (word) => outcomeOf(word, overrides),
         flakyStatus,
@@ -157,7 +198,11 @@ export function triageResults(
       note(missingStatus, collapsed.missingFlakyTarget, caseId);
       continue;
     }
+    const iterations = iterationsOf(entries.map((e) => e.result), collapsed.attempts, attempts.rerunOf !== undefined, site);
+    const name = entries.map((e) => e.result.testCaseName).find((n) => !!n);
     mapped.push({
+      ...(issueId === undefined ? { create: { definition: createdTestDefinition(caseId), summary: issueSummary(name, `Testsigma test case ${caseId}`) } } : {}),
+      ...(iterations ? { iterations } : {}),
       index: entries[0]!.index,
       testCaseId: caseId,
       xrayStatus: collapsed.xrayStatus,
@@ -184,6 +229,42 @@ export function triageResults(
   const count = (m: Map<string, string[]>) => [...m.values()].reduce((n, ids) => n + ids.length, 0);
   const failedCount = goneTests.length + count(unknownStatus) + count(missingStatus);
   return { mapped, unmappedIds: unmapped, unmappedCount: unmapped.length, failedCount, errors };
+}
+
+type Outcome = ReturnType<SiteStatusMap['outcome']>;
+
+/** The outcome that decides among several words: an unknown word or a missing target first, else the worst status. */
+function worstOutcome(outcomes: readonly Outcome[]): Outcome {
+  const problem = outcomes.find((o) => o.kind === 'unknown_word') ?? outcomes.find((o) => o.kind === 'missing_target');
+  if (problem) return problem;
+  return outcomes.reduce((w, o) => (worse(o, w) ? o : w), outcomes[0]!);
+}
+
+/** Whether outcome `a` says more than `b`: both sendable and `a`'s status is more severe. */
+function worse(a: Outcome, b: Outcome): boolean {
+  return a.kind === 'send' && b.kind === 'send' && severity(a.status) < severity(b.status);
+}
+
+/**
+ * The iterations sent for a case: those of the entries that decided its status (the highest attempt's when it has
+ * attempts; every entry's otherwise), with the site's statuses. Undefined when none of them is data-driven.
+ */
+function iterationsOf(entries: readonly DeliveryResult[], attempts: number | undefined, rerun: boolean, site: SiteStatusMap): XrayIteration[] | undefined {
+  const withAttempts = !rerun && entries.some((e) => e.attempt !== undefined);
+  const deciding = withAttempts ? entries.filter((e) => (e.attempt ?? 1) === (attempts ?? 1)) : entries;
+  const out: XrayIteration[] = [];
+  for (const e of deciding) {
+    for (const it of e.iterations ?? []) {
+      const o = site.outcome(it.status);
+      if (o.kind !== 'send') continue;
+      out.push({
+        ...(it.name ? { name: it.name } : {}),
+        ...(it.parameters ? { parameters: Object.entries(it.parameters).map(([name, value]) => ({ name, value })) } : {}),
+        status: o.status,
+      });
+    }
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /** "609, 610 and 3 more": the first 20 ids of a list, unique, in order. */
@@ -215,9 +296,10 @@ export function buildImportTests(
 ): XrayImportTest[] {
   const byKey = new Map<string, MappedResult[]>();
   for (const m of mapped) {
-    const list = byKey.get(m.test.key) ?? [];
+    const key = m.create ? m.create.definition : m.test.key;
+    const list = byKey.get(key) ?? [];
     list.push(m);
-    byKey.set(m.test.key, list);
+    byKey.set(key, list);
   }
   const tests: XrayImportTest[] = [];
   for (const [testKey, group] of byKey) {
@@ -236,11 +318,16 @@ export function buildImportTests(
         evidence.push(e);
       }
     }
-    const test: XrayImportTest = { testKey, status };
+    const made = group[0]!.create;
+    const test: XrayImportTest = made
+      ? { testInfo: { projectKey: group[0]!.test.projectKey, summary: made.summary, type: 'Generic', definition: made.definition }, status }
+      : { testKey, status };
     if (starts.length > 0) test.start = starts.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
     if (finishes.length > 0) test.finish = finishes.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
     if (comments.length > 0) test.comment = clip(comments.join('\n\n'), MAX_COMMENT);
     if (evidence.length > 0) test.evidence = evidence;
+    const iterations = group.flatMap((m) => m.iterations ?? []);
+    if (iterations.length > 0) test.iterations = iterations;
     tests.push(test);
   }
   return tests;
@@ -281,6 +368,10 @@ export function buildCreateImport(args: {
   withEnvironments: boolean;
   /** The site's name for a Test Execution (`issueTypes.testExecution[0]`); Xray's own by default. */
   issueType?: string;
+  /** Jira fields beyond project, type, summary, description and labels (`execution-template.ts`). */
+  fields?: Record<string, unknown>;
+  /** Labels beside the run's mark (the template's). */
+  labels?: readonly string[];
 }): { results: XrayImportJson; info: XrayMultipartInfo } {
   const { meta, tests, target, label } = args;
   const summary = executionSummary(meta);
@@ -301,15 +392,22 @@ export function buildCreateImport(args: {
   };
   const info: XrayMultipartInfo = {
     fields: {
+      ...(args.fields ?? {}),
       project: { key: target.projectKey },
       summary,
       issuetype: { name: args.issueType ?? TEST_EXECUTION_TYPE },
-      labels: [label],
-      description: `Results of Testsigma run ${meta.runId}, recorded by Testsigma links for Xray.`,
+      labels: [...new Set([label, ...(args.labels ?? [])])],
+      description: executionDescription(meta),
     },
     ...(Object.keys(xrayFields).length > 0 ? { xrayFields } : {}),
   };
   return { results, info };
+}
+
+/** The Test Execution's description: which Testsigma run it records, and a link back to it when known. */
+export function executionDescription(meta: Pick<RunMeta, 'runId' | 'testsigmaUrl'>): string {
+  const said = `Results of Testsigma run ${meta.runId}, recorded by Testsigma links for Xray.`;
+  return meta.testsigmaUrl ? `${said}\nOpen the run in Testsigma: ${meta.testsigmaUrl}` : said;
 }
 
 /** The import that adds a later delivery to the run's Test Execution (idempotent: it names the execution). */

@@ -2,6 +2,9 @@
  * The admin page's pickers (`listProjects`, `listIssueTypes`, contract section 2): projects and issue types read from
  * Jira as the admin, so the Mapping tab offers what exists on the site instead of free text that may be misspelled.
  */
+import { readCreateFields } from '../jira/create-metadata';
+import { APP_FIELDS } from '../domain/execution-template';
+import { TEST_EXECUTION_TYPE } from '../domain/xray-import';
 import type { JiraPort, JiraRequest, Logger } from '../ports';
 import type { AdminErrorCode } from '../shared/types';
 import { JiraError } from '../jira/jira-client';
@@ -76,7 +79,7 @@ export async function projectIssueTypes(
     .map((t) => ({ id: String(t.id), name: String(t.name) }));
 }
 
-/** The `listProjects` and `listIssueTypes` handlers; each checks the admin first, then asks Jira as that admin. */
+/** The `listProjects`, `listIssueTypes` and `listExecutionFields` handlers; each checks the admin first, then asks Jira as that admin. */
 export function createAdminPickers(deps: AdminPickerDeps): ResolverHandlers {
   const fail = (code: AdminErrorCode, message: Message) => new AppError(code, message);
   return {
@@ -102,6 +105,26 @@ export function createAdminPickers(deps: AdminPickerDeps): ResolverHandlers {
         const issueTypes = await projectIssueTypes(deps.jira.asUser(accountId), key);
         if (!issueTypes) throw fail('not_found', msg('apiErrors.admin.projectNotFound', { project: key }));
         return { issueTypes };
+      }),
+
+    // The Test Execution template's pickers: the fields Jira's create metadata offers for the type in a project.
+    listExecutionFields: (req) =>
+      toEnvelope(deps.log, req, 'listExecutionFields', async () => {
+        const accountId = await deps.requireAdmin(req);
+        const projectKey = field(req.payload, 'projectKey');
+        const typeName = field(req.payload, 'issueType');
+        if (typeof projectKey !== 'string' || !PROJECT_KEY.test(projectKey.trim())) {
+          throw fail('invalid_settings', msg('apiErrors.admin.badProjectKey'));
+        }
+        const key = projectKey.trim().toUpperCase();
+        const type = typeof typeName === 'string' && typeName.trim() !== '' ? typeName.trim().slice(0, 255) : TEST_EXECUTION_TYPE;
+        const meta = await readCreateFields(deps.jira.asUser(accountId), key, type);
+        if (!meta) throw fail('not_found', msg('apiErrors.admin.projectNotFound', { project: key }));
+        return {
+          fields: meta
+            .filter((f) => !APP_FIELDS.includes(f.fieldId))
+            .map((f) => ({ id: f.fieldId, name: f.name, required: f.required, type: f.type, ...(f.allowedValues ? { allowedValues: f.allowedValues.slice(0, 200) } : {}) })),
+        };
       }),
   };
 }

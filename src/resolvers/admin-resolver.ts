@@ -8,7 +8,9 @@ import { translateMessage } from '../i18n/translate';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 import { getProject, JiraError, myPermissions } from '../jira/jira-client';
 import { SettingsStore } from '../store/settings-store';
-import { applySettingsPatch, StoredSettings, toSettingsView } from '../domain/settings';
+import { applySettingsPatch, executionIssueType, StoredSettings, toSettingsView } from '../domain/settings';
+import { checkTemplate, type ExecutionTemplate } from '../domain/execution-template';
+import { readCreateFields } from '../jira/create-metadata';
 import { checkTestsigma, checkXray, redactSecrets } from './admin-connection';
 import { createAdminPickers } from './admin-pickers';
 import { SetupStore, toSetupState } from '../store/setup-store';
@@ -105,6 +107,30 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
     }
   }
 
+  /** Refuses a template that Jira would refuse: the first problem, naming its field. */
+  async function checkTemplateAt(accountId: string, projectKey: string, typeName: string, template: ExecutionTemplate): Promise<void> {
+    const meta = await readCreateFields(deps.jira.asUser(accountId), projectKey, typeName);
+    if (!meta) throw fail('invalid_settings', msg('settingsErrors.atField', { field: 'testExecution', problem: msg('settingsErrors.templateUnchecked', { project: projectKey, reason: `no ${typeName} type` }) }));
+    const problem = checkTemplate(template, meta)[0];
+    if (!problem) return;
+    const key =
+      problem.reason === 'unknown'
+        ? 'settingsErrors.templateUnknownField'
+        : problem.reason === 'required'
+          ? 'settingsErrors.templateRequired'
+          : problem.reason === 'value'
+            ? 'settingsErrors.templateValue'
+            : problem.reason === 'reserved'
+              ? 'settingsErrors.templateReserved'
+              : problem.reason === 'tooMany'
+                ? 'settingsErrors.templateTooMany'
+                : 'settingsErrors.templateTooLarge';
+    throw fail(
+      'invalid_settings',
+      msg('settingsErrors.atField', { field: problem.field, problem: msg(key, { project: projectKey, name: problem.detail ?? '', value: problem.detail ?? '', max: problem.detail ?? '' }) }),
+    );
+  }
+
   return {
     ...createAdminPickers({ jira: deps.jira, log: deps.log, requireAdmin }),
 
@@ -128,6 +154,16 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
         const defectsPatch = field(req.payload, 'defects');
         if (defectsPatch && typeof defectsPatch === 'object' && typeof (defectsPatch as { projectKey?: unknown }).projectKey === 'string' && next.defects?.projectKey) {
           next.defects = { ...next.defects, projectKey: await checkProject(accountId, next.defects.projectKey, 'defects.projectKey') };
+        }
+        const createTestsPatch = field(req.payload, 'createTests');
+        if (createTestsPatch && typeof createTestsPatch === 'object' && typeof (createTestsPatch as { projectKey?: unknown }).projectKey === 'string' && next.createTests?.projectKey) {
+          next.createTests = { ...next.createTests, projectKey: await checkProject(accountId, next.createTests.projectKey, 'createTests.projectKey') };
+        }
+        // The template is checked against Jira's create metadata of the default project whenever it or the project
+        // changes; without a default project it is checked at the first import (the job error names the field).
+        const templateChanged = field(req.payload, 'testExecution') !== undefined || typeof field(req.payload, 'defaultProjectKey') === 'string';
+        if (templateChanged && next.testExecution && next.defaultProjectKey) {
+          await checkTemplateAt(accountId, next.defaultProjectKey, executionIssueType(next), next.testExecution);
         }
         if (result.secrets.clientSecret) await store.setSecret('xrayClientSecret', result.secrets.clientSecret);
         if (result.secrets.apiKey) await store.setSecret('testsigmaApiKey', result.secrets.apiKey);

@@ -19,6 +19,7 @@ import { CaseResultRecord, putCaseResult, readCaseResults } from '../store/run-s
 import { DefectStore } from '../store/defect-store';
 import { SettingsStore } from '../store/settings-store';
 import { effectiveDefects, StoredSettings } from '../domain/settings';
+import { RunStore } from '../store/run-store';
 import { defectDescription, defectSummary, isFailedStatus } from '../domain/defect-report';
 
 /** What filing a defect needs. */
@@ -47,7 +48,7 @@ export interface DefectFiler {
 
 const GET_TEST_RUN = `query ($testIssueId: String, $testExecIssueId: String) {
   getTestRun(testIssueId: $testIssueId, testExecIssueId: $testExecIssueId) {
-    id status { name } comment defects testExecution { testEnvironments }
+    id status { name } comment defects testExecution { testEnvironments jira(fields: ["summary"]) }
   }
 }`;
 const ADD_DEFECTS = `mutation ($id: String!, $issues: [String]!) {
@@ -55,7 +56,12 @@ const ADD_DEFECTS = `mutation ($id: String!, $issues: [String]!) {
 }`;
 
 interface TestRunAnswer {
-  getTestRun: { id?: string; comment?: string | null; defects?: string[] | null; testExecution?: { testEnvironments?: string[] | null } | null } | null;
+  getTestRun: {
+    id?: string;
+    comment?: string | null;
+    defects?: string[] | null;
+    testExecution?: { testEnvironments?: string[] | null; jira?: { summary?: unknown } | null } | null;
+  } | null;
 }
 
 /** Builds the defect filer. */
@@ -103,7 +109,7 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
       const where = effectiveDefects(settings);
       const projectKey = where.projectKey ?? test.projectKey;
       const asUser = deps.jira.asUser(req.accountId);
-      const [xray, perms, reuse, exec] = await Promise.all([
+      const [xray, perms, reuse, exec, runRec] = await Promise.all([
         xrayClient(settings),
         myPermissions(asUser, ['CREATE_ISSUES'], { projectKey }).catch((err: unknown) => {
           if (err instanceof JiraError && err.status === 404) return { CREATE_ISSUES: false };
@@ -111,6 +117,7 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
         }),
         openDefect(caseId, test.id),
         last.testExecutionId ? undefined : getIssue(deps.jira.asApp(), last.testExecutionKey),
+        new RunStore(deps.kvs).get(last.runId).catch(() => undefined),
       ]);
       const execId = last.testExecutionId ?? exec?.id;
       if (!execId) {
@@ -130,17 +137,21 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
 
       let defect = reuse ? { id: reuse.issueId, key: reuse.key } : undefined;
       if (!defect) {
+        // The run's summary is its Test Execution's: read in the run's own request, so it costs nothing more.
+        const xraySummary = run.testExecution?.jira?.summary;
+        const runSummary = typeof xraySummary === 'string' && xraySummary.trim() !== '' ? xraySummary : exec?.summary;
         const facts = {
           caseId,
           ...(req.caseName ? { caseName: req.caseName } : {}),
           runId: last.runId,
-          ...(exec?.summary ? { runSummary: exec.summary } : {}),
+          ...(runSummary ? { runSummary } : {}),
           status: last.status,
           ...(run.comment ? { message: run.comment } : {}),
           ...(run.testExecution?.testEnvironments?.length ? { environments: run.testExecution.testEnvironments } : {}),
           ...(last.attempts ? { attempts: last.attempts } : {}),
           testKey: test.key,
           testExecutionKey: last.testExecutionKey,
+          ...(runRec?.testsigmaUrl ? { testsigmaRunUrl: runRec.testsigmaUrl } : {}),
         };
         try {
           defect = await createIssue(asUser, {

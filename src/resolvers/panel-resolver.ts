@@ -147,6 +147,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         url: e?.url ?? testsigmaUrl(settings.testsigma.baseUrl, r.testsigmaKind, r.testsigmaId),
         linkedBy: r.linkedBy,
         linkedAt: r.linkedAt,
+        ...(r.linkedByApp ? { linkedByApp: true } : {}),
         ...(lr ? { lastResult: lr } : {}),
         // The summary keeps the flaky mark (issue 22: "2 cases · 1 failed · Flaky"): it rides in the same record.
         ...(cr ? { ...(summary ? {} : { history: cr.history }), flaky: cr.flaky } : {}),

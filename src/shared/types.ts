@@ -62,6 +62,8 @@ export interface LinkView {
   url?: string;
   linkedBy: string;
   linkedAt: string;
+  /** The app linked it, to a Test it created for the case (contract section 8). */
+  linkedByApp?: boolean;
   lastResult?: LastResult;
   /** Test links only: the case's latest synced results, one per run, newest first, at most 10. */
   history?: HistoryEntry[];
@@ -75,6 +77,8 @@ export interface JobCounts {
   synced: number;
   unmapped: number;
   failed: number;
+  /** Results synced to a Test the app created (or found again) for an unlinked case; also counted `synced`. */
+  created?: number;
 }
 
 /** A delivery of the linked Testsigma plan, as the Test Plan panel lists it. */
@@ -82,6 +86,8 @@ export interface RecentRun {
   runId: string;
   state: string;
   testExecutionKey?: string;
+  /** Every Test Execution of a run split by machine (`testExecutionKey` is the first). */
+  testExecutionKeys?: string[];
   at: string;
   counts: JobCounts;
   /** Its synced results by Xray status: what the run says about the release (contract section 8). */
@@ -148,6 +154,33 @@ export interface DefectSettings {
   projectKey?: string;
 }
 
+/** The fields every Test Execution the app creates carries (contract section 8): Jira field ids or names. */
+export interface TestExecutionSettings {
+  fixVersions?: string[];
+  labels?: string[];
+  components?: string[];
+  /** Other fields, e.g. a custom field the site makes required: `{ "customfield_10050": { "value": "QA" } }`. */
+  fields?: Record<string, unknown>;
+  /** One Test Execution per run and machine. */
+  splitByMachine?: boolean;
+}
+
+/** Created Tests for results of unlinked cases (contract section 8): off by default; `enabled` needs `projectKey`. */
+export interface CreateTestsSettings {
+  enabled: boolean;
+  projectKey?: string;
+}
+
+/** A field a Test Execution can be created with, for the template's pickers. */
+export interface ExecutionFieldView {
+  id: string;
+  name: string;
+  required: boolean;
+  type: string;
+  /** Version, component or option names a picker offers (at most 200). */
+  allowedValues?: string[];
+}
+
 /** What an admin may save (`saveSettings` takes any part of it). */
 export interface SettingsInput {
   xray: { region: XrayRegion; clientId: string; clientSecret?: string; requestsPer5Minutes?: number };
@@ -157,6 +190,8 @@ export interface SettingsInput {
   issueTypes: IssueTypeNames;
   defaultProjectKey?: string;
   defects?: DefectSettings;
+  testExecution?: TestExecutionSettings;
+  createTests?: CreateTestsSettings;
 }
 
 /** A partial `SettingsInput`, where `xray` and `testsigma` merge field by field. */
@@ -168,6 +203,9 @@ export type SettingsPatch = {
   issueTypes?: Partial<IssueTypeNames>;
   defaultProjectKey?: string;
   defects?: DefectSettings;
+  /** Each given part replaces the saved one. */
+  testExecution?: TestExecutionSettings;
+  createTests?: Partial<CreateTestsSettings>;
 };
 
 /** What a "Get started" checklist needs (contract section 2, `SettingsView.setup`). */
@@ -189,6 +227,10 @@ export interface SettingsView {
   defaultProjectKey?: string;
   /** Effective: the defaults (`Bug`, the Test's project) where nothing is saved. */
   defects?: DefectSettings;
+  /** The Test Execution template, when one is saved. */
+  testExecution?: TestExecutionSettings;
+  /** Created Tests, when an admin saved the setting (absent: off). */
+  createTests?: CreateTestsSettings;
   /** `url` is empty when the platform cannot tell it. */
   webtrigger: { url: string; hasWebtriggerSecret: boolean };
   /** Contract section 2: what a "Get started" checklist needs. */
@@ -210,6 +252,8 @@ export interface JobView {
   runId: string;
   state: JobState;
   testExecutionKey?: string;
+  /** Every Test Execution of a run split by machine (`testExecutionKey` is the first). */
+  testExecutionKeys?: string[];
   counts: JobCounts;
   unmapped: string[];
   errors: string[];
@@ -241,4 +285,6 @@ export interface AdminResolverApi {
   freeCase: { payload: { testsigmaId: string }; data: { freed: boolean; heldBy?: string } };
   listProjects: { payload: { query?: string }; data: { projects: Array<{ id: string; key: string; name: string }> } };
   listIssueTypes: { payload: { projectKey: string }; data: { issueTypes: Array<{ id: string; name: string }> } };
+  /** The Test Execution template's pickers: the create metadata of the type (default `Test Execution`) in a project. */
+  listExecutionFields: { payload: { projectKey: string; issueType?: string }; data: { fields: ExecutionFieldView[] } };
 }

@@ -13,7 +13,7 @@
  * Everything expires after 30 days.
  */
 import type { JobView } from '../shared/types';
-import type { Delivery, DeliveryResult, ResultAttachment, RunMeta } from '../domain/results-payload';
+import type { Delivery, DeliveryResult, ResultAttachment, ResultIteration, RunMeta } from '../domain/results-payload';
 import { KVS_LIMITS, KvsPort, Ttl, batchSetParts, chunk, getMany } from './kvs-port';
 import { jobMsg, sameJobMessage, type JobMessage } from '../domain/job-messages';
 import { DEFAULT_LOCALE, translateMessage } from '../i18n/translate';
@@ -82,7 +82,16 @@ export interface JobRecord extends Omit<JobView, 'errors'> {
 }
 
 /** One stored result row: [case, status, suite, start, finish, message, attachments, attempt] (rows of older jobs end before `attempt`). */
-type Row = [string, string, string | null, string | null, string | null, string | null, AttRef[] | null, number?];
+type Row = [string, string, string | null, string | null, string | null, string | null, AttRef[] | null, (number | null)?, RowExtras?];
+/** A result's fields of the third wave, kept only when present (short keys: a run holds thousands of rows). */
+interface RowExtras {
+  /** testCaseName */
+  n?: string;
+  /** machine */
+  m?: string;
+  /** iterations */
+  it?: ResultIteration[];
+}
 /** An attachment's place in the stream: [file name, content type, offset, length]. */
 type AttRef = [string, string | null, number, number];
 
@@ -131,6 +140,20 @@ export function encodeDelivery(
   for (const r of results) {
     const row: Row = [r.testCaseId, r.status, r.testSuiteId ?? null, r.startedAt ?? null, r.finishedAt ?? null, r.message ?? null, null];
     if (r.attempt !== undefined) row[7] = r.attempt;
+    const extras: RowExtras = {
+      ...(r.testCaseName ? { n: r.testCaseName } : {}),
+      ...(r.machine ? { m: r.machine } : {}),
+      ...(r.iterations ? { it: r.iterations } : {}),
+    };
+    if (Object.keys(extras).length > 0) {
+      row[7] = r.attempt ?? null;
+      row[8] = extras;
+      // A thousand iterations with long parameters could outgrow a stored value: their names and statuses matter most.
+      if (extras.it && encodedBytes(row) > DATA_CHUNK_BYTES / 2) {
+        extras.it = extras.it.map(({ parameters: _dropped, ...it }) => it);
+        warnings.push(jobMsg('iterationParametersDropped', { id: r.testCaseId }));
+      }
+    }
     let rowSize = encodedBytes(row) + 1;
     if (r.attachments && r.attachments.length > 0) {
       const refs: AttRef[] = [];
@@ -193,6 +216,7 @@ export function toJobView(rec: JobRecord, nowMs: number, locale: unknown = DEFAU
     runId: rec.runId,
     state,
     ...(rec.testExecutionKey ? { testExecutionKey: rec.testExecutionKey } : {}),
+    ...(rec.testExecutionKeys ? { testExecutionKeys: [...rec.testExecutionKeys] } : {}),
     counts: { ...rec.counts },
     unmapped: rec.unmapped.slice(0, 100),
     errors: errors.slice(0, MAX_JOB_ERRORS).map((m) => translateMessage(locale, m)),
@@ -288,7 +312,7 @@ export class JobStore {
     if (!meta) return undefined;
     const results: DeliveryResult[] = [];
     for (const c of chunks) {
-      for (const [testCaseId, status, suite, start, finish, message, refs, attempt] of c.rows) {
+      for (const [testCaseId, status, suite, start, finish, message, refs, attempt, extras] of c.rows) {
         const attachments: ResultAttachment[] | undefined =
           withAttachments && refs
             ? refs.map(([filename, contentType, offset, length]) => ({
@@ -306,6 +330,9 @@ export class JobStore {
           ...(message !== null ? { message } : {}),
           ...(attachments && attachments.length > 0 ? { attachments } : {}),
           ...(typeof attempt === 'number' ? { attempt } : {}),
+          ...(extras?.n ? { testCaseName: extras.n } : {}),
+          ...(extras?.m ? { machine: extras.m } : {}),
+          ...(extras?.it ? { iterations: extras.it } : {}),
         });
       }
     }

@@ -11,6 +11,8 @@ export interface LinkRecord {
   testsigmaId: string;
   linkedBy: string;
   linkedAt: string;
+  /** The sync made it for a Test it created (contract section 8). */
+  linkedByApp?: boolean;
 }
 
 /** Why a claim was refused: the entity is linked elsewhere, or this single slot is taken. */

@@ -50,6 +50,10 @@ export interface RunRecord {
   /** The Test Execution, once known. */
   testExecutionKey?: string;
   testExecutionId?: string;
+  /** An executor named the Test Execution (`testExecutionKey` in the body): never replaced by a new one. */
+  named?: boolean;
+  /** The run in Testsigma's web app, when known (pull mode's `app_url`): defects link it. */
+  testsigmaUrl?: string;
   /** Set before a create is sent and cleared once its outcome is known. */
   intent?: RunIntent;
   /**
@@ -247,6 +251,7 @@ export async function listPlanRuns(
       runId: v.runId,
       state: v.state,
       ...(v.testExecutionKey ? { testExecutionKey: v.testExecutionKey } : {}),
+      ...(v.testExecutionKeys ? { testExecutionKeys: v.testExecutionKeys } : {}),
       at: v.createdAt,
       counts: v.counts,
       ...(v.statuses ? { statuses: v.statuses } : {}),

@@ -55,7 +55,8 @@ export async function withoutSentEvidence(args: {
 }): Promise<Map<number, Evidence[]>> {
   const { xray, testExecution, mapped, evidence, deadline, warnings } = args;
   const withEvidence = mapped.filter((m) => (evidence.get(m.index)?.length ?? 0) > 0);
-  const testIds = [...new Set(withEvidence.map((m) => m.test.issueId))];
+  // A Test this import creates has no runs yet, so no evidence to look up.
+  const testIds = [...new Set(withEvidence.filter((m) => !m.create).map((m) => m.test.issueId))];
   const existing = new Map<string, Set<string>>();
   try {
     for (let i = 0; i < testIds.length; i += GRAPHQL_PAGE) {

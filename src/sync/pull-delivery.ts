@@ -1,6 +1,6 @@
 /** Pull mode: a Testsigma run's results as a delivery, once the run has finished. */
 import type { JobRecord } from '../store/job-store';
-import type { Delivery } from '../domain/results-payload';
+import { MAX_ITERATIONS, type Delivery } from '../domain/results-payload';
 import type { TestsigmaClient } from '../testsigma/testsigma-client';
 import type { SyncTuning } from './sync-tuning';
 import { Fail, Later } from './sync-outcomes';
@@ -39,10 +39,15 @@ export async function pullDelivery(
     ...(run.testPlanId ? { testPlanId: run.testPlanId } : {}),
     ...(run.startTime !== undefined ? { startedAt: iso(run.startTime) } : {}),
     ...(run.endTime !== undefined ? { finishedAt: iso(run.endTime) } : {}),
+    ...(run.buildNo ? { buildNo: run.buildNo.slice(0, 255) } : {}),
+    ...(run.appUrl ? { testsigmaUrl: run.appUrl } : {}),
     results: results.map((r) => ({
       testCaseId: r.testCaseId,
       status: r.result,
       ...(r.testSuiteId ? { testSuiteId: r.testSuiteId } : {}),
+      ...(r.testCaseName ? { testCaseName: r.testCaseName.slice(0, 255) } : {}),
+      ...(r.machineTitle ? { machine: r.machineTitle.slice(0, 255) } : {}),
+      ...(r.iterations ? { iterations: r.iterations.slice(0, MAX_ITERATIONS).map((it) => ({ ...(it.name ? { name: it.name.slice(0, 255) } : {}), status: it.result })) } : {}),
     })),
   };
 }

@@ -41,6 +41,8 @@ export async function mapDelivery(
   delivery: Delivery,
   statusesFor: (cached: CachedStatuses | undefined) => Promise<SiteStatusMap>,
   statusOverrides: Readonly<Record<string, string>> = {},
+  /** Created Tests are on: results of unlinked cases create (or find again) Generic Tests in this project. */
+  createIn?: string,
 ): Promise<MappedDelivery> {
   const links = new LinkStore(deps.kvs);
   const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
@@ -70,6 +72,7 @@ export async function mapDelivery(
     },
     ...(delivery.rerun ? { rerunOf: delivery.rerun.testsigmaRunId } : {}),
     overrides: statusOverrides,
+    ...(createIn ? { createIn } : {}),
   });
   const planIssue = planLink ? current.get(planLink.issueId) : undefined;
   return {

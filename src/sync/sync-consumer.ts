@@ -15,6 +15,7 @@ import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '..
 import { planRunItem } from '../store/run-store';
 import { testCount } from '../domain/results-payload';
 import { effectiveStatusMap } from '../domain/status-map';
+import { effectiveIssueTypes } from '../domain/settings';
 import { runConcurrencyKey } from '../domain/run-mark';
 import { Evidence, MAX_LISTED_IDS, outcomeState } from '../domain/xray-import';
 import { idList, jobMsg, type JobMessage } from '../domain/job-messages';
@@ -26,6 +27,11 @@ import { caseRecordItems, mapDelivery } from './result-mapping';
 import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
 import { pullDelivery } from './pull-delivery';
+import { adoptCreatedTests } from './created-tests';
+import { machineGroups, type MachineGroup } from '../domain/machine-split';
+import { severity } from '../domain/attempts';
+import type { MappedResult } from '../domain/xray-import';
+import type { ImportedExecution } from './test-execution';
 import { readSiteStatusMap } from './site-statuses';
 
 export { DEFAULT_SYNC_TUNING };
@@ -219,29 +225,45 @@ export function createSyncConsumer(deps: SyncDeps) {
       requestsPer5Minutes: settings.xray.requestsPer5Minutes,
     });
     // The site's statuses (cached, read with the run record) resolve the map's targets, so a status the site lacks
-    // is caught before anything is sent.
-    const { caseIds, triage, runRec, planLink, planIssue, caseResults } = await mapDelivery(
-      deps,
-      delivery,
-      (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
-      settings.statusOverrides,
-    );
+    // is caught before anything is sent. With split by machine, each machine's results are mapped on their own.
+    const groups = machineGroups(delivery, settings.testExecution?.splitByMachine === true);
+    const parts: Array<MachineGroup & Awaited<ReturnType<typeof mapDelivery>>> = [];
+    for (const g of groups) {
+      parts.push({
+        ...g,
+        ...(await mapDelivery(
+          deps,
+          g.delivery,
+          (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
+          settings.statusOverrides,
+          settings.createTests?.enabled ? settings.createTests.projectKey : undefined,
+        )),
+      });
+    }
+    const caseIds = [...new Set(parts.flatMap((p) => p.caseIds))];
+    const mappedIds = new Set(parts.flatMap((p) => p.triage.mapped.map((m) => m.testCaseId)));
+    const unmappedIds = [...new Set(parts.flatMap((p) => p.triage.unmappedIds))].filter((id) => !mappedIds.has(id));
 
     let rec: JobRecord = {
       ...job,
       ...(delivery.testPlanId ? { testsigmaPlanId: delivery.testPlanId } : {}),
-      counts: { received: testCount(delivery.results), synced: 0, unmapped: triage.unmappedCount, failed: triage.failedCount },
-      unmapped: triage.unmappedIds.slice(0, MAX_LISTED_IDS),
-      errors: addErrors(job.intake, triage.errors),
+      counts: {
+        received: testCount(delivery.results),
+        synced: 0,
+        unmapped: unmappedIds.length,
+        failed: parts.reduce((n, p) => n + p.triage.failedCount, 0),
+      },
+      unmapped: unmappedIds.slice(0, MAX_LISTED_IDS),
+      errors: addErrors(job.intake, parts.flatMap((p) => p.triage.errors)),
     };
     progress.rec = rec;
     const planItems = delivery.testPlanId ? [planRunItem(delivery.testPlanId, job.jobId)] : [];
     const now = () => deps.clock.now();
 
-    if (triage.mapped.length === 0) {
+    if (mappedIds.size === 0) {
       const n = caseIds.length;
       const message =
-        triage.unmappedCount === caseIds.length
+        unmappedIds.length === caseIds.length
           ? jobMsg('noneLinked', { count: n, ids: idList(caseIds) })
           : jobMsg('noneSent');
       rec = { ...rec, state: 'failed', errors: addErrors(rec.errors, [message]), deadline: now(), updatedAt: iso(now()) };
@@ -249,25 +271,61 @@ export function createSyncConsumer(deps: SyncDeps) {
     }
 
     const warnings = progress.warnings;
+    const { planLink, planIssue } = parts[0]!;
     if (planLink && !planIssue) {
       warnings.push(jobMsg('planGone', { plan: delivery.testPlanId ?? '', issueId: planLink.issueId }));
     }
 
-    const evidence = settings.attachEvidence ? evidenceOf(triage.mapped) : new Map<number, Evidence[]>();
-    const imported = await importer.importRun({ jobId: job.jobId, delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
+    // Each machine's results go to its own Test Execution (one import each); without the split there is one part.
+    const synced: Array<{ part: (typeof parts)[number]; imported: ImportedExecution; mapped: MappedResult[]; created: number }> = [];
+    for (const part of parts) {
+      const { triage, runRec } = part;
+      if (triage.mapped.length === 0) continue;
+      const evidence = settings.attachEvidence ? evidenceOf(triage.mapped) : new Map<number, Evidence[]>();
+      const imported = await importer.importRun({ jobId: job.jobId, delivery: part.delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
+      // Tests the import created (or found again) are read back and linked before their results are recorded.
+      const adopted = triage.mapped.some((m) => m.create)
+        ? await adoptCreatedTests(deps, xray, imported, triage.mapped, started + t.workMs, warnings, effectiveIssueTypes(settings).test)
+        : { mapped: triage.mapped, created: 0 };
+      synced.push({ part, imported, mapped: adopted.mapped, created: adopted.created });
+    }
 
+    // A case's history keeps one entry a run: its worst status across machines, with that machine's Test Execution.
+    const worstOf = new Map<string, { m: MappedResult; at: number }>();
+    synced.forEach((s, at) => {
+      for (const m of s.mapped) {
+        const held = worstOf.get(m.testCaseId);
+        if (!held || severity(m.xrayStatus) < severity(held.m.xrayStatus)) worstOf.set(m.testCaseId, { m, at });
+      }
+    });
     const at = iso(now());
-    const caseItems = caseRecordItems(triage.mapped, { caseResults, runId: delivery.runId, execution: imported, at, overrides: settings.statusOverrides });
-    const counts = { ...rec.counts, synced: triage.mapped.length };
-    // Synced results by the Xray status they were sent with (the CLI's --fail-on-test-failure reads it).
+    const caseItems = synced.flatMap((s, i) =>
+      caseRecordItems(
+        s.mapped.filter((m) => worstOf.get(m.testCaseId)?.at === i),
+        { caseResults: s.part.caseResults, runId: delivery.runId, execution: s.imported, at, overrides: settings.statusOverrides },
+      ),
+    );
+    const created = new Set(synced.flatMap((s) => s.part.triage.mapped.filter((m) => m.create).map((m) => m.testCaseId))).size;
+    const counts = { ...rec.counts, synced: mappedIds.size, ...(created > 0 ? { created } : {}) };
+    // Synced results by the Xray status they were sent with (the CLI's --fail-on-test-failure reads it); by a
+    // case's worst across machines when the run is split.
     const statuses: Record<string, number> = {};
-    for (const m of triage.mapped) statuses[m.xrayStatus] = (statuses[m.xrayStatus] ?? 0) + 1;
+    const sent = new Map<string, string>();
+    for (const s of synced) {
+      for (const m of s.part.triage.mapped) {
+        const held = sent.get(m.testCaseId);
+        if (held === undefined || severity(m.xrayStatus) < severity(held)) sent.set(m.testCaseId, m.xrayStatus);
+      }
+    }
+    for (const status of sent.values()) statuses[status] = (statuses[status] ?? 0) + 1;
+    const keys = [...new Set(synced.map((s) => s.imported.key))];
     rec = {
       ...rec,
       counts,
       statuses,
       state: outcomeState(counts),
-      testExecutionKey: imported.key,
+      testExecutionKey: keys[0]!,
+      ...(groups.length > 1 || groups[0]!.machine !== undefined ? { testExecutionKeys: keys } : {}),
       errors: addErrors(rec.errors, warnings),
       retries: 0,
       deadline: now(),

@@ -12,10 +12,12 @@ import type { Clock, JiraPort, Logger } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import type { StoredSettings } from '../domain/settings';
 import { effectiveIssueTypes, executionIssueType } from '../domain/settings';
+import { CreateField, RunFields, executionFields, revisionFieldId } from '../domain/execution-template';
+import { readCreateFields } from '../jira/create-metadata';
 import type { Delivery } from '../domain/results-payload';
 import type { XrayClient, XrayImportTest } from '../xray/xray-types';
 import { XrayError } from '../xray/xray-types';
-import { bulkFetchIssues, searchIssues } from '../jira/jira-client';
+import { bulkFetchIssues, getIssue, searchIssues } from '../jira/jira-client';
 import { RunRecord, RunStore } from '../store/run-store';
 import { isKvsThrottle } from '../store/kvs-port';
 import { markMisfit, type MarkIntent } from '../domain/run-mark';
@@ -107,6 +109,18 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
     const deadline = a.started + tuning.workMs;
     let rec = a.runRec;
 
+    // An executor named the Test Execution (contract section 8): the run goes there, and later deliveries follow it.
+    const named = a.delivery.testExecutionKey;
+    if (named && rec?.testExecutionKey !== named) {
+      const issue = await getIssue(deps.jira.asApp(), named);
+      const types = effectiveIssueTypes(a.settings).testExecution.map((n) => n.toLowerCase());
+      if (!issue || !types.includes(issue.typeName.toLowerCase())) {
+        throw new Fail(jobMsg('namedExecutionInvalid', { key: named, types: effectiveIssueTypes(a.settings).testExecution.join(', ') }));
+      }
+      rec = { ...(rec ?? {}), runId, label: rec?.label ?? (await siteRunLabel(deps.kvs, runId)), testExecutionKey: issue.key, testExecutionId: issue.id, named: true, updatedAt: nowIso() };
+      await runs.put(rec);
+    }
+
     if (rec?.testExecutionKey) return update(a, rec, deadline);
 
     // A run with an intent looks for the label its create carried (the first version's, for intents written before
@@ -170,17 +184,29 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
       throw new Later(30, `another delivery of run ${runId} is creating its Test Execution`);
     }
     if (generation > 1) await runs.put(intentRec);
-    const settled = (): RunRecord => ({ runId, label, creates: generation, updatedAt: nowIso() });
+    const settled = (): RunRecord => ({
+      runId,
+      label,
+      creates: generation,
+      ...(a.delivery.testsigmaUrl ? { testsigmaUrl: a.delivery.testsigmaUrl } : {}),
+      updatedAt: nowIso(),
+    });
     const tests = buildImportTests(a.triage.mapped, (m) => a.evidence.get(m.index) ?? []);
+    const issueType = executionIssueType(a.settings);
+    const extra = await runFields(a, target.projectKey, issueType);
     let withEnvironments = true;
+    let run: RunFields = { ...(a.delivery.buildNo ? { buildNo: a.delivery.buildNo } : {}), ...(a.delivery.version ? { version: a.delivery.version } : {}) };
     for (;;) {
+      const chosen = executionFields(a.settings.testExecution, run, extra);
       const { results, info } = buildCreateImport({
         meta: a.delivery,
         tests,
         target,
         label,
         withEnvironments,
-        issueType: executionIssueType(a.settings),
+        issueType,
+        fields: chosen.fields,
+        labels: chosen.labels,
       });
       let res: ImportedExecution;
       try {
@@ -191,6 +217,14 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
           if (envs) {
             withEnvironments = false;
             a.warnings.push(environmentWarning(envs, err.message));
+            continue;
+          }
+          // A version the project lacks refuses the create; the run matters more than its version (the template's
+          // own versions were checked when saved, so they stay and a refusal of them fails the job naming them).
+          if (run.version && /fixVersions?/i.test(err.message) && err.message.includes(run.version)) {
+            a.warnings.push(jobMsg('versionRefused', { version: run.version, reason: err.message }));
+            const { version: _refused, ...rest } = run;
+            run = rest;
             continue;
           }
           // Refused as a whole: nothing was created, so no mark to look for.
@@ -223,6 +257,23 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
     }
   }
 
+  /**
+   * The Test Execution type's create metadata, read only when the run or the template needs it (a build to set as
+   * the Revision, template fields named by name): two Jira requests, no Xray request. Undefined when Jira cannot
+   * tell; a build then goes unset with a warning.
+   */
+  async function runFields(a: ImportArgs, projectKey: string, issueType: string): Promise<CreateField[] | undefined> {
+    const t = a.settings.testExecution;
+    const needed = !!a.delivery.buildNo || Object.keys(t?.fields ?? {}).some((k) => !k.startsWith('customfield_'));
+    if (!needed) return undefined;
+    const meta = await readCreateFields(deps.jira.asApp(), projectKey, issueType).catch((err: unknown) => {
+      deps.log.warn('sync: create metadata unreadable', { projectKey, error: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    });
+    if (a.delivery.buildNo && !revisionFieldId(meta)) a.warnings.push(jobMsg('revisionUnset', { build: a.delivery.buildNo, project: projectKey }));
+    return meta;
+  }
+
   /** Imports by key (idempotent), leaving out evidence the execution already has. */
   async function update(a: ImportArgs, rec: RunRecord, deadline: number): Promise<ImportedExecution> {
     const key = rec.testExecutionKey!;
@@ -237,7 +288,9 @@ export function createTestExecutionImporter(deps: TestExecutionDeps, tuning: Pic
       return execution;
     } catch (err) {
       if (err instanceof XrayError && err.kind === 'bad_request') {
-        // The execution may have been deleted in Jira since: then the run starts over with a new one.
+        // The execution may have been deleted in Jira since: then the run starts over with a new one, unless the
+        // executor named it (a run it sent elsewhere never lands in a Test Execution it did not ask for).
+        if (rec.named) throw new Fail(jobMsg('namedExecutionRefused', { key, reason: err.message }), a.triage.mapped.length);
         if (rec.testExecutionId && !(await bulkFetchIssues(deps.jira.asApp(), [rec.testExecutionId])).has(rec.testExecutionId)) {
           deps.log.warn('sync: the run\'s Test Execution is gone; creating a new one', { runId: rec.runId, key });
           a.warnings.push(jobMsg('executionReplaced', { key, runId: rec.runId }));

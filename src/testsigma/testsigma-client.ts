@@ -50,6 +50,8 @@ export interface TestsigmaRun {
   buildNo?: string;
   /** A re-run: the run it re-runs (`reRunParentId`). */
   reRunParentId?: string;
+  /** The run in Testsigma's web app (`app_url`), when Testsigma gives it. */
+  appUrl?: string;
 }
 
 /** One test case's result in a run. */
@@ -59,6 +61,10 @@ export interface TestsigmaCaseResult {
   result: string;
   testSuiteId?: string;
   testSuiteName?: string;
+  /** The machine it ran on (`machineTitle`). */
+  machineTitle?: string;
+  /** A data-driven case's data sets (`iterationResults`: `setName`, `result`); Testsigma sends no parameters. */
+  iterations?: Array<{ name: string; result: string }>;
 }
 
 /** A Testsigma entity for the panel. */
@@ -215,7 +221,9 @@ export function createTestsigmaClient(
       const buildNo = str(body.buildNo);
       const result = str(body.result);
       const parent = str(body.reRunParentId);
+      const appUrl = str(body.app_url);
       return {
+        ...(appUrl && /^https:\/\//.test(appUrl) ? { appUrl } : {}),
         id: str(body.id) ?? runId,
         status,
         ...(result ? { result } : {}),
@@ -242,7 +250,17 @@ export function createTestsigmaClient(
         const name = str(tc.testCaseName);
         const suiteId = str(tc.testSuiteId);
         const suiteName = str(tc.testSuiteName);
+        const machineTitle = str(tc.machineTitle);
+        const iterations = Array.isArray(tc.iterationResults)
+          ? (tc.iterationResults as unknown[]).flatMap((it) => {
+              const o = (typeof it === 'object' && it !== null ? it : {}) as Record<string, unknown>;
+              const word = str(o.result);
+              return word ? [{ name: str(o.setName) ?? '', result: word }] : [];
+            })
+          : [];
         out.push({
+          ...(machineTitle ? { machineTitle } : {}),
+          ...(iterations.length > 0 ? { iterations } : {}),
           testCaseId,
           result,
           ...(name ? { testCaseName: name } : {}),

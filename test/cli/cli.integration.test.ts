@@ -75,6 +75,17 @@ describe('xts against local servers', () => {
       expect(JSON.parse(p!.body)).toEqual(small);
     });
 
+    it('--test-execution puts the results into that existing Test Execution; a malformed key is a usage error', async () => {
+      files.set('r.json', JSON.stringify(small));
+      const r = await xts(['send', 'r.json', '--test-execution', 'PROJ-77']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(posts()[0]!.body)).toEqual({ ...small, testExecutionKey: 'PROJ-77' });
+      const bad = await xts(['send', 'r.json', '--test-execution', 'proj 77']);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain('--test-execution');
+      expect(posts()).toHaveLength(1);
+    });
+
     it('uses Bearer with --bearer', async () => {
       files.set('r.json', JSON.stringify(small));
       const r = await xts(['send', 'r.json', '--bearer']);

@@ -153,3 +153,33 @@ describe('xts send <report.xml>: reading the report and its attachments', () => 
     );
   });
 });
+
+describe('parameterised tests', () => {
+  const report = `<?xml version="1.0"?>
+<testsuites><testsuite name="checkout" tests="4" timestamp="2026-11-25T10:00:00Z">
+  <testcase classname="CheckoutTest" name="pays[card=visa, amount=10]" time="1"><properties><property name="testsigma_id" value="609"/></properties></testcase>
+  <testcase classname="CheckoutTest" name="pays[card=amex, amount=20]" time="2"><properties><property name="testsigma_id" value="609"/></properties><failure message="declined">declined</failure></testcase>
+  <testcase classname="CheckoutTest" name="login[1] admin" time="1"><properties><property name="testsigma_id" value="610"/></properties></testcase>
+  <testcase classname="CheckoutTest" name="refunds[only one]" time="1"><properties><property name="testsigma_id" value="611"/></properties></testcase>
+</testsuite></testsuites>`;
+
+  it('a test repeated with parameters becomes one result with an iteration each, its status the worst', () => {
+    const c = convertJunit(report, { runId: 'p-1', reportPath: '/tmp/report.xml' });
+    expect(c.results).toEqual([
+      expect.objectContaining({
+        testCaseId: '609',
+        status: 'FAILURE',
+        message: '[card=amex, amount=20] declined',
+        iterations: [
+          { name: 'card=visa, amount=10', status: 'SUCCESS', parameters: { card: 'visa', amount: '10' } },
+          { name: 'card=amex, amount=20', status: 'FAILURE', parameters: { card: 'amex', amount: '20' } },
+        ],
+      }),
+      expect.objectContaining({ testCaseId: '610', status: 'SUCCESS' }),
+      expect.objectContaining({ testCaseId: '611', status: 'SUCCESS' }),
+    ]);
+    // A single bracketed run, or a name it cannot tell apart, stays a plain result.
+    expect(c.results[1]!.iterations).toBeUndefined();
+    expect(c.results[2]!.iterations).toBeUndefined();
+  });
+});

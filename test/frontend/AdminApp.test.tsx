@@ -460,3 +460,40 @@ describe('AdminApp', () => {
     expect(allOf(renderer, SectionMessage).map((m) => m.props.title)).toContain('Erste Schritte');
   });
 });
+
+describe('the Test Execution template on the Mapping tab', () => {
+  const FIELDS = [
+    { id: 'fixVersions', name: 'Fix versions', required: false, type: 'array', allowedValues: ['1.4', '1.5'] },
+    { id: 'components', name: 'Components', required: false, type: 'array', allowedValues: ['Checkout'] },
+    { id: 'labels', name: 'Labels', required: false, type: 'array' },
+    { id: 'customfield_10050', name: 'Environment type', required: true, type: 'option', allowedValues: ['QA', 'Staging'] },
+  ];
+
+  it('offers the default project\'s fix versions, components and required fields as pickers, and saves the template with created Tests', async () => {
+    const saved = settingsView({ defaultProjectKey: 'QA', testExecution: { fixVersions: ['1.5'], labels: ['nightly'], fields: { customfield_10050: { value: 'QA' } } }, createTests: { enabled: true, projectKey: 'QA' } });
+    const { renderer, calls } = await openAdmin({
+      getSettings: [ok(settingsView({ defaultProjectKey: 'QA' }))],
+      listExecutionFields: [ok({ fields: FIELDS })],
+      saveSettings: [ok(saved)],
+    });
+    await selectTab(renderer, MAPPING);
+    await flush();
+    expect(calls.filter((c) => c.key === 'listExecutionFields').map((c) => c.payload)).toEqual([{ projectKey: 'QA' }]);
+    expect(byId(renderer, 'template-fix-versions').props.options.map((o: { value: string }) => o.value)).toEqual(['1.4', '1.5']);
+    const required = byId(renderer, 'template-field-customfield_10050');
+    expect(required.props.options.map((o: { value: string }) => o.value)).toEqual(['QA', 'Staging']);
+    await act(async () => byId(renderer, 'template-fix-versions').props.onChange([{ label: '1.5', value: '1.5' }]));
+    await act(async () => required.props.onChange({ label: 'QA', value: 'QA' }));
+    await type(byId(renderer, 'template-labels'), 'nightly');
+    await act(async () => byId(renderer, 'create-tests-project').props.onChange({ label: 'Quality (QA)', value: 'QA' }));
+    const createTests = allOf(renderer, Checkbox).find((c) => c.props.id === 'create-tests')!;
+    await act(async () => createTests.props.onChange({ target: { checked: true } }));
+    await click(button(panel(renderer, MAPPING), 'Save Test Execution fields'));
+    expect(calls.filter((c) => c.key === 'saveSettings').map((c) => c.payload)).toEqual([
+      {
+        testExecution: { fixVersions: ['1.5'], components: [], labels: ['nightly'], fields: { customfield_10050: { value: 'QA' } }, splitByMachine: false },
+        createTests: { enabled: true, projectKey: 'QA' },
+      },
+    ]);
+  });
+});

@@ -218,6 +218,19 @@ describe('PanelApp', () => {
     ]);
   });
 
+  it('lists every Test Execution of a run split by machine in its row', async () => {
+    const view = panelView({
+      issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
+      links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274' })],
+      recentRuns: [
+        { runId: '338', state: 'succeeded', testExecutionKey: 'PROJ-60', testExecutionKeys: ['PROJ-60', 'PROJ-61'], at: '2026-11-25T10:42:10Z', counts: { received: 2, synced: 2, unmapped: 0, failed: 0 } },
+      ],
+    });
+    const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    const table = allOf(renderer, DynamicTable)[1]!;
+    expect(allOf(table, Link).map((l) => l.props.href)).toEqual(expect.arrayContaining([expect.stringContaining('PROJ-60'), expect.stringContaining('PROJ-61')]));
+  });
+
   it('links several ids at once, one link call each, and reports each outcome', async () => {
     const one = panelView({ links: [link({ testsigmaId: '609', name: 'Login works' })] });
     const two = panelView({ links: [...one.links, link({ testsigmaId: '611' })] });

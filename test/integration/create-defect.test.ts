@@ -10,7 +10,7 @@ import { MemoryKvs } from '../../sandbox/forge/memory-kvs';
 import { appOverEmulators } from '../support/app-over-emulators';
 import { SettingsStore } from '../../src/store/settings-store';
 import { writeItems } from '../../src/store/job-store';
-import { caseResultItem, readCaseResults } from '../../src/store/run-store';
+import { RunStore, caseResultItem, readCaseResults } from '../../src/store/run-store';
 import type { Envelope, PanelView } from '../../src/shared/types';
 
 const XRAY = { clientId: 'defect-client', clientSecret: 'defect-secret-0123456789' };
@@ -24,7 +24,7 @@ interface Site {
   clock: { now: () => number; advance(ms: number): void };
   test: { id: string; key: string };
   call(key: string, as: string, payload?: unknown): Promise<Envelope<PanelView>>;
-  /** A run of the Test in a new Test Execution with that Xray status, synced as the sync writes it. */
+  /** A run of the Test in a new Test Execution with that Xray status, synced as the sync writes it (with the execution's id). */
   syncRun(runId: string, status: string, word: string, comment?: string): Promise<{ id: string; key: string }>;
   close(): Promise<void>;
 }
@@ -66,7 +66,7 @@ async function startSite(opts: { xrayAccount?: string } = {}): Promise<Site> {
       world.upsertRun(exec.id, test.id, { status, ...(comment ? { comment } : {}) });
       const prev = (await readCaseResults(kvs, [CASE])).get(CASE);
       const at = new Date(clock.now()).toISOString();
-      await writeItems(kvs, [caseResultItem(CASE, prev, { status, word, runId, at, testIssueId: test.id, testExecutionKey: exec.key }, {})]);
+      await writeItems(kvs, [caseResultItem(CASE, prev, { status, word, runId, at, testIssueId: test.id, testExecutionKey: exec.key, testExecutionId: exec.id }, {})]);
       return exec;
     },
     close: async () => {
@@ -110,6 +110,16 @@ describe('createDefect over HTTP', () => {
     expect(snap['graphql']).toBe(2);
     expect(snap['graphql:getTestRun']).toBe(1);
     expect(snap['graphql:addDefectsToTestRun']).toBe(1);
+  });
+
+  it('links the run in Testsigma from the defect\'s description when the sync learnt its address', async () => {
+    site = await startSite();
+    const s = site;
+    await s.syncRun('r1', 'FAILED', 'FAILURE', 'Expected 200');
+    await new RunStore(s.kvs).put({ runId: 'r1', label: 'testsigma-run-r1', testsigmaUrl: 'https://app.testsigma.com/ui/td/runs/r1', updatedAt: new Date(s.clock.now()).toISOString() });
+    ok(await s.call('createDefect', 'alice'));
+    const [bug] = bugsIn(s.world);
+    expect(JSON.stringify(bug!.description)).toContain('"href":"https://app.testsigma.com/ui/td/runs/r1"');
   });
 
   it('files it where the settings say: the defect project and issue type', async () => {

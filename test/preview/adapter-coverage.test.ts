@@ -87,6 +87,7 @@ async function renderedTree(site: PreviewSite, entry: 'panel' | 'admin' | 'summa
   const commands = new Set<string>();
   const types = new Set<string>();
   let docs = 0;
+  let docsAtLastAnswer = -1;
   const pending: Promise<unknown>[] = [];
   g.self = globalThis;
   // @forge/bridge's i18n fetches ./__LOCALES__/ beside the frame: answer as the preview (and Forge) serve it.
@@ -111,7 +112,7 @@ async function renderedTree(site: PreviewSite, entry: 'panel' | 'admin' | 'summa
       }
       if (cmd === 'invoke') {
         const answer = invokeResolver(site.sb, entry === 'admin' ? 'admin' : 'panel', { key: data.functionKey ?? '', payload: data.payload ?? {}, accountId: VIEWERS.admin.accountId, ...(issue ? { issue } : {}) });
-        pending.push(answer);
+        pending.push(answer.finally(() => (docsAtLastAnswer = docs)));
         return answer;
       }
       if (cmd === 'getContext') return { accountId: VIEWERS.admin.accountId, locale: 'en-US', extension: issue ? { issue } : {} };
@@ -122,10 +123,20 @@ async function renderedTree(site: PreviewSite, entry: 'panel' | 'admin' | 'summa
     jest.isolateModules(() => {
       require(path.join(FRONTEND, entry, 'index'));
     });
-    // Let the first invoke land and the tree that shows its answer be sent.
-    for (let i = 0; i < 50 && (pending.length === 0 || docs < 2); i++) await new Promise((r) => setTimeout(r, 20));
-    await Promise.all(pending);
-    await new Promise((r) => setTimeout(r, 100));
+    // Wait on events, not time: every invoke answered, a tree sent after the last answer, and then nothing new (no
+    // invoke, no tree) for 50 turns of the event loop, so effects and the translations' load have run. The deadline
+    // only bounds a hang.
+    const turn = () => new Promise((r) => setTimeout(r, 0));
+    const deadline = Date.now() + 60_000;
+    for (let quiet = 0, seen = ''; quiet < 50; ) {
+      if (Date.now() > deadline) throw new Error(`the ${entry} entry never settled: ${pending.length} invokes, ${docs} trees`);
+      await Promise.allSettled(pending);
+      await turn();
+      const now = `${pending.length}/${docs}`;
+      const settled = pending.length > 0 && docs > docsAtLastAnswer;
+      quiet = settled && now === seen ? quiet + 1 : 0;
+      seen = now;
+    }
   } finally {
     globalThis.fetch = realFetch;
     delete g.__bridge;

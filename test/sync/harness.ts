@@ -138,8 +138,9 @@ export class FakeXray implements XrayClient {
     const runs = this.runs.get(key) ?? new Map<string, string>();
     const ev = this.evidence.get(key) ?? new Map<string, string[]>();
     for (const t of tests) {
-      runs.set(t.testKey, t.status);
-      if (t.evidence) ev.set(t.testKey, [...(ev.get(t.testKey) ?? []), ...t.evidence.map((e) => e.filename)]);
+      const testKey = t.testKey ?? t.testInfo?.definition ?? '';
+      runs.set(testKey, t.status);
+      if (t.evidence) ev.set(testKey, [...(ev.get(testKey) ?? []), ...t.evidence.map((e) => e.filename)]);
     }
     this.runs.set(key, runs);
     this.evidence.set(key, ev);

@@ -49,11 +49,23 @@ describe('Testsigma client', () => {
     expect(seen[0]!.init!.headers).toMatchObject({ Authorization: `Bearer ${KEY}`, Accept: 'application/json' });
   });
 
-  test('getRunResults reads the documented per-case results', async () => {
+  test('getRunResults reads the documented per-case results, with the machine and each data set\'s result', async () => {
     const { fetch } = fakeFetch({ '/api/v1/execution_results/986/test_case_results': { status: 200, body: fixture('execution-results.test-case-results.response.json') } });
     const client = createTestsigmaClient({ baseUrl: 'https://app.testsigma.com/api/v1', apiKey: KEY }, { fetch });
     expect(await client.getRunResults('986')).toEqual([
-      { testCaseId: '413', testCaseName: '03 data driven small', result: 'FAILURE', testSuiteId: '197', testSuiteName: '02 DD Small' },
+      {
+        testCaseId: '413',
+        testCaseName: '03 data driven small',
+        result: 'FAILURE',
+        testSuiteId: '197',
+        testSuiteName: '02 DD Small',
+        machineTitle: 'machine 2',
+        iterations: [
+          { name: 'examples', result: 'SUCCESS' },
+          { name: 'travels', result: 'FAILURE' },
+          { name: 'examples 1', result: 'FAILURE' },
+        ],
+      },
     ]);
   });
 

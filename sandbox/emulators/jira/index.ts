@@ -477,6 +477,51 @@ export async function startJiraEmulator(options: JiraEmulatorOptions): Promise<J
       },
     },
     {
+      // Jira Cloud REST v3, "Get create field metadata for a project and issue type id": the fields an issue of the
+      // type can be created with in the project, each with `required`, `schema` and, for pickers, `allowedValues`.
+      method: 'GET',
+      template: '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}',
+      handler: ({ params, principal }) => {
+        const ref = params.projectIdOrKey ?? '';
+        const p = world.findProject(ref);
+        if (!p || !world.hasPermission(principal, 'BROWSE_PROJECTS', p.id) || !world.hasPermission(principal, 'CREATE_ISSUES', p.id)) {
+          throw jiraError(404, `No project could be found with ${/^\d+$/.test(ref) ? 'id' : 'key'} '${ref}'.`);
+        }
+        const type = world.issueTypesOfProject(p.id).find((t) => t.id === params.issueTypeId);
+        if (!type) throw jiraError(404, `Issue type with id '${params.issueTypeId ?? ''}' does not exist or is not in the project.`);
+        const required = new Set(world.requiredFieldsOf(p.id, type.id).map((f) => f.id));
+        const field = (fieldId: string, name: string, schema: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+          required: required.has(fieldId) || ['summary', 'issuetype', 'project'].includes(fieldId),
+          schema,
+          name,
+          key: fieldId,
+          fieldId,
+          hasDefaultValue: false,
+          operations: schema.type === 'array' ? ['add', 'set', 'remove'] : ['set'],
+          ...extra,
+        });
+        const fields = [
+          field('summary', 'Summary', { type: 'string', system: 'summary' }),
+          field('issuetype', 'Issue Type', { type: 'issuetype', system: 'issuetype' }),
+          field('project', 'Project', { type: 'project', system: 'project' }),
+          field('description', 'Description', { type: 'string', system: 'description' }),
+          field('labels', 'Labels', { type: 'array', items: 'string', system: 'labels' }),
+          field('fixVersions', 'Fix versions', { type: 'array', items: 'version', system: 'fixVersions' }, {
+            allowedValues: world.versionsOf(p.id).map((name, i) => ({ id: String(10100 + i), name, archived: false, released: false })),
+          }),
+          field('components', 'Components', { type: 'array', items: 'component', system: 'components' }, {
+            allowedValues: world.componentsOf(p.id).map((name, i) => ({ id: String(10200 + i), name })),
+          }),
+          ...world.customFieldsOf(p.id, type.id).map((f) =>
+            field(f.id, f.name, { ...f.schema, customId: Number(f.id.replace('customfield_', '')) }, f.allowedValues
+              ? { allowedValues: f.allowedValues.map((value, i) => ({ id: String(10300 + i), value })) }
+              : {}),
+          ),
+        ];
+        return { startAt: 0, maxResults: 50, total: fields.length, fields };
+      },
+    },
+    {
       method: 'GET',
       template: '/rest/api/3/issuetype',
       handler: () =>

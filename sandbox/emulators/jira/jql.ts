@@ -1,7 +1,7 @@
 /**
  * The JQL subset the emulators understand: `labels = "x"`, `labels in (...)`, `key = K`, `key in (...)`,
  * `id = N`, `id in (...)`, `project = X`, `project in (...)`, `issuetype = "Test Execution"`, `issuetype in (...)`,
- * joined by AND, optionally followed by `ORDER BY key|id|created [ASC|DESC]`. Anything else is refused with a
+ * `created >= "-15m"` (Jira's relative dates: m, h, d, w), joined by AND, optionally followed by `ORDER BY key|id|created [ASC|DESC]`. Anything else is refused with a
  * {@link JqlError} (Jira's error envelope) rather than guessed, so that a query the emulator cannot judge never
  * passes silently.
  */
@@ -10,7 +10,7 @@ import type { Issue, World } from '../world';
 /** A JQL problem, answered by Jira as 400 `{ errorMessages: [message], errors: {} }`. */
 export class JqlError extends Error {}
 
-type Field = 'labels' | 'key' | 'id' | 'project' | 'issuetype';
+type Field = 'labels' | 'key' | 'id' | 'project' | 'issuetype' | 'created';
 interface Clause {
   field: Field;
   values: string[];
@@ -28,6 +28,8 @@ const FIELD_ALIASES: Record<string, Field> = {
   project: 'project',
   issuetype: 'issuetype',
   type: 'issuetype',
+  created: 'created',
+  createddate: 'created',
 };
 
 interface Token {
@@ -76,6 +78,9 @@ function tokenize(jql: string): Token[] {
   }
   return tokens;
 }
+
+const RELATIVE = /^-(\d+)([mhdw])$/;
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** A parsed query. */
 export interface ParsedJql {
@@ -145,6 +150,14 @@ export function parseJql(jql: string): ParsedJql {
     }
     const op = tokens[i++];
     if (!op) throw new JqlError(`Error in the JQL Query: Expecting operator but got 'end of query'.`);
+    if (field === 'created') {
+      // Only the relative form, which does not depend on the searcher's time zone.
+      if (op.kind !== 'op' || op.text !== '>=') unsupported(op);
+      const v = expectValue();
+      if (!RELATIVE.test(v)) throw new JqlError(`Date value '${v}' for field 'created' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.`);
+      clauses.push({ field, values: [v] });
+      continue;
+    }
     if (op.kind === 'op' && op.text === '=') {
       clauses.push({ field, values: [expectValue()] });
     } else if (op.kind === 'word' && op.text.toLowerCase() === 'in') {
@@ -235,5 +248,9 @@ function matchClause(world: World, issue: Issue, c: Clause): boolean {
     }
     case 'issuetype':
       return c.values.some((v) => world.findIssueType(v)?.id === issue.typeId);
+    case 'created': {
+      const m = RELATIVE.exec(c.values[0]!)!;
+      return issue.createdAt >= world.now() - Number(m[1]) * UNIT_MS[m[2]!]!;
+    }
   }
 }

@@ -219,6 +219,8 @@ export function runBody(state: TestsigmaState, run: RunRecord, withPlan: boolean
     message: runMessage(status, result),
     executedBy: 43,
     buildNo: run.buildNo,
+    // The docs' CI scripts ("trigger-test-plan-wait-completion") read `app_url`: the run in Testsigma's web app.
+    app_url: `https://app.testsigma.com/ui/td/runs/${run.id}`,
     environmentId: null,
     totalCount: done ? words.length : 0,
     ...(done ? counts : { ...countResults([]) }),
@@ -265,13 +267,13 @@ export function caseResultsBody(state: TestsigmaState, run: RunRecord): Record<s
         iterationResults: dataSets.map((setName, i) => ({
           iterationResultId: c.iterationResultIds[i] ?? 0,
           setName,
-          result: c.result,
+          result: c.iterationResults?.[i] ?? c.result,
         })),
         testSuiteId: c.testSuiteId,
         testSuiteName: state.suites.get(c.testSuiteId)?.name ?? `Test suite ${c.testSuiteId}`,
         testSuiteResultId: c.testSuiteResultId,
         machineId: run.machineId,
-        machineTitle: 'machine 1',
+        machineTitle: run.machineTitle ?? 'machine 1',
         machineResultId: run.machineResultId,
       };
     }),

@@ -72,6 +72,8 @@ export interface RunCase {
   testSuiteResultId: number;
   result: ResultWord;
   iterationResultIds: number[];
+  /** Each data set's own result, when they differ from the case's (docs: "Test Case Execution details": iterationResults). */
+  iterationResults?: ResultWord[];
 }
 
 /** A triggered run of a plan (Testsigma's "execution result"). */
@@ -84,6 +86,8 @@ export interface RunRecord {
   completedAt: number | null;
   machineId: number;
   machineResultId: number;
+  /** The run's machine as Testsigma titles it (`machineTitle`); "machine 1" unless a test sets it. */
+  machineTitle?: string;
   cases: RunCase[];
   /** A re-run: the run it re-runs (`reRunParentId`), and how its cases were picked (`reRunType`). */
   reRunParentId?: number;
@@ -402,6 +406,13 @@ export class TestsigmaState {
     if (run.startedAt === null) run.startedAt = t;
     this.finish(run, t, results);
     return run;
+  }
+
+  /** Sets the results of a data-driven case's data sets in a run, in the order of its data sets. */
+  setIterationResults(runId: number, testCaseId: number | string, results: ResultWord[]): void {
+    const c = this.requireRun(runId).cases.find((x) => x.testCaseId === Number(testCaseId));
+    if (!c) throw new Error(`run ${runId} has no case ${testCaseId}`);
+    c.iterationResults = [...results];
   }
 
   /** Looks a run up, bringing its status up to date with the clock first. */

@@ -37,6 +37,8 @@ export interface MultipartInfo {
   description?: unknown;
   testPlanKey?: string;
   environments?: string[];
+  /** Other Jira fields of the new Test Execution (fixVersions, components, custom fields), as sent. */
+  extraFields?: Record<string, unknown>;
 }
 
 // Xray documents dates as "yyyy-MM-dd'T'HH:mm:ssZZ": an offset (or Z) is required, fractions are tolerated.
@@ -66,7 +68,7 @@ export function labelProblem(labels: unknown): string | undefined {
 }
 
 interface PlannedTest {
-  test: Issue | { create: { projectId: string; summary: string; testType?: string } };
+  test: Issue | { create: { projectId: string; summary: string; testType?: string; definition?: string; labels?: string[] } };
   status: string;
   comment?: string;
   start?: string;
@@ -166,6 +168,11 @@ export function importExecution(world: World, doc: unknown, options: ImportOptio
     if (typeof raw !== 'object' || raw === null) throw bad(`Error importing results: tests[${index}] must be an object.`); // emulator wording
     const t = raw as Record<string, unknown>;
     const where = typeof t.testKey === 'string' ? t.testKey : `tests[${index}]`;
+    // "Using Xray JSON format to import execution results": with iterations, the test's status may be left out and
+    // is derived from them (any FAILED: FAILED; all PASSED: PASSED; any EXECUTING: EXECUTING; else TODO).
+    if ((t.status === undefined || t.status === '') && Array.isArray(t.iterations) && t.iterations.length > 0) {
+      t.status = derivedStatus((t.iterations as Array<Record<string, unknown>>).map((it) => (typeof it?.status === 'string' ? it.status : '')));
+    }
     if (typeof t.status !== 'string' || t.status === '') {
       throw bad(`Error importing results: the status of test ${where} is missing!`); // emulator wording
     }
@@ -199,6 +206,9 @@ export function importExecution(world: World, doc: unknown, options: ImportOptio
         const o = (it ?? {}) as Record<string, unknown>;
         const st = typeof o.status === 'string' ? o.status : '';
         if (!world.findStatus(st)) throw bad(`Error importing results: status "${st}" of an iteration of test ${where} does not exist!`); // emulator wording
+        if (o.parameters !== undefined && (!Array.isArray(o.parameters) || !o.parameters.every((p) => typeof p === 'object' && p !== null && typeof (p as { name?: unknown }).name === 'string'))) {
+          throw bad(`Error importing results: the parameters of iteration ${i + 1} of test ${where} must be a list of { name, value }!`); // emulator wording
+        }
         const params = Array.isArray(o.parameters) ? (o.parameters as Array<Record<string, unknown>>) : [];
         return {
           rank: String(i + 1),
@@ -219,18 +229,39 @@ export function importExecution(world: World, doc: unknown, options: ImportOptio
         planned.push({ test: issue, ...common });
       }
     } else if (typeof t.testInfo === 'object' && t.testInfo !== null) {
-      // Xray finds a Test by summary in testInfo.projectKey, or creates one.
+      // "Using Xray JSON format to import execution results": a Generic test is found again by its definition in
+      // testInfo.projectKey (created once, reused after); other types by summary. Not found: the import creates it.
       const ti = t.testInfo as Record<string, unknown>;
       const tp = typeof ti.projectKey === 'string' ? world.findProject(ti.projectKey) : undefined;
-      if (tp && typeof ti.summary === 'string' && ti.summary !== '') {
-        const existing = world
-          .listIssues()
-          .find((i) => i.projectId === tp.id && world.kindOf(i) === 'test' && i.summary === ti.summary);
-        planned.push({
-          test: existing ?? { create: { projectId: tp.id, summary: ti.summary, testType: typeof ti.type === 'string' ? ti.type : undefined } },
-          ...common,
-        });
+      if (!tp || !world.hasPermission(options.principal, 'CREATE_ISSUES', tp.id)) {
+        throw bad(`Error importing results: the project ${String(ti.projectKey)} of test ${where} was not found or you cannot create issues in it!`); // emulator wording
       }
+      if (typeof ti.summary !== 'string' || ti.summary === '') throw bad(`Error importing results: testInfo.summary of test ${where} is required!`); // emulator wording
+      const type = typeof ti.type === 'string' ? ti.type : 'Manual';
+      const generic = /^(generic|unstructured)$/i.test(type);
+      if (generic && (typeof ti.definition !== 'string' || ti.definition === '')) {
+        throw bad(`Error importing results: testInfo.definition of Generic test ${where} is required!`); // emulator wording
+      }
+      if (ti.labels !== undefined) {
+        const problem = labelProblem(ti.labels);
+        if (problem) throw bad(`Error importing results: test ${where}: ${problem}`);
+      }
+      const definition = generic ? (ti.definition as string) : undefined;
+      const existing = world
+        .listIssues()
+        .find((i) => i.projectId === tp.id && world.kindOf(i) === 'test' && (generic ? i.definition === definition : i.summary === ti.summary));
+      planned.push({
+        test: existing ?? {
+          create: {
+            projectId: tp.id,
+            summary: ti.summary,
+            testType: type,
+            ...(definition !== undefined ? { definition } : {}),
+            ...(Array.isArray(ti.labels) ? { labels: ti.labels as string[] } : {}),
+          },
+        },
+        ...common,
+      });
     }
   });
   if (planned.length === 0) throw bad('There are no valid tests imported');
@@ -244,6 +275,7 @@ export function importExecution(world: World, doc: unknown, options: ImportOptio
       summary,
       labels: mp?.labels ?? [],
       description: mp ? mp.description : info.description,
+      ...(mp?.extraFields ? { extraFields: mp.extraFields } : {}),
     });
     exec = world.requireIssue(created.id);
   } else if (!mp && (typeof info.summary === 'string' || typeof info.description === 'string')) {
@@ -261,10 +293,21 @@ export function importExecution(world: World, doc: unknown, options: ImportOptio
     let testId: string;
     if ('create' in p.test) {
       const tp = world.findProject(p.test.create.projectId) as Project;
-      const again = world.listIssues().find((i) => i.projectId === tp.id && world.kindOf(i) === 'test' && i.summary === (p.test as { create: { summary: string } }).create.summary);
+      const c = p.test.create;
+      // The same new test twice in one import is created once.
+      const again = world
+        .listIssues()
+        .find((i) => i.projectId === tp.id && world.kindOf(i) === 'test' && (c.definition !== undefined ? i.definition === c.definition : i.summary === c.summary));
       if (again) testId = again.id;
       else {
-        const made = world.createIssue({ projectKey: tp.key, type: testTypeName(world), summary: p.test.create.summary, testType: p.test.create.testType });
+        const made = world.createIssue({
+          projectKey: tp.key,
+          type: testTypeName(world),
+          summary: c.summary,
+          testType: c.testType,
+          ...(c.definition !== undefined ? { definition: c.definition } : {}),
+          ...(c.labels ? { labels: c.labels } : {}),
+        });
         options.onTestCreated?.(made.key);
         testId = made.id;
       }
@@ -286,6 +329,15 @@ export function importExecution(world: World, doc: unknown, options: ImportOptio
     world.addTestsToTestPlan(plan.id, world.executionTestIds(exec.id));
   }
   return { id: exec.id, key: exec.key, self: `${world.siteUrl}/rest/api/2/issue/${exec.id}` };
+}
+
+/** The status Xray gives a test from its iterations' statuses (Xray's JSON format page). */
+export function derivedStatus(statuses: readonly string[]): string {
+  const up = statuses.map((x) => x.toUpperCase());
+  if (up.includes('FAILED')) return 'FAILED';
+  if (up.length > 0 && up.every((x) => x === 'PASSED')) return 'PASSED';
+  if (up.includes('EXECUTING')) return 'EXECUTING';
+  return 'TODO';
 }
 
 function testExecutionTypeName(world: World): string {
@@ -353,11 +405,48 @@ export function parseMultipartInfo(world: World, raw: unknown, principal: string
   if (/[\r\n]/.test(fields.summary)) {
     throw bad('Error creating Test Execution - Issue create failed! - summary: The summary is invalid because it contains newline characters.');
   }
-  const unknownFields = Object.keys(fields).filter((f) => !ALLOWED_INFO_FIELDS.has(f));
+  // The info part is Jira's create-issue JSON (Xray docs, "Import Execution Results", multipart): Jira's own checks
+  // apply, and a field the site requires but the info lacks refuses the whole import.
+  const custom = world.customFieldsOf(project.id, type.id);
+  const unknownFields = Object.keys(fields).filter((f) => !ALLOWED_INFO_FIELDS.has(f) && !custom.some((c) => c.id === f));
   if (unknownFields.length > 0) {
     throw bad(
       `Error creating Test Execution - Issue create failed! - ${unknownFields[0]}: Field '${unknownFields[0]}' cannot be set. It is not on the appropriate screen, or unknown.`,
     );
+  }
+  for (const req of world.requiredFieldsOf(project.id, type.id)) {
+    const v = fields[req.id];
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) {
+      throw bad(`Error creating Test Execution - Issue create failed! - ${req.id}: ${req.name} is required.`);
+    }
+  }
+  const named = (v: unknown): string | undefined =>
+    typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string' ? (v as { name: string }).name : undefined;
+  for (const [f, known, what] of [
+    ['fixVersions', world.versionsOf(project.id), 'Version'],
+    ['components', world.componentsOf(project.id), 'Component'],
+  ] as const) {
+    const v = fields[f];
+    if (v === undefined) continue;
+    if (!Array.isArray(v)) throw bad(`Error creating Test Execution - Issue create failed! - ${f}: Operation value must be an array.`);
+    for (const item of v) {
+      const name = named(item);
+      if (name === undefined || !known.includes(name)) {
+        throw bad(`Error creating Test Execution - Issue create failed! - ${f}: ${what} name '${name ?? JSON.stringify(item)}' is not valid`);
+      }
+    }
+  }
+  for (const c of custom) {
+    const v = fields[c.id];
+    if (v === undefined || !c.allowedValues) continue;
+    const value = typeof v === 'object' && v !== null ? (v as { value?: unknown }).value : undefined;
+    if (typeof value !== 'string' || !c.allowedValues.includes(value)) {
+      throw bad(`Error creating Test Execution - Issue create failed! - ${c.id}: Specify a valid value for ${c.name}`);
+    }
+  }
+  const extraFields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (!['project', 'summary', 'issuetype', 'labels', 'description'].includes(k)) extraFields[k] = v;
   }
   let labels: string[] = [];
   if (fields.labels !== undefined) {
@@ -384,5 +473,6 @@ export function parseMultipartInfo(world: World, raw: unknown, principal: string
     description: fields.description,
     testPlanKey: xf.testPlanKey as string | undefined,
     environments: xf.environments as string[] | undefined,
+    ...(Object.keys(extraFields).length > 0 ? { extraFields } : {}),
   };
 }

@@ -23,6 +23,7 @@ import {
   type StatusRow,
 } from './mappingModel';
 import { useSaveSettings } from './useSaveSettings';
+import { ExecutionTemplateSection } from './ExecutionTemplateSection';
 
 /** Props of {@link MappingTab}. */
 export interface MappingTabProps {
@@ -231,6 +232,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
         </ButtonGroup>
       </Inline>
       {saveError && <ErrorMessage error={saveError} />}
+      <ExecutionTemplateSection call={call} settings={settings} projects={projects} notify={notify} onSaved={onSaved} />
     </Stack>
   );
 }

@@ -191,7 +191,7 @@ function linkedBy(t: Translator, link: LinkView) {
   // name is only known to Jira's User component (resolving it here would need the read:jira-user scope).
   return (
     <Tooltip content={t('panel.links.linkedAt', { time: `${t.relative(link.linkedAt)} (${t.exact(link.linkedAt)})` })}>
-      <User accountId={link.linkedBy} hideDisplayName />
+      {link.linkedByApp ? <Text size="small">{t('panel.links.linkedByApp')}</Text> : <User accountId={link.linkedBy} hideDisplayName />}
     </Tooltip>
   );
 }

@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { DynamicTable, Heading, Inline, Stack, Text } from '@forge/react';
 import { useT } from '../common/i18n';
 import { executionCell } from '../common/jobCells';
@@ -28,7 +29,15 @@ export function RecentRunsTable({ groups }: { groups: RunGroup[] }) {
         ),
       },
       { key: 'outcome', content: runOutcome(t, run) },
-      { key: 'execution', content: executionCell(t, run.testExecutionKey) },
+      {
+        key: 'execution',
+        // A run split by machine has a Test Execution a machine.
+        content: run.testExecutionKeys ? (
+          <Stack space="space.0">{run.testExecutionKeys.map((k) => <Fragment key={k}>{executionCell(t, k)}</Fragment>)}</Stack>
+        ) : (
+          executionCell(t, run.testExecutionKey)
+        ),
+      },
       { key: 'at', content: when(t, run.at) },
     ],
   }));

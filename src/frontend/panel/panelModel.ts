@@ -46,6 +46,8 @@ export interface RunGroup {
   /** The state of the run as a whole (see {@link groupState}). */
   state: string;
   testExecutionKey?: string;
+  /** A run split by machine: every Test Execution its deliveries reached, in order. */
+  testExecutionKeys?: string[];
   /** The newest delivery's time. */
   at: string;
   deliveries: number;
@@ -76,6 +78,7 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
   return [...groups.values()].map((deliveries) => {
     const newest = deliveries.reduce((a, b) => (b.at > a.at ? b : a));
     const key = deliveries.find((d) => d.testExecutionKey)?.testExecutionKey;
+    const keys = [...new Set(deliveries.flatMap((d) => d.testExecutionKeys ?? []))];
     const counts = deliveries.reduce<JobCounts>(
       (sum, d) => ({
         received: sum.received + d.counts.received,
@@ -95,6 +98,7 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
       runId: newest.runId,
       state: groupState(deliveries.map((d) => d.state)),
       ...(key ? { testExecutionKey: key } : {}),
+      ...(keys.length > 1 ? { testExecutionKeys: keys } : {}),
       at: newest.at,
       deliveries: deliveries.length,
       counts,
