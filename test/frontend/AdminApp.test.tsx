@@ -496,4 +496,19 @@ describe('the Test Execution template on the Mapping tab', () => {
       },
     ]);
   });
+
+  it('keeps the fields saved through the API that the pickers do not show when the admin saves the template', async () => {
+    const stored = { customfield_10050: { value: 'QA' }, customfield_10060: 'Sprint 7', customfield_10070: [{ id: '3' }] };
+    const { renderer, calls } = await openAdmin({
+      getSettings: [ok(settingsView({ defaultProjectKey: 'QA', testExecution: { fields: stored } }))],
+      listExecutionFields: [ok({ fields: FIELDS })],
+      saveSettings: [ok(settingsView({ defaultProjectKey: 'QA', testExecution: { fields: stored } }))],
+    });
+    await selectTab(renderer, MAPPING);
+    await flush();
+    await act(async () => byId(renderer, 'template-field-customfield_10050').props.onChange({ label: 'Staging', value: 'Staging' }));
+    await click(button(panel(renderer, MAPPING), 'Save Test Execution fields'));
+    const saved = calls.filter((c) => c.key === 'saveSettings').map((c) => (c.payload as { testExecution: { fields: unknown } }).testExecution.fields);
+    expect(saved).toEqual([{ customfield_10050: { value: 'Staging' }, customfield_10060: 'Sprint 7', customfield_10070: [{ id: '3' }] }]);
+  });
 });
