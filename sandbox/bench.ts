@@ -344,7 +344,8 @@ interface PanelCost {
 
 /**
  * One panel open (`getPanel`) as a user makes it, over the sandbox's resolver HTTP surface: a Test with 1 and with
- * 50 linked cases, and a Test Plan of 1,000 Tests (250 linked) with a cold and then a warm cache.
+ * 50 linked cases, and a Test Plan of 1,000 Tests (250 linked) with a cold and then a warm cache; and the issue
+ * summary's lighter view (`getPanel` with `summary: true`) of the same Test and Test Plan.
  */
 async function measurePanel(args: Args): Promise<PanelCost[]> {
   // Limits counted, not enforced (see measure): seeding 1,000 links passes them.
@@ -419,6 +420,10 @@ async function measurePanel(args: Args): Promise<PanelCost[]> {
     sb.kvs.latencyMs = args.kvsLatencyMs;
     await open('Test, 50 links, 10-run histories (warm)', testB);
     await open('Test Plan, 1,000 Tests, 10-run histories (warm)', plan);
+    // The issue summary (jira:issueContext) opens on every Xray issue whether or not anyone added the panel: its
+    // lighter view, today trimmed from the full one.
+    await open('Summary of a Test, 50 links, 10-run histories (warm)', testB, { summary: true });
+    await open('Summary of a Test Plan, 1,000 Tests (warm)', plan, { summary: true });
     return out;
   } finally {
     await sb.close();

@@ -14,6 +14,7 @@ const CACHE = path.join(__dirname, '.cache');
 export const ENTRIES = {
   panel: path.join(ROOT, 'src', 'frontend', 'panel', 'index.tsx'),
   admin: path.join(ROOT, 'src', 'frontend', 'admin', 'index.tsx'),
+  summary: path.join(ROOT, 'src', 'frontend', 'summary', 'index.tsx'),
 } as const;
 export type EntryName = keyof typeof ENTRIES;
 

@@ -22,6 +22,8 @@ export interface PreviewState {
   page: DemoIssueName | 'admin';
   /** The viewer's Jira language; the viewer's own (en-US) when left out. */
   locale?: string;
+  /** On an issue: the issue panel (the default) or the summary on the issue's right side (`jira:issueContext`). */
+  module?: 'panel' | 'summary';
 }
 
 /** A running preview. */
@@ -34,27 +36,37 @@ export interface Preview {
   close(): Promise<void>;
 }
 
-/** Every state the preview can show, for the screenshots: each site in English, and the set-up site in German too. */
+/**
+ * Every state the preview can show, for the screenshots: each site in English, and the set-up site in German too;
+ * the issue summary as a viewer (a tester) sees it, on each site and in German on the set-up site.
+ */
 export function allStates(): PreviewState[] {
   const out: PreviewState[] = [];
   for (const site of SITE_STATES) {
     for (const as of Object.keys(VIEWERS) as ViewerRole[]) {
       for (const page of [...DEMO_ISSUES, 'admin'] as const) out.push({ site, as, page });
     }
+    for (const page of DEMO_ISSUES) out.push({ site, as: 'viewer', page, module: 'summary' });
   }
   for (const as of Object.keys(VIEWERS) as ViewerRole[]) {
     for (const page of [...DEMO_ISSUES, 'admin'] as const) out.push({ site: 'ready', as, page, locale: 'de-DE' });
   }
+  for (const page of DEMO_ISSUES) out.push({ site: 'ready', as: 'viewer', page, module: 'summary', locale: 'de-DE' });
   return out;
+}
+
+/** Which UI Kit entry a state draws. */
+function entryOf(s: PreviewState): EntryName {
+  return s.page === 'admin' ? 'admin' : s.module === 'summary' ? 'summary' : 'panel';
 }
 
 /** The file name a state's screenshot gets (`--de-DE` at the end for a locale other than the viewer's own). */
 export function stateName(s: PreviewState): string {
-  return `${s.site}--${s.as}--${s.page}${s.locale && s.locale !== VIEWERS[s.as].locale ? `--${s.locale}` : ''}`;
+  return `${s.site}--${s.as}--${s.page}${entryOf(s) === 'summary' ? '--summary' : ''}${s.locale && s.locale !== VIEWERS[s.as].locale ? `--${s.locale}` : ''}`;
 }
 
 function query(s: PreviewState): string {
-  return new URLSearchParams({ site: s.site, as: s.as, page: s.page, ...(s.locale ? { locale: s.locale } : {}) }).toString();
+  return new URLSearchParams({ site: s.site, as: s.as, page: s.page, ...(s.locale ? { locale: s.locale } : {}), ...(entryOf(s) === 'summary' ? { module: 'summary' } : {}) }).toString();
 }
 
 function readState(url: URL): PreviewState {
@@ -64,6 +76,7 @@ function readState(url: URL): PreviewState {
   const locale = url.searchParams.get('locale');
   return {
     ...(locale && /^[a-z]{2}-[A-Z]{2}$/.test(locale) ? { locale } : {}),
+    ...(url.searchParams.get('module') === 'summary' ? { module: 'summary' as const } : {}),
     site: SITE_STATES.includes(site) ? site : 'ready',
     as: as in VIEWERS ? as : 'editor',
     page: page === 'admin' || DEMO_ISSUES.includes(page as DemoIssueName) ? page : 'test-named',
@@ -142,13 +155,14 @@ function shellPage(s: PreviewState, site: PreviewSite): string {
           return `<section class="issue" aria-label="Issue"><div class="crumbs">Projects / Web shop / <span>${esc(issue.key)}</span></div>
             <h1>${esc(issue.summary)}</h1><span class="type">${esc(issue.type)}</span>
             <p class="desc">Description, comments and the rest of the issue view are Jira's: the preview shows the app's panel only.</p></section>
-            <section class="glance" aria-label="Testsigma panel"><h2>Testsigma</h2>${frame}</section>`;
+            <section class="glance" aria-label="${entryOf(s) === 'summary' ? 'Testsigma summary (the issue\'s right side)' : 'Testsigma panel'}"><h2>Testsigma</h2>${frame}</section>`;
         })();
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(s.page === 'admin' ? 'Admin page' : site.issues[s.page].key)} - Testsigma links for Xray preview</title><style>${STYLE}</style></head>
   <body><header><strong>Jira (preview)</strong><form method="get" action="/" style="display:flex;gap:16px;flex-wrap:wrap">
   ${select('as', 'Who is looking', (Object.keys(VIEWERS) as ViewerRole[]).map((r) => [r, VIEWERS[r].label]), s.as)}
   ${select('site', 'Site', SITE_STATES.map((v) => [v, SITE_STATE_LABELS[v]]), s.site)}
   ${select('page', 'Page', pages, s.page)}
+  ${select('module', 'Module', [['panel', 'Issue panel'], ['summary', "Summary (the issue's right side)"]], entryOf(s) === 'summary' ? 'summary' : 'panel')}
   ${select('locale', 'Language', [...new Set(['en-US', 'de-DE', ...(translations()?.config.locales ?? [])])].map((l) => [l, l]), s.locale ?? VIEWERS[s.as].locale)}
   <noscript><button>Show</button></noscript></form></header><main>${body}</main>
   <script>
@@ -158,7 +172,7 @@ function shellPage(s: PreviewState, site: PreviewSite): string {
 
 function framePage(s: PreviewState, site: PreviewSite): string {
   const viewer = VIEWERS[s.as];
-  const entry: EntryName = s.page === 'admin' ? 'admin' : 'panel';
+  const entry = entryOf(s);
   const issue = s.page === 'admin' ? undefined : site.issues[s.page];
   const context = {
     accountId: viewer.accountId,
@@ -167,13 +181,14 @@ function framePage(s: PreviewState, site: PreviewSite): string {
     locale: s.locale ?? viewer.locale,
     timezone: 'UTC',
     siteUrl: 'http://127.0.0.1',
-    moduleKey: entry === 'admin' ? 'testsigma-settings' : 'testsigma-links',
+    moduleKey: entry === 'admin' ? 'testsigma-settings' : entry === 'summary' ? 'testsigma-summary' : 'testsigma-links',
     extension:
       entry === 'admin'
         ? { type: 'jira:adminPage' }
-        : { type: 'jira:issuePanel', issue: { id: issue!.id, key: issue!.key, type: issue!.type }, project: { key: site.projectKey, type: 'software' } },
+        : { type: entry === 'summary' ? 'jira:issueContext' : 'jira:issuePanel', issue: { id: issue!.id, key: issue!.key, type: issue!.type }, project: { key: site.projectKey, type: 'software' } },
   };
-  const config = { resolver: entry, query: query(s), context };
+  // The summary calls the panel's resolver, as the manifest wires it.
+  const config = { resolver: entry === 'admin' ? 'admin' : 'panel', query: query(s), context };
   // UI Kit draws the app inside Jira's own page, so its links move the whole page: target _top does the same here.
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><base target="_top"><link rel="stylesheet" href="/preview/assets/${entry}.css">
   <style>body { margin: 0; padding: 8px 12px; font-family: -apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, sans-serif; color: #172b4d; }</style></head>
@@ -203,7 +218,7 @@ export async function startPreview(options: { port?: number; sites?: Partial<Rec
     return built;
   };
 
-  // Build both entries now, so the first page does not wait for esbuild.
+  // Build the panel and admin entries now, so the first page does not wait for esbuild (the summary when first asked).
   void bundle('panel').catch(() => undefined);
   void bundle('admin').catch(() => undefined);
 
@@ -232,7 +247,7 @@ export async function startPreview(options: { port?: number; sites?: Partial<Rec
       return send(res, 200, 'text/html; charset=utf-8', `<!doctype html><title>${esc(issue.key)}</title><p style="font-family:sans-serif">${esc(issue.key)}: ${esc(issue.summary)} (${esc(current.sb.world.typeOf(issue).name)}). The preview shows the app's panel on its demo issues only. <a href="/?${query(s)}">Back</a></p>`);
     }
     if (req.method === 'GET' && url.pathname === '/preview/frame') return send(res, 200, 'text/html; charset=utf-8', framePage(s, await site(s.site)));
-    const asset = /^\/preview\/assets\/(panel|admin)\.(js|css)$/.exec(url.pathname);
+    const asset = /^\/preview\/assets\/(panel|admin|summary)\.(js|css)$/.exec(url.pathname);
     if (req.method === 'GET' && asset) {
       const b = await bundle(asset[1] as EntryName);
       return send(res, 200, asset[2] === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', asset[2] === 'js' ? b.js : b.css);

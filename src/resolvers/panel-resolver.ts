@@ -13,6 +13,7 @@ import { parseTestsigmaId } from '../domain/testsigma-id';
 import type { DefectFiler } from './defect-filing';
 import type { PlanRunner } from './plan-runner';
 import { runFromJiraOn } from '../domain/settings';
+import { testsigmaUrl } from '../testsigma/testsigma-client';
 
 /** A Test link's synced results: the last one, the history, and whether it is flaky. */
 export interface CaseResults {
@@ -146,12 +147,14 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         testsigmaKind: r.testsigmaKind,
         testsigmaId: r.testsigmaId,
         ...(e?.name ? { name: e.name } : {}),
-        ...(e?.url ? { url: e.url } : {}),
+        // The deep link needs only the id and the configured host: it stays when Testsigma has no key or is down.
+        url: e?.url ?? testsigmaUrl(settings.testsigma.baseUrl, r.testsigmaKind, r.testsigmaId),
         linkedBy: r.linkedBy,
         linkedAt: r.linkedAt,
         ...(r.linkedByApp ? { linkedByApp: true } : {}),
         ...(lr ? { lastResult: lr } : {}),
-        ...(cr && !summary ? { history: cr.history, flaky: cr.flaky } : {}),
+        // The summary keeps the flaky mark (issue 22: "2 cases · 1 failed · Flaky"): it rides in the same record.
+        ...(cr ? { ...(summary ? {} : { history: cr.history }), flaky: cr.flaky } : {}),
       };
     });
     // A part that came back after all says nothing is missing (a cached list, say, while Xray answers 429).

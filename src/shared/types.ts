@@ -93,7 +93,7 @@ export interface RecentRun {
   counts: JobCounts;
   /** Who started it: a delivery to the web trigger, `runPlan`/`rerunFailed`, or the pick-up of runs started in Testsigma. */
   source?: RunSource;
-  /** Its synced results by Xray status. */
+  /** Its synced results by Xray status: what the run says about the release (contract section 8). */
   statuses?: Record<string, number>;
   /** The run in Testsigma's web app, when known. */
   testsigmaUrl?: string;
@@ -306,6 +306,7 @@ export interface JobView {
 
 /** Resolver keys with their payloads and answers, for the typed invoke wrappers. */
 export interface PanelResolverApi {
+  /** `summary: true` answers the lighter view of the issue's summary (links, last results, the newest run). */
   getPanel: { payload: { refresh?: boolean; summary?: boolean }; data: PanelView };
   link: { payload: { testsigmaId: string }; data: PanelView };
   unlink: { payload: { testsigmaId: string }; data: PanelView };

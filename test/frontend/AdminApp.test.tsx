@@ -192,8 +192,10 @@ describe('AdminApp', () => {
     });
 
     it('shows both connection results, with Xray statuses', async () => {
+      const withKey = settingsView();
+      withKey.testsigma.hasApiKey = true;
       const { renderer } = await openAdmin({
-        getSettings: [ok(settingsView())],
+        getSettings: [ok(withKey)],
         testConnection: [
           ok({
             xray: { ok: true, message: 'Connected to Xray (global).', statuses: ['PASSED', 'FAILED', 'TODO'] },
@@ -204,6 +206,25 @@ describe('AdminApp', () => {
       await click(button(renderer, 'Test connection'));
       expect(messages(renderer, 'success')).toEqual(['Connected to Xray (global). Xray statuses: PASSED, FAILED, TODO']);
       expect(messages(renderer, 'error')).toEqual(['Testsigma refused the API key (401). Check it and save again.']);
+    });
+
+    it('on a first setup: marks the required fields, leads with Test connection only once they hold something, and tells a missing Testsigma key as information', async () => {
+      const fresh = settingsView({ xray: { region: 'global', clientId: '', hasClientSecret: false, requestsPer5Minutes: 300 } });
+      const { renderer } = await openAdmin({
+        getSettings: [ok(fresh)],
+        saveSettings: [ok(settingsView())],
+        testConnection: [ok({ xray: { ok: true, message: 'Connected to Xray (global).' }, testsigma: { ok: false, message: 'No Testsigma API key is set.' } })],
+      });
+      expect(textOf(renderer)).toContain('Client id (required)');
+      expect(textOf(renderer)).toContain('Client secret (required)');
+      expect(button(renderer, 'Test connection').props.appearance).toBe('default');
+      await type(byId(renderer, 'xray-client-id'), 'client-1');
+      await type(byId(renderer, 'xray-client-secret'), 'secret-1');
+      expect(button(renderer, 'Save and test').props.appearance).toBe('primary');
+      expect(allOf(renderer, Textfield).filter((f) => f.props.width === 480).length).toBeGreaterThanOrEqual(3);
+      await click(button(renderer, 'Save and test'));
+      expect(messages(renderer, 'error')).toEqual([]);
+      expect(messages(renderer, 'information')).toEqual(['No Testsigma API key is set.']);
     });
 
     it('shows a failed connection test with its title and Try again', async () => {
@@ -354,7 +375,7 @@ describe('AdminApp', () => {
       ]);
       expect(table().props.rows.map((r: { key: string }) => r.key)).toEqual(['job-2']);
       expect(textOf(table())).toContain('No result maps to a linked Xray Test.');
-      expect(allOf(table(), Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([['Failed', 'removed']]);
+      expect(allOf(table(), Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([['Failed', 'default']]);
 
       await click(button(renderer, 'Load more'));
       expect(calls.filter((c) => c.key === 'listJobs')[1]).toEqual({ key: 'listJobs', payload: { cursor: 'c2' } });
@@ -435,7 +456,7 @@ describe('AdminApp', () => {
 
   it('speaks German to a German admin', async () => {
     const { renderer } = await openAdmin({ getSettings: [ok(settingsView())] }, 'de-DE');
-    expect(textOf(renderer)).toContain('Verbindung Zuordnung Web-Trigger Übertragungsprotokoll');
+    expect(textOf(renderer)).toContain('Verbindung Zuordnung Web-Trigger Synchronisierungsprotokoll');
     expect(allOf(renderer, SectionMessage).map((m) => m.props.title)).toContain('Erste Schritte');
   });
 });
@@ -474,5 +495,20 @@ describe('the Test Execution template on the Mapping tab', () => {
         createTests: { enabled: true, projectKey: 'QA' },
       },
     ]);
+  });
+
+  it('keeps the fields saved through the API that the pickers do not show when the admin saves the template', async () => {
+    const stored = { customfield_10050: { value: 'QA' }, customfield_10060: 'Sprint 7', customfield_10070: [{ id: '3' }] };
+    const { renderer, calls } = await openAdmin({
+      getSettings: [ok(settingsView({ defaultProjectKey: 'QA', testExecution: { fields: stored } }))],
+      listExecutionFields: [ok({ fields: FIELDS })],
+      saveSettings: [ok(settingsView({ defaultProjectKey: 'QA', testExecution: { fields: stored } }))],
+    });
+    await selectTab(renderer, MAPPING);
+    await flush();
+    await act(async () => byId(renderer, 'template-field-customfield_10050').props.onChange({ label: 'Staging', value: 'Staging' }));
+    await click(button(panel(renderer, MAPPING), 'Save Test Execution fields'));
+    const saved = calls.filter((c) => c.key === 'saveSettings').map((c) => (c.payload as { testExecution: { fields: unknown } }).testExecution.fields);
+    expect(saved).toEqual([{ customfield_10050: { value: 'Staging' }, customfield_10060: 'Sprint 7', customfield_10070: [{ id: '3' }] }]);
   });
 });

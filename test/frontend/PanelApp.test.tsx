@@ -9,6 +9,7 @@ import {
   SectionMessage,
   Spinner,
   TextArea,
+  Textfield,
   Tooltip,
   User,
 } from '@forge/react';
@@ -40,10 +41,12 @@ async function openPanel(answers: Parameters<typeof fakeCaller>[0], locale: 'en-
   return { renderer, flags, ...fake };
 }
 
-const errorMessages = (scope: Parameters<typeof allOf>[0]) =>
+// A sentence whose issue keys are links reads as one line ("linked to PROJ-7."), not as parts joined by spaces.
+const sentence = (text: string) => text.replace(/ ([.,;:])/g, '$1');
+const errorMessages = (scope: Parameters<typeof allOf>[0], appearance: 'error' | 'warning' | 'information' = 'error') =>
   allOf(scope, SectionMessage)
-    .filter((s) => s.props.appearance === 'error')
-    .map((s) => ({ title: s.props.title as string, text: textOf(s), retry: s.props.actions !== undefined }));
+    .filter((s) => s.props.appearance === appearance)
+    .map((s) => ({ title: s.props.title as string, text: sentence(textOf(s)), retry: s.props.actions !== undefined }));
 
 describe('PanelApp', () => {
   it('shows a spinner while getPanel runs, and calls it once', async () => {
@@ -82,22 +85,23 @@ describe('PanelApp', () => {
     });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const table = allOf(renderer, DynamicTable)[0]!;
-    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History', 'Linked', '']);
+    // One line a case: the Test Execution has its own column, the run and exact time ride in the status's Tooltip.
+    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', '']);
     const text = textOf(table);
     expect(text).toContain('#609 Login works');
     expect(text).toContain('#610');
     expect(text).not.toContain('TS-');
-    expect(text).toContain('2 hours ago');
-    expect(text).toContain('Run 337');
+    // One line a case: the run and the time, relative and exact, ride in the status's Tooltip.
+    expect(text).not.toContain('Run 337');
+    expect(allOf(table, Tooltip).map((tip) => tip.props.content)).toContain(`Run 337 · 2 hours ago (${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(recent))})`);
     expect(text).toContain('No run yet');
-    // The exact time is at hand in a Tooltip.
-    expect(allOf(table, Tooltip).map((tip) => tip.props.content)).toContain(new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(recent)));
     const hrefs = allOf(renderer, Link).map((l) => l.props.href);
     expect(hrefs).toEqual(expect.arrayContaining(['https://app.testsigma.com/ui/td/cases/609/steps', '/browse/PROJ-99']));
     expect(allOf(renderer, User).map((u) => u.props.accountId)).toEqual(['acc-1', 'acc-1', 'acc-1']);
-    expect(allOf(renderer, Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([
-      ['EXECUTING', 'moved'],
-      ['ABORTED', 'inprogress'],
+    // Xray's statuses as bold Lozenges; green and red mean an outcome only.
+    expect(allOf(renderer, Lozenge).map((l) => [textOf(l), l.props.appearance, l.props.isBold])).toEqual([
+      ['EXECUTING', 'inprogress', true],
+      ['ABORTED', 'default', true],
     ]);
   });
 
@@ -126,11 +130,36 @@ describe('PanelApp', () => {
   });
 
   it('says an empty Test Set has no Tests yet, instead of "0 of 0"', async () => {
-    const view = panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' }, coverage: { total: 0, linked: 0, unlinked: [] } });
+    const view = panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' }, links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })], coverage: { total: 0, linked: 0, unlinked: [] } });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     expect(textOf(renderer)).toContain('This Test Set has no Tests yet.');
     expect(textOf(renderer)).not.toContain('0 of 0');
     expect(allOf(renderer, ProgressBar)).toHaveLength(0);
+  });
+
+  it('shows one empty state with its action when nothing is linked and nothing could have data', async () => {
+    const plan = panelView({ issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' }, coverage: { total: 0, linked: 0, unlinked: [] }, recentRuns: [] });
+    const { renderer } = await openPanel({ getPanel: [ok(plan)] });
+    const text = textOf(renderer);
+    expect(text).toContain('No Testsigma test plan linked yet.');
+    expect(text).not.toContain('has no Tests yet');
+    expect(text).not.toContain('Recent runs');
+    expect(text).not.toContain('this Testsigma plan');
+  });
+
+  it('marks ids Testsigma does not know, and ids it was not asked about; the key problem goes to editors only', async () => {
+    const links = [link({ testsigmaId: '609', name: 'Login works' }), link({ testsigmaId: '777' })];
+    const known = await openPanel({ getPanel: [ok(panelView({ links }))] });
+    expect(textOf(known.renderer)).toContain('#777 Not found in Testsigma');
+    // Busy storage says nothing about Testsigma: no "Not found" then.
+    const busy = await openPanel({ getPanel: [ok(panelView({ links, notices: [{ code: 'storage_busy', message: 'busy' }] }))] });
+    expect(textOf(busy.renderer)).not.toContain('Not found in Testsigma');
+    const notice = { code: 'testsigma_not_configured' as const, message: 'backend words' };
+    const viewer = await openPanel({ getPanel: [ok(panelView({ links: [link({ testsigmaId: '777' })], canEdit: false, notices: [notice] }))] });
+    expect(textOf(viewer.renderer)).toContain('#777 not checked');
+    expect(textOf(viewer.renderer)).not.toContain('Names are not shown');
+    const editor = await openPanel({ getPanel: [ok(panelView({ links: [link({ testsigmaId: '777' })], notices: [notice] }))] });
+    expect(textOf(editor.renderer)).toContain('Names are not shown: the app has no Testsigma API key.');
   });
 
   it('says why coverage and names are missing, in the section each explains', async () => {
@@ -151,25 +180,42 @@ describe('PanelApp', () => {
     expect(text.indexOf('#55')).toBeLessThan(text.indexOf('Coverage is unavailable'));
   });
 
-  it('groups the deliveries of one run in the recent runs, in people\'s words', async () => {
+  it('leads a Test Plan with its newest run\'s outcome, and gives each run its counts by Xray status', async () => {
     const view = panelView({
       issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
       links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274' })],
       recentRuns: [
         { runId: '337', state: 'failed', at: '2026-11-25T10:45:00Z', counts: { received: 2, synced: 0, unmapped: 0, failed: 2 } },
-        { runId: '337', state: 'succeeded', testExecutionKey: 'PROJ-50', at: '2026-11-25T10:42:10Z', counts: { received: 10, synced: 8, unmapped: 2, failed: 0 } },
+        { runId: '337', state: 'succeeded', testExecutionKey: 'PROJ-50', at: '2026-11-25T10:42:10Z', counts: { received: 10, synced: 8, unmapped: 2, failed: 0 }, statuses: { FAILED: 2, PASSED: 6 } },
         { runId: '336', state: 'queued', at: '2026-11-24T10:00:00Z', counts: { received: 1, synced: 0, unmapped: 0, failed: 0 } },
+        { runId: '335', state: 'succeeded', testExecutionKey: 'PROJ-49', at: '2026-11-23T10:00:00Z', counts: { received: 3, synced: 3, unmapped: 0, failed: 0 }, statuses: { PASSED: 3 } },
       ],
     });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    const text = textOf(renderer);
+    // The newest run leads, before the linked plan: what it says about the release, then what did not reach Xray.
+    const lead = text.indexOf('Newest run: 337 6 PASSED 2 FAILED 2 not linked 2 not synced Partly synced PROJ-50');
+    expect(lead).toBeGreaterThanOrEqual(0);
+    expect(lead).toBeLessThan(text.indexOf('#274'));
+    // Refresh and when the view was read sit above it all, at the top right.
+    expect(text.indexOf('Refresh')).toBeLessThan(lead);
+    expect(text).toMatch(/^updated (now|\d+ seconds? ago) Refresh/);
     const table = allOf(renderer, DynamicTable)[1]!;
-    // The sync log's order; the narrow panel puts the four counts in one column.
-    expect(table.props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'state', 'execution', 'results', 'at']);
-    expect(table.props.rows.map((r: { key: string }) => r.key)).toEqual(['337', '336']);
-    const text = textOf(table);
-    expect(text).toContain('337 2 deliveries Partly synced PROJ-50 8 of 12 synced 2 not linked 2 failed');
-    expect(text).toContain('336 Waiting');
-    expect(allOf(table, Lozenge).map((l) => l.props.appearance)).toEqual(['moved', 'default']);
+    expect(table.props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'outcome', 'execution', 'at']);
+    expect(table.props.rows.map((r: { key: string }) => r.key)).toEqual(['337', '336', '335']);
+    const rows = textOf(table);
+    expect(rows).toContain('337 Partly synced 2 deliveries 6 PASSED 2 FAILED 2 not linked 2 not synced PROJ-50');
+    expect(rows).toContain('336 Waiting 0 of 1 synced');
+    // A run synced in full says only what it found: no "Synced" beside it.
+    expect(rows).toContain('335 3 PASSED PROJ-49');
+    expect(rows).not.toContain('Synced');
+    expect(allOf(table, Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([
+      ['Partly synced', 'default'],
+      ['6 PASSED', 'success'],
+      ['2 FAILED', 'removed'],
+      ['Waiting', 'default'],
+      ['3 PASSED', 'success'],
+    ]);
   });
 
   it('lists every Test Execution of a run split by machine in its row', async () => {
@@ -192,8 +238,12 @@ describe('PanelApp', () => {
       getPanel: [ok(panelView())],
       link: [ok(one), fail('already_linked', 'Testsigma test case 610 is already linked to PROJ-7. Unlink it there first.'), ok(two)],
     });
-    expect(button(renderer, 'Link').props.isDisabled).toBe(true);
+    // Nothing linked yet: the field is open at once. Link on an empty field says what it needs instead of greying out.
+    await click(button(renderer, 'Link'));
+    expect(textOf(renderer)).toContain('Enter a test case id or URL first.');
+    expect(calls.filter((c) => c.key === 'link')).toEqual([]);
     await type(allOf(renderer, TextArea)[0]!, ' 609, 610\n611 ');
+    expect(textOf(renderer)).not.toContain('Enter a test case id or URL first.');
     await click(button(renderer, 'Link all 3'));
     expect(calls.filter((c) => c.key === 'link').map((c) => c.payload)).toEqual([
       { testsigmaId: '609' },
@@ -201,12 +251,33 @@ describe('PanelApp', () => {
       { testsigmaId: '611' },
     ]);
     expect(textOf(allOf(renderer, DynamicTable)[0]!)).toContain('#611');
-    expect(errorMessages(renderer)).toEqual([
+    // A partial success is a warning, not an error; the other Test's key is a link.
+    expect(errorMessages(renderer, 'warning')).toEqual([
       { title: '2 linked; 1 could not be', text: '#610: Testsigma test case 610 is already linked to PROJ-7. Unlink it there first.', retry: false },
     ]);
+    expect(errorMessages(renderer)).toEqual([]);
+    expect(allOf(allOf(renderer, SectionMessage)[0]!, Link).map((l) => [textOf(l), l.props.href])).toEqual([['PROJ-7', '/browse/PROJ-7']]);
     // What failed stays in the field, to fix and send again.
     expect(allOf(renderer, TextArea)[0]?.props.value).toBe('610');
-    expect(flags).toEqual(['2 linked']);
+    // The flag names what was linked, and where.
+    expect(flags).toEqual(['Linked #609, #611 to PROJ-12']);
+  });
+
+  it('says a case already linked to this Test is already here, as information, and flags nothing', async () => {
+    const one = panelView({ links: [link({ testsigmaId: '609', name: 'Login works' })] });
+    const { renderer, flags } = await openPanel({ getPanel: [ok(one)], link: [ok(one)] });
+    // Something is linked: the field waits behind a subtle "+ Link test case".
+    expect(allOf(renderer, TextArea)).toHaveLength(0);
+    await click(button(renderer, '+ Link test case'));
+    await type(allOf(renderer, TextArea)[0]!, 'https://app.testsigma.com/ui/td/cases/609/steps');
+    await click(button(renderer, 'Link'));
+    expect(errorMessages(renderer, 'information').map((m) => m.text)).toEqual(['#609 is already linked to this Test.']);
+    expect(errorMessages(renderer)).toEqual([]);
+    expect(flags).toEqual([]);
+    // Cancel closes the field and what it said.
+    await click(button(renderer, 'Cancel'));
+    expect(allOf(renderer, TextArea)).toHaveLength(0);
+    expect(allOf(renderer, SectionMessage)).toHaveLength(0);
   });
 
   it('shows the Link button loading and everything else waiting while it links', async () => {
@@ -276,7 +347,9 @@ describe('PanelApp', () => {
 
   it('takes one id on a Test Set, and says so when given several', async () => {
     const { renderer, calls } = await openPanel({ getPanel: [ok(panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' } }))] });
-    await type(allOf(renderer, TextArea)[0]!, '55 56');
+    // One id: a one-line field.
+    expect(allOf(renderer, TextArea)).toHaveLength(0);
+    await type(allOf(renderer, Textfield)[0]!, '55 56');
     expect(textOf(renderer)).toContain('A Test Set links to one suite: enter one id or URL.');
     expect(button(renderer, 'Link all 2').props.isDisabled).toBe(true);
     expect(calls.map((c) => c.key)).toEqual(['getPanel']);
@@ -289,7 +362,7 @@ describe('PanelApp', () => {
     const renderer = await render(<PanelApp call={fake.call as unknown as PanelCaller} />);
     await type(allOf(renderer, TextArea)[0]!, '609');
     await click(button(renderer, 'Link'));
-    expect(showFlag).toHaveBeenCalledWith(expect.objectContaining({ title: 'Linked', appearance: 'success', isAutoDismiss: true }));
+    expect(showFlag).toHaveBeenCalledWith(expect.objectContaining({ title: 'Linked #609 to PROJ-12', appearance: 'success', isAutoDismiss: true }));
   });
 
   it('refreshes with refresh: true', async () => {
@@ -391,8 +464,10 @@ describe('PanelApp', () => {
           ),
         ],
       });
-      expect(textOf(renderer)).toContain('Passed on attempt 3');
-      expect(textOf(renderer)).toContain('Failed after 2 attempts');
+      // In the status's Tooltip, beside the run.
+      const tips = allOf(renderer, Tooltip).map((tip) => String(tip.props.content));
+      expect(tips.filter((c) => c.startsWith('Run 9 · Passed on attempt 3 · '))).toHaveLength(1);
+      expect(tips.filter((c) => c.startsWith('Run 9 · Failed after 2 attempts · '))).toHaveLength(1);
     });
 
     it('lists a Test Set its flaky cases with flips or the retry, and marks of their last statuses', async () => {

@@ -44,6 +44,24 @@ describe('entry files', () => {
     expect(docText(doc)).toContain('Aktualisieren');
   });
 
+  it('summary: renders through the bridge with one getPanel invoke for the lighter view', async () => {
+    const withResult: PanelView = {
+      ...view,
+      links: [{ ...view.links[0]!, lastResult: { status: 'FAILED', runId: '337', at: '2026-11-25T10:00:00Z' }, flaky: true }],
+    };
+    bridge = installBridge((key) => (key === 'getPanel' ? { ok: true, data: withResult } : undefined));
+    jest.isolateModules(() => {
+      require('../../src/frontend/summary/index');
+    });
+    const doc = await bridge.waitFor((d) => docText(d).includes('1 Testsigma test case'));
+    expect(docText(doc)).toContain('1 FAILED');
+    expect(docText(doc)).toContain('Flaky');
+    // Read-only: no control that changes anything.
+    expect(docFind(doc, 'Button')).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(bridge.invokes).toEqual([{ functionKey: 'getPanel', payload: { summary: true } }]);
+  });
+
   it('admin page: renders through the bridge and shows a forbidden message alone', async () => {
     const message = "Only Jira administrators can change the Testsigma app's settings.";
     bridge = installBridge(() => ({ ok: false, error: { code: 'forbidden', message } }));

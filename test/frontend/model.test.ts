@@ -1,6 +1,6 @@
 import { browsePath, displayId, jqlPath, keysJql } from '../../src/frontend/common/format';
 import { makeTranslator, relativeParts } from '../../src/frontend/common/translator';
-import { isRetryable, jobStateAppearance, xrayStatusAppearance } from '../../src/frontend/common/status';
+import { isRetryable, jobStateAppearance, orderedStatusCounts, xrayStatusAppearance } from '../../src/frontend/common/status';
 import { addFormMode, groupRuns, groupState, splitInputs } from '../../src/frontend/panel/panelModel';
 import { link, panelView } from './fixtures';
 
@@ -51,16 +51,22 @@ describe('status colours', () => {
     ['PASSED', 'success'],
     ['failed', 'removed'],
     ['TODO', 'default'],
-    ['EXECUTING', 'moved'],
-    ['ABORTED', 'inprogress'],
+    ['EXECUTING', 'inprogress'],
+    ['ABORTED', 'default'],
     ['BLOCKED', 'default'],
-  ])('%s -> %s (Xray: EXECUTING yellow, ABORTED blue)', (status, appearance) => {
+  ])('%s -> %s (green and red for outcomes only; yellow is Flaky alone)', (status, appearance) => {
     expect(xrayStatusAppearance(status)).toBe(appearance);
   });
-  it('colours job states and says which to retry', () => {
-    expect(jobStateAppearance('succeeded')).toBe('success');
-    expect(jobStateAppearance('failed')).toBe('removed');
-    expect(jobStateAppearance('whatever')).toBe('default');
+  it('colours a custom status by what the status map makes of it, when known', () => {
+    expect(xrayStatusAppearance('BLOCKED', 'fail')).toBe('removed');
+    expect(xrayStatusAppearance('FLAKY_PASS', 'pass')).toBe('success');
+    expect(xrayStatusAppearance('TODO', 'fail')).toBe('default');
+  });
+  it('orders a run\'s counts as Xray lists its statuses, custom ones after', () => {
+    expect(orderedStatusCounts({ BLOCKED: 1, FAILED: 2, PASSED: 4, TODO: 0, ABORTED: 1 })).toEqual([['PASSED', 4], ['FAILED', 2], ['ABORTED', 1], ['BLOCKED', 1]]);
+  });
+  it('keeps sync states neutral and says which to retry', () => {
+    for (const state of ['queued', 'running', 'succeeded', 'partial', 'failed', 'whatever']) expect(jobStateAppearance(state)).toBe('default');
     expect(['queued', 'running', 'succeeded', 'partial', 'failed'].filter(isRetryable)).toEqual(['partial', 'failed']);
   });
 });
@@ -84,11 +90,11 @@ describe('panel model', () => {
     const groups = groupRuns([
       { runId: '338', state: 'succeeded', at: '2026-11-26T10:00:00Z', counts: counts(2, 2), testExecutionKey: 'P-9' },
       { runId: '337', state: 'failed', at: '2026-11-25T10:05:00Z', counts: counts(3, 0) },
-      { runId: '337', state: 'succeeded', at: '2026-11-25T10:01:00Z', counts: counts(5, 5), testExecutionKey: 'P-8' },
+      { runId: '337', state: 'succeeded', at: '2026-11-25T10:01:00Z', counts: counts(5, 5), testExecutionKey: 'P-8', statuses: { PASSED: 4, FAILED: 1 } },
     ]);
     expect(groups).toEqual([
-      { runId: '338', state: 'succeeded', testExecutionKey: 'P-9', at: '2026-11-26T10:00:00Z', deliveries: 1, counts: counts(2, 2), source: 'executor', statuses: {} },
-      { runId: '337', state: 'partial', testExecutionKey: 'P-8', at: '2026-11-25T10:05:00Z', deliveries: 2, counts: counts(8, 5), source: 'executor', statuses: {} },
+      { runId: '338', state: 'succeeded', testExecutionKey: 'P-9', at: '2026-11-26T10:00:00Z', deliveries: 1, counts: counts(2, 2), source: 'executor' },
+      { runId: '337', state: 'partial', testExecutionKey: 'P-8', at: '2026-11-25T10:05:00Z', deliveries: 2, counts: counts(8, 5), statuses: { PASSED: 4, FAILED: 1 }, source: 'executor' },
     ]);
     expect(groupState(['succeeded', 'running'])).toBe('running');
     expect(groupState(['queued', 'failed'])).toBe('queued');

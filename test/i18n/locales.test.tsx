@@ -17,6 +17,7 @@ import { AdminApp } from '../../src/frontend/admin/AdminApp';
 import { makeTranslator } from '../../src/frontend/common/translator';
 import type { AdminCaller, PanelCaller } from '../../src/frontend/invoke';
 import { PanelApp } from '../../src/frontend/panel/PanelApp';
+import { SummaryApp } from '../../src/frontend/summary/SummaryApp';
 import { isPlural, leafKeys, lookup, type TranslationResource } from '../../src/shared/i18n-format';
 import { translate, translateMessage } from '../../src/i18n/translate';
 import { msg, type BackendSection } from '../../src/shared/message';
@@ -72,8 +73,8 @@ describe('translation resources', () => {
 
   it('names the module titles by keys every locale has', () => {
     const manifest = readFileSync(path.join(root, 'manifest.yml'), 'utf8');
-    const titles = [...manifest.matchAll(/title:\n\s+i18n: (\S+)/g)].map((m) => m[1]!);
-    expect(titles).toEqual(['app.panelTitle', 'app.adminTitle']);
+    const titles = [...manifest.matchAll(/(?:title|label):\n\s+i18n: (\S+)/g)].map((m) => m[1]!);
+    expect(titles).toEqual(['app.panelTitle', 'app.summaryTitle', 'app.summaryLabel', 'app.adminTitle']);
     for (const locale of locales) for (const key of titles) expect(typeof lookup(resources[locale], key)).toBe('string');
   });
 
@@ -151,7 +152,9 @@ function dataOf(answers: unknown[]): string[] {
 
 /** What of a text is left once translated parts and data are taken out; punctuation and spaces do not count. */
 function unexplained(text: string, data: string[]): string {
-  let rest = text.replace(/⟦[^⟧]*⟧/g, ' ');
+  // Innermost first: a translated sentence may hold a translated part ("⟦⟦Client id⟧ (required)⟧").
+  let rest = text;
+  while (/⟦[^⟦⟧]*⟧/.test(rest)) rest = rest.replace(/⟦[^⟦⟧]*⟧/g, ' ');
   for (const d of data) rest = rest.split(d).join(' ');
   // Numbers the page computes from data (a run's summed counts) are data; punctuation and spaces are no words.
   return rest.replace(/[\s\p{P}\p{S}\p{N}]/gu, '');
@@ -159,7 +162,9 @@ function unexplained(text: string, data: string[]): string {
 
 function expectAllTranslated(renderer: ReactTestRenderer, answers: unknown[]) {
   const data = dataOf(answers);
-  const leaks = readableTexts(renderer).filter((text) => unexplained(text, data) !== '');
+  // A resolver's sentence whose issue keys became links reads as pieces: each piece is part of what was sent.
+  const pieceOfData = (text: string) => text.trim().length > 0 && data.some((d) => d.length > text.trim().length && d.includes(text.trim()));
+  const leaks = readableTexts(renderer).filter((text) => unexplained(text, data) !== '' && !pieceOfData(text));
   expect(leaks).toEqual([]);
 }
 
@@ -186,6 +191,7 @@ describe('every text a user reads comes from the resources', () => {
       notices: [{ code: 'testsigma_not_configured', message: 'backend words' }],
     });
     await panelStates({ getPanel: [ok(view)], link: [ok(view), fail('invalid_id', 'That is not a Testsigma id.')] }, async (r) => {
+      await click(button(r, '⟦+ Link test case⟧'));
       await type(allOf(r, 'TextArea')[0]!, '611 abc');
       await click(button(r, '⟦Link all 2⟧'));
       await click(buttons(r, '⟦Unlink⟧')[0]!);
@@ -211,7 +217,7 @@ describe('every text a user reads comes from the resources', () => {
         issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
         links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274' })],
         recentRuns: [
-          { runId: '337', state: 'partial', at: recent, counts: { received: 3, synced: 2, unmapped: 1, failed: 0 }, testExecutionKey: 'PROJ-50' },
+          { runId: '337', state: 'partial', at: recent, counts: { received: 3, synced: 2, unmapped: 1, failed: 0 }, testExecutionKey: 'PROJ-50', statuses: { PASSED: 1, FAILED: 1 } },
           { runId: '337', state: 'succeeded', at: recent, counts: { received: 1, synced: 1, unmapped: 0, failed: 0 } },
           { runId: '336', state: 'running', at: recent, counts: { received: 1, synced: 0, unmapped: 0, failed: 0 } },
         ],
@@ -219,6 +225,30 @@ describe('every text a user reads comes from the resources', () => {
     });
     await panelStates({ getPanel: [fail('rate_limited', 'busy')] });
     await panelStates({ getPanel: [fail('not_xray_issue', 'PROJ-1 is a Task, not an Xray Test.')] });
+  });
+
+  async function summaryStates(answers: Parameters<typeof fakeCaller>[0]) {
+    const fake = fakeCaller(answers);
+    const renderer = await render(<SummaryApp call={fake.call as unknown as PanelCaller} />);
+    await flush();
+    expectAllTranslated(renderer, Object.values(answers).flat());
+  }
+
+  it('summary: a Test with results and a flaky case, an empty Test, a Test Plan with its newest run', async () => {
+    const links = [
+      link({ testsigmaId: '609', lastResult: { status: 'FAILED', runId: '337', testExecutionKey: 'PROJ-99', at: recent }, flaky: true }),
+      link({ testsigmaId: '610' }),
+    ];
+    await summaryStates({ getPanel: [ok(panelView({ links }))] });
+    await summaryStates({ getPanel: [ok(panelView())] });
+    await summaryStates({
+      getPanel: [ok(panelView({
+        issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
+        links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274', name: 'Nightly' })],
+        recentRuns: [{ runId: '337', state: 'succeeded', at: recent, counts: { received: 3, synced: 3, unmapped: 0, failed: 0 }, statuses: { PASSED: 3 } }],
+      }))],
+    });
+    await summaryStates({ getPanel: [fail('rate_limited', 'busy')] });
   });
 
   async function adminStates(answers: Parameters<typeof fakeCaller>[0], drive?: (r: ReactTestRenderer) => Promise<void>) {
@@ -329,7 +359,7 @@ describe('backend sentences', () => {
       "None of the 1,200 test cases in this delivery are linked to an Xray Test (Testsigma test cases 1, 2 and 1,198 more). Link them on their Xray Tests' Testsigma panel, then retry this job.",
     );
     expect(translateMessage('de-DE', m)).toBe(
-      'Keiner der 1.200 Testfälle dieser Lieferung ist mit einem Xray-Test verknüpft (Testsigma-Testfälle 1, 2 und 1.198 weitere). Verknüpfen Sie sie im Testsigma-Panel ihrer Xray-Tests und wiederholen Sie dann diesen Job.',
+      'Keiner der 1.200 Testfälle dieser Übermittlung ist mit einem Xray-Test verknüpft (Testsigma-Testfälle 1, 2 und 1.198 weitere). Verknüpfen Sie sie im Testsigma-Panel ihrer Xray-Tests und wiederholen Sie dann diesen Job.',
     );
     // A job stored before messages were keys holds its English sentence: it reads as it is.
     expect(translateMessage('de-DE', 'Xray refused the import.')).toBe('Xray refused the import.');

@@ -157,7 +157,7 @@ describe('job problems: the admin\'s language in the sync log, English for the e
     const listed = await admin<{ jobs: JobView[] }>(s, 'listJobs', ADMIN, 'de-DE');
     if (!listed.ok) throw new Error(listed.error.message);
     expect(listed.data.jobs.find((j) => j.jobId === jobId)?.errors).toEqual([
-      'Keiner der 2 Testfälle dieser Lieferung ist mit einem Xray-Test verknüpft (Testsigma-Testfälle 901, 902). Verknüpfen Sie sie im Testsigma-Panel ihrer Xray-Tests und wiederholen Sie dann diesen Job.',
+      'Keiner der 2 Testfälle dieser Übermittlung ist mit einem Xray-Test verknüpft (Testsigma-Testfälle 901, 902). Verknüpfen Sie sie im Testsigma-Panel ihrer Xray-Tests und wiederholen Sie dann diesen Job.',
     ]);
     const listedEnglish = await admin<{ jobs: JobView[] }>(s, 'listJobs', ADMIN, 'en-US');
     expect(listedEnglish.ok && listedEnglish.data.jobs.find((j) => j.jobId === jobId)?.errors).toEqual(english.errors);

@@ -174,6 +174,7 @@ describe('panel insights over HTTP', () => {
         state: 'succeeded',
         testExecutionKey: `DEMO-${900 + i}`,
         counts: { received: 3, synced: 3, unmapped: 0, failed: 0 },
+        statuses: { PASSED: 2, FAILED: 1 },
         unmapped: [],
         errors: [],
         attempts: 1,
@@ -195,12 +196,28 @@ describe('panel insights over HTTP', () => {
     expect(view.links[0]!.url).toMatch(/^https:\/\/app\.testsigma\.com\/.*274/);
     expect(view.recentRuns?.map((r) => r.runId)).toEqual(['run-11', 'run-10', 'run-9', 'run-8', 'run-7', 'run-6', 'run-5', 'run-4', 'run-3', 'run-2']);
     expect(view.recentRuns?.[0]).toMatchObject({ state: 'succeeded', testExecutionKey: 'DEMO-911', counts: { received: 3, synced: 3, unmapped: 0, failed: 0 } });
+    // What each run says about the release (contract section 8): its synced results by Xray status.
+    expect(view.recentRuns?.[0]?.statuses).toEqual({ PASSED: 2, FAILED: 1 });
     expect(view.coverage).toEqual({ total: 3, linked: 0, unlinked: tests.map((x) => ({ id: x.id, key: x.key })) });
 
     // The name is cached for an hour: the next open asks Testsigma nothing.
     const asked = s.testsigma.counters['total'];
     await s.call('getPanel', plan);
     expect(s.testsigma.counters['total']).toBe(asked);
+
+    // The issue's summary on its right side (contract section 8) reads the lighter view: links and the newest run.
+    const summary = await s.call('getPanel', plan, { summary: true });
+    expect(summary.issue).toEqual(view.issue);
+    expect(summary.links.map((l) => l.testsigmaId)).toEqual(['274']);
+    expect(summary.recentRuns).toEqual([view.recentRuns![0]]);
+    expect(summary.coverage).toBeUndefined();
+    expect(summary.flaky).toBeUndefined();
+    // It opens on every Xray issue by itself, so it never spends Xray requests, even when asked to refresh.
+    const xrayBefore = s.egress['eu.xray.cloud.getxray.app'] ?? 0;
+    await s.call('getPanel', plan, { summary: true, refresh: true });
+    expect(s.egress['eu.xray.cloud.getxray.app'] ?? 0).toBe(xrayBefore);
+    await s.call('getPanel', plan, { refresh: true });
+    expect(s.egress['eu.xray.cloud.getxray.app'] ?? 0).toBeGreaterThan(xrayBefore);
   });
 
   it('shows ids and last results when Testsigma is unreachable', async () => {
@@ -215,6 +232,8 @@ describe('panel insights over HTTP', () => {
     const view = await s.call('getPanel', test!);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(view.links.map((l) => [l.testsigmaId, l.name])).toEqual([['609', undefined], ['610', undefined]]);
+    // Deep links need no answer from Testsigma: the id and the configured host make them.
+    expect(view.links.map((l) => l.url)).toEqual([expect.stringMatching(/^https:\/\/app\.testsigma\.com\/.*609/), expect.stringMatching(/^https:\/\/app\.testsigma\.com\/.*610/)]);
     expect(view.links[0]!.lastResult).toEqual({ status: 'FAILED', runId: '337', testExecutionKey: 'DEMO-77', at: '2026-11-30T09:00:00.000Z' });
     expect(view.links[1]!.lastResult).toBeUndefined();
     expect(s.egress['app.testsigma.com']).toBeGreaterThanOrEqual(1);

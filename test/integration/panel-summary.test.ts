@@ -41,13 +41,22 @@ describe('getPanel { summary: true }', () => {
     }
   });
 
-  it("on a Test: its links with their last results, without history, flaky marks or names", async () => {
+  it("on a Test: its links with their last results and flaky marks (same record), their deep links, without history or names", async () => {
     const full = await open(demo.tests[0]!, {});
     expect(full.links[0]!.history).toHaveLength(2);
     const summary = await open(demo.tests[0]!, { summary: true });
     expect(summary.links).toEqual([
-      { testsigmaKind: 'testCase', testsigmaId: demo.tests[0]!.caseId, linkedBy: full.links[0]!.linkedBy, linkedAt: full.links[0]!.linkedAt, lastResult: full.links[0]!.lastResult },
+      {
+        testsigmaKind: 'testCase',
+        testsigmaId: demo.tests[0]!.caseId,
+        url: full.links[0]!.url,
+        linkedBy: full.links[0]!.linkedBy,
+        linkedAt: full.links[0]!.linkedAt,
+        lastResult: full.links[0]!.lastResult,
+        flaky: full.links[0]!.flaky,
+      },
     ]);
+    expect(summary.links[0]!.url).toMatch(/^https:\/\/app\.testsigma\.com\//);
     expect(summary.links[0]!.lastResult).toMatchObject({ status: 'PASSED', runId: 'sum-2' });
   });
 

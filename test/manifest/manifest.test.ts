@@ -79,6 +79,16 @@ describe('manifest.yml: the structure of contract section 1', () => {
         displayConditions: { issueType: ['Test', 'Test Set', 'Test Plan'] },
       }),
     ]);
+    // The summary on the issue's right side: the panel's resolver and display conditions, a static label, no status.
+    expect(modules['jira:issueContext']).toEqual([
+      expect.objectContaining({
+        key: 'testsigma-summary',
+        render: 'native',
+        resolver: { function: 'panel-resolver' },
+        displayConditions: { issueType: ['Test', 'Test Set', 'Test Plan'] },
+      }),
+    ]);
+    expect(modules['jira:issueContext']![0]).not.toHaveProperty('status');
     expect(modules['jira:adminPage']).toEqual([
       expect.objectContaining({ key: 'testsigma-settings', render: 'native', useAsConfig: true, resolver: { function: 'admin-resolver' } }),
     ]);
@@ -100,6 +110,7 @@ describe('manifest.yml: the structure of contract section 1', () => {
     const resources = Object.fromEntries(m.resources.map((r) => [r.key, r.path]));
     expect(resources[modules['jira:issuePanel']![0]!.resource!]).toBe('src/frontend/panel/index.tsx');
     expect(resources[modules['jira:adminPage']![0]!.resource!]).toBe('src/frontend/admin/index.tsx');
+    expect(resources[modules['jira:issueContext']![0]!.resource!]).toBe('src/frontend/summary/index.tsx');
   });
 
   it('asks for exactly the scopes and egress the contract allows, on nodejs22.x', async () => {

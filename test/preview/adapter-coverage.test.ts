@@ -82,7 +82,7 @@ interface DocNode {
 }
 
 /** Renders an entry with the real @forge/react over a bridge that answers from a real site's resolvers. */
-async function renderedTree(site: PreviewSite, entry: 'panel' | 'admin', issue?: { id: string; key: string }) {
+async function renderedTree(site: PreviewSite, entry: 'panel' | 'admin' | 'summary', issue?: { id: string; key: string }) {
   const g = globalThis as Record<string, unknown>;
   const commands = new Set<string>();
   const types = new Set<string>();
@@ -111,7 +111,7 @@ async function renderedTree(site: PreviewSite, entry: 'panel' | 'admin', issue?:
         walk(data.forgeDoc);
       }
       if (cmd === 'invoke') {
-        const answer = invokeResolver(site.sb, entry, { key: data.functionKey ?? '', payload: data.payload ?? {}, accountId: VIEWERS.admin.accountId, ...(issue ? { issue } : {}) });
+        const answer = invokeResolver(site.sb, entry === 'admin' ? 'admin' : 'panel', { key: data.functionKey ?? '', payload: data.payload ?? {}, accountId: VIEWERS.admin.accountId, ...(issue ? { issue } : {}) });
         pending.push(answer.finally(() => (docsAtLastAnswer = docs)));
         return answer;
       }
@@ -202,14 +202,21 @@ describe('preview adapter coverage', () => {
     expect(commands.filter((c) => !(HANDLED_COMMANDS as readonly string[]).includes(c))).toEqual([]);
   });
 
-  it.each([...DEMO_ISSUES, 'admin'] as const)('covers every node of the tree the real reconciler sends for %s', async (page) => {
-    const issue = page === 'admin' ? undefined : site.issues[page];
-    const { commands, types } = await renderedTree(site, page === 'admin' ? 'admin' : 'panel', issue && { id: issue.id, key: issue.key });
+  async function expectCovered(entry: 'panel' | 'admin' | 'summary', issue?: { id: string; key: string }) {
+    const { commands, types } = await renderedTree(site, entry, issue && { id: issue.id, key: issue.key });
     const adapter = await adapterExports();
     const drawn = [...types].filter((t) => !RECONCILER_NODES.has(t));
     expect(drawn.length).toBeGreaterThan(3);
     expect(drawn.filter((t) => !adapter.includes(t))).toEqual([]);
     expect(commands.has('invoke')).toBe(true);
     expect([...commands].filter((c) => !RECONCILER_COMMANDS.has(c) && !(HANDLED_COMMANDS as readonly string[]).includes(c))).toEqual([]);
+  }
+
+  it.each([...DEMO_ISSUES, 'admin'] as const)('covers every node of the tree the real reconciler sends for %s', async (page) => {
+    await expectCovered(page === 'admin' ? 'admin' : 'panel', page === 'admin' ? undefined : site.issues[page]);
+  });
+
+  it.each(['test-named', 'test-plan'] as const)('covers every node of the tree the real reconciler sends for the summary of %s', async (page) => {
+    await expectCovered('summary', site.issues[page]);
   });
 });

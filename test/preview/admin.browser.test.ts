@@ -79,7 +79,7 @@ describe('admin page in the browser', () => {
     for (const label of ['Test issue types', 'Test Execution issue type', 'Default project', 'Project for new defects', 'Issue type of new defects']) {
       await expect(app.getByLabel(label, { exact: true }).count()).resolves.toBe(1);
     }
-    await app.getByRole('tabpanel').getByRole('button', { name: 'Save' }).click();
+    await app.getByRole('tabpanel').getByRole('button', { name: 'Save', exact: true }).click();
     await app.getByRole('status').filter({ hasText: 'Settings saved' }).waitFor();
     expect(await previewErrors(page)).toEqual([]);
   });

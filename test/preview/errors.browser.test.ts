@@ -37,12 +37,13 @@ describe('panel errors in the browser', () => {
     site.sb.jira.faults[fault].clear();
     await retry.click();
     await message.waitFor({ state: 'detached' });
-    await expect(app.getByRole('button', { name: 'Link', exact: true }).count()).resolves.toBe(1);
+    await expect(app.getByRole('button', { name: '+ Link test case' }).count()).resolves.toBe(1);
     expect(await previewErrors(page)).toEqual([]);
   });
 
   it('a refusal no retry cures (an id that is not one) has a title and no Try again', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed' });
+    await app.getByRole('button', { name: '+ Link test case' }).click();
     await app.getByRole('textbox', { name: /Testsigma test case ids or URLs/ }).fill('not-an-id');
     await app.getByRole('button', { name: 'Link', exact: true }).click();
     await app.getByText('not-an-id', { exact: false }).first().waitFor();

@@ -14,8 +14,11 @@ describe('languages in the browser', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
     const table = app.getByRole('table', { name: 'Verknüpfte Testsigma-Testfälle' });
     const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim()).filter((c) => c !== '');
-    expect(heads).toEqual(['Testsigma-Testfall', 'Letztes Ergebnis', 'Verlauf', 'Verknüpft']);
-    await expect(table.getByText(/^vor \d+ Sekunden?$|^jetzt$/).count()).resolves.toBeGreaterThan(0);
+    expect(heads).toEqual(['Testsigma-Testfall', 'Letztes Ergebnis', 'Verlauf, neueste zuerst', 'Test Execution']);
+    // Relative times through Intl: beside Refresh, and in a status's Tooltip.
+    await expect(app.getByText(/^aktualisiert (vor \d+ Sekunden?|jetzt)$/).count()).resolves.toBe(1);
+    await table.getByText('FAILED', { exact: true }).first().hover();
+    await app.getByRole('tooltip').filter({ hasText: /^Lauf 337 · (vor \d+ Sekunden?|jetzt) \(/ }).waitFor();
     await expect(app.getByRole('button', { name: 'Aktualisieren' }).count()).resolves.toBe(1);
     await expect(app.getByText(/seconds ago|Refresh|Last result/).count()).resolves.toBe(0);
     expect(await previewErrors(page)).toEqual([]);
@@ -24,20 +27,21 @@ describe('languages in the browser', () => {
   it('shows the admin page in German: tabs, checklist-free set-up site, sync log states', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'admin', page: 'admin', locale: 'de-DE' });
     const tabs = (await app.getByRole('tab').allInnerTexts()).map((t) => t.trim());
-    expect(tabs).toEqual(['Verbindung', 'Zuordnung', 'Web-Trigger', 'Übertragungsprotokoll']);
-    await app.getByRole('tab', { name: 'Übertragungsprotokoll' }).click();
-    await app.getByText('Teilweise übertragen').first().waitFor();
+    expect(tabs).toEqual(['Verbindung', 'Zuordnung', 'Web-Trigger', 'Synchronisierungsprotokoll']);
+    await app.getByRole('tab', { name: 'Synchronisierungsprotokoll' }).click();
+    await app.getByText('Teilweise synchronisiert').first().waitFor();
     expect(await previewErrors(page)).toEqual([]);
   });
 
   it('shows the panel notices in German', async () => {
-    const { page, app } = await h.open({ site: 'no-testsigma-key', as: 'viewer', page: 'test-named', locale: 'de-DE' });
+    const { page, app } = await h.open({ site: 'no-testsigma-key', as: 'editor', page: 'test-named', locale: 'de-DE' });
     await app.getByText(/^Namen werden nicht angezeigt: /).waitFor();
     expect(await previewErrors(page)).toEqual([]);
   });
 
   it("shows a resolver's refusal in the viewer's language, under a German title", async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed', locale: 'de-DE' });
+    await app.getByRole('button', { name: '+ Testfall verknüpfen' }).click();
     await app.getByLabel('Testsigma-Testfall-IDs oder -URLs').fill('602');
     await app.getByRole('button', { name: 'Verknüpfen', exact: true }).click();
     // 602 is linked to SHOP-2: the resolver says so in German (its words come from the backend's resources).

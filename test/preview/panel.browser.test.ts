@@ -19,16 +19,16 @@ describe('issue panel in the browser', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
     const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
     const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim()).filter((c) => c !== '');
-    expect(heads).toEqual(['Testsigma test case', 'Last result', 'History', 'Linked']);
+    expect(heads).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution']);
     const row = table.getByRole('row').filter({ hasText: 'Sign in with a valid password' });
     await expect(row.getByRole('link', { name: /^#601/ }).count()).resolves.toBe(1);
     await expect(app.getByText(/TS-\d/).count()).resolves.toBe(0);
     await expect(row.getByText('FAILED', { exact: true }).count()).resolves.toBe(1);
-    await expect(row.getByText('Tess Tester').count()).resolves.toBeGreaterThan(0);
-    // The linked time reads relative; hovering it shows the exact time.
-    const linked = row.getByRole('cell').nth(3).getByText(/seconds? ago|minutes? ago|now/);
-    await linked.hover();
-    await app.getByRole('tooltip').filter({ hasText: /^Linked .*\d{4}/ }).waitFor();
+    // Who linked it: an avatar named for assistive technology (issue 22 item 3: one line a case).
+    await expect(row.getByRole('img', { name: 'Tess Tester' }).count()).resolves.toBeGreaterThan(0);
+    // Hovering who linked it shows when, relative and exact.
+    await row.getByRole('img', { name: 'Tess Tester' }).hover();
+    await app.getByRole('tooltip').filter({ hasText: /^Linked (\d+ seconds? ago|now) \(.*\d{4}.*\)/ }).waitFor();
     // The caption is not repeated on screen: the table is named, not titled.
     await expect(app.getByText('Linked Testsigma test cases').count()).resolves.toBe(0);
     expect(await previewErrors(page)).toEqual([]);
@@ -36,6 +36,7 @@ describe('issue panel in the browser', () => {
 
   it('items 7, 14, 2: links several ids at once, reports each outcome with a titled error and no retry, and flags success', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed' });
+    await app.getByRole('button', { name: '+ Link test case' }).click();
     const field = app.getByLabel('Testsigma test case ids or URLs');
     await field.fill('https://app.testsigma.com/ui/td/cases/606/steps, 602\nnot-an-id');
     await app.getByRole('button', { name: 'Link all 3' }).click();
@@ -53,9 +54,10 @@ describe('issue panel in the browser', () => {
   it('item 8: ten links a page', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed' });
     const ids = Array.from({ length: 10 }, (_, i) => String(900 + i));
+    await app.getByRole('button', { name: '+ Link test case' }).click();
     await app.getByLabel('Testsigma test case ids or URLs').fill(ids.join(' '));
     await app.getByRole('button', { name: 'Link all 10' }).click();
-    await app.getByRole('status').filter({ hasText: '10 linked' }).waitFor();
+    await app.getByRole('status').filter({ hasText: /Linked #900, #901, .*#909 to SHOP-\d+/ }).waitFor();
     const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
     // 12 links (777, 606 and these ten): ten on the first page, a second page for the rest.
     await expect(table.getByRole('button', { name: 'Unlink' }).count()).resolves.toBe(10);
@@ -89,8 +91,10 @@ describe('issue panel in the browser', () => {
     await expect(set.app.getByText(/such as 609/).count()).resolves.toBe(0);
     expect(await previewErrors(set.page)).toEqual([]);
 
+    // Nothing linked and no Tests: one empty state with its action (issue 22 item 7).
     const empty = await h.open({ site: 'ready', as: 'editor', page: 'test-set-empty' });
-    await empty.app.getByText('This Test Set has no Tests yet.').waitFor();
+    await empty.app.getByText(/^No Testsigma test suite linked yet\./).waitFor();
+    await expect(empty.app.getByText('This Test Set has no Tests yet.').count()).resolves.toBe(0);
     await expect(empty.app.getByText(/0 of 0/).count()).resolves.toBe(0);
     await expect(empty.app.getByPlaceholder("An id such as 55, or the suite's Testsigma URL").count()).resolves.toBe(1);
     expect(await previewErrors(empty.page)).toEqual([]);
@@ -108,7 +112,7 @@ describe('issue panel in the browser', () => {
     expect(await previewErrors(page)).toEqual([]);
   });
 
-  it('item 10: recent runs in people\'s words, in the sync log\'s column order, deliveries of one run grouped', async () => {
+  it('item 10: recent runs in people\'s words, deliveries of one run grouped', async () => {
     const site = await h.preview.site('ready');
     // Run 339 arrives in two deliveries.
     await sendRun(site, { runId: '339', results: [{ testCaseId: '603', status: 'SUCCESS' }] });
@@ -116,10 +120,9 @@ describe('issue panel in the browser', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-plan' });
     const table = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
     const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim());
-    expect(heads).toEqual(['Run', 'State', 'Test Execution', 'Results', 'When']);
+    expect(heads).toEqual(['Run', 'Outcome', 'Test Execution', 'When']);
     const grouped = table.getByRole('row').filter({ hasText: '339' });
-    await expect(grouped.innerText()).resolves.toMatch(/2 deliveries[\s\S]*Synced[\s\S]*2 of 2 synced/);
-    await expect(table.getByRole('row').filter({ hasText: '337' }).innerText()).resolves.toMatch(/Partly synced[\s\S]*\d+ of \d+ synced[\s\S]*1 not linked/);
+    await expect(grouped.innerText()).resolves.toMatch(/2 deliveries[\s\S]*2 PASSED/);
     await expect(table.getByText(/succeeded|partial|queued/).count()).resolves.toBe(0);
     expect(await previewErrors(page)).toEqual([]);
   });
@@ -177,7 +180,7 @@ describe('issue panel in the browser', () => {
     await app.getByRole('button', { name: 'Refresh' }).click();
     const row = app.getByRole('row').filter({ hasText: 'cli-run-42' });
     await row.waitFor();
-    await expect(row.innerText()).resolves.toMatch(/Synced/);
+    await expect(row.innerText()).resolves.toMatch(/1 PASSED[\s\S]*1 FAILED/);
     expect(await previewErrors(page)).toEqual([]);
   });
 });

@@ -72,7 +72,7 @@ describe('panel resolver: getPanel', () => {
 describe('panel resolver: link and unlink', () => {
   it('links an id and a pasted URL, recording who and when', async () => {
     const v1 = ok(await call('link', 'alice', site.issues.test1, { testsigmaId: '609' }));
-    expect(v1.links).toEqual([{ testsigmaKind: 'testCase', testsigmaId: '609', linkedBy: 'alice', linkedAt: '2026-11-30T10:00:00.000Z' }]);
+    expect(v1.links).toEqual([{ testsigmaKind: 'testCase', testsigmaId: '609', linkedBy: 'alice', linkedAt: '2026-11-30T10:00:00.000Z', url: 'https://app.testsigma.com/ui/td/cases/609/steps' }]);
     const v2 = ok(await call('link', 'alice', site.issues.test1, { testsigmaId: 'https://app.testsigma.com/ui/td/12/cases/610/steps' }));
     expect(v2.links.map((l) => l.testsigmaId)).toEqual(['609', '610']);
   });

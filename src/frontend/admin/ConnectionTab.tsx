@@ -29,6 +29,9 @@ export interface ConnectionTabProps {
   onReport: (report: ConnectionReport) => void;
 }
 
+// About 480 px: an id or key fits, and the form does not stretch across a wide admin page.
+const FIELD_WIDTH = 480;
+
 type Change = (event: { target: { value?: unknown } }) => void;
 
 /**
@@ -54,6 +57,10 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
     (key: 'clientId' | 'clientSecret' | 'baseUrl' | 'apiKey'): Change =>
     (event) =>
       setForm((f) => ({ ...f, [key]: String(event.target.value ?? '') }));
+  // Test connection leads only once Xray's required fields hold something: on an empty form it is not the next step.
+  const ready = form.clientId.trim() !== '' && (form.clientSecret.trim() !== '' || settings.xray.hasClientSecret);
+  // The Testsigma key is optional: without one, its result is information, not an error.
+  const noKey = !settings.testsigma.hasApiKey && form.apiKey.trim() === '';
   const regions = regionOptions(t);
   const plans = planOptions(t, form.requestsPer5Minutes);
 
@@ -101,11 +108,12 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
           onChange={(option: { value: XrayRegion } | null) => option && setForm((f) => ({ ...f, region: option.value }))}
         />
       </Field>
-      <Field id="xray-client-id" label={t('admin.connection.clientId')}>
-        <Textfield id="xray-client-id" value={form.clientId} onChange={text('clientId')} />
+      <Field id="xray-client-id" label={t('admin.connection.clientId')} required>
+        <Textfield id="xray-client-id" isRequired width={FIELD_WIDTH} value={form.clientId} onChange={text('clientId')} />
       </Field>
-      <Field id="xray-client-secret" label={t('admin.connection.clientSecret')}>
+      <Field id="xray-client-secret" label={t('admin.connection.clientSecret')} required={!settings.xray.hasClientSecret}>
         <Textfield
+          width={FIELD_WIDTH}
           id="xray-client-secret"
           type="password"
           value={form.clientSecret}
@@ -125,10 +133,11 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
       </Field>
       <Heading size="small">{t('admin.connection.testsigmaHeading')}</Heading>
       <Field id="testsigma-base-url" label={t('admin.connection.baseUrl')}>
-        <Textfield id="testsigma-base-url" value={form.baseUrl} onChange={text('baseUrl')} />
+        <Textfield id="testsigma-base-url" width={FIELD_WIDTH} value={form.baseUrl} onChange={text('baseUrl')} />
       </Field>
       <Field id="testsigma-api-key" label={t('admin.connection.apiKey')} help={t('admin.connection.apiKeyHelp')}>
         <Textfield
+          width={FIELD_WIDTH}
           id="testsigma-api-key"
           type="password"
           value={form.apiKey}
@@ -138,7 +147,7 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
       </Field>
       <Inline>
         <ButtonGroup>
-        <LoadingButton appearance="primary" isLoading={pressed === 'test'} isDisabled={saving || testing} onClick={() => void saveAndTest()}>
+        <LoadingButton appearance={ready ? 'primary' : 'default'} isLoading={pressed === 'test'} isDisabled={saving || testing} onClick={() => void saveAndTest()}>
           {dirty ? t('admin.connection.saveAndTest') : t('admin.connection.test')}
         </LoadingButton>
         <LoadingButton isLoading={pressed === 'save'} isDisabled={saving || testing || !dirty} onClick={() => void saveOnly()}>
@@ -158,7 +167,7 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
               )}
             </Stack>
           </SectionMessage>
-          <SectionMessage appearance={report.testsigma.ok ? 'success' : 'error'} title={t('admin.connection.testsigmaResult')}>
+          <SectionMessage appearance={report.testsigma.ok ? 'success' : noKey ? 'information' : 'error'} title={t('admin.connection.testsigmaResult')}>
             <Text>{report.testsigma.message}</Text>
           </SectionMessage>
         </>

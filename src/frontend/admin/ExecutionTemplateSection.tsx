@@ -28,19 +28,28 @@ interface TemplateEdits {
   labels: string;
   /** Required option fields (by id) and the value picked. */
   fields: Record<string, string>;
+  /** The fields as saved, so that a save keeps what the pickers do not show (fields set through the API). */
+  savedFields: Record<string, unknown>;
   splitByMachine: boolean;
   createTests: boolean;
   createTestsProject: string;
+}
+
+/** The option a saved field holds (`{ value }` or a bare string), as its picker shows it. */
+function optionValue(v: unknown): string | undefined {
+  const value = typeof v === 'object' && v !== null ? (v as { value?: unknown }).value : v;
+  return typeof value === 'string' ? value : undefined;
 }
 
 function editsOf(s: SettingsView): TemplateEdits {
   const t = s.testExecution ?? {};
   const fields: Record<string, string> = {};
   for (const [id, v] of Object.entries(t.fields ?? {})) {
-    const value = typeof v === 'object' && v !== null ? (v as { value?: unknown }).value : v;
-    if (typeof value === 'string') fields[id] = value;
+    const value = optionValue(v);
+    if (value !== undefined) fields[id] = value;
   }
   return {
+    savedFields: { ...(t.fields ?? {}) },
     fixVersions: t.fixVersions ?? [],
     components: t.components ?? [],
     labels: (t.labels ?? []).join(' '),
@@ -51,6 +60,17 @@ function editsOf(s: SettingsView): TemplateEdits {
   };
 }
 
+/** The saved fields with the pickers' changes: a picked option replaces its field, a cleared one removes it. */
+function pickedFields(e: TemplateEdits): Record<string, unknown> {
+  const fields = { ...e.savedFields };
+  for (const [id, value] of Object.entries(e.fields)) {
+    if (value === optionValue(e.savedFields[id])) continue;
+    if (value === '') delete fields[id];
+    else fields[id] = { value };
+  }
+  return fields;
+}
+
 /** The patch for the edits: the whole template (each part replaces the saved one) and createTests. */
 export function templatePatch(e: TemplateEdits): SettingsPatch {
   const labels = e.labels.split(/\s+/).filter((l) => l !== '');
@@ -59,7 +79,7 @@ export function templatePatch(e: TemplateEdits): SettingsPatch {
       fixVersions: e.fixVersions,
       components: e.components,
       labels,
-      fields: Object.fromEntries(Object.entries(e.fields).filter(([, v]) => v !== '').map(([id, value]) => [id, { value }])),
+      fields: pickedFields(e),
       splitByMachine: e.splitByMachine,
     },
     createTests: { enabled: e.createTests, projectKey: e.createTestsProject },

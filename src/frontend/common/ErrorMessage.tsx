@@ -1,4 +1,5 @@
-import { SectionMessage, SectionMessageAction, Text } from '@forge/react';
+import { SectionMessage, SectionMessageAction } from '@forge/react';
+import { textWithIssueLinks } from './issueKeyLinks';
 import { useT, type Translator } from './i18n';
 
 /** An error as a resolver (or the invoke wrapper) answered it. */
@@ -49,7 +50,7 @@ export function ErrorMessage({ error, onRetry }: ErrorMessageProps) {
       title={errorTitle(t, error.code)}
       {...(retry ? { actions: [<SectionMessageAction key="retry" onClick={retry}>{t('errors.retry')}</SectionMessageAction>] } : {})}
     >
-      <Text>{errorText(t, error)}</Text>
+      {textWithIssueLinks(errorText(t, error))}
     </SectionMessage>
   );
 }

@@ -1,7 +1,8 @@
-import { Inline, Lozenge, Text, Tooltip } from '@forge/react';
+import { Inline, Text, Tooltip } from '@forge/react';
 import type { HistoryEntry } from '../../shared/types';
 import type { Translator } from './i18n';
-import { statusOutcome, xrayStatusAppearance } from './status';
+import { statusOutcome } from './status';
+import { statusLozenge } from './statusLozenge';
 
 /**
  * A case's recent results as a row of small marks, newest first: a coloured Lozenge with a sign for passing,
@@ -14,7 +15,7 @@ export function historyMarks(t: Translator, history: ReadonlyArray<Pick<HistoryE
     <Inline space="space.025" alignBlock="center">
       {history.map((h, i) => (
         <Tooltip key={`${h.runId ?? ''}-${i}`} content={markTip(t, h)}>
-          <Lozenge appearance={xrayStatusAppearance(h.status)}>{t(`panel.history.sign.${statusOutcome(h.status)}`)}</Lozenge>
+          {statusLozenge(h.status, t(`panel.history.sign.${statusOutcome(h.status)}`))}
         </Tooltip>
       ))}
     </Inline>

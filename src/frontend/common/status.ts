@@ -5,30 +5,50 @@ import type { JobState } from '../../shared/types';
 /** The appearances the Lozenges here use (Atlassian's classic set, which every UI Kit host renders). */
 export type LozengeAppearance = NonNullable<LozengeProps['appearance']>;
 
-// Xray's own colours: PASSED green, FAILED red, TODO grey, EXECUTING yellow (Atlaskit's `moved` is its warning
-// yellow), ABORTED blue (`inprogress` is the information blue; `new` would be purple).
+// The closest of UI Kit's fixed appearances to Xray's default colours, so that green and red mean an outcome and
+// nothing else: PASSED green, FAILED red, EXECUTING blue (`inprogress`), TODO and ABORTED neutral (Xray draws
+// ABORTED dark, and UI Kit has no dark Lozenge). Yellow is left to "Flaky" alone.
 const XRAY_STATUS_APPEARANCE: Record<string, LozengeAppearance> = {
   PASSED: 'success',
   FAILED: 'removed',
   TODO: 'default',
-  EXECUTING: 'moved',
-  ABORTED: 'inprogress',
+  EXECUTING: 'inprogress',
+  ABORTED: 'default',
 };
 
 /**
- * The Lozenge appearance of an Xray test run status. Matching ignores case; admins' custom statuses get the neutral
- * default, since their colour lives in Xray and is not sent to us.
+ * The Lozenge appearance of an Xray test run status. Matching ignores case. An admin's custom status takes the colour
+ * of what the status map makes of it when the caller knows (`outcome`), else the neutral default: its own colour
+ * lives in Xray and is not sent to us.
  */
-export function xrayStatusAppearance(status: string): LozengeAppearance {
-  return XRAY_STATUS_APPEARANCE[status.trim().toUpperCase()] ?? 'default';
+export function xrayStatusAppearance(status: string, outcome?: 'pass' | 'fail'): LozengeAppearance {
+  const known = XRAY_STATUS_APPEARANCE[status.trim().toUpperCase()];
+  if (known) return known;
+  return outcome === 'pass' ? 'success' : outcome === 'fail' ? 'removed' : 'default';
 }
 
+/** Xray's own statuses in the order its run views list them; custom statuses follow, by name. */
+const XRAY_STATUS_ORDER = ['PASSED', 'FAILED', 'EXECUTING', 'TODO', 'ABORTED'];
+
+/** A run's counts by Xray status in Xray's order (custom statuses after its own, by name), empty counts left out. */
+export function orderedStatusCounts(statuses: Readonly<Record<string, number>>): Array<[string, number]> {
+  const rank = (s: string) => {
+    const i = XRAY_STATUS_ORDER.indexOf(s.trim().toUpperCase());
+    return i === -1 ? XRAY_STATUS_ORDER.length : i;
+  };
+  return Object.entries(statuses)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+// Sync states are neutral: green and red are kept for what a run says about the release (PASSED, FAILED), so that
+// "Synced" never reads as "passed". A state that needs attention is shown by its words, not its colour.
 const JOB_STATE_APPEARANCE: Record<JobState, LozengeAppearance> = {
   queued: 'default',
-  running: 'inprogress',
-  succeeded: 'success',
-  partial: 'moved',
-  failed: 'removed',
+  running: 'default',
+  succeeded: 'default',
+  partial: 'default',
+  failed: 'default',
 };
 
 /** The job states people read as words (`jobs.state.<state>` in the resources). */

@@ -23,9 +23,10 @@ import { callPanel, type PanelCaller } from '../invoke';
 import { AddLinkForm } from './AddLinkForm';
 import { CoverageSection } from './CoverageSection';
 import { FlakySection } from './FlakySection';
-import { LinksTable } from './LinksTable';
+import { LinksTable, type NamesState } from './LinksTable';
 import { NoticeMessage } from './NoticeMessage';
-import { addFormMode, type LinkOutcome } from './panelModel';
+import { LatestRun } from './LatestRun';
+import { addFormMode, groupRuns, type LinkOutcome } from './panelModel';
 import { RecentRunsTable } from './RecentRunsTable';
 import { RunDialog } from './RunDialog';
 
@@ -58,11 +59,20 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   // Errors of refresh and unlink, shown above the list while the view stays as it was.
   const [failure, setFailure] = useState<ShownError>();
   const [unlinking, setUnlinking] = useState<LinkView>();
+  // When the view on screen was read, for "updated 2 minutes ago" beside Refresh.
+  const [readAt, setReadAt] = useState<string>();
+  const show = (view: PanelView) => {
+    setLoad({ status: 'ready', view });
+    setReadAt(new Date().toISOString());
+  };
 
   const open = useCallback(async () => {
     setLoad({ status: 'loading' });
     const answer = await call('getPanel', {});
-    setLoad(answer.ok ? { status: 'ready', view: answer.data } : { status: 'failed', error: answer.error });
+    if (answer.ok) {
+      show(answer.data);
+      setReadAt(new Date().toISOString());
+    } else setLoad({ status: 'failed', error: answer.error });
   }, [call]);
   useRunOnce(() => void open());
 
@@ -71,7 +81,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
     setFailure(undefined);
     const answer = await call('getPanel', { refresh: true });
     setBusy(undefined);
-    if (answer.ok) setLoad({ status: 'ready', view: answer.data });
+    if (answer.ok) show(answer.data);
     else setFailure(answer.error);
   };
 
@@ -81,18 +91,24 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
     setBusy('link');
     setFailure(undefined);
     const outcomes: LinkOutcome[] = [];
+    let known = new Set(load.status === 'ready' ? load.view.links.map((l) => l.testsigmaId) : []);
+    let issueKey = load.status === 'ready' ? load.view.issue.key : '';
     for (const input of inputs) {
       const answer = await call('link', { testsigmaId: input });
       if (answer.ok) {
-        setLoad({ status: 'ready', view: answer.data });
-        outcomes.push({ input, ok: true });
+        show(answer.data);
+        const now = answer.data.links.map((l) => l.testsigmaId);
+        outcomes.push({ input, ok: true, linked: now.filter((id) => !known.has(id)) });
+        known = new Set(now);
+        issueKey = answer.data.issue.key;
       } else {
         outcomes.push({ input, ok: false, code: answer.error.code, message: answer.error.message });
       }
     }
     setBusy(undefined);
-    const linked = outcomes.filter((o) => o.ok).length;
-    if (linked > 0) notify(t.plural('panel.flag.linked', linked));
+    // The flag names what was linked and where; a case that was already here is said in the form, not flagged.
+    const linked = outcomes.flatMap((o) => (o.ok ? o.linked : []));
+    if (linked.length > 0) notify(t('panel.flag.linkedTo', { ids: linked.map(displayId).join(', '), key: issueKey }));
     return outcomes;
   };
 
@@ -106,7 +122,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       setFailure(answer.error);
       return;
     }
-    setLoad({ status: 'ready', view: answer.data });
+    show(answer.data);
     notify(t('panel.flag.unlinked', { id: displayId(link.testsigmaId) }));
   };
 
@@ -123,7 +139,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       setFailure(answer.error);
       return;
     }
-    setLoad({ status: 'ready', view: answer.data });
+    show(answer.data);
     const now = answer.data.links.find((l) => l.testsigmaId === link.testsigmaId)?.lastResult?.defects ?? [];
     const key = now.find((k) => !before.has(k)) ?? now[now.length - 1];
     if (key) notify(t('panel.flag.defectCreated', { key, id: displayId(link.testsigmaId) }));
@@ -172,13 +188,36 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   const kind = view.issue.kind;
   const mode = addFormMode(view);
   const notices = view.notices ?? [];
-  const namesNotices = view.links.length > 0 ? notices.filter((n) => !isXrayNotice(n)) : [];
+  const codes = new Set(notices.map((n) => n.code));
+  // A name is "not found" only when Testsigma was asked and answered; busy storage (its cache) says nothing either way.
+  const names: NamesState = codes.has('testsigma_not_configured')
+    ? 'unchecked'
+    : codes.has('testsigma_unavailable') || codes.has('storage_busy')
+      ? 'unavailable'
+      : 'checked';
+  // A setup problem goes to those who may act on the issue (and can ask an admin); a viewer sees "not checked" by
+  // each id instead of a banner on every Test. A passing outage is everyone's to know.
+  const namesNotices = view.links.length > 0 ? notices.filter((n) => !isXrayNotice(n) && (view.canEdit || !n.code.endsWith('_not_configured'))) : [];
+  const runs = kind === 'testPlan' && view.recentRuns ? groupRuns(view.recentRuns) : undefined;
   // Viewers see no Run button; an editor whose admin switched running off learns why in the dialog.
   const planLink = kind === 'testPlan' ? view.links[0] : undefined;
   const runnable = planLink !== undefined && view.canEdit;
   return (
     <Stack space="space.200">
+      <Inline alignInline="end" alignBlock="center" space="space.100">
+        {readAt && <Text size="small">{t('panel.updated', { time: t.relative(readAt) })}</Text>}
+        <LoadingButton
+          appearance="subtle"
+          spacing="compact"
+          isLoading={busy === 'refresh'}
+          isDisabled={busy !== undefined}
+          onClick={() => void refresh()}
+        >
+          {t('panel.refresh')}
+        </LoadingButton>
+      </Inline>
       {failure && <ErrorMessage error={failure} onRetry={() => void refresh()} />}
+      {runs?.[0] && <LatestRun run={runs[0]} />}
       {namesNotices.map((n) => (
         <NoticeMessage key={n.code} notice={n} />
       ))}
@@ -192,39 +231,36 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
           busy={busy !== undefined}
           onUnlink={setUnlinking}
           onCreateDefect={(link) => void createDefect(link)}
+          names={names}
           {...(filing ? { filing } : {})}
         />
       )}
-      {mode === 'open' && <AddLinkForm kind={kind} busy={busy !== undefined} onLink={linkAll} />}
+      {mode === 'open' && <AddLinkForm kind={kind} busy={busy !== undefined} onLink={linkAll} startOpen={view.links.length === 0} />}
       {mode === 'full' && view.links[0] && (
         <Text size="small">{t(`panel.kind.${kind}.single`, { id: displayId(view.links[0].testsigmaId) })}</Text>
       )}
-      {kind !== 'test' && <CoverageSection kind={kind} coverage={view.coverage} notices={notices.filter(isXrayNotice)} />}
+      {/* One empty state with its action: with nothing linked, an issue without Tests says nothing more, and runs of
+          a plan that is not linked cannot exist. */}
+      {kind !== 'test' && (view.links.length > 0 || (view.coverage?.total ?? 1) > 0) && (
+        <CoverageSection kind={kind} coverage={view.coverage} notices={notices.filter(isXrayNotice)} />
+      )}
       {kind !== 'test' && <FlakySection flaky={view.flaky} />}
-      {kind === 'testPlan' && view.recentRuns && (
+      {runs && view.links.length > 0 && (
         <RecentRunsTable
-          runs={view.recentRuns}
+          groups={runs}
           canRun={view.canEdit}
           busy={busy !== undefined}
           {...(rerunning ? { rerunning } : {})}
           onRerun={(runId) => void rerunFailed(runId)}
         />
       )}
-      <Inline alignInline="end" space="space.100">
-        {runnable && (
+      {runnable && (
+        <Inline alignInline="end">
           <Button appearance="primary" isDisabled={busy !== undefined} onClick={() => void openRun()}>
             {t('panel.run.open')}
           </Button>
-        )}
-        <LoadingButton
-          appearance="subtle"
-          isLoading={busy === 'refresh'}
-          isDisabled={busy !== undefined}
-          onClick={() => void refresh()}
-        >
-          {t('panel.refresh')}
-        </LoadingButton>
-      </Inline>
+        </Inline>
+      )}
       <ModalTransition>
         {runDialog && planLink && (
           <RunDialog

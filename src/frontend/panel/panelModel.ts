@@ -24,8 +24,21 @@ export function splitInputs(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).map((part) => part.trim()).filter((part) => part !== ''))];
 }
 
-/** How one typed id or URL fared. */
-export type LinkOutcome = { input: string; ok: true } | { input: string; ok: false; code: string; message: string };
+/**
+ * How one typed id or URL fared: `linked` holds the ids it newly linked, empty when it was already linked here (the
+ * resolver answers such a repeat with the unchanged view).
+ */
+export type LinkOutcome = { input: string; ok: true; linked: string[] } | { input: string; ok: false; code: string; message: string };
+
+/**
+ * The Testsigma id a typed input names, for messages: the input itself when it is all digits, else the last
+ * all-digit path segment of a URL (the resolver's own rule), else the input as typed.
+ */
+export function inputId(input: string): string {
+  if (/^\d+$/.test(input)) return input;
+  const segments = [...input.matchAll(/\/(\d{1,19})(?=[/?#]|$)/g)];
+  return segments.length > 0 ? segments[segments.length - 1]![1]! : input;
+}
 
 /** Deliveries of one run, shown as one row. */
 export interface RunGroup {
@@ -39,11 +52,11 @@ export interface RunGroup {
   at: string;
   deliveries: number;
   counts: JobCounts;
+  /** Synced results by Xray status, summed over the deliveries that carry them. */
+  statuses?: Record<string, number>;
   /** Who started the run (the newest delivery's word; older views lack it: an executor). */
   source: RunSource;
   testsigmaUrl?: string;
-  /** Synced results by Xray status, summed over the deliveries. */
-  statuses: Record<string, number>;
 }
 
 /**
@@ -53,7 +66,7 @@ export interface RunGroup {
 export function canRerunFailed(run: RunGroup): boolean {
   if (run.source === 'executor') return false;
   if (run.state === 'queued' || run.state === 'running') return false;
-  return (run.statuses.FAILED ?? 0) + (run.statuses.ABORTED ?? 0) > 0;
+  return (run.statuses?.FAILED ?? 0) + (run.statuses?.ABORTED ?? 0) > 0;
 }
 
 /**
@@ -89,8 +102,12 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
       { received: 0, synced: 0, unmapped: 0, failed: 0 },
     );
     const url = deliveries.find((d) => d.testsigmaUrl)?.testsigmaUrl;
-    const statuses: Record<string, number> = {};
-    for (const d of deliveries) for (const [s, n] of Object.entries(d.statuses ?? {})) statuses[s] = (statuses[s] ?? 0) + n;
+    let statuses: Record<string, number> | undefined;
+    for (const d of deliveries) {
+      if (!d.statuses) continue;
+      statuses ??= {};
+      for (const [status, n] of Object.entries(d.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+    }
     return {
       runId: newest.runId,
       state: groupState(deliveries.map((d) => d.state)),
@@ -99,11 +116,16 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
       at: newest.at,
       deliveries: deliveries.length,
       counts,
+      ...(statuses ? { statuses } : {}),
       source: newest.source ?? 'executor',
       ...(url ? { testsigmaUrl: url } : {}),
-      statuses,
     };
   }).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/** Whether a run's sync needs someone's attention: anything but synced in full (still going, partly, failed). */
+export function syncNeedsAttention(run: Pick<RunGroup, 'state'>): boolean {
+  return run.state !== 'succeeded';
 }
 
 /** How many unlinked Tests the coverage section names before "show all". */

@@ -1,0 +1,233 @@
+/**
+ * Issue 22 in the browser: the panel and the issue's summary answer the tester's and the QA lead's question at a
+ * glance. Structure, not pixels: roles and visible text, in English and German. Each file has its own preview
+ * server, so the seeded sites here are as `sandbox/preview/sites.ts` leaves them.
+ */
+import { previewErrors, useHarness } from './browser';
+
+jest.setTimeout(120_000);
+
+const h = useHarness();
+
+describe('at a glance (issue 22)', () => {
+  it('item 1: a Test Plan leads with its newest run\'s outcome; each run gives its counts by Xray status, its sync state only when it needs attention', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan' });
+    // Run 337 of the seeded site: 601 and 602 failed, 603, 604, 605 and 608 (on a retry) passed, 606 is linked to no Test.
+    const lead = app.getByRole('heading', { name: 'Newest run: 337' });
+    await lead.waitFor();
+    const text = await app.locator('#app').innerText();
+    expect(text.indexOf('Newest run: 337')).toBeLessThan(text.indexOf('Nightly regression'));
+    expect(text).toMatch(/Newest run: 337\s+4 PASSED\s+2 FAILED\s+1 not linked/);
+    const table = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
+    const row337 = await table.getByRole('row').filter({ hasText: '337' }).innerText();
+    expect(row337).toMatch(/4 PASSED[\s\S]*2 FAILED[\s\S]*1 not linked/);
+    // 337 had a case linked to no Test: its sync needs attention. 336 synced in full: no sync state shown.
+    expect(row337).toContain('Partly synced');
+    const row336 = await table.getByRole('row').filter({ hasText: '336' }).innerText();
+    expect(row336).toMatch(/4 PASSED[\s\S]*2 FAILED/);
+    expect(row336).not.toMatch(/Synced|synced/);
+    // No "x of y synced" where the run's outcome can be told.
+    await expect(app.getByText(/\d+ of \d+ synced/).count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 1 in German: the newest run leads, its counts by Xray status', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan', locale: 'de-DE' });
+    await app.getByRole('heading', { name: 'Neuester Lauf: 337' }).waitFor();
+    expect(await app.locator('#app').innerText()).toMatch(/Neuester Lauf: 337\s+4 PASSED\s+2 FAILED\s+1 nicht verknüpft/);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 2: the summary on a Test says how its cases did, that one is flaky, the newest result, and where the panel is', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-named', module: 'summary' });
+    await app.getByText('Newest result: run 337').waitFor();
+    // SHOP-1 links 601 (failed last, flaky) and 608 (passed on a retry, flaky).
+    const text = await app.locator('#app').innerText();
+    expect(text).toMatch(/2 Testsigma test cases\s+1 PASSED\s+1 FAILED\s+Flaky/);
+    expect(text).toMatch(/Newest result: run 337\s+(FAILED|PASSED)/);
+    await expect(app.getByRole('link', { name: /^SHOP-\d+$/ }).count()).resolves.toBe(1);
+    await app.getByText(/in the Testsigma panel/).waitFor();
+    // Read-only and quiet: nothing to press but links.
+    await expect(app.getByRole('button').count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 2: the summary on a Test Plan names its plan and leads with the newest run; on a fresh site it says nothing is linked', async () => {
+    const plan = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan', module: 'summary' });
+    await plan.app.getByRole('heading', { name: 'Newest run: 337' }).waitFor();
+    const text = await plan.app.locator('#app').innerText();
+    // The lighter view asks Testsigma nothing: the plan by its id, deep-linked.
+    expect(text).toMatch(/Testsigma test plan\s+#274/);
+    await expect(plan.app.getByRole('link', { name: /^#274/ }).count()).resolves.toBe(1);
+    expect(text).toMatch(/4 PASSED\s+2 FAILED/);
+    expect(await previewErrors(plan.page)).toEqual([]);
+
+    const fresh = await h.open({ site: 'fresh', as: 'viewer', page: 'test-named', module: 'summary' });
+    await fresh.app.getByText('No Testsigma test cases linked yet.').waitFor();
+    expect(await previewErrors(fresh.page)).toEqual([]);
+  });
+
+  it('item 2 in German: the summary of a Test', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-named', module: 'summary', locale: 'de-DE' });
+    await app.getByText('Neuestes Ergebnis: Lauf 337').waitFor();
+    const text = await app.locator('#app').innerText();
+    expect(text).toMatch(/2 Testsigma-Testfälle\s+1 PASSED\s+1 FAILED\s+Instabil/);
+    expect(text).toMatch(/Neuestes Ergebnis: Lauf 337/);
+    await expect(app.getByText(/test cases|Newest|panel\./).count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+  it('item 4: green and red mean an outcome only: a sync state is neutral, yellow is Flaky alone', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan' });
+    const table = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
+    await table.waitFor();
+    const bg = async (text: string) => {
+      const el = app.getByText(text, { exact: true }).first();
+      return el.evaluate((node) => {
+        for (let n: Element | null = node; n; n = n.parentElement) {
+          const c = getComputedStyle(n).backgroundColor;
+          if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+        }
+        return '';
+      });
+    };
+    const passed = await bg('4 PASSED');
+    const failed = await bg('2 FAILED');
+    const partly = await bg('Partly synced');
+    expect(new Set([passed, failed, partly]).size).toBe(3);
+    const named = await h.open({ site: 'ready', as: 'viewer', page: 'test-named' });
+    const flaky = await (async () => {
+      const el = named.app.getByText('Flaky', { exact: true }).first();
+      await el.waitFor();
+      return el.evaluate((node) => {
+        for (let n: Element | null = node; n; n = n.parentElement) {
+          const c = getComputedStyle(n).backgroundColor;
+          if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+        }
+        return '';
+      });
+    })();
+    expect([passed, failed, partly]).not.toContain(flaky);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 6: a case already here is information; a refusal links the other Test; the flag names what was linked and where', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed' });
+    await app.getByRole('button', { name: '+ Link test case' }).click();
+    const field = app.getByLabel('Testsigma test case ids or URLs');
+    await field.fill('777 602 951');
+    await app.getByRole('button', { name: 'Link all 3' }).click();
+    await app.getByRole('status').filter({ hasText: /Linked #951 to SHOP-\d+/ }).waitFor();
+    await app.getByText('#777 is already linked to this Test.').waitFor();
+    // 602 belongs to SHOP-2: the refusal names it as a link, in a warning (one of three went through).
+    await expect(app.getByRole('listitem').filter({ hasText: /^#602: / }).getByRole('link', { name: 'SHOP-2' }).count()).resolves.toBe(1);
+    await app.getByText('1 linked; 1 could not be').waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 6 in German: the flag and the information', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed', locale: 'de-DE' });
+    await app.getByRole('button', { name: '+ Testfall verknüpfen' }).click();
+    await app.getByLabel('Testsigma-Testfall-IDs oder -URLs').fill('777 952');
+    await app.getByRole('button', { name: 'Alle 2 verknüpfen' }).click();
+    await app.getByRole('status').filter({ hasText: /#952 mit SHOP-\d+ verknüpft/ }).waitFor();
+    await app.getByText('#777 ist bereits mit diesem Test verknüpft.').waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 7: one empty state on a fresh Test Plan; without a key, no banner for a viewer, ids keep their links and say "not checked"', async () => {
+    const fresh = await h.open({ site: 'fresh', as: 'editor', page: 'test-plan' });
+    await fresh.app.getByText(/^No Testsigma test plan linked yet\./).waitFor();
+    await expect(fresh.app.getByText(/Recent runs|this Testsigma plan|has no Tests yet/).count()).resolves.toBe(0);
+    expect(await previewErrors(fresh.page)).toEqual([]);
+
+    const nokey = await h.open({ site: 'no-testsigma-key', as: 'viewer', page: 'test-named' });
+    const row = nokey.app.getByRole('row').filter({ hasText: '#601' });
+    await expect(row.getByRole('link', { name: '#601' }).count()).resolves.toBe(1);
+    await expect(row.getByText('not checked').count()).resolves.toBe(1);
+    await expect(nokey.app.getByText(/Names are not shown/).count()).resolves.toBe(0);
+    expect(await previewErrors(nokey.page)).toEqual([]);
+  });
+
+  it('item 7 in German: not checked', async () => {
+    const { page, app } = await h.open({ site: 'no-testsigma-key', as: 'viewer', page: 'test-named', locale: 'de-DE' });
+    await app.getByRole('row').filter({ hasText: '#601' }).getByText('nicht geprüft').waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 10: German has one word for each thing: Verknüpfung aufheben, Defekt, synchronisiert', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
+    await app.getByRole('button', { name: 'Defekt anlegen' }).first().waitFor();
+    await expect(app.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBeGreaterThan(0);
+    await expect(app.getByText(/Trennen|Fehler anlegen/).count()).resolves.toBe(0);
+    const plan = await h.open({ site: 'ready', as: 'editor', page: 'test-plan', locale: 'de-DE' });
+    await plan.app.getByText('Teilweise synchronisiert').first().waitFor();
+    await expect(plan.app.getByText(/übertragen/i).count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+    expect(await previewErrors(plan.page)).toEqual([]);
+  });
+  it('item 5: the field waits behind a subtle "+ Link test case", opens with Link and Cancel; one id gets a one-line field', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
+    await app.getByRole('table', { name: 'Linked Testsigma test cases' }).waitFor();
+    await expect(app.getByRole('textbox').count()).resolves.toBe(0);
+    await app.getByRole('button', { name: '+ Link test case' }).click();
+    const field = app.getByLabel('Testsigma test case ids or URLs');
+    await expect(field.evaluate((el) => el.tagName)).resolves.toBe('TEXTAREA');
+    // Link is not greyed out without a reason: on an empty field it says what it needs.
+    await app.getByRole('button', { name: 'Link', exact: true }).click();
+    await app.getByText('Enter a test case id or URL first.').waitFor();
+    await app.getByRole('button', { name: 'Cancel' }).click();
+    await expect(app.getByRole('textbox').count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+
+    // A Test Set with nothing linked: the one-line field is the empty state's action, open at once.
+    const set = await h.open({ site: 'ready', as: 'editor', page: 'test-set-empty' });
+    const one = set.app.getByLabel('Testsigma test suite id or URL');
+    await expect(one.evaluate((el) => el.tagName)).resolves.toBe('INPUT');
+    expect(await previewErrors(set.page)).toEqual([]);
+  });
+
+  it('item 5 in German', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
+    await app.getByRole('button', { name: '+ Testfall verknüpfen' }).click();
+    await app.getByRole('button', { name: 'Abbrechen' }).waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+  it('item 3: one line a case: status, history, Test Execution, time and compact actions; the run in the status\'s Tooltip', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
+    const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
+    const row = table.getByRole('row').filter({ hasText: '#601' });
+    await row.waitFor();
+    await expect(row.getByRole('link', { name: /^SHOP-\d+$/ }).count()).resolves.toBe(1);
+    await expect(row.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(1);
+    await expect(row.getByRole('button', { name: 'Unlink' }).count()).resolves.toBe(1);
+    await expect(row.getByText(/^Run \d+/).count()).resolves.toBe(0);
+    await row.getByText('FAILED', { exact: true }).hover();
+    await app.getByRole('tooltip').filter({ hasText: /^Run 337 · / }).waitFor();
+    // One line a case; only a row that offers Create defect stacks its two compact actions.
+    const heights = await table.getByRole('row').evaluateAll((rows) => rows.slice(1).map((r) => [r.textContent ?? '', r.getBoundingClientRect().height] as const));
+    for (const [text, height] of heights) expect(height).toBeLessThan(text.includes('Create defect') ? 80 : 56);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 3 in German: the same columns', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
+    const row = app.getByRole('row').filter({ hasText: '#601' });
+    await expect(row.getByRole('button', { name: 'Defekt anlegen' }).count()).resolves.toBe(1);
+    await expect(row.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBe(1);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+  it('item 8: a first setup marks required fields and tells a missing Testsigma key as information', async () => {
+    const { page, app } = await h.open({ site: 'fresh', as: 'admin', page: 'admin' });
+    await app.getByText('Client id (required)').waitFor();
+    await expect(app.getByText('Client secret (required)').count()).resolves.toBe(1);
+    const width = await app.getByLabel('Client id (required)').evaluate((el) => el.getBoundingClientRect().width);
+    expect(width).toBeLessThanOrEqual(500);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 8 in German', async () => {
+    const { page, app } = await h.open({ site: 'fresh', as: 'admin', page: 'admin', locale: 'de-DE' });
+    await app.getByText(/\(erforderlich\)$/).first().waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+});
