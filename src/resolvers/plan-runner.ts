@@ -4,8 +4,6 @@
  * Testsigma and makes the run's job, which waits as `queued` (`waiting: 'testsigma'`) while the pick-up follows the
  * run, then syncs it in pull mode.
  */
-import type { Clock, FetchPort, Logger, QueuePort } from '../ports';
-import type { KvsPort } from '../store/kvs-port';
 import type { RunOptions, RunPlanInput } from '../shared/types';
 import { AppError } from '../errors/app-error';
 import { msg, type Message } from '../shared/message';
@@ -14,16 +12,10 @@ import { JobStore } from '../store/job-store';
 import { PickupStore } from '../store/pickup-store';
 import { TestsigmaError, createTestsigmaClient, type TestsigmaClient, type TestsigmaClientConfig } from '../testsigma/testsigma-client';
 import { createPullJob } from '../pickup/pull-job';
+import type { PickupDeps } from '../pickup/pickup-round';
 
-/** What the runner needs. */
-export interface PlanRunnerDeps {
-  kvs: KvsPort;
-  queue: QueuePort;
-  clock: Clock;
-  log: Logger;
-  fetch: FetchPort;
-  randomHex(bytes: number): string;
-  testsigmaClientFor?(config: TestsigmaClientConfig): TestsigmaClient;
+/** What the runner needs: what a pick-up round needs, and a way to wait. */
+export interface PlanRunnerDeps extends PickupDeps {
   /** Waits `ms` (a second click waiting for the first's run); defaults to a timer. */
   sleep?(ms: number): Promise<void>;
 }
@@ -68,6 +60,16 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
   const settingsStore = new SettingsStore(deps.kvs);
   const pickup = new PickupStore(deps.kvs);
   const jobs = new JobStore(deps.kvs);
+  /** Stores the pull job that follows a run started from Jira until Testsigma finishes it (up to 24 hours). */
+  const followFromJira = (planId: string, started: { id: string; appUrl?: string }) =>
+    createPullJob(deps, {
+      testsigmaRunId: started.id,
+      testsigmaPlanId: planId,
+      source: 'jira',
+      follow: true,
+      ...(started.appUrl ? { testsigmaUrl: started.appUrl } : {}),
+      mark: { jobId: '', source: 'jira' },
+    });
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const clientFor = deps.testsigmaClientFor ?? ((c: TestsigmaClientConfig) => createTestsigmaClient(c, { fetch: deps.fetch, timeoutMs: 10_000 }));
 
@@ -134,14 +136,7 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
           .catch((err: unknown) => {
             throw refused(planId, err);
           });
-        const job = await createPullJob(deps, {
-          testsigmaRunId: started.id,
-          testsigmaPlanId: planId,
-          source: 'jira',
-          follow: true,
-          ...(started.appUrl ? { testsigmaUrl: started.appUrl } : {}),
-          mark: { jobId: '', source: 'jira' },
-        });
+        const job = await followFromJira(planId, started);
         await pickup.settleRunPlanClaim(issueId, { at: deps.clock.now(), jobId: job.jobId, runId: started.id });
         deps.log.info('run started from Jira', { issueId, planId, runId: started.id, jobId: job.jobId });
       } catch (err) {
@@ -177,14 +172,7 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
       const started = await ts.rerunFailed(planId, target).catch((err: unknown) => {
         throw refused(planId, err);
       });
-      const rerunJob = await createPullJob(deps, {
-        testsigmaRunId: started.id,
-        testsigmaPlanId: planId,
-        source: 'jira',
-        follow: true,
-        ...(started.appUrl ? { testsigmaUrl: started.appUrl } : {}),
-        mark: { jobId: '', source: 'jira' },
-      });
+      const rerunJob = await followFromJira(planId, started);
       await pickup.putMark(runId, { ...mark, latest: started.id });
       deps.log.info('re-run started from Jira', { planId, runId, rerunId: started.id, jobId: rerunJob.jobId });
     },
