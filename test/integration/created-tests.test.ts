@@ -6,6 +6,7 @@
 import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
 import { DEMO_ADMIN, DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
 import type { Envelope, JobView, PanelView, SettingsView } from '../../src/shared/types';
+import { postToDemo } from '../support/demo-delivery';
 
 let sb: Sandbox;
 let demo: DemoSite;
@@ -18,18 +19,8 @@ afterEach(() => sb.close());
 
 const t = (i: number) => demo.tests[i]!;
 
-async function post(body: unknown): Promise<JobView> {
-  const res = await fetch(demo.webtrigger.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.webtrigger.secret}` },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(202);
-  const { jobId } = (await res.json()) as { jobId: string };
-  await sb.queue.idle();
-  const view = await fetch(`${demo.webtrigger.url}?job=${jobId}`, { headers: { authorization: `Bearer ${demo.webtrigger.secret}` } });
-  return (await view.json()) as JobView;
-}
+/** Posts to the web trigger as an executor does, waits for the queue to settle, and answers the job. */
+const post = (body: unknown): Promise<JobView> => postToDemo(sb, demo, body);
 
 async function saveSettings(payload: unknown): Promise<Envelope<SettingsView>> {
   return invokeResolver<SettingsView>(sb, 'admin', { key: 'saveSettings', payload, accountId: DEMO_ADMIN });
