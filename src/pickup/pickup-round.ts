@@ -107,7 +107,8 @@ export function createPickupRound(deps: PickupDeps) {
     const left = await requestsLeft(deps.kvs, now, settings.xray.requestsPer5Minutes);
     let allowance = Math.min(QUEUE_EVENTS_A_ROUND, STORAGE_RUNS_A_ROUND, Math.floor(Math.max(0, left - XRAY_RESERVE) / XRAY_REQUESTS_A_RUN));
     const linked = (await queryAll<LinkRecord>(deps.kvs, 'link:testPlan:')).map((r) => r.value.testsigmaId).filter((id) => /^\d{1,19}$/.test(id));
-    const offset = linked.length > MAX_PLANS_A_ROUND ? (rec.planOffset ?? 0) % linked.length : 0;
+    // Resume where the last round stopped, whether it stopped at the 50-plan bound or because its allowance ran out.
+    const offset = linked.length > 0 ? (rec.planOffset ?? 0) % linked.length : 0;
     const plans = [...linked.slice(offset), ...linked.slice(0, offset)].slice(0, MAX_PLANS_A_ROUND);
     let problem: Message | undefined;
     let visited = 0;
