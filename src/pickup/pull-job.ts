@@ -72,7 +72,14 @@ export async function createPullJob(deps: PullJobDeps, input: PullJobInput): Pro
   const extra: KvsItem[] = [planRunItem(input.testsigmaPlanId, jobId)];
   if (input.mark) extra.push(runJobItem(input.testsigmaRunId, { ...input.mark, jobId }));
   if (input.follow) extra.push(followItem({ runId: input.testsigmaRunId, jobId, until: now + FOLLOW_WINDOW_MS }));
-  await jobs.create(rec, [], extra);
+  try {
+    await jobs.create(rec, [], extra);
+  } catch (err) {
+    // A batch that landed in part would leave a job that never runs (and a run mark that hides the run from the
+    // next round): take back what may have landed, as the web trigger does.
+    await jobs.remove(rec, extra.map((i) => i.key)).catch(() => undefined);
+    throw err;
+  }
   if (!input.follow) await queueJob(deps, rec, extra);
   return rec;
 }
