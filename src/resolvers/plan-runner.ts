@@ -121,13 +121,14 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
         }
         return;
       }
+      let started: { id: string; appUrl?: string };
       try {
         let savedConfig: { id: string; name: string } | undefined;
         if (input.savedConfigId) {
           savedConfig = (await ts.listSavedConfigs(planId)).find((c) => c.id === input.savedConfigId);
           if (!savedConfig) throw new AppError('not_found', msg('apiErrors.panel.runConfigUnknown', { id: input.savedConfigId, plan: planId }));
         }
-        const started = await ts
+        started = await ts
           .startRun(planId, {
             ...(input.buildNo ? { buildNo: input.buildNo } : {}),
             ...(input.environmentId ? { environmentId: input.environmentId } : {}),
@@ -136,14 +137,18 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
           .catch((err: unknown) => {
             throw refused(planId, err);
           });
-        const job = await followFromJira(planId, started);
-        await pickup.settleRunPlanClaim(issueId, { at: deps.clock.now(), jobId: job.jobId, runId: started.id });
-        deps.log.info('run started from Jira', { issueId, planId, runId: started.id, jobId: job.jobId });
       } catch (err) {
-        // Nothing started (or its job could not be stored): the next click may try again at once.
+        // Nothing started: the next click may try again at once.
         await pickup.releaseRunPlanClaim(issueId).catch(() => undefined);
         throw err;
       }
+      // Testsigma runs it now: whatever fails below, the claim stays until it expires, so a second click starts no
+      // second run.
+      const job = await followFromJira(planId, started);
+      await pickup
+        .settleRunPlanClaim(issueId, { at: deps.clock.now(), jobId: job.jobId, runId: started.id })
+        .catch((err: unknown) => deps.log.warn('run started, its claim not settled', { issueId, runId: started.id, error: String(err) }));
+      deps.log.info('run started from Jira', { issueId, planId, runId: started.id, jobId: job.jobId });
     },
 
     async rerun(planId, rawRunId) {
