@@ -191,7 +191,9 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
         await store.put(next);
         // New credentials have not been tested yet: the checklist shows that side as unknown again.
         const changedXray = field(req.payload, 'xray') !== undefined;
-        const changedTestsigma = field(req.payload, 'testsigma') !== undefined;
+        // The pick-up switch lives under `testsigma` too, but flipping it changes no credential.
+        const ts = field(req.payload, 'testsigma');
+        const changedTestsigma = field(ts, 'baseUrl') !== undefined || field(ts, 'apiKey') !== undefined;
         if (changedXray || changedTestsigma) {
           const { connection } = await setupStore.read();
           const { xray: _x, xrayStatuses: _s, ...keepXray } = connection;
