@@ -71,7 +71,6 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
     const answer = await call('getPanel', {});
     if (answer.ok) {
       show(answer.data);
-      setReadAt(new Date().toISOString());
     } else setLoad({ status: 'failed', error: answer.error });
   }, [call]);
   useRunOnce(() => void open());
@@ -160,7 +159,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       return;
     }
     setRunDialog(undefined);
-    setLoad({ status: 'ready', view: answer.data });
+    show(answer.data);
     notify(t('panel.flag.runStarted'));
   };
 
@@ -175,7 +174,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       setFailure(answer.error);
       return;
     }
-    setLoad({ status: 'ready', view: answer.data });
+    show(answer.data);
     notify(t('panel.flag.rerunStarted', { id: runId }));
   };
 
