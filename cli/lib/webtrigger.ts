@@ -29,7 +29,9 @@ export const WEBTRIGGER_ANSWER_BYTES = 1024 * 1024;
 /** Job states that no longer change. */
 export const FINAL_STATES: ReadonlySet<string> = new Set(['succeeded', 'partial', 'failed']);
 
-const acceptedSchema = z.looseObject({ jobId: z.string().min(1), state: z.string() });
+// The job id and state are printed and put into `xts status <id>`: accept only the shapes the app makes, so that a
+// server's answer cannot break a CI log line (a '\n::set-output' in a job id).
+const acceptedSchema = z.looseObject({ jobId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/), state: z.string().regex(/^[a-z_]{1,32}$/) });
 const errorSchema = z.looseObject({
   error: z.looseObject({
     code: z.string(),
