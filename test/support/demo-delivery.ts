@@ -18,5 +18,6 @@ export async function postToDemo(sb: Sandbox, demo: DemoSite, body: unknown): Pr
   const { jobId } = (await res.json()) as { jobId: string };
   await sb.queue.idle();
   const view = await fetch(`${demo.webtrigger.url}?job=${jobId}`, { headers: auth });
+  expect(view.status).toBe(200);
   return (await view.json()) as JobView;
 }
