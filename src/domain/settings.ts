@@ -366,7 +366,8 @@ export function applySettingsPatch(current: StoredSettings, payload: unknown): P
       else t[f] = [...new Set(v)];
     }
     if (p.testExecution.fields !== undefined) {
-      // A field set to null is left out: an admin clears one field without sending the others again.
+      // The given map replaces the saved one (contract section 8: each given part replaces the saved one); a field
+      // set to null is left out of it.
       const fields = Object.fromEntries(Object.entries(p.testExecution.fields).filter(([, v]) => v !== null && v !== undefined));
       if (Object.keys(fields).length > 0) t.fields = fields;
       else delete t.fields;
