@@ -71,6 +71,16 @@ describe('getPanel { summary: true }', () => {
     expect(summary.flaky).toBeUndefined();
   });
 
+  it('on a Test Plan: every delivery of the newest run, so a run sent in two parts shows all its results', async () => {
+    const [first, second] = [demo.tests.slice(0, 1), demo.tests.slice(1)];
+    await post({ runId: 'sum-3', testPlanId: demo.testPlan.planId, results: first.map((t) => ({ testCaseId: t.caseId, status: 'SUCCESS' })) });
+    sb.advance(1_000);
+    await post({ runId: 'sum-3', testPlanId: demo.testPlan.planId, results: second.map((t) => ({ testCaseId: t.caseId, status: 'FAILURE' })) });
+    const summary = await open(demo.testPlan, { summary: true });
+    expect(summary.recentRuns?.map((r) => r.runId)).toEqual(['sum-3', 'sum-3']);
+    expect(summary.recentRuns?.reduce((n, r) => n + r.counts.received, 0)).toBe(demo.tests.length);
+  });
+
   it("costs a Test's summary one batch read and three storage requests in all", async () => {
     await open(demo.tests[0]!, { summary: true });
     sb.kvs.resetCalls();
