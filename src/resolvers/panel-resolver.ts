@@ -121,7 +121,6 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     const ins: PanelInsights = summary
       ? { ...(all.caseResults ? { caseResults: all.caseResults } : {}), ...(all.lastResults ? { lastResults: all.lastResults } : {}), ...(all.recentRuns ? { recentRuns: all.recentRuns } : {}) }
       : all;
-    const runsShown = summary ? 1 : undefined;
     const onTest = ids.length > 0 && issue.kind === 'test';
     const noticeCodes = new Set<PanelNoticeCode>();
     const notice: NoticeSink = (code) => noticeCodes.add(code);
@@ -133,12 +132,14 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
       issue.kind === 'testPlan' && ins.recentRuns
         ? ids[0] !== undefined
-          ? quiet(() => ins.recentRuns!(ids[0]!, runsShown))
+          ? quiet(() => ins.recentRuns!(ids[0]!))
           : Promise.resolve([] as RecentRun[])
         : undefined,
       issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
     ]);
     const { coverage, flaky } = await onlyBrowsable(accountId, anyCoverage, anyFlaky);
+    // The summary's newest run is every delivery of it on the page (one query and one batch read either way).
+    const runsShown = summary && recentRuns ? recentRuns.filter((r) => r.runId === recentRuns[0]?.runId) : recentRuns;
     const linkViews: LinkView[] = records.map((r) => {
       const e = entities?.get(r.testsigmaId);
       const cr = results?.get(r.testsigmaId);
@@ -169,7 +170,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       links: linkViews,
       ...(notices.length > 0 ? { notices } : {}),
       ...(coverage ? { coverage } : {}),
-      ...(recentRuns ? { recentRuns } : {}),
+      ...(runsShown ? { recentRuns: runsShown } : {}),
       ...(flaky ? { flaky } : {}),
     };
   }
