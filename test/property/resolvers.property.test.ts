@@ -211,12 +211,21 @@ function unparsableUrl(value: unknown): boolean {
  * Inputs that reproduced a finding, each with what is right. The main property covers them too; the property of
  * each runs only them, so a regression names its finding.
  */
-const KNOWN_FINDINGS: Array<{ name: string; key: string; expected: string; applies(payload: unknown): boolean; payload: fc.Arbitrary<unknown> }> = [
+const KNOWN_FINDINGS: Array<{
+  name: string;
+  key: string;
+  expected: string;
+  /** The refusal every generated call must get (a caller who is no admin gets `forbidden` first); absent where an answer may also be data. */
+  code?: string;
+  applies(payload: unknown): boolean;
+  payload: fc.Arbitrary<unknown>;
+}> = [
   {
     // Issue 10, finding 11: zod runs the second refine, whose `new URL` throws.
     name: 'issue 10 finding 11: a testsigma.baseUrl that is no URL answered internal',
     key: 'saveSettings',
     expected: 'invalid_settings, nothing changed',
+    code: 'invalid_settings',
     applies: (p) => unparsableUrl(field(field(p, 'testsigma'), 'baseUrl')),
     payload: fc.record({ testsigma: fc.record({ baseUrl: fc.oneof(fc.constantFrom('not a url', '', '://x', 'https://'), hostileString) }) }),
   },
@@ -226,6 +235,7 @@ const KNOWN_FINDINGS: Array<{ name: string; key: string; expected: string; appli
     name: 'issue 10 finding 17: retryJob without a job id that can name a job answered internal',
     key: 'retryJob',
     expected: 'not_found, nothing changed',
+    code: 'not_found',
     applies: (p) => {
       const id = field(p, 'jobId');
       return typeof id !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(id) || !knownJobIds.has(id);
@@ -325,7 +335,13 @@ describe.each(KNOWN_FINDINGS.map((f) => [f.name, f] as const))('%s (property)', 
 
   test(`answers ${finding.expected}`, async () => {
     const resolver = finding.key in s.sb.app.adminResolver ? s.sb.app.adminResolver : s.sb.app.panelResolver;
-    await exploreKey(s, resolver, finding.key, finding.payload.filter((p) => finding.applies(p)), { ok: 0, refused: new Map() });
+    const outcome: Outcome = { ok: 0, refused: new Map() };
+    await exploreKey(s, resolver, finding.key, finding.payload.filter((p) => finding.applies(p)), outcome);
+    if (finding.code) {
+      expect(outcome.ok).toBe(0);
+      expect(outcome.refused.get(finding.code)).toBeGreaterThan(0);
+      expect([...outcome.refused.keys()].filter((c) => c !== finding.code && c !== 'forbidden')).toEqual([]);
+    }
   });
 });
 
