@@ -131,7 +131,7 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
   /** Refuses a template that Jira would refuse: the first problem, naming its field. */
   async function checkTemplateAt(accountId: string, projectKey: string, typeName: string, template: ExecutionTemplate): Promise<void> {
     const meta = await readCreateFields(deps.jira.asUser(accountId), projectKey, typeName);
-    if (!meta) throw fail('invalid_settings', msg('settingsErrors.atField', { field: 'testExecution', problem: msg('settingsErrors.templateUnchecked', { project: projectKey, reason: `no ${typeName} type` }) }));
+    if (!meta) throw fail('invalid_settings', msg('settingsErrors.atField', { field: 'testExecution', problem: msg('settingsErrors.templateNoType', { project: projectKey, type: typeName }) }));
     const problem = checkTemplate(template, meta)[0];
     if (!problem) return;
     const key =
