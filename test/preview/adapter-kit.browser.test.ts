@@ -15,7 +15,8 @@ let page: Page;
 beforeAll(async () => {
   let js: string;
   [browser, { js }] = await Promise.all([launchBrowser(), buildEntry({ file: path.join(__dirname, 'fixtures', 'kit-entry.tsx') })]);
-  page = await browser.newPage();
+  // Reduced motion: Atlaskit's motion then ends an exit at once instead of on a timer a busy machine can outlast.
+  page = await browser.newPage({ reducedMotion: 'reduce' });
   const config = { resolver: 'panel', query: '', context: { accountId: 'a', locale: 'de-DE' } };
   await page.setContent(`<div id="app"></div><script>window.__PREVIEW__ = ${JSON.stringify(config)};</script><script>${js.replace(/<\/script/g, '<\\/script')}</script>`);
   await page.getByRole('heading', { name: 'Kit' }).waitFor();

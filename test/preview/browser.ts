@@ -22,7 +22,8 @@ export async function startHarness(): Promise<PreviewHarness> {
     browser,
     preview,
     async open(state) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      // Reduced motion: Atlaskit's motion then ends an exit at once instead of on a timer a busy machine can outlast.
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
       pages.push(page);
       await page.goto(preview.urlOf(state));
       const app = page.frameLocator('iframe[title="Testsigma links for Xray"]');

@@ -19,7 +19,8 @@ let js: string;
 let root: string;
 beforeAll(async () => {
   [browser, { js }] = await Promise.all([launchBrowser(), buildEntry({ file: path.join(__dirname, 'fixtures', 'i18n-entry.tsx') })]);
-  page = await browser.newPage();
+  // Reduced motion: Atlaskit's motion then ends an exit at once instead of on a timer a busy machine can outlast.
+  page = await browser.newPage({ reducedMotion: 'reduce' });
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'preview-i18n-'));
 });
 afterAll(async () => {

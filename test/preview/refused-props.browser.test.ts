@@ -15,7 +15,8 @@ let js: string;
 beforeAll(async () => {
   [browser, { js }] = await Promise.all([launchBrowser(), buildEntry({ file: path.join(__dirname, 'fixtures', 'props-entry.tsx') })]);
   // One page for the file: @sparticuz/chromium runs single-process, where closing the last page ends the browser.
-  page = await browser.newPage();
+  // Reduced motion: Atlaskit's motion then ends an exit at once instead of on a timer a busy machine can outlast.
+  page = await browser.newPage({ reducedMotion: 'reduce' });
 });
 afterAll(async () => {
   await browser?.close();
