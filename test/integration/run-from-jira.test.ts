@@ -315,6 +315,28 @@ describe('Pick-up of runs started in Testsigma', () => {
     expect(runs.slice(-3).every((r) => seen.has(String(r.id)))).toBe(true);
   });
 
+  it('a backlog deeper than three pages of the run list is picked up whole over the next rounds, none skipped', async () => {
+    await sb.pickupRound();
+    // 70 runs finish between two rounds (a burst of Testsigma schedules): the list's newest 60 fill three pages.
+    const runs = Array.from({ length: 70 }, () => {
+      const r = sb.testsigma.state.startRunInTestsigma(274);
+      sb.testsigma.state.completeRun(r.id);
+      clock += 1000;
+      return r;
+    });
+    let picked = 0;
+    for (let round = 0; round < 6; round++) picked += (await nextRound()).pickedUp;
+    expect(picked).toBe(70);
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await must(invokeResolver<{ jobs: Array<{ runId: string }>; nextCursor?: string }>(sb, 'admin', { key: 'listJobs', payload: cursor ? { cursor } : {}, accountId: DEMO_ADMIN }));
+      for (const j of page.jobs) seen.add(j.runId);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(runs.filter((r) => !seen.has(String(r.id))).map((r) => r.id)).toEqual([]);
+  });
+
   it('a round picks up nothing while the Xray budget is spent, and the run waits for a later round', async () => {
     await sb.pickupRound();
     const run = sb.testsigma.state.startRunInTestsigma(274);
