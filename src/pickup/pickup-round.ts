@@ -49,8 +49,12 @@ export const QUEUE_EVENTS_A_ROUND = 100;
  * over the following minutes. 20 runs keep the round's minute under half of the 45, leaving room for panels.
  */
 export const STORAGE_RUNS_A_ROUND = 20;
-/** Pages of one plan's run list a round reads at most (20 runs a page, newest first). */
-const MAX_PAGES_A_PLAN = 3;
+/**
+ * Pages of one plan's run list a round reads at most (20 runs a page, newest first). A round reads until it reaches
+ * runs older than the plan's cursor, so it reads one page on a quiet plan; the bound only caps a burst (500 runs
+ * between two rounds), and a capped list is reported, since runs older than it are never seen.
+ */
+const MAX_PAGES_A_PLAN = 25;
 
 /** What the round needs. */
 export interface PickupDeps {
@@ -118,6 +122,10 @@ export function createPickupRound(deps: PickupDeps) {
       outcome.plans++;
       try {
         const picked = await pickPlan(ts, planId, since, rec.cursors[planId], Math.min(allowance, MAX_RUNS_A_PLAN));
+        if (picked.capped) {
+          problem ??= msg('apiErrors.pickup.backlog', { plan: planId, count: MAX_PAGES_A_PLAN * 20 });
+          deps.log.warn('pickup: more runs finished than a round can list; the older ones are not picked up', { planId });
+        }
         allowance -= picked.count;
         outcome.pickedUp += picked.count;
         if (picked.cursor !== undefined) rec.cursors[planId] = picked.cursor;
@@ -192,19 +200,23 @@ export function createPickupRound(deps: PickupDeps) {
   /**
    * Picks up a plan's runs that finished since the plan's cursor (minus the overlap), but never before pick-up was
    * switched on (`since`: no backfill), oldest first, at most `max`. Answers how many it picked and the finish time
-   * the next round starts from (the newest handled; left as it was when nothing finished).
+   * the next round starts from (the newest handled; left as it was when nothing finished). The cursor moves only
+   * over runs the round saw, oldest first, so runs past the pages it read wait for the next round; `capped` says the
+   * list was longer than {@link MAX_PAGES_A_PLAN} pages, whose older runs no round will see.
    */
-  async function pickPlan(ts: TestsigmaClient, planId: string, since: number, cursor0: number | undefined, max: number): Promise<{ count: number; cursor?: number }> {
+  async function pickPlan(ts: TestsigmaClient, planId: string, since: number, cursor0: number | undefined, max: number): Promise<{ count: number; cursor?: number; capped?: boolean }> {
     const floor = Math.max(since, (cursor0 ?? since) - FINISH_OVERLAP_MS);
     const finished: Array<{ id: string; endTime: number }> = [];
-    for (let page = 0; page < MAX_PAGES_A_PLAN; page++) {
+    let complete = false;
+    for (let page = 0; page < MAX_PAGES_A_PLAN && !complete; page++) {
       const { runs, isLast } = await ts.listPlanRuns(planId, page, 20);
       for (const r of runs) if (r.endTime !== undefined && r.endTime >= floor) finished.push({ id: r.id, endTime: r.endTime });
       // Newest first: a page that reaches back past the floor ends the search. Unfinished runs have no end time yet.
       const reachedFloor = runs.some((r) => r.endTime !== undefined && r.endTime < floor);
-      if (isLast || reachedFloor || runs.length === 0) break;
+      complete = isLast || reachedFloor || runs.length === 0;
     }
-    if (finished.length === 0) return { count: 0 };
+    const capped = complete ? {} : { capped: true };
+    if (finished.length === 0) return { count: 0, ...capped };
     finished.sort((a, b) => a.endTime - b.endTime || Number(a.id) - Number(b.id));
     const marks = await pickup.marks(finished.map((r) => r.id));
     let count = 0;
@@ -231,7 +243,7 @@ export function createPickupRound(deps: PickupDeps) {
       count++;
       cursor = Math.max(cursor ?? 0, r.endTime);
     }
-    return { count, ...(cursor !== undefined ? { cursor } : {}) };
+    return { count, ...(cursor !== undefined ? { cursor } : {}), ...capped };
   }
 }
 

@@ -337,6 +337,19 @@ describe('Pick-up of runs started in Testsigma', () => {
     expect(runs.filter((r) => !seen.has(String(r.id))).map((r) => r.id)).toEqual([]);
   });
 
+  it('a burst past the 500 runs a round can list is reported on the admin page, saying the older runs need a delivery', async () => {
+    await sb.pickupRound();
+    for (let i = 0; i < 510; i++) {
+      const r = sb.testsigma.state.startRunInTestsigma(274);
+      sb.testsigma.state.completeRun(r.id);
+      clock += 100;
+    }
+    expect(await nextRound()).toMatchObject({ pickedUp: 20 });
+    expect((await settings()).setup.pickup!.problem).toBe(
+      'More than 500 runs of Testsigma test plan 274 finished between two rounds: pick-up takes the newest 500 over the next rounds, and the older ones do not reach Xray by themselves. Send those with xts or the web trigger (testsigmaRunId).',
+    );
+  });
+
   it('a round picks up nothing while the Xray budget is spent, and the run waits for a later round', async () => {
     await sb.pickupRound();
     const run = sb.testsigma.state.startRunInTestsigma(274);
