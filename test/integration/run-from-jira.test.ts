@@ -184,6 +184,35 @@ describe('Re-run failed', () => {
     expect(testPanel.links[0]).toMatchObject({ flaky: true, lastResult: { status: 'PASSED', attempts: 2 } });
   });
 
+  it('a CI job sending the same run, refused or accepted, leaves its re-runs going through the newest re-run', async () => {
+    await must(panelCall('runPlan', {}));
+    runsFinish();
+    await nextRound();
+    const runId = (await planPanel()).recentRuns![0]!.runId;
+    await must(panelCall('rerunFailed', { runId }));
+    const firstRerun = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === Number(runId))!;
+    runsFinish();
+    await nextRound();
+
+    const send = () =>
+      fetch(demo.webtrigger.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.webtrigger.secret}` },
+        body: JSON.stringify({ runId, testPlanId: '274', results: [{ testCaseId: '601', status: 'SUCCESS' }] }),
+      });
+    // The queue refuses the first delivery (the sender retries later), then takes the second.
+    sb.queue.failPushes = true;
+    expect((await send()).status).toBe(503);
+    sb.queue.failPushes = false;
+    expect((await send()).status).toBe(202);
+    await sb.queue.idle();
+
+    // Re-running the run again re-runs its newest re-run, whose failures are the ones still standing.
+    await must(panelCall('rerunFailed', { runId }));
+    const reruns = [...sb.testsigma.state.runs.values()].filter((r) => r.reRunParentId !== undefined);
+    expect(reruns.map((r) => r.reRunParentId)).toEqual([Number(runId), firstRerun.id]);
+  });
+
   it('answers no_failure for a run with nothing failed, and not_found for a run the app does not know or an executor\'s own run id', async () => {
     for (const id of [601, 602, 603, 604, 605, 606]) sb.testsigma.state.setCaseResult(id, 'SUCCESS');
     await must(panelCall('runPlan', {}));
