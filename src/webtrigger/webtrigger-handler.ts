@@ -20,7 +20,7 @@ import { runConcurrencyKey } from '../domain/run-mark';
 import { JobRecord, JobStore, KvsItem, QUEUE_DEADLINE_MS, encodeDelivery, isJobId, newJobId, toJobView, MAX_JOB_ERRORS } from '../store/job-store';
 import { planRunItem } from '../store/run-store';
 import { firstRunItem } from '../store/setup-store';
-import { firstPushItem, runJobItem } from '../store/pickup-store';
+import { PickupStore, firstPushItem, runJobItem } from '../store/pickup-store';
 import { authenticate, canonicalQuery } from './auth';
 import { SignatureStore } from '../store/signature-store';
 
@@ -90,6 +90,7 @@ function isJsonContentType(value: string | undefined): boolean {
 export function createWebtriggerHandler(deps: WebtriggerDeps) {
   const settingsStore = new SettingsStore(deps.kvs);
   const jobs = new JobStore(deps.kvs);
+  const pickup = new PickupStore(deps.kvs);
   const signatures = new SignatureStore(deps.kvs);
 
   async function handle(req: WebtriggerRequest): Promise<WebtriggerResponse> {
@@ -217,8 +218,12 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
         source: 'executor',
       };
     }
-    // The pick-up skips a Testsigma run id that already has a job; a pulled run may be re-run from Jira.
-    if (/^\d{1,19}$/.test(rec.runId)) extra.push(runJobItem(rec.runId, { jobId, source: 'executor', ...(rec.mode === 'pull' ? { pulled: true } : {}) }));
+    // The pick-up skips a Testsigma run id that already has a job; a pulled run may be re-run from Jira. A run that
+    // has its mark (started or re-run from Jira, picked up, an earlier delivery) keeps it: this delivery joins that
+    // run, and writing the mark again would lose its newest re-run, or delete it should this request be refused.
+    if (/^\d{1,19}$/.test(rec.runId) && !(await pickup.mark(rec.runId))) {
+      extra.push(runJobItem(rec.runId, { jobId, source: 'executor', ...(rec.mode === 'pull' ? { pulled: true } : {}) }));
+    }
 
     // A signature seen within its window is a replay or an honest retry: both get the first answer, and nothing
     // is queued, so a captured request cannot overwrite newer results of its run.
