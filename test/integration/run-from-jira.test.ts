@@ -213,6 +213,21 @@ describe('Re-run failed', () => {
     expect(reruns.map((r) => r.reRunParentId)).toEqual([Number(runId), firstRerun.id]);
   });
 
+  it('two clicks on Re-run failed at once start one re-run, and both answer the view with it', async () => {
+    await must(panelCall('runPlan', {}));
+    runsFinish();
+    await nextRound();
+    const runId = (await planPanel()).recentRuns![0]!.runId;
+    // Testsigma answers in 50 ms, as over the internet: both clicks are checked before either re-run starts.
+    sb.setHttpLatency(50);
+    const [a, b] = await Promise.all([panelCall('rerunFailed', { runId }), panelCall('rerunFailed', { runId })]);
+    const reruns = [...sb.testsigma.state.runs.values()].filter((r) => r.reRunParentId !== undefined);
+    expect(reruns).toHaveLength(1);
+    for (const view of [a, b]) {
+      expect(view).toMatchObject({ ok: true, data: { recentRuns: expect.arrayContaining([expect.objectContaining({ runId: String(reruns[0]!.id) })]) } });
+    }
+  });
+
   it('answers no_failure for a run with nothing failed, and not_found for a run the app does not know or an executor\'s own run id', async () => {
     for (const id of [601, 602, 603, 604, 605, 606]) sb.testsigma.state.setCaseResult(id, 'SUCCESS');
     await must(panelCall('runPlan', {}));
