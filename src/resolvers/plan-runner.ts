@@ -174,9 +174,24 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
         if (!RERUNNABLE.some((st) => (latestJob.statuses?.[st] ?? 0) > 0)) throw new AppError('no_failure', msg('apiErrors.panel.rerunNoFailure', { runId: target }));
       }
       const ts = await client();
-      const started = await ts.rerunFailed(planId, target).catch((err: unknown) => {
-        throw refused(planId, err);
-      });
+      if (!(await pickup.claimRerun(runId, deps.clock.now()))) {
+        // A second click: answer once the first one's re-run is the run's newest (its job shows in the view).
+        for (let waited = 0; waited < SECOND_CLICK_WAIT_MS; waited += SECOND_CLICK_POLL_MS) {
+          if ((await pickup.mark(runId))?.latest !== mark.latest) return;
+          await sleep(SECOND_CLICK_POLL_MS);
+        }
+        return;
+      }
+      let started: { id: string; appUrl?: string };
+      try {
+        started = await ts.rerunFailed(planId, target).catch((err: unknown) => {
+          throw refused(planId, err);
+        });
+      } catch (err) {
+        // Nothing started: the next click may try again at once.
+        await pickup.releaseRerun(runId).catch(() => undefined);
+        throw err;
+      }
       const rerunJob = await followFromJira(planId, started);
       await pickup.putMark(runId, { ...mark, latest: started.id });
       deps.log.info('re-run started from Jira', { planId, runId, rerunId: started.id, jobId: rerunJob.jobId });

@@ -7,6 +7,7 @@
  *   a second job; written by `runPlan`, `rerunFailed`, the pick-up (atomic claims) and the web trigger. 30 days.
  * - `follow:<runId>`: a run started from Jira that the pick-up polls until it ends (up to 24 hours).
  * - `runplan:<issueId>`: a `runPlan` claim on a Test Plan for 60 seconds, so a double click starts one run.
+ * - `rerun:<runId>`: a `rerunFailed` claim on a run for 60 seconds, so a double click starts one re-run.
  * - `setup:firstPush`: when the first push-mode delivery (a results body) arrived; its presence turns the pick-up's
  *   default off.
  */
@@ -22,6 +23,7 @@ const markKey = (runId: string) => `runjob:${runId}`;
 const FOLLOW_PREFIX = 'follow:';
 const followKey = (runId: string) => `${FOLLOW_PREFIX}${runId}`;
 const claimKeyOf = (issueId: string) => `runplan:${issueId}`;
+const rerunKey = (runId: string) => `rerun:${runId}`;
 /** The key the web trigger reads with the settings to know whether a push-mode delivery arrived already. */
 export const FIRST_PUSH_KEY = 'setup:firstPush';
 
@@ -142,6 +144,16 @@ export class PickupStore {
 
   async releaseRunPlanClaim(issueId: string): Promise<void> {
     await this.kvs.delete(claimKeyOf(issueId));
+  }
+
+  /** Claims `rerunFailed` on a run for 60 seconds: false when another call holds it. */
+  async claimRerun(runId: string, at: number): Promise<boolean> {
+    return (await claimKey<RunClaim>(this.kvs, rerunKey(runId), { at }, { ttl: RUN_CLAIM_TTL })).won;
+  }
+
+  /** Gives a re-run claim back when no re-run started, so the next click may try again at once. */
+  async releaseRerun(runId: string): Promise<void> {
+    await this.kvs.delete(rerunKey(runId));
   }
 }
 
