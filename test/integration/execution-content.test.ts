@@ -248,6 +248,16 @@ describe('split by machine', () => {
     expect(link.history?.filter((h) => h.runId === 'sm-1')).toHaveLength(1);
   });
 
+  it('an attempt in a later delivery of a split run joins the attempts stored for that machine\'s test', async () => {
+    expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
+    const first = await post({ runId: 'sm-4', results: [{ testCaseId: t(0).caseId, status: 'FAILURE', attempt: 1, machine: 'Chrome', message: 'timed out' }] });
+    const second = await post({ runId: 'sm-4', results: [{ testCaseId: t(0).caseId, status: 'SUCCESS', attempt: 2, machine: 'Chrome' }] });
+    expect(second.testExecutionKeys).toEqual(first.testExecutionKeys);
+    const chrome = sb.world.findIssue(first.testExecutionKey!)!;
+    expect(sb.world.findRun(t(0).id, chrome.id)).toMatchObject({ status: 'PASSED', comment: 'Passed on attempt 2 of 2.\nAttempt 1: FAILED. timed out' });
+    expect((await panel(t(0))).links[0]).toMatchObject({ flaky: true, lastResult: { status: 'PASSED', runId: 'sm-4', attempts: 2 } });
+  });
+
   it('a testExecutionKey in the body turns the split off for that run', async () => {
     expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
     const existing = sb.world.createIssue({ projectKey: demo.projectKey, type: 'Test Execution', summary: 'All browsers' });
