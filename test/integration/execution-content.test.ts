@@ -4,8 +4,9 @@
  * would see them: data-driven iterations, the build as the Revision, the version as a fixVersion, and runs sent into
  * an existing Test Execution.
  */
-import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
-import { DEMO_ADMIN, DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
+import { invokeResolver, Sandbox } from '../../sandbox/host';
+import { DEMO_ADMIN, DEMO_TESTER, DemoSite } from '../../sandbox/demo';
+import { useDemoSite } from '../support/demo-site';
 import { REVISION_FIELD } from '../../sandbox/emulators/world';
 import type { Envelope, JobView, PanelView, SettingsView } from '../../src/shared/types';
 import { postToDemo } from '../support/demo-delivery';
@@ -13,11 +14,10 @@ import { postToDemo } from '../support/demo-delivery';
 let sb: Sandbox;
 let demo: DemoSite;
 
-beforeEach(async () => {
-  sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1 });
-  demo = await seedDemo(sb, { attachEvidence: false });
+useDemoSite((site, seeded) => {
+  sb = site;
+  demo = seeded;
 });
-afterEach(() => sb.close());
 
 const t = (i: number) => demo.tests[i]!;
 
