@@ -158,9 +158,12 @@ export function createPickupRound(deps: PickupDeps) {
 
   /** Queues the jobs of followed runs that finished; fails those past 24 hours. Other runs wait for the next round. */
   async function followRuns(ts: TestsigmaClient, now: number, outcome: PickupOutcome): Promise<void> {
-    for (const f of await pickup.followed()) {
+    const followed = await pickup.followed();
+    // One batch read for every followed run's job, not a read each.
+    const jobsOf = followed.length > 0 ? await jobs.getSeveral(followed.map((f) => f.jobId)) : new Map<string, never>();
+    for (const f of followed) {
       try {
-        const job = await jobs.get(f.jobId);
+        const job = jobsOf.get(f.jobId);
         if (!job || job.state !== 'queued' || !job.waiting) {
           await pickup.unfollow(f.runId);
           continue;
