@@ -82,8 +82,7 @@ export class PickupStore {
   constructor(private readonly kvs: KvsPort) {}
 
   async state(): Promise<PickupRecord> {
-    const rec = await this.kvs.get<PickupRecord>(STATE_KEY);
-    return rec && typeof rec === 'object' ? { ...rec, cursors: { ...(rec.cursors ?? {}) }, runsPickedUp: rec.runsPickedUp ?? 0 } : { on: false, runsPickedUp: 0, cursors: {} };
+    return pickupRecordOf(await this.kvs.get<PickupRecord>(STATE_KEY));
   }
 
   async putState(rec: PickupRecord): Promise<void> {
@@ -155,6 +154,11 @@ export class PickupStore {
   async releaseRerun(runId: string): Promise<void> {
     await this.kvs.delete(rerunKey(runId));
   }
+}
+
+/** The pick-up record as stored, with what older or missing records lack filled in. */
+export function pickupRecordOf(rec: PickupRecord | undefined): PickupRecord {
+  return rec && typeof rec === 'object' ? { ...rec, cursors: { ...(rec.cursors ?? {}) }, runsPickedUp: rec.runsPickedUp ?? 0 } : { on: false, runsPickedUp: 0, cursors: {} };
 }
 
 /** The item that marks a run id as having a job (batched with the job's own writes). */
