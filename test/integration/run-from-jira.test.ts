@@ -341,6 +341,24 @@ describe('Pick-up of runs started in Testsigma', () => {
     expect((await planPanel()).recentRuns!.some((r) => r.runId === String(run.id))).toBe(false);
   });
 
+  it('a plan linked while pick-up is on starts from its link: runs it finished before are not backfilled', async () => {
+    await sb.pickupRound();
+    sb.testsigma.state.seedPlan({ id: 900, name: 'Linked later', suites: [{ id: 90, name: 'All', cases: [{ id: 601, name: 'Login' }] }] });
+    const before = sb.testsigma.state.startRunInTestsigma(900);
+    sb.testsigma.state.completeRun(before.id);
+    runsFinish();
+    clock += 60_000;
+    const issue = sb.world.createIssue({ projectKey: demo.projectKey, type: 'Test Plan', summary: 'Linked later' });
+    await must(panelCall('link', { testsigmaId: '900' }, DEMO_TESTER, issue));
+    clock += 1000;
+    const after = sb.testsigma.state.startRunInTestsigma(900);
+    sb.testsigma.state.completeRun(after.id);
+    runsFinish();
+    expect(await nextRound()).toMatchObject({ pickedUp: 1 });
+    const runs = (await must(panelCall('getPanel', { refresh: true }, DEMO_TESTER, issue))).recentRuns!.map((r) => r.runId);
+    expect(runs).toEqual([String(after.id)]);
+  });
+
   it('a round picks up at most 20 runs a plan, oldest first; the rest wait for the next round', async () => {
     await sb.pickupRound();
     const runs = Array.from({ length: 23 }, () => {
