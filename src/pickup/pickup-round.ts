@@ -10,7 +10,7 @@
  *    plans and 20 runs a plan; what is left waits for the next round (cursors only move past what was handled).
  * 3. The round's trace (time, runs picked up, a plan whose runs could not be listed) is kept for the admin page.
  *
- * Costs with nothing new (measured in test/integration/pickup.test.ts): one Testsigma list call per linked plan, no
+ * Costs with nothing new (measured in test/integration/run-from-jira.test.ts): one Testsigma list call per linked plan, no
  * Xray request.
  */
 import type { Clock, FetchPort, Logger, QueuePort } from '../ports';
@@ -110,7 +110,12 @@ export function createPickupRound(deps: PickupDeps) {
     const since = rec.on && rec.since !== undefined ? rec.since : now;
     const left = await requestsLeft(deps.kvs, now, settings.xray.requestsPer5Minutes);
     let allowance = Math.min(QUEUE_EVENTS_A_ROUND, STORAGE_RUNS_A_ROUND, Math.floor(Math.max(0, left - XRAY_RESERVE) / XRAY_REQUESTS_A_RUN));
-    const linked = (await queryAll<LinkRecord>(deps.kvs, 'link:testPlan:')).map((r) => r.value.testsigmaId).filter((id) => /^\d{1,19}$/.test(id));
+    // Each plan from when it was linked at the earliest: a plan linked while pick-up is on is not backfilled either.
+    const linkedAt = new Map<string, number>();
+    for (const { value: l } of await queryAll<LinkRecord>(deps.kvs, 'link:testPlan:')) {
+      if (/^\d{1,19}$/.test(l.testsigmaId)) linkedAt.set(l.testsigmaId, Date.parse(l.linkedAt) || 0);
+    }
+    const linked = [...linkedAt.keys()];
     // Resume where the last round stopped, whether it stopped at the 50-plan bound or because its allowance ran out.
     const offset = linked.length > 0 ? (rec.planOffset ?? 0) % linked.length : 0;
     const plans = [...linked.slice(offset), ...linked.slice(0, offset)].slice(0, MAX_PLANS_A_ROUND);
@@ -121,7 +126,7 @@ export function createPickupRound(deps: PickupDeps) {
       visited++;
       outcome.plans++;
       try {
-        const picked = await pickPlan(ts, planId, since, rec.cursors[planId], Math.min(allowance, MAX_RUNS_A_PLAN));
+        const picked = await pickPlan(ts, planId, Math.max(since, linkedAt.get(planId) ?? 0), rec.cursors[planId], Math.min(allowance, MAX_RUNS_A_PLAN));
         if (picked.capped) {
           problem ??= msg('apiErrors.pickup.backlog', { plan: planId, count: MAX_PAGES_A_PLAN * 20 });
           deps.log.warn('pickup: more runs finished than a round can list; the older ones are not picked up', { planId });
@@ -202,7 +207,7 @@ export function createPickupRound(deps: PickupDeps) {
 
   /**
    * Picks up a plan's runs that finished since the plan's cursor (minus the overlap), but never before pick-up was
-   * switched on (`since`: no backfill), oldest first, at most `max`. Answers how many it picked and the finish time
+   * switched on or the plan linked (`since`: no backfill), oldest first, at most `max`. Answers how many it picked and the finish time
    * the next round starts from (the newest handled; left as it was when nothing finished). The cursor moves only
    * over runs the round saw, oldest first, so runs past the pages it read wait for the next round; `capped` says the
    * list was longer than {@link MAX_PAGES_A_PLAN} pages, whose older runs no round will see.
