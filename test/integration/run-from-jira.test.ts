@@ -102,6 +102,18 @@ describe('Run in Testsigma', () => {
     expect(b.recentRuns!.map((r) => r.runId)).toEqual([runId]);
   });
 
+  it('a start whose answer is lost (Testsigma 502) keeps the claim: a second click within the minute starts no second run', async () => {
+    sb.testsigma.injectFault({ status: 502, endpoint: 'POST /execution_results' });
+    const lost = await panelCall('runPlan', {});
+    expect(lost).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('may have started') } });
+    // Testsigma may have started it: the next click within the minute waits for it instead of starting another.
+    await must(panelCall('runPlan', {}));
+    expect(sb.testsigma.counters['POST /execution_results']).toBe(1);
+    clock += 61_000;
+    await must(panelCall('runPlan', {}));
+    expect(sb.testsigma.counters['POST /execution_results']).toBe(2);
+  });
+
   it('runs a saved partial run: only its cases run', async () => {
     sb.testsigma.state.addSavedConfig({ id: 31, name: 'Sign-in only', planId: 274, testCaseIds: [601, 602] });
     expect((await must(panelCall<RunOptions>('getRunOptions'))).savedConfigs).toEqual([{ id: '31', name: 'Sign-in only' }]);
@@ -211,6 +223,27 @@ describe('Re-run failed', () => {
     await must(panelCall('rerunFailed', { runId }));
     const reruns = [...sb.testsigma.state.runs.values()].filter((r) => r.reRunParentId !== undefined);
     expect(reruns.map((r) => r.reRunParentId)).toEqual([Number(runId), firstRerun.id]);
+  });
+
+  it('a re-run re-run from its own row is the one the first run\'s row re-runs next', async () => {
+    await must(panelCall('runPlan', {}));
+    runsFinish();
+    await nextRound();
+    const runId = (await planPanel()).recentRuns![0]!.runId;
+    await must(panelCall('rerunFailed', { runId }));
+    const first = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === Number(runId))!;
+    runsFinish();
+    await nextRound();
+    // From the re-run's own row: a re-run of the re-run.
+    await must(panelCall('rerunFailed', { runId: String(first.id) }));
+    const second = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === first.id)!;
+    // From the first run's row while that one runs: nothing to re-run yet, and no second re-run of the first re-run.
+    expect(await panelCall('rerunFailed', { runId })).toMatchObject({ ok: false, error: { code: 'no_failure', message: expect.stringContaining(String(second.id)) } });
+    runsFinish();
+    await nextRound();
+    await must(panelCall('rerunFailed', { runId }));
+    const parents = [...sb.testsigma.state.runs.values()].filter((r) => r.reRunParentId !== undefined).map((r) => r.reRunParentId);
+    expect(parents).toEqual([Number(runId), first.id, second.id]);
   });
 
   it('two clicks on Re-run failed at once start one re-run, and both answer the view with it', async () => {
