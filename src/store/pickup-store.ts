@@ -75,6 +75,8 @@ export interface RunClaim {
   /** Set once the run started. */
   jobId?: string;
   runId?: string;
+  /** Testsigma's answer to the start was lost: the run may have started, so the claim stands until it expires. */
+  unsure?: true;
 }
 
 /** The pick-up's records over the key-value store. */
@@ -145,9 +147,15 @@ export class PickupStore {
     await this.kvs.delete(claimKeyOf(issueId));
   }
 
-  /** Claims `rerunFailed` on a run for 60 seconds: false when another call holds it. */
-  async claimRerun(runId: string, at: number): Promise<boolean> {
-    return (await claimKey<RunClaim>(this.kvs, rerunKey(runId), { at }, { ttl: RUN_CLAIM_TTL })).won;
+  /** Claims `rerunFailed` on a run for 60 seconds; when another call holds it, answers that claim. */
+  async claimRerun(runId: string, at: number): Promise<true | RunClaim> {
+    const c = await claimKey<RunClaim>(this.kvs, rerunKey(runId), { at }, { ttl: RUN_CLAIM_TTL });
+    return c.won ? true : c.holder;
+  }
+
+  /** Marks a re-run claim whose start may have happened (its answer was lost). */
+  async settleRerun(runId: string, claim: RunClaim): Promise<void> {
+    await this.kvs.set(rerunKey(runId), claim, { ttl: RUN_CLAIM_TTL });
   }
 
   /** Gives a re-run claim back when no re-run started, so the next click may try again at once. */
