@@ -167,6 +167,25 @@ describe('Run in Testsigma', () => {
     const jobs = await must(invokeResolver<{ jobs: Array<{ state: string; errors: string[] }> }>(sb, 'admin', { key: 'listJobs', payload: {}, accountId: DEMO_ADMIN }));
     expect(jobs.jobs[0]).toMatchObject({ state: 'failed', errors: [expect.stringContaining('had not finished after 24 hours')] });
   });
+
+  it('a run Testsigma no longer answers for (deleted there) is followed for 24 hours, then its job fails with Testsigma\'s answer', async () => {
+    await must(panelCall('runPlan', {}));
+    const run = [...sb.testsigma.state.runs.values()][0]!;
+    sb.testsigma.injectFault({ status: 404, endpoint: 'GET /execution_results/{id}', count: 1000 });
+    clock += 23 * 3600_000;
+    expect(await sb.pickupRound()).toMatchObject({ followedFailed: 0 });
+    clock += 2 * 3600_000;
+    expect(await sb.pickupRound()).toMatchObject({ followedFailed: 1 });
+    const jobs = await must(invokeResolver<{ jobs: Array<{ runId: string; state: string; errors: string[] }> }>(sb, 'admin', { key: 'listJobs', payload: {}, accountId: DEMO_ADMIN }));
+    expect(jobs.jobs[0]).toMatchObject({
+      runId: String(run.id),
+      state: 'failed',
+      errors: [expect.stringMatching(new RegExp(`^Testsigma run ${run.id}, started from Jira, could not be read for 24 hours \\(.*404.*\\); the app stopped following it\\.`))],
+    });
+    sb.testsigma.resetCounters();
+    await nextRound();
+    expect(sb.testsigma.counters['GET /execution_results/{id}'] ?? 0).toBe(0);
+  });
 });
 
 describe('Re-run failed', () => {
