@@ -8,7 +8,7 @@
  */
 import type { Clock, FetchPort, JiraPort, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
-import { isKvsThrottle, patiently } from '../store/kvs-port';
+import { THROTTLE_PAUSES_MS, isKvsThrottle, patiently } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { SettingsStore } from '../store/settings-store';
 import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '../store/job-store';
@@ -69,8 +69,6 @@ const FINAL_STATES = new Set(['succeeded', 'partial', 'failed']);
 const RESUME_GRACE_MS = 30 * 60 * 1000;
 /** Backoff for transient failures that carry no hint, by failure count. */
 const TRANSIENT_BACKOFF_SECONDS = [30, 60, 120, 240, 480];
-/** Pauses before writing the job again when storage throttled the write (Forge storage's 429 passes in seconds). */
-const STORAGE_WRITE_PAUSES_MS = [250, 1000, 2000];
 /** The longest delay a queue event may ask for (Forge's bound). */
 const MAX_DELAY_SECONDS = 900;
 
@@ -185,7 +183,7 @@ export function createSyncConsumer(deps: SyncDeps) {
 
   /** Runs a storage call, pausing and calling again while storage throttles it (a throttled call did nothing). */
   function stored<T>(call: () => Promise<T>): Promise<T> {
-    return patiently(call, STORAGE_WRITE_PAUSES_MS, sleep);
+    return patiently(call, THROTTLE_PAUSES_MS, sleep);
   }
 
   /** Ends a job failed (it keeps the counts the attempt reached, if any). */
