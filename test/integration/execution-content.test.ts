@@ -265,6 +265,11 @@ describe('split by machine', () => {
     expect(job.testExecutionKey).toBe(existing.key);
     expect(job.testExecutionKeys).toBeUndefined();
     expect(sb.world.listTestExecutions()).toHaveLength(1);
+    // A later delivery of the run without the key follows the named Test Execution, as every delivery of a run does.
+    const later = await post(machines('sm-2'));
+    expect(later).toMatchObject({ state: 'succeeded', testExecutionKey: existing.key });
+    expect(later.testExecutionKeys).toBeUndefined();
+    expect(sb.world.listTestExecutions()).toHaveLength(1);
   });
 
   it('off by default: a run\'s machines share one Test Execution, each test with its worst status', async () => {
