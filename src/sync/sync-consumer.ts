@@ -12,7 +12,7 @@ import { THROTTLE_PAUSES_MS, isKvsThrottle, patiently } from '../store/kvs-port'
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { SettingsStore } from '../store/settings-store';
 import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '../store/job-store';
-import { planRunItem } from '../store/run-store';
+import { RunStore, planRunItem } from '../store/run-store';
 import { testCount } from '../domain/results-payload';
 import { effectiveStatusMap } from '../domain/status-map';
 import { effectiveIssueTypes } from '../domain/settings';
@@ -84,6 +84,7 @@ interface Progress {
 export function createSyncConsumer(deps: SyncDeps) {
   const t: SyncTuning = { ...DEFAULT_SYNC_TUNING, ...deps.tuning };
   const jobs = new JobStore(deps.kvs);
+  const runs = new RunStore(deps.kvs);
   const importer = createTestExecutionImporter(deps, t);
   const settingsStore = new SettingsStore(deps.kvs);
   const testsigmaFor = deps.testsigmaClientFor ?? ((c: TestsigmaClientConfig) => createTestsigmaClient(c, { fetch: deps.fetch }));
@@ -224,7 +225,9 @@ export function createSyncConsumer(deps: SyncDeps) {
     });
     // The site's statuses (cached, read with the run record) resolve the map's targets, so a status the site lacks
     // is caught before anything is sent. With split by machine, each machine's results are mapped on their own.
-    const groups = machineGroups(delivery, settings.testExecution?.splitByMachine === true);
+    // A run whose Test Execution an executor named stays in it: every delivery of the run follows it, split or not.
+    const split = settings.testExecution?.splitByMachine === true && !delivery.testExecutionKey && delivery.results.some((r) => r.machine);
+    const groups = machineGroups(delivery, split && (await runs.get(delivery.runId))?.named !== true);
     const parts: Array<MachineGroup & Awaited<ReturnType<typeof mapDelivery>>> = [];
     for (const g of groups) {
       parts.push({
