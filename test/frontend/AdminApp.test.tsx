@@ -1,6 +1,6 @@
 jest.mock('@forge/bridge', () => require('./forge-bridge').forgeBridgeMock());
 
-import { Checkbox, CodeBlock, DynamicTable, Link, Lozenge, Modal, SectionMessage, Spinner, TabPanel, Tabs, Textfield } from '@forge/react';
+import { Checkbox, CodeBlock, DynamicTable, ErrorMessage as FieldError, HelperMessage, Link, Lozenge, Modal, SectionMessage, Spinner, Stack, TabPanel, Tabs, Textfield, ValidMessage } from '@forge/react';
 import { act } from 'react-test-renderer';
 import type { ReactTestRenderer } from 'react-test-renderer';
 import { AdminApp } from '../../src/frontend/admin/AdminApp';
@@ -61,6 +61,12 @@ const messages = (renderer: Scope, appearance: string) =>
   allOf(renderer, SectionMessage)
     .filter((s) => s.props.appearance === appearance)
     .map((s) => textOf(s));
+/** The form messages of a kind, each with the id of the field it stands under (or `beside` the buttons). */
+const fieldMessages = (renderer: Scope, type: unknown) =>
+  allOf(renderer, type).map((m) => {
+    const field = m.parent?.type === Stack ? m.parent.findAll((n) => typeof n.type === 'string' && (n.props.id !== undefined || n.props.inputId !== undefined))[0] : undefined;
+    return { field: field ? ((field.props.inputId ?? field.props.id) as string) : 'beside', text: textOf(m) };
+  });
 const keysCalled = (calls: Array<{ key: string }>) => calls.map((c) => c.key).filter((k) => k !== 'listProjects' && k !== 'listIssueTypes');
 const done = { xray: 'ok', testsigma: 'ok', secretCreated: true, firstRunAt: '2026-11-25T10:00:00Z' } as const;
 
@@ -160,7 +166,11 @@ describe('AdminApp', () => {
       expect(calls.find((c) => c.key === 'saveSettings')!.payload).toEqual({
         xray: { region: 'eu', clientId: 'client-2', clientSecret: 's3cret', requestsPer5Minutes: 1000 },
       });
-      expect(messages(renderer, 'success')).toEqual(['Connected to Xray (eu).', 'Testsigma answered.']);
+      expect(fieldMessages(renderer, ValidMessage)).toEqual([
+        { field: 'xray-client-secret', text: 'Connected to Xray (eu).' },
+        { field: 'testsigma-api-key', text: 'Testsigma answered.' },
+      ]);
+      expect(allOf(panel(renderer, CONNECTION), SectionMessage)).toHaveLength(0);
       expect(flags).toEqual(['Saved; Xray and Testsigma answered']);
       expect(byId(renderer, 'xray-client-secret').props.value).toBe('');
       expect(byId(renderer, 'xray-region').props.value).toEqual({ label: 'Europe', value: 'eu' });
@@ -184,11 +194,33 @@ describe('AdminApp', () => {
       await type(byId(renderer, 'testsigma-base-url'), 'http://insecure');
       await type(byId(renderer, 'testsigma-api-key'), 'key-1');
       await click(button(renderer, 'Save and test'));
-      expect(messages(renderer, 'error')).toEqual([message]);
-      expect(allOf(renderer, SectionMessage).find((s) => s.props.appearance === 'error')!.props.title).toBe('Check this setting');
+      expect(fieldMessages(renderer, FieldError)).toEqual([{ field: 'beside', text: message }]);
       expect(keysCalled(calls)).toEqual(['getSettings', 'saveSettings']);
       expect(byId(renderer, 'testsigma-base-url').props.value).toBe('http://insecure');
       expect(byId(renderer, 'testsigma-api-key').props.value).toBe('key-1');
+    });
+
+    it('shows a refused field\'s message under that field, and takes it away when the admin edits again', async () => {
+      const message = 'testsigma.baseUrl: The app may reach Testsigma only at app.testsigma.com.';
+      const { renderer } = await openAdmin({ getSettings: [ok(settingsView())], saveSettings: [fail('invalid_settings', message)] });
+      await type(byId(renderer, 'testsigma-base-url'), 'https://elsewhere.example');
+      await click(button(panel(renderer, CONNECTION), 'Save'));
+      expect(fieldMessages(renderer, FieldError)).toEqual([{ field: 'testsigma-base-url', text: message }]);
+      expect(byId(renderer, 'testsigma-base-url').props.isInvalid).toBe(true);
+      expect(allOf(panel(renderer, CONNECTION), SectionMessage)).toHaveLength(0);
+      await type(byId(renderer, 'testsigma-base-url'), 'https://app.testsigma.com');
+      expect(fieldMessages(renderer, FieldError)).toEqual([]);
+    });
+
+    it('says by each section how it stands: connected with the time of the last test, not tested, not set', async () => {
+      const tested = settingsView({ setup: { xray: 'ok', testsigma: 'not_set', secretCreated: true, xrayTestedAt: '2026-11-25T10:00:00Z' } });
+      const { renderer } = await openAdmin({ getSettings: [ok(tested)] });
+      const text = textOf(panel(renderer, CONNECTION));
+      expect(text).toMatch(/Xray Cloud\s*Connected\s*tested (last week|\d+ \w+ ago)/);
+      expect(text).toMatch(/Testsigma\s*Not set/);
+      expect(text).toContain('API key (optional)');
+      const untested = await openAdmin({ getSettings: [ok(settingsView({ setup: { xray: 'unknown', testsigma: 'unknown', secretCreated: true }, testsigma: { baseUrl: 'https://app.testsigma.com', hasApiKey: true, autoPickup: true } }))] });
+      expect(textOf(panel(untested.renderer, CONNECTION))).toMatch(/Xray Cloud\s*Not tested[\s\S]*Testsigma\s*Not tested/);
     });
 
     it('shows both connection results, with Xray statuses', async () => {
@@ -204,8 +236,12 @@ describe('AdminApp', () => {
         ],
       });
       await click(button(renderer, 'Test connection'));
-      expect(messages(renderer, 'success')).toEqual(['Connected to Xray (global). Xray statuses: PASSED, FAILED, TODO']);
-      expect(messages(renderer, 'error')).toEqual(['Testsigma refused the API key (401). Check it and save again.']);
+      expect(fieldMessages(renderer, ValidMessage)).toEqual([{ field: 'xray-client-secret', text: 'Connected to Xray (global). Xray statuses: PASSED, FAILED, TODO' }]);
+      expect(fieldMessages(renderer, FieldError)).toEqual([{ field: 'testsigma-api-key', text: 'Testsigma refused the API key (401). Check it and save again.' }]);
+      // In short beside the button, and by each section's heading.
+      expect(allOf(renderer, Lozenge).map((l) => textOf(l))).toEqual(expect.arrayContaining(['Xray connected', 'Testsigma failed']));
+      expect(textOf(panel(renderer, CONNECTION))).toMatch(/Xray Cloud\s*Connected\s*tested just now/);
+      expect(textOf(panel(renderer, CONNECTION))).toMatch(/Testsigma\s*Connection failed\s*tested just now/);
     });
 
     it('on a first setup: marks the required fields, leads with Test connection only once they hold something, and tells a missing Testsigma key as information', async () => {
@@ -223,19 +259,32 @@ describe('AdminApp', () => {
       expect(button(renderer, 'Save and test').props.appearance).toBe('primary');
       expect(allOf(renderer, Textfield).filter((f) => f.props.width === 480).length).toBeGreaterThanOrEqual(3);
       await click(button(renderer, 'Save and test'));
-      expect(messages(renderer, 'error')).toEqual([]);
-      expect(messages(renderer, 'information')).toEqual(['No Testsigma API key is set.']);
+      expect(fieldMessages(renderer, FieldError)).toEqual([]);
+      expect(fieldMessages(renderer, HelperMessage)).toEqual([{ field: 'testsigma-api-key', text: 'No Testsigma API key is set.' }]);
+      expect(allOf(renderer, Lozenge).map((l) => textOf(l))).toEqual(expect.arrayContaining(['Xray connected', 'Testsigma not set']));
     });
 
-    it('shows a failed connection test with its title and Try again', async () => {
+    it('on an empty form, Test connection says under each required field that it is empty, and tests nothing', async () => {
+      const fresh = settingsView({ xray: { region: 'global', clientId: '', hasClientSecret: false, requestsPer5Minutes: 300 }, setup: { xray: 'unknown', testsigma: 'not_set', secretCreated: false } });
+      const { renderer, calls } = await openAdmin({ getSettings: [ok(fresh)] });
+      await click(button(renderer, 'Test connection'));
+      expect(fieldMessages(renderer, FieldError).map((m) => m.field)).toEqual(['xray-client-id', 'xray-client-secret']);
+      expect(keysCalled(calls)).toEqual(['getSettings']);
+      // Step 1 stays to do: nothing was tested.
+      expect(textOf(allOf(renderer, SectionMessage).find((m) => m.props.title === 'Get started')!)).toMatch(/1\. Connect Xray\s*To do/);
+      await type(byId(renderer, 'xray-client-id'), 'client-1');
+      expect(fieldMessages(renderer, FieldError)).toEqual([]);
+    });
+
+    it('shows a failed connection test beside the button, which tries again', async () => {
       const { renderer } = await openAdmin({
         getSettings: [ok(settingsView())],
         testConnection: [fail('rate_limited', 'Xray is rate limiting this site. Try again in a few minutes.')],
       });
       await click(button(renderer, 'Test connection'));
-      const error = allOf(renderer, SectionMessage).find((s) => s.props.appearance === 'error')!;
-      expect(error.props.title).toBe('Busy right now');
-      expect(error.props.actions).toHaveLength(1);
+      // Beside the button that tries again.
+      expect(fieldMessages(renderer, FieldError)).toEqual([{ field: 'beside', text: 'Xray is rate limiting this site. Try again in a few minutes.' }]);
+      expect(button(renderer, 'Test connection').props.isDisabled).toBe(false);
     });
   });
 
