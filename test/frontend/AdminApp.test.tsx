@@ -1,6 +1,6 @@
 jest.mock('@forge/bridge', () => require('./forge-bridge').forgeBridgeMock());
 
-import { Checkbox, CodeBlock, DynamicTable, ErrorMessage as FieldError, HelperMessage, Link, Lozenge, Modal, SectionMessage, Spinner, Stack, TabPanel, Tabs, Textfield, ValidMessage } from '@forge/react';
+import { Checkbox, CodeBlock, DynamicTable, ErrorMessage as FieldError, HelperMessage, Link, Lozenge, Modal, SectionMessage, Spinner, Stack, TabPanel, Tabs, Textfield, Tooltip, ValidMessage } from '@forge/react';
 import { act } from 'react-test-renderer';
 import type { ReactTestRenderer } from 'react-test-renderer';
 import { AdminApp } from '../../src/frontend/admin/AdminApp';
@@ -50,8 +50,16 @@ async function selectTab(renderer: ReactTestRenderer, index: number) {
   await flush();
 }
 
+/** The page's own Tabs (the Web trigger tab holds Tabs of its examples too). */
+const pageTabs = (renderer: ReactTestRenderer) => allOf(renderer, Tabs).filter((tabs) => tabs.props.id === 'testsigma-settings');
 /** One tab's panel: every panel is rendered here, where the host would show only the selected one. */
-const panel = (renderer: ReactTestRenderer, index: number) => allOf(renderer, TabPanel)[index]!;
+const panel = (renderer: ReactTestRenderer, index: number) => pageTabs(renderer)[0]!.findAll((n) => n.type === TabPanel && n.parent?.type !== undefined && !insideExamples(n))[index]!;
+const insideExamples = (n: { parent: unknown }): boolean => {
+  for (let p = n.parent as { type?: unknown; props?: { id?: string }; parent: unknown } | null; p; p = p.parent as typeof p) {
+    if (p.type === Tabs && p.props?.id === 'webtrigger-examples') return true;
+  }
+  return false;
+};
 const CONNECTION = 0;
 const MAPPING = 1;
 const WEBTRIGGER = 2;
@@ -77,7 +85,7 @@ describe('AdminApp', () => {
     expect(allOf(renderer, Spinner).map((s) => s.props.label)).toEqual(['Loading settings']);
     pending.resolve(ok(settingsView({ setup: done })));
     await flush();
-    expect(allOf(renderer, Tabs)).toHaveLength(1);
+    expect(pageTabs(renderer)).toHaveLength(1);
     expect(textOf(renderer)).toContain('Connection Mapping Web trigger Sync log');
   });
 
@@ -96,7 +104,7 @@ describe('AdminApp', () => {
     const [shown] = allOf(renderer, SectionMessage);
     expect(textOf(shown!)).toBe('Storage is busy. Try again in a minute.');
     await click(shown!.props.actions[0]);
-    expect(allOf(renderer, Tabs)).toHaveLength(1);
+    expect(pageTabs(renderer)).toHaveLength(1);
   });
 
   describe('Get started', () => {
@@ -297,7 +305,7 @@ describe('AdminApp', () => {
       expect(calls.filter((c) => c.key === 'listIssueTypes').map((c) => c.payload)).toEqual([{ projectKey: 'PROJ' }]);
       await type(byId(renderer, 'status-QUEUED'), 'EXECUTING');
       const table = allOf(panel(renderer, MAPPING), DynamicTable)[0]!;
-      expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma result', 'Xray status', '']);
+      expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma result', 'Xray status', 'Change to', '']);
       const stoppedRow = table.findAll((n) => (n.type as unknown) === 'Row' && n.props.rowKey === 'STOPPED')[0]!;
       await click(stoppedRow.findAll((n) => n.props.onClick && textOf(n) === 'Reset')[0]!);
       await type(byId(renderer, 'new-status-word'), ' blocked ');
@@ -311,7 +319,11 @@ describe('AdminApp', () => {
       expect(calls.filter((c) => c.key === 'listIssueTypes').map((c) => c.payload)).toEqual([{ projectKey: 'PROJ' }, { projectKey: 'QA' }]);
       await act(async () => byId(renderer, 'defects-type').props.onChange({ label: 'Xray Test', value: 'Xray Test' }));
       await act(async () => allOf(renderer, Checkbox)[0]!.props.onChange({ target: { checked: true } }));
-      await click(button(panel(renderer, MAPPING), 'Save'));
+      // A save bar at the top and one at the end, each saying that there are unsaved changes.
+      const saves = buttons(panel(renderer, MAPPING), 'Save');
+      expect(saves).toHaveLength(2);
+      expect(textOf(panel(renderer, MAPPING))).toMatch(/^Save\s*Unsaved changes\s*Status map/);
+      await click(saves[0]!);
       expect(calls.filter((c) => c.key === 'saveSettings').map((c) => c.payload)).toEqual([
         {
           statusMap: { QUEUED: 'EXECUTING', STOPPED: '', BLOCKED: 'FAILED' },
@@ -322,6 +334,8 @@ describe('AdminApp', () => {
         },
       ]);
       expect(flags).toEqual(['Settings saved']);
+      expect(buttons(panel(renderer, MAPPING), 'Save').every((b) => b.props.isDisabled)).toBe(true);
+      expect(textOf(panel(renderer, MAPPING))).not.toMatch(/^Save\s*Unsaved changes/);
     });
 
     it("offers the site's live Xray statuses from setup as Selects", async () => {
@@ -419,11 +433,12 @@ describe('AdminApp', () => {
       await selectTab(renderer, SYNC_LOG);
       expect(calls.filter((c) => c.key === 'listJobs')).toEqual([{ key: 'listJobs', payload: {} }]);
       const table = () => allOf(panel(renderer, SYNC_LOG), DynamicTable)[0]!;
-      expect(table().props.head.cells.map((c: { key: string }) => c.key)).toEqual([
-        'run', 'state', 'execution', 'received', 'synced', 'unmapped', 'failed', 'at', 'error', 'actions',
-      ]);
+      // Six columns: the four counts are one Results cell, the first problem a Tooltip on the state's problem count.
+      expect(table().props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'state', 'execution', 'results', 'at', 'actions']);
       expect(table().props.rows.map((r: { key: string }) => r.key)).toEqual(['job-2']);
-      expect(textOf(table())).toContain('No result maps to a linked Xray Test.');
+      expect(textOf(table())).toContain('2 problems');
+      expect(textOf(table())).toContain('2 not linked');
+      expect(allOf(table(), Tooltip).map((tip) => tip.props.content)).toContain('No result maps to a linked Xray Test.');
       expect(allOf(table(), Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([['Failed', 'default']]);
 
       await click(button(renderer, 'Load more'));
@@ -440,6 +455,9 @@ describe('AdminApp', () => {
         ['Test case #701', 'https://ts.example/ui/td/cases/701/steps'],
       ]);
       expect(textOf(modal)).toContain('Second problem.');
+      // Label and value rows, and a failed delivery said in red.
+      expect(textOf(modal)).toMatch(/State\s*Failed\s*Test Execution\s*—\s*Results in Xray\s*—\s*Counts\s*2 received, 0 synced, 2 not linked, 0 failed/);
+      expect(allOf(modal, SectionMessage).map((m) => m.props.appearance)).toEqual(['error']);
       await click(button(modal, 'Close'));
       expect(allOf(renderer, Modal)).toHaveLength(0);
 
@@ -450,6 +468,31 @@ describe('AdminApp', () => {
       expect(allOf(table(), Lozenge).map((l) => textOf(l))).toEqual(['Synced', 'Synced']);
       expect(buttons(renderer, 'Retry')).toHaveLength(0);
       expect(flags).toEqual(['Run 338 queued again']);
+    });
+
+    it("gives a run's results by Xray status in the table and its dialog, and says a partial delivery in yellow", async () => {
+      const partial = job({
+        state: 'partial',
+        testExecutionKeys: ['SHOP-19', 'SHOP-20'],
+        testExecutionKey: 'SHOP-19',
+        counts: { received: 7, synced: 6, unmapped: 1, failed: 0 },
+        statuses: { FAILED: 2, PASSED: 4 },
+        unmapped: ['606'],
+      });
+      const { renderer } = await openAdmin({ getSettings: [ok(settingsView())], listJobs: [ok({ jobs: [partial] })] });
+      await selectTab(renderer, SYNC_LOG);
+      const table = allOf(panel(renderer, SYNC_LOG), DynamicTable)[0]!;
+      expect(allOf(table, Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([
+        ['Partly synced', 'default'],
+        ['4 PASSED', 'success'],
+        ['2 FAILED', 'removed'],
+      ]);
+      expect(textOf(table)).toContain('1 not linked');
+      await click(button(renderer, 'Details'));
+      const modal = allOf(renderer, Modal)[0]!;
+      expect(allOf(modal, SectionMessage).map((m) => [m.props.appearance, textOf(m)])).toEqual([['warning', '6 of 7 results reached Xray; the rest are listed below.']]);
+      expect(textOf(modal)).toMatch(/Results in Xray\s*4 PASSED\s*2 FAILED/);
+      expect(allOf(modal, Link).map((l) => textOf(l))).toEqual(['SHOP-19', 'SHOP-20', 'Test case #606']);
     });
 
     it('shows a retry error and keeps the row', async () => {

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Box, ButtonGroup, ErrorMessage as InlineError, Heading, Inline, Link, LoadingButton, Lozenge, Select, Stack, Text, Textfield, Tooltip, xcss } from '@forge/react';
+import { ButtonGroup, ErrorMessage as InlineError, Heading, Inline, Link, LoadingButton, Lozenge, Select, Stack, Text, Textfield, Tooltip } from '@forge/react';
 import type { ConnectionReport, SettingsView, XrayRegion } from '../../shared/types';
 import { errorText, type ShownError } from '../common/ErrorMessage';
-import { Field, type FieldMessage } from '../common/Field';
+import { Field, FIELD_WIDTH, type FieldMessage } from '../common/Field';
 import type { Notify } from '../common/flag';
 import { useT, type Translator } from '../common/i18n';
 import type { AdminCaller } from '../invoke';
@@ -34,10 +34,6 @@ export interface ConnectionTabProps {
   onReport: (report: ConnectionReport) => void;
 }
 
-// About 480 px: an id or key fits, and the form does not stretch across a wide admin page.
-const FIELD_WIDTH = 480;
-// Selects take no width: a Box holds them to the text fields' width.
-const NARROW = xcss({ maxWidth: `${FIELD_WIDTH}px` });
 
 type Change = (event: { target: { value?: unknown } }) => void;
 
@@ -170,15 +166,13 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
           {t('admin.setup.xray.keysLink')}
         </Link>
       </Text>
-      <Field id="xray-region" label={t('admin.connection.regionLabel')} help={t('admin.connection.regionHelp')} message={messages['xray-region']}>
-        <Box xcss={NARROW}>
-          <Select
-            inputId="xray-region"
-            options={regions}
-            value={optionFor(regions, form.region)}
-            onChange={(option: { value: XrayRegion } | null) => option && edit((f) => ({ ...f, region: option.value }))}
-          />
-        </Box>
+      <Field id="xray-region" narrow label={t('admin.connection.regionLabel')} help={t('admin.connection.regionHelp')} message={messages['xray-region']}>
+        <Select
+          inputId="xray-region"
+          options={regions}
+          value={optionFor(regions, form.region)}
+          onChange={(option: { value: XrayRegion } | null) => option && edit((f) => ({ ...f, region: option.value }))}
+        />
       </Field>
       <Field id="xray-client-id" label={t('admin.connection.clientId')} required message={messages['xray-client-id']}>
         <Textfield id="xray-client-id" isRequired width={FIELD_WIDTH} value={form.clientId} isInvalid={messages['xray-client-id']?.kind === 'error'} onChange={text('clientId')} />
@@ -194,15 +188,13 @@ export function ConnectionTab({ call, settings, notify, onSaved, onReport }: Con
           onChange={text('clientSecret')}
         />
       </Field>
-      <Field id="xray-plan" label={t('admin.connection.planLabel')} help={t('admin.connection.planHelp')} message={messages['xray-plan']}>
-        <Box xcss={NARROW}>
-          <Select
-            inputId="xray-plan"
-            options={plans}
-            value={optionFor(plans, form.requestsPer5Minutes)}
-            onChange={(option: { value: number } | null) => option && edit((f) => ({ ...f, requestsPer5Minutes: option.value }))}
-          />
-        </Box>
+      <Field id="xray-plan" narrow label={t('admin.connection.planLabel')} help={t('admin.connection.planHelp')} message={messages['xray-plan']}>
+        <Select
+          inputId="xray-plan"
+          options={plans}
+          value={optionFor(plans, form.requestsPer5Minutes)}
+          onChange={(option: { value: number } | null) => option && edit((f) => ({ ...f, requestsPer5Minutes: option.value }))}
+        />
       </Field>
       <Inline space="space.150" alignBlock="center" shouldWrap>
         <Heading size="small">{t('admin.connection.testsigmaHeading')}</Heading>
