@@ -94,3 +94,153 @@ describe('admin page at a glance (issue 22)', () => {
     expect(await previewErrors(ready.page)).toEqual([]);
   });
 });
+
+describe('admin tabs at a glance (issue 22 item 9 and the smaller list)', () => {
+  it('item 9: Mapping keeps Save in view at the top, says there are unsaved changes, and shows each status in Xray\'s colours', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'admin', page: 'admin' });
+    await app.getByRole('tab', { name: 'Mapping' }).click();
+    const tab = app.getByRole('tabpanel');
+    const table = tab.getByRole('table', { name: 'Status map' });
+    await table.waitFor();
+    await expect(tab.getByText('Unsaved changes').count()).resolves.toBe(0);
+    const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim());
+    expect(heads.slice(0, 3)).toEqual(['Testsigma result', 'Xray status', 'Change to']);
+    // PASSED reads green and FAILED red, as in the panel and in Xray.
+    const colour = async (word: string, status: string) => {
+      const row = table.getByRole('row').filter({ has: app.getByText(word, { exact: true }) });
+      const lozenge = row.getByText(status, { exact: true }).first();
+      const rgb = await lozenge.evaluate((el) => {
+        for (let n: Element | null = el; n; n = n.parentElement) {
+          const bg = getComputedStyle(n).backgroundColor;
+          if (bg && bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
+        }
+        return '';
+      });
+      const [r, g] = (rgb.match(/\d+/g) ?? []).map(Number);
+      return { r: r!, g: g! };
+    };
+    const passed = await colour('SUCCESS', 'PASSED');
+    const failed = await colour('FAILURE', 'FAILED');
+    expect(passed.g).toBeGreaterThan(passed.r);
+    expect(failed.r).toBeGreaterThan(failed.g);
+    // A change: the top bar, in view without scrolling, says so and saves.
+    await app.getByLabel('QUEUED', { exact: true }).click();
+    await app.getByRole('option', { name: 'EXECUTING' }).click();
+    await tab.getByText('Unsaved changes').first().waitFor();
+    await expect(tab.getByText('Unsaved changes').count()).resolves.toBe(2);
+    const save = tab.getByRole('button', { name: 'Save', exact: true }).first();
+    const frame = await box(page.locator('iframe[title="Testsigma links for Xray"]'));
+    const saveBox = await box(save);
+    expect(frame.y + saveBox.y).toBeLessThan(900);
+    expect(saveBox.y).toBeLessThan((await box(table)).y);
+    await save.click();
+    await app.getByRole('status').filter({ hasText: 'Settings saved' }).waitFor();
+    await expect(tab.getByText('Unsaved changes').count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 9: the sync log is a tighter table (six columns, results by Xray status, "1 not linked"), Refresh above it, and no empty gap under it', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'admin', page: 'admin' });
+    await app.getByRole('tab', { name: 'Sync log' }).click();
+    const table = app.getByRole('table', { name: 'Sync log, newest first' });
+    await table.waitFor();
+    const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim());
+    expect(heads).toEqual(['Run', 'State', 'Test Execution', 'Results', 'Updated']);
+    const row337 = table.getByRole('row').filter({ has: app.getByRole('cell', { name: '337', exact: true }) });
+    expect(await row337.innerText()).toMatch(/Partly synced[\s\S]*SHOP-\d+[\s\S]*4 PASSED\s*2 FAILED\s*1 not linked/);
+    // One line a run.
+    const rowHeights = await table.getByRole('row').evaluateAll((rows) => rows.slice(1).map((r) => r.getBoundingClientRect().height));
+    for (const height of rowHeights) expect(height).toBeLessThan(48);
+    const [refresh, tableBox] = await Promise.all([box(app.getByRole('button', { name: 'Refresh' })), box(table)]);
+    expect(refresh.y + refresh.height).toBeLessThanOrEqual(tableBox.y);
+    expect(refresh.x).toBeGreaterThan(tableBox.x + tableBox.width / 2);
+    await expect(app.getByRole('button', { name: 'Load more' }).count()).resolves.toBe(0);
+    // Nothing drawn under the table: it ends the tab.
+    const below = await app.getByRole('tabpanel').evaluate((panel, tableBottom) => {
+      let lowest = 0;
+      for (const el of Array.from(panel.querySelectorAll('*'))) {
+        const r = el.getBoundingClientRect();
+        if (r.height > 0 && r.top >= tableBottom - 1 && el.textContent?.trim()) lowest = Math.max(lowest, r.bottom);
+      }
+      return lowest;
+    }, tableBox.y + tableBox.height);
+    expect(below).toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 9: the job dialog lists labels and values with the run\'s results by Xray status, and says a partial delivery as a warning', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'admin', page: 'admin' });
+    await app.getByRole('tab', { name: 'Sync log' }).click();
+    const row = app.getByRole('row').filter({ has: app.getByRole('cell', { name: '337', exact: true }) });
+    await row.getByRole('button', { name: 'Details' }).click();
+    const dialog = app.getByRole('dialog');
+    await dialog.getByRole('heading', { name: 'Run 337' }).waitFor();
+    const text = await dialog.innerText();
+    expect(text).toMatch(/6 of 7 results reached Xray; the rest are listed below\./);
+    expect(text).toMatch(/State\s*Partly synced\s*Test Execution\s*SHOP-\d+\s*Results in Xray\s*4 PASSED\s*2 FAILED\s*Counts\s*7 received, 6 synced, 1 not linked, 0 failed\s*Received\s*.+\s*Updated/);
+    // Label and value on one line, the values in one column.
+    const [stateLabel, stateValue, resultsLabel, resultsValue] = await Promise.all([
+      box(dialog.getByText('State', { exact: true })),
+      box(dialog.getByText('Partly synced', { exact: true })),
+      box(dialog.getByText('Results in Xray', { exact: true })),
+      box(dialog.getByText('4 PASSED', { exact: true })),
+    ]);
+    expect(Math.abs(stateLabel.y + stateLabel.height / 2 - (stateValue.y + stateValue.height / 2))).toBeLessThan(8);
+    expect(Math.abs(resultsLabel.y + resultsLabel.height / 2 - (resultsValue.y + resultsValue.height / 2))).toBeLessThan(8);
+    expect(Math.abs(stateValue.x - resultsValue.x)).toBeLessThan(4);
+    await dialog.getByRole('button', { name: 'Close' }).last().click();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 9 in German: save bar, sync log, job dialog and the examples in tabs', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'admin', page: 'admin', locale: 'de-DE' });
+    await app.getByRole('tab', { name: 'Zuordnung' }).click();
+    // (The English test saved QUEUED on this file's site: change another row.)
+    await app.getByLabel('STOPPED', { exact: true }).click();
+    await app.getByRole('option', { name: 'FAILED' }).click();
+    await app.getByText('Ungespeicherte Änderungen').first().waitFor();
+    await expect(app.getByText('Ungespeicherte Änderungen').count()).resolves.toBe(2);
+    await app.getByRole('tab', { name: 'Web-Trigger' }).click();
+    for (const name of ['Kommandozeile (xts)', 'curl, signiert', 'curl, Bearer-Token']) {
+      await app.getByRole('tab', { name }).click();
+      await app.getByRole('tab', { name, selected: true }).waitFor();
+    }
+    await app.getByRole('tab', { name: 'Synchronisierungsprotokoll' }).click();
+    const table = app.getByRole('table', { name: 'Synchronisierungsprotokoll, neueste zuerst' });
+    await table.waitFor();
+    expect((await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim())).toEqual(['Lauf', 'Status', 'Test Execution', 'Ergebnisse', 'Aktualisiert']);
+    const row = table.getByRole('row').filter({ has: app.getByRole('cell', { name: '337', exact: true }) });
+    expect(await row.innerText()).toMatch(/Teilweise synchronisiert[\s\S]*4 PASSED\s*2 FAILED\s*1 nicht verknüpft/);
+    await row.getByRole('button', { name: 'Details' }).click();
+    const dialog = app.getByRole('dialog');
+    await dialog.getByRole('heading', { name: 'Lauf 337' }).waitFor();
+    expect(await dialog.innerText()).toMatch(/6 von 7 Ergebnissen sind in Xray angekommen[\s\S]*Ergebnisse in Xray\s*4 PASSED\s*2 FAILED/);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('smaller: an error clears when the admin acts again, and the wave\'s sections read alike (pick-up state by its heading, Free a case answering under its field)', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'admin', page: 'admin' });
+    await app.getByRole('tab', { name: 'Web trigger' }).click();
+    const pickup = app.getByRole('heading', { name: 'Runs without a CI job' });
+    await pickup.waitFor();
+    const state = app.getByText(/^Pick-up (on|off)$/);
+    const [heading, lozenge] = await Promise.all([box(pickup), box(state)]);
+    expect(Math.abs(heading.y + heading.height / 2 - (lozenge.y + lozenge.height / 2))).toBeLessThan(10);
+    await app.getByRole('tab', { name: 'Mapping' }).click();
+    const field = app.getByLabel('Testsigma test case id');
+    await field.fill('abc');
+    await app.getByRole('button', { name: 'Free the case' }).click();
+    // The field's group: its label, the field, then the answer under it.
+    const group = app.locator('label[for="free-case-id"]').locator('xpath=..');
+    const lines = async () => (await group.innerText()).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    for (let i = 0; i < 50 && (await lines()).length < 2; i++) await page.waitForTimeout(100);
+    const said = (await lines()).at(-1)!;
+    expect(said).not.toBe('Testsigma test case id');
+    const [fieldBox, messageBox] = await Promise.all([box(field), box(group.getByText(said, { exact: true }))]);
+    expect(messageBox.y).toBeGreaterThan(fieldBox.y + fieldBox.height - 1);
+    expect(messageBox.y - (fieldBox.y + fieldBox.height)).toBeLessThan(40);
+    await field.fill('609');
+    await expect(group.getByText(said, { exact: true }).count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+});
