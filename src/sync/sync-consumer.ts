@@ -235,8 +235,11 @@ export function createSyncConsumer(deps: SyncDeps) {
           deps,
           g.delivery,
           (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
-          settings.statusOverrides,
-          settings.createTests?.enabled ? settings.createTests.projectKey : undefined,
+          {
+            statusOverrides: settings.statusOverrides,
+            ...(settings.createTests?.enabled ? { createIn: settings.createTests.projectKey } : {}),
+            ...(g.machine !== undefined ? { historyRunId: delivery.runId } : {}),
+          },
         )),
       });
     }

@@ -2,18 +2,18 @@
  * `getPanel` with `{ summary: true }` (contract section 8, the issue-context view): links, last results and the
  * newest run only, over the sandbox's resolvers with Forge's rate limits on; and what it costs in storage.
  */
-import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
-import { DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
+import { invokeResolver, Sandbox } from '../../sandbox/host';
+import { DEMO_TESTER, DemoSite } from '../../sandbox/demo';
+import { useDemoSite } from '../support/demo-site';
 import type { PanelView } from '../../src/shared/types';
 
 let sb: Sandbox;
 let demo: DemoSite;
 
-beforeEach(async () => {
-  sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1 });
-  demo = await seedDemo(sb, { attachEvidence: false });
+useDemoSite((site, seeded) => {
+  sb = site;
+  demo = seeded;
 });
-afterEach(() => sb.close());
 
 async function post(body: unknown): Promise<void> {
   const res = await sb.app.webtrigger({
