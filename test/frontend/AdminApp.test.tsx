@@ -580,6 +580,10 @@ describe('the Test Execution template on the Mapping tab', () => {
     await act(async () => byId(renderer, 'create-tests-project').props.onChange({ label: 'Quality (QA)', value: 'QA' }));
     const createTests = allOf(renderer, Checkbox).find((c) => c.props.id === 'create-tests')!;
     await act(async () => createTests.props.onChange({ target: { checked: true } }));
+    // The template's own save says when it has something to save, as the save bars above do.
+    const unsaved = () => textOf(panel(renderer, MAPPING)).match(/Save Test Execution fields\s*Unsaved changes/) !== null;
+    expect(unsaved()).toBe(true);
+    expect(button(panel(renderer, MAPPING), 'Save Test Execution fields').props.appearance).toBe('primary');
     await click(button(panel(renderer, MAPPING), 'Save Test Execution fields'));
     expect(calls.filter((c) => c.key === 'saveSettings').map((c) => c.payload)).toEqual([
       {
@@ -587,6 +591,7 @@ describe('the Test Execution template on the Mapping tab', () => {
         createTests: { enabled: true, projectKey: 'QA' },
       },
     ]);
+    expect(unsaved()).toBe(false);
   });
 
   it('keeps the fields saved through the API that the pickers do not show when the admin saves the template', async () => {
