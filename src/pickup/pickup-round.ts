@@ -17,8 +17,8 @@ import type { Clock, FetchPort, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import { queryAll } from '../store/kvs-port';
 import { SettingsStore } from '../store/settings-store';
-import { JobStore } from '../store/job-store';
-import { PickupStore, type PickupRecord } from '../store/pickup-store';
+import { JobStore, type JobRecord } from '../store/job-store';
+import { PickupStore, type FollowedRun, type PickupRecord } from '../store/pickup-store';
 import { autoPickupOn } from '../domain/settings';
 import { jobMsg } from '../domain/job-messages';
 import { msg, type Message } from '../shared/message';
@@ -49,6 +49,8 @@ export const QUEUE_EVENTS_A_ROUND = 100;
  * over the following minutes. 20 runs keep the round's minute under half of the 45, leaving room for panels.
  */
 export const STORAGE_RUNS_A_ROUND = 20;
+/** The follow window in hours, as job messages say it. */
+const FOLLOW_HOURS = Math.round(FOLLOW_WINDOW_MS / 3_600_000);
 /**
  * Pages of one plan's run list a round reads at most (20 runs a page, newest first). A round reads until it reaches
  * runs older than the plan's cursor, so it reads one page on a quiet plan; the bound only caps a burst (500 runs
@@ -173,7 +175,16 @@ export function createPickupRound(deps: PickupDeps) {
           await pickup.unfollow(f.runId);
           continue;
         }
-        const run = await ts.getRun(f.runId);
+        let run: Awaited<ReturnType<TestsigmaClient['getRun']>>;
+        try {
+          run = await ts.getRun(f.runId);
+        } catch (err) {
+          // Testsigma keeps refusing the run (deleted there, the key revoked): past the window, the job ends with why.
+          if (now < f.until || !(err instanceof TestsigmaError)) throw err;
+          await endFollowed(f, job, jobMsg('runUnreadableFollowed', { runId: f.runId, hours: FOLLOW_HOURS, reason: err.message }));
+          outcome.followedFailed++;
+          continue;
+        }
         if (run.status === 'STATUS_COMPLETED') {
           const { waiting: _w, ...ready } = job;
           const queued = { ...ready, deadline: now + 60 * 60 * 1000, pollSince: now, updatedAt: iso(now) };
@@ -186,14 +197,7 @@ export function createPickupRound(deps: PickupDeps) {
           await pickup.unfollow(f.runId);
           outcome.followedFinished++;
         } else if (now >= f.until) {
-          const { waiting: _w, ...rest } = job;
-          await jobs.put({
-            ...rest,
-            state: 'failed',
-            errors: [...job.errors, jobMsg('runNotFinishedFollowed', { runId: f.runId, hours: Math.round(FOLLOW_WINDOW_MS / 3_600_000), status: run.status })],
-            updatedAt: iso(now),
-          });
-          await pickup.unfollow(f.runId);
+          await endFollowed(f, job, jobMsg('runNotFinishedFollowed', { runId: f.runId, hours: FOLLOW_HOURS, status: run.status }));
           outcome.followedFailed++;
         }
       } catch (err) {
@@ -203,6 +207,13 @@ export function createPickupRound(deps: PickupDeps) {
         });
       }
     }
+  }
+
+  /** Fails a followed run's job with `why` and stops following the run. */
+  async function endFollowed(f: FollowedRun, job: JobRecord, why: Message): Promise<void> {
+    const { waiting: _w, ...rest } = job;
+    await jobs.put({ ...rest, state: 'failed', errors: [...job.errors, why], updatedAt: iso(deps.clock.now()) });
+    await pickup.unfollow(f.runId);
   }
 
   /**
