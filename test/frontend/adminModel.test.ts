@@ -26,6 +26,7 @@ import { appendPage, replaceJob, truncate } from '../../src/frontend/admin/syncL
 import { cliExample, curlBearerExample, curlSignedExample, envExample, shellQuote } from '../../src/frontend/admin/webtriggerExamples';
 import { makeTranslator } from '../../src/frontend/common/translator';
 import type { SettingsView } from '../../src/shared/types';
+import { withReport } from '../../src/frontend/admin/setupModel';
 import { job, settingsView } from './fixtures';
 
 const settings: SettingsView = settingsView();
@@ -167,5 +168,14 @@ describe('connection statuses and where a refusal shows', () => {
     expect(fieldOfError({ code: 'invalid_settings', message: 'defaultProjectKey: No project NOPE.' })).toBeUndefined();
     expect(fieldOfError({ code: 'internal', message: 'xray.clientId: something' })).toBeUndefined();
     expect(fieldOfError(undefined)).toBeUndefined();
+  });
+});
+
+describe('a connection test on this page', () => {
+  it('moves the checklist on and drops the previous test\'s times, which the page then says as "tested just now"', () => {
+    const before = settingsView({ setup: { xray: 'failed', testsigma: 'failed', secretCreated: true, xrayTestedAt: '2026-11-20T10:00:00Z', testsigmaTestedAt: '2026-11-20T10:00:00Z' } });
+    before.testsigma.hasApiKey = true;
+    const after = withReport(before, { xray: { ok: true, message: 'Connected.', statuses: ['PASSED'] }, testsigma: { ok: true, message: 'Connected.' } }).setup;
+    expect(after).toEqual({ xray: 'ok', testsigma: 'ok', secretCreated: true, xrayStatuses: ['PASSED'] });
   });
 });
