@@ -130,7 +130,18 @@ interface TableRow {
 }
 
 export const Badge = kit('Badge', (p) => <AkBadge {...pick(p, {}, ['testId'])} />);
-export const Box = kit('Box', (p) => <AkBox {...pick(p, {}, ['xcss'])} />);
+// UI Kit's xcss takes raw CSS for sizes (developer.atlassian.com/platform/forge/ui-kit/components/xcss/); the
+// preview draws those on a wrapper, since Atlaskit's Box wants its own compiled xcss.
+const BOX_SIZES = ['width', 'maxWidth', 'minWidth'] as const;
+export const Box = kit('Box', (p) => {
+  const style: React.CSSProperties = {};
+  for (const k of BOX_SIZES) {
+    const v = (p.xcss as Record<string, unknown> | undefined)?.[k];
+    if (typeof v === 'string' || typeof v === 'number') style[k] = v;
+  }
+  const box = <AkBox {...pick(p, {}, ['xcss'])} />;
+  return Object.keys(style).length > 0 ? <div style={style}>{box}</div> : box;
+});
 export const Button = kit('Button', (p) => <AkButton {...pick(p, {}, ['testId'])} />);
 export const ButtonGroup = kit('ButtonGroup', (p) => <AkButtonGroup {...pick(p, {}, ['testId', 'titleId'])} />);
 export const LoadingButton = kit('LoadingButton', (p) => <AkLoadingButton {...pick(p, {}, ['testId'])} />);
