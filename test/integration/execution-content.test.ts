@@ -258,6 +258,15 @@ describe('split by machine', () => {
     expect((await panel(t(0))).links[0]).toMatchObject({ flaky: true, lastResult: { status: 'PASSED', runId: 'sm-4', attempts: 2 } });
   });
 
+  it('machines sent in separate deliveries of a split run: the case keeps its worst machine\'s result, whichever came last', async () => {
+    expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
+    const firefox = await post({ runId: 'sm-5', results: [{ testCaseId: t(0).caseId, status: 'FAILURE', machine: 'Firefox', message: 'layout broke' }] });
+    await post({ runId: 'sm-5', results: [{ testCaseId: t(0).caseId, status: 'SUCCESS', machine: 'Chrome' }] });
+    const link = (await panel(t(0))).links[0]!;
+    expect(link.lastResult).toMatchObject({ status: 'FAILED', runId: 'sm-5', testExecutionKey: firefox.testExecutionKey });
+    expect(link.history?.filter((h) => h.runId === 'sm-5').map((h) => h.status)).toEqual(['FAILED']);
+  });
+
   it('a testExecutionKey in the body turns the split off for that run', async () => {
     expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
     const existing = sb.world.createIssue({ projectKey: demo.projectKey, type: 'Test Execution', summary: 'All browsers' });
