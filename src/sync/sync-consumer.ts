@@ -303,9 +303,16 @@ export function createSyncConsumer(deps: SyncDeps) {
       }
     });
     const at = iso(now());
+    // A machine sent in an earlier delivery of the run counts too: a result stored for this run on another machine's
+    // Test Execution that is worse stays the case's result.
+    const worseStored = (s: (typeof synced)[number], m: MappedResult) => {
+      if (s.part.machine === undefined) return false;
+      const prev = s.part.caseResults.get(m.testCaseId);
+      return prev?.runId === delivery.runId && prev.testIssueId === m.test.issueId && prev.testExecutionKey !== s.imported.key && severity(prev.status) < severity(m.xrayStatus);
+    };
     const caseItems = synced.flatMap((s, i) =>
       caseRecordItems(
-        s.mapped.filter((m) => worstOf.get(m.testCaseId)?.at === i),
+        s.mapped.filter((m) => worstOf.get(m.testCaseId)?.at === i && !worseStored(s, m)),
         { caseResults: s.part.caseResults, runId: delivery.runId, execution: s.imported, at, overrides: settings.statusOverrides },
       ),
     );
