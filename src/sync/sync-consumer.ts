@@ -282,11 +282,23 @@ export function createSyncConsumer(deps: SyncDeps) {
 
     // Each machine's results go to its own Test Execution (one import each); without the split there is one part.
     const synced: Array<{ part: (typeof parts)[number]; imported: ImportedExecution; mapped: MappedResult[]; created: number }> = [];
+    const refused: Array<{ part: (typeof parts)[number]; fail: Fail }> = [];
     for (const part of parts) {
       const { triage, runRec } = part;
       if (triage.mapped.length === 0) continue;
       const evidence = settings.attachEvidence ? evidenceOf(triage.mapped) : new Map<number, Evidence[]>();
-      const imported = await importer.importRun({ jobId: job.jobId, delivery: part.delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
+      let imported: ImportedExecution;
+      try {
+        imported = await importer.importRun({ jobId: job.jobId, delivery: part.delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
+      } catch (err) {
+        // One machine's Test Execution refused for good: the other machines' results are in Xray already (or go
+        // there next), so the job goes on and ends partly synced, naming the refusal.
+        const problem = parts.length > 1 ? (err instanceof Fail ? err.problem : permanentMessage(err)) : undefined;
+        if (problem === undefined) throw err;
+        refused.push({ part, fail: err instanceof Fail ? err : new Fail(problem) });
+        warnings.push(problem);
+        continue;
+      }
       // Tests the import created (or found again) are read back and linked before their results are recorded.
       const adopted = triage.mapped.some((m) => m.create)
         ? await adoptCreatedTests(deps, xray, imported, triage.mapped, started + t.workMs, warnings, effectiveIssueTypes(settings).test)
@@ -294,6 +306,7 @@ export function createSyncConsumer(deps: SyncDeps) {
       synced.push({ part, imported, mapped: adopted.mapped, created: adopted.created });
     }
 
+    if (synced.length === 0 && refused.length > 0) throw refused[0]!.fail;
     // A case's history keeps one entry a run: its worst status across machines, with that machine's Test Execution.
     const worstOf = new Map<string, { m: MappedResult; at: number }>();
     synced.forEach((s, at) => {
@@ -317,7 +330,10 @@ export function createSyncConsumer(deps: SyncDeps) {
       ),
     );
     const created = new Set(synced.flatMap((s) => s.part.triage.mapped.filter((m) => m.create).map((m) => m.testCaseId))).size;
-    const counts = { ...rec.counts, synced: mappedIds.size, ...(created > 0 ? { created } : {}) };
+    // A case counts synced when some machine's results of it reached Xray; failed when every one of them was refused.
+    const syncedIds = new Set(synced.flatMap((s) => s.part.triage.mapped.map((m) => m.testCaseId)));
+    const lost = new Set(refused.flatMap((r) => r.part.triage.mapped.map((m) => m.testCaseId)).filter((id) => !syncedIds.has(id)));
+    const counts = { ...rec.counts, synced: syncedIds.size, failed: rec.counts.failed + lost.size, ...(created > 0 ? { created } : {}) };
     // Synced results by the Xray status they were sent with (the CLI's --fail-on-test-failure reads it); by a
     // case's worst across machines when the run is split.
     const statuses: Record<string, number> = {};
