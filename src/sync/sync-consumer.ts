@@ -28,7 +28,7 @@ import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
 import { pullDelivery } from './pull-delivery';
 import { adoptCreatedTests } from './created-tests';
-import { machineGroups, type MachineGroup } from '../domain/machine-split';
+import { machineGroups } from '../domain/machine-split';
 import { severity } from '../domain/attempts';
 import type { MappedResult } from '../domain/xray-import';
 import type { ImportedExecution } from './test-execution';
@@ -224,26 +224,15 @@ export function createSyncConsumer(deps: SyncDeps) {
       requestsPer5Minutes: settings.xray.requestsPer5Minutes,
     });
     // The site's statuses (cached, read with the run record) resolve the map's targets, so a status the site lacks
-    // is caught before anything is sent. With split by machine, each machine's results are mapped on their own.
+    // is caught before anything is sent. With split by machine, each machine's results are sorted on their own,
+    // from links, records and Jira reads the machines share.
     // A run whose Test Execution an executor named stays in it: every delivery of the run follows it, split or not.
     const split = settings.testExecution?.splitByMachine === true && !delivery.testExecutionKey && delivery.results.some((r) => r.machine);
     const groups = machineGroups(delivery, split && (await runs.get(delivery.runId))?.named !== true);
-    const parts: Array<MachineGroup & Awaited<ReturnType<typeof mapDelivery>>> = [];
-    for (const g of groups) {
-      parts.push({
-        ...g,
-        ...(await mapDelivery(
-          deps,
-          g.delivery,
-          (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
-          {
-            statusOverrides: settings.statusOverrides,
-            ...(settings.createTests?.enabled ? { createIn: settings.createTests.projectKey } : {}),
-            ...(g.machine !== undefined ? { historyRunId: delivery.runId } : {}),
-          },
-        )),
-      });
-    }
+    const parts = await mapDelivery(deps, delivery, groups, (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }), {
+      statusOverrides: settings.statusOverrides,
+      ...(settings.createTests?.enabled ? { createIn: settings.createTests.projectKey } : {}),
+    });
     const caseIds = [...new Set(parts.flatMap((p) => p.caseIds))];
     const mappedIds = new Set(parts.flatMap((p) => p.triage.mapped.map((m) => m.testCaseId)));
     const unmappedIds = [...new Set(parts.flatMap((p) => p.triage.unmappedIds))].filter((id) => !mappedIds.has(id));
