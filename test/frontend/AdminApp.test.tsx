@@ -495,6 +495,16 @@ describe('AdminApp', () => {
       expect(allOf(modal, Link).map((l) => textOf(l))).toEqual(['SHOP-19', 'SHOP-20', 'Test case #606']);
     });
 
+    it('says a job waiting for its run to finish in Testsigma is running there, not waiting', async () => {
+      const waiting = job({ state: 'queued', waiting: 'testsigma', counts: { received: 0, synced: 0, unmapped: 0, failed: 0 } });
+      const { renderer } = await openAdmin({ getSettings: [ok(settingsView())], listJobs: [ok({ jobs: [waiting] })] });
+      await selectTab(renderer, SYNC_LOG);
+      const table = allOf(panel(renderer, SYNC_LOG), DynamicTable)[0]!;
+      expect(allOf(table, Lozenge).map((l) => textOf(l))).toEqual(['Running in Testsigma']);
+      await click(button(renderer, 'Details'));
+      expect(textOf(allOf(renderer, Modal)[0]!)).toMatch(/State\s*Running in Testsigma/);
+    });
+
     it('shows a retry error and keeps the row', async () => {
       const { renderer } = await openAdmin({
         getSettings: [ok(settingsView())],
