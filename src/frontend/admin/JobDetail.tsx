@@ -85,7 +85,7 @@ export function JobDetail({ job, testsigmaBaseUrl, onClose }: JobDetailProps) {
         <Stack space="space.200">
           {outcomeMessage(t, job)}
           <Stack space="space.100">
-            <Row label={t('jobs.column.state')}>{stateLozenge(t, job.state)}</Row>
+            <Row label={t('jobs.column.state')}>{stateLozenge(t, job.state, job.waiting)}</Row>
             <Row label={t('jobs.column.execution')}>
               {executions.length === 0 ? (
                 <Text>{t('common.none')}</Text>

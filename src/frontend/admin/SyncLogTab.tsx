@@ -174,7 +174,7 @@ function stateCell(t: Translator, job: JobView) {
   const first = job.errors[0];
   return (
     <Inline space="space.075" alignBlock="center">
-      {stateLozenge(t, job.state)}
+      {stateLozenge(t, job.state, job.waiting)}
       {first !== undefined && (
         <Tooltip content={truncate(first)}>
           <Text size="small">{t.plural('admin.syncLog.problems', job.errors.length)}</Text>

@@ -20,8 +20,12 @@ export function runHeadCells(t: Translator): Array<{ key: string; content: strin
   ];
 }
 
-/** A job state as a coloured Lozenge in people's words ("Synced", "Partly synced", "Waiting"). */
-export function stateLozenge(t: Translator, state: string) {
+/**
+ * A job state as a coloured Lozenge in people's words ("Synced", "Partly synced", "Waiting"); a job that waits for
+ * its run to finish in Testsigma (`waiting: 'testsigma'`) reads as that run does: running in Testsigma.
+ */
+export function stateLozenge(t: Translator, state: string, waiting?: string) {
+  if (state === 'queued' && waiting === 'testsigma') return <Lozenge appearance={jobStateAppearance('running')}>{t('jobs.state.inTestsigma')}</Lozenge>;
   const key = `jobs.state.${state}`;
   return <Lozenge appearance={jobStateAppearance(state)}>{t.has(key) ? t(key) : state}</Lozenge>;
 }
