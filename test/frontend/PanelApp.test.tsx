@@ -2,6 +2,7 @@ jest.mock('@forge/bridge', () => require('./forge-bridge').forgeBridgeMock());
 
 import {
   DynamicTable,
+  Icon,
   Link,
   Lozenge,
   Modal,
@@ -86,7 +87,12 @@ describe('PanelApp', () => {
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const table = allOf(renderer, DynamicTable)[0]!;
     // One line a case: the Test Execution has its own column, the run and exact time ride in the status's Tooltip.
-    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', '']);
+    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', 'When', '']);
+    // Fixed widths that add up, so that columns do not jump after a change.
+    expect(table.props.isFixedSize).toBe(true);
+    expect(table.props.head.cells.reduce((sum: number, c: { width: number }) => sum + c.width, 0)).toBe(100);
+    // The row menu: one icon button a row, named by the case it acts on.
+    expect(allOf(table, Icon).map((i) => i.props.label)).toEqual(['Actions for #609', 'Actions for #610', 'Actions for #611']);
     const text = textOf(table);
     expect(text).toContain('#609 Login works');
     expect(text).toContain('#610');
@@ -338,11 +344,87 @@ describe('PanelApp', () => {
     expect(textOf(empty.renderer)).not.toContain('Paste');
   });
 
-  it('hides the add form of a Test Set that has its suite, with a hint to unlink first', async () => {
+  it('hides the add form of a Test Set that has its suite, without a standing rule sentence: Replace is in its row menu', async () => {
     const view = panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' }, links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })] });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     expect(allOf(renderer, TextArea)).toHaveLength(0);
-    expect(textOf(renderer)).toContain('Unlink the current one (#55) first');
+    expect(textOf(renderer)).not.toContain('first to link another');
+    expect(buttons(renderer, 'Replace')).toHaveLength(1);
+  });
+
+  describe('Replace on a Test Set or Test Plan', () => {
+    const setKind = { issue: { id: '2', key: 'PROJ-2', kind: 'testSet' as const } };
+    const withSuite = (id: string) => panelView({ ...setKind, links: [link({ testsigmaKind: 'testSuite', testsigmaId: id })] });
+    const openReplace = async (answers: Parameters<typeof fakeCaller>[0]) => {
+      const opened = await openPanel({ getPanel: [ok(withSuite('55'))], ...answers });
+      await click(button(opened.renderer, 'Replace'));
+      return opened;
+    };
+
+    it('unlinks the suite, links the new one, and a flag names both and the issue', async () => {
+      const { renderer, calls, flags } = await openReplace({ unlink: [ok(panelView(setKind))], link: [ok(withSuite('56'))] });
+      expect(textOf(renderer)).toContain('Replace test suite #55 with');
+      await type(allOf(renderer, Textfield)[0]!, 'https://app.testsigma.com/ui/td/suites/56');
+      await click(buttons(renderer, 'Replace').at(-1)!);
+      expect(calls.slice(1)).toEqual([
+        { key: 'unlink', payload: { testsigmaId: '55' } },
+        { key: 'link', payload: { testsigmaId: 'https://app.testsigma.com/ui/td/suites/56' } },
+      ]);
+      expect(flags).toEqual(['Replaced #55 with #56 on PROJ-2']);
+      expect(textOf(renderer)).toContain('#56');
+      expect(textOf(renderer)).not.toContain('Replace test suite');
+    });
+
+    it('says clearly when the link fails after the unlink: nothing is linked now, and what to do', async () => {
+      const { renderer } = await openReplace({
+        unlink: [ok(panelView(setKind))],
+        link: [fail('already_linked', 'Testsigma test suite 56 is already linked to PROJ-9. Unlink it there first.')],
+      });
+      await type(allOf(renderer, Textfield)[0]!, '56');
+      await click(buttons(renderer, 'Replace').at(-1)!);
+      expect(errorMessages(renderer)).toEqual([
+        {
+          title: 'Already linked',
+          text: '#55 was unlinked, but #56 could not be linked: Testsigma test suite 56 is already linked to PROJ-9. Unlink it there first. Nothing is linked to PROJ-2 now: link #55 again, or another one.',
+          retry: false,
+        },
+      ]);
+      // The empty state's field is open for the next try.
+      expect(textOf(renderer)).toContain('No Testsigma test suite linked yet.');
+      expect(allOf(renderer, Textfield)).toHaveLength(1);
+    });
+
+    it('changes nothing when the unlink fails, and never links', async () => {
+      const { renderer, calls } = await openReplace({ unlink: [fail('rate_limited', 'Jira is busy right now. Try again in a few minutes.')], link: [ok(withSuite('56'))] });
+      await type(allOf(renderer, Textfield)[0]!, '56');
+      await click(buttons(renderer, 'Replace').at(-1)!);
+      expect(calls.map((c) => c.key)).toEqual(['getPanel', 'unlink']);
+      expect(errorMessages(renderer).map((e) => e.text)).toEqual(['Jira is busy right now. Try again in a few minutes.']);
+      expect(textOf(renderer)).toContain('#55');
+    });
+
+    it.each([
+      ['', 'Enter a test suite id or URL first.'],
+      ['56 57', 'A Test Set links to one suite: enter one id or URL.'],
+      ['suite-abc', 'suite-abc is not a Testsigma id or URL: enter digits such as 56, or a URL that ends in the id.'],
+      ['055', '#55 is the one linked now: enter another id.'],
+    ])('checks %p before anything changes', async (input, said) => {
+      const { renderer, calls } = await openReplace({});
+      await type(allOf(renderer, Textfield)[0]!, input);
+      await click(buttons(renderer, 'Replace').at(-1)!);
+      expect(textOf(renderer)).toContain(said);
+      expect(calls.map((c) => c.key)).toEqual(['getPanel']);
+      // Typing again clears what the check said.
+      await type(allOf(renderer, Textfield)[0]!, '56');
+      expect(textOf(renderer)).not.toContain(said);
+    });
+
+    it('Cancel closes the field and calls nothing', async () => {
+      const { renderer, calls } = await openReplace({});
+      await click(button(renderer, 'Cancel'));
+      expect(allOf(renderer, Textfield)).toHaveLength(0);
+      expect(calls.map((c) => c.key)).toEqual(['getPanel']);
+    });
   });
 
   it('takes one id on a Test Set, and says so when given several', async () => {

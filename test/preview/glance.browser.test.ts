@@ -156,6 +156,7 @@ describe('at a glance (issue 22)', () => {
 
   it('item 10: German has one word for each thing: Verknüpfung aufheben, Defekt, synchronisiert', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
+    await app.getByRole('button', { name: 'Aktionen für #601' }).click();
     await app.getByRole('button', { name: 'Defekt anlegen' }).first().waitFor();
     await expect(app.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBeGreaterThan(0);
     await expect(app.getByText(/Trennen|Fehler anlegen/).count()).resolves.toBe(0);
@@ -192,28 +193,55 @@ describe('at a glance (issue 22)', () => {
     await app.getByRole('button', { name: 'Abbrechen' }).waitFor();
     expect(await previewErrors(page)).toEqual([]);
   });
-  it('item 3: one line a case: status, history, Test Execution, time and compact actions; the run in the status\'s Tooltip', async () => {
+  it('item 3: one line a case: status, history, Test Execution, time and a row menu; the run in the status\'s Tooltip', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
     const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
     const row = table.getByRole('row').filter({ hasText: '#601' });
     await row.waitFor();
+    const heads = await table.getByRole('columnheader').allInnerTexts();
+    expect(heads.map((h) => h.replace(/\s+/g, ' ').trim()).filter((h) => h !== '')).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', 'When']);
     await expect(row.getByRole('link', { name: /^SHOP-\d+$/ }).count()).resolves.toBe(1);
-    await expect(row.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(1);
-    await expect(row.getByRole('button', { name: 'Unlink' }).count()).resolves.toBe(1);
+    // The time, short and on one line; the exact time in its Tooltip.
+    await expect(row.getByText(/^\d+ (sec|min)\. ago$/).count()).resolves.toBe(1);
     await expect(row.getByText(/^Run \d+/).count()).resolves.toBe(0);
     await row.getByText('FAILED', { exact: true }).hover();
     await app.getByRole('tooltip').filter({ hasText: /^Run 337 · / }).waitFor();
-    // One line a case; only a row that offers Create defect stacks its two compact actions.
-    const heights = await table.getByRole('row').evaluateAll((rows) => rows.slice(1).map((r) => [r.textContent ?? '', r.getBoundingClientRect().height] as const));
-    for (const [text, height] of heights) expect(height).toBeLessThan(text.includes('Create defect') ? 80 : 56);
+    // Compact actions: one icon button a row opens its menu (Create defect only on a failed case).
+    await expect(row.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(0);
+    await row.getByRole('button', { name: 'Actions for #601' }).click();
+    await expect(row.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(1);
+    await expect(row.getByRole('button', { name: 'Unlink' }).count()).resolves.toBe(1);
+    // A second press closes the menu.
+    await row.getByRole('button', { name: 'Actions for #601' }).click();
+    await row.getByRole('button', { name: 'Unlink' }).waitFor({ state: 'detached' });
+    // One line a case: no row is taller than one line of lozenges and links, and no key breaks ("SHOP-" / "19").
+    const heights = await table.getByRole('row').evaluateAll((rows) => rows.slice(1).map((r) => r.getBoundingClientRect().height));
+    for (const height of heights) expect(height).toBeLessThan(48);
+    const keyHeights = await table.getByRole('link', { name: /^SHOP-\d+$/ }).evaluateAll((links) => links.map((l) => l.getBoundingClientRect().height));
+    for (const height of keyHeights) expect(height).toBeLessThan(30);
     expect(await previewErrors(page)).toEqual([]);
   });
 
-  it('item 3 in German: the same columns', async () => {
+  it('item 3: column widths do not jump after a change (a defect filed, a case unlinked)', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'admin', page: 'test-named' });
+    const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
+    await table.waitFor();
+    const widths = () => table.getByRole('columnheader').evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().width)));
+    const before = await widths();
+    const row = table.getByRole('row').filter({ hasText: '#601' });
+    await row.getByRole('button', { name: 'Actions for #601' }).click();
+    await row.getByRole('button', { name: 'Create defect' }).click();
+    await app.getByRole('status').filter({ hasText: /^Defect SHOP-\d+ created for #601/ }).waitFor();
+    expect(await widths()).toEqual(before);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 3 in German: the same columns and the row menu', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
-    const row = app.getByRole('row').filter({ hasText: '#601' });
-    await expect(row.getByRole('button', { name: 'Defekt anlegen' }).count()).resolves.toBe(1);
+    const row = app.getByRole('row').filter({ hasText: '#608' });
+    await row.getByRole('button', { name: 'Aktionen für #608' }).click();
     await expect(row.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBe(1);
+    await expect(row.getByText(/^vor \d+ (Sek|Min)\.$/).count()).resolves.toBe(1);
     expect(await previewErrors(page)).toEqual([]);
   });
   it('item 8: a first setup marks required fields and tells a missing Testsigma key as information', async () => {
@@ -228,6 +256,36 @@ describe('at a glance (issue 22)', () => {
   it('item 8 in German', async () => {
     const { page, app } = await h.open({ site: 'fresh', as: 'admin', page: 'admin', locale: 'de-DE' });
     await app.getByText(/\(erforderlich\)$/).first().waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  // Last in this file: it changes the ready site's Test Set for the tests after it.
+  it('item 5: "Replace" in a Test Set\'s row menu unlinks its suite and links the new one, with a flag naming both', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-set' });
+    await expect(app.getByText(/first to link another/).count()).resolves.toBe(0);
+    await app.getByRole('button', { name: 'Actions for #55' }).click();
+    await app.getByRole('button', { name: 'Replace', exact: true }).click();
+    const field = app.getByLabel('Replace test suite #55 with');
+    // Checked before anything changes: the suite linked now is not a replacement.
+    await field.fill('55');
+    await app.getByRole('button', { name: 'Replace', exact: true }).click();
+    await app.getByText('#55 is the one linked now: enter another id.').waitFor();
+    await field.fill('https://app.testsigma.com/ui/td/suites/56');
+    await app.getByRole('button', { name: 'Replace', exact: true }).click();
+    await app.getByRole('status').filter({ hasText: /^Replaced #55 with #56 on SHOP-\d+/ }).waitFor();
+    const table = app.getByRole('table', { name: 'Linked Testsigma test suite' });
+    await expect(table.getByRole('link', { name: '#56' }).count()).resolves.toBe(1);
+    await expect(table.getByText('#55', { exact: true }).count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 5 in German: Ersetzen', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-plan', locale: 'de-DE' });
+    await app.getByRole('button', { name: 'Aktionen für #274' }).click();
+    await app.getByRole('button', { name: 'Ersetzen', exact: true }).click();
+    await app.getByLabel('Testplan #274 ersetzen durch').waitFor();
+    await app.getByRole('button', { name: 'Abbrechen' }).click();
+    await expect(app.getByLabel('Testplan #274 ersetzen durch').count()).resolves.toBe(0);
     expect(await previewErrors(page)).toEqual([]);
   });
 });
