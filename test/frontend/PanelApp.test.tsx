@@ -560,7 +560,13 @@ describe('PanelApp', () => {
               issue: { id: '3', key: 'PROJ-3', kind: 'testSet' },
               links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })],
               flaky: [
-                { testsigmaId: '601', test: { id: '10', key: 'PROJ-10' }, flips: 3, lastStatuses: ['FAILED', 'PASSED', 'FAILED', 'PASSED'] },
+                {
+                  testsigmaId: '601',
+                  url: 'https://app.testsigma.com/ui/td/cases/601/steps',
+                  test: { id: '10', key: 'PROJ-10', summary: 'Sign in' },
+                  flips: 3,
+                  lastStatuses: ['FAILED', 'PASSED', 'FAILED', 'PASSED'],
+                },
                 { testsigmaId: '608', test: { id: '11', key: 'PROJ-11' }, flips: 0, lastStatuses: ['PASSED'] },
               ],
             }),
@@ -569,8 +575,14 @@ describe('PanelApp', () => {
       });
       const table = allOf(renderer, DynamicTable).find((d) => d.props.label === 'Flaky tests')!;
       const text = textOf(table);
-      expect(text).toContain('PROJ-10 #601 3 flips ✗ ✓ ✗ ✓');
+      expect(text).toContain('PROJ-10 Sign in #601 3 flips ✗ ✓ ✗ ✓');
       expect(text).toContain('PROJ-11 #608 Passed on a retry ✓');
+      // Keys and case ids are links: to the Test in Jira, to the case in Testsigma (a view without the url keeps the id as text).
+      expect(allOf(table, Link).map((l) => [textOf(l), l.props.href])).toEqual([
+        ['PROJ-10', '/browse/PROJ-10'],
+        ['#601', 'https://app.testsigma.com/ui/td/cases/601/steps'],
+        ['PROJ-11', '/browse/PROJ-11'],
+      ]);
     });
   });
 });
