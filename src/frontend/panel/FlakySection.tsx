@@ -1,12 +1,12 @@
-import { DynamicTable, Heading, Link, Stack, Text } from '@forge/react';
+import { DynamicTable, Heading, Inline, Link, Stack, Text, Tooltip } from '@forge/react';
 import type { FlakyCase } from '../../shared/types';
 import { browsePath, displayId } from '../common/format';
 import { historyMarks } from '../common/historyMarks';
 import { useT } from '../common/i18n';
 
 /**
- * A Test Set's or Test Plan's flakiest linked cases, most flips first: the Test, its Testsigma case, how often its
- * results flipped, and its last statuses as marks. Nothing when none is flaky.
+ * A Test Set's or Test Plan's flakiest linked cases, most flips first: the Test (key and summary), its Testsigma case
+ * (a deep link), how often its results flipped, and its last statuses as marks. Nothing when none is flaky.
  */
 export function FlakySection({ flaky }: { flaky: FlakyCase[] | undefined }) {
   const t = useT();
@@ -14,8 +14,30 @@ export function FlakySection({ flaky }: { flaky: FlakyCase[] | undefined }) {
   const rows = flaky.map((f) => ({
     key: f.testsigmaId,
     cells: [
-      { key: 'test', content: <Link href={browsePath(f.test.key)}>{f.test.key}</Link> },
-      { key: 'case', content: <Text>{displayId(f.testsigmaId)}</Text> },
+      {
+        key: 'test',
+        // The key on one line, then the Test's summary, cut to one line and whole in its Tooltip.
+        content: (
+          <Inline space="space.100" alignBlock="center">
+            <Link href={browsePath(f.test.key)}>{f.test.key}</Link>
+            {f.test.summary !== undefined && (
+              <Tooltip content={f.test.summary}>
+                <Text maxLines={1}>{f.test.summary}</Text>
+              </Tooltip>
+            )}
+          </Inline>
+        ),
+      },
+      {
+        key: 'case',
+        content: f.url ? (
+          <Link href={f.url} openNewTab>
+            {displayId(f.testsigmaId)}
+          </Link>
+        ) : (
+          <Text>{displayId(f.testsigmaId)}</Text>
+        ),
+      },
       // Fewer than two flips: it is flaky because its last result passed only on a retry.
       { key: 'flips', content: <Text>{f.flips >= 2 ? t.plural('panel.flaky.flips', f.flips) : t('panel.flaky.retried')}</Text> },
       { key: 'last', content: historyMarks(t, f.lastStatuses.map((status) => ({ status }))) },
@@ -29,13 +51,14 @@ export function FlakySection({ flaky }: { flaky: FlakyCase[] | undefined }) {
         label={t('panel.flaky.heading')}
         head={{
           cells: [
-            { key: 'test', content: t('panel.flaky.column.test') },
-            { key: 'case', content: t('panel.flaky.column.case') },
-            { key: 'flips', content: t('panel.flaky.column.flips') },
-            { key: 'last', content: t('panel.flaky.column.last') },
+            { key: 'test', content: t('panel.flaky.column.test'), width: 40 },
+            { key: 'case', content: t('panel.flaky.column.case'), width: 20 },
+            { key: 'flips', content: t('panel.flaky.column.flips'), width: 18 },
+            { key: 'last', content: t('panel.flaky.column.last'), width: 22 },
           ],
         }}
         rows={rows}
+        isFixedSize
       />
     </Stack>
   );
