@@ -316,6 +316,29 @@ describe('PanelApp', () => {
     expect(flags).toEqual(['#609 unlinked']);
   });
 
+  it('clears an error when the user acts again: opening the link field, a row action, or Replace', async () => {
+    const withLink = panelView({ links: [link({ testsigmaId: '609' })] });
+    const busyNow = fail('rate_limited', 'Xray is busy right now. Try again in a few minutes.');
+    const { renderer } = await openPanel({ getPanel: [ok(withLink), busyNow] });
+    const failRefresh = async () => {
+      await click(button(renderer, 'Refresh'));
+      expect(errorMessages(renderer)).toHaveLength(1);
+    };
+    await failRefresh();
+    await click(button(renderer, '+ Link test case'));
+    expect(errorMessages(renderer)).toEqual([]);
+    await failRefresh();
+    await click(button(renderer, 'Unlink'));
+    expect(errorMessages(renderer)).toEqual([]);
+
+    const set = panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' }, links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })] });
+    const onSet = await openPanel({ getPanel: [ok(set), busyNow] });
+    await click(button(onSet.renderer, 'Refresh'));
+    expect(errorMessages(onSet.renderer)).toHaveLength(1);
+    await click(button(onSet.renderer, 'Replace'));
+    expect(errorMessages(onSet.renderer)).toEqual([]);
+  });
+
   it('shows an unlink error with a title and Try again only where a retry can help', async () => {
     const withLink = panelView({ links: [link({ testsigmaId: '609' })] });
     const { renderer } = await openPanel({
