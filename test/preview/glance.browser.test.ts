@@ -121,6 +121,16 @@ describe('at a glance (issue 22)', () => {
     // 602 belongs to SHOP-2: the refusal names it as a link, in a warning (one of three went through).
     await expect(app.getByRole('listitem').filter({ hasText: /^#602: / }).getByRole('link', { name: 'SHOP-2' }).count()).resolves.toBe(1);
     await app.getByText('1 linked; 1 could not be').waitFor();
+    // A partial success is yellow, not red: the message's background is a warm yellow (green above blue), not a red.
+    const [r, g, b] = await app.getByText('1 linked; 1 could not be').evaluate((node) => {
+      for (let n: Element | null = node; n; n = n.parentElement) {
+        const c = getComputedStyle(n).backgroundColor;
+        if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return (c.match(/\d+/g) ?? []).map(Number);
+      }
+      return [];
+    });
+    expect(r! - b!).toBeGreaterThan(20);
+    expect(g! - b!).toBeGreaterThan(20);
     expect(await previewErrors(page)).toEqual([]);
   });
 
@@ -244,6 +254,27 @@ describe('at a glance (issue 22)', () => {
     await expect(row.getByText(/^vor \d+ (Sek|Min)\.$/).count()).resolves.toBe(1);
     expect(await previewErrors(page)).toEqual([]);
   });
+  it('smaller list: Refresh and "updated ..." at the top right, above everything else; no empty gap under the links and runs tables', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
+    const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
+    await table.waitFor();
+    const refresh = await app.getByRole('button', { name: 'Refresh' }).boundingBox();
+    const updated = await app.getByText(/^updated /).boundingBox();
+    const tableBox = (await table.boundingBox())!;
+    expect(refresh!.y + refresh!.height).toBeLessThanOrEqual(tableBox.y);
+    expect(refresh!.x + refresh!.width).toBeGreaterThan(tableBox.x + tableBox.width - 40);
+    expect(updated!.x + updated!.width).toBeLessThanOrEqual(refresh!.x);
+    // Under a table only Atlaskit's own 24 px margin: the next control follows at once.
+    const add = (await app.getByRole('button', { name: '+ Link test case' }).boundingBox())!;
+    expect(add.y - (tableBox.y + tableBox.height)).toBeLessThanOrEqual(28);
+    const plan = await h.open({ site: 'ready', as: 'editor', page: 'test-plan' });
+    const runs = (await plan.app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' }).boundingBox())!;
+    const run = (await plan.app.getByRole('button', { name: 'Run in Testsigma' }).boundingBox())!;
+    expect(run.y - (runs.y + runs.height)).toBeLessThanOrEqual(28);
+    expect(await previewErrors(page)).toEqual([]);
+    expect(await previewErrors(plan.page)).toEqual([]);
+  });
+
   it('item 8: a first setup marks required fields and tells a missing Testsigma key as information', async () => {
     const { page, app } = await h.open({ site: 'fresh', as: 'admin', page: 'admin' });
     await app.getByText('Client id (required)').waitFor();

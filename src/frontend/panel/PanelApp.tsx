@@ -128,6 +128,12 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
     notify(t('panel.flag.unlinked', { id: displayId(link.testsigmaId) }));
   };
 
+  // The user acts again: what the last action's error said no longer stands beside what they do now.
+  const act = (then: () => void) => {
+    setFailure(undefined);
+    then();
+  };
+
   // Replace = unlink, then link, through the two resolver calls. An unlink that fails changes nothing; a link that
   // fails after it leaves nothing linked, and the message says so and what to do (the link field is then open).
   const replace = async (old: LinkView, input: string) => {
@@ -176,6 +182,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   };
 
   const openRun = async () => {
+    setFailure(undefined);
     setRunDialog({});
     const answer = await call('getRunOptions', {});
     setRunDialog(answer.ok ? { options: answer.data } : { error: answer.error });
@@ -251,52 +258,59 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       {namesNotices.map((n) => (
         <NoticeMessage key={n.code} notice={n} />
       ))}
-      {view.links.length === 0 ? (
-        <Text>{view.canEdit ? `${t(`panel.kind.${kind}.empty`)} ${t(`panel.kind.${kind}.emptyHint`)}` : t(`panel.kind.${kind}.empty`)}</Text>
-      ) : (
-        <LinksTable
-          kind={kind}
-          links={view.links}
-          canEdit={view.canEdit}
-          busy={busy !== undefined}
-          onUnlink={setUnlinking}
-          onCreateDefect={(link) => void createDefect(link)}
-          {...(kind !== 'test' ? { onReplace: (link: LinkView) => setReplacing(link) } : {})}
-          names={names}
-          {...(filing ? { filing } : {})}
-        />
-      )}
-      {mode === 'open' && <AddLinkForm kind={kind} busy={busy !== undefined} onLink={linkAll} startOpen={view.links.length === 0} />}
-      {mode === 'full' && kind !== 'test' && replacing && (
-        <ReplaceLinkForm
-          kind={kind}
-          current={replacing.testsigmaId}
-          busy={busy === 'replace'}
-          onReplace={(input) => void replace(replacing, input)}
-          onCancel={() => setReplacing(undefined)}
-        />
-      )}
+      {/* Under a table, Atlaskit's own margin is the space: the Stack adds none, so no empty gap opens under it. */}
+      <Stack space={view.links.length > 0 ? 'space.0' : 'space.200'}>
+        {view.links.length === 0 ? (
+          <Text>{view.canEdit ? `${t(`panel.kind.${kind}.empty`)} ${t(`panel.kind.${kind}.emptyHint`)}` : t(`panel.kind.${kind}.empty`)}</Text>
+        ) : (
+          <LinksTable
+            kind={kind}
+            links={view.links}
+            canEdit={view.canEdit}
+            busy={busy !== undefined}
+            onUnlink={(link) => act(() => setUnlinking(link))}
+            onCreateDefect={(link) => void createDefect(link)}
+            {...(kind !== 'test' ? { onReplace: (link: LinkView) => act(() => setReplacing(link)) } : {})}
+            names={names}
+            {...(filing ? { filing } : {})}
+          />
+        )}
+        {mode === 'open' && <AddLinkForm kind={kind} busy={busy !== undefined} onLink={linkAll} onOpen={() => setFailure(undefined)} startOpen={view.links.length === 0} />}
+        {mode === 'full' && kind !== 'test' && replacing && (
+          <ReplaceLinkForm
+            kind={kind}
+            current={replacing.testsigmaId}
+            busy={busy === 'replace'}
+            onReplace={(input) => void replace(replacing, input)}
+            onCancel={() => setReplacing(undefined)}
+          />
+        )}
+      </Stack>
       {/* One empty state with its action: with nothing linked, an issue without Tests says nothing more, and runs of
           a plan that is not linked cannot exist. */}
       {kind !== 'test' && (view.links.length > 0 || (view.coverage?.total ?? 1) > 0) && (
         <CoverageSection kind={kind} coverage={view.coverage} notices={notices.filter(isXrayNotice)} />
       )}
       {kind !== 'test' && <FlakySection flaky={view.flaky} />}
-      {runs && view.links.length > 0 && (
-        <RecentRunsTable
-          groups={runs}
-          canRun={view.canEdit}
-          busy={busy !== undefined}
-          {...(rerunning ? { rerunning } : {})}
-          onRerun={(runId) => void rerunFailed(runId)}
-        />
-      )}
-      {runnable && (
-        <Inline alignInline="end">
-          <Button appearance="primary" isDisabled={busy !== undefined} onClick={() => void openRun()}>
-            {t('panel.run.open')}
-          </Button>
-        </Inline>
+      {((runs && view.links.length > 0) || runnable) && (
+        <Stack space={runs && runs.length > 0 ? 'space.0' : 'space.100'}>
+          {runs && view.links.length > 0 && (
+            <RecentRunsTable
+              groups={runs}
+              canRun={view.canEdit}
+              busy={busy !== undefined}
+              {...(rerunning ? { rerunning } : {})}
+              onRerun={(runId) => void rerunFailed(runId)}
+            />
+          )}
+          {runnable && (
+            <Inline alignInline="end">
+              <Button appearance="primary" isDisabled={busy !== undefined} onClick={() => void openRun()}>
+                {t('panel.run.open')}
+              </Button>
+            </Inline>
+          )}
+        </Stack>
       )}
       <ModalTransition>
         {runDialog && planLink && (
