@@ -64,6 +64,10 @@ describe('Run in Testsigma (panel)', () => {
     expect(textOf(table)).toContain('1001 Running in Testsigma Started from Jira');
     expect(allOf(table, Link).map((l) => l.props.href)).toContain('https://app.testsigma.com/ui/td/runs/1001');
     expect(allOf(table, Lozenge).map((l) => l.props.appearance)).toEqual(['inprogress']);
+    // The newest run, leading the panel, says the same: running in Testsigma, not "0 of 0 synced".
+    const text = textOf(renderer);
+    expect(text).toContain('Newest run: 1001 Running in Testsigma Started from Jira Results arrive when the run ends.');
+    expect(text).not.toContain('0 of 0 synced');
   });
 
   it('an editor whose admin switched running off reads why in the dialog, with no Run button in it', async () => {
