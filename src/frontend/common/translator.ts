@@ -58,7 +58,8 @@ export function makeTranslator(lookup: Lookup, locale: string, now: () => number
   translator.relative = (iso, style = 'long') => {
     const ms = Date.parse(iso);
     if (Number.isNaN(ms)) return iso;
-    const [value, unit] = relativeParts(Math.round((ms - now()) / 1000));
+    // Times shown are of things that happened: a server clock a little ahead of the viewer's must not read "in 1 minute".
+    const [value, unit] = relativeParts(Math.min(0, Math.round((ms - now()) / 1000)));
     return new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style }).format(value, unit);
   };
   translator.exact = (iso) => {

@@ -1,4 +1,4 @@
-import { DynamicTable, Heading, Inline, Link, Stack, Text, Tooltip } from '@forge/react';
+import { DynamicTable, Heading, Link, Stack, Text, Tooltip } from '@forge/react';
 import type { FlakyCase } from '../../shared/types';
 import { browsePath, displayId } from '../common/format';
 import { historyMarks } from '../common/historyMarks';
@@ -16,16 +16,14 @@ export function FlakySection({ flaky }: { flaky: FlakyCase[] | undefined }) {
     cells: [
       {
         key: 'test',
-        // The key on one line, then the Test's summary, cut to one line and whole in its Tooltip.
+        // One line: the key first, so that it never breaks ("SHOP-" / "1"), then the summary, cut and whole on hover.
         content: (
-          <Inline space="space.100" alignBlock="center">
-            <Link href={browsePath(f.test.key)}>{f.test.key}</Link>
-            {f.test.summary !== undefined && (
-              <Tooltip content={f.test.summary}>
-                <Text maxLines={1}>{f.test.summary}</Text>
-              </Tooltip>
-            )}
-          </Inline>
+          <Tooltip content={f.test.summary ?? f.test.key}>
+            <Text maxLines={1}>
+              <Link href={browsePath(f.test.key)}>{f.test.key}</Link>
+              {f.test.summary !== undefined && ` ${f.test.summary}`}
+            </Text>
+          </Tooltip>
         ),
       },
       {

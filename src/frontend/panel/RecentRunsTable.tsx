@@ -3,7 +3,7 @@ import { DynamicTable, Heading, Inline, Link, LoadingButton, Lozenge, Stack, Tex
 import { useT } from '../common/i18n';
 import { executionCell } from '../common/jobCells';
 import { when } from '../common/when';
-import { canRerunFailed, type RunGroup } from './panelModel';
+import { canRerunFailed, isRunningInTestsigma, type RunGroup } from './panelModel';
 import { runOutcome, syncState } from './runOutcome';
 
 /**
@@ -25,7 +25,7 @@ export interface RecentRunsTableProps {
 export function RecentRunsTable({ groups, canRun = false, busy = false, rerunning, onRerun }: RecentRunsTableProps) {
   const t = useT();
   // A run Testsigma has not finished (started from Jira or picked up): "Running in Testsigma", with a link to it.
-  const inTestsigma = (run: RunGroup) => run.state === 'running' && run.source !== 'executor' && run.counts.received === 0;
+  const inTestsigma = isRunningInTestsigma;
   const rows = groups.map((run) => ({
     key: run.runId,
     cells: [
@@ -54,9 +54,12 @@ export function RecentRunsTable({ groups, canRun = false, busy = false, rerunnin
           <Stack space="space.050">
             {inTestsigma(run) ? <Text size="small">{t('panel.runs.whenEnds')}</Text> : runOutcome(t, run)}
             {canRun && onRerun && canRerunFailed(run) && (
-              <LoadingButton spacing="compact" isLoading={rerunning === run.runId} isDisabled={busy} onClick={() => onRerun(run.runId)}>
-                {t('panel.runs.rerunFailed')}
-              </LoadingButton>
+              // Inline: a compact button as wide as its words, not stretched across the cell.
+              <Inline>
+                <LoadingButton spacing="compact" isLoading={rerunning === run.runId} isDisabled={busy} onClick={() => onRerun(run.runId)}>
+                  {t('panel.runs.rerunFailed')}
+                </LoadingButton>
+              </Inline>
             )}
           </Stack>
         ),

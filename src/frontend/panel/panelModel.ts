@@ -123,6 +123,11 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
   }).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
 
+/** A run Testsigma has not finished (started from Jira or picked up) and of which nothing has arrived yet. */
+export function isRunningInTestsigma(run: Pick<RunGroup, 'state' | 'source' | 'counts'>): boolean {
+  return run.state === 'running' && run.source !== 'executor' && run.counts.received === 0;
+}
+
 /** Whether a run's sync needs someone's attention: anything but synced in full (still going, partly, failed). */
 export function syncNeedsAttention(run: Pick<RunGroup, 'state'>): boolean {
   return run.state !== 'succeeded';
