@@ -111,6 +111,17 @@ describe('PanelApp', () => {
     ]);
   });
 
+  it('marks a case the app linked to a Test it created with a compact icon named so, in place of an avatar', async () => {
+    const view = panelView({
+      links: [link({ testsigmaId: '607', linkedByApp: true, linkedBy: 'app-account' }), link({ testsigmaId: '609' })],
+    });
+    const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    const table = allOf(renderer, DynamicTable)[0]!;
+    expect(allOf(table, Icon).map((i) => i.props.label)).toContain('Linked by the app, for the Test it created');
+    expect(allOf(table, User).map((u) => u.props.accountId)).toEqual(['acc-1']);
+    expect(textOf(table)).not.toContain('by the app, for the Test it created');
+  });
+
   it('pages the links ten at a time', async () => {
     const many = Array.from({ length: 12 }, (_, i) => link({ testsigmaId: String(600 + i) }));
     const { renderer } = await openPanel({ getPanel: [ok(panelView({ links: many }))] });
