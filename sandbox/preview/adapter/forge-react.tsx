@@ -49,6 +49,7 @@ import AkChevronDownIcon from '@atlaskit/icon/core/chevron-down';
 import AkRefreshIcon from '@atlaskit/icon/core/refresh';
 import AkBugIcon from '@atlaskit/icon/core/bug';
 import AkLinkBrokenIcon from '@atlaskit/icon/core/link-broken';
+import AkAutomationIcon from '@atlaskit/icon/core/automation';
 import schemaJson from 'preview:prop-schema';
 import { checkProps, UIKitPropError } from './check-props';
 import { reportPreviewError } from '../page/page-bridge';
@@ -145,6 +146,7 @@ const GLYPHS: Record<string, (props: { label: string }) => ReactElement> = {
   refresh: AkRefreshIcon,
   'issue-raise': AkBugIcon,
   unlink: AkLinkBrokenIcon,
+  automation: AkAutomationIcon,
 };
 function glyph(name: unknown): ReactNode {
   if (typeof name !== 'string') return undefined;

@@ -265,13 +265,13 @@ function timeCell(t: Translator, iso: string) {
   );
 }
 
-/** Who linked the case, as an avatar; when, in its Tooltip. */
+/** Who linked the case, as an avatar (the app, for a Test it created, as an icon named so); when, in its Tooltip. */
 function linkedBy(t: Translator, link: LinkView) {
   // Who linked it is an avatar (its name on hover) rather than a name in a Tooltip: a Tooltip takes a string, and the
   // name is only known to Jira's User component (resolving it here would need the read:jira-user scope).
   return (
     <Tooltip content={t('panel.links.linkedAt', { time: `${t.relative(link.linkedAt)} (${t.exact(link.linkedAt)})` })}>
-      {link.linkedByApp ? <Text size="small">{t('panel.links.linkedByApp')}</Text> : <User accountId={link.linkedBy} hideDisplayName />}
+      {link.linkedByApp ? <Icon glyph="automation" label={t('panel.links.linkedByApp')} /> : <User accountId={link.linkedBy} hideDisplayName />}
     </Tooltip>
   );
 }
