@@ -248,6 +248,28 @@ describe('PanelApp', () => {
     expect(allOf(table, Link).map((l) => l.props.href)).toEqual(expect.arrayContaining([expect.stringContaining('PROJ-60'), expect.stringContaining('PROJ-61')]));
   });
 
+  it('leads with every Test Execution of a newest run split by machine, and says how many Tests the run created', async () => {
+    const view = panelView({
+      issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
+      links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274' })],
+      recentRuns: [
+        {
+          runId: '338',
+          state: 'succeeded',
+          testExecutionKey: 'PROJ-60',
+          testExecutionKeys: ['PROJ-60', 'PROJ-61'],
+          at: '2026-11-25T10:42:10Z',
+          counts: { received: 3, synced: 3, unmapped: 0, failed: 0, created: 1 },
+          statuses: { PASSED: 2, FAILED: 1 },
+        },
+      ],
+    });
+    const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    const text = textOf(renderer);
+    expect(text).toContain('Newest run: 338 2 PASSED 1 FAILED 1 Test created PROJ-60 PROJ-61');
+    expect(textOf(allOf(renderer, DynamicTable)[1]!)).toContain('1 Test created');
+  });
+
   it('links several ids at once, one link call each, and reports each outcome', async () => {
     const one = panelView({ links: [link({ testsigmaId: '609', name: 'Login works' })] });
     const two = panelView({ links: [...one.links, link({ testsigmaId: '611' })] });
