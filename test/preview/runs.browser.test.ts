@@ -28,12 +28,24 @@ describe('runs without a CI job in the browser', () => {
     expect(await previewErrors(page)).toEqual([]);
   });
 
+  it('issue 22: a run split by machine lists a Test Execution a machine, and says it created a Test for a case linked to none', async () => {
+    const { page, app } = await h.open({ site: 'runs-from-testsigma', as: 'viewer', page: 'test-plan' });
+    const runs = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
+    const split = runs.getByRole('row').filter({ hasText: /^\s*338/ });
+    await split.waitFor();
+    await expect(split.getByRole('link', { name: /^SHOP-\d+$/ }).count()).resolves.toBe(2);
+    await expect(split.getByText('1 Test created').count()).resolves.toBe(1);
+    expect(await split.innerText()).toMatch(/2 PASSED[\s\S]*1 FAILED/);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
   it('issue 22 in German: Läuft in Testsigma', async () => {
     const { page, app } = await h.open({ site: 'runs-from-testsigma', as: 'viewer', page: 'test-plan', locale: 'de-DE' });
     await app.getByRole('heading', { name: /^Neuester Lauf: \d+$/ }).waitFor();
     const text = await app.locator('#app').innerText();
     expect(text).toMatch(/Neuester Lauf: \d+\s+Läuft in Testsigma\s+Aus Jira gestartet/);
     await expect(app.getByRole('link', { name: 'In Testsigma öffnen' }).count()).resolves.toBe(1);
+    await expect(app.getByText('1 Test angelegt').count()).resolves.toBe(1);
     expect(await previewErrors(page)).toEqual([]);
   });
 

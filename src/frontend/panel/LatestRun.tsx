@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { Heading, Inline, Link, Lozenge, Stack, Text } from '@forge/react';
 import { useT } from '../common/i18n';
 import { executionCell } from '../common/jobCells';
@@ -31,7 +32,10 @@ export function LatestRun({ run }: { run: RunGroup }) {
         <Inline space="space.100" alignBlock="center" shouldWrap>
           {runOutcome(t, run)}
           {syncState(t, run)}
-          {run.testExecutionKey && executionCell(t, run.testExecutionKey)}
+          {/* A run split by machine has a Test Execution a machine: each is named. */}
+          {(run.testExecutionKeys ?? (run.testExecutionKey ? [run.testExecutionKey] : [])).map((key) => (
+            <Fragment key={key}>{executionCell(t, key)}</Fragment>
+          ))}
           {when(t, run.at, 'small')}
         </Inline>
       )}

@@ -98,6 +98,7 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
         synced: sum.synced + d.counts.synced,
         unmapped: sum.unmapped + d.counts.unmapped,
         failed: sum.failed + d.counts.failed,
+        ...(sum.created !== undefined || d.counts.created !== undefined ? { created: (sum.created ?? 0) + (d.counts.created ?? 0) } : {}),
       }),
       { received: 0, synced: 0, unmapped: 0, failed: 0 },
     );
