@@ -252,6 +252,9 @@ describe('at a glance (issue 22)', () => {
     await row.getByRole('button', { name: 'Aktionen für #608' }).click();
     await expect(row.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBe(1);
     await expect(row.getByText(/^vor \d+ (Sek|Min)\.$/).count()).resolves.toBe(1);
+    // The longer German words fit their columns: "Instabil" is not cut off by the next column.
+    const [flaky, cell] = await row.getByText('Instabil', { exact: true }).evaluate((el) => [el.getBoundingClientRect().right, el.closest('td')!.getBoundingClientRect().right]);
+    expect(flaky).toBeLessThanOrEqual(cell!);
     expect(await previewErrors(page)).toEqual([]);
   });
   it('smaller list: Refresh and "updated ..." at the top right, above everything else; no empty gap under the links and runs tables', async () => {

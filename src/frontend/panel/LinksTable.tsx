@@ -45,8 +45,8 @@ export const MARKS_SHOWN = 3;
 export function columnWidths(kind: IssueKind, canEdit: boolean): Record<string, number> {
   if (kind !== 'test') return canEdit ? { item: 92, actions: 8 } : { item: 100 };
   return canEdit
-    ? { item: 28, result: 14, history: 22, execution: 14, at: 14, actions: 8 }
-    : { item: 30, result: 15, history: 22, execution: 16, at: 17 };
+    ? { item: 26, result: 14, history: 24, execution: 14, at: 14, actions: 8 }
+    : { item: 30, result: 15, history: 24, execution: 15, at: 16 };
 }
 
 /**
