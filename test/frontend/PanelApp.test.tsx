@@ -221,15 +221,15 @@ describe('PanelApp', () => {
     expect(table.props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'outcome', 'execution', 'at']);
     expect(table.props.rows.map((r: { key: string }) => r.key)).toEqual(['337', '336', '335']);
     const rows = textOf(table);
-    expect(rows).toContain('337 Partly synced 2 deliveries 6 PASSED 2 FAILED 2 not linked 2 not synced PROJ-50');
-    expect(rows).toContain('336 Waiting 0 of 1 synced');
+    expect(rows).toContain('337 2 deliveries 6 PASSED 2 FAILED 2 not linked 2 not synced Partly synced PROJ-50');
+    expect(rows).toContain('336 0 of 1 synced Waiting');
     // A run synced in full says only what it found: no "Synced" beside it.
     expect(rows).toContain('335 3 PASSED PROJ-49');
     expect(rows).not.toContain('Synced');
     expect(allOf(table, Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([
-      ['Partly synced', 'default'],
       ['6 PASSED', 'success'],
       ['2 FAILED', 'removed'],
+      ['Partly synced', 'default'],
       ['Waiting', 'default'],
       ['3 PASSED', 'success'],
     ]);

@@ -35,6 +35,15 @@ describe('at a glance (issue 22)', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan', locale: 'de-DE' });
     await app.getByRole('heading', { name: 'Neuester Lauf: 337' }).waitFor();
     expect(await app.locator('#app').innerText()).toMatch(/Neuester Lauf: 337\s+4 PASSED\s+2 FAILED\s+1 nicht verknüpft/);
+    // Times in the runs table on one line ("vor 1 Min."), not "vor 1" / "Minute".
+    const runs = app.getByRole('table', { name: /Läufe/ });
+    const times = await runs.getByText(/^vor \d+ (Sek|Min)\.$|^jetzt$/).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    expect(times.length).toBe(3);
+    for (const height of times) expect(height).toBeLessThan(20);
+    // Whole, not cut ("vor 4 S…"): the text is as wide as it needs.
+    for (const [scroll, client] of await runs.getByText(/^vor \d+ (Sek|Min)\.$|^jetzt$/).evaluateAll((els) => els.map((e) => [e.scrollWidth, e.clientWidth]))) {
+      expect(scroll).toBeLessThanOrEqual(client!);
+    }
     expect(await previewErrors(page)).toEqual([]);
   });
 

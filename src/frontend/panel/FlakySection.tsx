@@ -49,9 +49,9 @@ export function FlakySection({ flaky }: { flaky: FlakyCase[] | undefined }) {
         label={t('panel.flaky.heading')}
         head={{
           cells: [
-            { key: 'test', content: t('panel.flaky.column.test'), width: 40 },
-            { key: 'case', content: t('panel.flaky.column.case'), width: 20 },
-            { key: 'flips', content: t('panel.flaky.column.flips'), width: 18 },
+            { key: 'test', content: t('panel.flaky.column.test'), width: 36 },
+            { key: 'case', content: t('panel.flaky.column.case'), width: 18 },
+            { key: 'flips', content: t('panel.flaky.column.flips'), width: 24 },
             { key: 'last', content: t('panel.flaky.column.last'), width: 22 },
           ],
         }}

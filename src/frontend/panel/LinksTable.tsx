@@ -4,6 +4,7 @@ import type { IssueKind, LinkView } from '../../shared/types';
 import { browsePath, displayId } from '../common/format';
 import { useT, type Translator } from '../common/i18n';
 import { historyMarks } from '../common/historyMarks';
+import { whenShort } from '../common/when';
 import { isPassing, mayFileDefect } from '../common/status';
 import { statusLozenge } from '../common/statusLozenge';
 
@@ -87,7 +88,7 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
             { key: 'result', content: resultCell(t, link) },
             { key: 'history', content: historyCell(t, link) },
             { key: 'execution', content: keyCell(t, link.lastResult?.testExecutionKey) },
-            { key: 'at', content: link.lastResult ? timeCell(t, link.lastResult.at) : <Text size="small">{t('common.none')}</Text> },
+            { key: 'at', content: link.lastResult ? whenShort(t, link.lastResult.at) : <Text size="small">{t('common.none')}</Text> },
           ]
         : []),
       ...(canEdit
@@ -254,16 +255,6 @@ function keyCell(t: Translator, key: string | undefined) {
   );
 }
 
-/** When the last result came: relative, on one line; the exact time in its Tooltip. */
-function timeCell(t: Translator, iso: string) {
-  return (
-    <Tooltip content={t.exact(iso)}>
-      <Text size="small" maxLines={1}>
-        {t.relative(iso, 'short')}
-      </Text>
-    </Tooltip>
-  );
-}
 
 /** Who linked the case, as an avatar (the app, for a Test it created, as an icon named so); when, in its Tooltip. */
 function linkedBy(t: Translator, link: LinkView) {
