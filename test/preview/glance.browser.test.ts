@@ -163,7 +163,13 @@ describe('at a glance (issue 22)', () => {
     const row = nokey.app.getByRole('row').filter({ hasText: '#601' });
     await expect(row.getByRole('link', { name: '#601' }).count()).resolves.toBe(1);
     await expect(row.getByText('not checked').count()).resolves.toBe(1);
+    // One line a case here too: the mark is cut, not wrapped ("Testsigm" / "a"), and whole in its Tooltip.
+    expect(await row.evaluate((r) => r.getBoundingClientRect().height)).toBeLessThan(48);
     await expect(nokey.app.getByText(/Names are not shown/).count()).resolves.toBe(0);
+    const unknown = await h.open({ site: 'ready', as: 'viewer', page: 'test-unnamed' });
+    const row777 = unknown.app.getByRole('row').filter({ hasText: '#777' });
+    await row777.getByText('Not found in Testsigma').waitFor();
+    expect(await row777.evaluate((r) => r.getBoundingClientRect().height)).toBeLessThan(48);
     expect(await previewErrors(nokey.page)).toEqual([]);
   });
 

@@ -185,12 +185,16 @@ function itemCell(t: Translator, link: LinkView, names: NamesState) {
       {link.name === undefined && names === 'checked' && (
         // Testsigma answered and does not know this id: a typo, or a case deleted there. Its results cannot come.
         <Tooltip content={t('panel.links.unknownWhy')}>
-          <Text size="small">{t('panel.links.unknown')}</Text>
+          <Text size="small" maxLines={1}>
+            {t('panel.links.unknown')}
+          </Text>
         </Tooltip>
       )}
       {link.name === undefined && names === 'unchecked' && (
         <Tooltip content={t('notices.testsigma_not_configured')}>
-          <Text size="small">{t('panel.links.notChecked')}</Text>
+          <Text size="small" maxLines={1}>
+            {t('panel.links.notChecked')}
+          </Text>
         </Tooltip>
       )}
     </Inline>
