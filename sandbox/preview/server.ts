@@ -38,7 +38,8 @@ export interface Preview {
 
 /**
  * Every state the preview can show, for the screenshots: each site in English, and the set-up site in German too;
- * the issue summary as a viewer (a tester) sees it, on each site and in German on the set-up site.
+ * the issue summary as a viewer (a tester) sees it, on each site and in German on the set-up site; the fresh site's
+ * admin page in German.
  */
 export function allStates(): PreviewState[] {
   const out: PreviewState[] = [];
@@ -52,6 +53,8 @@ export function allStates(): PreviewState[] {
     for (const page of [...DEMO_ISSUES, 'admin'] as const) out.push({ site: 'ready', as, page, locale: 'de-DE' });
   }
   for (const page of DEMO_ISSUES) out.push({ site: 'ready', as: 'viewer', page, module: 'summary', locale: 'de-DE' });
+  // A first setup in German too: the required fields, the statuses and the messages under the fields.
+  out.push({ site: 'fresh', as: 'admin', page: 'admin', locale: 'de-DE' });
   return out;
 }
 

@@ -289,7 +289,10 @@ function withoutNulls(body: Record<string, unknown>): Record<string, unknown> {
   if (Array.isArray(top.results)) {
     top.results = top.results.map((r) => {
       const result = strip(r) as Record<string, unknown>;
-      if (result && typeof result === 'object' && Array.isArray(result.attachments)) result.attachments = result.attachments.map(strip);
+      if (result && typeof result === 'object') {
+        if (Array.isArray(result.attachments)) result.attachments = result.attachments.map(strip);
+        if (Array.isArray(result.iterations)) result.iterations = result.iterations.map(strip);
+      }
       return result;
     });
   }

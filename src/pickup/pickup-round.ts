@@ -10,15 +10,15 @@
  *    plans and 20 runs a plan; what is left waits for the next round (cursors only move past what was handled).
  * 3. The round's trace (time, runs picked up, a plan whose runs could not be listed) is kept for the admin page.
  *
- * Costs with nothing new (measured in test/integration/pickup.test.ts): one Testsigma list call per linked plan, no
+ * Costs with nothing new (measured in test/integration/run-from-jira.test.ts): one Testsigma list call per linked plan, no
  * Xray request.
  */
 import type { Clock, FetchPort, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import { queryAll } from '../store/kvs-port';
 import { SettingsStore } from '../store/settings-store';
-import { JobStore } from '../store/job-store';
-import { PickupStore, type PickupRecord } from '../store/pickup-store';
+import { JobStore, type JobRecord } from '../store/job-store';
+import { PickupStore, type FollowedRun, type PickupRecord } from '../store/pickup-store';
 import { autoPickupOn } from '../domain/settings';
 import { jobMsg } from '../domain/job-messages';
 import { msg, type Message } from '../shared/message';
@@ -49,8 +49,14 @@ export const QUEUE_EVENTS_A_ROUND = 100;
  * over the following minutes. 20 runs keep the round's minute under half of the 45, leaving room for panels.
  */
 export const STORAGE_RUNS_A_ROUND = 20;
-/** Pages of one plan's run list a round reads at most (20 runs a page, newest first). */
-const MAX_PAGES_A_PLAN = 3;
+/** The follow window in hours, as job messages say it. */
+const FOLLOW_HOURS = Math.round(FOLLOW_WINDOW_MS / 3_600_000);
+/**
+ * Pages of one plan's run list a round reads at most (20 runs a page, newest first). A round reads until it reaches
+ * runs older than the plan's cursor, so it reads one page on a quiet plan; the bound only caps a burst (500 runs
+ * between two rounds), and a capped list is reported, since runs older than it are never seen.
+ */
+const MAX_PAGES_A_PLAN = 25;
 
 /** What the round needs. */
 export interface PickupDeps {
@@ -106,7 +112,12 @@ export function createPickupRound(deps: PickupDeps) {
     const since = rec.on && rec.since !== undefined ? rec.since : now;
     const left = await requestsLeft(deps.kvs, now, settings.xray.requestsPer5Minutes);
     let allowance = Math.min(QUEUE_EVENTS_A_ROUND, STORAGE_RUNS_A_ROUND, Math.floor(Math.max(0, left - XRAY_RESERVE) / XRAY_REQUESTS_A_RUN));
-    const linked = (await queryAll<LinkRecord>(deps.kvs, 'link:testPlan:')).map((r) => r.value.testsigmaId).filter((id) => /^\d{1,19}$/.test(id));
+    // Each plan from when it was linked at the earliest: a plan linked while pick-up is on is not backfilled either.
+    const linkedAt = new Map<string, number>();
+    for (const { value: l } of await queryAll<LinkRecord>(deps.kvs, 'link:testPlan:')) {
+      if (/^\d{1,19}$/.test(l.testsigmaId)) linkedAt.set(l.testsigmaId, Date.parse(l.linkedAt) || 0);
+    }
+    const linked = [...linkedAt.keys()];
     // Resume where the last round stopped, whether it stopped at the 50-plan bound or because its allowance ran out.
     const offset = linked.length > 0 ? (rec.planOffset ?? 0) % linked.length : 0;
     const plans = [...linked.slice(offset), ...linked.slice(0, offset)].slice(0, MAX_PLANS_A_ROUND);
@@ -117,7 +128,11 @@ export function createPickupRound(deps: PickupDeps) {
       visited++;
       outcome.plans++;
       try {
-        const picked = await pickPlan(ts, planId, since, rec.cursors[planId], Math.min(allowance, MAX_RUNS_A_PLAN));
+        const picked = await pickPlan(ts, planId, Math.max(since, linkedAt.get(planId) ?? 0), rec.cursors[planId], Math.min(allowance, MAX_RUNS_A_PLAN));
+        if (picked.capped) {
+          problem ??= msg('apiErrors.pickup.backlog', { plan: planId, count: MAX_PAGES_A_PLAN * 20 });
+          deps.log.warn('pickup: more runs finished than a round can list; the older ones are not picked up', { planId });
+        }
         allowance -= picked.count;
         outcome.pickedUp += picked.count;
         if (picked.cursor !== undefined) rec.cursors[planId] = picked.cursor;
@@ -150,14 +165,26 @@ export function createPickupRound(deps: PickupDeps) {
 
   /** Queues the jobs of followed runs that finished; fails those past 24 hours. Other runs wait for the next round. */
   async function followRuns(ts: TestsigmaClient, now: number, outcome: PickupOutcome): Promise<void> {
-    for (const f of await pickup.followed()) {
+    const followed = await pickup.followed();
+    // One batch read for every followed run's job, not a read each.
+    const jobsOf = followed.length > 0 ? await jobs.getSeveral(followed.map((f) => f.jobId)) : new Map<string, never>();
+    for (const f of followed) {
       try {
-        const job = await jobs.get(f.jobId);
+        const job = jobsOf.get(f.jobId);
         if (!job || job.state !== 'queued' || !job.waiting) {
           await pickup.unfollow(f.runId);
           continue;
         }
-        const run = await ts.getRun(f.runId);
+        let run: Awaited<ReturnType<TestsigmaClient['getRun']>>;
+        try {
+          run = await ts.getRun(f.runId);
+        } catch (err) {
+          // Testsigma keeps refusing the run (deleted there, the key revoked): past the window, the job ends with why.
+          if (now < f.until || !(err instanceof TestsigmaError)) throw err;
+          await endFollowed(f, job, jobMsg('runUnreadableFollowed', { runId: f.runId, hours: FOLLOW_HOURS, reason: err.message }));
+          outcome.followedFailed++;
+          continue;
+        }
         if (run.status === 'STATUS_COMPLETED') {
           const { waiting: _w, ...ready } = job;
           const queued = { ...ready, deadline: now + 60 * 60 * 1000, pollSince: now, updatedAt: iso(now) };
@@ -170,14 +197,7 @@ export function createPickupRound(deps: PickupDeps) {
           await pickup.unfollow(f.runId);
           outcome.followedFinished++;
         } else if (now >= f.until) {
-          const { waiting: _w, ...rest } = job;
-          await jobs.put({
-            ...rest,
-            state: 'failed',
-            errors: [...job.errors, jobMsg('runNotFinishedFollowed', { runId: f.runId, hours: Math.round(FOLLOW_WINDOW_MS / 3_600_000), status: run.status })],
-            updatedAt: iso(now),
-          });
-          await pickup.unfollow(f.runId);
+          await endFollowed(f, job, jobMsg('runNotFinishedFollowed', { runId: f.runId, hours: FOLLOW_HOURS, status: run.status }));
           outcome.followedFailed++;
         }
       } catch (err) {
@@ -189,22 +209,33 @@ export function createPickupRound(deps: PickupDeps) {
     }
   }
 
+  /** Fails a followed run's job with `why` and stops following the run. */
+  async function endFollowed(f: FollowedRun, job: JobRecord, why: Message): Promise<void> {
+    const { waiting: _w, ...rest } = job;
+    await jobs.put({ ...rest, state: 'failed', errors: [...job.errors, why], updatedAt: iso(deps.clock.now()) });
+    await pickup.unfollow(f.runId);
+  }
+
   /**
    * Picks up a plan's runs that finished since the plan's cursor (minus the overlap), but never before pick-up was
-   * switched on (`since`: no backfill), oldest first, at most `max`. Answers how many it picked and the finish time
-   * the next round starts from (the newest handled; left as it was when nothing finished).
+   * switched on or the plan linked (`since`: no backfill), oldest first, at most `max`. Answers how many it picked and the finish time
+   * the next round starts from (the newest handled; left as it was when nothing finished). The cursor moves only
+   * over runs the round saw, oldest first, so runs past the pages it read wait for the next round; `capped` says the
+   * list was longer than {@link MAX_PAGES_A_PLAN} pages, whose older runs no round will see.
    */
-  async function pickPlan(ts: TestsigmaClient, planId: string, since: number, cursor0: number | undefined, max: number): Promise<{ count: number; cursor?: number }> {
+  async function pickPlan(ts: TestsigmaClient, planId: string, since: number, cursor0: number | undefined, max: number): Promise<{ count: number; cursor?: number; capped?: boolean }> {
     const floor = Math.max(since, (cursor0 ?? since) - FINISH_OVERLAP_MS);
     const finished: Array<{ id: string; endTime: number }> = [];
-    for (let page = 0; page < MAX_PAGES_A_PLAN; page++) {
+    let complete = false;
+    for (let page = 0; page < MAX_PAGES_A_PLAN && !complete; page++) {
       const { runs, isLast } = await ts.listPlanRuns(planId, page, 20);
       for (const r of runs) if (r.endTime !== undefined && r.endTime >= floor) finished.push({ id: r.id, endTime: r.endTime });
       // Newest first: a page that reaches back past the floor ends the search. Unfinished runs have no end time yet.
       const reachedFloor = runs.some((r) => r.endTime !== undefined && r.endTime < floor);
-      if (isLast || reachedFloor || runs.length === 0) break;
+      complete = isLast || reachedFloor || runs.length === 0;
     }
-    if (finished.length === 0) return { count: 0 };
+    const capped = complete ? {} : { capped: true };
+    if (finished.length === 0) return { count: 0, ...capped };
     finished.sort((a, b) => a.endTime - b.endTime || Number(a.id) - Number(b.id));
     const marks = await pickup.marks(finished.map((r) => r.id));
     let count = 0;
@@ -231,7 +262,7 @@ export function createPickupRound(deps: PickupDeps) {
       count++;
       cursor = Math.max(cursor ?? 0, r.endTime);
     }
-    return { count, ...(cursor !== undefined ? { cursor } : {}) };
+    return { count, ...(cursor !== undefined ? { cursor } : {}), ...capped };
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { PickupState } from '../shared/types';
 import type { KvsPort } from '../store/kvs-port';
-import { FIRST_PUSH_KEY, PICKUP_STATE_KEY, type PickupRecord } from '../store/pickup-store';
+import { FIRST_PUSH_KEY, PICKUP_STATE_KEY, pickupRecordOf, type PickupRecord } from '../store/pickup-store';
 import { translateMessage } from '../i18n/translate';
 
 /**
@@ -13,8 +13,7 @@ import { translateMessage } from '../i18n/translate';
  */
 export async function readPickupTrace(kvs: KvsPort): Promise<{ record: PickupRecord; pushDeliverySeen: boolean }> {
   const [stored, firstPush] = await Promise.all([kvs.get<PickupRecord>(PICKUP_STATE_KEY), kvs.get<unknown>(FIRST_PUSH_KEY)]);
-  const record = stored ? { ...stored, cursors: stored.cursors ?? {}, runsPickedUp: stored.runsPickedUp ?? 0 } : { on: false, runsPickedUp: 0, cursors: {} };
-  return { record, pushDeliverySeen: firstPush !== undefined };
+  return { record: pickupRecordOf(stored), pushDeliverySeen: firstPush !== undefined };
 }
 
 /** The admin page's view of the pick-up, its problem in the admin's language. */

@@ -196,8 +196,8 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
         const changedTestsigma = field(ts, 'baseUrl') !== undefined || field(ts, 'apiKey') !== undefined;
         if (changedXray || changedTestsigma) {
           const { connection } = await setupStore.read();
-          const { xray: _x, xrayStatuses: _s, ...keepXray } = connection;
-          const { testsigma: _t, ...keepTestsigma } = connection;
+          const { xray: _x, xrayStatuses: _s, xrayAt: _xa, ...keepXray } = connection;
+          const { testsigma: _t, testsigmaAt: _ta, ...keepTestsigma } = connection;
           const kept = changedXray && changedTestsigma ? {} : changedXray ? keepXray : keepTestsigma;
           await setupStore.putConnection(kept);
         }
@@ -232,9 +232,11 @@ export function createAdminResolver(deps: AdminDeps): ResolverHandlers {
           testsigma: { ...testsigma, message: say(testsigma.message) },
         };
         // The checklist's record, and the statuses for the sync (so it need not read them again today).
+        const at = new Date(deps.clock.now()).toISOString();
         await setupStore.putConnection({
           xray: report.xray.ok ? 'ok' : 'failed',
-          ...(apiKey ? { testsigma: report.testsigma.ok ? 'ok' : 'failed' } : {}),
+          xrayAt: at,
+          ...(apiKey ? { testsigma: report.testsigma.ok ? 'ok' : 'failed', testsigmaAt: at } : {}),
           ...(report.xray.statuses ? { xrayStatuses: report.xray.statuses } : {}),
         });
         if (report.xray.ok && report.xray.statuses) await new StatusCache(deps.kvs).put(report.xray.statuses, deps.clock.now());

@@ -9,7 +9,7 @@ import { AppError } from '../errors/app-error';
 import { msg, type Message } from '../shared/message';
 import { SettingsStore } from '../store/settings-store';
 import { JobStore } from '../store/job-store';
-import { PickupStore } from '../store/pickup-store';
+import { PickupStore, type RunJobMark } from '../store/pickup-store';
 import { TestsigmaError, createTestsigmaClient, type TestsigmaClient, type TestsigmaClientConfig } from '../testsigma/testsigma-client';
 import { createPullJob } from '../pickup/pull-job';
 import type { PickupDeps } from '../pickup/pickup-round';
@@ -35,6 +35,8 @@ const RERUNNABLE = ['FAILED', 'ABORTED'];
 /** How long a second click waits for the run the first one is starting. */
 const SECOND_CLICK_WAIT_MS = 8_000;
 const SECOND_CLICK_POLL_MS = 250;
+/** Re-runs of re-runs followed to the newest (each is a click on a finished re-run with failures). */
+const MAX_RERUN_HOPS = 20;
 
 /** Reads `runPlan`'s payload; a bad field is an `invalid_id` answer naming it. */
 export function parseRunPlanInput(payload: unknown): RunPlanInput {
@@ -71,6 +73,8 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
       mark: { jobId: '', source: 'jira' },
     });
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // Answers that say a start may have happened (see `unsure`).
+  const unsureAnswers = new WeakSet<AppError>();
   const clientFor = deps.testsigmaClientFor ?? ((c: TestsigmaClientConfig) => createTestsigmaClient(c, { fetch: deps.fetch, timeoutMs: 10_000 }));
 
   async function client(): Promise<TestsigmaClient> {
@@ -95,6 +99,19 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
     return new AppError('internal', sentence);
   }
 
+  /**
+   * A start whose answer never came (a timeout, a 5xx, an answer we cannot read): Testsigma may have started the run,
+   * so the claim is kept until it expires and the answer says so, instead of inviting a second click that would
+   * start a second run.
+   */
+  function unsure(planId: string, err: unknown): AppError | undefined {
+    if (!(err instanceof TestsigmaError) || !['network', 'server', 'bad_answer'].includes(err.kind)) return undefined;
+    const answer = new AppError('internal', msg('apiErrors.panel.runStartUnknown', { plan: planId, reason: err.message }));
+    unsureAnswers.add(answer);
+    return answer;
+  }
+  const isUnsure = (err: unknown) => err instanceof AppError && unsureAnswers.has(err);
+
   return {
     async options(planId) {
       const ts = await client();
@@ -116,7 +133,7 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
         // A second click: answer once the first one's run is there (its job shows in the view).
         for (let waited = 0; waited < SECOND_CLICK_WAIT_MS; waited += SECOND_CLICK_POLL_MS) {
           const c = await pickup.readRunPlanClaim(issueId);
-          if (!c || c.jobId) return;
+          if (!c || c.jobId || c.unsure) return;
           await sleep(SECOND_CLICK_POLL_MS);
         }
         return;
@@ -135,9 +152,13 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
             ...(savedConfig ? { savedConfig } : {}),
           })
           .catch((err: unknown) => {
-            throw refused(planId, err);
+            throw unsure(planId, err) ?? refused(planId, err);
           });
       } catch (err) {
+        if (isUnsure(err)) {
+          await pickup.settleRunPlanClaim(issueId, { at: deps.clock.now(), unsure: true }).catch(() => undefined);
+          throw err;
+        }
         // Nothing started: the next click may try again at once.
         await pickup.releaseRunPlanClaim(issueId).catch(() => undefined);
         throw err;
@@ -163,10 +184,15 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
       if (job.state === 'queued' || job.state === 'running') throw new AppError('no_failure', msg('apiErrors.panel.rerunNotFinished', { runId }));
       if (!RERUNNABLE.some((s) => (job.statuses?.[s] ?? 0) > 0)) throw new AppError('no_failure', msg('apiErrors.panel.rerunNoFailure', { runId }));
       // A run re-run before is re-run through its newest re-run, whose failures are the ones still standing; while
-      // that one runs, there is nothing to re-run yet.
-      const target = mark.latest ?? runId;
+      // that one runs, there is nothing to re-run yet. A re-run re-run from its own row has a newer one of its own:
+      // the chain is followed to its end.
+      let target = runId;
+      let latestMark: RunJobMark | undefined = mark;
+      for (let hops = 0; latestMark?.latest && hops < MAX_RERUN_HOPS; hops++) {
+        target = latestMark.latest;
+        latestMark = await pickup.mark(target);
+      }
       if (target !== runId) {
-        const latestMark = await pickup.mark(target);
         const latestJob = latestMark?.jobId ? await jobs.get(latestMark.jobId) : undefined;
         if (!latestJob || latestJob.state === 'queued' || latestJob.state === 'running') {
           throw new AppError('no_failure', msg('apiErrors.panel.rerunNotFinished', { runId: target }));
@@ -174,9 +200,30 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
         if (!RERUNNABLE.some((st) => (latestJob.statuses?.[st] ?? 0) > 0)) throw new AppError('no_failure', msg('apiErrors.panel.rerunNoFailure', { runId: target }));
       }
       const ts = await client();
-      const started = await ts.rerunFailed(planId, target).catch((err: unknown) => {
-        throw refused(planId, err);
-      });
+      // Claimed on the run that is re-run, so clicks on a run's row and on its re-run's row start one re-run.
+      const claim = await pickup.claimRerun(target, deps.clock.now());
+      if (claim !== true) {
+        // A second click: answer once the first one's re-run is the run's newest (its job shows in the view).
+        for (let waited = 0; !claim.unsure && waited < SECOND_CLICK_WAIT_MS; waited += SECOND_CLICK_POLL_MS) {
+          if ((await pickup.mark(runId))?.latest !== mark.latest) return;
+          await sleep(SECOND_CLICK_POLL_MS);
+        }
+        return;
+      }
+      let started: { id: string; appUrl?: string };
+      try {
+        started = await ts.rerunFailed(planId, target).catch((err: unknown) => {
+          throw unsure(planId, err) ?? refused(planId, err);
+        });
+      } catch (err) {
+        if (isUnsure(err)) {
+          await pickup.settleRerun(target, { at: deps.clock.now(), unsure: true }).catch(() => undefined);
+          throw err;
+        }
+        // Nothing started: the next click may try again at once.
+        await pickup.releaseRerun(target).catch(() => undefined);
+        throw err;
+      }
       const rerunJob = await followFromJira(planId, started);
       await pickup.putMark(runId, { ...mark, latest: started.id });
       deps.log.info('re-run started from Jira', { planId, runId, rerunId: started.id, jobId: rerunJob.jobId });

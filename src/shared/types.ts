@@ -243,6 +243,13 @@ export interface SetupState {
   secretCreated: boolean;
   firstRunAt?: string;
   xrayStatuses?: string[];
+  /**
+   * When the connection test whose outcome `xray` gives ran (ISO 8601): "Connected · tested 2 hours ago" on the
+   * admin page. Absent while `xray` is `unknown`. An addition to the contract's `setup`, which stays as it was.
+   */
+  xrayTestedAt?: string;
+  /** The same for `testsigma`; absent while it is `unknown` or `not_set`. */
+  testsigmaTestedAt?: string;
   /** The pick-up of runs started in Testsigma (contract section 8). */
   pickup?: PickupState;
 }

@@ -268,6 +268,12 @@ export class JobStore {
     return this.kvs.get<JobRecord>(jobKey(jobId));
   }
 
+  /** Several jobs as {@link get} reads each (pending ones included), in batches of 25; missing ones are absent. */
+  async getSeveral(jobIds: readonly string[]): Promise<Map<string, JobRecord>> {
+    const found = await getMany<JobRecord>(this.kvs, jobIds.map(jobKey));
+    return new Map([...found.values()].map((j) => [j.jobId, j]));
+  }
+
   async put(rec: JobRecord): Promise<void> {
     await this.kvs.set(jobKey(rec.jobId), rec, { ttl: JOB_TTL });
   }

@@ -7,6 +7,7 @@
  *   a second job; written by `runPlan`, `rerunFailed`, the pick-up (atomic claims) and the web trigger. 30 days.
  * - `follow:<runId>`: a run started from Jira that the pick-up polls until it ends (up to 24 hours).
  * - `runplan:<issueId>`: a `runPlan` claim on a Test Plan for 60 seconds, so a double click starts one run.
+ * - `rerun:<runId>`: a `rerunFailed` claim on a run for 60 seconds, so a double click starts one re-run.
  * - `setup:firstPush`: when the first push-mode delivery (a results body) arrived; its presence turns the pick-up's
  *   default off.
  */
@@ -22,6 +23,7 @@ const markKey = (runId: string) => `runjob:${runId}`;
 const FOLLOW_PREFIX = 'follow:';
 const followKey = (runId: string) => `${FOLLOW_PREFIX}${runId}`;
 const claimKeyOf = (issueId: string) => `runplan:${issueId}`;
+const rerunKey = (runId: string) => `rerun:${runId}`;
 /** The key the web trigger reads with the settings to know whether a push-mode delivery arrived already. */
 export const FIRST_PUSH_KEY = 'setup:firstPush';
 
@@ -73,6 +75,8 @@ export interface RunClaim {
   /** Set once the run started. */
   jobId?: string;
   runId?: string;
+  /** Testsigma's answer to the start was lost: the run may have started, so the claim stands until it expires. */
+  unsure?: true;
 }
 
 /** The pick-up's records over the key-value store. */
@@ -80,8 +84,7 @@ export class PickupStore {
   constructor(private readonly kvs: KvsPort) {}
 
   async state(): Promise<PickupRecord> {
-    const rec = await this.kvs.get<PickupRecord>(STATE_KEY);
-    return rec && typeof rec === 'object' ? { ...rec, cursors: { ...(rec.cursors ?? {}) }, runsPickedUp: rec.runsPickedUp ?? 0 } : { on: false, runsPickedUp: 0, cursors: {} };
+    return pickupRecordOf(await this.kvs.get<PickupRecord>(STATE_KEY));
   }
 
   async putState(rec: PickupRecord): Promise<void> {
@@ -143,6 +146,27 @@ export class PickupStore {
   async releaseRunPlanClaim(issueId: string): Promise<void> {
     await this.kvs.delete(claimKeyOf(issueId));
   }
+
+  /** Claims `rerunFailed` on a run for 60 seconds; when another call holds it, answers that claim. */
+  async claimRerun(runId: string, at: number): Promise<true | RunClaim> {
+    const c = await claimKey<RunClaim>(this.kvs, rerunKey(runId), { at }, { ttl: RUN_CLAIM_TTL });
+    return c.won ? true : c.holder;
+  }
+
+  /** Marks a re-run claim whose start may have happened (its answer was lost). */
+  async settleRerun(runId: string, claim: RunClaim): Promise<void> {
+    await this.kvs.set(rerunKey(runId), claim, { ttl: RUN_CLAIM_TTL });
+  }
+
+  /** Gives a re-run claim back when no re-run started, so the next click may try again at once. */
+  async releaseRerun(runId: string): Promise<void> {
+    await this.kvs.delete(rerunKey(runId));
+  }
+}
+
+/** The pick-up record as stored, with what older or missing records lack filled in. */
+export function pickupRecordOf(rec: PickupRecord | undefined): PickupRecord {
+  return rec && typeof rec === 'object' ? { ...rec, cursors: { ...(rec.cursors ?? {}) }, runsPickedUp: rec.runsPickedUp ?? 0 } : { on: false, runsPickedUp: 0, cursors: {} };
 }
 
 /** The item that marks a run id as having a job (batched with the job's own writes). */

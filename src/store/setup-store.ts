@@ -16,6 +16,10 @@ export interface ConnectionOutcome {
   xray?: 'ok' | 'failed';
   testsigma?: 'ok' | 'failed';
   xrayStatuses?: string[];
+  /** When the test that gave `xray` ran (ISO 8601). */
+  xrayAt?: string;
+  /** When the test that gave `testsigma` ran (ISO 8601). */
+  testsigmaAt?: string;
 }
 
 /** The setup records over the key-value store. */
@@ -58,5 +62,7 @@ export function toSetupState(
     secretCreated: presence.hasWebtriggerSecret,
     ...(read.firstRunAt ? { firstRunAt: read.firstRunAt } : {}),
     ...(c.xrayStatuses ? { xrayStatuses: [...c.xrayStatuses] } : {}),
+    ...(c.xray && c.xrayAt ? { xrayTestedAt: c.xrayAt } : {}),
+    ...(presence.hasApiKey && c.testsigma && c.testsigmaAt ? { testsigmaTestedAt: c.testsigmaAt } : {}),
   };
 }

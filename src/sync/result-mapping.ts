@@ -40,10 +40,18 @@ export async function mapDelivery(
   deps: ResultMappingDeps,
   delivery: Delivery,
   statusesFor: (cached: CachedStatuses | undefined) => Promise<SiteStatusMap>,
-  statusOverrides: Readonly<Record<string, string>> = {},
-  /** Created Tests are on: results of unlinked cases create (or find again) Generic Tests in this project. */
-  createIn?: string,
+  options: {
+    statusOverrides?: Readonly<Record<string, string>>;
+    /** Created Tests are on: results of unlinked cases create (or find again) Generic Tests in this project. */
+    createIn?: string;
+    /**
+     * The run's own id when `delivery` is one machine's share of it (split by machine): history is kept under the
+     * run, so the attempts stored for this machine's test are looked up there.
+     */
+    historyRunId?: string;
+  } = {},
 ): Promise<MappedDelivery> {
+  const { statusOverrides = {}, createIn, historyRunId } = options;
   const links = new LinkStore(deps.kvs);
   const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
   // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
@@ -65,10 +73,15 @@ export async function mapDelivery(
   const caseToIssue = new Map<string, string>();
   for (const [caseId, rec] of owners) caseToIssue.set(caseId, rec.issueId);
   const triage = triageResults(delivery.results, siteStatuses, caseToIssue, current, {
-    // Attempts stored for this run count only while the case still reports to the same Test.
+    // Attempts stored for this run count only while the case still reports to the same Test. A machine's share
+    // of a split run finds them under the run's id, and only while the case's last result is this run's on this
+    // machine's Test Execution: the run's history entry keeps its worst machine's attempts, not each machine's.
     stored: (caseId, testIssueId) => {
       const rec = caseResults.get(caseId);
-      return rec && rec.testIssueId === testIssueId ? attemptsOfRun(rec.history, delivery.runId) : undefined;
+      if (!rec || rec.testIssueId !== testIssueId) return undefined;
+      if (historyRunId === undefined) return attemptsOfRun(rec.history, delivery.runId);
+      const sameMachine = rec.runId === historyRunId && rec.testExecutionKey !== undefined && rec.testExecutionKey === runRec?.testExecutionKey;
+      return sameMachine ? attemptsOfRun(rec.history, historyRunId) : undefined;
     },
     ...(delivery.rerun ? { rerunOf: delivery.rerun.testsigmaRunId } : {}),
     overrides: statusOverrides,

@@ -8,11 +8,11 @@
  */
 import type { Clock, FetchPort, JiraPort, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
-import { isKvsThrottle, patiently } from '../store/kvs-port';
+import { THROTTLE_PAUSES_MS, isKvsThrottle, patiently } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { SettingsStore } from '../store/settings-store';
 import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '../store/job-store';
-import { planRunItem } from '../store/run-store';
+import { RunStore, planRunItem } from '../store/run-store';
 import { testCount } from '../domain/results-payload';
 import { effectiveStatusMap } from '../domain/status-map';
 import { effectiveIssueTypes } from '../domain/settings';
@@ -69,8 +69,6 @@ const FINAL_STATES = new Set(['succeeded', 'partial', 'failed']);
 const RESUME_GRACE_MS = 30 * 60 * 1000;
 /** Backoff for transient failures that carry no hint, by failure count. */
 const TRANSIENT_BACKOFF_SECONDS = [30, 60, 120, 240, 480];
-/** Pauses before writing the job again when storage throttled the write (Forge storage's 429 passes in seconds). */
-const STORAGE_WRITE_PAUSES_MS = [250, 1000, 2000];
 /** The longest delay a queue event may ask for (Forge's bound). */
 const MAX_DELAY_SECONDS = 900;
 
@@ -86,6 +84,7 @@ interface Progress {
 export function createSyncConsumer(deps: SyncDeps) {
   const t: SyncTuning = { ...DEFAULT_SYNC_TUNING, ...deps.tuning };
   const jobs = new JobStore(deps.kvs);
+  const runs = new RunStore(deps.kvs);
   const importer = createTestExecutionImporter(deps, t);
   const settingsStore = new SettingsStore(deps.kvs);
   const testsigmaFor = deps.testsigmaClientFor ?? ((c: TestsigmaClientConfig) => createTestsigmaClient(c, { fetch: deps.fetch }));
@@ -185,7 +184,7 @@ export function createSyncConsumer(deps: SyncDeps) {
 
   /** Runs a storage call, pausing and calling again while storage throttles it (a throttled call did nothing). */
   function stored<T>(call: () => Promise<T>): Promise<T> {
-    return patiently(call, STORAGE_WRITE_PAUSES_MS, sleep);
+    return patiently(call, THROTTLE_PAUSES_MS, sleep);
   }
 
   /** Ends a job failed (it keeps the counts the attempt reached, if any). */
@@ -226,7 +225,9 @@ export function createSyncConsumer(deps: SyncDeps) {
     });
     // The site's statuses (cached, read with the run record) resolve the map's targets, so a status the site lacks
     // is caught before anything is sent. With split by machine, each machine's results are mapped on their own.
-    const groups = machineGroups(delivery, settings.testExecution?.splitByMachine === true);
+    // A run whose Test Execution an executor named stays in it: every delivery of the run follows it, split or not.
+    const split = settings.testExecution?.splitByMachine === true && !delivery.testExecutionKey && delivery.results.some((r) => r.machine);
+    const groups = machineGroups(delivery, split && (await runs.get(delivery.runId))?.named !== true);
     const parts: Array<MachineGroup & Awaited<ReturnType<typeof mapDelivery>>> = [];
     for (const g of groups) {
       parts.push({
@@ -235,8 +236,11 @@ export function createSyncConsumer(deps: SyncDeps) {
           deps,
           g.delivery,
           (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
-          settings.statusOverrides,
-          settings.createTests?.enabled ? settings.createTests.projectKey : undefined,
+          {
+            statusOverrides: settings.statusOverrides,
+            ...(settings.createTests?.enabled ? { createIn: settings.createTests.projectKey } : {}),
+            ...(g.machine !== undefined ? { historyRunId: delivery.runId } : {}),
+          },
         )),
       });
     }

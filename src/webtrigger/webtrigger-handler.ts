@@ -20,7 +20,7 @@ import { runConcurrencyKey } from '../domain/run-mark';
 import { JobRecord, JobStore, KvsItem, QUEUE_DEADLINE_MS, encodeDelivery, isJobId, newJobId, toJobView, MAX_JOB_ERRORS } from '../store/job-store';
 import { planRunItem } from '../store/run-store';
 import { firstRunItem } from '../store/setup-store';
-import { firstPushItem, runJobItem } from '../store/pickup-store';
+import { PickupStore, firstPushItem } from '../store/pickup-store';
 import { authenticate, canonicalQuery } from './auth';
 import { SignatureStore } from '../store/signature-store';
 
@@ -47,6 +47,8 @@ export type WebtriggerDeps = Pick<AppDeps, 'kvs' | 'queue' | 'clock' | 'log' | '
 const STORAGE_RETRY_AFTER = 30;
 /** Seconds after a refused queue push (the queue's budget is per minute). */
 const QUEUE_RETRY_AFTER = 60;
+/** Seconds before a retry of a request whose first copy is still being taken: that takes a second or two. */
+const REPLAY_RETRY_AFTER = 5;
 /**
  * When a GET signed over `"<t>."` (not covering its query) was deprecated: the `Deprecation` header's value (RFC 9745,
  * a structured date in Unix seconds).
@@ -90,6 +92,7 @@ function isJsonContentType(value: string | undefined): boolean {
 export function createWebtriggerHandler(deps: WebtriggerDeps) {
   const settingsStore = new SettingsStore(deps.kvs);
   const jobs = new JobStore(deps.kvs);
+  const pickup = new PickupStore(deps.kvs);
   const signatures = new SignatureStore(deps.kvs);
 
   async function handle(req: WebtriggerRequest): Promise<WebtriggerResponse> {
@@ -217,8 +220,6 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
         source: 'executor',
       };
     }
-    // The pick-up skips a Testsigma run id that already has a job; a pulled run may be re-run from Jira.
-    if (/^\d{1,19}$/.test(rec.runId)) extra.push(runJobItem(rec.runId, { jobId, source: 'executor', ...(rec.mode === 'pull' ? { pulled: true } : {}) }));
 
     // A signature seen within its window is a replay or an honest retry: both get the first answer, and nothing
     // is queued, so a captured request cannot overwrite newer results of its run.
@@ -226,12 +227,23 @@ export function createWebtriggerHandler(deps: WebtriggerDeps) {
     if (signature !== undefined) {
       const seen = await signatures.claim(signature, jobId);
       if (!seen.first) {
+        // Answered with the first request's job only once that job exists: the first may still be on its way, or
+        // be refused (its signature is then free again), and a sender told "accepted" would never send again.
+        if (!(await jobs.get(seen.jobId))) return busy(REPLAY_RETRY_AFTER, 'The first request with this signature is still being taken.');
         deps.log.info('web trigger: signature seen before; answered with its job', { jobId: seen.jobId });
         return answer(202, { jobId: seen.jobId, state: 'queued' });
       }
     }
-    const forget = () => (signature !== undefined ? signatures.release(signature).catch(() => undefined) : Promise.resolve());
+    // The pick-up skips a Testsigma run id that already has a job; a pulled run may be re-run from Jira. The mark is
+    // claimed (FAIL_IF_EXISTS), never overwritten: a run that has one (started or re-run from Jira, picked up, an
+    // earlier delivery) keeps it, with its newest re-run, and this request takes back only a mark it wrote itself.
+    let markedRun = false;
+    const forget = async () => {
+      if (signature !== undefined) await signatures.release(signature).catch(() => undefined);
+      if (markedRun) await pickup.unclaimRun(rec.runId).catch(() => undefined);
+    };
     try {
+      if (/^\d{1,19}$/.test(rec.runId)) markedRun = await pickup.claimRun(rec.runId, { jobId, source: 'executor', ...(rec.mode === 'pull' ? { pulled: true } : {}) });
       await jobs.create(rec, data, extra);
     } catch (err) {
       // Half-written: the job may exist without its event. Take it back before answering busy or failing.

@@ -18,6 +18,17 @@ describe('parseResultsRequest: nulls', () => {
     }
   });
 
+  it('reads null optional fields of an iteration as absent too', () => {
+    const r = parseResultsRequest(
+      { runId: '338', results: [{ testCaseId: '609', status: 'FAILURE', iterations: [{ name: null, status: 'FAILURE', parameters: null }, { name: 'row 2', status: 'SUCCESS' }] }] },
+      map,
+    );
+    expect(r.ok).toBe(true);
+    if (r.ok && r.value.mode === 'push') {
+      expect(r.value.delivery.results[0]!.iterations).toEqual([{ status: 'FAILURE' }, { name: 'row 2', status: 'SUCCESS' }]);
+    }
+  });
+
   it('still reports a required field that is null, with its path', () => {
     const r = parseResultsRequest({ runId: null, results: [{ testCaseId: '1', status: null }] }, map);
     expect(r.ok).toBe(false);

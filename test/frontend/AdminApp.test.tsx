@@ -1,6 +1,6 @@
 jest.mock('@forge/bridge', () => require('./forge-bridge').forgeBridgeMock());
 
-import { Checkbox, CodeBlock, DynamicTable, Link, Lozenge, Modal, SectionMessage, Spinner, TabPanel, Tabs, Textfield } from '@forge/react';
+import { Checkbox, CodeBlock, DynamicTable, ErrorMessage as FieldError, HelperMessage, Link, Lozenge, Modal, SectionMessage, Spinner, Stack, TabPanel, Tabs, Textfield, Tooltip, ValidMessage } from '@forge/react';
 import { act } from 'react-test-renderer';
 import type { ReactTestRenderer } from 'react-test-renderer';
 import { AdminApp } from '../../src/frontend/admin/AdminApp';
@@ -50,8 +50,16 @@ async function selectTab(renderer: ReactTestRenderer, index: number) {
   await flush();
 }
 
+/** The page's own Tabs (the Web trigger tab holds Tabs of its examples too). */
+const pageTabs = (renderer: ReactTestRenderer) => allOf(renderer, Tabs).filter((tabs) => tabs.props.id === 'testsigma-settings');
 /** One tab's panel: every panel is rendered here, where the host would show only the selected one. */
-const panel = (renderer: ReactTestRenderer, index: number) => allOf(renderer, TabPanel)[index]!;
+const panel = (renderer: ReactTestRenderer, index: number) => pageTabs(renderer)[0]!.findAll((n) => n.type === TabPanel && n.parent?.type !== undefined && !insideExamples(n))[index]!;
+const insideExamples = (n: { parent: unknown }): boolean => {
+  for (let p = n.parent as { type?: unknown; props?: { id?: string }; parent: unknown } | null; p; p = p.parent as typeof p) {
+    if (p.type === Tabs && p.props?.id === 'webtrigger-examples') return true;
+  }
+  return false;
+};
 const CONNECTION = 0;
 const MAPPING = 1;
 const WEBTRIGGER = 2;
@@ -61,6 +69,12 @@ const messages = (renderer: Scope, appearance: string) =>
   allOf(renderer, SectionMessage)
     .filter((s) => s.props.appearance === appearance)
     .map((s) => textOf(s));
+/** The form messages of a kind, each with the id of the field it stands under (or `beside` the buttons). */
+const fieldMessages = (renderer: Scope, type: unknown) =>
+  allOf(renderer, type).map((m) => {
+    const field = m.parent?.type === Stack ? m.parent.findAll((n) => typeof n.type === 'string' && (n.props.id !== undefined || n.props.inputId !== undefined))[0] : undefined;
+    return { field: field ? ((field.props.inputId ?? field.props.id) as string) : 'beside', text: textOf(m) };
+  });
 const keysCalled = (calls: Array<{ key: string }>) => calls.map((c) => c.key).filter((k) => k !== 'listProjects' && k !== 'listIssueTypes');
 const done = { xray: 'ok', testsigma: 'ok', secretCreated: true, firstRunAt: '2026-11-25T10:00:00Z' } as const;
 
@@ -71,7 +85,7 @@ describe('AdminApp', () => {
     expect(allOf(renderer, Spinner).map((s) => s.props.label)).toEqual(['Loading settings']);
     pending.resolve(ok(settingsView({ setup: done })));
     await flush();
-    expect(allOf(renderer, Tabs)).toHaveLength(1);
+    expect(pageTabs(renderer)).toHaveLength(1);
     expect(textOf(renderer)).toContain('Connection Mapping Web trigger Sync log');
   });
 
@@ -90,7 +104,7 @@ describe('AdminApp', () => {
     const [shown] = allOf(renderer, SectionMessage);
     expect(textOf(shown!)).toBe('Storage is busy. Try again in a minute.');
     await click(shown!.props.actions[0]);
-    expect(allOf(renderer, Tabs)).toHaveLength(1);
+    expect(pageTabs(renderer)).toHaveLength(1);
   });
 
   describe('Get started', () => {
@@ -160,7 +174,11 @@ describe('AdminApp', () => {
       expect(calls.find((c) => c.key === 'saveSettings')!.payload).toEqual({
         xray: { region: 'eu', clientId: 'client-2', clientSecret: 's3cret', requestsPer5Minutes: 1000 },
       });
-      expect(messages(renderer, 'success')).toEqual(['Connected to Xray (eu).', 'Testsigma answered.']);
+      expect(fieldMessages(renderer, ValidMessage)).toEqual([
+        { field: 'xray-client-secret', text: 'Connected to Xray (eu).' },
+        { field: 'testsigma-api-key', text: 'Testsigma answered.' },
+      ]);
+      expect(allOf(panel(renderer, CONNECTION), SectionMessage)).toHaveLength(0);
       expect(flags).toEqual(['Saved; Xray and Testsigma answered']);
       expect(byId(renderer, 'xray-client-secret').props.value).toBe('');
       expect(byId(renderer, 'xray-region').props.value).toEqual({ label: 'Europe', value: 'eu' });
@@ -184,11 +202,33 @@ describe('AdminApp', () => {
       await type(byId(renderer, 'testsigma-base-url'), 'http://insecure');
       await type(byId(renderer, 'testsigma-api-key'), 'key-1');
       await click(button(renderer, 'Save and test'));
-      expect(messages(renderer, 'error')).toEqual([message]);
-      expect(allOf(renderer, SectionMessage).find((s) => s.props.appearance === 'error')!.props.title).toBe('Check this setting');
+      expect(fieldMessages(renderer, FieldError)).toEqual([{ field: 'beside', text: message }]);
       expect(keysCalled(calls)).toEqual(['getSettings', 'saveSettings']);
       expect(byId(renderer, 'testsigma-base-url').props.value).toBe('http://insecure');
       expect(byId(renderer, 'testsigma-api-key').props.value).toBe('key-1');
+    });
+
+    it('shows a refused field\'s message under that field, and takes it away when the admin edits again', async () => {
+      const message = 'testsigma.baseUrl: The app may reach Testsigma only at app.testsigma.com.';
+      const { renderer } = await openAdmin({ getSettings: [ok(settingsView())], saveSettings: [fail('invalid_settings', message)] });
+      await type(byId(renderer, 'testsigma-base-url'), 'https://elsewhere.example');
+      await click(button(panel(renderer, CONNECTION), 'Save'));
+      expect(fieldMessages(renderer, FieldError)).toEqual([{ field: 'testsigma-base-url', text: message }]);
+      expect(byId(renderer, 'testsigma-base-url').props.isInvalid).toBe(true);
+      expect(allOf(panel(renderer, CONNECTION), SectionMessage)).toHaveLength(0);
+      await type(byId(renderer, 'testsigma-base-url'), 'https://app.testsigma.com');
+      expect(fieldMessages(renderer, FieldError)).toEqual([]);
+    });
+
+    it('says by each section how it stands: connected with the time of the last test, not tested, not set', async () => {
+      const tested = settingsView({ setup: { xray: 'ok', testsigma: 'not_set', secretCreated: true, xrayTestedAt: '2026-11-25T10:00:00Z' } });
+      const { renderer } = await openAdmin({ getSettings: [ok(tested)] });
+      const text = textOf(panel(renderer, CONNECTION));
+      expect(text).toMatch(/Xray Cloud\s*Connected\s*tested (last week|\d+ \w+ ago)/);
+      expect(text).toMatch(/Testsigma\s*Not set/);
+      expect(text).toContain('API key (optional)');
+      const untested = await openAdmin({ getSettings: [ok(settingsView({ setup: { xray: 'unknown', testsigma: 'unknown', secretCreated: true }, testsigma: { baseUrl: 'https://app.testsigma.com', hasApiKey: true, autoPickup: true } }))] });
+      expect(textOf(panel(untested.renderer, CONNECTION))).toMatch(/Xray Cloud\s*Not tested[\s\S]*Testsigma\s*Not tested/);
     });
 
     it('shows both connection results, with Xray statuses', async () => {
@@ -204,8 +244,12 @@ describe('AdminApp', () => {
         ],
       });
       await click(button(renderer, 'Test connection'));
-      expect(messages(renderer, 'success')).toEqual(['Connected to Xray (global). Xray statuses: PASSED, FAILED, TODO']);
-      expect(messages(renderer, 'error')).toEqual(['Testsigma refused the API key (401). Check it and save again.']);
+      expect(fieldMessages(renderer, ValidMessage)).toEqual([{ field: 'xray-client-secret', text: 'Connected to Xray (global). Xray statuses: PASSED, FAILED, TODO' }]);
+      expect(fieldMessages(renderer, FieldError)).toEqual([{ field: 'testsigma-api-key', text: 'Testsigma refused the API key (401). Check it and save again.' }]);
+      // In short beside the button, and by each section's heading.
+      expect(allOf(renderer, Lozenge).map((l) => textOf(l))).toEqual(expect.arrayContaining(['Xray connected', 'Testsigma failed']));
+      expect(textOf(panel(renderer, CONNECTION))).toMatch(/Xray Cloud\s*Connected\s*tested just now/);
+      expect(textOf(panel(renderer, CONNECTION))).toMatch(/Testsigma\s*Connection failed\s*tested just now/);
     });
 
     it('on a first setup: marks the required fields, leads with Test connection only once they hold something, and tells a missing Testsigma key as information', async () => {
@@ -223,19 +267,32 @@ describe('AdminApp', () => {
       expect(button(renderer, 'Save and test').props.appearance).toBe('primary');
       expect(allOf(renderer, Textfield).filter((f) => f.props.width === 480).length).toBeGreaterThanOrEqual(3);
       await click(button(renderer, 'Save and test'));
-      expect(messages(renderer, 'error')).toEqual([]);
-      expect(messages(renderer, 'information')).toEqual(['No Testsigma API key is set.']);
+      expect(fieldMessages(renderer, FieldError)).toEqual([]);
+      expect(fieldMessages(renderer, HelperMessage)).toEqual([{ field: 'testsigma-api-key', text: 'No Testsigma API key is set.' }]);
+      expect(allOf(renderer, Lozenge).map((l) => textOf(l))).toEqual(expect.arrayContaining(['Xray connected', 'Testsigma not set']));
     });
 
-    it('shows a failed connection test with its title and Try again', async () => {
+    it('on an empty form, Test connection says under each required field that it is empty, and tests nothing', async () => {
+      const fresh = settingsView({ xray: { region: 'global', clientId: '', hasClientSecret: false, requestsPer5Minutes: 300 }, setup: { xray: 'unknown', testsigma: 'not_set', secretCreated: false } });
+      const { renderer, calls } = await openAdmin({ getSettings: [ok(fresh)] });
+      await click(button(renderer, 'Test connection'));
+      expect(fieldMessages(renderer, FieldError).map((m) => m.field)).toEqual(['xray-client-id', 'xray-client-secret']);
+      expect(keysCalled(calls)).toEqual(['getSettings']);
+      // Step 1 stays to do: nothing was tested.
+      expect(textOf(allOf(renderer, SectionMessage).find((m) => m.props.title === 'Get started')!)).toMatch(/1\. Connect Xray\s*To do/);
+      await type(byId(renderer, 'xray-client-id'), 'client-1');
+      expect(fieldMessages(renderer, FieldError)).toEqual([]);
+    });
+
+    it('shows a failed connection test beside the button, which tries again', async () => {
       const { renderer } = await openAdmin({
         getSettings: [ok(settingsView())],
         testConnection: [fail('rate_limited', 'Xray is rate limiting this site. Try again in a few minutes.')],
       });
       await click(button(renderer, 'Test connection'));
-      const error = allOf(renderer, SectionMessage).find((s) => s.props.appearance === 'error')!;
-      expect(error.props.title).toBe('Busy right now');
-      expect(error.props.actions).toHaveLength(1);
+      // Beside the button that tries again.
+      expect(fieldMessages(renderer, FieldError)).toEqual([{ field: 'beside', text: 'Xray is rate limiting this site. Try again in a few minutes.' }]);
+      expect(button(renderer, 'Test connection').props.isDisabled).toBe(false);
     });
   });
 
@@ -248,7 +305,7 @@ describe('AdminApp', () => {
       expect(calls.filter((c) => c.key === 'listIssueTypes').map((c) => c.payload)).toEqual([{ projectKey: 'PROJ' }]);
       await type(byId(renderer, 'status-QUEUED'), 'EXECUTING');
       const table = allOf(panel(renderer, MAPPING), DynamicTable)[0]!;
-      expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma result', 'Xray status', '']);
+      expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma result', 'Xray status', 'Change to', '']);
       const stoppedRow = table.findAll((n) => (n.type as unknown) === 'Row' && n.props.rowKey === 'STOPPED')[0]!;
       await click(stoppedRow.findAll((n) => n.props.onClick && textOf(n) === 'Reset')[0]!);
       await type(byId(renderer, 'new-status-word'), ' blocked ');
@@ -262,7 +319,11 @@ describe('AdminApp', () => {
       expect(calls.filter((c) => c.key === 'listIssueTypes').map((c) => c.payload)).toEqual([{ projectKey: 'PROJ' }, { projectKey: 'QA' }]);
       await act(async () => byId(renderer, 'defects-type').props.onChange({ label: 'Xray Test', value: 'Xray Test' }));
       await act(async () => allOf(renderer, Checkbox)[0]!.props.onChange({ target: { checked: true } }));
-      await click(button(panel(renderer, MAPPING), 'Save'));
+      // A save bar at the top and one at the end, each saying that there are unsaved changes.
+      const saves = buttons(panel(renderer, MAPPING), 'Save');
+      expect(saves).toHaveLength(2);
+      expect(textOf(panel(renderer, MAPPING))).toMatch(/^Save\s*Unsaved changes\s*Status map/);
+      await click(saves[0]!);
       expect(calls.filter((c) => c.key === 'saveSettings').map((c) => c.payload)).toEqual([
         {
           statusMap: { QUEUED: 'EXECUTING', STOPPED: '', BLOCKED: 'FAILED' },
@@ -273,6 +334,8 @@ describe('AdminApp', () => {
         },
       ]);
       expect(flags).toEqual(['Settings saved']);
+      expect(buttons(panel(renderer, MAPPING), 'Save').every((b) => b.props.isDisabled)).toBe(true);
+      expect(textOf(panel(renderer, MAPPING))).not.toMatch(/^Save\s*Unsaved changes/);
     });
 
     it("offers the site's live Xray statuses from setup as Selects", async () => {
@@ -370,11 +433,12 @@ describe('AdminApp', () => {
       await selectTab(renderer, SYNC_LOG);
       expect(calls.filter((c) => c.key === 'listJobs')).toEqual([{ key: 'listJobs', payload: {} }]);
       const table = () => allOf(panel(renderer, SYNC_LOG), DynamicTable)[0]!;
-      expect(table().props.head.cells.map((c: { key: string }) => c.key)).toEqual([
-        'run', 'state', 'execution', 'received', 'synced', 'unmapped', 'failed', 'at', 'error', 'actions',
-      ]);
+      // Six columns: the four counts are one Results cell, the first problem a Tooltip on the state's problem count.
+      expect(table().props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'state', 'execution', 'results', 'at', 'actions']);
       expect(table().props.rows.map((r: { key: string }) => r.key)).toEqual(['job-2']);
-      expect(textOf(table())).toContain('No result maps to a linked Xray Test.');
+      expect(textOf(table())).toContain('2 problems');
+      expect(textOf(table())).toContain('2 not linked');
+      expect(allOf(table(), Tooltip).map((tip) => tip.props.content)).toContain('No result maps to a linked Xray Test.');
       expect(allOf(table(), Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([['Failed', 'default']]);
 
       await click(button(renderer, 'Load more'));
@@ -391,6 +455,9 @@ describe('AdminApp', () => {
         ['Test case #701', 'https://ts.example/ui/td/cases/701/steps'],
       ]);
       expect(textOf(modal)).toContain('Second problem.');
+      // Label and value rows, and a failed delivery said in red.
+      expect(textOf(modal)).toMatch(/State\s*Failed\s*Test Execution\s*—\s*Results in Xray\s*—\s*Counts\s*2 received, 0 synced, 2 not linked, 0 failed/);
+      expect(allOf(modal, SectionMessage).map((m) => m.props.appearance)).toEqual(['error']);
       await click(button(modal, 'Close'));
       expect(allOf(renderer, Modal)).toHaveLength(0);
 
@@ -401,6 +468,31 @@ describe('AdminApp', () => {
       expect(allOf(table(), Lozenge).map((l) => textOf(l))).toEqual(['Synced', 'Synced']);
       expect(buttons(renderer, 'Retry')).toHaveLength(0);
       expect(flags).toEqual(['Run 338 queued again']);
+    });
+
+    it("gives a run's results by Xray status in the table and its dialog, and says a partial delivery in yellow", async () => {
+      const partial = job({
+        state: 'partial',
+        testExecutionKeys: ['SHOP-19', 'SHOP-20'],
+        testExecutionKey: 'SHOP-19',
+        counts: { received: 7, synced: 6, unmapped: 1, failed: 0 },
+        statuses: { FAILED: 2, PASSED: 4 },
+        unmapped: ['606'],
+      });
+      const { renderer } = await openAdmin({ getSettings: [ok(settingsView())], listJobs: [ok({ jobs: [partial] })] });
+      await selectTab(renderer, SYNC_LOG);
+      const table = allOf(panel(renderer, SYNC_LOG), DynamicTable)[0]!;
+      expect(allOf(table, Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([
+        ['Partly synced', 'default'],
+        ['4 PASSED', 'success'],
+        ['2 FAILED', 'removed'],
+      ]);
+      expect(textOf(table)).toContain('1 not linked');
+      await click(button(renderer, 'Details'));
+      const modal = allOf(renderer, Modal)[0]!;
+      expect(allOf(modal, SectionMessage).map((m) => [m.props.appearance, textOf(m)])).toEqual([['warning', '6 of 7 results reached Xray; the rest are listed below.']]);
+      expect(textOf(modal)).toMatch(/Results in Xray\s*4 PASSED\s*2 FAILED/);
+      expect(allOf(modal, Link).map((l) => textOf(l))).toEqual(['SHOP-19', 'SHOP-20', 'Test case #606']);
     });
 
     it('shows a retry error and keeps the row', async () => {
@@ -488,6 +580,10 @@ describe('the Test Execution template on the Mapping tab', () => {
     await act(async () => byId(renderer, 'create-tests-project').props.onChange({ label: 'Quality (QA)', value: 'QA' }));
     const createTests = allOf(renderer, Checkbox).find((c) => c.props.id === 'create-tests')!;
     await act(async () => createTests.props.onChange({ target: { checked: true } }));
+    // The template's own save says when it has something to save, as the save bars above do.
+    const unsaved = () => textOf(panel(renderer, MAPPING)).match(/Save Test Execution fields\s*Unsaved changes/) !== null;
+    expect(unsaved()).toBe(true);
+    expect(button(panel(renderer, MAPPING), 'Save Test Execution fields').props.appearance).toBe('primary');
     await click(button(panel(renderer, MAPPING), 'Save Test Execution fields'));
     expect(calls.filter((c) => c.key === 'saveSettings').map((c) => c.payload)).toEqual([
       {
@@ -495,6 +591,7 @@ describe('the Test Execution template on the Mapping tab', () => {
         createTests: { enabled: true, projectKey: 'QA' },
       },
     ]);
+    expect(unsaved()).toBe(false);
   });
 
   it('keeps the fields saved through the API that the pickers do not show when the admin saves the template', async () => {

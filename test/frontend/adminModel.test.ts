@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import {
   connectionForm,
   connectionPatch,
+  fieldOfError,
   isEmptyPatch,
+  testsigmaStatus,
+  xrayStatus,
   planOptions,
   secretPlaceholder,
 } from '../../src/frontend/admin/connectionModel';
@@ -23,6 +26,7 @@ import { appendPage, replaceJob, truncate } from '../../src/frontend/admin/syncL
 import { cliExample, curlBearerExample, curlSignedExample, envExample, shellQuote } from '../../src/frontend/admin/webtriggerExamples';
 import { makeTranslator } from '../../src/frontend/common/translator';
 import type { SettingsView } from '../../src/shared/types';
+import { withReport } from '../../src/frontend/admin/setupModel';
 import { job, settingsView } from './fixtures';
 
 const settings: SettingsView = settingsView();
@@ -143,5 +147,35 @@ describe('web trigger examples', () => {
       .join('\n');
     const [t, sig] = execFileSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8' }).trim().split(' ');
     expect(sig).toBe(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
+  });
+});
+
+describe('connection statuses and where a refusal shows', () => {
+  const base = settingsView();
+  it('reads each section from the last test: connected with its time, failed, not tested, not set', () => {
+    expect(xrayStatus({ ...base, setup: { xray: 'ok', testsigma: 'not_set', secretCreated: false, xrayTestedAt: '2026-11-25T10:00:00Z' } })).toEqual({ state: 'connected', testedAt: '2026-11-25T10:00:00Z' });
+    expect(xrayStatus({ ...base, setup: { xray: 'failed', testsigma: 'not_set', secretCreated: false } })).toEqual({ state: 'failed' });
+    expect(xrayStatus({ ...base, xray: { ...base.xray, clientId: 'client-1', hasClientSecret: true }, setup: { xray: 'unknown', testsigma: 'not_set', secretCreated: false } })).toEqual({ state: 'notTested' });
+    expect(xrayStatus({ ...base, xray: { ...base.xray, clientId: '', hasClientSecret: false }, setup: { xray: 'unknown', testsigma: 'not_set', secretCreated: false } })).toEqual({ state: 'notSet' });
+    // An optional key that is not there is "not set", never a failure, whatever the last test said.
+    expect(testsigmaStatus({ ...base, testsigma: { ...base.testsigma, hasApiKey: false }, setup: { xray: 'ok', testsigma: 'failed', secretCreated: false } })).toEqual({ state: 'notSet' });
+    expect(testsigmaStatus({ ...base, testsigma: { ...base.testsigma, hasApiKey: true }, setup: { xray: 'ok', testsigma: 'ok', secretCreated: false, testsigmaTestedAt: '2026-11-25T10:00:00Z' } })).toEqual({ state: 'connected', testedAt: '2026-11-25T10:00:00Z' });
+  });
+
+  it('puts a refused save under the field its message names, and anything else beside the buttons', () => {
+    expect(fieldOfError({ code: 'invalid_settings', message: 'testsigma.baseUrl: The app may reach Testsigma only at app.testsigma.com.' })).toBe('testsigma-base-url');
+    expect(fieldOfError({ code: 'invalid_settings', message: 'xray.clientSecret: Enter the secret.' })).toBe('xray-client-secret');
+    expect(fieldOfError({ code: 'invalid_settings', message: 'defaultProjectKey: No project NOPE.' })).toBeUndefined();
+    expect(fieldOfError({ code: 'internal', message: 'xray.clientId: something' })).toBeUndefined();
+    expect(fieldOfError(undefined)).toBeUndefined();
+  });
+});
+
+describe('a connection test on this page', () => {
+  it('moves the checklist on and drops the previous test\'s times, which the page then says as "tested just now"', () => {
+    const before = settingsView({ setup: { xray: 'failed', testsigma: 'failed', secretCreated: true, xrayTestedAt: '2026-11-20T10:00:00Z', testsigmaTestedAt: '2026-11-20T10:00:00Z' } });
+    before.testsigma.hasApiKey = true;
+    const after = withReport(before, { xray: { ok: true, message: 'Connected.', statuses: ['PASSED'] }, testsigma: { ok: true, message: 'Connected.' } }).setup;
+    expect(after).toEqual({ xray: 'ok', testsigma: 'ok', secretCreated: true, xrayStatuses: ['PASSED'] });
   });
 });

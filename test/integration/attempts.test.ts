@@ -3,19 +3,19 @@
  * (or pulled from the Testsigma emulator), the real sync imports them into the Xray emulator, and what a user sees
  * is read back: the test runs in Xray (status, comment), the job, and the Testsigma panel on the Test.
  */
-import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
-import { DEMO_ADMIN, DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
+import { invokeResolver, Sandbox } from '../../sandbox/host';
+import { DEMO_ADMIN, DEMO_TESTER, DemoSite } from '../../sandbox/demo';
+import { useDemoSite } from '../support/demo-site';
 import type { JobView, PanelView } from '../../src/shared/types';
 import { postToDemo } from '../support/demo-delivery';
 
 let sb: Sandbox;
 let demo: DemoSite;
 
-beforeEach(async () => {
-  sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1 });
-  demo = await seedDemo(sb, { attachEvidence: false });
+useDemoSite((site, seeded) => {
+  sb = site;
+  demo = seeded;
 });
-afterEach(() => sb.close());
 
 const t = (i: number) => demo.tests[i]!;
 

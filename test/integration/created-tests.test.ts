@@ -3,19 +3,19 @@
  * trigger create Generic Tests in the Xray emulator, found again by their Testsigma definition, never by summary;
  * the app links them to their cases, and what a Jira user sees is read back.
  */
-import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
-import { DEMO_ADMIN, DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
+import { invokeResolver, Sandbox } from '../../sandbox/host';
+import { DEMO_ADMIN, DEMO_TESTER, DemoSite } from '../../sandbox/demo';
+import { useDemoSite } from '../support/demo-site';
 import type { Envelope, JobView, PanelView, SettingsView } from '../../src/shared/types';
 import { postToDemo } from '../support/demo-delivery';
 
 let sb: Sandbox;
 let demo: DemoSite;
 
-beforeEach(async () => {
-  sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1 });
-  demo = await seedDemo(sb, { attachEvidence: false });
+useDemoSite((site, seeded) => {
+  sb = site;
+  demo = seeded;
 });
-afterEach(() => sb.close());
 
 const t = (i: number) => demo.tests[i]!;
 

@@ -4,8 +4,9 @@
  * would see them: data-driven iterations, the build as the Revision, the version as a fixVersion, and runs sent into
  * an existing Test Execution.
  */
-import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
-import { DEMO_ADMIN, DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
+import { invokeResolver, Sandbox } from '../../sandbox/host';
+import { DEMO_ADMIN, DEMO_TESTER, DemoSite } from '../../sandbox/demo';
+import { useDemoSite } from '../support/demo-site';
 import { REVISION_FIELD } from '../../sandbox/emulators/world';
 import type { Envelope, JobView, PanelView, SettingsView } from '../../src/shared/types';
 import { postToDemo } from '../support/demo-delivery';
@@ -13,11 +14,10 @@ import { postToDemo } from '../support/demo-delivery';
 let sb: Sandbox;
 let demo: DemoSite;
 
-beforeEach(async () => {
-  sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1 });
-  demo = await seedDemo(sb, { attachEvidence: false });
+useDemoSite((site, seeded) => {
+  sb = site;
+  demo = seeded;
 });
-afterEach(() => sb.close());
 
 const t = (i: number) => demo.tests[i]!;
 
@@ -248,12 +248,36 @@ describe('split by machine', () => {
     expect(link.history?.filter((h) => h.runId === 'sm-1')).toHaveLength(1);
   });
 
+  it('an attempt in a later delivery of a split run joins the attempts stored for that machine\'s test', async () => {
+    expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
+    const first = await post({ runId: 'sm-4', results: [{ testCaseId: t(0).caseId, status: 'FAILURE', attempt: 1, machine: 'Chrome', message: 'timed out' }] });
+    const second = await post({ runId: 'sm-4', results: [{ testCaseId: t(0).caseId, status: 'SUCCESS', attempt: 2, machine: 'Chrome' }] });
+    expect(second.testExecutionKeys).toEqual(first.testExecutionKeys);
+    const chrome = sb.world.findIssue(first.testExecutionKey!)!;
+    expect(sb.world.findRun(t(0).id, chrome.id)).toMatchObject({ status: 'PASSED', comment: 'Passed on attempt 2 of 2.\nAttempt 1: FAILED. timed out' });
+    expect((await panel(t(0))).links[0]).toMatchObject({ flaky: true, lastResult: { status: 'PASSED', runId: 'sm-4', attempts: 2 } });
+  });
+
+  it('machines sent in separate deliveries of a split run: the case keeps its worst machine\'s result, whichever came last', async () => {
+    expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
+    const firefox = await post({ runId: 'sm-5', results: [{ testCaseId: t(0).caseId, status: 'FAILURE', machine: 'Firefox', message: 'layout broke' }] });
+    await post({ runId: 'sm-5', results: [{ testCaseId: t(0).caseId, status: 'SUCCESS', machine: 'Chrome' }] });
+    const link = (await panel(t(0))).links[0]!;
+    expect(link.lastResult).toMatchObject({ status: 'FAILED', runId: 'sm-5', testExecutionKey: firefox.testExecutionKey });
+    expect(link.history?.filter((h) => h.runId === 'sm-5').map((h) => h.status)).toEqual(['FAILED']);
+  });
+
   it('a testExecutionKey in the body turns the split off for that run', async () => {
     expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
     const existing = sb.world.createIssue({ projectKey: demo.projectKey, type: 'Test Execution', summary: 'All browsers' });
     const job = await post({ ...machines('sm-2'), testExecutionKey: existing.key });
     expect(job.testExecutionKey).toBe(existing.key);
     expect(job.testExecutionKeys).toBeUndefined();
+    expect(sb.world.listTestExecutions()).toHaveLength(1);
+    // A later delivery of the run without the key follows the named Test Execution, as every delivery of a run does.
+    const later = await post(machines('sm-2'));
+    expect(later).toMatchObject({ state: 'succeeded', testExecutionKey: existing.key });
+    expect(later.testExecutionKeys).toBeUndefined();
     expect(sb.world.listTestExecutions()).toHaveLength(1);
   });
 

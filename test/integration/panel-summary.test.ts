@@ -2,18 +2,18 @@
  * `getPanel` with `{ summary: true }` (contract section 8, the issue-context view): links, last results and the
  * newest run only, over the sandbox's resolvers with Forge's rate limits on; and what it costs in storage.
  */
-import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
-import { DEMO_TESTER, DemoSite, seedDemo } from '../../sandbox/demo';
+import { invokeResolver, Sandbox } from '../../sandbox/host';
+import { DEMO_TESTER, DemoSite } from '../../sandbox/demo';
+import { useDemoSite } from '../support/demo-site';
 import type { PanelView } from '../../src/shared/types';
 
 let sb: Sandbox;
 let demo: DemoSite;
 
-beforeEach(async () => {
-  sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1 });
-  demo = await seedDemo(sb, { attachEvidence: false });
+useDemoSite((site, seeded) => {
+  sb = site;
+  demo = seeded;
 });
-afterEach(() => sb.close());
 
 async function post(body: unknown): Promise<void> {
   const res = await sb.app.webtrigger({
@@ -35,7 +35,8 @@ async function open(issue: { id: string; key: string }, payload: unknown): Promi
 
 describe('getPanel { summary: true }', () => {
   beforeEach(async () => {
-    for (const [i, status] of ['FAILURE', 'SUCCESS'].entries()) {
+    // Pass, fail, pass: two flips, so every case is flaky.
+    for (const [i, status] of ['SUCCESS', 'FAILURE', 'SUCCESS'].entries()) {
       await post({ runId: `sum-${i + 1}`, testPlanId: demo.testPlan.planId, results: demo.tests.map((t) => ({ testCaseId: t.caseId, status })) });
       sb.advance(60_000);
     }
@@ -43,7 +44,8 @@ describe('getPanel { summary: true }', () => {
 
   it("on a Test: its links with their last results and flaky marks (same record), their deep links, without history or names", async () => {
     const full = await open(demo.tests[0]!, {});
-    expect(full.links[0]!.history).toHaveLength(2);
+    expect(full.links[0]!.history).toHaveLength(3);
+    expect(full.links[0]!.flaky).toBe(true);
     const summary = await open(demo.tests[0]!, { summary: true });
     expect(summary.links).toEqual([
       {
@@ -57,12 +59,12 @@ describe('getPanel { summary: true }', () => {
       },
     ]);
     expect(summary.links[0]!.url).toMatch(/^https:\/\/app\.testsigma\.com\//);
-    expect(summary.links[0]!.lastResult).toMatchObject({ status: 'PASSED', runId: 'sum-2' });
+    expect(summary.links[0]!.lastResult).toMatchObject({ status: 'PASSED', runId: 'sum-3' });
   });
 
   it('on a Test Plan: its link and the newest run only, without coverage or flaky cases', async () => {
     const full = await open(demo.testPlan, {});
-    expect(full.recentRuns?.map((r) => r.runId)).toEqual(['sum-2', 'sum-1']);
+    expect(full.recentRuns?.map((r) => r.runId)).toEqual(['sum-3', 'sum-2', 'sum-1']);
     expect(full.coverage).toBeDefined();
     const summary = await open(demo.testPlan, { summary: true });
     expect(summary.links.map((l) => l.testsigmaId)).toEqual([demo.testPlan.planId]);
@@ -73,11 +75,11 @@ describe('getPanel { summary: true }', () => {
 
   it('on a Test Plan: every delivery of the newest run, so a run sent in two parts shows all its results', async () => {
     const [first, second] = [demo.tests.slice(0, 1), demo.tests.slice(1)];
-    await post({ runId: 'sum-3', testPlanId: demo.testPlan.planId, results: first.map((t) => ({ testCaseId: t.caseId, status: 'SUCCESS' })) });
+    await post({ runId: 'sum-4', testPlanId: demo.testPlan.planId, results: first.map((t) => ({ testCaseId: t.caseId, status: 'SUCCESS' })) });
     sb.advance(1_000);
-    await post({ runId: 'sum-3', testPlanId: demo.testPlan.planId, results: second.map((t) => ({ testCaseId: t.caseId, status: 'FAILURE' })) });
+    await post({ runId: 'sum-4', testPlanId: demo.testPlan.planId, results: second.map((t) => ({ testCaseId: t.caseId, status: 'FAILURE' })) });
     const summary = await open(demo.testPlan, { summary: true });
-    expect(summary.recentRuns?.map((r) => r.runId)).toEqual(['sum-3', 'sum-3']);
+    expect(summary.recentRuns?.map((r) => r.runId)).toEqual(['sum-4', 'sum-4']);
     expect(summary.recentRuns?.reduce((n, r) => n + r.counts.received, 0)).toBe(demo.tests.length);
   });
 
@@ -90,6 +92,6 @@ describe('getPanel { summary: true }', () => {
 
   it('answers the full view to a summary flag other than true, as refresh does', async () => {
     const view = await open(demo.tests[0]!, { summary: 'yes' });
-    expect(view.links[0]!.history).toHaveLength(2);
+    expect(view.links[0]!.history).toHaveLength(3);
   });
 });

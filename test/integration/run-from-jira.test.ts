@@ -102,6 +102,18 @@ describe('Run in Testsigma', () => {
     expect(b.recentRuns!.map((r) => r.runId)).toEqual([runId]);
   });
 
+  it('a start whose answer is lost (Testsigma 502) keeps the claim: a second click within the minute starts no second run', async () => {
+    sb.testsigma.injectFault({ status: 502, endpoint: 'POST /execution_results' });
+    const lost = await panelCall('runPlan', {});
+    expect(lost).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('may have started') } });
+    // Testsigma may have started it: the next click within the minute waits for it instead of starting another.
+    await must(panelCall('runPlan', {}));
+    expect(sb.testsigma.counters['POST /execution_results']).toBe(1);
+    clock += 61_000;
+    await must(panelCall('runPlan', {}));
+    expect(sb.testsigma.counters['POST /execution_results']).toBe(2);
+  });
+
   it('runs a saved partial run: only its cases run', async () => {
     sb.testsigma.state.addSavedConfig({ id: 31, name: 'Sign-in only', planId: 274, testCaseIds: [601, 602] });
     expect((await must(panelCall<RunOptions>('getRunOptions'))).savedConfigs).toEqual([{ id: '31', name: 'Sign-in only' }]);
@@ -155,6 +167,25 @@ describe('Run in Testsigma', () => {
     const jobs = await must(invokeResolver<{ jobs: Array<{ state: string; errors: string[] }> }>(sb, 'admin', { key: 'listJobs', payload: {}, accountId: DEMO_ADMIN }));
     expect(jobs.jobs[0]).toMatchObject({ state: 'failed', errors: [expect.stringContaining('had not finished after 24 hours')] });
   });
+
+  it('a run Testsigma no longer answers for (deleted there) is followed for 24 hours, then its job fails with Testsigma\'s answer', async () => {
+    await must(panelCall('runPlan', {}));
+    const run = [...sb.testsigma.state.runs.values()][0]!;
+    sb.testsigma.injectFault({ status: 404, endpoint: 'GET /execution_results/{id}', count: 1000 });
+    clock += 23 * 3600_000;
+    expect(await sb.pickupRound()).toMatchObject({ followedFailed: 0 });
+    clock += 2 * 3600_000;
+    expect(await sb.pickupRound()).toMatchObject({ followedFailed: 1 });
+    const jobs = await must(invokeResolver<{ jobs: Array<{ runId: string; state: string; errors: string[] }> }>(sb, 'admin', { key: 'listJobs', payload: {}, accountId: DEMO_ADMIN }));
+    expect(jobs.jobs[0]).toMatchObject({
+      runId: String(run.id),
+      state: 'failed',
+      errors: [expect.stringMatching(new RegExp(`^Testsigma run ${run.id}, started from Jira, could not be read for 24 hours \\(.*404.*\\); the app stopped following it\\.`))],
+    });
+    sb.testsigma.resetCounters();
+    await nextRound();
+    expect(sb.testsigma.counters['GET /execution_results/{id}'] ?? 0).toBe(0);
+  });
 });
 
 describe('Re-run failed', () => {
@@ -182,6 +213,71 @@ describe('Re-run failed', () => {
     expect(testRun.status).toBe('PASSED');
     const testPanel = await must(panelCall('getPanel', { refresh: true }, DEMO_TESTER, t603));
     expect(testPanel.links[0]).toMatchObject({ flaky: true, lastResult: { status: 'PASSED', attempts: 2 } });
+  });
+
+  it('a CI job sending the same run, refused or accepted, leaves its re-runs going through the newest re-run', async () => {
+    await must(panelCall('runPlan', {}));
+    runsFinish();
+    await nextRound();
+    const runId = (await planPanel()).recentRuns![0]!.runId;
+    await must(panelCall('rerunFailed', { runId }));
+    const firstRerun = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === Number(runId))!;
+    runsFinish();
+    await nextRound();
+
+    const send = () =>
+      fetch(demo.webtrigger.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.webtrigger.secret}` },
+        body: JSON.stringify({ runId, testPlanId: '274', results: [{ testCaseId: '601', status: 'SUCCESS' }] }),
+      });
+    // The queue refuses the first delivery (the sender retries later), then takes the second.
+    sb.queue.failPushes = true;
+    expect((await send()).status).toBe(503);
+    sb.queue.failPushes = false;
+    expect((await send()).status).toBe(202);
+    await sb.queue.idle();
+
+    // Re-running the run again re-runs its newest re-run, whose failures are the ones still standing.
+    await must(panelCall('rerunFailed', { runId }));
+    const reruns = [...sb.testsigma.state.runs.values()].filter((r) => r.reRunParentId !== undefined);
+    expect(reruns.map((r) => r.reRunParentId)).toEqual([Number(runId), firstRerun.id]);
+  });
+
+  it('a re-run re-run from its own row is the one the first run\'s row re-runs next', async () => {
+    await must(panelCall('runPlan', {}));
+    runsFinish();
+    await nextRound();
+    const runId = (await planPanel()).recentRuns![0]!.runId;
+    await must(panelCall('rerunFailed', { runId }));
+    const first = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === Number(runId))!;
+    runsFinish();
+    await nextRound();
+    // From the re-run's own row: a re-run of the re-run.
+    await must(panelCall('rerunFailed', { runId: String(first.id) }));
+    const second = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === first.id)!;
+    // From the first run's row while that one runs: nothing to re-run yet, and no second re-run of the first re-run.
+    expect(await panelCall('rerunFailed', { runId })).toMatchObject({ ok: false, error: { code: 'no_failure', message: expect.stringContaining(String(second.id)) } });
+    runsFinish();
+    await nextRound();
+    await must(panelCall('rerunFailed', { runId }));
+    const parents = [...sb.testsigma.state.runs.values()].filter((r) => r.reRunParentId !== undefined).map((r) => r.reRunParentId);
+    expect(parents).toEqual([Number(runId), first.id, second.id]);
+  });
+
+  it('two clicks on Re-run failed at once start one re-run, and both answer the view with it', async () => {
+    await must(panelCall('runPlan', {}));
+    runsFinish();
+    await nextRound();
+    const runId = (await planPanel()).recentRuns![0]!.runId;
+    // Testsigma answers in 50 ms, as over the internet: both clicks are checked before either re-run starts.
+    sb.setHttpLatency(50);
+    const [a, b] = await Promise.all([panelCall('rerunFailed', { runId }), panelCall('rerunFailed', { runId })]);
+    const reruns = [...sb.testsigma.state.runs.values()].filter((r) => r.reRunParentId !== undefined);
+    expect(reruns).toHaveLength(1);
+    for (const view of [a, b]) {
+      expect(view).toMatchObject({ ok: true, data: { recentRuns: expect.arrayContaining([expect.objectContaining({ runId: String(reruns[0]!.id) })]) } });
+    }
   });
 
   it('answers no_failure for a run with nothing failed, and not_found for a run the app does not know or an executor\'s own run id', async () => {
@@ -297,6 +393,24 @@ describe('Pick-up of runs started in Testsigma', () => {
     expect((await planPanel()).recentRuns!.some((r) => r.runId === String(run.id))).toBe(false);
   });
 
+  it('a plan linked while pick-up is on starts from its link: runs it finished before are not backfilled', async () => {
+    await sb.pickupRound();
+    sb.testsigma.state.seedPlan({ id: 900, name: 'Linked later', suites: [{ id: 90, name: 'All', cases: [{ id: 601, name: 'Login' }] }] });
+    const before = sb.testsigma.state.startRunInTestsigma(900);
+    sb.testsigma.state.completeRun(before.id);
+    runsFinish();
+    clock += 60_000;
+    const issue = sb.world.createIssue({ projectKey: demo.projectKey, type: 'Test Plan', summary: 'Linked later' });
+    await must(panelCall('link', { testsigmaId: '900' }, DEMO_TESTER, issue));
+    clock += 1000;
+    const after = sb.testsigma.state.startRunInTestsigma(900);
+    sb.testsigma.state.completeRun(after.id);
+    runsFinish();
+    expect(await nextRound()).toMatchObject({ pickedUp: 1 });
+    const runs = (await must(panelCall('getPanel', { refresh: true }, DEMO_TESTER, issue))).recentRuns!.map((r) => r.runId);
+    expect(runs).toEqual([String(after.id)]);
+  });
+
   it('a round picks up at most 20 runs a plan, oldest first; the rest wait for the next round', async () => {
     await sb.pickupRound();
     const runs = Array.from({ length: 23 }, () => {
@@ -313,6 +427,41 @@ describe('Pick-up of runs started in Testsigma', () => {
     const jobs = await must(invokeResolver<{ jobs: Array<{ runId: string }> }>(sb, 'admin', { key: 'listJobs', payload: {}, accountId: DEMO_ADMIN }));
     const seen = new Set(jobs.jobs.map((j) => j.runId));
     expect(runs.slice(-3).every((r) => seen.has(String(r.id)))).toBe(true);
+  });
+
+  it('a backlog deeper than three pages of the run list is picked up whole over the next rounds, none skipped', async () => {
+    await sb.pickupRound();
+    // 70 runs finish between two rounds (a burst of Testsigma schedules): the list's newest 60 fill three pages.
+    const runs = Array.from({ length: 70 }, () => {
+      const r = sb.testsigma.state.startRunInTestsigma(274);
+      sb.testsigma.state.completeRun(r.id);
+      clock += 1000;
+      return r;
+    });
+    let picked = 0;
+    for (let round = 0; round < 6; round++) picked += (await nextRound()).pickedUp;
+    expect(picked).toBe(70);
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await must(invokeResolver<{ jobs: Array<{ runId: string }>; nextCursor?: string }>(sb, 'admin', { key: 'listJobs', payload: cursor ? { cursor } : {}, accountId: DEMO_ADMIN }));
+      for (const j of page.jobs) seen.add(j.runId);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(runs.filter((r) => !seen.has(String(r.id))).map((r) => r.id)).toEqual([]);
+  });
+
+  it('a burst past the 500 runs a round can list is reported on the admin page, saying the older runs need a delivery', async () => {
+    await sb.pickupRound();
+    for (let i = 0; i < 510; i++) {
+      const r = sb.testsigma.state.startRunInTestsigma(274);
+      sb.testsigma.state.completeRun(r.id);
+      clock += 100;
+    }
+    expect(await nextRound()).toMatchObject({ pickedUp: 20 });
+    expect((await settings()).setup.pickup!.problem).toBe(
+      'More than 500 runs of Testsigma test plan 274 finished between two rounds: pick-up takes the newest 500 over the next rounds, and the older ones do not reach Xray by themselves. Send those with xts or the web trigger (testsigmaRunId).',
+    );
   });
 
   it('a round picks up nothing while the Xray budget is spent, and the run waits for a later round', async () => {

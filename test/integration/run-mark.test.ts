@@ -31,12 +31,19 @@ describe('the run mark', () => {
     expect(resultsOf(site, trap.id)).toEqual([]);
   });
 
-  test('a Task labelled in advance with the run\'s mark does not make the run fail', async () => {
+  test('a Task carrying the run\'s mark (the site\'s own, leaked) in the run\'s project is no Test Execution: the run gets its own', async () => {
     await site.link('Test', 'PROJ', '609');
-    site.sb.world.createIssue({ projectKey: 'PROJ', type: 'Task', summary: 'trap', labels: [runLabel('nightly-1002')] });
+    const mark = await siteRunLabel(site.sb.kvs, 'nightly-1002');
+    const trap = site.sb.world.createIssue({ projectKey: 'PROJ', type: 'Task', summary: 'trap', labels: [mark] });
     const jobId = await site.send({ runId: 'nightly-1002', results: [{ testCaseId: '609', status: 'SUCCESS' }] });
     await site.sb.queue.idle();
-    expect(await site.job(jobId)).toMatchObject({ state: 'succeeded', testExecutionKey: expect.stringMatching(/^PROJ-/) });
+    const view = await site.job(jobId);
+    expect(view).toMatchObject({ state: 'succeeded', testExecutionKey: expect.stringMatching(/^PROJ-/) });
+    expect(view.testExecutionKey).not.toBe(trap.key);
+    expect(site.sb.world.listTestExecutions().map((e) => e.key)).toEqual([view.testExecutionKey]);
+    // Found by its mark and turned down for its type, not missed.
+    const lines = (site.sb.deps.log as unknown as { lines: string[] }).lines;
+    expect(lines.some((l) => l.includes('ignored') && l.includes(trap.key))).toBe(true);
   });
 
   test('the mark is not the run id\'s hash: two sites give one run id different marks', async () => {

@@ -74,12 +74,15 @@ describe('admin page in the browser', () => {
     expect(options).toEqual(expect.arrayContaining(['PASSED', 'FAILED', 'TODO', 'EXECUTING', 'ABORTED']));
     await app.getByRole('option', { name: 'ABORTED' }).click();
     const row = table.getByRole('row').filter({ has: app.getByText('SUCCESS', { exact: true }) });
-    await row.getByText('ABORTED', { exact: true }).waitFor();
+    // The picker and, beside it, the status in Xray's colours.
+    await row.getByText('ABORTED', { exact: true }).first().waitFor();
+    await expect(row.getByText('ABORTED', { exact: true }).count()).resolves.toBe(2);
     await row.getByRole('button', { name: 'Undo' }).waitFor();
     for (const label of ['Test issue types', 'Test Execution issue type', 'Default project', 'Project for new defects', 'Issue type of new defects']) {
       await expect(app.getByLabel(label, { exact: true }).count()).resolves.toBe(1);
     }
-    await app.getByRole('tabpanel').getByRole('button', { name: 'Save', exact: true }).click();
+    // The save bar at the top, in view without scrolling past the status map.
+    await app.getByRole('tabpanel').getByRole('button', { name: 'Save', exact: true }).first().click();
     await app.getByRole('status').filter({ hasText: 'Settings saved' }).waitFor();
     expect(await previewErrors(page)).toEqual([]);
   });
@@ -96,8 +99,14 @@ describe('admin page in the browser', () => {
     await app.getByText('Copy the secret now').waitFor();
     const secret = app.getByLabel('New secret');
     await expect(secret.inputValue()).resolves.toMatch(/^\S{20,}$/);
-    const examples = await app.locator('code, pre').allInnerTexts();
-    expect(examples.join('\n')).toContain('$XTS_SECRET');
+    // The examples are in tabs (command line, signed curl, bearer curl); each reads the secret from $XTS_SECRET.
+    const examples: string[] = [];
+    for (const name of ['Command line (xts)', 'curl, signed', 'curl, bearer token']) {
+      await app.getByRole('tab', { name }).click();
+      examples.push(...(await app.locator('code, pre').allInnerTexts()));
+    }
+    expect(examples.join('\n')).toContain('"$XTS_SECRET"');
+    expect(examples.join('\n')).toContain('Authorization: Bearer $XTS_SECRET');
     expect(examples.join('\n')).not.toContain(await secret.inputValue());
     await app.getByRole('button', { name: 'I have copied it' }).click();
     await app.getByRole('button', { name: 'Rotate secret' }).waitFor();

@@ -98,8 +98,7 @@ async function seeded(): Promise<Seeded> {
   const started = await panel.runPlan!({ payload: {}, context: { accountId: ADMIN, extension: { issue: plan } } });
   if (!started.ok) throw new Error(`runPlan: ${started.error.message}`);
   for (const run of sb.testsigma.state.runs.values()) sb.testsigma.state.completeRun(run.id, { 609: 'FAILURE' });
-  await sb.pickupRound();
-  await sb.queue.idle();
+  await runsSynced(sb, plan);
   // From here on the queue only records: a consumer running in the background would change stored keys between a
   // case's before and after snapshots.
   sb.queue.setConsumer(async () => undefined);
@@ -107,6 +106,27 @@ async function seeded(): Promise<Seeded> {
   knownJobIds.add(jobId);
   const runIds = [...sb.testsigma.state.runs.keys()].map(String);
   return { sb, issues: [t1, t2, set, plan, task, hidden], outIssues, jobIds: [jobId], runIds: [...runIds, 'prop-1'] };
+}
+
+/**
+ * Waits until every run of the Test Plan has synced, as its panel shows them: a run started from Jira is pulled by
+ * a job that polls Testsigma, and on a busy machine its next poll may still be ahead on the sandbox's clock when the
+ * queue first goes idle. Each round moves that clock past the poll's delay; a run still unsynced after them fails
+ * the seeding loudly (without it, rerunFailed was never accepted and the property failed for a reason it does not name).
+ */
+async function runsSynced(sb: Sandbox, plan: { id: string; key: string }): Promise<void> {
+  let states: string[] = [];
+  for (let round = 0; round < 10; round++) {
+    await sb.pickupRound();
+    await sb.queue.idle();
+    const view = await sb.app.panelResolver.getPanel!({ payload: {}, context: { accountId: ADMIN, extension: { issue: plan } } });
+    if (!view.ok) throw new Error(`getPanel: ${view.error.message}`);
+    const runs = (view.data as { recentRuns?: Array<{ runId: string; state: string }> }).recentRuns ?? [];
+    states = runs.map((r) => `${r.runId}: ${r.state}`);
+    if (runs.length > 0 && runs.every((r) => r.state !== 'running' && r.state !== 'queued')) return;
+    sb.advance(5 * 60_000);
+  }
+  throw new Error(`seeding: the plan's runs did not sync (${states.join(', ') || 'none listed'})`);
 }
 
 /**

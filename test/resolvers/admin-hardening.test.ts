@@ -71,6 +71,8 @@ describe('SettingsView.setup', () => {
       testsigma: 'failed',
       secretCreated: false,
       xrayStatuses: ['PASSED', 'TO DO'],
+      xrayTestedAt: '2026-11-25T12:00:00.000Z',
+      testsigmaTestedAt: '2026-11-25T12:00:00.000Z',
       pickup: { on: true, runsPickedUp: 0 },
     });
     const { secret } = data(await s.call<{ secret: string }>('rotateWebtriggerSecret'));
@@ -80,5 +82,31 @@ describe('SettingsView.setup', () => {
     expect(res.statusCode).toBe(202);
     // The first push-mode delivery also turns the pick-up's default off (its CI may send Testsigma runs itself).
     expect(data(await s.call<SettingsView>('getSettings')).setup).toMatchObject({ secretCreated: true, firstRunAt: '2026-11-25T12:00:00.000Z', pickup: { on: false } });
+  });
+
+  it('says when each side was last tested, for the admin page\'s "Connected · tested 2 hours ago"; new credentials forget only their side\'s time', async () => {
+    const s = setup();
+    await configured(s);
+    data(await s.call('saveSettings', { testsigma: { apiKey: 'ts-key-value-long-enough' } }));
+    data(await s.call<ConnectionReport>('testConnection'));
+    expect(data(await s.call<SettingsView>('getSettings')).setup).toMatchObject({
+      xray: 'ok',
+      xrayTestedAt: '2026-11-25T12:00:00.000Z',
+      testsigma: 'ok',
+      testsigmaTestedAt: '2026-11-25T12:00:00.000Z',
+    });
+    data(await s.call('saveSettings', { xray: { clientId: 'another-client-id' } }));
+    const after = data(await s.call<SettingsView>('getSettings')).setup;
+    expect(after).toMatchObject({ xray: 'unknown', testsigma: 'ok', testsigmaTestedAt: '2026-11-25T12:00:00.000Z' });
+    expect(after.xrayTestedAt).toBeUndefined();
+  });
+
+  it('records no Testsigma test time while no Testsigma key is set (its state stays "not set")', async () => {
+    const s = setup();
+    await configured(s);
+    data(await s.call<ConnectionReport>('testConnection'));
+    const shown = data(await s.call<SettingsView>('getSettings')).setup;
+    expect(shown).toMatchObject({ xray: 'ok', testsigma: 'not_set' });
+    expect(shown.testsigmaTestedAt).toBeUndefined();
   });
 });

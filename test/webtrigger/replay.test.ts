@@ -44,6 +44,19 @@ describe('replayed POSTs', () => {
     expect((await site.job(b)).state).toBe('succeeded');
   });
 
+  test('a retry while the first copy has no job yet (in flight, or its invocation died) is told to retry, never handed a job that does not exist', async () => {
+    await site.link('Test', 'PROJ', '609');
+    const body = text({ runId: 'rp-4', results: [{ testCaseId: '609', status: 'SUCCESS' }] });
+    const signature = site.signature(body);
+    // The first copy claimed the signature for its job and has not written that job (yet, or ever).
+    const v1 = /v1=([0-9a-f]+)/.exec(signature)![1]!;
+    await site.sb.kvs.set(`sig:${v1}`, { jobId: 'job-0000000000000-00000000' });
+    const retry = await site.post(body, { 'content-type': 'application/json', 'x-signature': signature });
+    expect(retry).toMatchObject({ status: 503, body: { error: { code: 'busy' } } });
+    expect(retry.headers.get('retry-after')).toBe('5');
+    expect(site.sb.queue.stats.pushed).toBe(0);
+  });
+
   test('the same body signed at another second is a new delivery', async () => {
     await site.link('Test', 'PROJ', '609');
     const body = text({ runId: 'rp-3', results: [{ testCaseId: '609', status: 'SUCCESS' }] });

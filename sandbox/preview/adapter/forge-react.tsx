@@ -136,7 +136,18 @@ interface TableRow {
 }
 
 export const Badge = kit('Badge', (p) => <AkBadge {...pick(p, {}, ['testId'])} />);
-export const Box = kit('Box', (p) => <AkBox {...pick(p, {}, ['xcss'])} />);
+// UI Kit's xcss takes raw CSS for sizes (developer.atlassian.com/platform/forge/ui-kit/components/xcss/); the
+// preview draws those on a wrapper, since Atlaskit's Box wants its own compiled xcss.
+const BOX_SIZES = ['width', 'maxWidth', 'minWidth'] as const;
+export const Box = kit('Box', (p) => {
+  const style: React.CSSProperties = {};
+  for (const k of BOX_SIZES) {
+    const v = (p.xcss as Record<string, unknown> | undefined)?.[k];
+    if (typeof v === 'string' || typeof v === 'number') style[k] = v;
+  }
+  const box = <AkBox {...pick(p, {}, ['xcss'])} />;
+  return Object.keys(style).length > 0 ? <div style={style}>{box}</div> : box;
+});
 // UI Kit names a button's icon by its glyph (ButtonProps' `Icon` names); Jira draws Atlaskit's icon of that name. The
 // glyphs the app uses are drawn with their Atlaskit icons; any other shows as a grey dot, so the button still renders.
 const GLYPHS: Record<string, (props: { label: string }) => ReactElement> = {

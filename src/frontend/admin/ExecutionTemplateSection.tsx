@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Checkbox, Heading, LoadingButton, Select, Stack, Text, Textfield } from '@forge/react';
+import { ButtonGroup, Checkbox, Heading, Inline, LoadingButton, Lozenge, Select, Stack, Text, Textfield } from '@forge/react';
 import type { ExecutionFieldView, SettingsPatch, SettingsView } from '../../shared/types';
 import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
 import { Field } from '../common/Field';
@@ -93,15 +93,21 @@ export function templatePatch(e: TemplateEdits): SettingsPatch {
  */
 export function ExecutionTemplateSection({ call, settings, projects, notify, onSaved }: ExecutionTemplateSectionProps) {
   const t = useT();
-  const [edits, setEdits] = useState<TemplateEdits>(() => editsOf(settings));
+  const [edits, keepEdits] = useState<TemplateEdits>(() => editsOf(settings));
   const [meta, setMeta] = useState<ExecutionFieldView[]>();
   const [metaError, setMetaError] = useState<ShownError>();
   const project = settings.defaultProjectKey ?? '';
   const type = settings.issueTypes.testExecution?.[0];
-  const { saving, error, save } = useSaveSettings(call, (saved) => {
+  const { saving, error, save, clearError } = useSaveSettings(call, (saved) => {
     onSaved(saved);
-    setEdits(editsOf(saved));
+    keepEdits(editsOf(saved));
   });
+  // An edit answers an old refusal: it goes.
+  const setEdits = (update: (e: TemplateEdits) => TemplateEdits) => {
+    clearError();
+    keepEdits(update);
+  };
+  const dirty = JSON.stringify(templatePatch(edits)) !== JSON.stringify(templatePatch(editsOf(settings)));
 
   useEffect(() => {
     if (project === '') return;
@@ -125,7 +131,7 @@ export function ExecutionTemplateSection({ call, settings, projects, notify, onS
       <Heading size="small">{t('admin.template.heading')}</Heading>
       <Text>{project === '' ? t('admin.template.introNoProject') : t('admin.template.intro', { project })}</Text>
       {metaError && <ErrorMessage error={metaError} />}
-      <Field id="template-fix-versions" label={t('admin.template.fixVersions')}>
+      <Field narrow id="template-fix-versions" label={t('admin.template.fixVersions')}>
         <Select
           inputId="template-fix-versions"
           isMulti
@@ -134,7 +140,7 @@ export function ExecutionTemplateSection({ call, settings, projects, notify, onS
           onChange={(picked: Option[] | null) => setEdits((e) => ({ ...e, fixVersions: (picked ?? []).map((o) => o.value) }))}
         />
       </Field>
-      <Field id="template-components" label={t('admin.template.components')}>
+      <Field narrow id="template-components" label={t('admin.template.components')}>
         <Select
           inputId="template-components"
           isMulti
@@ -143,11 +149,11 @@ export function ExecutionTemplateSection({ call, settings, projects, notify, onS
           onChange={(picked: Option[] | null) => setEdits((e) => ({ ...e, components: (picked ?? []).map((o) => o.value) }))}
         />
       </Field>
-      <Field id="template-labels" label={t('admin.template.labels')} help={t('admin.template.labelsHelp')}>
+      <Field narrow id="template-labels" label={t('admin.template.labels')} help={t('admin.template.labelsHelp')}>
         <Textfield id="template-labels" value={edits.labels} onChange={(event) => setEdits((e) => ({ ...e, labels: String(event.target.value ?? '') }))} />
       </Field>
       {required.map((f) => (
-        <Field key={f.id} id={`template-field-${f.id}`} label={t('admin.template.requiredField', { name: f.name })}>
+        <Field narrow key={f.id} id={`template-field-${f.id}`} label={t('admin.template.requiredField', { name: f.name })}>
           <Select
             inputId={`template-field-${f.id}`}
             options={options(f.allowedValues ?? [])}
@@ -168,7 +174,7 @@ export function ExecutionTemplateSection({ call, settings, projects, notify, onS
         isChecked={edits.createTests}
         onChange={(event) => setEdits((e) => ({ ...e, createTests: Boolean(event.target.checked) }))}
       />
-      <Field id="create-tests-project" label={t('admin.template.createTestsProject')} help={t('admin.template.createTestsHelp')}>
+      <Field narrow id="create-tests-project" label={t('admin.template.createTestsProject')} help={t('admin.template.createTestsHelp')}>
         <Select
           inputId="create-tests-project"
           options={projectOptions}
@@ -176,9 +182,14 @@ export function ExecutionTemplateSection({ call, settings, projects, notify, onS
           onChange={(picked: Option | null) => setEdits((e) => ({ ...e, createTestsProject: picked?.value ?? '' }))}
         />
       </Field>
-      <LoadingButton appearance="primary" isLoading={saving} onClick={() => void saveNow()}>
-        {t('admin.template.save')}
-      </LoadingButton>
+      <Inline space="space.150" alignBlock="center" shouldWrap>
+        <ButtonGroup>
+          <LoadingButton appearance={dirty ? 'primary' : 'default'} isLoading={saving} onClick={() => void saveNow()}>
+            {t('admin.template.save')}
+          </LoadingButton>
+        </ButtonGroup>
+        {dirty && <Lozenge appearance="inprogress">{t('admin.unsaved')}</Lozenge>}
+      </Inline>
       {error && <ErrorMessage error={error} />}
     </Stack>
   );

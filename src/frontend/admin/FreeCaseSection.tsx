@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Heading, Inline, LoadingButton, Stack, Text, Textfield } from '@forge/react';
-import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
-import { Field } from '../common/Field';
+import { ButtonGroup, Heading, Inline, LoadingButton, Stack, Text, Textfield } from '@forge/react';
+import { errorText, type ShownError } from '../common/ErrorMessage';
+import { Field, FIELD_WIDTH, type FieldMessage } from '../common/Field';
 import type { Notify } from '../common/flag';
 import { useT } from '../common/i18n';
 import type { AdminCaller } from '../invoke';
@@ -43,20 +43,34 @@ export function FreeCaseSection({ call, notify }: FreeCaseSectionProps) {
     setSaid(answer.data.heldBy ? t('admin.freeCase.heldBy', { id: testsigmaId, issue: answer.data.heldBy }) : t('admin.freeCase.notFreed', { id: testsigmaId }));
   };
 
+  // Under the field the id was typed in: a refusal, or where the case is held.
+  const message: FieldMessage | undefined = error ? { kind: 'error', text: errorText(t, error) } : said ? { kind: 'helper', text: said } : undefined;
+
   return (
     <Stack space="space.100">
       <Heading size="small">{t('admin.freeCase.heading')}</Heading>
       <Text>{t('admin.freeCase.intro')}</Text>
-      <Field id="free-case-id" label={t('admin.freeCase.label')}>
-        <Textfield id="free-case-id" value={id} onChange={(event) => setId(String(event.target.value ?? ''))} />
+      <Field id="free-case-id" label={t('admin.freeCase.label')} {...(message ? { message } : {})}>
+        <Textfield
+          id="free-case-id"
+          width={FIELD_WIDTH}
+          value={id}
+          isInvalid={error !== undefined}
+          onChange={(event) => {
+            // A new id answers the last one: its message goes.
+            setError(undefined);
+            setSaid(undefined);
+            setId(String(event.target.value ?? ''));
+          }}
+        />
       </Field>
       <Inline>
-        <LoadingButton isLoading={busy} isDisabled={id.trim() === ''} onClick={() => void free()}>
-          {t('admin.freeCase.button')}
-        </LoadingButton>
+        <ButtonGroup>
+          <LoadingButton isLoading={busy} isDisabled={id.trim() === ''} onClick={() => void free()}>
+            {t('admin.freeCase.button')}
+          </LoadingButton>
+        </ButtonGroup>
       </Inline>
-      {said && <Text>{said}</Text>}
-      {error && <ErrorMessage error={error} />}
     </Stack>
   );
 }

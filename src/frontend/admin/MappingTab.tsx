@@ -1,10 +1,11 @@
 import { useEffect, useState, type ReactElement } from 'react';
-import { Button, ButtonGroup, Checkbox, DynamicTable, Heading, Inline, Label, LoadingButton, Select, Stack, Text, Textfield } from '@forge/react';
+import { Button, ButtonGroup, Checkbox, DynamicTable, Heading, Inline, Label, LoadingButton, Lozenge, Select, Stack, Text, Textfield } from '@forge/react';
 import type { SettingsView } from '../../shared/types';
 import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
 import { Field } from '../common/Field';
 import type { Notify } from '../common/flag';
 import { useT, type Translator } from '../common/i18n';
+import { statusLozenge } from '../common/statusLozenge';
 import { useRunOnce } from '../common/useRunOnce';
 import type { AdminCaller } from '../invoke';
 import { isEmptyPatch } from './connectionModel';
@@ -45,19 +46,36 @@ type Types = { status: 'loading' } | { status: 'failed' } | { status: 'ready'; n
  */
 export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: MappingTabProps) {
   const t = useT();
-  const [edits, setEdits] = useState<StatusEdits>({});
-  const [fields, setFields] = useState<MappingFields>(() => mappingFields(settings));
-  const [newWord, setNewWord] = useState('');
-  const [newStatus, setNewStatus] = useState('');
+  const [edits, keepEdits] = useState<StatusEdits>({});
+  const [fields, keepFields] = useState<MappingFields>(() => mappingFields(settings));
+  const [newWord, keepNewWord] = useState('');
+  const [newStatus, keepNewStatus] = useState('');
   const [addProblem, setAddProblem] = useState<{ key: string; params?: Record<string, string> }>();
   const [projects, setProjects] = useState<Project[]>();
   const [pickerError, setPickerError] = useState<ShownError>();
   const [types, setTypes] = useState<Record<string, Types>>({});
-  const { saving, error: saveError, save } = useSaveSettings(call, (saved) => {
+  const { saving, error: saveError, save, clearError } = useSaveSettings(call, (saved) => {
     onSaved(saved);
-    setEdits({});
-    setFields(mappingFields(saved));
+    keepEdits({});
+    keepFields(mappingFields(saved));
   });
+  // The admin acting again answers an old refusal: it goes rather than stand beside the new values.
+  const setEdits = (update: (e: StatusEdits) => StatusEdits) => {
+    clearError();
+    keepEdits(update);
+  };
+  const setFields = (update: (f: MappingFields) => MappingFields) => {
+    clearError();
+    keepFields(update);
+  };
+  const setNewWord = (word: string) => {
+    setAddProblem(undefined);
+    keepNewWord(word);
+  };
+  const setNewStatus = (status: string) => {
+    setAddProblem(undefined);
+    keepNewStatus(status);
+  };
 
   useRunOnce(() => {
     void call('listProjects', {}).then((answer) => {
@@ -110,25 +128,45 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
     setAddProblem(problem);
     if (problem !== undefined) return;
     setEdits((e) => setStatus(stored, e, normaliseWord(newWord), newStatus.trim()));
-    setNewWord('');
-    setNewStatus('');
+    keepNewWord('');
+    keepNewStatus('');
   };
 
-  const saveNow = async () => {
+  // Which save bar was pressed: its answer shows there, where the admin looks.
+  const [savedFrom, setSavedFrom] = useState<'top' | 'bottom'>('bottom');
+  const saveNow = async (from: 'top' | 'bottom') => {
+    setSavedFrom(from);
     if (await save(patch)) notify(t('admin.saved'));
   };
+  const dirty = !isEmptyPatch(patch);
+  // At the top and at the end: the tab is long, and Save stays in reach wherever the admin changed something.
+  const saveBar = (from: 'top' | 'bottom') => (
+    <Stack space="space.100">
+      <Inline space="space.150" alignBlock="center" shouldWrap>
+        <ButtonGroup>
+          <LoadingButton appearance="primary" isLoading={saving && savedFrom === from} isDisabled={!dirty || saving} onClick={() => void saveNow(from)}>
+            {t('admin.save')}
+          </LoadingButton>
+        </ButtonGroup>
+        {dirty && <Lozenge appearance="inprogress">{t('admin.unsaved')}</Lozenge>}
+      </Inline>
+      {saveError && savedFrom === from && <ErrorMessage error={saveError} />}
+    </Stack>
+  );
 
   return (
     <Stack space="space.200">
+      {saveBar('top')}
       <Heading size="small">{t('admin.mapping.statusHeading')}</Heading>
       <Text>{t(xrayStatuses ? 'admin.mapping.statusIntro' : 'admin.mapping.statusIntroNoStatuses')}</Text>
       <DynamicTable
         label={t('admin.mapping.statusCaption')}
         head={{
           cells: [
-            { key: 'incoming', content: t('admin.mapping.incoming') },
-            { key: 'xray', content: t('admin.mapping.xray') },
-            { key: 'actions', content: '' },
+            { key: 'incoming', content: t('admin.mapping.incoming'), width: 22 },
+            { key: 'xray', content: t('admin.mapping.xray'), width: 16 },
+            { key: 'change', content: t('admin.mapping.changeTo'), width: 32 },
+            { key: 'actions', content: '', width: 30 },
           ],
         }}
         rows={rows.map((row) => ({
@@ -136,8 +174,10 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
           cells: [
             // The incoming word labels its row's status input: a screen reader hears "SUCCESS" on the Select.
             { key: 'incoming', content: <Label labelFor={`status-${row.incoming}`}>{row.incoming}</Label> },
+            // In Xray's colours, as the panel shows results: what passes is green, what fails red.
+            { key: 'xray', content: row.xray || row.defaultStatus ? statusLozenge(row.xray || row.defaultStatus!) : t('common.none') },
             {
-              key: 'xray',
+              key: 'change',
               content: statusInput(`status-${row.incoming}`, row.xray, (status) =>
                 setEdits((e) => setStatus(stored, e, row.incoming, status)),
               ),
@@ -166,7 +206,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       <Text>{t('admin.mapping.typesIntro', { project: typesProject || t('common.none') })}</Text>
       {pickerError && <ErrorMessage error={pickerError} />}
       {(['test', 'testSet', 'testPlan'] as const).map((kind) => (
-        <Field key={kind} id={`issue-types-${kind}`} label={t(`admin.mapping.types.${kind}`)}>
+        <Field narrow key={kind} id={`issue-types-${kind}`} label={t(`admin.mapping.types.${kind}`)}>
           <Select
             inputId={`issue-types-${kind}`}
             isMulti
@@ -178,7 +218,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
           />
         </Field>
       ))}
-      <Field id="issue-types-testExecution" label={t('admin.mapping.types.testExecution')} help={t('admin.mapping.types.testExecutionHelp')}>
+      <Field narrow id="issue-types-testExecution" label={t('admin.mapping.types.testExecution')} help={t('admin.mapping.types.testExecutionHelp')}>
         <Select
           inputId="issue-types-testExecution"
           options={nameOptions(typeNames(typesProject), [fields.testExecutionType])}
@@ -188,7 +228,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       </Field>
 
       <Heading size="small">{t('admin.mapping.executionsHeading')}</Heading>
-      <Field id="default-project-key" label={t('admin.mapping.defaultProject')} help={t('admin.mapping.defaultProjectHelp')}>
+      <Field narrow id="default-project-key" label={t('admin.mapping.defaultProject')} help={t('admin.mapping.defaultProjectHelp')}>
         <Select
           inputId="default-project-key"
           isLoading={projects === undefined && !pickerError}
@@ -205,7 +245,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
       />
 
       <Heading size="small">{t('admin.mapping.defectsHeading')}</Heading>
-      <Field id="defects-project" label={t('admin.mapping.defectsProject')}>
+      <Field narrow id="defects-project" label={t('admin.mapping.defectsProject')}>
         <Select
           inputId="defects-project"
           isLoading={projects === undefined && !pickerError}
@@ -214,7 +254,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
           onChange={(option: Option | null) => setFields((f) => ({ ...f, defectsProjectKey: option?.value ?? '' }))}
         />
       </Field>
-      <Field id="defects-type" label={t('admin.mapping.defectsType')}>
+      <Field narrow id="defects-type" label={t('admin.mapping.defectsType')}>
         <Select
           inputId="defects-type"
           options={nameOptions(typeNames(defectsProject), [fields.defectsIssueType])}
@@ -223,15 +263,7 @@ export function MappingTab({ call, settings, xrayStatuses, notify, onSaved }: Ma
         />
       </Field>
 
-      <Inline>
-
-        <ButtonGroup>
-        <LoadingButton appearance="primary" isLoading={saving} isDisabled={isEmptyPatch(patch)} onClick={() => void saveNow()}>
-          {t('admin.save')}
-        </LoadingButton>
-        </ButtonGroup>
-      </Inline>
-      {saveError && <ErrorMessage error={saveError} />}
+      {saveBar('bottom')}
       <ExecutionTemplateSection call={call} settings={settings} projects={projects} notify={notify} onSaved={onSaved} />
     </Stack>
   );

@@ -1,4 +1,4 @@
-import { Checkbox, Heading, SectionMessage, Stack, Text } from '@forge/react';
+import { Checkbox, Heading, Inline, Lozenge, SectionMessage, Stack, Text } from '@forge/react';
 import type { SettingsView } from '../../shared/types';
 import { ErrorMessage } from '../common/ErrorMessage';
 import type { Notify } from '../common/flag';
@@ -29,7 +29,10 @@ export function PickupSection({ call, settings, notify, onSaved }: PickupSection
   };
   return (
     <Stack space="space.100">
-      <Heading size="small">{t('admin.pickup.heading')}</Heading>
+      <Inline space="space.150" alignBlock="center" shouldWrap>
+        <Heading size="small">{t('admin.pickup.heading')}</Heading>
+        <Lozenge appearance={settings.testsigma.autoPickup ? 'inprogress' : 'default'}>{t(settings.testsigma.autoPickup ? 'admin.pickup.on' : 'admin.pickup.off')}</Lozenge>
+      </Inline>
       {error && <ErrorMessage error={error} />}
       <Checkbox
         id="run-from-jira"
@@ -47,11 +50,11 @@ export function PickupSection({ call, settings, notify, onSaved }: PickupSection
       />
       <Text size="small">{t('admin.pickup.why')}</Text>
       {pickup?.lastRoundAt ? (
-        <Stack space="space.0">
+        <Inline space="space.100" alignBlock="center" shouldWrap>
           <Text>{t.plural('admin.pickup.pickedUp', pickup.runsPickedUp)}</Text>
           <Text size="small">{t('admin.pickup.lastRound')}</Text>
           {when(t, pickup.lastRoundAt, 'small')}
-        </Stack>
+        </Inline>
       ) : (
         <Text size="small">{t('admin.pickup.noRound')}</Text>
       )}

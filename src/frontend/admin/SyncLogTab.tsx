@@ -1,10 +1,11 @@
 import { useCallback, useState } from 'react';
-import { Button, ButtonGroup, DynamicTable, Inline, LoadingButton, ModalTransition, Spinner, Stack, Text } from '@forge/react';
+import { Button, ButtonGroup, DynamicTable, Inline, LoadingButton, ModalTransition, Spinner, Stack, Text, Tooltip } from '@forge/react';
 import type { JobView } from '../../shared/types';
 import { ErrorMessage, type ShownError } from '../common/ErrorMessage';
 import type { Notify } from '../common/flag';
-import { useT } from '../common/i18n';
-import { executionCell, runHeadCells, stateLozenge } from '../common/jobCells';
+import { useT, type Translator } from '../common/i18n';
+import { executionCell, stateLozenge } from '../common/jobCells';
+import { statusCounts } from '../common/statusLozenge';
 import { isRetryable } from '../common/status';
 import { useRunOnce } from '../common/useRunOnce';
 import { when } from '../common/when';
@@ -89,14 +90,10 @@ export function SyncLogTab({ call, notify, testsigmaBaseUrl = 'https://app.tests
     key: job.jobId,
     cells: [
       { key: 'run', content: job.runId },
-      { key: 'state', content: stateLozenge(t, job.state) },
+      { key: 'state', content: stateCell(t, job) },
       { key: 'execution', content: executionCell(t, job.testExecutionKey) },
-      { key: 'received', content: t.number(job.counts.received) },
-      { key: 'synced', content: t.number(job.counts.synced) },
-      { key: 'unmapped', content: t.number(job.counts.unmapped) },
-      { key: 'failed', content: t.number(job.counts.failed) },
-      { key: 'at', content: when(t, job.updatedAt) },
-      { key: 'error', content: job.errors[0] !== undefined ? truncate(job.errors[0]) : t('common.none') },
+      { key: 'results', content: resultsCell(t, job) },
+      { key: 'at', content: when(t, job.updatedAt, 'small') },
       {
         key: 'actions',
         content: (
@@ -122,6 +119,13 @@ export function SyncLogTab({ call, notify, testsigmaBaseUrl = 'https://app.tests
 
   return (
     <Stack space="space.200">
+      {/* Refresh at the top right, as in Jira's own lists; Load more under the table only when there is more. */}
+      <Inline spread="space-between" alignBlock="center">
+        <Text size="small">{t('admin.syncLog.newestFirst')}</Text>
+        <LoadingButton appearance="subtle" spacing="compact" isLoading={loading === 'refresh'} isDisabled={loading !== undefined} onClick={() => void refresh()}>
+          {t('admin.syncLog.refresh')}
+        </LoadingButton>
+      </Inline>
       {failure && <ErrorMessage error={failure} />}
       {jobs.length === 0 ? (
         <Stack space="space.100">
@@ -133,32 +137,65 @@ export function SyncLogTab({ call, notify, testsigmaBaseUrl = 'https://app.tests
       ) : (
         <DynamicTable
           label={t('admin.syncLog.caption')}
+          isFixedSize
           head={{
             cells: [
-              ...runHeadCells(t),
-              { key: 'at', content: t('jobs.column.updated') },
-              { key: 'error', content: t('admin.syncLog.firstError') },
-              { key: 'actions', content: '' },
+              { key: 'run', content: t('jobs.column.run'), width: 8 },
+              { key: 'state', content: t('jobs.column.state'), width: 18 },
+              { key: 'execution', content: t('jobs.column.execution'), width: 12 },
+              { key: 'results', content: t('admin.syncLog.results'), width: 32 },
+              { key: 'at', content: t('jobs.column.updated'), width: 12 },
+              { key: 'actions', content: '', width: 18 },
             ],
           }}
           rows={rows}
         />
       )}
-      <Inline>
-        <ButtonGroup>
-        {nextCursor !== undefined && (
-          <LoadingButton isLoading={loading === 'more'} isDisabled={loading !== undefined} onClick={() => void loadMore()}>
-            {t('admin.syncLog.more')}
-          </LoadingButton>
-        )}
-        <LoadingButton appearance="subtle" isLoading={loading === 'refresh'} isDisabled={loading !== undefined} onClick={() => void refresh()}>
-          {t('admin.syncLog.refresh')}
-        </LoadingButton>
-        </ButtonGroup>
-      </Inline>
+      {nextCursor !== undefined && (
+        <Inline>
+          <ButtonGroup>
+            <LoadingButton isLoading={loading === 'more'} isDisabled={loading !== undefined} onClick={() => void loadMore()}>
+              {t('admin.syncLog.more')}
+            </LoadingButton>
+          </ButtonGroup>
+        </Inline>
+      )}
       <ModalTransition>
         {detail && <JobDetail job={detail} testsigmaBaseUrl={testsigmaBaseUrl} onClose={() => setSelected(undefined)} />}
       </ModalTransition>
     </Stack>
+  );
+}
+
+// Plain functions, not components: DynamicTable calls cell components as functions, where hooks would break.
+
+/** The state in people's words; a job with problems says how many, the first one in a Tooltip (all in Details). */
+function stateCell(t: Translator, job: JobView) {
+  const first = job.errors[0];
+  return (
+    <Inline space="space.075" alignBlock="center">
+      {stateLozenge(t, job.state)}
+      {first !== undefined && (
+        <Tooltip content={truncate(first)}>
+          <Text size="small">{t.plural('admin.syncLog.problems', job.errors.length)}</Text>
+        </Tooltip>
+      )}
+    </Inline>
+  );
+}
+
+/**
+ * What the delivery says, in one cell instead of four counts: its synced results by Xray status in Xray's colours,
+ * then what did not reach Xray ("1 not linked", "2 not synced"); "6 synced" for a job that carries no statuses.
+ */
+function resultsCell(t: Translator, job: JobView) {
+  const { synced, unmapped, failed } = job.counts;
+  const byStatus = job.statuses && Object.values(job.statuses).some((n) => n > 0);
+  return (
+    <Inline space="space.100" alignBlock="center" shouldWrap>
+      {byStatus ? statusCounts(t, job.statuses!) : <Text size="small">{t('admin.syncLog.synced', { count: synced })}</Text>}
+      {unmapped > 0 && <Text size="small">{t('admin.syncLog.notLinked', { count: unmapped })}</Text>}
+      {failed > 0 && <Text size="small">{t('admin.syncLog.notSynced', { count: failed })}</Text>}
+    </Inline>
   );
 }

@@ -9,6 +9,10 @@ import {
   LoadingButton,
   SectionMessage,
   Stack,
+  Tab,
+  TabList,
+  TabPanel,
+  Tabs,
   Text,
   Textfield,
 } from '@forge/react';
@@ -116,12 +120,32 @@ export function WebtriggerTab({ call, webtrigger, notify, onChanged }: Webtrigge
       <Heading size="small">{t('admin.webtrigger.examplesHeading')}</Heading>
       <Text>{t('admin.webtrigger.envIntro')}</Text>
       <CodeBlock language="bash" text={envExample(url, t('admin.webtrigger.secretPlaceholder'))} />
-      <Text>{t('admin.webtrigger.cliIntro')}</Text>
-      <CodeBlock language="bash" text={cliExample()} />
-      <Text>{t('admin.webtrigger.signedIntro')}</Text>
-      <CodeBlock language="bash" text={curlSignedExample()} />
-      <Text>{t('admin.webtrigger.bearerIntro')}</Text>
-      <CodeBlock language="bash" text={curlBearerExample()} />
+      {/* One way at a time: the three ways do the same, and a page of three code blocks reads as three steps. */}
+      <Tabs id="webtrigger-examples">
+        <TabList>
+          <Tab>{t('admin.webtrigger.example.cli')}</Tab>
+          <Tab>{t('admin.webtrigger.example.signed')}</Tab>
+          <Tab>{t('admin.webtrigger.example.bearer')}</Tab>
+        </TabList>
+        <TabPanel>
+          <Stack space="space.100">
+            <Text>{t('admin.webtrigger.cliIntro')}</Text>
+            <CodeBlock language="bash" text={cliExample()} />
+          </Stack>
+        </TabPanel>
+        <TabPanel>
+          <Stack space="space.100">
+            <Text>{t('admin.webtrigger.signedIntro')}</Text>
+            <CodeBlock language="bash" text={curlSignedExample()} />
+          </Stack>
+        </TabPanel>
+        <TabPanel>
+          <Stack space="space.100">
+            <Text>{t('admin.webtrigger.bearerIntro')}</Text>
+            <CodeBlock language="bash" text={curlBearerExample()} />
+          </Stack>
+        </TabPanel>
+      </Tabs>
     </Stack>
   );
 }

@@ -87,3 +87,62 @@ export function isEmptyPatch(patch: SettingsPatch): boolean {
 export function secretPlaceholder(t: Translator, isStored: boolean): string {
   return t(isStored ? 'admin.connection.secretStored' : 'admin.connection.secretNotSet');
 }
+
+/** How a section of the Connection tab stands, for the status beside its heading. */
+export interface SectionStatus {
+  state: 'connected' | 'failed' | 'notTested' | 'notSet';
+  /** When the connection test that gave the state ran (ISO 8601), when known. */
+  testedAt?: string;
+}
+
+/**
+ * Xray's status from the setup record: the last connection test's outcome with its time, "not tested" for saved
+ * credentials not tested since, and "not set" while the client id or secret is missing.
+ */
+export function xrayStatus(settings: SettingsView): SectionStatus {
+  const setup = settings.setup;
+  const at = setup?.xrayTestedAt ? { testedAt: setup.xrayTestedAt } : {};
+  if (setup?.xray === 'ok') return { state: 'connected', ...at };
+  if (setup?.xray === 'failed') return { state: 'failed', ...at };
+  return { state: settings.xray.clientId !== '' && settings.xray.hasClientSecret ? 'notTested' : 'notSet' };
+}
+
+/** Testsigma's status: "not set" without an API key (optional, so never a failure), else as for Xray. */
+export function testsigmaStatus(settings: SettingsView): SectionStatus {
+  const setup = settings.setup;
+  if (!settings.testsigma.hasApiKey) return { state: 'notSet' };
+  const at = setup?.testsigmaTestedAt ? { testedAt: setup.testsigmaTestedAt } : {};
+  if (setup?.testsigma === 'ok') return { state: 'connected', ...at };
+  if (setup?.testsigma === 'failed') return { state: 'failed', ...at };
+  return { state: 'notTested' };
+}
+
+/** The Connection tab's fields, by the id of their control. */
+export type ConnectionFieldId =
+  | 'xray-region'
+  | 'xray-client-id'
+  | 'xray-client-secret'
+  | 'xray-plan'
+  | 'testsigma-base-url'
+  | 'testsigma-api-key';
+
+// `saveSettings` refuses with "<field>: <problem>" (the backend's `settingsErrors.atField`); the field's path says
+// which control the message belongs under.
+const FIELD_OF_PATH: Record<string, ConnectionFieldId> = {
+  'xray.region': 'xray-region',
+  'xray.clientId': 'xray-client-id',
+  'xray.clientSecret': 'xray-client-secret',
+  'xray.requestsPer5Minutes': 'xray-plan',
+  'testsigma.baseUrl': 'testsigma-base-url',
+  'testsigma.apiKey': 'testsigma-api-key',
+};
+
+/**
+ * The control a refused save names, so that its message shows under that field; undefined for an error that names
+ * none of this tab's fields (it then shows beside the buttons).
+ */
+export function fieldOfError(error: { code: string; message: string } | undefined): ConnectionFieldId | undefined {
+  if (error?.code !== 'invalid_settings') return undefined;
+  const path = /^([A-Za-z0-9_.]+)(?:,[^:]*)?: /.exec(error.message)?.[1];
+  return path === undefined ? undefined : FIELD_OF_PATH[path];
+}

@@ -45,14 +45,16 @@ export function setupOpen(steps: SetupStep[]): boolean {
 
 /**
  * The setup state after a connection test on this page, so the checklist moves on at once instead of after a
- * reload (the backend records the same outcome for the next one).
+ * reload (the backend records the same outcome, and its time, for the next one).
  */
 export function withReport(settings: SettingsView, report: ConnectionReport): SettingsView {
   const setup = settings.setup ?? { xray: 'unknown', testsigma: 'unknown', secretCreated: settings.webtrigger.hasWebtriggerSecret };
+  // The stored times belong to the previous test; this page says "tested just now" for its own until a reload.
+  const { xrayTestedAt: _x, testsigmaTestedAt: _t, ...rest } = setup;
   return {
     ...settings,
     setup: {
-      ...setup,
+      ...rest,
       xray: report.xray.ok ? 'ok' : 'failed',
       testsigma: !settings.testsigma.hasApiKey ? 'not_set' : report.testsigma.ok ? 'ok' : 'failed',
       ...(report.xray.statuses ? { xrayStatuses: report.xray.statuses } : {}),

@@ -22,5 +22,7 @@ export function useSaveSettings(call: AdminCaller, onSaved: (settings: SettingsV
     onSaved(answer.data);
     return true;
   };
-  return { saving, error, save };
+  // The user acting again (an edit) makes an old refusal stale: it goes rather than stand beside the new input.
+  const clearError = () => setError(undefined);
+  return { saving, error, save, clearError };
 }
