@@ -4,22 +4,17 @@
  * they allow. The Test Execution template is checked against it, and Xray's Revision field is found in it by name.
  */
 import type { JiraRequest } from '../ports';
-import { JiraError } from './jira-client';
+import { readJson } from './jira-client';
 import type { CreateField } from '../domain/execution-template';
 
 /** Fields read at most; Jira pages create metadata at 50 by default. */
 const MAX_FIELDS = 500;
 
+/** Jira's answer, or undefined for a 404 (a project hidden from the caller, or gone). */
 async function json<T>(request: JiraRequest, path: string, what: string): Promise<T | undefined> {
   const res = await request(path, { headers: { Accept: 'application/json' } });
-  const text = await res.text();
   if (res.status === 404) return undefined;
-  if (!res.ok) throw new JiraError(res.status, `Jira answered ${res.status} to ${what}.`);
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new JiraError(502, `Jira answered ${what} with something that is not JSON.`);
-  }
+  return readJson<T>(res, what);
 }
 
 /**

@@ -47,7 +47,8 @@ function toIssue(raw: RawIssue): JiraIssue | undefined {
   };
 }
 
-async function readJson<T>(res: HttpResponseLike, what: string): Promise<T> {
+/** Reads Jira's JSON answer; a refusal throws with Jira's own error messages, an answer that is no JSON with a 502. */
+export async function readJson<T>(res: HttpResponseLike, what: string): Promise<T> {
   const text = await res.text();
   if (!res.ok) {
     let detail = '';

@@ -14,6 +14,7 @@ import { getMany } from '../store/kvs-port';
 import { CachedStatuses, STATUS_CACHE_KEY, asCachedStatuses } from '../store/status-cache';
 import { CurrentTest, MappedResult, ResultTriage, triageResults } from '../domain/xray-import';
 import type { SiteStatusMap } from '../domain/status-map';
+import type { MachineGroup } from '../domain/machine-split';
 
 /** What mapping needs. */
 export interface ResultMappingDeps {
@@ -35,35 +36,34 @@ export interface MappedDelivery {
   caseResults: Map<string, CaseResultRecord>;
 }
 
-/** Reads links, the run record and the issues' current keys, and sorts the results. */
+/**
+ * Reads links, the run records and the issues' current keys once for the whole delivery, and sorts each group's
+ * results (one group, the delivery itself, unless the run is split by machine).
+ */
 export async function mapDelivery(
   deps: ResultMappingDeps,
   delivery: Delivery,
+  groups: readonly MachineGroup[],
   statusesFor: (cached: CachedStatuses | undefined) => Promise<SiteStatusMap>,
   options: {
     statusOverrides?: Readonly<Record<string, string>>;
     /** Created Tests are on: results of unlinked cases create (or find again) Generic Tests in this project. */
     createIn?: string;
-    /**
-     * The run's own id when `delivery` is one machine's share of it (split by machine): history is kept under the
-     * run, so the attempts stored for this machine's test are looked up there.
-     */
-    historyRunId?: string;
   } = {},
-): Promise<MappedDelivery> {
-  const { statusOverrides = {}, createIn, historyRunId } = options;
+): Promise<Array<MachineGroup & MappedDelivery>> {
+  const { statusOverrides = {}, createIn } = options;
   const links = new LinkStore(deps.kvs);
   const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
   // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
-  // The run record and the site's cached statuses come in one batch read beside the links; so do the cases'
-  // result records (history and the run's attempts so far: one batch read per 25 cases, no call per result).
+  // The run records (each machine's, when split) and the site's cached statuses come in one batch read beside the
+  // links; so do the cases' result records (history and the run's attempts so far: one batch read per 25 cases, no
+  // call per result). Machines of a run share these reads.
   const [owners, caseResults, kept, planLink] = await Promise.all([
     links.ownersOfCases(caseIds),
     readCaseResults(deps.kvs, caseIds),
-    getMany<unknown>(deps.kvs, [runRecordKey(delivery.runId), STATUS_CACHE_KEY]),
+    getMany<unknown>(deps.kvs, [...new Set(groups.map((g) => runRecordKey(g.delivery.runId))), STATUS_CACHE_KEY]),
     delivery.testPlanId ? links.owner('testPlan', delivery.testPlanId) : undefined,
   ]);
-  const runRec = kept.get(runRecordKey(delivery.runId)) as RunRecord | undefined;
   const siteStatuses = await statusesFor(asCachedStatuses(kept.get(STATUS_CACHE_KEY)));
   const issueIds = new Set<string>([...owners.values()].map((o) => o.issueId));
   if (planLink) issueIds.add(planLink.issueId);
@@ -72,30 +72,35 @@ export async function mapDelivery(
   for (const i of issues.values()) current.set(i.id, { issueId: i.id, key: i.key, projectKey: i.projectKey });
   const caseToIssue = new Map<string, string>();
   for (const [caseId, rec] of owners) caseToIssue.set(caseId, rec.issueId);
-  const triage = triageResults(delivery.results, siteStatuses, caseToIssue, current, {
-    // Attempts stored for this run count only while the case still reports to the same Test. A machine's share
-    // of a split run finds them under the run's id, and only while the case's last result is this run's on this
-    // machine's Test Execution: the run's history entry keeps its worst machine's attempts, not each machine's.
-    stored: (caseId, testIssueId) => {
-      const rec = caseResults.get(caseId);
-      if (!rec || rec.testIssueId !== testIssueId) return undefined;
-      if (historyRunId === undefined) return attemptsOfRun(rec.history, delivery.runId);
-      const sameMachine = rec.runId === historyRunId && rec.testExecutionKey !== undefined && rec.testExecutionKey === runRec?.testExecutionKey;
-      return sameMachine ? attemptsOfRun(rec.history, historyRunId) : undefined;
-    },
-    ...(delivery.rerun ? { rerunOf: delivery.rerun.testsigmaRunId } : {}),
-    overrides: statusOverrides,
-    ...(createIn ? { createIn } : {}),
-  });
   const planIssue = planLink ? current.get(planLink.issueId) : undefined;
-  return {
-    caseIds,
-    triage,
-    runRec,
-    caseResults,
-    ...(planLink ? { planLink: { issueId: planLink.issueId } } : {}),
-    ...(planIssue ? { planIssue } : {}),
-  };
+  return groups.map((g) => {
+    const runRec = kept.get(runRecordKey(g.delivery.runId)) as RunRecord | undefined;
+    const triage = triageResults(g.delivery.results, siteStatuses, caseToIssue, current, {
+      // Attempts stored for this run count only while the case still reports to the same Test. A machine's share
+      // of a split run finds them under the run's id (history is kept per run), and only while the case's last
+      // result is this run's on this machine's Test Execution: the run's history entry keeps its worst machine's
+      // attempts, not each machine's.
+      stored: (caseId, testIssueId) => {
+        const rec = caseResults.get(caseId);
+        if (!rec || rec.testIssueId !== testIssueId) return undefined;
+        if (g.machine === undefined) return attemptsOfRun(rec.history, g.delivery.runId);
+        const sameMachine = rec.runId === delivery.runId && rec.testExecutionKey !== undefined && rec.testExecutionKey === runRec?.testExecutionKey;
+        return sameMachine ? attemptsOfRun(rec.history, delivery.runId) : undefined;
+      },
+      ...(g.delivery.rerun ? { rerunOf: g.delivery.rerun.testsigmaRunId } : {}),
+      overrides: statusOverrides,
+      ...(createIn ? { createIn } : {}),
+    });
+    return {
+      ...g,
+      caseIds: [...new Set(g.delivery.results.map((r) => r.testCaseId))],
+      triage,
+      runRec,
+      caseResults,
+      ...(planLink ? { planLink: { issueId: planLink.issueId } } : {}),
+      ...(planIssue ? { planIssue } : {}),
+    };
+  });
 }
 
 /**

@@ -28,7 +28,7 @@ import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
 import { pullDelivery } from './pull-delivery';
 import { adoptCreatedTests } from './created-tests';
-import { machineGroups, type MachineGroup } from '../domain/machine-split';
+import { machineGroups } from '../domain/machine-split';
 import { severity } from '../domain/attempts';
 import type { MappedResult } from '../domain/xray-import';
 import type { ImportedExecution } from './test-execution';
@@ -224,26 +224,15 @@ export function createSyncConsumer(deps: SyncDeps) {
       requestsPer5Minutes: settings.xray.requestsPer5Minutes,
     });
     // The site's statuses (cached, read with the run record) resolve the map's targets, so a status the site lacks
-    // is caught before anything is sent. With split by machine, each machine's results are mapped on their own.
+    // is caught before anything is sent. With split by machine, each machine's results are sorted on their own,
+    // from links, records and Jira reads the machines share.
     // A run whose Test Execution an executor named stays in it: every delivery of the run follows it, split or not.
     const split = settings.testExecution?.splitByMachine === true && !delivery.testExecutionKey && delivery.results.some((r) => r.machine);
     const groups = machineGroups(delivery, split && (await runs.get(delivery.runId))?.named !== true);
-    const parts: Array<MachineGroup & Awaited<ReturnType<typeof mapDelivery>>> = [];
-    for (const g of groups) {
-      parts.push({
-        ...g,
-        ...(await mapDelivery(
-          deps,
-          g.delivery,
-          (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }),
-          {
-            statusOverrides: settings.statusOverrides,
-            ...(settings.createTests?.enabled ? { createIn: settings.createTests.projectKey } : {}),
-            ...(g.machine !== undefined ? { historyRunId: delivery.runId } : {}),
-          },
-        )),
-      });
-    }
+    const parts = await mapDelivery(deps, delivery, groups, (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }), {
+      statusOverrides: settings.statusOverrides,
+      ...(settings.createTests?.enabled ? { createIn: settings.createTests.projectKey } : {}),
+    });
     const caseIds = [...new Set(parts.flatMap((p) => p.caseIds))];
     const mappedIds = new Set(parts.flatMap((p) => p.triage.mapped.map((m) => m.testCaseId)));
     const unmappedIds = [...new Set(parts.flatMap((p) => p.triage.unmappedIds))].filter((id) => !mappedIds.has(id));
@@ -282,11 +271,23 @@ export function createSyncConsumer(deps: SyncDeps) {
 
     // Each machine's results go to its own Test Execution (one import each); without the split there is one part.
     const synced: Array<{ part: (typeof parts)[number]; imported: ImportedExecution; mapped: MappedResult[]; created: number }> = [];
+    const refused: Array<{ part: (typeof parts)[number]; fail: Fail }> = [];
     for (const part of parts) {
       const { triage, runRec } = part;
       if (triage.mapped.length === 0) continue;
       const evidence = settings.attachEvidence ? evidenceOf(triage.mapped) : new Map<number, Evidence[]>();
-      const imported = await importer.importRun({ jobId: job.jobId, delivery: part.delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
+      let imported: ImportedExecution;
+      try {
+        imported = await importer.importRun({ jobId: job.jobId, delivery: part.delivery, triage, runRec, planIssue, settings, xray, evidence, started, warnings });
+      } catch (err) {
+        // One machine's Test Execution refused for good: the other machines' results are in Xray already (or go
+        // there next), so the job goes on and ends partly synced, naming the refusal.
+        const problem = parts.length > 1 ? (err instanceof Fail ? err.problem : permanentMessage(err)) : undefined;
+        if (problem === undefined) throw err;
+        refused.push({ part, fail: err instanceof Fail ? err : new Fail(problem) });
+        warnings.push(problem);
+        continue;
+      }
       // Tests the import created (or found again) are read back and linked before their results are recorded.
       const adopted = triage.mapped.some((m) => m.create)
         ? await adoptCreatedTests(deps, xray, imported, triage.mapped, started + t.workMs, warnings, effectiveIssueTypes(settings).test)
@@ -294,6 +295,7 @@ export function createSyncConsumer(deps: SyncDeps) {
       synced.push({ part, imported, mapped: adopted.mapped, created: adopted.created });
     }
 
+    if (synced.length === 0 && refused.length > 0) throw refused[0]!.fail;
     // A case's history keeps one entry a run: its worst status across machines, with that machine's Test Execution.
     const worstOf = new Map<string, { m: MappedResult; at: number }>();
     synced.forEach((s, at) => {
@@ -303,14 +305,24 @@ export function createSyncConsumer(deps: SyncDeps) {
       }
     });
     const at = iso(now());
+    // A machine sent in an earlier delivery of the run counts too: a result stored for this run on another machine's
+    // Test Execution that is worse stays the case's result.
+    const worseStored = (s: (typeof synced)[number], m: MappedResult) => {
+      if (s.part.machine === undefined) return false;
+      const prev = s.part.caseResults.get(m.testCaseId);
+      return prev?.runId === delivery.runId && prev.testIssueId === m.test.issueId && prev.testExecutionKey !== s.imported.key && severity(prev.status) < severity(m.xrayStatus);
+    };
     const caseItems = synced.flatMap((s, i) =>
       caseRecordItems(
-        s.mapped.filter((m) => worstOf.get(m.testCaseId)?.at === i),
+        s.mapped.filter((m) => worstOf.get(m.testCaseId)?.at === i && !worseStored(s, m)),
         { caseResults: s.part.caseResults, runId: delivery.runId, execution: s.imported, at, overrides: settings.statusOverrides },
       ),
     );
     const created = new Set(synced.flatMap((s) => s.part.triage.mapped.filter((m) => m.create).map((m) => m.testCaseId))).size;
-    const counts = { ...rec.counts, synced: mappedIds.size, ...(created > 0 ? { created } : {}) };
+    // A case counts synced when some machine's results of it reached Xray; failed when every one of them was refused.
+    const syncedIds = new Set(synced.flatMap((s) => s.part.triage.mapped.map((m) => m.testCaseId)));
+    const lost = new Set(refused.flatMap((r) => r.part.triage.mapped.map((m) => m.testCaseId)).filter((id) => !syncedIds.has(id)));
+    const counts = { ...rec.counts, synced: syncedIds.size, failed: rec.counts.failed + lost.size, ...(created > 0 ? { created } : {}) };
     // Synced results by the Xray status they were sent with (the CLI's --fail-on-test-failure reads it); by a
     // case's worst across machines when the run is split.
     const statuses: Record<string, number> = {};

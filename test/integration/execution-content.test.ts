@@ -267,6 +267,25 @@ describe('split by machine', () => {
     expect(link.history?.filter((h) => h.runId === 'sm-5').map((h) => h.status)).toEqual(['FAILED']);
   });
 
+  it('one machine\'s import refused by Xray: the others\' results stay synced, and the job is partly synced saying why', async () => {
+    expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
+    // Chrome's import goes through; Firefox's, the second, is refused.
+    sb.xray.faults.inject({ endpoint: 'multipart', kind: '400', after: 1 });
+    const job = await post({
+      runId: 'sm-6',
+      results: [
+        { testCaseId: t(0).caseId, status: 'SUCCESS', machine: 'Chrome' },
+        { testCaseId: t(1).caseId, status: 'SUCCESS', machine: 'Chrome' },
+        { testCaseId: t(1).caseId, status: 'FAILURE', machine: 'Firefox' },
+        { testCaseId: t(2).caseId, status: 'FAILURE', machine: 'Firefox' },
+      ],
+    });
+    expect(job).toMatchObject({ state: 'partial', counts: { received: 3, synced: 2, failed: 1 } });
+    expect(job.testExecutionKeys).toHaveLength(1);
+    expect(job.errors.join(' ')).toContain('refused');
+    expect((await panel(t(0))).links[0]!.lastResult).toMatchObject({ status: 'PASSED', runId: 'sm-6', testExecutionKey: job.testExecutionKey });
+  });
+
   it('a testExecutionKey in the body turns the split off for that run', async () => {
     expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
     const existing = sb.world.createIssue({ projectKey: demo.projectKey, type: 'Test Execution', summary: 'All browsers' });

@@ -59,12 +59,16 @@ export interface FaultSpec {
   /** Which endpoint; any endpoint when left out. */
   endpoint?: XrayEndpoint;
   /**
-   * `429`/`500`/`503`: answer that status without doing anything; `slow`: wait `delayMs` then answer normally;
-   * `lost`: do the work fully (an import is committed) and then destroy the socket without answering.
+   * `429`/`500`/`503`: answer that status without doing anything; `400`: refuse the request as invalid, as Xray
+   * refuses an import it cannot take (its body, like others here, is emulator wording); `slow`: wait `delayMs`
+   * then answer normally; `lost`: do the work fully (an import is committed) and then destroy the socket without
+   * answering.
    */
-  kind: '429' | '500' | '503' | 'slow' | 'lost';
+  kind: '400' | '429' | '500' | '503' | 'slow' | 'lost';
   /** How many matching requests it applies to (default 1); `Infinity` fails every one (Xray failing every create). */
   count?: number;
+  /** Matching requests that pass untouched before it applies (default 0): the second import of a job, say. */
+  after?: number;
   /** For `slow`; default 5000. */
   delayMs?: number;
 }
@@ -146,6 +150,10 @@ export async function startXrayEmulator(options: XrayEmulatorOptions): Promise<X
 
   const takeFault = (endpoint: XrayEndpoint): (FaultSpec & { count: number }) | undefined => {
     const f = faults.find((x) => x.count > 0 && (x.endpoint === undefined || x.endpoint === endpoint));
+    if (f && (f.after ?? 0) > 0) {
+      f.after = f.after! - 1;
+      return undefined;
+    }
     if (f) f.count--;
     return f;
   };
@@ -298,6 +306,7 @@ export async function startXrayEmulator(options: XrayEmulatorOptions): Promise<X
     }
 
     const fault = takeFault(endpoint);
+    if (fault?.kind === '400') return reply({ status: 400, json: { error: 'Error importing results: the request was refused.' } }); // emulator wording
     if (fault?.kind === '429') return reply({ status: 429, json: { error: 'Too many requests. Please try again later.' } });
     if (fault?.kind === '500') return reply({ status: 500, json: { error: 'Internal server error' } });
     if (fault?.kind === '503') {
