@@ -55,6 +55,10 @@ export interface SeedResult {
   testCaseId: string;
   status: string;
   attempt?: number;
+  /** The machine it ran on: with split by machine, each machine's results get a Test Execution of their own. */
+  machine?: string;
+  /** A name for a Test the app creates for a case linked to none (createTests). */
+  testCaseName?: string;
 }
 
 const CASES = [
@@ -208,9 +212,9 @@ export async function startPreviewSite(state: SiteState): Promise<PreviewSite> {
 }
 
 /**
- * Issue 20's site: pick-up switched on by the admin, a run started in Testsigma's UI picked up into Xray, and a run
- * started from Jira with a build number that Testsigma is still running (it never finishes here, so the panel keeps
- * showing it running in Testsigma).
+ * Issue 20's site: pick-up switched on by the admin, a run started in Testsigma's UI picked up into Xray, a run
+ * split by machine that created a Test for a case linked to none (issue 21), and a run started from Jira with a build
+ * number that Testsigma is still running (it never finishes here, so the panel keeps showing it running in Testsigma).
  */
 async function seedRunsFromTestsigma(site: PreviewSite, admin: (key: string, payload?: unknown) => ReturnType<typeof invokeResolver>): Promise<void> {
   const { sb } = site;
@@ -222,6 +226,20 @@ async function seedRunsFromTestsigma(site: PreviewSite, admin: (key: string, pay
   sb.testsigma.state.completeRun(picked.id, { 601: 'SUCCESS', 602: 'FAILURE' });
   const round = await sb.pickupRound();
   if (round.pickedUp !== 1) throw new Error(`preview: the run started in Testsigma was not picked up (${JSON.stringify(round)})`);
+  // Issue 21's features as a panel meets them: a run split by machine (a Test Execution a machine), and a case linked
+  // to no Test, for which the app creates a Test and links it (created Tests, on in this site).
+  must(
+    await admin('saveSettings', { createTests: { enabled: true, projectKey: site.projectKey }, testExecution: { splitByMachine: true } }),
+    'switching on created Tests and split by machine',
+  );
+  await sendRun(site, {
+    runId: '338',
+    results: [
+      { testCaseId: '601', status: 'SUCCESS', machine: 'Chrome on Windows 11' },
+      { testCaseId: '602', status: 'FAILURE', machine: 'Firefox on Ubuntu' },
+      { testCaseId: '607', status: 'SUCCESS', machine: 'Chrome on Windows 11', testCaseName: 'Gift wrap at checkout' },
+    ],
+  });
   sb.testsigma.state.addSavedConfig({ id: 31, name: 'Sign-in only', planId: 274, testCaseIds: [601, 602] });
   const plan = site.issues['test-plan'];
   must(
@@ -230,6 +248,7 @@ async function seedRunsFromTestsigma(site: PreviewSite, admin: (key: string, pay
   );
   const running = [...sb.testsigma.state.runs.values()].find((r) => r.buildNo === '1.4.4');
   if (running) sb.testsigma.state.hangRun(running.id);
+
   // As if a minute had passed: a Run click in the preview starts a new run rather than answering this one.
   for (const key of sb.kvs.keys()) if (key.startsWith('runplan:')) await sb.kvs.delete(key);
 }

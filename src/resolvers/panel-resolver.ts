@@ -4,7 +4,7 @@ import { isKvsThrottle, patiently, type KvsPort } from '../store/kvs-port';
 import { AppError } from '../errors/app-error';
 import { msg, type Message } from '../shared/message';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
-import { getIssue, bulkFetchIssues, myPermissions } from '../jira/jira-client';
+import { getIssue, bulkFetchIssues, myPermissions, type JiraIssue } from '../jira/jira-client';
 import { LinkRecord, LinkStore } from '../store/link-store';
 import { SettingsStore } from '../store/settings-store';
 import { effectiveIssueTypes, StoredSettings } from '../domain/settings';
@@ -137,7 +137,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
         : undefined,
       issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
     ]);
-    const { coverage, flaky } = await onlyBrowsable(accountId, anyCoverage, anyFlaky);
+    const { coverage, flaky } = await onlyBrowsable(accountId, anyCoverage, anyFlaky, settings.testsigma.baseUrl);
     // The summary's newest run is every delivery of it on the page (one query and one batch read either way).
     const runsShown = summary && recentRuns ? recentRuns.filter((r) => r.runId === recentRuns[0]?.runId) : recentRuns;
     const linkViews: LinkView[] = records.map((r) => {
@@ -178,25 +178,35 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   /**
    * Coverage and the flaky list as this viewer may see them: Xray lists a Test Set's Tests as the app, so Tests the
    * viewer cannot browse are left out (their count stays in `total` and `linked`, which name nothing). One bulk read
-   * as the viewer answers which they may browse; when it fails, no Test is named.
+   * as the viewer answers which they may browse, and gives the flaky Tests their summaries; when it fails, no Test is
+   * named. Flaky cases get their deep link (the configured host and the id: no Testsigma request).
    */
   async function onlyBrowsable(
     accountId: string,
     coverage: Coverage | undefined,
     flaky: FlakyCase[] | undefined,
+    testsigmaBaseUrl: string,
   ): Promise<{ coverage?: Coverage; flaky?: FlakyCase[] }> {
     const ids = [...new Set([...(coverage?.unlinked ?? []).map((u) => u.id), ...(flaky ?? []).map((f) => f.test.id)])];
-    let seen = new Set<string>();
+    let seen = new Map<string, JiraIssue>();
     if (ids.length > 0) {
       try {
-        seen = new Set((await bulkFetchIssues(deps.jira.asUser(accountId), ids)).keys());
+        seen = await bulkFetchIssues(deps.jira.asUser(accountId), ids);
       } catch (err) {
         deps.log.warn('panel: could not check which Tests the viewer may browse; none is named', { error: err instanceof Error ? err.message : String(err) });
       }
     }
     return {
       ...(coverage ? { coverage: { ...coverage, unlinked: coverage.unlinked.filter((u) => seen.has(u.id)) } } : {}),
-      ...(flaky ? { flaky: flaky.filter((f) => seen.has(f.test.id)) } : {}),
+      ...(flaky
+        ? {
+            flaky: flaky.flatMap((f) => {
+              const summary = seen.get(f.test.id)?.summary;
+              if (!seen.has(f.test.id)) return [];
+              return [{ ...f, url: testsigmaUrl(testsigmaBaseUrl, 'testCase', f.testsigmaId), test: { ...f.test, ...(summary ? { summary } : {}) } }];
+            }),
+          }
+        : {}),
     };
   }
 

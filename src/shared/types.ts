@@ -138,7 +138,10 @@ export interface PanelNotice {
 /** One of the flakiest linked cases of a Test Set or Test Plan. */
 export interface FlakyCase {
   testsigmaId: string;
-  test: { id: string; key: string };
+  /** The case's deep link into Testsigma (the configured host and the id). */
+  url?: string;
+  /** The Test, with its summary as the viewer's Jira answered it (left out when it did not). */
+  test: { id: string; key: string; summary?: string };
   flips: number;
   lastStatuses: string[];
 }

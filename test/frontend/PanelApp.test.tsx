@@ -2,6 +2,7 @@ jest.mock('@forge/bridge', () => require('./forge-bridge').forgeBridgeMock());
 
 import {
   DynamicTable,
+  Icon,
   Link,
   Lozenge,
   Modal,
@@ -86,7 +87,12 @@ describe('PanelApp', () => {
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const table = allOf(renderer, DynamicTable)[0]!;
     // One line a case: the Test Execution has its own column, the run and exact time ride in the status's Tooltip.
-    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', '']);
+    expect(table.props.head.cells.map((c: { content: string }) => c.content)).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', 'When', '']);
+    // Fixed widths that add up, so that columns do not jump after a change.
+    expect(table.props.isFixedSize).toBe(true);
+    expect(table.props.head.cells.reduce((sum: number, c: { width: number }) => sum + c.width, 0)).toBe(100);
+    // The row menu: one icon button a row, named by the case it acts on.
+    expect(allOf(table, Icon).map((i) => i.props.label)).toEqual(['Actions for #609', 'Actions for #610', 'Actions for #611']);
     const text = textOf(table);
     expect(text).toContain('#609 Login works');
     expect(text).toContain('#610');
@@ -103,6 +109,17 @@ describe('PanelApp', () => {
       ['EXECUTING', 'inprogress', true],
       ['ABORTED', 'default', true],
     ]);
+  });
+
+  it('marks a case the app linked to a Test it created with a compact icon named so, in place of an avatar', async () => {
+    const view = panelView({
+      links: [link({ testsigmaId: '607', linkedByApp: true, linkedBy: 'app-account' }), link({ testsigmaId: '609' })],
+    });
+    const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    const table = allOf(renderer, DynamicTable)[0]!;
+    expect(allOf(table, Icon).map((i) => i.props.label)).toContain('Linked by the app, for the Test it created');
+    expect(allOf(table, User).map((u) => u.props.accountId)).toEqual(['acc-1']);
+    expect(textOf(table)).not.toContain('by the app, for the Test it created');
   });
 
   it('pages the links ten at a time', async () => {
@@ -204,15 +221,15 @@ describe('PanelApp', () => {
     expect(table.props.head.cells.map((c: { key: string }) => c.key)).toEqual(['run', 'outcome', 'execution', 'at']);
     expect(table.props.rows.map((r: { key: string }) => r.key)).toEqual(['337', '336', '335']);
     const rows = textOf(table);
-    expect(rows).toContain('337 Partly synced 2 deliveries 6 PASSED 2 FAILED 2 not linked 2 not synced PROJ-50');
-    expect(rows).toContain('336 Waiting 0 of 1 synced');
+    expect(rows).toContain('337 2 deliveries 6 PASSED 2 FAILED 2 not linked 2 not synced Partly synced PROJ-50');
+    expect(rows).toContain('336 0 of 1 synced Waiting');
     // A run synced in full says only what it found: no "Synced" beside it.
     expect(rows).toContain('335 3 PASSED PROJ-49');
     expect(rows).not.toContain('Synced');
     expect(allOf(table, Lozenge).map((l) => [textOf(l), l.props.appearance])).toEqual([
-      ['Partly synced', 'default'],
       ['6 PASSED', 'success'],
       ['2 FAILED', 'removed'],
+      ['Partly synced', 'default'],
       ['Waiting', 'default'],
       ['3 PASSED', 'success'],
     ]);
@@ -229,6 +246,28 @@ describe('PanelApp', () => {
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     const table = allOf(renderer, DynamicTable)[1]!;
     expect(allOf(table, Link).map((l) => l.props.href)).toEqual(expect.arrayContaining([expect.stringContaining('PROJ-60'), expect.stringContaining('PROJ-61')]));
+  });
+
+  it('leads with every Test Execution of a newest run split by machine, and says how many Tests the run created', async () => {
+    const view = panelView({
+      issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' },
+      links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274' })],
+      recentRuns: [
+        {
+          runId: '338',
+          state: 'succeeded',
+          testExecutionKey: 'PROJ-60',
+          testExecutionKeys: ['PROJ-60', 'PROJ-61'],
+          at: '2026-11-25T10:42:10Z',
+          counts: { received: 3, synced: 3, unmapped: 0, failed: 0, created: 1 },
+          statuses: { PASSED: 2, FAILED: 1 },
+        },
+      ],
+    });
+    const { renderer } = await openPanel({ getPanel: [ok(view)] });
+    const text = textOf(renderer);
+    expect(text).toContain('Newest run: 338 2 PASSED 1 FAILED 1 Test created PROJ-60 PROJ-61');
+    expect(textOf(allOf(renderer, DynamicTable)[1]!)).toContain('1 Test created');
   });
 
   it('links several ids at once, one link call each, and reports each outcome', async () => {
@@ -310,6 +349,29 @@ describe('PanelApp', () => {
     expect(flags).toEqual(['#609 unlinked']);
   });
 
+  it('clears an error when the user acts again: opening the link field, a row action, or Replace', async () => {
+    const withLink = panelView({ links: [link({ testsigmaId: '609' })] });
+    const busyNow = fail('rate_limited', 'Xray is busy right now. Try again in a few minutes.');
+    const { renderer } = await openPanel({ getPanel: [ok(withLink), busyNow] });
+    const failRefresh = async () => {
+      await click(button(renderer, 'Refresh'));
+      expect(errorMessages(renderer)).toHaveLength(1);
+    };
+    await failRefresh();
+    await click(button(renderer, '+ Link test case'));
+    expect(errorMessages(renderer)).toEqual([]);
+    await failRefresh();
+    await click(button(renderer, 'Unlink'));
+    expect(errorMessages(renderer)).toEqual([]);
+
+    const set = panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' }, links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })] });
+    const onSet = await openPanel({ getPanel: [ok(set), busyNow] });
+    await click(button(onSet.renderer, 'Refresh'));
+    expect(errorMessages(onSet.renderer)).toHaveLength(1);
+    await click(button(onSet.renderer, 'Replace'));
+    expect(errorMessages(onSet.renderer)).toEqual([]);
+  });
+
   it('shows an unlink error with a title and Try again only where a retry can help', async () => {
     const withLink = panelView({ links: [link({ testsigmaId: '609' })] });
     const { renderer } = await openPanel({
@@ -338,11 +400,87 @@ describe('PanelApp', () => {
     expect(textOf(empty.renderer)).not.toContain('Paste');
   });
 
-  it('hides the add form of a Test Set that has its suite, with a hint to unlink first', async () => {
+  it('hides the add form of a Test Set that has its suite, without a standing rule sentence: Replace is in its row menu', async () => {
     const view = panelView({ issue: { id: '2', key: 'PROJ-2', kind: 'testSet' }, links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })] });
     const { renderer } = await openPanel({ getPanel: [ok(view)] });
     expect(allOf(renderer, TextArea)).toHaveLength(0);
-    expect(textOf(renderer)).toContain('Unlink the current one (#55) first');
+    expect(textOf(renderer)).not.toContain('first to link another');
+    expect(buttons(renderer, 'Replace')).toHaveLength(1);
+  });
+
+  describe('Replace on a Test Set or Test Plan', () => {
+    const setKind = { issue: { id: '2', key: 'PROJ-2', kind: 'testSet' as const } };
+    const withSuite = (id: string) => panelView({ ...setKind, links: [link({ testsigmaKind: 'testSuite', testsigmaId: id })] });
+    const openReplace = async (answers: Parameters<typeof fakeCaller>[0]) => {
+      const opened = await openPanel({ getPanel: [ok(withSuite('55'))], ...answers });
+      await click(button(opened.renderer, 'Replace'));
+      return opened;
+    };
+
+    it('unlinks the suite, links the new one, and a flag names both and the issue', async () => {
+      const { renderer, calls, flags } = await openReplace({ unlink: [ok(panelView(setKind))], link: [ok(withSuite('56'))] });
+      expect(textOf(renderer)).toContain('Replace test suite #55 with');
+      await type(allOf(renderer, Textfield)[0]!, 'https://app.testsigma.com/ui/td/suites/56');
+      await click(buttons(renderer, 'Replace').at(-1)!);
+      expect(calls.slice(1)).toEqual([
+        { key: 'unlink', payload: { testsigmaId: '55' } },
+        { key: 'link', payload: { testsigmaId: 'https://app.testsigma.com/ui/td/suites/56' } },
+      ]);
+      expect(flags).toEqual(['Replaced #55 with #56 on PROJ-2']);
+      expect(textOf(renderer)).toContain('#56');
+      expect(textOf(renderer)).not.toContain('Replace test suite');
+    });
+
+    it('says clearly when the link fails after the unlink: nothing is linked now, and what to do', async () => {
+      const { renderer } = await openReplace({
+        unlink: [ok(panelView(setKind))],
+        link: [fail('already_linked', 'Testsigma test suite 56 is already linked to PROJ-9. Unlink it there first.')],
+      });
+      await type(allOf(renderer, Textfield)[0]!, '56');
+      await click(buttons(renderer, 'Replace').at(-1)!);
+      expect(errorMessages(renderer)).toEqual([
+        {
+          title: 'Already linked',
+          text: '#55 was unlinked, but #56 could not be linked: Testsigma test suite 56 is already linked to PROJ-9. Unlink it there first. Nothing is linked to PROJ-2 now: link #55 again, or another one.',
+          retry: false,
+        },
+      ]);
+      // The empty state's field is open for the next try.
+      expect(textOf(renderer)).toContain('No Testsigma test suite linked yet.');
+      expect(allOf(renderer, Textfield)).toHaveLength(1);
+    });
+
+    it('changes nothing when the unlink fails, and never links', async () => {
+      const { renderer, calls } = await openReplace({ unlink: [fail('rate_limited', 'Jira is busy right now. Try again in a few minutes.')], link: [ok(withSuite('56'))] });
+      await type(allOf(renderer, Textfield)[0]!, '56');
+      await click(buttons(renderer, 'Replace').at(-1)!);
+      expect(calls.map((c) => c.key)).toEqual(['getPanel', 'unlink']);
+      expect(errorMessages(renderer).map((e) => e.text)).toEqual(['Jira is busy right now. Try again in a few minutes.']);
+      expect(textOf(renderer)).toContain('#55');
+    });
+
+    it.each([
+      ['', 'Enter a test suite id or URL first.'],
+      ['56 57', 'A Test Set links to one suite: enter one id or URL.'],
+      ['suite-abc', 'suite-abc is not a Testsigma id or URL: enter digits such as 56, or a URL that ends in the id.'],
+      ['055', '#55 is the one linked now: enter another id.'],
+    ])('checks %p before anything changes', async (input, said) => {
+      const { renderer, calls } = await openReplace({});
+      await type(allOf(renderer, Textfield)[0]!, input);
+      await click(buttons(renderer, 'Replace').at(-1)!);
+      expect(textOf(renderer)).toContain(said);
+      expect(calls.map((c) => c.key)).toEqual(['getPanel']);
+      // Typing again clears what the check said.
+      await type(allOf(renderer, Textfield)[0]!, '56');
+      expect(textOf(renderer)).not.toContain(said);
+    });
+
+    it('Cancel closes the field and calls nothing', async () => {
+      const { renderer, calls } = await openReplace({});
+      await click(button(renderer, 'Cancel'));
+      expect(allOf(renderer, Textfield)).toHaveLength(0);
+      expect(calls.map((c) => c.key)).toEqual(['getPanel']);
+    });
   });
 
   it('takes one id on a Test Set, and says so when given several', async () => {
@@ -478,7 +616,13 @@ describe('PanelApp', () => {
               issue: { id: '3', key: 'PROJ-3', kind: 'testSet' },
               links: [link({ testsigmaKind: 'testSuite', testsigmaId: '55' })],
               flaky: [
-                { testsigmaId: '601', test: { id: '10', key: 'PROJ-10' }, flips: 3, lastStatuses: ['FAILED', 'PASSED', 'FAILED', 'PASSED'] },
+                {
+                  testsigmaId: '601',
+                  url: 'https://app.testsigma.com/ui/td/cases/601/steps',
+                  test: { id: '10', key: 'PROJ-10', summary: 'Sign in' },
+                  flips: 3,
+                  lastStatuses: ['FAILED', 'PASSED', 'FAILED', 'PASSED'],
+                },
                 { testsigmaId: '608', test: { id: '11', key: 'PROJ-11' }, flips: 0, lastStatuses: ['PASSED'] },
               ],
             }),
@@ -487,8 +631,14 @@ describe('PanelApp', () => {
       });
       const table = allOf(renderer, DynamicTable).find((d) => d.props.label === 'Flaky tests')!;
       const text = textOf(table);
-      expect(text).toContain('PROJ-10 #601 3 flips ✗ ✓ ✗ ✓');
+      expect(text).toContain('PROJ-10 Sign in #601 3 flips ✗ ✓ ✗ ✓');
       expect(text).toContain('PROJ-11 #608 Passed on a retry ✓');
+      // Keys and case ids are links: to the Test in Jira, to the case in Testsigma (a view without the url keeps the id as text).
+      expect(allOf(table, Link).map((l) => [textOf(l), l.props.href])).toEqual([
+        ['PROJ-10', '/browse/PROJ-10'],
+        ['#601', 'https://app.testsigma.com/ui/td/cases/601/steps'],
+        ['PROJ-11', '/browse/PROJ-11'],
+      ]);
     });
   });
 });

@@ -61,9 +61,13 @@ describe('Run in Testsigma (panel)', () => {
     expect(allOf(renderer, Modal)).toHaveLength(0);
     expect(flags).toEqual(['Testsigma started the run. It becomes a Test Execution when it ends.']);
     const table = allOf(renderer, DynamicTable).at(-1)!;
-    expect(textOf(table)).toContain('1001 Running in Testsigma Started from Jira');
+    expect(textOf(table)).toContain('1001 Started from Jira Running in Testsigma');
     expect(allOf(table, Link).map((l) => l.props.href)).toContain('https://app.testsigma.com/ui/td/runs/1001');
     expect(allOf(table, Lozenge).map((l) => l.props.appearance)).toEqual(['inprogress']);
+    // The newest run, leading the panel, says the same: running in Testsigma, not "0 of 0 synced".
+    const text = textOf(renderer);
+    expect(text).toContain('Newest run: 1001 Running in Testsigma Started from Jira Results arrive when the run ends.');
+    expect(text).not.toContain('0 of 0 synced');
   });
 
   it('an editor whose admin switched running off reads why in the dialog, with no Run button in it', async () => {
@@ -94,14 +98,14 @@ describe('Run in Testsigma (panel)', () => {
     await click(button(renderer, 'Re-run failed'));
     expect(calls.at(-1)).toEqual({ key: 'rerunFailed', payload: { runId: '1000' } });
     expect(flags).toEqual(['Testsigma is re-running the failed tests of run 1000.']);
-    expect(textOf(allOf(renderer, DynamicTable).at(-1)!)).toContain('1002 Running in Testsigma Started from Jira');
+    expect(textOf(allOf(renderer, DynamicTable).at(-1)!)).toContain('1002 Started from Jira Running in Testsigma');
   });
 
   it('speaks German', async () => {
     const { renderer } = await openPanel({ getPanel: [ok(plan({ recentRuns: [running, finished] }))] }, 'de-DE');
     expect(buttons(renderer, 'In Testsigma ausführen')).toHaveLength(1);
     expect(buttons(renderer, 'Fehlgeschlagene wiederholen')).toHaveLength(1);
-    expect(textOf(allOf(renderer, DynamicTable).at(-1)!)).toContain('Läuft in Testsigma Aus Jira gestartet');
+    expect(textOf(allOf(renderer, DynamicTable).at(-1)!)).toContain('Aus Jira gestartet Läuft in Testsigma');
   });
 });
 

@@ -40,6 +40,10 @@ describe('translator', () => {
     expect(makeTranslator(lookup, 'de-DE', now).relative('2026-12-01T10:00:00Z')).toBe('vor 2 Stunden');
     expect(makeTranslator(lookup, 'en-US', now).relative('2026-11-30T11:00:00Z')).toBe('yesterday');
     expect(makeTranslator(lookup, 'en-US', now).relative('soon')).toBe('soon');
+    // What happened never reads as the future: a clock a little ahead of the viewer's says "now", not "in 1 minute".
+    expect(makeTranslator(lookup, 'en-US', now).relative(new Date(now() + 60_000).toISOString())).toBe('now');
+    expect(makeTranslator(lookup, 'en-US', now).relative(new Date(now() + 5_000).toISOString(), 'short')).toBe('now');
+    expect(makeTranslator(lookup, 'en-US', now).relative('2026-12-01T10:00:00Z', 'short')).toBe('2 hr. ago');
     expect(makeTranslator(lookup, 'en-US', now).exact('2026-12-01T10:00:00Z')).toMatch(/Dec 1, 2026.*10:00:00/);
     expect(relativeParts(-59)).toEqual([-59, 'second']);
     expect(relativeParts(-3 * 86400)).toEqual([-3, 'day']);

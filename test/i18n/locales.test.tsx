@@ -135,6 +135,7 @@ function dataOf(answers: unknown[]): string[] {
       if (/^\d+$/.test(v)) out.add(`#${v}`);
       if (/^\d{4}-\d\d-\d\dT/.test(v)) {
         out.add(t.relative(v));
+        out.add(t.relative(v, 'short'));
         out.add(t.exact(v));
       }
     } else if (typeof v === 'number') out.add(t.number(v));

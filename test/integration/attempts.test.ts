@@ -188,7 +188,7 @@ describe('history and flaky over several runs', () => {
 
     const set = await panel(demo.testSet);
     expect(set.flaky).toEqual([
-      { testsigmaId: t(0).caseId, test: { id: t(0).id, key: t(0).key }, flips: 2, lastStatuses: ['PASSED', 'PASSED', 'FAILED', 'PASSED'] },
+      expect.objectContaining({ testsigmaId: t(0).caseId, test: expect.objectContaining({ id: t(0).id, key: t(0).key }), flips: 2, lastStatuses: ['PASSED', 'PASSED', 'FAILED', 'PASSED'] }),
     ]);
   });
 

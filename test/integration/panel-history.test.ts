@@ -86,7 +86,7 @@ describe('history and flaky in the panel', () => {
     expect(link.history).toBeUndefined();
   });
 
-  it('lists the flakiest linked cases of a Test Set, most flips first', async () => {
+  it('lists the flakiest linked cases of a Test Set, most flips first, each Test with its summary and each case with its deep link', async () => {
     const s = await startSite();
     const tests = Array.from({ length: 4 }, (_, i) => s.world.createIssue({ projectKey: 'DEMO', type: 'Test', summary: `T${i}` }));
     const set = s.world.createIssue({ projectKey: 'DEMO', type: 'Test Set', summary: 'Smoke' });
@@ -103,8 +103,14 @@ describe('history and flaky in the panel', () => {
     }
     const view = await s.call('getPanel', set);
     expect(view.flaky).toEqual([
-      { testsigmaId: '901', test: { id: tests[1]!.id, key: tests[1]!.key }, flips: 4, lastStatuses: ['PASSED', 'FAILED', 'PASSED', 'FAILED', 'PASSED'] },
-      { testsigmaId: '900', test: { id: tests[0]!.id, key: tests[0]!.key }, flips: 2, lastStatuses: ['PASSED', 'FAILED', 'PASSED'] },
+      {
+        testsigmaId: '901',
+        url: 'https://app.testsigma.com/ui/td/cases/901/steps',
+        test: { id: tests[1]!.id, key: tests[1]!.key, summary: 'T1' },
+        flips: 4,
+        lastStatuses: ['PASSED', 'FAILED', 'PASSED', 'FAILED', 'PASSED'],
+      },
+      { testsigmaId: '900', url: 'https://app.testsigma.com/ui/td/cases/900/steps', test: { id: tests[0]!.id, key: tests[0]!.key, summary: 'T0' }, flips: 2, lastStatuses: ['PASSED', 'FAILED', 'PASSED'] },
     ]);
   });
 });

@@ -35,6 +35,15 @@ describe('at a glance (issue 22)', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'viewer', page: 'test-plan', locale: 'de-DE' });
     await app.getByRole('heading', { name: 'Neuester Lauf: 337' }).waitFor();
     expect(await app.locator('#app').innerText()).toMatch(/Neuester Lauf: 337\s+4 PASSED\s+2 FAILED\s+1 nicht verknüpft/);
+    // Times in the runs table on one line ("vor 1 Min."), not "vor 1" / "Minute".
+    const runs = app.getByRole('table', { name: /Läufe/ });
+    const times = await runs.getByText(/^vor \d+ (Sek|Min)\.$|^jetzt$/).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    expect(times.length).toBe(3);
+    for (const height of times) expect(height).toBeLessThan(20);
+    // Whole, not cut ("vor 4 S…"): the text is as wide as it needs.
+    for (const [scroll, client] of await runs.getByText(/^vor \d+ (Sek|Min)\.$|^jetzt$/).evaluateAll((els) => els.map((e) => [e.scrollWidth, e.clientWidth]))) {
+      expect(scroll).toBeLessThanOrEqual(client!);
+    }
     expect(await previewErrors(page)).toEqual([]);
   });
 
@@ -121,6 +130,16 @@ describe('at a glance (issue 22)', () => {
     // 602 belongs to SHOP-2: the refusal names it as a link, in a warning (one of three went through).
     await expect(app.getByRole('listitem').filter({ hasText: /^#602: / }).getByRole('link', { name: 'SHOP-2' }).count()).resolves.toBe(1);
     await app.getByText('1 linked; 1 could not be').waitFor();
+    // A partial success is yellow, not red: the message's background is a warm yellow (green above blue), not a red.
+    const [r, g, b] = await app.getByText('1 linked; 1 could not be').evaluate((node) => {
+      for (let n: Element | null = node; n; n = n.parentElement) {
+        const c = getComputedStyle(n).backgroundColor;
+        if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return (c.match(/\d+/g) ?? []).map(Number);
+      }
+      return [];
+    });
+    expect(r! - b!).toBeGreaterThan(20);
+    expect(g! - b!).toBeGreaterThan(20);
     expect(await previewErrors(page)).toEqual([]);
   });
 
@@ -144,7 +163,13 @@ describe('at a glance (issue 22)', () => {
     const row = nokey.app.getByRole('row').filter({ hasText: '#601' });
     await expect(row.getByRole('link', { name: '#601' }).count()).resolves.toBe(1);
     await expect(row.getByText('not checked').count()).resolves.toBe(1);
+    // One line a case here too: the mark is cut, not wrapped ("Testsigm" / "a"), and whole in its Tooltip.
+    expect(await row.evaluate((r) => r.getBoundingClientRect().height)).toBeLessThan(48);
     await expect(nokey.app.getByText(/Names are not shown/).count()).resolves.toBe(0);
+    const unknown = await h.open({ site: 'ready', as: 'viewer', page: 'test-unnamed' });
+    const row777 = unknown.app.getByRole('row').filter({ hasText: '#777' });
+    await row777.getByText('Not found in Testsigma').waitFor();
+    expect(await row777.evaluate((r) => r.getBoundingClientRect().height)).toBeLessThan(48);
     expect(await previewErrors(nokey.page)).toEqual([]);
   });
 
@@ -156,6 +181,7 @@ describe('at a glance (issue 22)', () => {
 
   it('item 10: German has one word for each thing: Verknüpfung aufheben, Defekt, synchronisiert', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
+    await app.getByRole('button', { name: 'Aktionen für #601' }).click();
     await app.getByRole('button', { name: 'Defekt anlegen' }).first().waitFor();
     await expect(app.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBeGreaterThan(0);
     await expect(app.getByText(/Trennen|Fehler anlegen/).count()).resolves.toBe(0);
@@ -192,30 +218,81 @@ describe('at a glance (issue 22)', () => {
     await app.getByRole('button', { name: 'Abbrechen' }).waitFor();
     expect(await previewErrors(page)).toEqual([]);
   });
-  it('item 3: one line a case: status, history, Test Execution, time and compact actions; the run in the status\'s Tooltip', async () => {
+  it('item 3: one line a case: status, history, Test Execution, time and a row menu; the run in the status\'s Tooltip', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
     const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
     const row = table.getByRole('row').filter({ hasText: '#601' });
     await row.waitFor();
+    const heads = await table.getByRole('columnheader').allInnerTexts();
+    expect(heads.map((h) => h.replace(/\s+/g, ' ').trim()).filter((h) => h !== '')).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', 'When']);
     await expect(row.getByRole('link', { name: /^SHOP-\d+$/ }).count()).resolves.toBe(1);
-    await expect(row.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(1);
-    await expect(row.getByRole('button', { name: 'Unlink' }).count()).resolves.toBe(1);
+    // The time, short and on one line; the exact time in its Tooltip.
+    await expect(row.getByText(/^\d+ (sec|min)\. ago$/).count()).resolves.toBe(1);
     await expect(row.getByText(/^Run \d+/).count()).resolves.toBe(0);
     await row.getByText('FAILED', { exact: true }).hover();
     await app.getByRole('tooltip').filter({ hasText: /^Run 337 · / }).waitFor();
-    // One line a case; only a row that offers Create defect stacks its two compact actions.
-    const heights = await table.getByRole('row').evaluateAll((rows) => rows.slice(1).map((r) => [r.textContent ?? '', r.getBoundingClientRect().height] as const));
-    for (const [text, height] of heights) expect(height).toBeLessThan(text.includes('Create defect') ? 80 : 56);
+    // Compact actions: one icon button a row opens its menu (Create defect only on a failed case).
+    await expect(row.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(0);
+    await row.getByRole('button', { name: 'Actions for #601' }).click();
+    await expect(row.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(1);
+    await expect(row.getByRole('button', { name: 'Unlink' }).count()).resolves.toBe(1);
+    // A second press closes the menu.
+    await row.getByRole('button', { name: 'Actions for #601' }).click();
+    await row.getByRole('button', { name: 'Unlink' }).waitFor({ state: 'detached' });
+    // One line a case: no row is taller than one line of lozenges and links, and no key breaks ("SHOP-" / "19").
+    const heights = await table.getByRole('row').evaluateAll((rows) => rows.slice(1).map((r) => r.getBoundingClientRect().height));
+    for (const height of heights) expect(height).toBeLessThan(48);
+    const keyHeights = await table.getByRole('link', { name: /^SHOP-\d+$/ }).evaluateAll((links) => links.map((l) => l.getBoundingClientRect().height));
+    for (const height of keyHeights) expect(height).toBeLessThan(30);
     expect(await previewErrors(page)).toEqual([]);
   });
 
-  it('item 3 in German: the same columns', async () => {
-    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
-    const row = app.getByRole('row').filter({ hasText: '#601' });
-    await expect(row.getByRole('button', { name: 'Defekt anlegen' }).count()).resolves.toBe(1);
-    await expect(row.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBe(1);
+  it('item 3: column widths do not jump after a change (a defect filed, a case unlinked)', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'admin', page: 'test-named' });
+    const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
+    await table.waitFor();
+    const widths = () => table.getByRole('columnheader').evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().width)));
+    const before = await widths();
+    const row = table.getByRole('row').filter({ hasText: '#601' });
+    await row.getByRole('button', { name: 'Actions for #601' }).click();
+    await row.getByRole('button', { name: 'Create defect' }).click();
+    await app.getByRole('status').filter({ hasText: /^Defect SHOP-\d+ created for #601/ }).waitFor();
+    expect(await widths()).toEqual(before);
     expect(await previewErrors(page)).toEqual([]);
   });
+
+  it('item 3 in German: the same columns and the row menu', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
+    const row = app.getByRole('row').filter({ hasText: '#608' });
+    await row.getByRole('button', { name: 'Aktionen für #608' }).click();
+    await expect(row.getByRole('button', { name: 'Verknüpfung aufheben' }).count()).resolves.toBe(1);
+    await expect(row.getByText(/^vor \d+ (Sek|Min)\.$/).count()).resolves.toBe(1);
+    // The longer German words fit their columns: "Instabil" is not cut off by the next column.
+    const [flaky, cell] = await row.getByText('Instabil', { exact: true }).evaluate((el) => [el.getBoundingClientRect().right, el.closest('td')!.getBoundingClientRect().right]);
+    expect(flaky).toBeLessThanOrEqual(cell!);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+  it('smaller list: Refresh and "updated ..." at the top right, above everything else; no empty gap under the links and runs tables', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
+    const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
+    await table.waitFor();
+    const refresh = await app.getByRole('button', { name: 'Refresh' }).boundingBox();
+    const updated = await app.getByText(/^updated /).boundingBox();
+    const tableBox = (await table.boundingBox())!;
+    expect(refresh!.y + refresh!.height).toBeLessThanOrEqual(tableBox.y);
+    expect(refresh!.x + refresh!.width).toBeGreaterThan(tableBox.x + tableBox.width - 40);
+    expect(updated!.x + updated!.width).toBeLessThanOrEqual(refresh!.x);
+    // Under a table only Atlaskit's own 24 px margin: the next control follows at once.
+    const add = (await app.getByRole('button', { name: '+ Link test case' }).boundingBox())!;
+    expect(add.y - (tableBox.y + tableBox.height)).toBeLessThanOrEqual(28);
+    const plan = await h.open({ site: 'ready', as: 'editor', page: 'test-plan' });
+    const runs = (await plan.app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' }).boundingBox())!;
+    const run = (await plan.app.getByRole('button', { name: 'Run in Testsigma' }).boundingBox())!;
+    expect(run.y - (runs.y + runs.height)).toBeLessThanOrEqual(28);
+    expect(await previewErrors(page)).toEqual([]);
+    expect(await previewErrors(plan.page)).toEqual([]);
+  });
+
   it('item 8: a first setup marks required fields and tells a missing Testsigma key as information', async () => {
     const { page, app } = await h.open({ site: 'fresh', as: 'admin', page: 'admin' });
     await app.getByText('Client id (required)').waitFor();
@@ -228,6 +305,36 @@ describe('at a glance (issue 22)', () => {
   it('item 8 in German', async () => {
     const { page, app } = await h.open({ site: 'fresh', as: 'admin', page: 'admin', locale: 'de-DE' });
     await app.getByText(/\(erforderlich\)$/).first().waitFor();
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  // Last in this file: it changes the ready site's Test Set for the tests after it.
+  it('item 5: "Replace" in a Test Set\'s row menu unlinks its suite and links the new one, with a flag naming both', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-set' });
+    await expect(app.getByText(/first to link another/).count()).resolves.toBe(0);
+    await app.getByRole('button', { name: 'Actions for #55' }).click();
+    await app.getByRole('button', { name: 'Replace', exact: true }).click();
+    const field = app.getByLabel('Replace test suite #55 with');
+    // Checked before anything changes: the suite linked now is not a replacement.
+    await field.fill('55');
+    await app.getByRole('button', { name: 'Replace', exact: true }).click();
+    await app.getByText('#55 is the one linked now: enter another id.').waitFor();
+    await field.fill('https://app.testsigma.com/ui/td/suites/56');
+    await app.getByRole('button', { name: 'Replace', exact: true }).click();
+    await app.getByRole('status').filter({ hasText: /^Replaced #55 with #56 on SHOP-\d+/ }).waitFor();
+    const table = app.getByRole('table', { name: 'Linked Testsigma test suite' });
+    await expect(table.getByRole('link', { name: '#56' }).count()).resolves.toBe(1);
+    await expect(table.getByText('#55', { exact: true }).count()).resolves.toBe(0);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('item 5 in German: Ersetzen', async () => {
+    const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-plan', locale: 'de-DE' });
+    await app.getByRole('button', { name: 'Aktionen für #274' }).click();
+    await app.getByRole('button', { name: 'Ersetzen', exact: true }).click();
+    await app.getByLabel('Testplan #274 ersetzen durch').waitFor();
+    await app.getByRole('button', { name: 'Abbrechen' }).click();
+    await expect(app.getByLabel('Testplan #274 ersetzen durch').count()).resolves.toBe(0);
     expect(await previewErrors(page)).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ describe('languages in the browser', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named', locale: 'de-DE' });
     const table = app.getByRole('table', { name: 'Verknüpfte Testsigma-Testfälle' });
     const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim()).filter((c) => c !== '');
-    expect(heads).toEqual(['Testsigma-Testfall', 'Letztes Ergebnis', 'Verlauf, neueste zuerst', 'Test Execution']);
+    expect(heads).toEqual(['Testsigma-Testfall', 'Letztes Ergebnis', 'Verlauf, neueste zuerst', 'Test Execution', 'Wann']);
     // Relative times through Intl: beside Refresh, and in a status's Tooltip.
     await expect(app.getByText(/^aktualisiert (vor \d+ Sekunden?|jetzt)$/).count()).resolves.toBe(1);
     await table.getByText('FAILED', { exact: true }).first().hover();

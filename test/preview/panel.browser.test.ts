@@ -19,7 +19,7 @@ describe('issue panel in the browser', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
     const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
     const heads = (await table.getByRole('columnheader').allInnerTexts()).map((c) => c.trim()).filter((c) => c !== '');
-    expect(heads).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution']);
+    expect(heads).toEqual(['Testsigma test case', 'Last result', 'History, newest first', 'Test Execution', 'When']);
     const row = table.getByRole('row').filter({ hasText: 'Sign in with a valid password' });
     await expect(row.getByRole('link', { name: /^#601/ }).count()).resolves.toBe(1);
     await expect(app.getByText(/TS-\d/).count()).resolves.toBe(0);
@@ -60,19 +60,22 @@ describe('issue panel in the browser', () => {
     await app.getByRole('status').filter({ hasText: /Linked #900, #901, .*#909 to SHOP-\d+/ }).waitFor();
     const table = app.getByRole('table', { name: 'Linked Testsigma test cases' });
     // 12 links (777, 606 and these ten): ten on the first page, a second page for the rest.
-    await expect(table.getByRole('button', { name: 'Unlink' }).count()).resolves.toBe(10);
+    await expect(table.getByRole('button', { name: /^Actions for #\d+$/ }).count()).resolves.toBe(10);
     await app.getByRole('button', { name: /page 2/i }).click();
-    await expect(table.getByRole('button', { name: 'Unlink' }).count()).resolves.toBe(2);
+    await expect(table.getByRole('button', { name: /^Actions for #\d+$/ }).count()).resolves.toBe(2);
     expect(await previewErrors(page)).toEqual([]);
   });
 
   it('item 14: unlinks only after the user confirms, with a flag', async () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-unnamed' });
     const row = app.getByRole('row').filter({ hasText: '#777' });
+    // Unlink is in the row's menu.
+    await row.getByRole('button', { name: 'Actions for #777' }).click();
     await row.getByRole('button', { name: 'Unlink' }).click();
     await app.getByRole('dialog').getByText('Unlink #777?').waitFor();
     await app.getByRole('button', { name: 'Cancel' }).click();
     await row.waitFor();
+    await row.getByRole('button', { name: 'Actions for #777' }).click();
     await row.getByRole('button', { name: 'Unlink' }).click();
     await app.getByRole('dialog').getByRole('button', { name: 'Unlink', exact: true }).click();
     await app.getByRole('status').filter({ hasText: '#777 unlinked' }).waitFor();

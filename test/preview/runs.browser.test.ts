@@ -10,6 +10,45 @@ jest.setTimeout(120_000);
 const h = useHarness();
 
 describe('runs without a CI job in the browser', () => {
+  it('issue 22: the newest run, still in Testsigma, leads as Running in Testsigma with who started it, never "0 of 0 synced" or a time ahead; Re-run failed is a compact button; flaky keys stay whole', async () => {
+    const { page, app } = await h.open({ site: 'runs-from-testsigma', as: 'editor', page: 'test-plan' });
+    await app.getByRole('heading', { name: /^Newest run: \d+$/ }).waitFor();
+    const text = await app.locator('#app').innerText();
+    expect(text).toMatch(/Newest run: \d+\s+Running in Testsigma\s+Started from Jira\s+Results arrive when the run ends\.\s+Open in Testsigma/);
+    expect(text).not.toMatch(/0 of 0 synced|\bin \d+ (second|minute)/);
+    const runs = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
+    const rerun = (await runs.getByRole('button', { name: 'Re-run failed' }).boundingBox())!;
+    const cell = (await runs.getByRole('button', { name: 'Re-run failed' }).locator('xpath=ancestor::td[1]').boundingBox())!;
+    expect(rerun.width).toBeLessThan(cell.width - 20);
+    const flaky = app.getByRole('table', { name: 'Flaky tests' });
+    const keyHeights = await flaky.getByRole('link', { name: /^SHOP-\d+$/ }).evaluateAll((links) => links.map((l) => l.getBoundingClientRect().height));
+    expect(keyHeights.length).toBeGreaterThan(0);
+    for (const height of keyHeights) expect(height).toBeLessThan(30);
+    await expect(flaky.getByRole('link', { name: '#601' }).getAttribute('href')).resolves.toMatch(/^https:\/\/app\.testsigma\.com\/ui\/td\/cases\/601/);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('issue 22: a run split by machine lists a Test Execution a machine, and says it created a Test for a case linked to none', async () => {
+    const { page, app } = await h.open({ site: 'runs-from-testsigma', as: 'viewer', page: 'test-plan' });
+    const runs = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });
+    const split = runs.getByRole('row').filter({ hasText: /^\s*338/ });
+    await split.waitFor();
+    await expect(split.getByRole('link', { name: /^SHOP-\d+$/ }).count()).resolves.toBe(2);
+    await expect(split.getByText('1 Test created').count()).resolves.toBe(1);
+    expect(await split.innerText()).toMatch(/2 PASSED[\s\S]*1 FAILED/);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
+  it('issue 22 in German: Läuft in Testsigma', async () => {
+    const { page, app } = await h.open({ site: 'runs-from-testsigma', as: 'viewer', page: 'test-plan', locale: 'de-DE' });
+    await app.getByRole('heading', { name: /^Neuester Lauf: \d+$/ }).waitFor();
+    const text = await app.locator('#app').innerText();
+    expect(text).toMatch(/Neuester Lauf: \d+\s+Läuft in Testsigma\s+Aus Jira gestartet/);
+    await expect(app.getByRole('link', { name: 'In Testsigma öffnen' }).count()).resolves.toBe(1);
+    await expect(app.getByText('1 Test angelegt').count()).resolves.toBe(1);
+    expect(await previewErrors(page)).toEqual([]);
+  });
+
   it('an editor opens the Run dialog, sees the build number and the saved configurations, and the new run shows running in Testsigma with its link', async () => {
     const { page, app } = await h.open({ site: 'runs-from-testsigma', as: 'editor', page: 'test-plan' });
     const runs = app.getByRole('table', { name: 'Recent runs of the linked Testsigma plan' });

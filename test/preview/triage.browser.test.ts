@@ -34,6 +34,8 @@ describe('triage in the browser', () => {
     const row = app.getByRole('row').filter({ hasText: '#601' });
     await expect(row.getByText('FAILED', { exact: true }).count()).resolves.toBe(1);
     await expect(app.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(0);
+    // No row menu at all for a viewer: nothing there to do.
+    await expect(app.getByRole('button', { name: /^Actions for/ }).count()).resolves.toBe(0);
     expect(await previewErrors(page)).toEqual([]);
   });
 
@@ -41,15 +43,21 @@ describe('triage in the browser', () => {
     const { page, app } = await h.open({ site: 'ready', as: 'editor', page: 'test-named' });
     const failed = app.getByRole('row').filter({ hasText: '#601' });
     const passed = app.getByRole('row').filter({ hasText: '#608' });
+    // Create defect is in the row menu of the failed case only.
+    await passed.getByRole('button', { name: 'Actions for #608' }).click();
+    await passed.getByRole('button', { name: 'Unlink' }).waitFor();
     await expect(passed.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(0);
+    await passed.getByRole('button', { name: 'Actions for #608' }).click();
+    await failed.getByRole('button', { name: 'Actions for #601' }).click();
     await failed.getByRole('button', { name: 'Create defect' }).click();
     const flag = app.getByRole('status').filter({ hasText: /^Defect SHOP-\d+ created for #601/ });
     await flag.waitFor();
     const key = /SHOP-\d+/.exec(await flag.innerText())![0];
     const link = failed.getByRole('link', { name: key });
     await expect(link.getAttribute('href')).resolves.toBe(`/browse/${key}`);
-    await expect(failed.getByText('Defect:').count()).resolves.toBe(1);
-    // One open defect a case: the button is gone once the result has one.
+    // One open defect a case: the menu offers no second one once the result has one.
+    await failed.getByRole('button', { name: 'Actions for #601' }).click();
+    await failed.getByRole('button', { name: 'Unlink' }).waitFor();
     await expect(failed.getByRole('button', { name: 'Create defect' }).count()).resolves.toBe(0);
     // It is a real issue of the emulated Jira, linked to the Test.
     const site = await h.preview.site('ready');

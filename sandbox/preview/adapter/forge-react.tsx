@@ -6,7 +6,7 @@
  *
  * The preview bundler substitutes this module for `@forge/react` in the app's `src/frontend`; nothing else imports it.
  */
-import React, { isValidElement, useEffect, useState, type ReactElement, type ReactNode } from 'react';
+import React, { isValidElement, useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import AkButton, { ButtonGroup as AkButtonGroup, LoadingButton as AkLoadingButton } from '@atlaskit/button';
 import AkDynamicTable from '@atlaskit/dynamic-table';
@@ -44,6 +44,12 @@ import AkBreadcrumbs, { BreadcrumbsItem as AkBreadcrumbsItem } from '@atlaskit/b
 import { DatePicker as AkDatePicker, TimePicker as AkTimePicker } from '@atlaskit/datetime-picker';
 import AkCalendar from '@atlaskit/calendar';
 import { ProgressTracker as AkProgressTracker } from '@atlaskit/progress-tracker';
+import AkShowMoreIcon from '@atlaskit/icon/core/show-more-horizontal';
+import AkChevronDownIcon from '@atlaskit/icon/core/chevron-down';
+import AkRefreshIcon from '@atlaskit/icon/core/refresh';
+import AkBugIcon from '@atlaskit/icon/core/bug';
+import AkLinkBrokenIcon from '@atlaskit/icon/core/link-broken';
+import AkAutomationIcon from '@atlaskit/icon/core/automation';
 import schemaJson from 'preview:prop-schema';
 import { checkProps, UIKitPropError } from './check-props';
 import { reportPreviewError } from '../page/page-bridge';
@@ -142,9 +148,29 @@ export const Box = kit('Box', (p) => {
   const box = <AkBox {...pick(p, {}, ['xcss'])} />;
   return Object.keys(style).length > 0 ? <div style={style}>{box}</div> : box;
 });
-export const Button = kit('Button', (p) => <AkButton {...pick(p, {}, ['testId'])} />);
+// UI Kit names a button's icon by its glyph (ButtonProps' `Icon` names); Jira draws Atlaskit's icon of that name. The
+// glyphs the app uses are drawn with their Atlaskit icons; any other shows as a grey dot, so the button still renders.
+const GLYPHS: Record<string, (props: { label: string }) => ReactElement> = {
+  more: AkShowMoreIcon,
+  'show-more-horizontal': AkShowMoreIcon,
+  'chevron-down': AkChevronDownIcon,
+  refresh: AkRefreshIcon,
+  'issue-raise': AkBugIcon,
+  unlink: AkLinkBrokenIcon,
+  automation: AkAutomationIcon,
+};
+function glyph(name: unknown): ReactNode {
+  if (typeof name !== 'string') return undefined;
+  const Glyph = GLYPHS[name];
+  return Glyph ? <Glyph label="" /> : <span data-glyph={name} style={{ display: 'inline-block', width: 12, height: 12, borderRadius: 6, background: '#8590a2' }} />;
+}
+/** A Button's props for Atlaskit: its glyph names become icons. */
+function buttonProps(p: Props) {
+  return { ...pick(p, {}, ['testId']), ...(p.iconBefore ? { iconBefore: glyph(p.iconBefore) } : {}), ...(p.iconAfter ? { iconAfter: glyph(p.iconAfter) } : {}) };
+}
+export const Button = kit('Button', (p) => <AkButton {...buttonProps(p)} />);
 export const ButtonGroup = kit('ButtonGroup', (p) => <AkButtonGroup {...pick(p, {}, ['testId', 'titleId'])} />);
-export const LoadingButton = kit('LoadingButton', (p) => <AkLoadingButton {...pick(p, {}, ['testId'])} />);
+export const LoadingButton = kit('LoadingButton', (p) => <AkLoadingButton {...buttonProps(p)} />);
 export const LinkButton = kit('LinkButton', (p) => <AkButton {...pick(p, {}, ['testId', 'ref'])} />);
 export const Checkbox = kit('Checkbox', (p) => (
   <label style={{ display: 'inline-flex', gap: 8, alignItems: 'center', font: '14px sans-serif' }}>
@@ -240,9 +266,17 @@ export const FormHeader = kit('FormHeader', (p) => <AkFormHeader {...pick(p)} />
 export const FormFooter = kit('FormFooter', (p) => <AkFormFooter {...pick(p)} />);
 export const FormSection = kit('FormSection', (p) => <AkFormSection {...pick(p)} />);
 export const Heading = kit('Heading', (p) => <AkHeading {...(pick(p, {}, ['testId']) as { size: 'small'; children: ReactNode })} />);
-export const Icon = kit('Icon', (p) => (
-  <span role="img" aria-label={p.label as string} data-glyph={p.glyph as string} style={{ display: 'inline-block', width: p.size === 'large' ? 24 : 16, height: p.size === 'large' ? 24 : 16, borderRadius: 8, background: '#8590a2' }} />
-));
+export const Icon = kit('Icon', (p) => {
+  const Glyph = typeof p.glyph === 'string' ? GLYPHS[p.glyph] : undefined;
+  // A glyph the preview knows is drawn with its Atlaskit icon; any other as a grey dot. Either way the label names it.
+  return Glyph ? (
+    <span role="img" aria-label={p.label as string} data-glyph={p.glyph as string} style={{ display: 'inline-flex' }}>
+      <Glyph label="" />
+    </span>
+  ) : (
+    <span role="img" aria-label={p.label as string} data-glyph={p.glyph as string} style={{ display: 'inline-block', width: p.size === 'large' ? 24 : 16, height: p.size === 'large' ? 24 : 16, borderRadius: 8, background: '#8590a2' }} />
+  );
+});
 export const Image = kit('Image', (p) => <img src={p.src as string} alt={(p.alt as string | undefined) ?? ''} width={p.width as number | undefined} height={p.height as number | undefined} style={{ maxWidth: '100%' }} />);
 export const Inline = kit('Inline', (p) => <AkInline {...pick(p)} />);
 export const Stack = kit('Stack', (p) => <AkStack {...pick(p)} />);
@@ -388,19 +422,52 @@ export const InlineEdit = kit('InlineEdit', (p) => {
     <span onClick={() => setEditing(true)}>{readView()}</span>
   );
 });
-export const Popup = kit('Popup', (p) => {
-  const trigger = p.trigger as (props: Record<string, unknown>) => ReactNode;
+// UI Kit calls `trigger()` and `content()` with no arguments (see @forge/react's popup.js) and Jira places the content
+// by the trigger, in a layer of its own that no table cell clips. Drawn here fixed under the trigger (Atlaskit's Popup
+// lost its place inside the preview's table and opened at the frame's top left), closed by Escape or a click
+// outside, as Atlaskit's closes.
+function PopupView({ p }: { p: Props }) {
+  const box = useRef<HTMLSpanElement>(null);
+  const open = Boolean(p.isOpen);
+  const onClose = p.onClose as ((e: Event) => void) | undefined;
+  useEffect(() => {
+    if (!open || !onClose) return undefined;
+    const outside = (e: MouseEvent) => {
+      if (box.current && !box.current.contains(e.target as Node)) onClose(e);
+    };
+    const escape = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose(e);
+    };
+    document.addEventListener('mousedown', outside);
+    document.addEventListener('keydown', escape);
+    return () => {
+      document.removeEventListener('mousedown', outside);
+      document.removeEventListener('keydown', escape);
+    };
+  }, [open, onClose]);
+  const end = typeof p.placement === 'string' && p.placement.endsWith('-end');
+  const [at, setAt] = useState<{ top: number; left: number; right: number }>();
+  useEffect(() => {
+    const r = box.current?.getBoundingClientRect();
+    setAt(open && r ? { top: r.bottom + 4, left: r.left, right: document.documentElement.clientWidth - r.right } : undefined);
+  }, [open]);
   return (
-    <span style={{ position: 'relative', display: 'inline-block' }}>
-      {trigger({})}
-      {Boolean(p.isOpen) && (
-        <div role="dialog" style={{ position: 'absolute', zIndex: 10, background: '#fff', boxShadow: '0 4px 8px rgba(9,30,66,.25)', padding: 8, borderRadius: 3 }}>
-          {(p.content as (props: Record<string, unknown>) => ReactNode)({})}
+    <span ref={box} style={{ position: 'relative', display: 'inline-block' }}>
+      {(p.trigger as () => ReactNode)()}
+      {open && at && (
+        <div
+          role={(p.role as string | undefined) ?? 'dialog'}
+          aria-label={p.label as string | undefined}
+          id={p.id as string | undefined}
+          style={{ position: 'fixed', top: at.top, ...(end ? { right: at.right } : { left: at.left }), zIndex: 400, minWidth: 160, background: '#fff', boxShadow: '0 8px 12px rgba(9,30,66,.15), 0 0 1px rgba(9,30,66,.31)', padding: '4px 0', borderRadius: 3 }}
+        >
+          {(p.content as () => ReactNode)()}
         </div>
       )}
     </span>
   );
-});
+}
+export const Popup = kit('Popup', (p) => <PopupView p={p} />);
 
 /** Shows a refused prop (or any render error) in the page instead of a blank frame. */
 class PreviewBoundary extends React.Component<{ children: ReactNode }, { error?: Error }> {

@@ -13,8 +13,8 @@ export interface Translator {
   plural(key: string, count: number, params?: Params): string;
   /** A number in the viewer's locale ("1,000" / "1.000"). */
   number(value: number): string;
-  /** "2 hours ago" in the viewer's locale; the time as it came when it does not parse. */
-  relative(iso: string): string;
+  /** "2 hours ago" in the viewer's locale ("2 hr. ago" `short`, for narrow columns); the time as it came when it does not parse. */
+  relative(iso: string, style?: 'long' | 'short'): string;
   /** The exact time in the viewer's locale and time zone, with the zone named. */
   exact(iso: string): string;
   /** Whether the resources have a sentence for `key`. */
@@ -55,11 +55,12 @@ export function makeTranslator(lookup: Lookup, locale: string, now: () => number
     return interpolate(template, { ...params, count }, locale);
   };
   translator.number = (value) => new Intl.NumberFormat(locale).format(value);
-  translator.relative = (iso) => {
+  translator.relative = (iso, style = 'long') => {
     const ms = Date.parse(iso);
     if (Number.isNaN(ms)) return iso;
-    const [value, unit] = relativeParts(Math.round((ms - now()) / 1000));
-    return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(value, unit);
+    // Times shown are of things that happened: a server clock a little ahead of the viewer's must not read "in 1 minute".
+    const [value, unit] = relativeParts(Math.min(0, Math.round((ms - now()) / 1000)));
+    return new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style }).format(value, unit);
   };
   translator.exact = (iso) => {
     const ms = Date.parse(iso);

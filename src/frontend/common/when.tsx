@@ -12,3 +12,17 @@ export function when(t: Translator, iso: string, size?: 'small' | 'medium') {
     </Tooltip>
   );
 }
+
+/**
+ * A time for a narrow table column: "2 hr. ago" on one line (cut, never wrapped), the exact time in a Tooltip. A plain
+ * function, as {@link when}.
+ */
+export function whenShort(t: Translator, iso: string) {
+  return (
+    <Tooltip content={t.exact(iso)}>
+      <Text size="small" maxLines={1}>
+        {t.relative(iso, 'short')}
+      </Text>
+    </Tooltip>
+  );
+}

@@ -18,6 +18,8 @@ export interface AddLinkFormProps {
   onLink: (inputs: string[]) => Promise<LinkOutcome[]>;
   /** Open at once (nothing is linked yet: the field is the empty state's action), else behind "+ Link ...". */
   startOpen: boolean;
+  /** The user opened the field: the panel clears an error it showed for an earlier action. */
+  onOpen?: () => void;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface AddLinkFormProps {
  * Test Set or Test Plan takes one, in a one-line Textfield. What failed stays in the field so the user can fix a
  * typo rather than paste again; when all went through, the form closes.
  */
-export function AddLinkForm({ kind, busy, onLink, startOpen }: AddLinkFormProps) {
+export function AddLinkForm({ kind, busy, onLink, startOpen, onOpen }: AddLinkFormProps) {
   const t = useT();
   const [open, setOpen] = useState(startOpen);
   const [empty, setEmpty] = useState(false);
@@ -64,7 +66,15 @@ export function AddLinkForm({ kind, busy, onLink, startOpen }: AddLinkFormProps)
   if (!open) {
     return (
       <Inline>
-        <Button appearance="subtle" spacing="compact" isDisabled={busy} onClick={() => setOpen(true)}>
+        <Button
+          appearance="subtle"
+          spacing="compact"
+          isDisabled={busy}
+          onClick={() => {
+            setOpen(true);
+            onOpen?.();
+          }}
+        >
           {t(`panel.kind.${kind}.add`)}
         </Button>
       </Inline>

@@ -1,12 +1,12 @@
-import { DynamicTable, Heading, Link, Stack, Text } from '@forge/react';
+import { DynamicTable, Heading, Link, Stack, Text, Tooltip } from '@forge/react';
 import type { FlakyCase } from '../../shared/types';
 import { browsePath, displayId } from '../common/format';
 import { historyMarks } from '../common/historyMarks';
 import { useT } from '../common/i18n';
 
 /**
- * A Test Set's or Test Plan's flakiest linked cases, most flips first: the Test, its Testsigma case, how often its
- * results flipped, and its last statuses as marks. Nothing when none is flaky.
+ * A Test Set's or Test Plan's flakiest linked cases, most flips first: the Test (key and summary), its Testsigma case
+ * (a deep link), how often its results flipped, and its last statuses as marks. Nothing when none is flaky.
  */
 export function FlakySection({ flaky }: { flaky: FlakyCase[] | undefined }) {
   const t = useT();
@@ -14,8 +14,28 @@ export function FlakySection({ flaky }: { flaky: FlakyCase[] | undefined }) {
   const rows = flaky.map((f) => ({
     key: f.testsigmaId,
     cells: [
-      { key: 'test', content: <Link href={browsePath(f.test.key)}>{f.test.key}</Link> },
-      { key: 'case', content: <Text>{displayId(f.testsigmaId)}</Text> },
+      {
+        key: 'test',
+        // One line: the key first, so that it never breaks ("SHOP-" / "1"), then the summary, cut and whole on hover.
+        content: (
+          <Tooltip content={f.test.summary ?? f.test.key}>
+            <Text maxLines={1}>
+              <Link href={browsePath(f.test.key)}>{f.test.key}</Link>
+              {f.test.summary !== undefined && ` ${f.test.summary}`}
+            </Text>
+          </Tooltip>
+        ),
+      },
+      {
+        key: 'case',
+        content: f.url ? (
+          <Link href={f.url} openNewTab>
+            {displayId(f.testsigmaId)}
+          </Link>
+        ) : (
+          <Text>{displayId(f.testsigmaId)}</Text>
+        ),
+      },
       // Fewer than two flips: it is flaky because its last result passed only on a retry.
       { key: 'flips', content: <Text>{f.flips >= 2 ? t.plural('panel.flaky.flips', f.flips) : t('panel.flaky.retried')}</Text> },
       { key: 'last', content: historyMarks(t, f.lastStatuses.map((status) => ({ status }))) },
@@ -29,13 +49,14 @@ export function FlakySection({ flaky }: { flaky: FlakyCase[] | undefined }) {
         label={t('panel.flaky.heading')}
         head={{
           cells: [
-            { key: 'test', content: t('panel.flaky.column.test') },
-            { key: 'case', content: t('panel.flaky.column.case') },
-            { key: 'flips', content: t('panel.flaky.column.flips') },
-            { key: 'last', content: t('panel.flaky.column.last') },
+            { key: 'test', content: t('panel.flaky.column.test'), width: 36 },
+            { key: 'case', content: t('panel.flaky.column.case'), width: 18 },
+            { key: 'flips', content: t('panel.flaky.column.flips'), width: 24 },
+            { key: 'last', content: t('panel.flaky.column.last'), width: 22 },
           ],
         }}
         rows={rows}
+        isFixedSize
       />
     </Stack>
   );

@@ -1,11 +1,12 @@
-import { Button, DynamicTable, Inline, Link, LoadingButton, Lozenge, Stack, Text, Tooltip, User } from '@forge/react';
+import { useState } from 'react';
+import { Button, DynamicTable, Icon, Inline, Link, LoadingButton, Lozenge, Popup, Stack, Text, Tooltip, User } from '@forge/react';
 import type { IssueKind, LinkView } from '../../shared/types';
 import { browsePath, displayId } from '../common/format';
 import { useT, type Translator } from '../common/i18n';
 import { historyMarks } from '../common/historyMarks';
+import { whenShort } from '../common/when';
 import { isPassing, mayFileDefect } from '../common/status';
 import { statusLozenge } from '../common/statusLozenge';
-import { executionCell } from '../common/jobCells';
 
 /** Props of {@link LinksTable}. */
 export interface LinksTableProps {
@@ -17,7 +18,9 @@ export interface LinksTableProps {
   onUnlink: (link: LinkView) => void;
   /** Files a defect for a link's failed last result (Tests only). */
   onCreateDefect?: (link: LinkView) => void;
-  /** The link whose defect is being filed: its button spins. */
+  /** Asks to replace a Test Set's suite or a Test Plan's plan by another (the panel asks for the new id). */
+  onReplace?: (link: LinkView) => void;
+  /** The link whose defect is being filed: its menu spins. */
   filing?: string;
   /**
    * Whether Testsigma was asked for names: `checked` (it answered: an id without a name is one it does not know),
@@ -32,29 +35,50 @@ export type NamesState = 'checked' | 'unchecked' | 'unavailable';
 /** Ten links a page: a Test may link many test cases. */
 export const LINKS_PER_PAGE = 10;
 
+/** History marks a row shows (three fit beside "Flaky" on one line); older ones are counted ("+7") and listed in that count's Tooltip. */
+export const MARKS_SHOWN = 3;
+
 /**
- * The linked Testsigma items as a table, ten a page, one line each: the item (id, name, deep link, "Flaky"), its
- * last result with its defects, history and Test Execution (Tests only), when and by whom it was linked, and compact
- * Create defect and Unlink for users who may edit. Cells hold UI Kit elements only (DynamicTable calls cell components as plain functions: no hooks).
+ * Column widths in percent, fixed (DynamicTable's isFixedSize), so that columns do not jump when a result, a defect
+ * or a longer time arrives. A Test's cases: the case, its last result (defects beside it), history, Test Execution,
+ * time, and the row menu; a Test Set's or Plan's one link: the item and its menu.
  */
-export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefect, filing, names = 'checked' }: LinksTableProps) {
+export function columnWidths(kind: IssueKind, canEdit: boolean): Record<string, number> {
+  if (kind !== 'test') return canEdit ? { item: 92, actions: 8 } : { item: 100 };
+  return canEdit
+    ? { item: 26, result: 14, history: 24, execution: 14, at: 14, actions: 8 }
+    : { item: 30, result: 15, history: 24, execution: 15, at: 16 };
+}
+
+/**
+ * The linked Testsigma items as a table, ten a page, one line each, as Jira's linked issues and Xray's test runs
+ * read: the item (who linked it as an avatar, id, deep link, name), and on a Test its last result with its defects,
+ * its history marks and "Flaky", its Test Execution and when; for users who may edit, a row menu (a Popup: UI Kit has
+ * no dropdown menu) with Create defect, Replace and Unlink. The run and the attempts ride in the status's Tooltip.
+ * Cells hold UI Kit elements only (DynamicTable calls cell components as plain functions: no hooks), so the open
+ * menu is this table's state.
+ */
+export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefect, onReplace, filing, names = 'checked' }: LinksTableProps) {
   const t = useT();
+  const [menu, setMenu] = useState<string>();
   const withResults = kind === 'test';
-  const mayFile = canEdit && !!onCreateDefect;
-  // One line a case, as Jira's linked issues and Xray's test runs read: the case, its last result, its history, the
-  // Test Execution, when and by whom (an avatar, the exact time in a Tooltip), and compact actions.
-  // Widths in percent, fixed (isFixedSize), so that columns do not jump when a result or a defect arrives.
+  const widths = columnWidths(kind, canEdit);
   const cells = [
-    { key: 'item', content: t(`panel.kind.${kind}.column`), width: withResults ? 27 : 75 },
+    { key: 'item', content: t(`panel.kind.${kind}.column`), width: widths.item },
     ...(withResults
       ? [
-          { key: 'result', content: t('panel.links.lastResult'), width: 14 },
-          { key: 'history', content: t('panel.links.history'), width: 21 },
-          { key: 'execution', content: t('jobs.column.execution'), width: 16 },
+          { key: 'result', content: t('panel.links.lastResult'), width: widths.result },
+          { key: 'history', content: t('panel.links.history'), width: widths.history },
+          { key: 'execution', content: t('jobs.column.execution'), width: widths.execution },
+          { key: 'at', content: t('jobs.column.at'), width: widths.at },
         ]
       : []),
-    ...(canEdit ? [{ key: 'actions', content: '', width: withResults ? 22 : 25 }] : []),
+    ...(canEdit ? [{ key: 'actions', content: '', width: widths.actions }] : []),
   ];
+  const act = (run: () => void) => () => {
+    setMenu(undefined);
+    run();
+  };
   const rows = links.map((link) => ({
     key: link.testsigmaId,
     cells: [
@@ -63,7 +87,8 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
         ? [
             { key: 'result', content: resultCell(t, link) },
             { key: 'history', content: historyCell(t, link) },
-            { key: 'execution', content: executionCell(t, link.lastResult?.testExecutionKey) },
+            { key: 'execution', content: keyCell(t, link.lastResult?.testExecutionKey) },
+            { key: 'at', content: link.lastResult ? whenShort(t, link.lastResult.at) : <Text size="small">{t('common.none')}</Text> },
           ]
         : []),
       ...(canEdit
@@ -71,24 +96,50 @@ export function LinksTable({ kind, links, canEdit, busy, onUnlink, onCreateDefec
             {
               key: 'actions',
               content: (
-                // Stacked: the panel is too narrow for both side by side, and a clipped Unlink is worse than a
-                // taller row (only a failed case offers Create defect).
-                <Stack space="space.050">
-                  {withResults && mayFile && offersDefect(link) && onCreateDefect && (
-                    <LoadingButton
-                      appearance="default"
-                      spacing="compact"
-                      isLoading={filing === link.testsigmaId}
-                      isDisabled={busy}
-                      onClick={() => onCreateDefect(link)}
-                    >
-                      {t('panel.defect.create')}
-                    </LoadingButton>
-                  )}
-                  <Button appearance="subtle" spacing="compact" isDisabled={busy} onClick={() => onUnlink(link)}>
-                    {t('panel.links.unlink')}
-                  </Button>
-                </Stack>
+                <Inline alignInline="end">
+                  <Popup
+                    isOpen={menu === link.testsigmaId}
+                    onClose={() => setMenu(undefined)}
+                    placement="bottom-end"
+                    label={t('panel.links.menuLabel', { id: displayId(link.testsigmaId) })}
+                    trigger={() =>
+                      // An icon button, as Jira's linked issues have: the Icon's label names it ("Actions for #601").
+                      // UI Kit's LoadingButton takes no icon child's place: the menu spins while a defect is filed.
+                      filing === link.testsigmaId ? (
+                        <LoadingButton appearance="subtle" spacing="compact" isLoading>
+                          {t('panel.links.menuLabel', { id: displayId(link.testsigmaId) })}
+                        </LoadingButton>
+                      ) : (
+                        <Button
+                          appearance="subtle"
+                          spacing="compact"
+                          isSelected={menu === link.testsigmaId}
+                          isDisabled={busy}
+                          onClick={() => setMenu(menu === link.testsigmaId ? undefined : link.testsigmaId)}
+                        >
+                          <Icon glyph="show-more-horizontal" label={t('panel.links.menuLabel', { id: displayId(link.testsigmaId) })} />
+                        </Button>
+                      )
+                    }
+                    content={() => (
+                      <Stack space="space.050">
+                        {withResults && onCreateDefect && offersDefect(link) && (
+                          <Button appearance="subtle" shouldFitContainer isDisabled={busy} onClick={act(() => onCreateDefect(link))}>
+                            {t('panel.defect.create')}
+                          </Button>
+                        )}
+                        {!withResults && onReplace && (
+                          <Button appearance="subtle" shouldFitContainer isDisabled={busy} onClick={act(() => onReplace(link))}>
+                            {t('panel.replace.menu')}
+                          </Button>
+                        )}
+                        <Button appearance="subtle" shouldFitContainer isDisabled={busy} onClick={act(() => onUnlink(link))}>
+                          {t('panel.links.unlink')}
+                        </Button>
+                      </Stack>
+                    )}
+                  />
+                </Inline>
               ),
             },
           ]
@@ -134,23 +185,34 @@ function itemCell(t: Translator, link: LinkView, names: NamesState) {
       {link.name === undefined && names === 'checked' && (
         // Testsigma answered and does not know this id: a typo, or a case deleted there. Its results cannot come.
         <Tooltip content={t('panel.links.unknownWhy')}>
-          <Text size="small">{t('panel.links.unknown')}</Text>
+          <Text size="small" maxLines={1}>
+            {t('panel.links.unknown')}
+          </Text>
         </Tooltip>
       )}
       {link.name === undefined && names === 'unchecked' && (
         <Tooltip content={t('notices.testsigma_not_configured')}>
-          <Text size="small">{t('panel.links.notChecked')}</Text>
+          <Text size="small" maxLines={1}>
+            {t('panel.links.notChecked')}
+          </Text>
         </Tooltip>
       )}
     </Inline>
   );
 }
 
-/** The case's recent results as marks, then "Flaky" when they say so (yellow is Flaky's alone). */
+/** The case's recent results as marks, newest first (the older beyond three counted), then "Flaky" when they say so (yellow is Flaky's alone). */
 function historyCell(t: Translator, link: LinkView) {
+  const history = link.history ?? [];
+  const older = history.slice(MARKS_SHOWN);
   return (
     <Inline space="space.100" alignBlock="center">
-      {historyMarks(t, link.history ?? [])}
+      {historyMarks(t, history.slice(0, MARKS_SHOWN))}
+      {older.length > 0 && (
+        <Tooltip content={older.map((h) => h.status).join(', ')}>
+          <Text size="small">{t('panel.links.moreMarks', { count: older.length })}</Text>
+        </Tooltip>
+      )}
       {link.flaky && (
         <Tooltip content={t('panel.flaky.why')}>
           <Lozenge appearance="moved">{t('panel.flaky.word')}</Lozenge>
@@ -160,6 +222,10 @@ function historyCell(t: Translator, link: LinkView) {
   );
 }
 
+/**
+ * The last result's Xray status, with the run and the attempts in its Tooltip, and the keys of its defects beside it.
+ * (The stored result keeps no failure message or environment: those are in the Test Execution the row links.)
+ */
 function resultCell(t: Translator, link: LinkView) {
   const result = link.lastResult;
   if (!result) return <Text size="small">{t('panel.links.noResult')}</Text>;
@@ -170,28 +236,37 @@ function resultCell(t: Translator, link: LinkView) {
         ? t('panel.links.passedOnAttempt', { attempt: result.attempts })
         : t.plural('panel.links.attempts', result.attempts)
       : undefined;
-  // The run, the attempts and the time ride in the status's Tooltip, so that the row stays one line.
   const tip = [t('panel.links.run', { runId: result.runId }), attempts, `${t.relative(result.at)} (${t.exact(result.at)})`].filter((x) => x !== undefined).join(' · ');
   return (
-    <Inline space="space.100" alignBlock="center" shouldWrap>
+    <Inline space="space.100" alignBlock="center">
       <Tooltip content={tip}>{statusLozenge(result.status)}</Tooltip>
-      {defects.length > 0 && <Text size="small">{t.plural('panel.defect.label', defects.length)}</Text>}
       {defects.map((key) => (
-        <Link key={key} href={browsePath(key)}>
-          {key}
-        </Link>
+        <Tooltip key={key} content={t.plural('panel.defect.tip', defects.length)}>
+          <Link href={browsePath(key)}>{key}</Link>
+        </Tooltip>
       ))}
     </Inline>
   );
 }
 
-/** Who linked the case, as an avatar; when, in its Tooltip. */
+/** A Jira key on one line ("SHOP-" / "19" never): cut, not wrapped, in a narrow column. */
+function keyCell(t: Translator, key: string | undefined) {
+  if (!key) return <Text size="small">{t('common.none')}</Text>;
+  return (
+    <Text maxLines={1}>
+      <Link href={browsePath(key)}>{key}</Link>
+    </Text>
+  );
+}
+
+
+/** Who linked the case, as an avatar (the app, for a Test it created, as an icon named so); when, in its Tooltip. */
 function linkedBy(t: Translator, link: LinkView) {
   // Who linked it is an avatar (its name on hover) rather than a name in a Tooltip: a Tooltip takes a string, and the
   // name is only known to Jira's User component (resolving it here would need the read:jira-user scope).
   return (
     <Tooltip content={t('panel.links.linkedAt', { time: `${t.relative(link.linkedAt)} (${t.exact(link.linkedAt)})` })}>
-      {link.linkedByApp ? <Text size="small">{t('panel.links.linkedByApp')}</Text> : <User accountId={link.linkedBy} hideDisplayName />}
+      {link.linkedByApp ? <Icon glyph="automation" label={t('panel.links.linkedByApp')} /> : <User accountId={link.linkedBy} hideDisplayName />}
     </Tooltip>
   );
 }

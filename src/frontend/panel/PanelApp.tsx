@@ -26,8 +26,9 @@ import { FlakySection } from './FlakySection';
 import { LinksTable, type NamesState } from './LinksTable';
 import { NoticeMessage } from './NoticeMessage';
 import { LatestRun } from './LatestRun';
-import { addFormMode, groupRuns, type LinkOutcome } from './panelModel';
+import { addFormMode, groupRuns, inputId, type LinkOutcome } from './panelModel';
 import { RecentRunsTable } from './RecentRunsTable';
+import { ReplaceLinkForm } from './ReplaceLinkForm';
 import { RunDialog } from './RunDialog';
 
 /** Props of {@link PanelApp}. */
@@ -50,7 +51,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   const t = useT();
   const [load, setLoad] = useState<LoadState>({ status: 'loading' });
   // One change at a time: a second click while the first is on its way would race it for the view.
-  const [busy, setBusy] = useState<'link' | 'unlink' | 'refresh' | 'defect' | 'run' | 'rerun'>();
+  const [busy, setBusy] = useState<'link' | 'unlink' | 'refresh' | 'defect' | 'run' | 'rerun' | 'replace'>();
   // The Run dialog: open, with the options getRunOptions answered (or why it could not).
   const [runDialog, setRunDialog] = useState<{ options?: RunOptions; error?: ShownError }>();
   const [rerunning, setRerunning] = useState<string>();
@@ -59,6 +60,8 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   // Errors of refresh and unlink, shown above the list while the view stays as it was.
   const [failure, setFailure] = useState<ShownError>();
   const [unlinking, setUnlinking] = useState<LinkView>();
+  // The Test Set's suite or Test Plan's plan that "Replace" is replacing: its field shows under the table.
+  const [replacing, setReplacing] = useState<LinkView>();
   // When the view on screen was read, for "updated 2 minutes ago" beside Refresh.
   const [readAt, setReadAt] = useState<string>();
   const show = (view: PanelView) => {
@@ -125,6 +128,40 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
     notify(t('panel.flag.unlinked', { id: displayId(link.testsigmaId) }));
   };
 
+  // The user acts again: what the last action's error said no longer stands beside what they do now.
+  const act = (then: () => void) => {
+    setFailure(undefined);
+    then();
+  };
+
+  // Replace = unlink, then link, through the two resolver calls. An unlink that fails changes nothing; a link that
+  // fails after it leaves nothing linked, and the message says so and what to do (the link field is then open).
+  const replace = async (old: LinkView, input: string) => {
+    setBusy('replace');
+    setFailure(undefined);
+    const unlinked = await call('unlink', { testsigmaId: old.testsigmaId });
+    if (!unlinked.ok) {
+      setBusy(undefined);
+      setReplacing(undefined);
+      setFailure(unlinked.error);
+      return;
+    }
+    show(unlinked.data);
+    const linked = await call('link', { testsigmaId: input });
+    setBusy(undefined);
+    setReplacing(undefined);
+    const id = displayId(inputId(input));
+    if (!linked.ok) {
+      setFailure({
+        code: linked.error.code,
+        message: t('panel.replace.linkFailed', { old: displayId(old.testsigmaId), id, key: unlinked.data.issue.key, message: linked.error.message }),
+      });
+      return;
+    }
+    show(linked.data);
+    notify(t('panel.flag.replaced', { old: displayId(old.testsigmaId), id, key: linked.data.issue.key }));
+  };
+
   // Just does it (no confirm): a defect is easy to close, and a second click while it is open links the same defect.
   const createDefect = async (link: LinkView) => {
     setBusy('defect');
@@ -145,6 +182,7 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
   };
 
   const openRun = async () => {
+    setFailure(undefined);
     setRunDialog({});
     const answer = await call('getRunOptions', {});
     setRunDialog(answer.ok ? { options: answer.data } : { error: answer.error });
@@ -220,45 +258,59 @@ export function PanelApp({ call = callPanel, notify = hostFlag }: PanelAppProps)
       {namesNotices.map((n) => (
         <NoticeMessage key={n.code} notice={n} />
       ))}
-      {view.links.length === 0 ? (
-        <Text>{view.canEdit ? `${t(`panel.kind.${kind}.empty`)} ${t(`panel.kind.${kind}.emptyHint`)}` : t(`panel.kind.${kind}.empty`)}</Text>
-      ) : (
-        <LinksTable
-          kind={kind}
-          links={view.links}
-          canEdit={view.canEdit}
-          busy={busy !== undefined}
-          onUnlink={setUnlinking}
-          onCreateDefect={(link) => void createDefect(link)}
-          names={names}
-          {...(filing ? { filing } : {})}
-        />
-      )}
-      {mode === 'open' && <AddLinkForm kind={kind} busy={busy !== undefined} onLink={linkAll} startOpen={view.links.length === 0} />}
-      {mode === 'full' && view.links[0] && (
-        <Text size="small">{t(`panel.kind.${kind}.single`, { id: displayId(view.links[0].testsigmaId) })}</Text>
-      )}
+      {/* Under a table, Atlaskit's own margin is the space: the Stack adds none, so no empty gap opens under it. */}
+      <Stack space={view.links.length > 0 ? 'space.0' : 'space.200'}>
+        {view.links.length === 0 ? (
+          <Text>{view.canEdit ? `${t(`panel.kind.${kind}.empty`)} ${t(`panel.kind.${kind}.emptyHint`)}` : t(`panel.kind.${kind}.empty`)}</Text>
+        ) : (
+          <LinksTable
+            kind={kind}
+            links={view.links}
+            canEdit={view.canEdit}
+            busy={busy !== undefined}
+            onUnlink={(link) => act(() => setUnlinking(link))}
+            onCreateDefect={(link) => void createDefect(link)}
+            {...(kind !== 'test' ? { onReplace: (link: LinkView) => act(() => setReplacing(link)) } : {})}
+            names={names}
+            {...(filing ? { filing } : {})}
+          />
+        )}
+        {mode === 'open' && <AddLinkForm kind={kind} busy={busy !== undefined} onLink={linkAll} onOpen={() => setFailure(undefined)} startOpen={view.links.length === 0} />}
+        {mode === 'full' && kind !== 'test' && replacing && (
+          <ReplaceLinkForm
+            kind={kind}
+            current={replacing.testsigmaId}
+            busy={busy === 'replace'}
+            onReplace={(input) => void replace(replacing, input)}
+            onCancel={() => setReplacing(undefined)}
+          />
+        )}
+      </Stack>
       {/* One empty state with its action: with nothing linked, an issue without Tests says nothing more, and runs of
           a plan that is not linked cannot exist. */}
       {kind !== 'test' && (view.links.length > 0 || (view.coverage?.total ?? 1) > 0) && (
         <CoverageSection kind={kind} coverage={view.coverage} notices={notices.filter(isXrayNotice)} />
       )}
       {kind !== 'test' && <FlakySection flaky={view.flaky} />}
-      {runs && view.links.length > 0 && (
-        <RecentRunsTable
-          groups={runs}
-          canRun={view.canEdit}
-          busy={busy !== undefined}
-          {...(rerunning ? { rerunning } : {})}
-          onRerun={(runId) => void rerunFailed(runId)}
-        />
-      )}
-      {runnable && (
-        <Inline alignInline="end">
-          <Button appearance="primary" isDisabled={busy !== undefined} onClick={() => void openRun()}>
-            {t('panel.run.open')}
-          </Button>
-        </Inline>
+      {((runs && view.links.length > 0) || runnable) && (
+        <Stack space={runs && runs.length > 0 ? 'space.0' : 'space.100'}>
+          {runs && view.links.length > 0 && (
+            <RecentRunsTable
+              groups={runs}
+              canRun={view.canEdit}
+              busy={busy !== undefined}
+              {...(rerunning ? { rerunning } : {})}
+              onRerun={(runId) => void rerunFailed(runId)}
+            />
+          )}
+          {runnable && (
+            <Inline alignInline="end">
+              <Button appearance="primary" isDisabled={busy !== undefined} onClick={() => void openRun()}>
+                {t('panel.run.open')}
+              </Button>
+            </Inline>
+          )}
+        </Stack>
       )}
       <ModalTransition>
         {runDialog && planLink && (

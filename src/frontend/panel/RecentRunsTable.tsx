@@ -2,8 +2,8 @@ import { Fragment } from 'react';
 import { DynamicTable, Heading, Inline, Link, LoadingButton, Lozenge, Stack, Text } from '@forge/react';
 import { useT } from '../common/i18n';
 import { executionCell } from '../common/jobCells';
-import { when } from '../common/when';
-import { canRerunFailed, type RunGroup } from './panelModel';
+import { whenShort } from '../common/when';
+import { canRerunFailed, isRunningInTestsigma, type RunGroup } from './panelModel';
 import { runOutcome, syncState } from './runOutcome';
 
 /**
@@ -25,7 +25,7 @@ export interface RecentRunsTableProps {
 export function RecentRunsTable({ groups, canRun = false, busy = false, rerunning, onRerun }: RecentRunsTableProps) {
   const t = useT();
   // A run Testsigma has not finished (started from Jira or picked up): "Running in Testsigma", with a link to it.
-  const inTestsigma = (run: RunGroup) => run.state === 'running' && run.source !== 'executor' && run.counts.received === 0;
+  const inTestsigma = isRunningInTestsigma;
   const rows = groups.map((run) => ({
     key: run.runId,
     cells: [
@@ -33,16 +33,13 @@ export function RecentRunsTable({ groups, canRun = false, busy = false, rerunnin
         key: 'run',
         content: (
           <Stack space="space.050">
-            <Inline space="space.100" alignBlock="center" shouldWrap>
-              {run.testsigmaUrl ? (
-                <Link href={run.testsigmaUrl} openNewTab>
-                  {run.runId}
-                </Link>
-              ) : (
-                <Text>{run.runId}</Text>
-              )}
-              {inTestsigma(run) ? <Lozenge appearance="inprogress">{t('panel.runs.inTestsigma')}</Lozenge> : syncState(t, run)}
-            </Inline>
+            {run.testsigmaUrl ? (
+              <Link href={run.testsigmaUrl} openNewTab>
+                {run.runId}
+              </Link>
+            ) : (
+              <Text>{run.runId}</Text>
+            )}
             {run.source !== 'executor' && <Text size="small">{t(`panel.runs.source.${run.source}`)}</Text>}
             {run.deliveries > 1 && <Text size="small">{t.plural('jobs.deliveries', run.deliveries)}</Text>}
           </Stack>
@@ -52,11 +49,25 @@ export function RecentRunsTable({ groups, canRun = false, busy = false, rerunnin
         key: 'outcome',
         content: (
           <Stack space="space.050">
-            {inTestsigma(run) ? <Text size="small">{t('panel.runs.whenEnds')}</Text> : runOutcome(t, run)}
+            {/* The state beside the outcome, where a long word ("Teilweise synchronisiert") has room. */}
+            {inTestsigma(run) ? (
+              <Inline space="space.100" alignBlock="center" shouldWrap>
+                <Lozenge appearance="inprogress">{t('panel.runs.inTestsigma')}</Lozenge>
+                <Text size="small">{t('panel.runs.whenEnds')}</Text>
+              </Inline>
+            ) : (
+              <Inline space="space.100" alignBlock="center" shouldWrap>
+                {runOutcome(t, run)}
+                {syncState(t, run)}
+              </Inline>
+            )}
             {canRun && onRerun && canRerunFailed(run) && (
-              <LoadingButton spacing="compact" isLoading={rerunning === run.runId} isDisabled={busy} onClick={() => onRerun(run.runId)}>
-                {t('panel.runs.rerunFailed')}
-              </LoadingButton>
+              // Inline: a compact button as wide as its words, not stretched across the cell.
+              <Inline>
+                <LoadingButton spacing="compact" isLoading={rerunning === run.runId} isDisabled={busy} onClick={() => onRerun(run.runId)}>
+                  {t('panel.runs.rerunFailed')}
+                </LoadingButton>
+              </Inline>
             )}
           </Stack>
         ),
@@ -70,7 +81,7 @@ export function RecentRunsTable({ groups, canRun = false, busy = false, rerunnin
           executionCell(t, run.testExecutionKey)
         ),
       },
-      { key: 'at', content: when(t, run.at) },
+      { key: 'at', content: whenShort(t, run.at) },
     ],
   }));
   return (
@@ -83,13 +94,15 @@ export function RecentRunsTable({ groups, canRun = false, busy = false, rerunnin
           label={t('panel.runs.caption')}
           head={{
             cells: [
-              { key: 'run', content: t('jobs.column.run') },
-              { key: 'outcome', content: t('panel.runs.outcome') },
-              { key: 'execution', content: t('jobs.column.execution') },
-              { key: 'at', content: t('jobs.column.at') },
+              // Fixed widths, as the links table's: a running run or a longer time does not move the columns.
+              { key: 'run', content: t('jobs.column.run'), width: 26 },
+              { key: 'outcome', content: t('panel.runs.outcome'), width: 38 },
+              { key: 'execution', content: t('jobs.column.execution'), width: 20 },
+              { key: 'at', content: t('jobs.column.at'), width: 16 },
             ],
           }}
           rows={rows}
+          isFixedSize
         />
       )}
     </Stack>

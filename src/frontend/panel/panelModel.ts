@@ -98,6 +98,7 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
         synced: sum.synced + d.counts.synced,
         unmapped: sum.unmapped + d.counts.unmapped,
         failed: sum.failed + d.counts.failed,
+        ...(sum.created !== undefined || d.counts.created !== undefined ? { created: (sum.created ?? 0) + (d.counts.created ?? 0) } : {}),
       }),
       { received: 0, synced: 0, unmapped: 0, failed: 0 },
     );
@@ -121,6 +122,11 @@ export function groupRuns(runs: readonly RecentRun[]): RunGroup[] {
       ...(url ? { testsigmaUrl: url } : {}),
     };
   }).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/** A run Testsigma has not finished (started from Jira or picked up) and of which nothing has arrived yet. */
+export function isRunningInTestsigma(run: Pick<RunGroup, 'state' | 'source' | 'counts'>): boolean {
+  return run.state === 'running' && run.source !== 'executor' && run.counts.received === 0;
 }
 
 /** Whether a run's sync needs someone's attention: anything but synced in full (still going, partly, failed). */
