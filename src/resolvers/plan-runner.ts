@@ -73,8 +73,6 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
       mark: { jobId: '', source: 'jira' },
     });
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  // Answers that say a start may have happened (see `unsure`).
-  const unsureAnswers = new WeakSet<AppError>();
   const clientFor = deps.testsigmaClientFor ?? ((c: TestsigmaClientConfig) => createTestsigmaClient(c, { fetch: deps.fetch, timeoutMs: 10_000 }));
 
   async function client(): Promise<TestsigmaClient> {
@@ -100,17 +98,23 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
   }
 
   /**
-   * A start whose answer never came (a timeout, a 5xx, an answer we cannot read): Testsigma may have started the run,
-   * so the claim is kept until it expires and the answer says so, instead of inviting a second click that would
-   * start a second run.
+   * Asks Testsigma to start something under a claim. A refusal gives the claim back, so the next click may try
+   * again at once. A start whose answer never came (a timeout, a 5xx, an answer we cannot read) may have started
+   * the run: the claim is kept, marked unsure, until it expires, and the answer says so, instead of inviting a
+   * second click that would start a second run.
    */
-  function unsure(planId: string, err: unknown): AppError | undefined {
-    if (!(err instanceof TestsigmaError) || !['network', 'server', 'bad_answer'].includes(err.kind)) return undefined;
-    const answer = new AppError('internal', msg('apiErrors.panel.runStartUnknown', { plan: planId, reason: err.message }));
-    unsureAnswers.add(answer);
-    return answer;
+  async function startUnderClaim<T>(planId: string, start: () => Promise<T>, claim: { unsure(): Promise<void>; release(): Promise<void> }): Promise<T> {
+    try {
+      return await start();
+    } catch (err) {
+      if (err instanceof TestsigmaError && ['network', 'server', 'bad_answer'].includes(err.kind)) {
+        await claim.unsure().catch(() => undefined);
+        throw new AppError('internal', msg('apiErrors.panel.runStartUnknown', { plan: planId, reason: err.message }));
+      }
+      await claim.release().catch(() => undefined);
+      throw refused(planId, err);
+    }
   }
-  const isUnsure = (err: unknown) => err instanceof AppError && unsureAnswers.has(err);
 
   return {
     async options(planId) {
@@ -138,31 +142,33 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
         }
         return;
       }
-      let started: { id: string; appUrl?: string };
-      try {
-        let savedConfig: { id: string; name: string } | undefined;
-        if (input.savedConfigId) {
-          savedConfig = (await ts.listSavedConfigs(planId)).find((c) => c.id === input.savedConfigId);
-          if (!savedConfig) throw new AppError('not_found', msg('apiErrors.panel.runConfigUnknown', { id: input.savedConfigId, plan: planId }));
+      const runClaim = {
+        unsure: () => pickup.settleRunPlanClaim(issueId, { at: deps.clock.now(), unsure: true }),
+        release: () => pickup.releaseRunPlanClaim(issueId),
+      };
+      let savedConfig: { id: string; name: string } | undefined;
+      if (input.savedConfigId) {
+        // Nothing started yet: any failure here gives the claim back.
+        const configs = await ts.listSavedConfigs(planId).catch(async (err: unknown) => {
+          await runClaim.release().catch(() => undefined);
+          throw refused(planId, err);
+        });
+        savedConfig = configs.find((c) => c.id === input.savedConfigId);
+        if (!savedConfig) {
+          await runClaim.release().catch(() => undefined);
+          throw new AppError('not_found', msg('apiErrors.panel.runConfigUnknown', { id: input.savedConfigId, plan: planId }));
         }
-        started = await ts
-          .startRun(planId, {
+      }
+      const started = await startUnderClaim(
+        planId,
+        () =>
+          ts.startRun(planId, {
             ...(input.buildNo ? { buildNo: input.buildNo } : {}),
             ...(input.environmentId ? { environmentId: input.environmentId } : {}),
             ...(savedConfig ? { savedConfig } : {}),
-          })
-          .catch((err: unknown) => {
-            throw unsure(planId, err) ?? refused(planId, err);
-          });
-      } catch (err) {
-        if (isUnsure(err)) {
-          await pickup.settleRunPlanClaim(issueId, { at: deps.clock.now(), unsure: true }).catch(() => undefined);
-          throw err;
-        }
-        // Nothing started: the next click may try again at once.
-        await pickup.releaseRunPlanClaim(issueId).catch(() => undefined);
-        throw err;
-      }
+          }),
+        runClaim,
+      );
       // Testsigma runs it now: whatever fails below, the claim stays until it expires, so a second click starts no
       // second run.
       const job = await followFromJira(planId, started);
@@ -210,20 +216,10 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
         }
         return;
       }
-      let started: { id: string; appUrl?: string };
-      try {
-        started = await ts.rerunFailed(planId, target).catch((err: unknown) => {
-          throw unsure(planId, err) ?? refused(planId, err);
-        });
-      } catch (err) {
-        if (isUnsure(err)) {
-          await pickup.settleRerun(target, { at: deps.clock.now(), unsure: true }).catch(() => undefined);
-          throw err;
-        }
-        // Nothing started: the next click may try again at once.
-        await pickup.releaseRerun(target).catch(() => undefined);
-        throw err;
-      }
+      const started = await startUnderClaim(planId, () => ts.rerunFailed(planId, target), {
+        unsure: () => pickup.settleRerun(target, { at: deps.clock.now(), unsure: true }),
+        release: () => pickup.releaseRerun(target),
+      });
       const rerunJob = await followFromJira(planId, started);
       await pickup.putMark(runId, { ...mark, latest: started.id });
       deps.log.info('re-run started from Jira', { planId, runId, rerunId: started.id, jobId: rerunJob.jobId });
