@@ -265,6 +265,27 @@ describe('Re-run failed', () => {
     expect(parents).toEqual([Number(runId), first.id, second.id]);
   });
 
+  it('after the first run\'s row re-ran its re-run, the re-run\'s own row re-runs the newest too', async () => {
+    await must(panelCall('runPlan', {}));
+    runsFinish();
+    await nextRound();
+    const runId = (await planPanel()).recentRuns![0]!.runId;
+    await must(panelCall('rerunFailed', { runId }));
+    const first = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === Number(runId))!;
+    runsFinish();
+    await nextRound();
+    // From the first run's row: the re-run is re-run.
+    await must(panelCall('rerunFailed', { runId }));
+    const second = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === first.id)!;
+    runsFinish();
+    await nextRound();
+    clock += 61_000;
+    // From the first re-run's own row, once the second finished: the second is re-run, not the first again.
+    await must(panelCall('rerunFailed', { runId: String(first.id) }));
+    const parents = [...sb.testsigma.state.runs.values()].filter((r) => r.reRunParentId !== undefined).map((r) => r.reRunParentId);
+    expect(parents).toEqual([Number(runId), first.id, second.id]);
+  });
+
   it('two clicks on Re-run failed at once start one re-run, and both answer the view with it', async () => {
     await must(panelCall('runPlan', {}));
     runsFinish();
