@@ -221,7 +221,9 @@ export function createPlanRunner(deps: PlanRunnerDeps): PlanRunner {
         release: () => pickup.releaseRerun(target),
       });
       const rerunJob = await followFromJira(planId, started);
+      // Both the clicked run and the run re-run now lead to the new re-run, whichever row the next click is on.
       await pickup.putMark(runId, { ...mark, latest: started.id });
+      if (target !== runId && latestMark) await pickup.putMark(target, { ...latestMark, latest: started.id });
       deps.log.info('re-run started from Jira', { planId, runId, rerunId: started.id, jobId: rerunJob.jobId });
     },
   };
