@@ -282,7 +282,9 @@ export function createSyncConsumer(deps: SyncDeps) {
       } catch (err) {
         // One machine's Test Execution refused for good: the other machines' results are in Xray already (or go
         // there next), so the job goes on and ends partly synced, naming the refusal.
-        const problem = parts.length > 1 ? (err instanceof Fail ? err.problem : permanentMessage(err)) : undefined;
+        // A wait (Later, a vendor's 429 or 5xx, throttled storage) retries the whole job instead.
+        const forGood = parts.length > 1 && !(err instanceof Later) && !asTransient(err);
+        const problem = forGood ? (err instanceof Fail ? err.problem : permanentMessage(err)) : undefined;
         if (problem === undefined) throw err;
         refused.push({ part, fail: err instanceof Fail ? err : new Fail(problem) });
         warnings.push(problem);
@@ -339,7 +341,8 @@ export function createSyncConsumer(deps: SyncDeps) {
       ...rec,
       counts,
       statuses,
-      state: outcomeState(counts),
+      // A machine whose results did not reach Xray leaves the run partly synced, whatever its tests' counts say.
+      state: refused.length > 0 && outcomeState(counts) === 'succeeded' ? 'partial' : outcomeState(counts),
       testExecutionKey: keys[0]!,
       ...(groups.length > 1 || groups[0]!.machine !== undefined ? { testExecutionKeys: keys } : {}),
       errors: addErrors(rec.errors, warnings),

@@ -286,6 +286,29 @@ describe('split by machine', () => {
     expect((await panel(t(0))).links[0]!.lastResult).toMatchObject({ status: 'PASSED', runId: 'sm-6', testExecutionKey: job.testExecutionKey });
   });
 
+  it('one machine\'s import failing for a moment (Xray 503) retries the job, and every machine ends synced', async () => {
+    expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
+    // Creating Firefox's Test Execution: its answer lost twice, then found again.
+    sb.xray.faults.inject({ endpoint: 'multipart', kind: '503', after: 1, count: 2 });
+    const job = await post(machines('sm-7'));
+    expect(job).toMatchObject({ state: 'succeeded', counts: { received: 2, synced: 2, failed: 0 } });
+    expect(job.testExecutionKeys).toHaveLength(2);
+    // Delivering into both again: Firefox's import answers 503 more often than the client tries within one attempt.
+    sb.xray.faults.inject({ endpoint: 'multipart', kind: '503', after: 1, count: 4 });
+    const again = await post(machines('sm-7'));
+    expect(again).toMatchObject({ state: 'succeeded', counts: { received: 2, synced: 2, failed: 0 }, testExecutionKeys: job.testExecutionKeys });
+    expect(sb.world.listTestExecutions()).toHaveLength(2);
+  });
+
+  it('one machine\'s Test Execution that Xray never creates leaves the job partly synced, the other machine in Xray', async () => {
+    expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
+    sb.xray.faults.inject({ endpoint: 'multipart', kind: '503', after: 1, count: 1000 });
+    const job = await post(machines('sm-8'));
+    expect(job).toMatchObject({ state: 'partial', counts: { received: 2, synced: 2 } });
+    expect(job.testExecutionKeys).toHaveLength(1);
+    expect(job.errors.join(' ')).toContain('did not create the Test Execution');
+  });
+
   it('a testExecutionKey in the body turns the split off for that run', async () => {
     expect((await saveSettings({ testExecution: { splitByMachine: true } })).ok).toBe(true);
     const existing = sb.world.createIssue({ projectKey: demo.projectKey, type: 'Test Execution', summary: 'All browsers' });
