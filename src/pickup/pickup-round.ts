@@ -10,8 +10,8 @@
  *    plans and 20 runs a plan; what is left waits for the next round (cursors only move past what was handled).
  * 3. The round's trace (time, runs picked up, a plan whose runs could not be listed) is kept for the admin page.
  *
- * Costs with nothing new (measured in test/integration/run-from-jira.test.ts): one Testsigma list call per linked plan, no
- * Xray request.
+ * Costs with nothing new (measured in test/integration/run-from-jira.test.ts): one Testsigma list call per linked
+ * plan, no Xray request.
  */
 import type { Clock, FetchPort, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
@@ -218,10 +218,10 @@ export function createPickupRound(deps: PickupDeps) {
 
   /**
    * Picks up a plan's runs that finished since the plan's cursor (minus the overlap), but never before pick-up was
-   * switched on or the plan linked (`since`: no backfill), oldest first, at most `max`. Answers how many it picked and the finish time
-   * the next round starts from (the newest handled; left as it was when nothing finished). The cursor moves only
-   * over runs the round saw, oldest first, so runs past the pages it read wait for the next round; `capped` says the
-   * list was longer than {@link MAX_PAGES_A_PLAN} pages, whose older runs no round will see.
+   * switched on or the plan linked (`since`: no backfill), oldest first, at most `max`. Answers how many it picked
+   * and the finish time the next round starts from (the newest handled; left as it was when nothing finished). The
+   * cursor moves only over runs the round saw, oldest first, so runs past the pages it read wait for the next round;
+   * `capped` says the list was longer than {@link MAX_PAGES_A_PLAN} pages, whose older runs no round will see.
    */
   async function pickPlan(ts: TestsigmaClient, planId: string, since: number, cursor0: number | undefined, max: number): Promise<{ count: number; cursor?: number; capped?: boolean }> {
     const floor = Math.max(since, (cursor0 ?? since) - FINISH_OVERLAP_MS);
