@@ -54,6 +54,19 @@ async function nextRound() {
   return sb.pickupRound();
 }
 
+/** Runs the plan from Jira and re-runs its failed tests once, both synced: the run's id and its re-run in Testsigma. */
+async function runAndRerunOnce() {
+  await must(panelCall('runPlan', {}));
+  runsFinish();
+  await nextRound();
+  const runId = (await planPanel()).recentRuns![0]!.runId;
+  await must(panelCall('rerunFailed', { runId }));
+  const first = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === Number(runId))!;
+  runsFinish();
+  await nextRound();
+  return { runId, first };
+}
+
 describe('Run in Testsigma', () => {
   it('starts the linked plan with the build number, shows it running with a link, and makes exactly one Test Execution of its results', async () => {
     const options = await must(panelCall<RunOptions>('getRunOptions'));
@@ -216,14 +229,7 @@ describe('Re-run failed', () => {
   });
 
   it('a CI job sending the same run, refused or accepted, leaves its re-runs going through the newest re-run', async () => {
-    await must(panelCall('runPlan', {}));
-    runsFinish();
-    await nextRound();
-    const runId = (await planPanel()).recentRuns![0]!.runId;
-    await must(panelCall('rerunFailed', { runId }));
-    const firstRerun = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === Number(runId))!;
-    runsFinish();
-    await nextRound();
+    const { runId, first: firstRerun } = await runAndRerunOnce();
 
     const send = () =>
       fetch(demo.webtrigger.url, {
@@ -245,14 +251,7 @@ describe('Re-run failed', () => {
   });
 
   it('a re-run re-run from its own row is the one the first run\'s row re-runs next', async () => {
-    await must(panelCall('runPlan', {}));
-    runsFinish();
-    await nextRound();
-    const runId = (await planPanel()).recentRuns![0]!.runId;
-    await must(panelCall('rerunFailed', { runId }));
-    const first = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === Number(runId))!;
-    runsFinish();
-    await nextRound();
+    const { runId, first } = await runAndRerunOnce();
     // From the re-run's own row: a re-run of the re-run.
     await must(panelCall('rerunFailed', { runId: String(first.id) }));
     const second = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === first.id)!;
@@ -266,14 +265,7 @@ describe('Re-run failed', () => {
   });
 
   it('after the first run\'s row re-ran its re-run, the re-run\'s own row re-runs the newest too', async () => {
-    await must(panelCall('runPlan', {}));
-    runsFinish();
-    await nextRound();
-    const runId = (await planPanel()).recentRuns![0]!.runId;
-    await must(panelCall('rerunFailed', { runId }));
-    const first = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === Number(runId))!;
-    runsFinish();
-    await nextRound();
+    const { runId, first } = await runAndRerunOnce();
     // From the first run's row: the re-run is re-run.
     await must(panelCall('rerunFailed', { runId }));
     const second = [...sb.testsigma.state.runs.values()].find((r) => r.reRunParentId === first.id)!;
