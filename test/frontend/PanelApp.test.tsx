@@ -17,30 +17,8 @@ import {
 import type { PanelCaller } from '../../src/frontend/invoke';
 import { PanelApp } from '../../src/frontend/panel/PanelApp';
 import type { Envelope, PanelView } from '../../src/shared/types';
-import {
-  allOf,
-  button,
-  buttons,
-  click,
-  deferred,
-  fail,
-  fakeCaller,
-  flush,
-  link,
-  ok,
-  panelView,
-  render,
-  textOf,
-  type,
-} from './helpers';
+import { allOf, button, buttons, click, deferred, fail, fakeCaller, flush, link, ok, openPanel, panelView, render, textOf, type } from './helpers';
 
-async function openPanel(answers: Parameters<typeof fakeCaller>[0], locale: 'en-US' | 'de-DE' = 'en-US') {
-  const fake = fakeCaller(answers);
-  const flags: string[] = [];
-  const renderer = await render(<PanelApp call={fake.call as unknown as PanelCaller} notify={(title) => flags.push(title)} />, locale);
-  await flush();
-  return { renderer, flags, ...fake };
-}
 
 // A sentence whose issue keys are links reads as one line ("linked to PROJ-7."), not as parts joined by spaces.
 const sentence = (text: string) => text.replace(/ ([.,;:])/g, '$1');

@@ -1,18 +1,9 @@
 jest.mock('@forge/bridge', () => require('./forge-bridge').forgeBridgeMock());
 
 import { DynamicTable, Link, Lozenge, Modal } from '@forge/react';
-import type { PanelCaller } from '../../src/frontend/invoke';
-import { PanelApp } from '../../src/frontend/panel/PanelApp';
 import type { PanelView, RecentRun } from '../../src/shared/types';
-import { allOf, button, buttons, byId, click, fail, fakeCaller, flush, link, ok, panelView, render, textOf, type } from './helpers';
+import { allOf, button, buttons, byId, click, fail, link, ok, openPanel, panelView, textOf, type } from './helpers';
 
-async function openPanel(answers: Parameters<typeof fakeCaller>[0], locale: 'en-US' | 'de-DE' = 'en-US') {
-  const fake = fakeCaller(answers);
-  const flags: string[] = [];
-  const renderer = await render(<PanelApp call={fake.call as unknown as PanelCaller} notify={(title) => flags.push(title)} />, locale);
-  await flush();
-  return { renderer, flags, ...fake };
-}
 
 const plan = (overrides: Partial<PanelView> = {}): PanelView =>
   panelView({ issue: { id: '3', key: 'PROJ-3', kind: 'testPlan' }, links: [link({ testsigmaKind: 'testPlan', testsigmaId: '274' })], recentRuns: [], ...overrides });

@@ -4,6 +4,8 @@ import { Localised } from '../../src/frontend/common/i18n';
 import { act, create, type ReactTestInstance, type ReactTestRenderer } from 'react-test-renderer';
 import type { ReactElement } from 'react';
 import type { Envelope } from '../../src/shared/types';
+import type { PanelCaller } from '../../src/frontend/invoke';
+import { PanelApp } from '../../src/frontend/panel/PanelApp';
 
 export * from './fixtures';
 
@@ -107,4 +109,13 @@ export function fakeCaller(answers: Record<string, Array<Envelope<unknown> | Pro
  */
 export function byId(scope: Scope, id: string): ReactTestInstance {
   return rootOf(scope).find((n) => typeof n.type === 'string' && (n.props.id === id || n.props.inputId === id));
+}
+
+/** Renders the panel over a fake caller with these answers; answers the renderer, the flags shown and the fake. */
+export async function openPanel(answers: Parameters<typeof fakeCaller>[0], locale: 'en-US' | 'de-DE' = 'en-US') {
+  const fake = fakeCaller(answers);
+  const flags: string[] = [];
+  const renderer = await render(<PanelApp call={fake.call as unknown as PanelCaller} notify={(title) => flags.push(title)} />, locale);
+  await flush();
+  return { renderer, flags, ...fake };
 }

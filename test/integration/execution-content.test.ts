@@ -8,21 +8,15 @@ import { invokeResolver, Sandbox } from '../../sandbox/host';
 import { DEMO_ADMIN, DEMO_TESTER, DemoSite } from '../../sandbox/demo';
 import { useDemoSite } from '../support/demo-site';
 import { REVISION_FIELD } from '../../sandbox/emulators/world';
-import type { Envelope, JobView, PanelView, SettingsView } from '../../src/shared/types';
-import { postToDemo } from '../support/demo-delivery';
+import type { Envelope, PanelView, SettingsView } from '../../src/shared/types';
 
 let sb: Sandbox;
 let demo: DemoSite;
 
-useDemoSite((site, seeded) => {
+const { t, post } = useDemoSite((site, seeded) => {
   sb = site;
   demo = seeded;
 });
-
-const t = (i: number) => demo.tests[i]!;
-
-/** Posts to the web trigger as an executor does, waits for the queue to settle, and answers the job. */
-const post = (body: unknown): Promise<JobView> => postToDemo(sb, demo, body);
 
 /** The run's one Test Execution as Jira holds it. */
 function onlyExecution() {

@@ -6,6 +6,7 @@ import { invokeResolver, Sandbox } from '../../sandbox/host';
 import { DEMO_TESTER, DemoSite } from '../../sandbox/demo';
 import { useDemoSite } from '../support/demo-site';
 import type { PanelView } from '../../src/shared/types';
+import { deliverToDemo } from '../support/demo-delivery';
 
 let sb: Sandbox;
 let demo: DemoSite;
@@ -16,15 +17,7 @@ useDemoSite((site, seeded) => {
 });
 
 async function post(body: unknown): Promise<void> {
-  const res = await sb.app.webtrigger({
-    method: 'POST',
-    path: '/',
-    body: JSON.stringify(body),
-    headers: { 'content-type': ['application/json'], authorization: [`Bearer ${demo.webtrigger.secret}`] },
-    queryParameters: {},
-  });
-  expect(res.statusCode).toBe(202);
-  await sb.queue.idle();
+  await deliverToDemo(sb, demo, body);
 }
 
 async function open(issue: { id: string; key: string }, payload: unknown): Promise<PanelView> {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
 import { seedDemo, DEMO_ADMIN, DEMO_TESTER, DemoSite } from '../../sandbox/demo';
 import type { JobView, PanelView } from '../../src/shared/types';
+import { deliverToDemo } from '../support/demo-delivery';
 
 interface Snapshot {
   at: string;
@@ -50,18 +51,7 @@ async function panel(issue: { id: string; key: string }): Promise<PanelView> {
 }
 
 /** Posts results to the web trigger as an executor does and waits for the sync; answers the job's id. */
-async function deliver(body: unknown): Promise<string> {
-  const res = await sb.app.webtrigger({
-    method: 'POST',
-    path: '/',
-    body: JSON.stringify(body),
-    headers: { 'content-type': ['application/json'], authorization: [`Bearer ${demo.webtrigger.secret}`] },
-    queryParameters: {},
-  });
-  expect(res.statusCode).toBe(202);
-  await sb.queue.idle();
-  return (JSON.parse(res.body) as { jobId: string }).jobId;
-}
+const deliver = (body: unknown): Promise<string> => deliverToDemo(sb, demo, body);
 
 async function job(jobId: string): Promise<JobView> {
   const res = await sb.app.webtrigger({ method: 'GET', path: '/', body: '', headers: { authorization: [`Bearer ${demo.webtrigger.secret}`] }, queryParameters: { job: [jobId] } });

@@ -21,3 +21,20 @@ export async function postToDemo(sb: Sandbox, demo: DemoSite, body: unknown): Pr
   expect(view.status).toBe(200);
   return (await view.json()) as JobView;
 }
+
+/**
+ * Posts `body` to the demo's web trigger handler in process (no HTTP), expects 202, waits for the queue to settle
+ * and answers the job's id.
+ */
+export async function deliverToDemo(sb: Sandbox, demo: DemoSite, body: unknown): Promise<string> {
+  const res = await sb.app.webtrigger({
+    method: 'POST',
+    path: '/',
+    body: JSON.stringify(body),
+    headers: { 'content-type': ['application/json'], authorization: [`Bearer ${demo.webtrigger.secret}`] },
+    queryParameters: {},
+  });
+  expect(res.statusCode).toBe(202);
+  await sb.queue.idle();
+  return (JSON.parse(res.body) as { jobId: string }).jobId;
+}
