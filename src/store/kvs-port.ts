@@ -123,6 +123,39 @@ export async function getMany<T>(kvs: KvsPort, keys: readonly string[]): Promise
   return found;
 }
 
+/**
+ * Reads a few keys: one `get` each up to {@link FEW_KEYS}, else as {@link getMany}. Forge allows 45 batch operations a
+ * minute but 1,000 requests a second, so a user's single-record change spends requests, not batch operations.
+ */
+export async function getFew<T>(kvs: KvsPort, keys: readonly string[]): Promise<Map<string, T>> {
+  const unique = [...new Set(keys)];
+  if (unique.length > FEW_KEYS) return getMany<T>(kvs, unique);
+  const values = await Promise.all(unique.map((key) => kvs.get<T>(key)));
+  const found = new Map<string, T>();
+  unique.forEach((key, i) => {
+    if (values[i] !== undefined) found.set(key, values[i]!);
+  });
+  return found;
+}
+
+/** Writes a few values: one `set` each up to {@link FEW_KEYS}, else `batchSet`s (see {@link getFew}). */
+export async function setFew(kvs: KvsPort, items: ReadonlyArray<{ key: string; value: unknown }>): Promise<void> {
+  if (items.length <= FEW_KEYS) {
+    await Promise.all(items.map((i) => kvs.set(i.key, i.value)));
+    return;
+  }
+  for (const part of batchSetParts(items)) {
+    const res = await kvs.batchSet(part.map((i) => ({ key: i.key, value: i.value })));
+    if (res.failedKeys.length > 0) {
+      const first = res.failedKeys[0]!;
+      throw Object.assign(new Error(`Storage refused ${res.failedKeys.length} key(s), first ${first.key}: ${first.error.message}`), { code: first.error.code });
+    }
+  }
+}
+
+/** Up to how many keys {@link getFew} and {@link setFew} use single calls. */
+export const FEW_KEYS = 3;
+
 /** Reads every entry under a key prefix, page by page (20 a page). `max` bounds the reads for large prefixes. */
 export async function queryAll<T>(
   kvs: KvsPort,
@@ -171,6 +204,8 @@ export function isKvsThrottle(err: unknown): boolean {
     // Forge's KVS errors carry the HTTP status here.
     e.responseDetails?.status === 429 ||
     e.code === 'RATE_LIMIT_EXCEEDED' ||
+    // Another writer held a store lock (`store-lock.ts`) through every pause: as busy as a throttle.
+    e.code === 'STORE_LOCK_BUSY' ||
     e.code === 'TOO_MANY_REQUESTS' ||
     (typeof e.message === 'string' && /rate limit|too many requests|429/i.test(e.message))
   );

@@ -2,6 +2,8 @@ import type { IssueKind, TestsigmaKind } from '../shared/types';
 import { takesManyLinks } from '../domain/issue-kinds';
 import { KvsPort, claimKey, getMany, queryAll } from './kvs-port';
 import { forgetLastResult } from './run-store';
+import { CASE_INDEX_META_KEY, CaseIndex, CaseIndexChange, caseIndexKeys, lookupIn, metaOf } from './case-index';
+import type { KvsItem } from './job-store';
 
 /** One link as stored: kept by Jira issue id, since keys change when an issue moves. */
 export interface LinkRecord {
@@ -32,6 +34,21 @@ const indexKey = (issueId: string, kind: TestsigmaKind, id: string) => `${indexP
 // "This Test has at least one linked case": lets coverage check 1,000 Tests with 40 batch reads, not 1,000 queries.
 // It also lists the Test's case ids (a hint, see TestMark), so a Test Plan's flaky list needs no query per Test.
 const testMarkKey = (issueId: string) => `tlinked:${issueId}`;
+// "Results of this Test's cases are kept under this Testsigma plan" (`plan-results.ts`; `_`: in per-case records).
+// Under the issue's index prefix, after its links (`z` sorts after every `test...` kind; `~` is no key character), so the query that lists a Test's links also
+// tells its panel which plans' results to read. Written by the sync the first time a case reports to this Test in
+// that plan; never needed again, so never rewritten.
+const PLAN_MARK = 'zplan:';
+const planMarkKey = (issueId: string, planId: string) => `${indexPrefix(issueId)}${PLAN_MARK}${planId}`;
+const isPlanMark = (key: string) => key.includes(`:${PLAN_MARK}`);
+
+/** The plan mark's id for results of deliveries that name no Testsigma plan (kept per case). */
+export const NO_PLAN_MARK = '_';
+
+/** The item that marks a Test's results as kept under a Testsigma plan ({@link NO_PLAN_MARK} for per-case records). */
+export function planMarkItem(testIssueId: string, planId: string): KvsItem {
+  return { key: planMarkKey(testIssueId, planId), value: { plan: planId } };
+}
 
 /**
  * A Test's "has links" mark. `cases` is the Test's linked case ids as its index held them when a link or unlink of
@@ -45,12 +62,30 @@ export interface TestMark {
 
 /** The link store over Forge's key-value store. Every rule holds under concurrency: claims, never read-then-write. */
 export class LinkStore {
-  constructor(private readonly kvs: KvsPort) {}
+  private readonly index: CaseIndex;
+
+  constructor(private readonly kvs: KvsPort) {
+    this.index = new CaseIndex(kvs);
+  }
 
   /** The issue's links in key order (one query per 20 links). */
   async listForIssue(issueId: string): Promise<LinkRecord[]> {
-    const rows = await queryAll<LinkRecord>(this.kvs, indexPrefix(issueId));
-    return rows.map((r) => r.value);
+    return (await this.listWithPlans(issueId)).links;
+  }
+
+  /**
+   * The issue's links and, on a Test, the Testsigma plans its cases' results are kept under, from the same query
+   * (one per 20 entries).
+   */
+  async listWithPlans(issueId: string): Promise<{ links: LinkRecord[]; plans: string[] }> {
+    const rows = await queryAll<LinkRecord | { plan: string }>(this.kvs, indexPrefix(issueId));
+    const links: LinkRecord[] = [];
+    const plans: string[] = [];
+    for (const r of rows) {
+      if (isPlanMark(r.key)) plans.push(r.key.slice(r.key.lastIndexOf(PLAN_MARK) + PLAN_MARK.length));
+      else links.push(r.value as LinkRecord);
+    }
+    return { links, plans };
   }
 
   /** Who owns a Testsigma entity now, if anyone. */
@@ -58,7 +93,10 @@ export class LinkStore {
     return this.kvs.get<LinkRecord>(ownerKey(kind, id));
   }
 
-  /** Maps Testsigma case ids to the owning Xray Test's issue id, in batches of 25. */
+  /**
+   * Maps Testsigma case ids to the owning Xray Test's issue id, in batches of 25 claim reads. The sync uses
+   * {@link casesToTests} instead; this reads the claims themselves.
+   */
   async ownersOfCases(caseIds: readonly string[]): Promise<Map<string, LinkRecord>> {
     const found = await getMany<LinkRecord>(this.kvs, caseIds.map((id) => ownerKey('testCase', id)));
     const out = new Map<string, LinkRecord>();
@@ -67,10 +105,45 @@ export class LinkStore {
   }
 
   /**
+   * Each linked case's Test issue id: the case index (one batch read for any number of cases) and, while the
+   * index is not yet complete (a site upgraded from a version without it), the claims of the cases it does not
+   * list. The index is filled a step further on the way.
+   */
+  async casesToTests(caseIds: readonly string[], found?: ReadonlyMap<string, unknown>): Promise<Map<string, string>> {
+    const read = found ?? (await getMany<unknown>(this.kvs, [...caseIndexKeys(caseIds), CASE_INDEX_META_KEY]));
+    const out = lookupIn(read, caseIds);
+    if (metaOf(read)?.complete) return out;
+    await this.index.fill();
+    const misses = caseIds.filter((id) => !out.has(id));
+    for (const [id, rec] of await this.ownersOfCases(misses)) out.set(id, rec.issueId);
+    return out;
+  }
+
+  /**
    * Links an entity to an issue. The slot (Test Set, Test Plan) is claimed first, then the entity; a lost entity
    * claim gives the slot back. Linking what is already linked here succeeds and repairs a missing index entry.
    */
   async claim(record: LinkRecord): Promise<ClaimResult> {
+    const pending: CaseIndexChange[] = [];
+    const result = await this.claimOne(record, pending);
+    if (pending.length > 0) await this.index.apply(pending);
+    return result;
+  }
+
+  /** Links cases to Tests (the sync's created Tests), each as {@link claim} does, writing the case index once. */
+  async claimCases(records: readonly LinkRecord[]): Promise<ClaimResult[]> {
+    const pending: CaseIndexChange[] = [];
+    const out: ClaimResult[] = [];
+    for (const r of records) out.push(await this.claimOne(r, pending));
+    if (pending.length > 0) await this.index.apply(pending);
+    return out;
+  }
+
+  /** {@link claim} but for the case index, whose change it adds to `pending` (written once the claim is won). */
+  private async claimOne(record: LinkRecord, pending: CaseIndexChange[]): Promise<ClaimResult> {
+    const indexed = (r: LinkRecord) => {
+      if (r.testsigmaKind === 'testCase' && r.issueKind === 'test') pending.push({ caseId: r.testsigmaId, testIssueId: r.issueId });
+    };
     let tookSlot = false;
     if (!takesManyLinks(record.issueKind)) {
       const slot = { testsigmaKind: record.testsigmaKind, testsigmaId: record.testsigmaId };
@@ -92,10 +165,12 @@ export class LinkStore {
       if (existing.issueId !== record.issueId) return { ok: false, conflict: 'entity', existing };
       await this.kvs.set(indexKey(existing.issueId, existing.testsigmaKind, existing.testsigmaId), existing);
       if (existing.issueKind === 'test') await this.writeTestMark(existing.issueId, existing.linkedAt);
+      indexed(existing);
       return { ok: true, record: existing, created: false };
     }
     await this.kvs.set(indexKey(record.issueId, record.testsigmaKind, record.testsigmaId), record);
     if (record.issueKind === 'test') await this.writeTestMark(record.issueId, record.linkedAt);
+    indexed(record);
     return { ok: true, record, created: true };
   }
 
@@ -109,10 +184,15 @@ export class LinkStore {
     const owned = owner?.issueId === issueId;
     const indexed = owned ? owner : await this.kvs.get<LinkRecord>(indexKey(issueId, kind, id));
     if (!indexed) return false;
-    let tx = this.kvs.transact().delete(indexKey(issueId, kind, id));
-    if (owned) tx = tx.delete(ownerKey(kind, id));
-    if (!takesManyLinks(indexed.issueKind)) tx = tx.delete(slotKey(issueId));
-    await tx.execute();
+    const giveUp = async () => {
+      let tx = this.kvs.transact().delete(indexKey(issueId, kind, id));
+      if (owned) tx = tx.delete(ownerKey(kind, id));
+      if (!takesManyLinks(indexed.issueKind)) tx = tx.delete(slotKey(issueId));
+      await tx.execute();
+    };
+    // The case index loses the entry before the claim goes, both under its lock (see `case-index.ts`).
+    if (owned && kind === 'testCase' && indexed.issueKind === 'test') await this.index.apply([{ caseId: id, testIssueId: null }], giveUp);
+    else await giveUp();
     if (owned && kind === 'testCase') await forgetLastResult(this.kvs, id);
     if (indexed.issueKind === 'test') await this.refreshTestMark(issueId);
     return true;
@@ -123,7 +203,11 @@ export class LinkStore {
    * written concurrently always ends with the mark set (a link writes its index entry before its mark).
    */
   private async refreshTestMark(issueId: string): Promise<void> {
-    const hasAny = async () => (await this.kvs.query().where('key', { condition: 'BEGINS_WITH', values: [indexPrefix(issueId)] }).limit(1).getMany()).results.length > 0;
+    // Links sort before the plan marks, so the first entry is a link when there is one.
+    const hasAny = async () => {
+      const first = (await this.kvs.query().where('key', { condition: 'BEGINS_WITH', values: [indexPrefix(issueId)] }).limit(1).getMany()).results[0];
+      return first !== undefined && !isPlanMark(first.key);
+    };
     if (await hasAny()) {
       await this.writeTestMark(issueId, new Date(0).toISOString());
       return;
@@ -160,8 +244,9 @@ export class LinkStore {
    * {@link unlink} does. Answers them.
    */
   async removeAllForIssue(issueId: string): Promise<LinkRecord[]> {
-    const links = await this.listForIssue(issueId);
+    const { links, plans } = await this.listWithPlans(issueId);
     for (const l of links) await this.unlink(issueId, l.testsigmaKind, l.testsigmaId);
+    for (const plan of plans) await this.kvs.delete(planMarkKey(issueId, plan));
     // Whatever a crash between writes left behind; deleting a missing key is no error, so no read first.
     await this.kvs.delete(slotKey(issueId));
     await this.kvs.delete(testMarkKey(issueId));

@@ -115,24 +115,30 @@ export async function adoptCreatedTests(
   const unfound: string[] = [];
   const elsewhere: string[] = [];
   const out: MappedResult[] = [];
+  const toClaim: Array<{ m: MappedResult; test: NonNullable<ReturnType<typeof byDefinition.get>> }> = [];
   for (const m of mapped) {
-    if (!m.create) {
-      out.push(m);
-      continue;
-    }
+    if (!m.create) continue;
     const test = byDefinition.get(m.create.definition);
-    if (!test) {
-      unfound.push(m.testCaseId);
-      continue;
-    }
-    const claim = await links.claim({ issueId: test.issueId, issueKind: 'test', testsigmaKind: 'testCase', testsigmaId: m.testCaseId, linkedBy, linkedAt: at, linkedByApp: true });
+    if (test) toClaim.push({ m, test });
+    else unfound.push(m.testCaseId);
+  }
+  // One write of the case index for all of them (a claim each still keeps the one-Test-per-case rule).
+  const claims = await links.claimCases(
+    toClaim.map(({ m, test }) => ({ issueId: test.issueId, issueKind: 'test' as const, testsigmaKind: 'testCase' as const, testsigmaId: m.testCaseId, linkedBy, linkedAt: at, linkedByApp: true })),
+  );
+  const claimedTest = new Map<string, (typeof toClaim)[number]['test']>();
+  toClaim.forEach(({ m, test }, i) => {
     // Linked by hand to another Test since the sync began: that link stands (one Test per case), the result went
     // to the created Test, and its history stays with the case's own Test.
-    if (!claim.ok) {
-      elsewhere.push(m.testCaseId);
-      continue;
+    if (claims[i]!.ok) claimedTest.set(m.testCaseId, test);
+    else elsewhere.push(m.testCaseId);
+  });
+  for (const m of mapped) {
+    if (!m.create) out.push(m);
+    else {
+      const test = claimedTest.get(m.testCaseId);
+      if (test) out.push({ ...m, test });
     }
-    out.push({ ...m, test });
   }
   if (unfound.length > 0) {
     deps.log.warn('sync: created Tests not found in the Test Execution', { count: unfound.length });

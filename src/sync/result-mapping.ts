@@ -6,11 +6,13 @@ import type { JiraPort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
 import type { Delivery } from '../domain/results-payload';
 import { bulkFetchIssues } from '../jira/jira-client';
-import { LinkStore } from '../store/link-store';
-import { CaseResultRecord, RunRecord, caseResultItem, readCaseResults, runRecordKey } from '../store/run-store';
-import type { KvsItem } from '../store/job-store';
+import { LinkStore, NO_PLAN_MARK, planMarkItem } from '../store/link-store';
+import { CaseResultInput, CaseResultRecord, RunRecord, caseResultItem, nextCaseResult, readCaseResults, runRecordKey } from '../store/run-store';
+import { KvsItem, writeItems } from '../store/job-store';
 import { attemptsOfRun } from '../domain/history';
-import { getMany } from '../store/kvs-port';
+import { getMany, patiently } from '../store/kvs-port';
+import { CASE_INDEX_META_KEY, caseIndexKeys, metaOf } from '../store/case-index';
+import { isPlanId, planPartKeys, planResultsIn, updatePlanResults } from '../store/plan-results';
 import { CachedStatuses, STATUS_CACHE_KEY, asCachedStatuses } from '../store/status-cache';
 import { CurrentTest, MappedResult, ResultTriage, triageResults } from '../domain/xray-import';
 import type { SiteStatusMap } from '../domain/status-map';
@@ -34,6 +36,12 @@ export interface MappedDelivery {
   planIssue?: CurrentTest;
   /** Each case's result record (last result, history, the run's attempts), read with the links. */
   caseResults: Map<string, CaseResultRecord>;
+  /** Where the results are kept: the delivery's Testsigma plan, or per case (`undefined`). */
+  resultsPlan?: string;
+  /** The cases whose records were found where this delivery keeps them (not carried over from older records). */
+  keptHere: ReadonlySet<string>;
+  /** Per-case records of an older version may exist (they are carried into the plan's records on its first run). */
+  legacyResults: boolean;
 }
 
 /**
@@ -58,20 +66,28 @@ export async function mapDelivery(
   // The run records (each machine's, when split) and the site's cached statuses come in one batch read beside the
   // links; so do the cases' result records (history and the run's attempts so far: one batch read per 25 cases, no
   // call per result). Machines of a run share these reads.
-  const [owners, caseResults, kept, planLink] = await Promise.all([
-    links.ownersOfCases(caseIds),
-    readCaseResults(deps.kvs, caseIds),
-    getMany<unknown>(deps.kvs, [...new Set(groups.map((g) => runRecordKey(g.delivery.runId))), STATUS_CACHE_KEY]),
+  const resultsPlan = isPlanId(delivery.testPlanId) ? delivery.testPlanId : undefined;
+  const runKeys = [...new Set(groups.map((g) => runRecordKey(g.delivery.runId)))];
+  // One batch read (two past 25 keys) for the case index's shards, the plan's result parts, the run records and the
+  // cached statuses, whatever the delivery's size.
+  const [kept, planLink] = await Promise.all([
+    getMany<unknown>(deps.kvs, [...caseIndexKeys(caseIds), CASE_INDEX_META_KEY, ...runKeys, STATUS_CACHE_KEY, ...(resultsPlan ? planPartKeys(resultsPlan, caseIds) : [])]),
     delivery.testPlanId ? links.owner('testPlan', delivery.testPlanId) : undefined,
   ]);
+  const meta = metaOf(kept);
+  const legacyResults = !meta || meta.legacyResults;
+  const inPlan = resultsPlan ? planResultsIn(kept, resultsPlan, caseIds) : new Map<string, CaseResultRecord>();
+  // Per-case records: where a delivery without a plan keeps them, and where an older version kept every case's.
+  const perCaseIds = !resultsPlan ? caseIds : legacyResults ? caseIds.filter((id) => !inPlan.has(id)) : [];
+  const [caseToIssue, perCase] = await Promise.all([links.casesToTests(caseIds, kept), perCaseIds.length > 0 ? readCaseResults(deps.kvs, perCaseIds) : new Map<string, CaseResultRecord>()]);
+  const caseResults = new Map([...perCase, ...inPlan]);
+  const keptHere = new Set(resultsPlan ? inPlan.keys() : perCase.keys());
   const siteStatuses = await statusesFor(asCachedStatuses(kept.get(STATUS_CACHE_KEY)));
-  const issueIds = new Set<string>([...owners.values()].map((o) => o.issueId));
+  const issueIds = new Set<string>(caseToIssue.values());
   if (planLink) issueIds.add(planLink.issueId);
   const issues = issueIds.size > 0 ? await bulkFetchIssues(deps.jira.asApp(), [...issueIds]) : new Map();
   const current = new Map<string, CurrentTest>();
   for (const i of issues.values()) current.set(i.id, { issueId: i.id, key: i.key, projectKey: i.projectKey });
-  const caseToIssue = new Map<string, string>();
-  for (const [caseId, rec] of owners) caseToIssue.set(caseId, rec.issueId);
   const planIssue = planLink ? current.get(planLink.issueId) : undefined;
   return groups.map((g) => {
     const runRec = kept.get(runRecordKey(g.delivery.runId)) as RunRecord | undefined;
@@ -97,43 +113,69 @@ export async function mapDelivery(
       triage,
       runRec,
       caseResults,
+      ...(resultsPlan ? { resultsPlan } : {}),
+      keptHere,
+      legacyResults,
       ...(planLink ? { planLink: { issueId: planLink.issueId } } : {}),
       ...(planIssue ? { planIssue } : {}),
     };
   });
 }
 
-/**
- * The writes that record a delivery's synced tests: each case's record with its last result, its history (one entry
- * a run) and the run's attempts, from the record read by {@link mapDelivery}, so history costs no read of its own.
- */
-export function caseRecordItems(
+/** One synced result to record, for {@link recordCaseResults}. */
+export interface CaseResultWrite {
+  caseId: string;
+  input: CaseResultInput;
+}
+
+/** The results to record for a delivery's synced tests (one a case). */
+export function caseResultWrites(
   mapped: readonly MappedResult[],
-  args: {
-    caseResults: ReadonlyMap<string, CaseResultRecord>;
-    runId: string;
-    execution: { key: string; id?: string };
-    at: string;
-    overrides: Readonly<Record<string, string>>;
-  },
-): KvsItem[] {
-  return mapped.map((m) =>
-    caseResultItem(
-      m.testCaseId,
-      args.caseResults.get(m.testCaseId),
-      {
-        status: m.xrayStatus,
-        word: m.word,
-        runId: args.runId,
-        at: args.at,
-        testIssueId: m.test.issueId,
-        testExecutionKey: args.execution.key,
-        ...(args.execution.id ? { testExecutionId: args.execution.id } : {}),
-        ...(m.attempts !== undefined ? { attempts: m.attempts } : {}),
-        ...(m.flaky ? { retried: true } : {}),
-        ...(m.tries ? { tries: m.tries } : {}),
-      },
-      args.overrides,
-    ),
+  args: { runId: string; execution: { key: string; id?: string }; at: string },
+): CaseResultWrite[] {
+  return mapped.map((m) => ({
+    caseId: m.testCaseId,
+    input: {
+      status: m.xrayStatus,
+      word: m.word,
+      runId: args.runId,
+      at: args.at,
+      testIssueId: m.test.issueId,
+      testExecutionKey: args.execution.key,
+      ...(args.execution.id ? { testExecutionId: args.execution.id } : {}),
+      ...(m.attempts !== undefined ? { attempts: m.attempts } : {}),
+      ...(m.flaky ? { retried: true } : {}),
+      ...(m.tries ? { tries: m.tries } : {}),
+    },
+  }));
+}
+
+/**
+ * Records synced results: each case's last result, its history (one entry a run) and the run's attempts. Under a
+ * Testsigma plan they go into the plan's records now (read again under its lock, so a concurrent writer's change
+ * stays); without one they are per-case records, answered as items for the caller to write with the job. First, a
+ * Test that reports here for the first time gets its plan mark, so its panel knows where to read.
+ */
+export async function recordCaseResults(
+  deps: { kvs: KvsPort; sleep?: (ms: number) => Promise<void> },
+  mapping: Pick<MappedDelivery, 'caseResults' | 'resultsPlan' | 'keptHere' | 'legacyResults'>,
+  writes: readonly CaseResultWrite[],
+  overrides: Readonly<Record<string, string>>,
+): Promise<KvsItem[]> {
+  const plan = mapping.resultsPlan;
+  const marks = new Map<string, KvsItem>();
+  for (const w of writes) {
+    const test = w.input.testIssueId;
+    const held = mapping.keptHere.has(w.caseId) ? mapping.caseResults.get(w.caseId) : undefined;
+    // A record kept here for this Test means its mark was written before it; an older version's record does not.
+    if (held?.testIssueId !== test || (!plan && mapping.legacyResults)) marks.set(test, planMarkItem(test, plan ?? NO_PLAN_MARK));
+  }
+  const stored = <T>(call: () => Promise<T>) => patiently(call, undefined, deps.sleep);
+  if (marks.size > 0) await stored(() => writeItems(deps.kvs, [...marks.values()]));
+  if (!plan) return writes.map((w) => caseResultItem(w.caseId, mapping.caseResults.get(w.caseId), w.input, overrides));
+  const byCase = new Map(writes.map((w) => [w.caseId, w.input]));
+  await stored(() =>
+    updatePlanResults(deps.kvs, plan, [...byCase.keys()], (caseId, current) => nextCaseResult(current ?? mapping.caseResults.get(caseId), byCase.get(caseId)!, overrides), deps.sleep),
   );
+  return [];
 }

@@ -23,7 +23,7 @@ import { DEFAULT_LOCALE, translateMessage } from '../i18n/translate';
 import { TestsigmaClientConfig, TestsigmaRunReader, createTestsigmaClient } from '../testsigma/testsigma-client';
 import { DEFAULT_SYNC_TUNING, SyncTuning } from './sync-tuning';
 import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage, waitOf } from './sync-outcomes';
-import { caseRecordItems, mapDelivery } from './result-mapping';
+import { caseResultWrites, mapDelivery, recordCaseResults } from './result-mapping';
 import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
 import { pullDelivery } from './pull-delivery';
@@ -314,12 +314,13 @@ export function createSyncConsumer(deps: SyncDeps) {
       const prev = s.part.caseResults.get(m.testCaseId);
       return prev?.runId === delivery.runId && prev.testIssueId === m.test.issueId && prev.testExecutionKey !== s.imported.key && severity(prev.status) < severity(m.xrayStatus);
     };
-    const caseItems = synced.flatMap((s, i) =>
-      caseRecordItems(
+    const writes = synced.flatMap((s, i) =>
+      caseResultWrites(
         s.mapped.filter((m) => worstOf.get(m.testCaseId)?.at === i && !worseStored(s, m)),
-        { caseResults: s.part.caseResults, runId: delivery.runId, execution: s.imported, at, overrides: settings.statusOverrides },
+        { runId: delivery.runId, execution: s.imported, at },
       ),
     );
+    const caseItems = await recordCaseResults({ kvs: deps.kvs, sleep }, parts[0]!, writes, settings.statusOverrides);
     const created = new Set(synced.flatMap((s) => s.part.triage.mapped.filter((m) => m.create).map((m) => m.testCaseId))).size;
     // A case counts synced when some machine's results of it reached Xray; failed when every one of them was refused.
     const syncedIds = new Set(synced.flatMap((s) => s.part.triage.mapped.map((m) => m.testCaseId)));
