@@ -21,8 +21,10 @@ import { withLock } from './store-lock';
 
 /** How many records hold the index (fixed: a reader computes a case's shard without reading anything first). */
 export const CASE_INDEX_SHARDS = 16;
-/** Claim pages the upgrade's fill reads per step (20 claims a page). */
+/** Claim pages a link or unlink reads per fill step (20 claims a page): well inside a resolver's 25 s. */
 export const FILL_PAGES_PER_STEP = 50;
+/** Claim pages a sync reads per fill step: a consumer has 900 s, and 10,000 claims cost about 500 read units. */
+export const SYNC_FILL_PAGES = 500;
 
 const shardKey = (n: number) => `cx:${n}`;
 export const CASE_INDEX_META_KEY = 'cx:meta';
@@ -156,7 +158,7 @@ export class CaseIndex {
    * Fills the index a step further (a site upgraded from a version without it), holding the lock. Answers whether
    * it is complete now. Safe to call from anywhere; costs one read once complete.
    */
-  async fill(): Promise<boolean> {
+  async fill(pages = FILL_PAGES_PER_STEP): Promise<boolean> {
     const before = await this.meta();
     if (before?.complete) return true;
     return withLock(
@@ -166,7 +168,7 @@ export class CaseIndex {
         const found = await getMany<unknown>(this.kvs, [CASE_INDEX_META_KEY]);
         const meta = metaOf(found);
         if (meta?.complete) return true;
-        const step = await this.fillStep(meta, found);
+        const step = await this.fillStep(meta, found, pages);
         await this.write(new Map([...step.filled].map((key) => [key, entriesOf(found.get(key))])), step.meta);
         return step.meta.complete;
       },
@@ -175,16 +177,16 @@ export class CaseIndex {
   }
 
   /**
-   * Reads up to {@link FILL_PAGES_PER_STEP} pages of claims from where the last step stopped and adds their entries
+   * Reads up to `pages` pages of claims from where the last step stopped and adds their entries
    * to the shards in `found` (reading more shards as needed). Answers the next meta and the shards it changed; the
    * caller writes both. Holding the lock makes this safe: no unlink gives a claim up meanwhile, and a link adds its
    * entry only after the lock is free.
    */
-  private async fillStep(meta: CaseIndexMeta | undefined, found: Map<string, unknown>): Promise<{ meta: CaseIndexMeta; filled: Set<string> }> {
+  private async fillStep(meta: CaseIndexMeta | undefined, found: Map<string, unknown>, pages = FILL_PAGES_PER_STEP): Promise<{ meta: CaseIndexMeta; filled: Set<string> }> {
     const legacyResults = meta ? meta.legacyResults : (await this.kvs.query().where('key', { condition: 'BEGINS_WITH', values: [LEGACY_RESULT_PREFIX] }).limit(1).getMany()).results.length > 0;
     const claims: Array<{ key: string; value: { issueId?: unknown } }> = [];
     let cursor = meta?.after;
-    for (let page = 0; page < FILL_PAGES_PER_STEP; page++) {
+    for (let page = 0; page < pages; page++) {
       let q = this.kvs.query().where('key', { condition: 'BEGINS_WITH', values: [OWNER_PREFIX] }).limit(KVS_LIMITS.maxQueryPage);
       if (cursor) q = q.cursor(cursor);
       const got = await q.getMany<{ issueId?: unknown }>();

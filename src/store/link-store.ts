@@ -2,7 +2,7 @@ import type { IssueKind, TestsigmaKind } from '../shared/types';
 import { takesManyLinks } from '../domain/issue-kinds';
 import { KvsPort, claimKey, getMany, queryAll } from './kvs-port';
 import { forgetLastResult } from './run-store';
-import { CASE_INDEX_META_KEY, CaseIndex, CaseIndexChange, caseIndexKeys, lookupIn, metaOf } from './case-index';
+import { CASE_INDEX_META_KEY, CaseIndex, CaseIndexChange, SYNC_FILL_PAGES, caseIndexKeys, lookupIn, metaOf } from './case-index';
 import type { KvsItem } from './job-store';
 
 /** One link as stored: kept by Jira issue id, since keys change when an issue moves. */
@@ -113,7 +113,7 @@ export class LinkStore {
     const read = found ?? (await getMany<unknown>(this.kvs, [...caseIndexKeys(caseIds), CASE_INDEX_META_KEY]));
     const out = lookupIn(read, caseIds);
     if (metaOf(read)?.complete) return out;
-    await this.index.fill();
+    await this.index.fill(SYNC_FILL_PAGES);
     const misses = caseIds.filter((id) => !out.has(id));
     for (const [id, rec] of await this.ownersOfCases(misses)) out.set(id, rec.issueId);
     return out;
