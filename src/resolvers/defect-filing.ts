@@ -15,7 +15,9 @@ import { XrayError } from '../xray/xray-types';
 import { AppError } from '../errors/app-error';
 import { msg, type MessageParam } from '../shared/message';
 import { createIssue, getIssue, getStatusCategory, JiraError, linkIssues, myPermissions } from '../jira/jira-client';
-import { CaseResultRecord, putCaseResult, readCaseResults } from '../store/run-store';
+import type { CaseResultRecord } from '../store/run-store';
+import { LinkStore } from '../store/link-store';
+import { findCaseResult, putCaseResultBack } from '../store/test-results';
 import { DefectStore } from '../store/defect-store';
 import { SettingsStore } from '../store/settings-store';
 import { effectiveDefects, StoredSettings } from '../domain/settings';
@@ -94,7 +96,8 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
   const claimed: DefectFiler = {
     async file(req) {
       const { test, caseId, settings } = req;
-      const last: CaseResultRecord | undefined = (await readCaseResults(deps.kvs, [caseId])).get(caseId);
+      const held = await findCaseResult(deps.kvs, test.id, caseId, (await new LinkStore(deps.kvs).listWithPlans(test.id)).plans);
+      const last: CaseResultRecord | undefined = held?.rec;
       if (!last || (last.testIssueId !== undefined && last.testIssueId !== test.id) || !isFailedStatus(last.status)) {
         throw new AppError(
           'no_failure',
@@ -182,7 +185,7 @@ export function createDefectFiler(deps: DefectFilingDeps): DefectFiler {
         if (!reuse) await linkIssues(asUser, 'Relates', test.key, created.key);
         // 2nd Xray request.
         await xrayCall(() => xray.graphql(ADD_DEFECTS, { id: run.id, issues: [created.id] }, { idempotent: true }));
-        await putCaseResult(deps.kvs, caseId, {
+        await putCaseResultBack(deps.kvs, caseId, held!, {
           ...last,
           testExecutionId: execId,
           defects: [...new Set([...(last.defects ?? []), created.key])],

@@ -29,7 +29,11 @@ import { createXrayClient } from '../xray/xray-client';
 import { budgetHintKey, CoverageRefusedError, fetchTests, MAX_COVERAGE_TESTS, panelAllowance } from './coverage';
 import type { CaseResults, NoticeSink, PanelInsights, PanelIssue } from './panel-resolver';
 import { CaseResultRecord, readCaseResults } from '../store/run-store';
+import { readResultsOf, readTestResults } from '../store/test-results';
+import { CASE_INDEX_META_KEY, caseIndexKeys, metaOf, plansIn, testsIn } from '../store/case-index';
+import { getMany } from '../store/kvs-port';
 import { coalesceBatchGets } from '../store/coalescing-kvs';
+import { withReadAhead } from '../store/read-ahead';
 import { flipCount, historyView, isFlaky } from '../domain/history';
 
 /** The part of the Testsigma client the panel uses. */
@@ -228,7 +232,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
    * The issue's Test list and which of its Tests have links, shared by coverage and the flaky list of one open (both
    * are asked in the same tick, coverage first), so the list is read, and Xray asked, once.
    */
-  const pendingLists = new Map<string, Promise<{ list: TestList; linkedSet: Set<string>; marks: Map<string, TestMark> } | undefined>>();
+  const pendingLists = new Map<string, Promise<{ list: TestList; linkedSet: Set<string>; marks: Map<string, TestMark>; index?: Map<string, unknown> } | undefined>>();
   function linkedTests(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }, mayFetch: boolean) {
     const pending = pendingLists.get(issue.id);
     if (pending) return pending;
@@ -236,10 +240,24 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
     const kind = issue.kind;
     const work = (async () => {
       const now = deps.clock.now();
-      // One batch read: the cached list's head, the cool-down mark and the budget's position.
-      const { list: cached, extras } = await cache.readTestList(issue.id, kind, [COOL_KEYS.xray, budgetHintKey(now)], !o.refresh || !mayFetch);
+      // One batch read: the cached list's head, the cool-down mark, the budget's position and the case index.
+      const [{ list: cached, extras }, index] = await Promise.all([
+        cache.readTestList(issue.id, kind, [COOL_KEYS.xray, budgetHintKey(now)], !o.refresh || !mayFetch),
+        getMany<unknown>(deps.kvs, [CASE_INDEX_META_KEY, ...caseIndexKeys()]),
+      ]);
       const list = cached ?? (mayFetch ? await fetchList({ ...issue, kind }, o.settings, extras, now, o.notice ?? (() => undefined)) : undefined);
       if (!list) return undefined;
+      if (metaOf(index)?.complete) {
+        // The case index lists every linked case's Test: which Tests have links, and their cases.
+        const tests = testsIn(index);
+        const marks = new Map<string, TestMark>();
+        for (const id of list.ids) {
+          const cases = tests.get(id);
+          if (cases) marks.set(id, { at: '', cases });
+        }
+        return { list, linkedSet: new Set(marks.keys()), marks, index };
+      }
+      // A site whose index is still being filled (upgraded from a version without it): each Test's mark.
       const marks = await links.testMarks(list.ids);
       return { list, linkedSet: new Set(marks.keys()), marks };
     })();
@@ -264,7 +282,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
   async function entities(
     kind: TestsigmaKind,
     ids: string[],
-    o: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink },
+    o: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink; testIssueId?: string },
   ): Promise<Map<string, { name?: string; url?: string }>> {
     const notice: NoticeSink = o.notice ?? (() => undefined);
     const out = new Map<string, { name?: string; url?: string }>();
@@ -272,7 +290,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
     if (unique.length === 0) return out;
     const baseUrl = o.settings.testsigma.baseUrl;
     const now = deps.clock.now();
-    const { entities: cached, cool } = await cache.readEntities(kind, o.refresh ? [] : unique, baseUrl);
+    const { entities: cached, cool } = await cache.readEntities(kind, o.refresh ? [] : unique, baseUrl, o.testIssueId);
     for (const [id, e] of cached) if (e.name) out.set(id, { name: e.name, ...(e.url ? { url: e.url } : {}) });
     const misses = unique.filter((id) => !cached.has(id));
     if (misses.length === 0 || !deps.testsigmaClientFor) return out;
@@ -324,7 +342,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
     const after = deps.clock.now();
     await Promise.all([
       fetched.size > 0
-        ? cache.writeEntities(kind, fetched, baseUrl).catch((err: unknown) => deps.log.warn('Testsigma names not cached', { error: errorText(err) }))
+        ? cache.writeEntities(kind, fetched, baseUrl, o.testIssueId !== undefined ? { issueId: o.testIssueId, keep: unique } : undefined).catch((err: unknown) => deps.log.warn('Testsigma names not cached', { error: errorText(err) }))
         : undefined,
       stopped
         ? coolSafely(COOL_KEYS.testsigma, after + clampSeconds(stopped.retryAfter, TESTSIGMA_COOL_S[stopped.reason]) * 1000, stopped.reason, after, baseUrl)
@@ -334,10 +352,9 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
   }
 
   /** Last result, history and flakiness of a Test's cases; a record synced to another Test is not this one's. */
-  async function caseResults(testIssueId: string, caseIds: string[]): Promise<Map<string, CaseResults>> {
+  async function caseResults(testIssueId: string, caseIds: string[], where: { plans?: readonly string[]; since?: ReadonlyMap<string, string> } = {}): Promise<Map<string, CaseResults>> {
     const out = new Map<string, CaseResults>();
-    for (const [id, rec] of await readCaseResults(deps.kvs, caseIds)) {
-      if (rec.testIssueId !== undefined && rec.testIssueId !== testIssueId) continue;
+    for (const [id, rec] of await readTestResults(deps.kvs, testIssueId, caseIds, where.plans ?? [], where.since)) {
       const history = rec.history ?? [];
       out.set(id, { lastResult: lastResultView(rec), history: historyView(history), flaky: isFlaky(history) });
     }
@@ -349,7 +366,7 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
    * for coverage anyway; they list each Test's cases) and the cases' records (one batch read per 25). A mark older
    * than its case list costs one query for that Test's links. Without coverage asked in the same open, only a cached Test list is used: never Xray.
    */
-  async function flakyCases(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings }): Promise<FlakyCase[] | undefined> {
+  async function flakyCases(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings; testsigmaPlanId?: string }): Promise<FlakyCase[] | undefined> {
     const got = await linkedTests(issue, o, false);
     if (!got) return undefined;
     const keyOf = new Map<string, string>();
@@ -367,11 +384,15 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
       }
     };
     await Promise.all(Array.from({ length: Math.min(FLAKY_READ_CONCURRENCY, queue.length) }, worker));
-    const records = await readCaseResults(deps.kvs, [...caseTest.keys()]);
+    // A Test Plan's flaky cases are those of its Testsigma plan's runs; a Test Set's, of wherever each case's results
+    // are kept (the case index says).
+    const kept = got.index ? plansIn(got.index, [...caseTest.keys()]) : new Map<string, string[]>();
+    const plansOf = (caseId: string) => (o.testsigmaPlanId ? [o.testsigmaPlanId] : (kept.get(caseId) ?? []));
+    const records = await readResultsOf(deps.kvs, [...caseTest].map(([caseId, testIssueId]) => ({ caseId, testIssueId, plans: plansOf(caseId) })));
     const out: FlakyCase[] = [];
     for (const [caseId, testId] of caseTest) {
       const rec = records.get(caseId);
-      if (!rec?.history || (rec.testIssueId !== undefined && rec.testIssueId !== testId) || !isFlaky(rec.history)) continue;
+      if (!rec?.history || !isFlaky(rec.history)) continue;
       out.push({ testsigmaId: caseId, test: { id: testId, key: keyOf.get(testId) ?? '' }, flips: flipCount(rec.history), lastStatuses: rec.history.map((h) => h.status) });
     }
     return out.sort((a, b) => b.flips - a.flips || a.test.key.localeCompare(b.test.key)).slice(0, MAX_FLAKY_CASES);
@@ -422,7 +443,8 @@ export function createAppPanelInsights(
   return createPanelInsights({
     ...(options ? { options } : {}),
     // The parts of one open read at the same moment: one batch read for all of them (Forge's 45 a minute).
-    kvs: coalesceBatchGets(deps.kvs),
+    // What a getPanel call read ahead answers first (`panel-read-ahead.ts`).
+    kvs: withReadAhead(coalesceBatchGets(deps.kvs)),
     clock: deps.clock,
     log: deps.log,
     xrayClientFor: panelXrayClientFor(deps),

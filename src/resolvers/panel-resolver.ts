@@ -6,6 +6,8 @@ import { msg, type Message } from '../shared/message';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 import { getIssue, bulkFetchIssues, myPermissions, type JiraIssue } from '../jira/jira-client';
 import { LinkRecord, LinkStore } from '../store/link-store';
+import { readAheadScope, withReadAhead } from '../store/read-ahead';
+import { ListedLinks, readPanelAhead } from './panel-read-ahead';
 import { SettingsStore } from '../store/settings-store';
 import { effectiveIssueTypes, StoredSettings } from '../domain/settings';
 import { kindOfIssueType, TESTSIGMA_KIND_OF, XRAY_NOUN } from '../domain/issue-kinds';
@@ -40,13 +42,13 @@ export type NoticeSink = (code: PanelNoticeCode) => void;
  */
 export interface PanelInsights {
   /** Names and deep links of Testsigma entities. */
-  entities?(kind: TestsigmaKind, ids: string[], opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Map<string, { name?: string; url?: string }>>;
+  entities?(kind: TestsigmaKind, ids: string[], opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink; testIssueId?: string }): Promise<Map<string, { name?: string; url?: string }>>;
   /** The newest synced result per Testsigma case id. */
   lastResults?(caseIds: string[]): Promise<Map<string, LastResult>>;
   /** The last result, history and flakiness per case id of a Test's links (used in place of `lastResults`). */
-  caseResults?(testIssueId: string, caseIds: string[]): Promise<Map<string, CaseResults>>;
+  caseResults?(testIssueId: string, caseIds: string[], where?: { plans?: readonly string[]; since?: ReadonlyMap<string, string> }): Promise<Map<string, CaseResults>>;
   /** The flakiest linked cases of a Test Set's or Test Plan's Tests. */
-  flakyCases?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings }): Promise<FlakyCase[] | undefined>;
+  flakyCases?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings; testsigmaPlanId?: string }): Promise<FlakyCase[] | undefined>;
   /** Coverage of a Test Set's or Test Plan's Tests. */
   coverage?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings; notice?: NoticeSink }): Promise<Coverage | undefined>;
   /** The latest jobs of a linked Testsigma plan, newest first: `limit` of them (default 10). */
@@ -68,15 +70,16 @@ export interface PanelDeps {
 
 /** The panel resolver's handlers (`getPanel`, `link`, `unlink`, `createDefect`), per contract section 2. */
 export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
-  const links = new LinkStore(deps.kvs);
-  const settingsStore = new SettingsStore(deps.kvs);
+  // Reads in a getPanel call are answered from what it read ahead (`panel-read-ahead.ts`).
+  const kvs = withReadAhead(deps.kvs);
+  const links = new LinkStore(kvs);
+  const settingsStore = new SettingsStore(kvs);
 
   /** Reads the issue as the user (proving they may see it) and its kind, and whether they may edit it. */
-  async function loadIssue(req: ResolverRequest, needEdit: boolean, purpose: 'links' | 'defects' = 'links') {
+  async function loadIssue(req: ResolverRequest, needEdit: boolean, purpose: 'links' | 'defects' = 'links', settingsAfter?: Promise<unknown>) {
     const accountId = req.context.accountId;
-    const ext = req.context.extension?.issue;
-    const issueId = typeof ext?.id === 'string' || typeof ext?.id === 'number' ? String(ext.id) : '';
-    if (!accountId || !/^\d{1,19}$/.test(issueId)) {
+    const issueId = issueIdOf(req);
+    if (!accountId || !issueId) {
       throw new AppError('not_found', msg('apiErrors.panel.noIssue'));
     }
     const asUser = deps.jira.asUser(accountId);
@@ -85,7 +88,11 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     const [jiraIssue, settings, permsOrError] = await Promise.all([
       getIssue(asUser, issueId),
       // A short storage throttle is waited out (well inside a resolver's 25 s) rather than answered rate_limited.
-      patiently(() => settingsStore.get()),
+      // An open reads the settings with its other keys, once it has listed the issue's links.
+      (settingsAfter ?? Promise.resolve()).then(
+        () => patiently(() => settingsStore.get()),
+        () => patiently(() => settingsStore.get()),
+      ),
       myPermissions(asUser, ['EDIT_ISSUES'], { issueId }).catch((err: unknown) => err as Error),
     ]);
     if (!jiraIssue) {
@@ -109,12 +116,19 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     return { issue, canEdit, settings, accountId };
   }
 
+  /** The issue id of the panel's context, when it is a Jira issue id. */
+  function issueIdOf(req: ResolverRequest): string | undefined {
+    const ext = req.context.extension?.issue;
+    const issueId = typeof ext?.id === 'string' || typeof ext?.id === 'number' ? String(ext.id) : '';
+    return /^\d{1,19}$/.test(issueId) ? issueId : undefined;
+  }
+
   /**
    * The panel's view. `summary` (the issue-context view, contract section 8) answers the links, their last results and
    * the newest run only: no names, history, flaky marks or coverage, so it costs one batch read on a Test.
    */
-  async function view(issue: PanelIssue, accountId: string, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown, summary = false): Promise<PanelView> {
-    const records = await patiently(() => links.listForIssue(issue.id));
+  async function view(issue: PanelIssue, accountId: string, canEdit: boolean, settings: StoredSettings, refresh: boolean, locale?: unknown, summary = false, listed?: ListedLinks): Promise<PanelView> {
+    const { links: records, plans } = listed ?? (await patiently(() => links.listWithPlans(issue.id)));
     const tsKind = TESTSIGMA_KIND_OF[issue.kind];
     const ids = records.map((r) => r.testsigmaId);
     const all = deps.insights ?? {};
@@ -126,16 +140,16 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     const notice: NoticeSink = (code) => noticeCodes.add(code);
     const quiet = <T>(fn: () => Promise<T | undefined>) => quietly(fn, notice);
     const [entities, last, results, anyCoverage, recentRuns, anyFlaky] = await Promise.all([
-      ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice })) : undefined,
+      ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice, ...(issue.kind === 'test' ? { testIssueId: issue.id } : {}) })) : undefined,
       onTest && !ins.caseResults && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
-      onTest && ins.caseResults ? quiet(() => ins.caseResults!(issue.id, ids)) : undefined,
+      onTest && ins.caseResults ? quiet(() => ins.caseResults!(issue.id, ids, { plans, since: new Map(records.map((r) => [r.testsigmaId, r.linkedAt])) })) : undefined,
       issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
       issue.kind === 'testPlan' && ins.recentRuns
         ? ids[0] !== undefined
           ? quiet(() => ins.recentRuns!(ids[0]!))
           : Promise.resolve([] as RecentRun[])
         : undefined,
-      issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings })) : undefined,
+      issue.kind !== 'test' && ins.flakyCases ? quiet(() => ins.flakyCases!(issue, { refresh, settings, ...(issue.kind === 'testPlan' && ids[0] !== undefined ? { testsigmaPlanId: ids[0] } : {}) })) : undefined,
     ]);
     const { coverage, flaky } = await onlyBrowsable(accountId, anyCoverage, anyFlaky, settings.testsigma.baseUrl);
     // The summary's newest run is every delivery of it on the page (one query and one batch read either way).
@@ -284,11 +298,26 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
       }),
 
     getPanel: (req) =>
-      toEnvelope(deps.log, req, 'getPanel', async () => {
-        const flags = req.payload && typeof req.payload === 'object' ? (req.payload as { refresh?: unknown; summary?: unknown }) : {};
-        const { issue, canEdit, settings, accountId } = await loadIssue(req, false);
-        return view(issue, accountId, canEdit, settings, flags.refresh === true, req.context.locale, flags.summary === true);
-      }),
+      toEnvelope(deps.log, req, 'getPanel', () =>
+        readAheadScope(async () => {
+          const flags = req.payload && typeof req.payload === 'object' ? (req.payload as { refresh?: unknown; summary?: unknown }) : {};
+          const summary = flags.summary === true;
+          // The issue's links and plan marks first (beside Jira's answers), then everything they say the open reads,
+          // ahead, in one batch read on a Test and two on a Test Plan (Forge allows 45 batch operations a minute).
+          const issueId = issueIdOf(req);
+          const listing = issueId
+            ? patiently(() => links.listWithPlans(issueId)).then(async (listed) => {
+                await patiently(() => readPanelAhead(deps.kvs, issueId, listed, { summary, now: deps.clock.now() })).catch((err: unknown) => {
+                  deps.log.warn('panel: reading ahead failed; each part reads its own', { error: err instanceof Error ? err.message : String(err) });
+                });
+                return listed;
+              })
+            : undefined;
+          listing?.catch(() => undefined);
+          const { issue, canEdit, settings, accountId } = await loadIssue(req, false, 'links', listing);
+          return view(issue, accountId, canEdit, settings, flags.refresh === true, req.context.locale, summary, await listing);
+        }),
+      ),
 
     link: (req) =>
       toEnvelope(deps.log, req, 'link', async () => {

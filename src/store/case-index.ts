@@ -44,7 +44,10 @@ export interface CaseIndexMeta {
 }
 
 interface Shard {
+  /** Each case's Test. */
   c: Record<string, string>;
+  /** The Testsigma plans each case's results are kept under (`_`: per-case records), when any. */
+  p?: Record<string, string[]>;
 }
 
 /** FNV-1a over the id: a stable, even spread of numeric ids. */
@@ -71,6 +74,11 @@ export function caseIndexKeys(caseIds?: readonly string[]): string[] {
 function entriesOf(value: unknown): Record<string, string> {
   const c = (value as Partial<Shard> | undefined)?.c;
   return c && typeof c === 'object' ? c : {};
+}
+
+function shardOf(value: unknown): Shard {
+  const p = (value as Partial<Shard> | undefined)?.p;
+  return { c: { ...entriesOf(value) }, ...(p && typeof p === 'object' ? { p: { ...p } } : {}) };
 }
 
 /** Reads the meta record out of a batch read's answer. */
@@ -102,11 +110,21 @@ export function testsIn(found: ReadonlyMap<string, unknown>): Map<string, string
   return out;
 }
 
-/** One change to the index: the case now belongs to `testIssueId`, or to no Test (`null`). */
-export interface CaseIndexChange {
-  caseId: string;
-  testIssueId: string | null;
+/** Where each case's results are kept, from a batch read of its shard (cases with none are absent). */
+export function plansIn(found: ReadonlyMap<string, unknown>, caseIds: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const id of caseIds) {
+    const plans = (found.get(shardKey(caseShard(id))) as Partial<Shard> | undefined)?.p?.[id];
+    if (Array.isArray(plans) && plans.length > 0) out.set(id, plans);
+  }
+  return out;
 }
+
+/**
+ * One change to the index: the case now belongs to `testIssueId`, or to no Test (`null`); or its results are now
+ * kept under a Testsigma plan too (`addPlan`, for a case the index lists).
+ */
+export type CaseIndexChange = { caseId: string; testIssueId: string | null } | { caseId: string; addPlan: string };
 
 /** The case index over the key-value store. */
 export class CaseIndex {
@@ -132,20 +150,28 @@ export class CaseIndex {
       async () => {
         const found = await getFew<unknown>(this.kvs, [...caseIndexKeys(changes.map((c) => c.caseId)), CASE_INDEX_META_KEY]);
         let meta = metaOf(found);
-        const touched = new Map<string, Record<string, string>>();
+        const touched = new Map<string, Shard>();
         let metaChanged = false;
         if (!meta?.complete) {
           const step = await this.fillStep(meta, found);
           meta = step.meta;
           metaChanged = true;
-          for (const key of step.filled) touched.set(key, { ...entriesOf(found.get(key)) });
+          for (const key of step.filled) touched.set(key, shardOf(found.get(key)));
         }
         for (const ch of changes) {
           const key = shardKey(caseShard(ch.caseId));
-          const entries = touched.get(key) ?? { ...entriesOf(found.get(key)) };
-          if (ch.testIssueId === null) delete entries[ch.caseId];
-          else entries[ch.caseId] = ch.testIssueId;
-          touched.set(key, entries);
+          const shard = touched.get(key) ?? shardOf(found.get(key));
+          if ('addPlan' in ch) {
+            const plans = shard.p?.[ch.caseId] ?? [];
+            if (shard.c[ch.caseId] === undefined || plans.includes(ch.addPlan)) continue;
+            shard.p = { ...shard.p, [ch.caseId]: [...plans, ch.addPlan] };
+          } else if (ch.testIssueId === null) {
+            delete shard.c[ch.caseId];
+            if (shard.p) delete shard.p[ch.caseId];
+          } else {
+            shard.c[ch.caseId] = ch.testIssueId;
+          }
+          touched.set(key, shard);
         }
         await this.write(touched, metaChanged ? meta : undefined);
         if (whileLocked) await whileLocked();
@@ -169,7 +195,7 @@ export class CaseIndex {
         const meta = metaOf(found);
         if (meta?.complete) return true;
         const step = await this.fillStep(meta, found, pages);
-        await this.write(new Map([...step.filled].map((key) => [key, entriesOf(found.get(key))])), step.meta);
+        await this.write(new Map([...step.filled].map((key) => [key, shardOf(found.get(key))])), step.meta);
         return step.meta.complete;
       },
       this.sleep,
@@ -201,15 +227,17 @@ export class CaseIndex {
       const caseId = c.key.slice(OWNER_PREFIX.length);
       if (typeof c.value?.issueId !== 'string') continue;
       const key = shardKey(caseShard(caseId));
-      found.set(key, { c: { ...entriesOf(found.get(key)), [caseId]: c.value.issueId } });
+      const shard = shardOf(found.get(key));
+      shard.c[caseId] = c.value.issueId;
+      found.set(key, shard);
       filled.add(key);
     }
     return { meta: { v: 1, complete: !cursor, legacyResults, ...(cursor ? { after: cursor } : {}) }, filled };
   }
 
   /** Writes the changed shards, then the meta (a fill's progress counts only once its shards are written). */
-  private async write(touched: Map<string, Record<string, string>>, meta: CaseIndexMeta | undefined): Promise<void> {
-    await setFew(this.kvs, [...touched].map(([key, entries]) => ({ key, value: { c: entries } satisfies Shard })));
+  private async write(touched: Map<string, Shard>, meta: CaseIndexMeta | undefined): Promise<void> {
+    await setFew(this.kvs, [...touched].map(([key, value]) => ({ key, value })));
     if (meta) await this.kvs.set(CASE_INDEX_META_KEY, meta);
   }
 }

@@ -29,6 +29,8 @@ export const MAX_JOB_ERRORS = 20;
 
 const JOB_PREFIX = 'job:';
 const jobKey = (jobId: string) => `${JOB_PREFIX}${jobId}`;
+/** A job record's key, for callers that read it ahead with others. */
+export const jobRecordKey = jobKey;
 const dataKey = (jobId: string, n: number) => `jobdata:${jobId}:${n}`;
 const attKey = (jobId: string, n: number) => `jobatt:${jobId}:${n}`;
 const pendingKey = (jobId: string) => `jobpending:${jobId}`;

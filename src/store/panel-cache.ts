@@ -10,6 +10,9 @@
  *   mixes the parts of two concurrent writers: the head is written last and points at its own parts.
  * - `pins:ent:<kind>:<id>`: a Testsigma entity's name and deep link (`{ n, u?, b }`, `b` the base URL it came from),
  *   or `{ x: 1, b }` when Testsigma said it does not exist.
+ * - `pins:names:<issueId>`: a Test's case names in one value (`{ b, e: { <caseId>: { n, u? } | { x: 1 } } }`), so a
+ *   Test with 50 cases reads its names with one key of its panel's batch, not 50. A case links to one Test, so
+ *   nothing is kept twice.
  * - `pins:cool:xray`, `pins:cool:ts`: until when the panel leaves Xray / Testsigma alone.
  * Everything carries a ttl, so nothing here needs cleaning up.
  */
@@ -28,8 +31,13 @@ const COVERAGE_FORMAT = 1;
 const PART_BYTES = 200_000;
 
 const covHead = (issueId: string) => `pins:cov:${issueId}`;
+/** The key of a cached Test list's head, for callers that read it ahead with others. */
+export const testListHeadKey = covHead;
 const covPart = (issueId: string, g: string, n: number) => `pins:cov:${issueId}:${g}:${n}`;
 const entKey = (kind: TestsigmaKind, id: string) => `pins:ent:${kind}:${id}`;
+const namesKey = (issueId: string) => `pins:names:${issueId}`;
+/** The key of a Test's cached case names, for callers that read it ahead with others. */
+export const testNamesKey = namesKey;
 /** The key of a cool-down mark. */
 export const COOL_KEYS = { xray: 'pins:cool:xray', testsigma: 'pins:cool:ts' } as const;
 
@@ -180,11 +188,14 @@ export class PanelCache {
     kind: TestsigmaKind,
     ids: readonly string[],
     baseUrl: string,
+    testIssueId?: string,
   ): Promise<{ entities: Map<string, CachedEntity>; cool?: CoolMark }> {
-    const found = await getMany<unknown>(this.kvs, [...ids.map((id) => entKey(kind, id)), COOL_KEYS.testsigma]);
+    const perTest = testIssueId !== undefined && kind === 'testCase';
+    const found = await getMany<unknown>(this.kvs, [...(perTest ? [namesKey(testIssueId)] : ids.map((id) => entKey(kind, id))), COOL_KEYS.testsigma]);
+    const names = perTest ? asNames(found.get(namesKey(testIssueId)), baseUrl) : undefined;
     const entities = new Map<string, CachedEntity>();
     for (const id of ids) {
-      const v = found.get(entKey(kind, id)) as StoredEntity | undefined;
+      const v = (names ? names[id] : found.get(entKey(kind, id))) as StoredEntity | undefined;
       if (!v || typeof v !== 'object' || v.b !== baseUrl) continue;
       if (v.x === 1) entities.set(id, { missing: true });
       else if (typeof v.n === 'string') entities.set(id, { name: v.n, ...(typeof v.u === 'string' ? { url: v.u } : {}) });
@@ -193,12 +204,27 @@ export class PanelCache {
     return { entities, ...(cool ? { cool } : {}) };
   }
 
-  /** Stores entities (names, or "missing") in batches of 25. */
-  async writeEntities(kind: TestsigmaKind, entries: ReadonlyMap<string, CachedEntity>, baseUrl: string): Promise<void> {
-    const items = [...entries].map(([id, e]) => {
-      const value: StoredEntity = e.missing ? { x: 1, b: baseUrl } : { n: e.name ?? '', ...(e.url ? { u: e.url } : {}), b: baseUrl };
-      return { key: entKey(kind, id), value, options: { ttl: e.missing ? ENTITY_MISSING_TTL : ENTITY_TTL } };
-    });
+  /**
+   * Stores entities (names, or "missing") in batches of 25; a Test's case names (`testIssueId`) as one value with
+   * the names it held for `keep` (its cases now), kept as long as its shortest-lived entry.
+   */
+  async writeEntities(
+    kind: TestsigmaKind,
+    entries: ReadonlyMap<string, CachedEntity>,
+    baseUrl: string,
+    test?: { issueId: string; keep: readonly string[] },
+  ): Promise<void> {
+    const stored = (e: CachedEntity): StoredEntity => (e.missing ? { x: 1, b: baseUrl } : { n: e.name ?? '', ...(e.url ? { u: e.url } : {}), b: baseUrl });
+    if (test && kind === 'testCase') {
+      const held = asNames(await this.kvs.get(namesKey(test.issueId)), baseUrl) ?? {};
+      const e: Record<string, StoredEntity> = {};
+      for (const id of test.keep) if (held[id]) e[id] = held[id];
+      for (const [id, entity] of entries) e[id] = stored(entity);
+      const ttl = Object.values(e).some((v) => v.x === 1) ? ENTITY_MISSING_TTL : ENTITY_TTL;
+      await this.kvs.set(namesKey(test.issueId), { b: baseUrl, e } satisfies StoredNames, { ttl });
+      return;
+    }
+    const items = [...entries].map(([id, e]) => ({ key: entKey(kind, id), value: stored(e), options: { ttl: e.missing ? ENTITY_MISSING_TTL : ENTITY_TTL } }));
     for (const batch of chunk(items, KVS_LIMITS.maxBatch)) await this.kvs.batchSet(batch);
   }
 
@@ -207,6 +233,17 @@ export class PanelCache {
     const seconds = Math.max(1, Math.ceil((mark.until - now) / 1000));
     await this.kvs.set(key, mark, { ttl: { value: seconds, unit: 'SECONDS' } });
   }
+}
+
+interface StoredNames {
+  b: string;
+  e: Record<string, StoredEntity>;
+}
+
+/** A Test's names record, when it was written for this base URL. */
+function asNames(v: unknown, baseUrl: string): Record<string, StoredEntity> | undefined {
+  const n = v as Partial<StoredNames> | undefined;
+  return n && typeof n === 'object' && n.b === baseUrl && n.e && typeof n.e === 'object' ? n.e : undefined;
 }
 
 /** Reads a cool-down mark from a raw value. */

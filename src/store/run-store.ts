@@ -76,7 +76,11 @@ const runKey = (runId: string) => `run:${runId}`;
 export const runRecordKey = runKey;
 const createKey = (runId: string, generation: number) => `runcreate:${runId}:${generation}`;
 const lastKey = (caseId: string) => `last:${caseId}`;
+/** The key of a case's per-case result record, for callers that read it ahead with others. */
+export const caseResultKey = lastKey;
 const planPrefix = (planId: string) => `planrun:${planId}:`;
+/** The prefix that lists a Testsigma plan's deliveries, and the page {@link listPlanRuns} reads, for reading ahead. */
+export const planRunsPage = (planId: string, limit: number) => ({ prefix: planPrefix(planId), limit: Math.max(1, Math.min(20, limit)) });
 
 /** Run records over the key-value store. */
 export class RunStore {
@@ -192,10 +196,14 @@ function normalise(rec: CaseResultRecord): CaseResultRecord {
 /** Each case's record, old shapes included (one batch read per 25 cases); cases with none are absent. */
 export async function readCaseResults(kvs: KvsPort, caseIds: readonly string[]): Promise<Map<string, CaseResultRecord>> {
   const ids = caseIds.filter(isDigits);
-  const found = await getMany<CaseResultRecord>(kvs, ids.map(lastKey));
+  return caseResultsIn(await getMany<unknown>(kvs, ids.map(lastKey)), ids);
+}
+
+/** The cases' per-case records from a batch read's answer that holds their keys ({@link caseResultKey}). */
+export function caseResultsIn(found: ReadonlyMap<string, unknown>, caseIds: readonly string[]): Map<string, CaseResultRecord> {
   const out = new Map<string, CaseResultRecord>();
-  for (const id of ids) {
-    const r = found.get(lastKey(id));
+  for (const id of caseIds) {
+    const r = found.get(lastKey(id)) as CaseResultRecord | undefined;
     if (r && typeof r === 'object' && typeof r.status === 'string') out.set(id, normalise(r));
   }
   return out;
@@ -239,11 +247,8 @@ export async function listPlanRuns(
   nowMs: number = Date.now(),
 ): Promise<RecentRun[]> {
   if (!isDigits(testsigmaPlanId)) return [];
-  const page = await kvs
-    .query()
-    .where('key', { condition: 'BEGINS_WITH', values: [planPrefix(testsigmaPlanId)] })
-    .limit(Math.max(1, Math.min(20, limit)))
-    .getMany<{ jobId: string }>();
+  const { prefix, limit: pageSize } = planRunsPage(testsigmaPlanId, limit);
+  const page = await kvs.query().where('key', { condition: 'BEGINS_WITH', values: [prefix] }).limit(pageSize).getMany<{ jobId: string }>();
   const jobs = await getJobs(kvs, page.results.map((r) => r.value.jobId));
   return jobs.map((j) => {
     const v = toJobView(j, nowMs);

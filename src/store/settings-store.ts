@@ -3,7 +3,8 @@ import { KvsPort, getMany } from './kvs-port';
 import { FIRST_RUN_SETUP_KEY } from './setup-store';
 import { FIRST_PUSH_KEY } from './pickup-store';
 
-const SETTINGS_KEY = 'settings';
+/** The settings record's key, for callers that read it ahead with others. */
+export const SETTINGS_KEY = 'settings';
 /** Secret storage keys: encrypted, never queryable, never returned. */
 export const SECRET_KEYS = {
   xrayClientSecret: 'secret:xray-client-secret',

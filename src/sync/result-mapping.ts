@@ -7,11 +7,11 @@ import type { KvsPort } from '../store/kvs-port';
 import type { Delivery } from '../domain/results-payload';
 import { bulkFetchIssues } from '../jira/jira-client';
 import { LinkStore, NO_PLAN_MARK, planMarkItem } from '../store/link-store';
-import { CaseResultInput, CaseResultRecord, RunRecord, caseResultItem, nextCaseResult, readCaseResults, runRecordKey } from '../store/run-store';
+import { CaseResultInput, CaseResultRecord, RunRecord, caseResultItem, caseResultKey, caseResultsIn, nextCaseResult, readCaseResults, runRecordKey } from '../store/run-store';
 import { KvsItem, writeItems } from '../store/job-store';
 import { attemptsOfRun } from '../domain/history';
 import { getMany, patiently } from '../store/kvs-port';
-import { CASE_INDEX_META_KEY, caseIndexKeys, metaOf } from '../store/case-index';
+import { CASE_INDEX_META_KEY, CaseIndex, CaseIndexChange, caseIndexKeys, metaOf } from '../store/case-index';
 import { isPlanId, planPartKeys, planResultsIn, updatePlanResults } from '../store/plan-results';
 import { CachedStatuses, STATUS_CACHE_KEY, asCachedStatuses } from '../store/status-cache';
 import { CurrentTest, MappedResult, ResultTriage, triageResults } from '../domain/xray-import';
@@ -68,21 +68,22 @@ export async function mapDelivery(
   // call per result). Machines of a run share these reads.
   const resultsPlan = isPlanId(delivery.testPlanId) ? delivery.testPlanId : undefined;
   const runKeys = [...new Set(groups.map((g) => runRecordKey(g.delivery.runId)))];
-  // One batch read (two past 25 keys) for the case index's shards, the plan's result parts, the run records and the
-  // cached statuses, whatever the delivery's size.
-  const [kept, planLink] = await Promise.all([
-    getMany<unknown>(deps.kvs, [...caseIndexKeys(caseIds), CASE_INDEX_META_KEY, ...runKeys, STATUS_CACHE_KEY, ...(resultsPlan ? planPartKeys(resultsPlan, caseIds) : [])]),
+  // One batch read (more past 25 keys) for the case index's shards, where the results are kept (the plan's parts,
+  // or each case's record for a delivery without a plan), the run records and the cached statuses.
+  const kept = resultsPlan ? planPartKeys(resultsPlan, caseIds) : caseIds.filter((id) => /^\d{1,19}$/.test(id)).map(caseResultKey);
+  const [found, planLink] = await Promise.all([
+    getMany<unknown>(deps.kvs, [...caseIndexKeys(caseIds), CASE_INDEX_META_KEY, ...runKeys, STATUS_CACHE_KEY, ...kept]),
     delivery.testPlanId ? links.owner('testPlan', delivery.testPlanId) : undefined,
   ]);
-  const meta = metaOf(kept);
+  const meta = metaOf(found);
   const legacyResults = !meta || meta.legacyResults;
-  const inPlan = resultsPlan ? planResultsIn(kept, resultsPlan, caseIds) : new Map<string, CaseResultRecord>();
-  // Per-case records: where a delivery without a plan keeps them, and where an older version kept every case's.
-  const perCaseIds = !resultsPlan ? caseIds : legacyResults ? caseIds.filter((id) => !inPlan.has(id)) : [];
-  const [caseToIssue, perCase] = await Promise.all([links.casesToTests(caseIds, kept), perCaseIds.length > 0 ? readCaseResults(deps.kvs, perCaseIds) : new Map<string, CaseResultRecord>()]);
-  const caseResults = new Map([...perCase, ...inPlan]);
-  const keptHere = new Set(resultsPlan ? inPlan.keys() : perCase.keys());
-  const siteStatuses = await statusesFor(asCachedStatuses(kept.get(STATUS_CACHE_KEY)));
+  const here = resultsPlan ? planResultsIn(found, resultsPlan, caseIds) : caseResultsIn(found, caseIds);
+  // Records of the version that kept every result per case, carried into the plan's records on its first run.
+  const olderIds = resultsPlan && legacyResults ? caseIds.filter((id) => !here.has(id)) : [];
+  const [caseToIssue, older] = await Promise.all([links.casesToTests(caseIds, found), olderIds.length > 0 ? readCaseResults(deps.kvs, olderIds) : new Map<string, CaseResultRecord>()]);
+  const caseResults = new Map([...older, ...here]);
+  const keptHere = new Set(here.keys());
+  const siteStatuses = await statusesFor(asCachedStatuses(found.get(STATUS_CACHE_KEY)));
   const issueIds = new Set<string>(caseToIssue.values());
   if (planLink) issueIds.add(planLink.issueId);
   const issues = issueIds.size > 0 ? await bulkFetchIssues(deps.jira.asApp(), [...issueIds]) : new Map();
@@ -90,7 +91,7 @@ export async function mapDelivery(
   for (const i of issues.values()) current.set(i.id, { issueId: i.id, key: i.key, projectKey: i.projectKey });
   const planIssue = planLink ? current.get(planLink.issueId) : undefined;
   return groups.map((g) => {
-    const runRec = kept.get(runRecordKey(g.delivery.runId)) as RunRecord | undefined;
+    const runRec = found.get(runRecordKey(g.delivery.runId)) as RunRecord | undefined;
     const triage = triageResults(g.delivery.results, siteStatuses, caseToIssue, current, {
       // Attempts stored for this run count only while the case still reports to the same Test. A machine's share
       // of a split run finds them under the run's id (history is kept per run), and only while the case's last
@@ -163,15 +164,21 @@ export async function recordCaseResults(
   overrides: Readonly<Record<string, string>>,
 ): Promise<KvsItem[]> {
   const plan = mapping.resultsPlan;
+  const where = plan ?? NO_PLAN_MARK;
   const marks = new Map<string, KvsItem>();
+  const added: CaseIndexChange[] = [];
   for (const w of writes) {
     const test = w.input.testIssueId;
     const held = mapping.keptHere.has(w.caseId) ? mapping.caseResults.get(w.caseId) : undefined;
-    // A record kept here for this Test means its mark was written before it; an older version's record does not.
-    if (held?.testIssueId !== test || (!plan && mapping.legacyResults)) marks.set(test, planMarkItem(test, plan ?? NO_PLAN_MARK));
+    // A record kept here for this Test means its marks were written before it; an older version's record does not.
+    if (held?.testIssueId === test && (plan || !mapping.legacyResults)) continue;
+    marks.set(test, planMarkItem(test, where));
+    added.push({ caseId: w.caseId, addPlan: where });
   }
   const stored = <T>(call: () => Promise<T>) => patiently(call, undefined, deps.sleep);
+  // The Test's mark tells its panel where to read; the case index's tells a Test Set's flaky list.
   if (marks.size > 0) await stored(() => writeItems(deps.kvs, [...marks.values()]));
+  if (added.length > 0) await stored(() => new CaseIndex(deps.kvs, deps.sleep).apply(added));
   if (!plan) return writes.map((w) => caseResultItem(w.caseId, mapping.caseResults.get(w.caseId), w.input, overrides));
   const byCase = new Map(writes.map((w) => [w.caseId, w.input]));
   await stored(() =>

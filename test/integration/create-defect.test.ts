@@ -1,7 +1,7 @@
 /**
  * createDefect over real HTTP: the app as `createApp` builds it, Jira and Xray played by the sandbox emulators (the
  * app calls the real Xray host; the routing fetch delivers it to the emulator). The case's results are written with
- * the store function the sync uses, as the sync would.
+ * the function the sync uses, as the sync would for runs of one Testsigma plan.
  */
 import { World } from '../../sandbox/emulators/world';
 import { startJiraEmulator, JiraEmulator } from '../../sandbox/emulators/jira';
@@ -9,8 +9,8 @@ import { startXrayEmulator, XrayEmulator } from '../../sandbox/emulators/xray';
 import { MemoryKvs } from '../../sandbox/forge/memory-kvs';
 import { appOverEmulators } from '../support/app-over-emulators';
 import { SettingsStore } from '../../src/store/settings-store';
-import { writeItems } from '../../src/store/job-store';
-import { RunStore, caseResultItem, readCaseResults } from '../../src/store/run-store';
+import { RunStore } from '../../src/store/run-store';
+import { recordAsSync } from '../support/record-results';
 import type { Envelope, PanelView } from '../../src/shared/types';
 
 const XRAY = { clientId: 'defect-client', clientSecret: 'defect-secret-0123456789' };
@@ -64,9 +64,8 @@ async function startSite(opts: { xrayAccount?: string } = {}): Promise<Site> {
       const exec = world.createIssue({ projectKey: 'DEMO', type: 'Test Execution', summary: `Nightly ${runId}` });
       world.setExecutionEnvironments(exec.id, ['chrome', 'staging']);
       world.upsertRun(exec.id, test.id, { status, ...(comment ? { comment } : {}) });
-      const prev = (await readCaseResults(kvs, [CASE])).get(CASE);
       const at = new Date(clock.now()).toISOString();
-      await writeItems(kvs, [caseResultItem(CASE, prev, { status, word, runId, at, testIssueId: test.id, testExecutionKey: exec.key, testExecutionId: exec.id }, {})]);
+      await recordAsSync(kvs, CASE, { status, word, runId, at, testIssueId: test.id, testExecutionKey: exec.key, testExecutionId: exec.id }, '274');
       return exec;
     },
     close: async () => {

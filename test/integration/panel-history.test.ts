@@ -6,8 +6,7 @@ import { World } from '../../sandbox/emulators/world';
 import { startJiraEmulator } from '../../sandbox/emulators/jira';
 import { startXrayEmulator } from '../../sandbox/emulators/xray';
 import { appOverEmulators } from '../support/app-over-emulators';
-import { writeItems } from '../../src/store/job-store';
-import { caseResultItem, readCaseResults } from '../../src/store/run-store';
+import { recordAsSync } from '../support/record-results';
 import type { Envelope, PanelView } from '../../src/shared/types';
 
 const XRAY = { clientId: 'history-client', clientSecret: 'history-secret-0123456789' };
@@ -39,8 +38,8 @@ async function startSite() {
   const sync = async (caseId: string, testIssueId: string, runId: string, word: string) => {
     t += 60_000;
     const status = { SUCCESS: 'PASSED', FAILURE: 'FAILED', ABORTED: 'ABORTED', FLAKY: 'PASSED' }[word] ?? word;
-    const prev = (await readCaseResults(kvs, [caseId])).get(caseId);
-    await writeItems(kvs, [caseResultItem(caseId, prev, { status, word, runId, at: new Date(t).toISOString(), testIssueId, testExecutionKey: 'DEMO-99', ...(word === 'FLAKY' ? { attempts: 2, retried: true } : {}) }, {})]);
+    // Runs of one Testsigma plan, kept in the plan's records as the sync keeps them.
+    await recordAsSync(kvs, caseId, { status, word, runId, at: new Date(t).toISOString(), testIssueId, testExecutionKey: 'DEMO-99', ...(word === 'FLAKY' ? { attempts: 2, retried: true } : {}) }, '274');
   };
   return { world, xray, kvs, call, sync };
 }

@@ -4,8 +4,7 @@
  * see; their keys are filtered by one bulk read as the viewer.
  */
 import { startAppSite } from '../support/app-over-emulators';
-import { writeItems } from '../../src/store/job-store';
-import { caseResultItem, readCaseResults } from '../../src/store/run-store';
+import { recordAsSync } from '../support/record-results';
 import type { Envelope, PanelView } from '../../src/shared/types';
 
 let close: (() => Promise<void>) | undefined;
@@ -32,8 +31,7 @@ async function startSite() {
   };
   const sync = async (caseId: string, testIssueId: string, runId: string, status: string) => {
     t += 60_000;
-    const prev = (await readCaseResults(kvs, [caseId])).get(caseId);
-    await writeItems(kvs, [caseResultItem(caseId, prev, { status, word: status, runId, at: new Date(t).toISOString(), testIssueId, testExecutionKey: 'DEMO-99' }, {})]);
+    await recordAsSync(kvs, caseId, { status, word: status, runId, at: new Date(t).toISOString(), testIssueId, testExecutionKey: 'DEMO-99' });
   };
   return { world, call, sync };
 }

@@ -5,8 +5,7 @@
 import { startSandboxSite, type SandboxSite } from '../support/sandbox-site';
 import { startSandbox, type Sandbox } from '../../sandbox/host';
 import { appOverEmulators } from '../support/app-over-emulators';
-import { writeItems } from '../../src/store/job-store';
-import { caseResultItem } from '../../src/store/run-store';
+import { recordAsSync } from '../support/record-results';
 import type { Envelope, PanelView } from '../../src/shared/types';
 
 let site: SandboxSite | undefined;
@@ -44,7 +43,7 @@ describe('summaries with line breaks', () => {
     const exec = world.createIssue({ projectKey: 'DEMO', type: 'Test Execution', summary: 'Nightly\nrun 7' });
     world.upsertRun(exec.id, test.id, { status: 'FAILED', comment: 'boom' });
     t += 60_000;
-    await writeItems(kvs, [caseResultItem('609', undefined, { status: 'FAILED', word: 'FAILURE', runId: 'r7', at: new Date(t).toISOString(), testIssueId: test.id, testExecutionKey: exec.key }, {})]);
+    await recordAsSync(kvs, '609', { status: 'FAILED', word: 'FAILURE', runId: 'r7', at: new Date(t).toISOString(), testIssueId: test.id, testExecutionKey: exec.key });
     const env = await call('createDefect');
     expect(env.ok ? 'ok' : env.error).toBe('ok');
     const bugs = world.listIssues().filter((i) => world.typeOf(i).name === 'Bug');
