@@ -28,10 +28,9 @@ import { createTestsigmaClient } from '../testsigma/testsigma-client';
 import { createXrayClient } from '../xray/xray-client';
 import { budgetHintKey, CoverageRefusedError, fetchTests, MAX_COVERAGE_TESTS, panelAllowance } from './coverage';
 import type { CaseResults, NoticeSink, PanelInsights, PanelIssue } from './panel-resolver';
-import { CaseResultRecord, readCaseResults } from '../store/run-store';
+import type { CaseResultRecord } from '../store/run-store';
 import { readResultsOf, readTestResults } from '../store/test-results';
-import { CASE_INDEX_META_KEY, caseIndexKeys, metaOf, plansIn, testsIn } from '../store/case-index';
-import { getMany } from '../store/kvs-port';
+import { CASE_INDEX_META_KEY, caseIndexKeys, indexComplete, plansIn, testsIn } from '../store/case-index';
 import { coalesceBatchGets } from '../store/coalescing-kvs';
 import { withReadAhead } from '../store/read-ahead';
 import { flipCount, historyView, isFlaky } from '../domain/history';
@@ -241,13 +240,12 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
     const work = (async () => {
       const now = deps.clock.now();
       // One batch read: the cached list's head, the cool-down mark, the budget's position and the case index.
-      const [{ list: cached, extras }, index] = await Promise.all([
-        cache.readTestList(issue.id, kind, [COOL_KEYS.xray, budgetHintKey(now)], !o.refresh || !mayFetch),
-        getMany<unknown>(deps.kvs, [CASE_INDEX_META_KEY, ...caseIndexKeys()]),
-      ]);
+      const indexKeys = [CASE_INDEX_META_KEY, ...caseIndexKeys()];
+      const { list: cached, extras: index } = await cache.readTestList(issue.id, kind, [COOL_KEYS.xray, budgetHintKey(now), ...indexKeys], !o.refresh || !mayFetch);
+      const extras = index;
       const list = cached ?? (mayFetch ? await fetchList({ ...issue, kind }, o.settings, extras, now, o.notice ?? (() => undefined)) : undefined);
       if (!list) return undefined;
-      if (metaOf(index)?.complete) {
+      if (await indexComplete(deps.kvs, index)) {
         // The case index lists every linked case's Test: which Tests have links, and their cases.
         const tests = testsIn(index);
         const marks = new Map<string, TestMark>();
@@ -352,9 +350,9 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
   }
 
   /** Last result, history and flakiness of a Test's cases; a record synced to another Test is not this one's. */
-  async function caseResults(testIssueId: string, caseIds: string[], where: { plans?: readonly string[]; since?: ReadonlyMap<string, string> } = {}): Promise<Map<string, CaseResults>> {
+  async function caseResults(testIssueId: string, caseIds: string[], plans: readonly string[] = []): Promise<Map<string, CaseResults>> {
     const out = new Map<string, CaseResults>();
-    for (const [id, rec] of await readTestResults(deps.kvs, testIssueId, caseIds, where.plans ?? [], where.since)) {
+    for (const [id, rec] of await readTestResults(deps.kvs, testIssueId, caseIds, plans)) {
       const history = rec.history ?? [];
       out.set(id, { lastResult: lastResultView(rec), history: historyView(history), flaky: isFlaky(history) });
     }

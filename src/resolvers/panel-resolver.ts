@@ -46,7 +46,7 @@ export interface PanelInsights {
   /** The newest synced result per Testsigma case id. */
   lastResults?(caseIds: string[]): Promise<Map<string, LastResult>>;
   /** The last result, history and flakiness per case id of a Test's links (used in place of `lastResults`). */
-  caseResults?(testIssueId: string, caseIds: string[], where?: { plans?: readonly string[]; since?: ReadonlyMap<string, string> }): Promise<Map<string, CaseResults>>;
+  caseResults?(testIssueId: string, caseIds: string[], plans?: readonly string[]): Promise<Map<string, CaseResults>>;
   /** The flakiest linked cases of a Test Set's or Test Plan's Tests. */
   flakyCases?(issue: PanelIssue, opts: { refresh: boolean; settings: StoredSettings; testsigmaPlanId?: string }): Promise<FlakyCase[] | undefined>;
   /** Coverage of a Test Set's or Test Plan's Tests. */
@@ -142,7 +142,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     const [entities, last, results, anyCoverage, recentRuns, anyFlaky] = await Promise.all([
       ids.length && ins.entities ? quiet(() => ins.entities!(tsKind, ids, { refresh, settings, notice, ...(issue.kind === 'test' ? { testIssueId: issue.id } : {}) })) : undefined,
       onTest && !ins.caseResults && ins.lastResults ? quiet(() => ins.lastResults!(ids)) : undefined,
-      onTest && ins.caseResults ? quiet(() => ins.caseResults!(issue.id, ids, { plans, since: new Map(records.map((r) => [r.testsigmaId, r.linkedAt])) })) : undefined,
+      onTest && ins.caseResults ? quiet(() => ins.caseResults!(issue.id, ids, plans)) : undefined,
       issue.kind !== 'test' && ins.coverage ? quiet(() => ins.coverage!(issue, { refresh, settings, notice })) : undefined,
       issue.kind === 'testPlan' && ins.recentRuns
         ? ids[0] !== undefined

@@ -87,6 +87,16 @@ export function metaOf(found: ReadonlyMap<string, unknown>): CaseIndexMeta | und
   return m && typeof m === 'object' && typeof m.complete === 'boolean' ? { v: 1, complete: m.complete, legacyResults: m.legacyResults !== false, ...(m.after ? { after: m.after } : {}) } : undefined;
 }
 
+/**
+ * Whether the index lists every link, from a batch read's answer that holds its meta: the meta says so, or, on a
+ * site that never wrote one, no case is linked at all (one query).
+ */
+export async function indexComplete(kvs: KvsPort, found: ReadonlyMap<string, unknown>): Promise<boolean> {
+  const meta = metaOf(found);
+  if (meta) return meta.complete;
+  return (await kvs.query().where('key', { condition: 'BEGINS_WITH', values: [OWNER_PREFIX] }).limit(1).getMany()).results.length === 0;
+}
+
 /** Each case's Test, from the shards in a batch read's answer (cases of shards not read are absent). */
 export function lookupIn(found: ReadonlyMap<string, unknown>, caseIds: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();

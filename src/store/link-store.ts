@@ -2,7 +2,8 @@ import type { IssueKind, TestsigmaKind } from '../shared/types';
 import { takesManyLinks } from '../domain/issue-kinds';
 import { KvsPort, claimKey, getMany, queryAll } from './kvs-port';
 import { forgetLastResult } from './run-store';
-import { CASE_INDEX_META_KEY, CaseIndex, CaseIndexChange, SYNC_FILL_PAGES, caseIndexKeys, lookupIn, metaOf } from './case-index';
+import { updatePlanResults } from './plan-results';
+import { CASE_INDEX_META_KEY, CaseIndex, CaseIndexChange, SYNC_FILL_PAGES, caseIndexKeys, indexComplete, lookupIn } from './case-index';
 import type { KvsItem } from './job-store';
 
 /** One link as stored: kept by Jira issue id, since keys change when an issue moves. */
@@ -112,7 +113,7 @@ export class LinkStore {
   async casesToTests(caseIds: readonly string[], found?: ReadonlyMap<string, unknown>): Promise<Map<string, string>> {
     const read = found ?? (await getMany<unknown>(this.kvs, [...caseIndexKeys(caseIds), CASE_INDEX_META_KEY]));
     const out = lookupIn(read, caseIds);
-    if (metaOf(read)?.complete) return out;
+    if (await indexComplete(this.kvs, read)) return out;
     await this.index.fill(SYNC_FILL_PAGES);
     const misses = caseIds.filter((id) => !out.has(id));
     for (const [id, rec] of await this.ownersOfCases(misses)) out.set(id, rec.issueId);
@@ -193,9 +194,18 @@ export class LinkStore {
     // The case index loses the entry before the claim goes, both under its lock (see `case-index.ts`).
     if (owned && kind === 'testCase' && indexed.issueKind === 'test') await this.index.apply([{ caseId: id, testIssueId: null }], giveUp);
     else await giveUp();
-    if (owned && kind === 'testCase') await forgetLastResult(this.kvs, id);
+    if (owned && kind === 'testCase') await this.forgetResults(issueId, id);
     if (indexed.issueKind === 'test') await this.refreshTestMark(issueId);
     return true;
+  }
+
+  /** Forgets a case's results on this Test, wherever its plan marks say they are kept. */
+  private async forgetResults(issueId: string, caseId: string): Promise<void> {
+    await forgetLastResult(this.kvs, caseId);
+    const { plans } = await this.listWithPlans(issueId);
+    for (const plan of plans) {
+      if (plan !== NO_PLAN_MARK) await updatePlanResults(this.kvs, plan, [caseId], (_id, rec) => (rec && (rec.testIssueId === undefined || rec.testIssueId === issueId) ? null : undefined));
+    }
   }
 
   /**

@@ -11,13 +11,12 @@ import { planPartKeys, planResultsIn, updatePlanResults } from './plan-results';
 import { NO_PLAN_MARK } from './link-store';
 import { CaseResultRecord, caseResultKey, putCaseResult, readCaseResults } from './run-store';
 
-/** A case whose results to read: the Test it belongs to, where its results are kept, and since when it is linked. */
+/** A case whose results to read: the Test it belongs to and where its results are kept. */
 export interface CaseWhere {
   caseId: string;
   testIssueId: string;
   /** Testsigma plan ids ({@link NO_PLAN_MARK}: per-case records). */
   plans: readonly string[];
-  linkedAt?: string;
 }
 
 /** Every key {@link readResultsOf} reads for these cases (the older records aside). */
@@ -35,9 +34,8 @@ export function testResultKeys(caseIds: readonly string[], plans: readonly strin
 }
 
 /**
- * Each case's record as its Test's panel shows it: the newest result among the places that hold one for that Test
- * (synced after the case's link time, so a result of an earlier link of the case is not shown), with the histories
- * of all of them merged (one entry a run, newest first, at most 10). One batch read for the keys
+ * Each case's record as its Test's panel shows it: the newest result among the places that hold one for that Test,
+ * with the histories of all of them merged (one entry a run, newest first, at most 10). One batch read for the keys
  * {@link resultKeysOf} names; cases with none are absent.
  */
 export async function readResultsOf(kvs: KvsPort, cases: readonly CaseWhere[]): Promise<Map<string, CaseResultRecord>> {
@@ -47,7 +45,6 @@ export async function readResultsOf(kvs: KvsPort, cases: readonly CaseWhere[]): 
   const add = (caseId: string, rec: CaseResultRecord) => {
     const c = byCase.get(caseId);
     if (!c || (rec.testIssueId !== undefined && rec.testIssueId !== c.testIssueId)) return;
-    if (c.linkedAt !== undefined && rec.at < c.linkedAt) return;
     held.set(caseId, [...(held.get(caseId) ?? []), rec]);
   };
   const plans = new Set(cases.flatMap((c) => c.plans));
@@ -66,21 +63,9 @@ export async function readResultsOf(kvs: KvsPort, cases: readonly CaseWhere[]): 
   return out;
 }
 
-/** A Test's cases' records ({@link readResultsOf}); `since` holds each case's link time. */
-export function readTestResults(
-  kvs: KvsPort,
-  testIssueId: string,
-  caseIds: readonly string[],
-  plans: readonly string[],
-  since: ReadonlyMap<string, string> = new Map(),
-): Promise<Map<string, CaseResultRecord>> {
-  return readResultsOf(
-    kvs,
-    caseIds.map((caseId) => {
-      const linkedAt = since.get(caseId);
-      return { caseId, testIssueId, plans, ...(linkedAt !== undefined ? { linkedAt } : {}) };
-    }),
-  );
+/** A Test's cases' records ({@link readResultsOf}). */
+export function readTestResults(kvs: KvsPort, testIssueId: string, caseIds: readonly string[], plans: readonly string[]): Promise<Map<string, CaseResultRecord>> {
+  return readResultsOf(kvs, caseIds.map((caseId) => ({ caseId, testIssueId, plans })));
 }
 
 /** The newest of a case's records, its history the union of theirs (a run's newer entry wins). */

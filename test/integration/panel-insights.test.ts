@@ -12,8 +12,9 @@ import { createRoutingFetch, createSandboxJira, EgressCounts } from '../../sandb
 import { createPanelResolver } from '../../src/resolvers/panel-resolver';
 import { createAppPanelInsights, PanelInsightsOptions } from '../../src/resolvers/panel-insights';
 import { SettingsStore } from '../../src/store/settings-store';
-import { JobRecord, JobStore, newJobId, writeItems } from '../../src/store/job-store';
-import { lastResultItem, planRunItem } from '../../src/store/run-store';
+import { JobRecord, JobStore, newJobId } from '../../src/store/job-store';
+import { planRunItem } from '../../src/store/run-store';
+import { recordAsSync } from '../support/record-results';
 import { LinkStore } from '../../src/store/link-store';
 import { withDefaults } from '../../src/domain/settings';
 import { tokenKey } from '../../src/xray/token-cache';
@@ -226,7 +227,7 @@ describe('panel insights over HTTP', () => {
     const [test] = createTests(s.world, 1);
     await s.call('link', test!, { testsigmaId: '609' });
     await s.call('link', test!, { testsigmaId: '610' });
-    await writeItems(s.kvs, [lastResultItem('609', { status: 'FAILED', runId: '337', testExecutionKey: 'DEMO-77', at: '2026-11-30T09:00:00.000Z' })]);
+    await recordAsSync(s.kvs, '609', { status: 'FAILED', word: 'FAILURE', runId: '337', testExecutionKey: 'DEMO-77', at: '2026-11-30T09:00:00.000Z', testIssueId: test!.id }, '274');
 
     const started = Date.now();
     const view = await s.call('getPanel', test!);
