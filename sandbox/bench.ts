@@ -19,8 +19,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { invokeResolver, startSandbox, Sandbox } from './host';
 import { LinkStore } from '../src/store/link-store';
-import { writeItems } from '../src/store/job-store';
-import { caseResultItem, CaseResultRecord } from '../src/store/run-store';
+import type { CaseResultRecord } from '../src/store/run-store';
+import { readPlanResults } from '../src/store/plan-results';
+import { recordCaseResults } from '../src/sync/result-mapping';
 import type { JobView } from '../src/shared/types';
 import type { KvsUsage } from './forge/rate-limits';
 import { attributeChaos, runChaos, runDoomedRun, ChaosAttribution, ChaosFigures, DoomedFigures } from './chaos/chaos';
@@ -83,10 +84,17 @@ async function seed(sb: Sandbox, n: number, extraSettings: Record<string, unknow
   return { tests, secret: rotated.data.secret };
 }
 
-/** A run of one result per test; `retried`: every fifth test also failed a first attempt (it sends attempts 1 and 2). */
-function runBody(runId: string, tests: Array<{ caseId: string }>, retried = false): string {
+/** The Testsigma plan the bench's runs are runs of (issue 17: a site whose runs are runs of one plan). */
+const BENCH_PLAN = '8100';
+
+/**
+ * A run of one result per test of the bench's Testsigma plan (`plan: false`: a delivery that names no plan);
+ * `retried`: every fifth test also failed a first attempt (it sends attempts 1 and 2).
+ */
+function runBody(runId: string, tests: Array<{ caseId: string }>, retried = false, plan = true): string {
   return JSON.stringify({
     runId,
+    ...(plan ? { testPlanId: BENCH_PLAN } : {}),
     summary: `Bench run of ${tests.length} results`,
     startedAt: '2026-11-25T10:00:00Z',
     finishedAt: '2026-11-25T10:42:10Z',
@@ -130,8 +138,10 @@ interface Measured {
   xrayByEndpoint: Record<string, number>;
   xrayBeyondAuth: number;
   jiraRequests: number;
-  /** Forge's currencies: the web trigger's, the consumer's, and both. */
+  /** Forge's currencies: the web trigger's, the consumer's, and both, of a run of a plan that ran before. */
   forge: { webtrigger: KvsUsage; consumer: KvsUsage; total: KvsUsage };
+  /** The same for the plan's first run (it marks each Test with the plan once), measured before. */
+  firstRun: KvsUsage;
   job: Pick<JobView, 'state' | 'counts' | 'testExecutionKey' | 'attempts'>;
   naive?: { requests: number; byOp: Record<string, number>; minutesAt300Per5Min: number; ms: number };
 }
@@ -188,6 +198,12 @@ async function measure(size: number, args: Args, retried = false): Promise<Measu
   const sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1, rateLimits: false });
   try {
     const { tests, secret } = await seed(sb, size);
+    // The plan's first run: its results' first records, and each Test's plan mark (written once, never again).
+    const first0 = sb.kvs.usage;
+    const firstAnswer = await sb.app.webtrigger(signedRequest(secret, runBody(`bench-first-${size}`, tests, retried)));
+    if (firstAnswer.statusCode !== 202) throw new Error(`web trigger answered ${firstAnswer.statusCode}: ${firstAnswer.body}`);
+    await sb.queue.idle();
+    const firstRun = usageSince(first0, sb.kvs.usage);
     // Latency on from here: the measured part only.
     sb.kvs.latencyMs = args.kvsLatencyMs;
     sb.setHttpLatency(args.httpLatencyMs);
@@ -249,6 +265,7 @@ async function measure(size: number, args: Args, retried = false): Promise<Measu
       xrayBeyondAuth: xrayRequests - sb.xray.counters.get('authenticate'),
       jiraRequests,
       forge,
+      firstRun,
       job: { state: job.state, counts: job.counts, testExecutionKey: job.testExecutionKey, attempts: job.attempts },
     };
     if (args.naive && !retried) {
@@ -407,21 +424,23 @@ async function measurePanel(args: Args): Promise<PanelCost[]> {
       [testB.caseId, testB.id],
       ...tests.slice(0, 250).map((t): [string, string] => [t.caseId, t.id]),
     ];
-    const items = histories.map(([caseId, testIssueId], n) => {
-      let rec: CaseResultRecord | undefined;
-      for (let r = 0; r < 10; r++) {
-        const word = n % 3 === 0 && r % 2 === 1 ? 'FAILURE' : 'SUCCESS';
+    // Recorded as the sync records runs of the Test Plan's Testsigma plan: 10 runs, then a later delivery of the last.
+    const where = { caseResults: new Map<string, CaseResultRecord>(), keptHere: new Set<string>(), legacyResults: false, resultsPlan: '274' };
+    for (let r = 0; r <= 10; r++) {
+      const writes = histories.map(([caseId, testIssueId], n) => {
+        const word = r === 10 || !(n % 3 === 0 && r % 2 === 1) ? 'SUCCESS' : 'FAILURE';
         const at = new Date(Date.UTC(2026, 10, 1 + r)).toISOString();
-        rec = caseResultItem(caseId, rec, { status: word === 'SUCCESS' ? 'PASSED' : 'FAILED', word, runId: `bench-${r}`, at, testIssueId }, {}).value as CaseResultRecord;
-      }
-      return caseResultItem(caseId, rec, { status: 'PASSED', word: 'SUCCESS', runId: 'bench-9', at: new Date(Date.UTC(2026, 10, 10)).toISOString(), testIssueId }, {});
-    });
-    await writeItems(sb.kvs, items);
+        return { caseId, input: { status: word === 'SUCCESS' ? 'PASSED' : 'FAILED', word, runId: `bench-${Math.min(r, 9)}`, at, testIssueId } };
+      });
+      await recordCaseResults({ kvs: sb.kvs }, r === 0 ? where : { ...where, caseResults: await readPlanResults(sb.kvs, '274'), keptHere: new Set(histories.map(([c]) => c)) }, writes, {});
+    }
     sb.kvs.latencyMs = args.kvsLatencyMs;
+    await open('Test, 1 link, 10-run history (warm)', testA);
     await open('Test, 50 links, 10-run histories (warm)', testB);
     await open('Test Plan, 1,000 Tests, 10-run histories (warm)', plan);
     // The issue summary (jira:issueContext) opens on every Xray issue whether or not anyone added the panel: its
     // lighter view, today trimmed from the full one.
+    await open('Summary of a Test, 1 link, 10-run history (warm)', testA, { summary: true });
     await open('Summary of a Test, 50 links, 10-run histories (warm)', testB, { summary: true });
     await open('Summary of a Test Plan, 1,000 Tests (warm)', plan, { summary: true });
     return out;
@@ -482,9 +501,9 @@ async function main(): Promise<void> {
     console.log(r.map((c, j) => c.padStart(widths[j]!)).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
-  console.log("\nForge's currencies (web trigger + consumer; limits counted, not enforced):");
+  console.log(`\nForge's currencies (web trigger + consumer; limits counted, not enforced), runs of Testsigma plan ${BENCH_PLAN}:`);
   const frows = [
-    ['results', 'requests', 'batch ops', 'read units', 'write units', 'wt requests', 'wt batch ops', 'consumer batch ops'],
+    ['results', 'requests', 'batch ops', 'read units', 'write units', 'wt requests', 'wt batch ops', 'consumer batch ops', "plan's first run: requests", 'batch ops', 'read units', 'write units'],
     ...results.map((m) => [
       `${m.size}${m.retried ? ' retried' : ''}`,
       String(m.forge.total.requests),
@@ -494,14 +513,16 @@ async function main(): Promise<void> {
       String(m.forge.webtrigger.requests),
       String(m.forge.webtrigger.batchOps),
       String(m.forge.consumer.batchOps),
+      String(m.firstRun.requests),
+      String(m.firstRun.batchOps),
+      String(m.firstRun.readUnits),
+      String(m.firstRun.writeUnits),
     ]),
   ];
   printTable(frows);
-  for (const m of results) {
-    // Each case's result record (last result, 10-run history, the run's attempts) is one batch read per 25 cases,
-    // read beside the links; its write was already there (the last result).
-    console.log(`\n${m.size}${m.retried ? ' retried' : ''}: history and attempts cost the sync ${Math.ceil(m.size / 25)} batch reads of case records (of ${m.consumerKvsCalls} consumer KVS calls), no write of their own`);
-  }
+  // Cases' results, history and attempts live in the plan's 8 result parts, read once and written once a run; the
+  // first run also marks each Test with the plan (one batch write per 25 Tests), which no later run repeats.
+  console.log(`\nA run reads its cases' Tests from the case index's 16 shards and their records from the plan's 8 parts; the plan's first run marks each of its Tests once (${results.map((m) => `${m.size}: ${Math.ceil(m.size / 25)} batch writes`).join(', ')}).`);
   for (const m of results) console.log(`\n${m.size}${m.retried ? ' retried' : ''}: Xray by endpoint ${JSON.stringify(m.xrayByEndpoint)}; KVS by op ${JSON.stringify(m.kvsCallsByOp)}${m.naive ? `; naive by op ${JSON.stringify(m.naive.byOp)}` : ''}`);
   for (const c of createdRuns ?? []) {
     console.log(`\n2000 with 500 created, ${c.run} time: Xray ${c.xrayRequests} requests (${c.xrayBeyondAuth} beyond auth) ${JSON.stringify(c.xrayByEndpoint)}; Jira ${c.jiraRequests}; ${c.ms.toFixed(0)} ms`);
@@ -580,15 +601,20 @@ function goalRows(results: Measured[], panel: PanelCost[]): string[][] {
   const r2000 = run(2000);
   check('2,000-result run: batch operations / all requests', r2000 && [r2000.batchOps, r2000.requests], [12, 40]);
   check('2,000-result run: read units / write units', r2000 && [r2000.readUnits, r2000.writeUnits], [1000, 1000]);
-  const t50 = open('Test, 50 links (warm)');
+  // Not a goal: the plan's first run marks each of its 2,000 Tests once (80 batch writes), never again.
+  const first = results.find((m) => m.size === 2000 && !m.retried)?.firstRun;
+  if (first) rows.push(["2,000-result run, the plan's first: batch operations / all requests", `${first.batchOps} / ${first.requests}`, 'once a plan', '']);
+  // Panels whose cases have results (10-run histories, every third case flaky), as on a site that runs its plan.
+  const t50 = open('Test, 50 links, 10-run histories (warm)');
   check('Test panel, 50 links: batch operations / all requests', t50 && [t50.batchOps, t50.requests], [1, 4]);
-  const t1 = open('Test, 1 link (warm)');
+  const t1 = open('Test, 1 link, 10-run history (warm)');
   check('Test panel, 1 link: all requests', t1 && [t1.requests], [3]);
-  const tp = open('Test Plan, 1,000 Tests (warm)');
+  const tp = open('Test Plan, 1,000 Tests, 10-run histories (warm)');
   check('Test Plan panel, 1,000 Tests (250 linked): batch operations / all requests', tp && [tp.batchOps, tp.requests], [2, 8]);
   const r200 = run(200);
   check('200-result run: batch operations', r200 && [r200.batchOps], [6]);
-  const summary = open('issue-context summary (warm)');
+  // The summary of a Test of one case, as the 1-link panel (50 links take three query pages, as the panel does).
+  const summary = open('Summary of a Test, 1 link, 10-run history (warm)');
   check('issue-context summary: batch operations / all requests', summary && [summary.batchOps, summary.requests], [1, 3]);
   return rows;
 }

@@ -3,16 +3,16 @@
  * ahead so that the open spends one batch read on a Test and two on a Test Plan (Forge allows 45 a minute):
  * - a Test: the settings, its cases' results where its plan marks say they are, and its cases' cached names;
  * - a Test Plan: the settings, the cached Test list with the Xray cool-down and budget marks, and the case index
- *   (which Tests have links), while the plan's deliveries are listed; then those deliveries' jobs and the plan's
- *   results (its flaky cases);
- * - a Test Set: the same as a Test Plan's first batch.
+ *   (which Tests have links), while the plan's deliveries are listed; then those deliveries' jobs, the plan's
+ *   results (its flaky cases) and its cached name;
+ * - a Test Set: the same as a Test Plan's first batch, with its suite's cached name.
  * The summary (`jira:issueContext`) reads only what it shows. Whatever is not read ahead is read when asked for.
  */
 import type { KvsPort } from '../store/kvs-port';
 import type { LinkRecord } from '../store/link-store';
 import { readAhead, readAheadQuery } from '../store/read-ahead';
 import { SETTINGS_KEY } from '../store/settings-store';
-import { COOL_KEYS, testListHeadKey, testNamesKey } from '../store/panel-cache';
+import { COOL_KEYS, entityKey, testListHeadKey, testNamesKey } from '../store/panel-cache';
 import { CASE_INDEX_META_KEY, caseIndexKeys } from '../store/case-index';
 import { planPartKeys } from '../store/plan-results';
 import { testResultKeys } from '../store/test-results';
@@ -38,11 +38,12 @@ export async function readPanelAhead(kvs: KvsPort, issueId: string, listed: List
     // The summary shows the newest run only: the settings wait for the deliveries, to share their jobs' batch.
     const [page] = await Promise.all([readAheadQuery(kvs, prefix, limit), o.summary ? undefined : readAhead(kvs, [SETTINGS_KEY, ...coverage])]);
     const jobs = (page?.results ?? []).map((r) => jobRecordKey((r.value as { jobId: string }).jobId));
-    await readAhead(kvs, [...(o.summary ? [SETTINGS_KEY] : planPartKeys(plan.testsigmaId)), ...jobs]);
+    const named = [entityKey('testPlan', plan.testsigmaId), COOL_KEYS.testsigma];
+    await readAhead(kvs, [...(o.summary ? [SETTINGS_KEY] : [...planPartKeys(plan.testsigmaId), ...named]), ...jobs]);
     return;
   }
   if (suite) {
-    await readAhead(kvs, [SETTINGS_KEY, ...(o.summary ? [] : coverage)]);
+    await readAhead(kvs, [SETTINGS_KEY, ...(o.summary ? [] : [...coverage, entityKey('testSuite', suite.testsigmaId), COOL_KEYS.testsigma])]);
     return;
   }
   if (cases.length === 0 && listed.plans.length === 0) {

@@ -35,6 +35,8 @@ const covHead = (issueId: string) => `pins:cov:${issueId}`;
 export const testListHeadKey = covHead;
 const covPart = (issueId: string, g: string, n: number) => `pins:cov:${issueId}:${g}:${n}`;
 const entKey = (kind: TestsigmaKind, id: string) => `pins:ent:${kind}:${id}`;
+/** The key of a cached Testsigma entity, for callers that read it ahead with others. */
+export const entityKey = entKey;
 const namesKey = (issueId: string) => `pins:names:${issueId}`;
 /** The key of a Test's cached case names, for callers that read it ahead with others. */
 export const testNamesKey = namesKey;
