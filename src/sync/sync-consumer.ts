@@ -23,6 +23,7 @@ import { DEFAULT_LOCALE, translateMessage } from '../i18n/translate';
 import { TestsigmaClientConfig, TestsigmaRunReader, createTestsigmaClient } from '../testsigma/testsigma-client';
 import { DEFAULT_SYNC_TUNING, SyncTuning } from './sync-tuning';
 import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage, waitOf } from './sync-outcomes';
+import { SyncPacer } from '../store/sync-pacer';
 import { caseResultWrites, mapDelivery, recordCaseResults } from './result-mapping';
 import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
@@ -89,6 +90,7 @@ export function createSyncConsumer(deps: SyncDeps) {
   const settingsStore = new SettingsStore(deps.kvs);
   const testsigmaFor = deps.testsigmaClientFor ?? ((c: TestsigmaClientConfig) => createTestsigmaClient(c, { fetch: deps.fetch }));
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const pacer = new SyncPacer(deps.kvs, () => deps.clock.now(), t.batchOpsPerMinute);
 
   return async function sync(event: SyncEvent): Promise<SyncAnswer> {
     const raw = event?.body?.jobId;
@@ -209,6 +211,9 @@ export function createSyncConsumer(deps: SyncDeps) {
   }
 
   async function attempt(job: JobRecord, started: number, progress: Progress): Promise<{ rec: JobRecord; items: KvsItem[] }> {
+    // Syncs together keep to their share of the site's batch operations, so panels opened meanwhile have theirs.
+    const reserved = await stored(() => pacer.reserve(batchOpsOf(job)));
+    if (!reserved.ok) throw new Later(reserved.waitSeconds, "Syncs spent this minute's share of Forge storage's batch operations");
     const [settings, xraySecret] = await Promise.all([settingsStore.get(), settingsStore.secret('xrayClientSecret')]);
     if (!settings.xray.clientId || !xraySecret) {
       throw new Fail(jobMsg('xrayNotConfigured'));
@@ -360,6 +365,15 @@ export function createSyncConsumer(deps: SyncDeps) {
     if (!apiKey) throw new Fail(jobMsg('pullNeedsKey'));
     return pullDelivery(testsigmaFor({ baseUrl, apiKey }), job, started, t);
   }
+}
+
+/**
+ * The batch operations a job's attempt spends, about: reading its delivery, one read of its links and records, and
+ * one write of its outcome; a delivery that names no Testsigma plan reads and writes each case's record.
+ */
+function batchOpsOf(job: JobRecord): number {
+  const perCase = job.testsigmaPlanId ? 0 : 2 * Math.ceil((job.counts?.received ?? 0) / 25);
+  return 3 + Math.ceil(job.chunks / 25) + perCase;
 }
 
 function withPeriod(text: string): string {

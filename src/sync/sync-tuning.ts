@@ -1,3 +1,5 @@
+import { SYNC_BATCH_OPS_PER_MINUTE } from '../store/sync-pacer';
+
 /** Timings and bounds of the `xray-sync` consumer; tests shorten them. */
 export interface SyncTuning {
   /** How long a started job is held (the consumer's 900 s limit plus a little). */
@@ -22,6 +24,11 @@ export interface SyncTuning {
   pollDelaySeconds: number;
   /** Pull mode: how long to wait for a run to finish. */
   pollWindowMs: number;
+  /**
+   * The batch operations all syncs of a site may spend in a minute (of Forge's 45), so that panels keep the rest;
+   * 0 leaves syncs unpaced (`src/store/sync-pacer.ts`).
+   */
+  batchOpsPerMinute: number;
 }
 
 /** Defaults: the platform's limits and the contract's schedules. */
@@ -35,4 +42,5 @@ export const DEFAULT_SYNC_TUNING: SyncTuning = {
   maxWaitMs: 90 * 60 * 1000,
   pollDelaySeconds: 180,
   pollWindowMs: 60 * 60 * 1000,
+  batchOpsPerMinute: SYNC_BATCH_OPS_PER_MINUTE,
 };
