@@ -5,6 +5,7 @@ import { AppError } from '../errors/app-error';
 import { msg, type Message } from '../shared/message';
 import { ResolverHandlers, ResolverRequest, toEnvelope } from './envelope';
 import { getIssue, bulkFetchIssues, myPermissions, type JiraIssue } from '../jira/jira-client';
+import { withReadRetries } from '../jira/jira-read-retry';
 import { LinkRecord, LinkStore } from '../store/link-store';
 import { readAheadScope, withReadAhead } from '../store/read-ahead';
 import { ListedLinks, readPanelAhead } from './panel-read-ahead';
@@ -72,6 +73,8 @@ export interface PanelDeps {
 export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
   // Reads in a getPanel call are answered from what it read ahead (`panel-read-ahead.ts`).
   const kvs = withReadAhead(deps.kvs);
+  // A transient Jira fault on a read is tried again rather than shown as an error.
+  const jira = withReadRetries(deps.jira);
   const links = new LinkStore(kvs);
   const settingsStore = new SettingsStore(kvs);
 
@@ -82,7 +85,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     if (!accountId || !issueId) {
       throw new AppError('not_found', msg('apiErrors.panel.noIssue'));
     }
-    const asUser = deps.jira.asUser(accountId);
+    const asUser = jira.asUser(accountId);
     // In parallel for speed; the permission answer is only read once the issue proved visible (Jira answers 404
     // to both for a hidden issue, and the user must not learn more than "not found").
     const [jiraIssue, settings, permsOrError] = await Promise.all([
@@ -205,7 +208,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
     let seen = new Map<string, JiraIssue>();
     if (ids.length > 0) {
       try {
-        seen = await bulkFetchIssues(deps.jira.asUser(accountId), ids);
+        seen = await bulkFetchIssues(jira.asUser(accountId), ids);
       } catch (err) {
         deps.log.warn('panel: could not check which Tests the viewer may browse; none is named', { error: err instanceof Error ? err.message : String(err) });
       }
@@ -252,7 +255,7 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
    * (and an admin, one case at a time, with `freeCase`). A read that fails (a 5xx, 429 or `issueErrors`) throws.
    */
   async function whereIs(issueId: string, accountId: string): Promise<{ seen: 'visible'; key: string } | { seen: 'hidden' | 'unreadable' }> {
-    const [asApp, asUser] = await Promise.all([bulkFetchIssues(deps.jira.asApp(), [issueId]), getIssue(deps.jira.asUser(accountId), issueId)]);
+    const [asApp, asUser] = await Promise.all([bulkFetchIssues(jira.asApp(), [issueId]), getIssue(jira.asUser(accountId), issueId)]);
     if (asUser) return { seen: 'visible', key: asUser.key };
     return asApp.has(issueId) ? { seen: 'hidden' } : { seen: 'unreadable' };
   }

@@ -138,22 +138,7 @@ export async function getFew<T>(kvs: KvsPort, keys: readonly string[]): Promise<
   return found;
 }
 
-/** Writes a few values: one `set` each up to {@link FEW_KEYS}, else `batchSet`s (see {@link getFew}). */
-export async function setFew(kvs: KvsPort, items: ReadonlyArray<{ key: string; value: unknown }>): Promise<void> {
-  if (items.length <= FEW_KEYS) {
-    await Promise.all(items.map((i) => kvs.set(i.key, i.value)));
-    return;
-  }
-  for (const part of batchSetParts(items)) {
-    const res = await kvs.batchSet(part.map((i) => ({ key: i.key, value: i.value })));
-    if (res.failedKeys.length > 0) {
-      const first = res.failedKeys[0]!;
-      throw Object.assign(new Error(`Storage refused ${res.failedKeys.length} key(s), first ${first.key}: ${first.error.message}`), { code: first.error.code });
-    }
-  }
-}
-
-/** Up to how many keys {@link getFew} and {@link setFew} use single calls. */
+/** Up to how many keys {@link getFew} (and `writeItems`) use single calls. */
 export const FEW_KEYS = 3;
 
 /** Reads every entry under a key prefix, page by page (20 a page). `max` bounds the reads for large prefixes. */

@@ -4,15 +4,15 @@
  * reserves what a step will spend before it starts it, from the current minute's tokens, and a sync that finds
  * them gone waits for the next minute (the consumer schedules its job again; no failure is counted).
  *
- * Keys: `pace:<minute>:<n>` (n < 6), each a token of {@link TOKEN_OPS} batch operations, claimed with
+ * Keys: `pace:<minute>:<n>` (n < 15), each a token of {@link TOKEN_OPS} batch operations, claimed with
  * `FAIL_IF_EXISTS` and gone by themselves after two minutes. Claiming costs requests, never batch operations.
  */
 import { KvsPort, Ttl, isKvsThrottle } from './kvs-port';
 
 /** The batch operations all syncs of a site may spend in a minute (of Forge's 45). */
 export const SYNC_BATCH_OPS_PER_MINUTE = 30;
-/** Batch operations a token is worth. */
-export const TOKEN_OPS = 5;
+/** Batch operations a token is worth (an attempt of a run of one plan spends one or two). */
+export const TOKEN_OPS = 2;
 const TOKEN_TTL: Ttl = { value: 120, unit: 'SECONDS' };
 const tokenKey = (minute: number, n: number) => `pace:${minute}:${n}`;
 

@@ -368,12 +368,12 @@ export function createSyncConsumer(deps: SyncDeps) {
 }
 
 /**
- * The batch operations a job's attempt spends, about: reading its delivery, one read of its links and records, and
- * one write of its outcome; a delivery that names no Testsigma plan reads and writes each case's record.
+ * The batch operations a job's attempt spends, about: one read of its links and records and, past 3 chunks, of its
+ * delivery; a delivery that names no Testsigma plan also reads and writes each case's record.
  */
 function batchOpsOf(job: JobRecord): number {
   const perCase = job.testsigmaPlanId ? 0 : 2 * Math.ceil((job.counts?.received ?? 0) / 25);
-  return 3 + Math.ceil(job.chunks / 25) + perCase;
+  return 1 + (job.chunks > 3 ? Math.ceil(job.chunks / 25) : 0) + perCase;
 }
 
 function withPeriod(text: string): string {
