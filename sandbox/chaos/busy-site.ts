@@ -162,8 +162,6 @@ export async function runBusySite(options: BusySiteOptions = {}): Promise<BusySi
       if (mine.length === 1 && runLost === 0) landed++;
     }
     const jobs = jobRecords(site, jobIds);
-    if (process.env.BUSY_DEBUG) for (const j of jobs) console.error(j.runId, j.state, Math.round((Date.parse(j.createdAt) - start) / 6000) / 10, Math.round((Date.parse(j.updatedAt) - start) / 6000) / 10, j.attempts, j.retries, JSON.stringify(j.errors).slice(0, 200));
-    if (process.env.BUSY_DEBUG) console.error(site.log.lines.filter((l) => /rate_limited|failed|continues later/.test(l)).slice(0, 40).join('\n'));
     const ends = jobs.filter((j) => TERMINAL.has(j.state)).map((j) => Date.parse(j.updatedAt) - start);
     const perMinute = new Map<number, number>();
     for (const t of batchTimes) perMinute.set(Math.floor(t / 60_000), (perMinute.get(Math.floor(t / 60_000)) ?? 0) + 1);

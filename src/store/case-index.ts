@@ -154,6 +154,7 @@ export class CaseIndex {
   constructor(
     private readonly kvs: KvsPort,
     private readonly sleep?: (ms: number) => Promise<void>,
+    private readonly lockPauses?: readonly number[],
   ) {}
 
   /** The index's state, if it was ever written. */
@@ -200,6 +201,7 @@ export class CaseIndex {
         if (whileLocked) await whileLocked();
       },
       this.sleep,
+      this.lockPauses,
     );
   }
 
@@ -222,6 +224,7 @@ export class CaseIndex {
         return step.meta.complete;
       },
       this.sleep,
+      this.lockPauses,
     );
   }
 

@@ -218,3 +218,33 @@ export async function patiently<T>(
     }
   }
 }
+
+/**
+ * A store whose every call waits out a throttle as {@link patiently} does. A throttled call did nothing (Forge
+ * refused it whole), so calling it again is safe for writes and claims too.
+ */
+export function patientKvs(kvs: KvsPort, pauses: readonly number[] = THROTTLE_PAUSES_MS, sleep?: (ms: number) => Promise<void>): KvsPort {
+  const p = <T>(call: () => Promise<T>) => patiently(call, pauses, sleep);
+  return {
+    get: (key) => p(() => kvs.get(key)),
+    set: (key, value, options) => p(() => kvs.set(key, value, options)),
+    delete: (key) => p(() => kvs.delete(key)),
+    batchGet: (items) => p(() => kvs.batchGet(items)),
+    batchSet: (items) => p(() => kvs.batchSet(items)),
+    batchDelete: (items) => p(() => kvs.batchDelete(items)),
+    query: () => {
+      const builder = kvs.query();
+      const wrapped: KvsQueryBuilder = {
+        where: (property, condition) => (builder.where(property, condition), wrapped),
+        cursor: (cursor) => (builder.cursor(cursor), wrapped),
+        limit: (limit) => (builder.limit(limit), wrapped),
+        getMany: () => p(() => builder.getMany()),
+      };
+      return wrapped;
+    },
+    transact: () => kvs.transact(),
+    getSecret: (key) => p(() => kvs.getSecret(key)),
+    setSecret: (key, value) => p(() => kvs.setSecret(key, value)),
+    deleteSecret: (key) => p(() => kvs.deleteSecret(key)),
+  };
+}

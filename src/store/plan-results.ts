@@ -97,6 +97,7 @@ export async function updatePlanResults(
   caseIds: readonly string[],
   change: (caseId: string, current: CaseResultRecord | undefined) => CaseResultRecord | null | undefined,
   sleep?: (ms: number) => Promise<void>,
+  lockPauses?: readonly number[],
 ): Promise<Map<string, CaseResultRecord>> {
   const written = new Map<string, CaseResultRecord>();
   if (!isPlanId(planId) || caseIds.length === 0) return written;
@@ -125,6 +126,7 @@ export async function updatePlanResults(
       await Promise.all([...changed].map((key) => kvs.set(key, encode(planId, parts.get(key)!))));
     },
     sleep,
+    lockPauses,
   );
   return written;
 }

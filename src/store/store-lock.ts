@@ -10,6 +10,8 @@ import { KvsPort, Ttl } from './kvs-port';
 export const LOCK_TTL: Ttl = { value: 60, unit: 'SECONDS' };
 /** Pauses between tries while another writer holds the lock (about 6 s in all: a resolver has 25). */
 export const LOCK_PAUSES_MS: readonly number[] = [50, 100, 200, 400, 800, 1600, 3000];
+/** The same for a sync, which has 900 s and whose other choice is to wait a minute and read everything again. */
+export const SYNC_LOCK_PAUSES_MS: readonly number[] = [...LOCK_PAUSES_MS, 5000, 8000, 12000];
 
 /** The lock stayed taken through every pause: storage is busy for this write, the caller answers or waits. */
 export class StoreBusyError extends Error {
@@ -21,7 +23,7 @@ export class StoreBusyError extends Error {
 }
 
 /**
- * Runs `work` while holding the lock `lockKey`, waiting through {@link LOCK_PAUSES_MS} for it; throws
+ * Runs `work` while holding the lock `lockKey`, waiting through `pauses` for it; throws
  * {@link StoreBusyError} when it stays taken. The lock is given back however `work` ends.
  */
 export async function withLock<T>(
@@ -29,6 +31,7 @@ export async function withLock<T>(
   lockKey: string,
   work: () => Promise<T>,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  pauses: readonly number[] = LOCK_PAUSES_MS,
 ): Promise<T> {
   for (let i = 0; ; i++) {
     try {
@@ -37,10 +40,10 @@ export async function withLock<T>(
     } catch (err) {
       // A lost claim throws with no code to rely on: only a key that is there now tells it from a real failure.
       if ((await kvs.get(lockKey)) === undefined) {
-        if (i < LOCK_PAUSES_MS.length) continue;
+        if (i < pauses.length) continue;
         throw err;
       }
-      const pause = LOCK_PAUSES_MS[i];
+      const pause = pauses[i];
       if (pause === undefined) throw new StoreBusyError(lockKey);
       await sleep(pause);
     }

@@ -177,7 +177,7 @@ export function caseResultWrites(
  * Test that reports here for the first time gets its plan mark, so its panel knows where to read.
  */
 export async function recordCaseResults(
-  deps: { kvs: KvsPort; sleep?: (ms: number) => Promise<void> },
+  deps: { kvs: KvsPort; sleep?: (ms: number) => Promise<void>; lockPauses?: readonly number[] },
   mapping: Pick<MappedDelivery, 'caseResults' | 'resultsPlan' | 'keptHere' | 'legacyResults'>,
   writes: readonly CaseResultWrite[],
   overrides: Readonly<Record<string, string>>,
@@ -199,11 +199,11 @@ export async function recordCaseResults(
   // written one `set` each (a plan's first run of 2,000 Tests: 2,000 requests and write units, which Forge allows
   // 1,000 a second and 4,000 a minute of, rather than 80 of the minute's 45 batch operations).
   await forEachLimited([...marks.values()], MARK_WRITES_AT_ONCE, (m) => stored(() => deps.kvs.set(m.key, m.value)));
-  if (added.length > 0) await stored(() => new CaseIndex(deps.kvs, deps.sleep).apply(added));
+  if (added.length > 0) await stored(() => new CaseIndex(deps.kvs, deps.sleep, deps.lockPauses).apply(added));
   if (!plan) return writes.map((w) => caseResultItem(w.caseId, mapping.caseResults.get(w.caseId), w.input, overrides));
   const byCase = new Map(writes.map((w) => [w.caseId, w.input]));
   await stored(() =>
-    updatePlanResults(deps.kvs, plan, [...byCase.keys()], (caseId, current) => nextCaseResult(current ?? mapping.caseResults.get(caseId), byCase.get(caseId)!, overrides), deps.sleep),
+    updatePlanResults(deps.kvs, plan, [...byCase.keys()], (caseId, current) => nextCaseResult(current ?? mapping.caseResults.get(caseId), byCase.get(caseId)!, overrides), deps.sleep, deps.lockPauses),
   );
   return [];
 }

@@ -8,7 +8,7 @@
  */
 import type { Clock, FetchPort, JiraPort, Logger, QueuePort } from '../ports';
 import type { KvsPort } from '../store/kvs-port';
-import { THROTTLE_PAUSES_MS, isKvsThrottle, patiently } from '../store/kvs-port';
+import { THROTTLE_PAUSES_MS, isKvsThrottle, patiently, patientKvs } from '../store/kvs-port';
 import type { XrayClient, XrayClientConfig } from '../xray/xray-types';
 import { SettingsStore } from '../store/settings-store';
 import { JobRecord, JobStore, KvsItem, addErrors, isJobId, writeItems } from '../store/job-store';
@@ -24,6 +24,7 @@ import { TestsigmaClientConfig, TestsigmaRunReader, createTestsigmaClient } from
 import { DEFAULT_SYNC_TUNING, SyncTuning } from './sync-tuning';
 import { Fail, Later, STORAGE_RETRY_SECONDS, asTransient, permanentMessage, waitOf } from './sync-outcomes';
 import { SyncPacer } from '../store/sync-pacer';
+import { SYNC_LOCK_PAUSES_MS } from '../store/store-lock';
 import { caseResultWrites, mapDelivery, recordCaseResults } from './result-mapping';
 import { createTestExecutionImporter } from './test-execution';
 import { evidenceOf } from './evidence';
@@ -219,7 +220,7 @@ export function createSyncConsumer(deps: SyncDeps) {
       throw new Fail(jobMsg('xrayNotConfigured'));
     }
     const statusMap = effectiveStatusMap(settings.statusOverrides);
-    const delivery = job.mode === 'pull' ? await pulled(job, settings.testsigma.baseUrl, started) : await jobs.loadDelivery(job, settings.attachEvidence);
+    const delivery = job.mode === 'pull' ? await pulled(job, settings.testsigma.baseUrl, started) : await stored(() => jobs.loadDelivery(job, settings.attachEvidence));
     if (!delivery) throw new Fail(jobMsg('resultsExpired'));
 
     const xray = deps.xrayClientFor({
@@ -234,7 +235,8 @@ export function createSyncConsumer(deps: SyncDeps) {
     // A run whose Test Execution an executor named stays in it: every delivery of the run follows it, split or not.
     const split = settings.testExecution?.splitByMachine === true && !delivery.testExecutionKey && delivery.results.some((r) => r.machine);
     const groups = machineGroups(delivery, split && (await runs.get(delivery.runId))?.named !== true);
-    const parts = await mapDelivery(deps, delivery, groups, (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }), {
+    // Its storage reads wait out a throttle where they stand: a job-level wait would read everything again.
+    const parts = await mapDelivery({ ...deps, kvs: patientKvs(deps.kvs, THROTTLE_PAUSES_MS, sleep) }, delivery, groups, (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }), {
       statusOverrides: settings.statusOverrides,
       ...(settings.createTests?.enabled ? { createIn: settings.createTests.projectKey } : {}),
     });
@@ -325,7 +327,7 @@ export function createSyncConsumer(deps: SyncDeps) {
         { runId: delivery.runId, execution: s.imported, at },
       ),
     );
-    const caseItems = await recordCaseResults({ kvs: deps.kvs, sleep }, parts[0]!, writes, settings.statusOverrides);
+    const caseItems = await recordCaseResults({ kvs: patientKvs(deps.kvs, THROTTLE_PAUSES_MS, sleep), sleep, lockPauses: SYNC_LOCK_PAUSES_MS }, parts[0]!, writes, settings.statusOverrides);
     const created = new Set(synced.flatMap((s) => s.part.triage.mapped.filter((m) => m.create).map((m) => m.testCaseId))).size;
     // A case counts synced when some machine's results of it reached Xray; failed when every one of them was refused.
     const syncedIds = new Set(synced.flatMap((s) => s.part.triage.mapped.map((m) => m.testCaseId)));

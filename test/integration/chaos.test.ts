@@ -32,9 +32,10 @@ describe('chaos bench (small scale)', () => {
   });
 
   // Found by this bench: each queued delivery of the run used to spend one of the label lookups at once, so they
-  // were gone inside the 90 s index lag and the fourth delivery created a second Test Execution (seed 6).
-  test('one lost create answer with four deliveries of the run queued behind it is found again, not created twice', async () => {
-    const f = await runChaos({ ...SMALL, xrayFaultRate: 0, jiraFaultRate: 0, kvsThrottleRate: 0, loseOneAnswer: true, seed: 6 });
+  // were gone inside the 90 s index lag and the fourth delivery created a second Test Execution (seed 6 then; the
+  // storage layout of issue 17 changed the order of events, so several seeds that lose an answer are run now).
+  test.each([1, 3, 7, 9])('one lost create answer with deliveries of the run queued behind it is found again, not created twice (seed %i)', async (seed) => {
+    const f = await runChaos({ ...SMALL, xrayFaultRate: 0, jiraFaultRate: 0, kvsThrottleRate: 0, loseOneAnswer: true, seed });
     expect(f.faultsInjected.lost).toBe(1);
     expect({ executions: f.testExecutionsCreated, duplicated: f.duplicatedRuns, lost: f.resultsLost }).toEqual({ executions: 4, duplicated: [], lost: 0 });
   });

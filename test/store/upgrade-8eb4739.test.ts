@@ -9,6 +9,9 @@ import { invokeResolver, startSandbox, Sandbox } from '../../sandbox/host';
 import { seedDemo, DEMO_ADMIN, DEMO_TESTER, DemoSite } from '../../sandbox/demo';
 import type { JobView, PanelView } from '../../src/shared/types';
 import { deliverToDemo } from '../support/demo-delivery';
+import { getMany } from '../../src/store/kvs-port';
+import { CASE_INDEX_META_KEY, caseIndexKeys, lookupIn, metaOf } from '../../src/store/case-index';
+import { readPlanResults } from '../../src/store/plan-results';
 
 interface Snapshot {
   at: string;
@@ -101,5 +104,20 @@ describe('a site upgraded from 8eb4739', () => {
     // Case 601 belongs to its Test still: linking it to another Test is refused.
     const other = await invokeResolver(sb, 'panel', { key: 'link', payload: { testsigmaId: '601' }, accountId: DEMO_TESTER, issue: demo.tests[1]! });
     expect(other.ok).toBe(false);
+  });
+
+  it("the first sync fills the case index from the old claims and carries a case's old history into its plan's records", async () => {
+    const linked = snapshot.site.tests.map((t) => t.caseId);
+    // Before: the old layout only (no index, per-case records).
+    expect(sb.kvs.keys().filter((k) => k.startsWith('cx:'))).toEqual([]);
+    now += 24 * 3_600_000;
+    expect(await job(await deliver({ runId: 'nightly-4', testPlanId: '274', results: [{ testCaseId: '601', status: 'SUCCESS' }] }))).toMatchObject({ state: 'succeeded' });
+    const index = await getMany<unknown>(sb.kvs, [CASE_INDEX_META_KEY, ...caseIndexKeys(linked)]);
+    expect(metaOf(index)).toMatchObject({ complete: true, legacyResults: true });
+    expect(Object.fromEntries(lookupIn(index, linked))).toEqual(Object.fromEntries(snapshot.site.tests.map((t) => [t.caseId, t.id])));
+    const kept = (await readPlanResults(sb.kvs, '274', ['601'])).get('601');
+    expect(kept?.history?.map((h) => h.runId)).toEqual(['nightly-4', 'nightly-3', 'nightly-2', 'nightly-1']);
+    // The Test of 601 is marked with the plan, so its panel reads the plan's records from now on.
+    expect(sb.kvs.keys()).toContain(`issue:${demo.tests[0]!.id}:zplan:274`);
   });
 });

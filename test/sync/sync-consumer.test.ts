@@ -538,6 +538,25 @@ describe('sync consumer: waits that are no failure, and their deadline', () => {
     expect(w.queue.history.slice(1).every((e) => (e.delayInSeconds ?? 0) >= 1 && (e.delayInSeconds ?? 0) <= 300)).toBe(true);
   });
 
+  test("syncs that spent the minute's share of storage (issue 17) wait for the next minute, uncounted, and then land", async () => {
+    // A share of 2 batch operations a minute: one token, enough for one job's attempt.
+    const w = await makeWorld({ tuning: { batchOpsPerMinute: 2 } });
+    await w.link('test', 'T-1', ['1']);
+    const first = await w.deliver(delivery('p1', [{ testCaseId: '1', status: 'SUCCESS' }], { testPlanId: '274' }));
+    const second = await w.deliver(delivery('p2', [{ testCaseId: '1', status: 'FAILURE' }], { testPlanId: '274' }));
+    const start = w.clock.now();
+    expect(await w.drain()).toEqual([undefined, undefined, undefined]);
+    expect((await w.jobView(first)).state).toBe('succeeded');
+    const view = await w.jobView(second);
+    expect(view).toMatchObject({ state: 'succeeded', errors: [] });
+    // The second waited for the next minute with an event of its own, not counted as a failure.
+    const waited = w.queue.history.filter((e) => e.delayInSeconds);
+    expect(waited).toHaveLength(1);
+    expect(waited[0]!.delayInSeconds).toBeLessThanOrEqual(60);
+    expect(w.clock.now()).toBeGreaterThan(start);
+    expect((await new JobStore(w.kvs).get(second))?.retries).toBe(0);
+  });
+
   test('a job that keeps waiting ends failed with the reason once its time to wait is over, and a retry runs it again', async () => {
     const w = await makeWorld({ tuning: { maxWaitMs: 20 * 60_000 } });
     await w.link('test', 'T-1', ['1']);
