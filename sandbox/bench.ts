@@ -21,6 +21,7 @@ import { invokeResolver, startSandbox, Sandbox } from './host';
 import { LinkStore } from '../src/store/link-store';
 import type { CaseResultRecord } from '../src/store/run-store';
 import { readPlanResults } from '../src/store/plan-results';
+import { CaseIndex } from '../src/store/case-index';
 import { recordCaseResults } from '../src/sync/result-mapping';
 import type { JobView } from '../src/shared/types';
 import type { KvsUsage } from './forge/rate-limits';
@@ -126,6 +127,8 @@ function signedRequest(secret: string, body: string) {
 
 interface Measured {
   size: number;
+  /** Linked cases of the site (the run's own and others'). */
+  siteCases: number;
   /** Every fifth test sent two attempts (a run with retries: the same KVS calls, attempts in the case records). */
   retried: boolean;
   webtriggerMs: number;
@@ -192,12 +195,17 @@ function usageSince(before: KvsUsage, after: KvsUsage): KvsUsage {
   };
 }
 
-async function measure(size: number, args: Args, retried = false): Promise<Measured> {
+async function measure(size: number, args: Args, retried = false, siteCases = size): Promise<Measured> {
   // Limits counted, not enforced: seeding thousands of links and today's layout pass them on the wall clock, and
   // the bench reports what a run spends in Forge's currencies rather than how long it would wait.
   const sb = await startSandbox({ xrayDataRegion: 'eu', queueMsPerSecond: 1, rateLimits: false });
   try {
     const { tests, secret } = await seed(sb, size);
+    // A larger site: the other linked cases' entries fill the case index's shards as they would (each of the 16 then
+    // holds siteCases / 16 entries), so the run reads and writes shards of their real size.
+    if (siteCases > size) {
+      await new CaseIndex(sb.kvs).apply(Array.from({ length: siteCases - size }, (_, i) => ({ caseId: String(5_000_000 + i), testIssueId: String(9_000_000 + i) })));
+    }
     // The plan's first run: its results' first records, and each Test's plan mark (written once, never again).
     const first0 = sb.kvs.usage;
     const firstAnswer = await sb.app.webtrigger(signedRequest(secret, runBody(`bench-first-${size}`, tests, retried)));
@@ -253,6 +261,7 @@ async function measure(size: number, args: Args, retried = false): Promise<Measu
 
     const m: Measured = {
       size,
+      siteCases,
       retried,
       webtriggerMs,
       webtriggerKvsCalls,
@@ -465,6 +474,13 @@ async function main(): Promise<void> {
     results.push(m);
     console.log(`${m.job.state}, ${m.job.counts.synced} synced into ${m.job.testExecutionKey}`);
   }
+  // Issue 17's site: 100,000 linked cases, whose runs are runs of one plan of 2,000.
+  if (args.sizes.includes(2000)) {
+    process.stdout.write('  2000 results on a site of 100,000 linked cases ... ');
+    const m = await measure(2000, args, false, 100_000);
+    results.push(m);
+    console.log(`${m.job.state}, ${m.job.counts.synced} synced into ${m.job.testExecutionKey}`);
+  }
   // The same 2,000-test run with retries: every fifth test sends two attempts (400 more entries, still 2,000 tests).
   if (args.sizes.includes(2000)) {
     process.stdout.write('  2000 results, every fifth retried ... ');
@@ -482,7 +498,7 @@ async function main(): Promise<void> {
   const rows = [
     ['results', 'webtrigger ms', 'wt KVS', 'consumer ms', 'consumer KVS', 'KVS total', 'Xray req', 'beyond auth', 'Jira req', 'naive Xray req', 'naive minutes @300/5min'],
     ...results.map((m) => [
-      `${m.size}${m.retried ? ' retried' : ''}`,
+      label(m),
       m.webtriggerMs.toFixed(0),
       String(m.webtriggerKvsCalls),
       m.consumerMs.toFixed(0),
@@ -505,7 +521,7 @@ async function main(): Promise<void> {
   const frows = [
     ['results', 'requests', 'batch ops', 'read units', 'write units', 'wt requests', 'wt batch ops', 'consumer batch ops', "plan's first run: requests", 'batch ops', 'read units', 'write units'],
     ...results.map((m) => [
-      `${m.size}${m.retried ? ' retried' : ''}`,
+      label(m),
       String(m.forge.total.requests),
       String(m.forge.total.batchOps),
       String(m.forge.total.readUnits),
@@ -522,8 +538,8 @@ async function main(): Promise<void> {
   printTable(frows);
   // Cases' results, history and attempts live in the plan's 8 result parts, read once and written once a run; the
   // first run also marks each Test with the plan (one batch write per 25 Tests), which no later run repeats.
-  console.log(`\nA run reads its cases' Tests from the case index's 16 shards and their records from the plan's 8 parts; the plan's first run marks each of its Tests once (${results.map((m) => `${m.size}: ${Math.ceil(m.size / 25)} batch writes`).join(', ')}).`);
-  for (const m of results) console.log(`\n${m.size}${m.retried ? ' retried' : ''}: Xray by endpoint ${JSON.stringify(m.xrayByEndpoint)}; KVS by op ${JSON.stringify(m.kvsCallsByOp)}${m.naive ? `; naive by op ${JSON.stringify(m.naive.byOp)}` : ''}`);
+  console.log("\nA run reads its cases' Tests from the case index's 16 shards and their records from the plan's 8 parts (one batch read); the plan's first run marks each of its Tests once, a single write each.");
+  for (const m of results) console.log(`\n${label(m)}: Xray by endpoint ${JSON.stringify(m.xrayByEndpoint)}; KVS by op ${JSON.stringify(m.kvsCallsByOp)}${m.naive ? `; naive by op ${JSON.stringify(m.naive.byOp)}` : ''}`);
   for (const c of createdRuns ?? []) {
     console.log(`\n2000 with 500 created, ${c.run} time: Xray ${c.xrayRequests} requests (${c.xrayBeyondAuth} beyond auth) ${JSON.stringify(c.xrayByEndpoint)}; Jira ${c.jiraRequests}; ${c.ms.toFixed(0)} ms`);
   }
@@ -588,6 +604,11 @@ function printTable(rows: string[][], labelled = false): void {
   }
 }
 
+/** A run's row label: its size, and what sets it apart. */
+function label(m: Measured): string {
+  return `${m.size}${m.retried ? ' retried' : ''}${m.siteCases > m.size ? ` (site of ${m.siteCases.toLocaleString('en-US')})` : ''}`;
+}
+
 /** Issue 17's goals table, with what this bench measured (warm where it is a panel). */
 function goalRows(results: Measured[], panel: PanelCost[]): string[][] {
   const rows: string[][] = [];
@@ -596,13 +617,17 @@ function goalRows(results: Measured[], panel: PanelCost[]): string[][] {
     const ok = measured.every((v, i) => v <= goals[i]!);
     rows.push([figure, measured.join(' / '), goals.map((g) => `<= ${g}`).join(' / '), ok ? 'ok' : 'OVER']);
   };
-  const run = (size: number) => results.find((m) => m.size === size && !m.retried)?.forge.total;
+  const run = (size: number, siteCases = size) => results.find((m) => m.size === size && !m.retried && m.siteCases === siteCases)?.forge.total;
   const open = (what: string) => panel.find((p) => p.what === what)?.forge;
   const r2000 = run(2000);
   check('2,000-result run: batch operations / all requests', r2000 && [r2000.batchOps, r2000.requests], [12, 40]);
   check('2,000-result run: read units / write units', r2000 && [r2000.readUnits, r2000.writeUnits], [1000, 1000]);
-  // Not a goal: the plan's first run marks each of its 2,000 Tests once (80 batch writes), never again.
-  const first = results.find((m) => m.size === 2000 && !m.retried)?.firstRun;
+  // Issue 17's site of 100,000 linked cases: the index's shards are 50 times larger.
+  const big = run(2000, 100_000);
+  check('2,000-result run, site of 100,000 linked cases: batch operations / all requests', big && [big.batchOps, big.requests], [12, 40]);
+  check('2,000-result run, site of 100,000 linked cases: read units / write units', big && [big.readUnits, big.writeUnits], [1000, 1000]);
+  // Not a goal: the plan's first run marks each of its 2,000 Tests once (single writes), never again.
+  const first = results.find((m) => m.size === 2000 && !m.retried && m.siteCases === 2000)?.firstRun;
   if (first) rows.push(["2,000-result run, the plan's first: batch operations / all requests", `${first.batchOps} / ${first.requests}`, 'once a plan', '']);
   // Panels whose cases have results (10-run histories, every third case flaky), as on a site that runs its plan.
   const t50 = open('Test, 50 links, 10-run histories (warm)');
