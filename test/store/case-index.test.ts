@@ -6,6 +6,8 @@ import { MemoryKvs } from '../../sandbox/forge/memory-kvs';
 import { LinkRecord, LinkStore } from '../../src/store/link-store';
 import { CASE_INDEX_META_KEY, CASE_INDEX_SHARDS, CaseIndex, caseIndexKeys, lookupIn, metaOf, plansIn, testsIn } from '../../src/store/case-index';
 import { getMany } from '../../src/store/kvs-port';
+import { readPlanResults } from '../../src/store/plan-results';
+import { recordAsSync } from '../support/record-results';
 
 const rec = (issueId: string, testsigmaId: string): LinkRecord => ({ issueId, issueKind: 'test', testsigmaKind: 'testCase', testsigmaId, linkedBy: 'alice', linkedAt: '2026-11-30T10:00:00.000Z' });
 
@@ -84,5 +86,23 @@ describe('the case index', () => {
     expect(Object.fromEntries(plansIn(await index(kvs), ['601', '999']))).toEqual({ '601': ['274', '275'] });
     await links.unlink('10', 'testCase', '601');
     expect(plansIn(await index(kvs), ['601']).size).toBe(0);
+  });
+});
+
+describe("a deleted Test's data", () => {
+  it('goes: its links, plan marks, index entries and its cases results in the plans', async () => {
+    const kvs = new MemoryKvs();
+    const links = new LinkStore(kvs);
+    await links.claim(rec('10', '601'));
+    await links.claim(rec('11', '602'));
+    const at = '2026-12-01T08:00:00.000Z';
+    for (const [caseId, test] of [['601', '10'], ['602', '11']] as const) {
+      await recordAsSync(kvs, caseId, { status: 'PASSED', word: 'SUCCESS', runId: 'n-1', at, testIssueId: test }, '274');
+    }
+    expect(kvs.keys()).toContain('issue:10:zplan:274');
+    await links.removeAllForIssue('10');
+    expect(kvs.keys().filter((k) => k.startsWith('issue:10:') || k === 'link:testCase:601')).toEqual([]);
+    expect(Object.fromEntries(lookupIn(await index(kvs), ['601', '602']))).toEqual({ '602': '11' });
+    expect([...(await readPlanResults(kvs, '274')).keys()]).toEqual(['602']);
   });
 });
