@@ -4,17 +4,18 @@
  * 1,000 Tests have links with the same one read.
  *
  * Keys:
- * - `cx:<n>` (n < 16): `{ c: { <caseId>: <testIssueId> } }`, the cases whose id hashes to shard n. At 100,000 linked
- *   cases a shard holds about 6,250 entries, about 120 KB (12 read units).
+ * - `cx:<n>` (n < 16): `{ c: { <caseId>: <testIssueId> }, p?: { <caseId>: <planIds> } }`, the cases whose id
+ *   hashes to shard n and the Testsigma plans their results are kept under. At 100,000 linked cases a shard holds
+ *   about 6,250 entries, about 105 KB (11 read units).
  * - `cx:meta`: {@link CaseIndexMeta}: whether the index lists every link yet (a site upgraded from a version without
  *   it fills it in steps), and whether per-case result records of that version may exist.
  * - `cx:lock`: the write lock ({@link withLock}).
  *
  * The claim keys (`link:testCase:<id>`, in `link-store.ts`) stay the authority for the one-owner rule. The index
- * follows them under the lock: a link adds its entry after its claim, an unlink removes its entry before it gives
- * the claim up, both holding the lock, and the upgrade's fill reads claims while holding it. So every entry names a
- * claim that exists; a claim may lack its entry only for the moment between a link's two writes (or for good when a
- * link was cut off there: linking it again repairs it).
+ * follows them under the lock: a link adds its entry after its claim (and gives the claim back when it cannot), an
+ * unlink removes its entry before it gives the claim up, both holding the lock, and the upgrade's fill reads claims
+ * while holding it. So every entry names a claim that exists; a claim may lack its entry only for the moment between
+ * a link's two writes (or for good when a link was cut off there: linking it again repairs it).
  */
 import { KVS_LIMITS, KvsPort, getMany } from './kvs-port';
 import { withLock } from './store-lock';
@@ -163,9 +164,9 @@ export class CaseIndex {
   }
 
   /**
-   * Applies changes under the lock (one batch read, one batch write). `whileLocked` runs after the shards are
-   * written and before the lock is given back: an unlink gives its claim up there. Fills the index a step further
-   * first while it is incomplete.
+   * Applies changes under the lock (a read and a write of each shard they touch). `whileLocked` runs after the
+   * shards are written and before the lock is given back: an unlink gives its claim up there. Fills the index a step
+   * further first while it is incomplete.
    */
   async apply(changes: readonly CaseIndexChange[], whileLocked?: () => Promise<void>): Promise<void> {
     await withLock(
@@ -229,8 +230,8 @@ export class CaseIndex {
   }
 
   /**
-   * Reads up to `pages` pages of claims from where the last step stopped and adds their entries
-   * to the shards in `found` (reading more shards as needed). Answers the next meta and the shards it changed; the
+   * Reads up to `pages` pages of claims from where the last step stopped and adds their entries to the shards in
+   * `found` (reading more shards as needed). Answers the next meta and the shards it changed; the
    * caller writes both. Holding the lock makes this safe: no unlink gives a claim up meanwhile, and a link adds its
    * entry only after the lock is free.
    */

@@ -36,12 +36,15 @@ const indexKey = (issueId: string, kind: TestsigmaKind, id: string) => `${indexP
 // It also lists the Test's case ids (a hint, see TestMark), so a Test Plan's flaky list needs no query per Test.
 const testMarkKey = (issueId: string) => `tlinked:${issueId}`;
 // "Results of this Test's cases are kept under this Testsigma plan" (`plan-results.ts`; `_`: in per-case records).
-// Under the issue's index prefix, after its links (`z` sorts after every `test...` kind; `~` is no key character), so the query that lists a Test's links also
-// tells its panel which plans' results to read. Written by the sync the first time a case reports to this Test in
-// that plan; never needed again, so never rewritten.
+// Under the issue's index prefix, after its links (`z` sorts after every `test...` kind; `~` is no key character),
+// so the query that lists a Test's links also tells its panel which plans' results to read. Written by the sync the
+// first time a case reports to this Test in that plan; never needed again, so never rewritten.
 const PLAN_MARK = 'zplan:';
 const planMarkKey = (issueId: string, planId: string) => `${indexPrefix(issueId)}${PLAN_MARK}${planId}`;
 const isPlanMark = (key: string) => key.includes(`:${PLAN_MARK}`);
+
+/** Whether a link is one of the case index's: a case linked to a Test. */
+const isIndexed = (r: LinkRecord) => r.testsigmaKind === 'testCase' && r.issueKind === 'test';
 
 /** The plan mark's id for results of deliveries that name no Testsigma plan (kept per case). */
 export const NO_PLAN_MARK = '_';
@@ -125,26 +128,37 @@ export class LinkStore {
    * claim gives the slot back. Linking what is already linked here succeeds and repairs a missing index entry.
    */
   async claim(record: LinkRecord): Promise<ClaimResult> {
-    const pending: CaseIndexChange[] = [];
-    const result = await this.claimOne(record, pending);
-    if (pending.length > 0) await this.index.apply(pending);
-    return result;
+    return (await this.claimCases([record]))[0]!;
   }
 
-  /** Links cases to Tests (the sync's created Tests), each as {@link claim} does, writing the case index once. */
+  /**
+   * Links entities as {@link claim} does, writing the case index once for all of them (the sync links its created
+   * Tests so). Each case's index entry is written after its claim and before its issue's index entry; when the index
+   * cannot be written (its lock stayed taken), the claims this call won are given back and the error thrown, so
+   * nothing is linked that the sync would not find.
+   */
   async claimCases(records: readonly LinkRecord[]): Promise<ClaimResult[]> {
-    const pending: CaseIndexChange[] = [];
     const out: ClaimResult[] = [];
-    for (const r of records) out.push(await this.claimOne(r, pending));
-    if (pending.length > 0) await this.index.apply(pending);
+    for (const r of records) out.push(await this.claimOwner(r));
+    const won = out.flatMap((c) => (c.ok ? [c] : []));
+    const pending: CaseIndexChange[] = won.filter((c) => isIndexed(c.record)).map((c) => ({ caseId: c.record.testsigmaId, testIssueId: c.record.issueId }));
+    if (pending.length > 0) {
+      try {
+        await this.index.apply(pending);
+      } catch (err) {
+        for (const c of won) if (c.created) await this.giveBack(c.record);
+        throw err;
+      }
+    }
+    for (const c of won) {
+      await this.kvs.set(indexKey(c.record.issueId, c.record.testsigmaKind, c.record.testsigmaId), c.record);
+      if (c.record.issueKind === 'test') await this.writeTestMark(c.record.issueId, c.record.linkedAt);
+    }
     return out;
   }
 
-  /** {@link claim} but for the case index, whose change it adds to `pending` (written once the claim is won). */
-  private async claimOne(record: LinkRecord, pending: CaseIndexChange[]): Promise<ClaimResult> {
-    const indexed = (r: LinkRecord) => {
-      if (r.testsigmaKind === 'testCase' && r.issueKind === 'test') pending.push({ caseId: r.testsigmaId, testIssueId: r.issueId });
-    };
+  /** The claims of {@link claim}: the slot (Test Set, Test Plan), then the entity; a lost entity claim gives the slot back. */
+  private async claimOwner(record: LinkRecord): Promise<ClaimResult> {
     let tookSlot = false;
     if (!takesManyLinks(record.issueKind)) {
       const slot = { testsigmaKind: record.testsigmaKind, testsigmaId: record.testsigmaId };
@@ -164,15 +178,16 @@ export class LinkStore {
       if (tookSlot) await this.kvs.delete(slotKey(record.issueId));
       const existing = owned.holder;
       if (existing.issueId !== record.issueId) return { ok: false, conflict: 'entity', existing };
-      await this.kvs.set(indexKey(existing.issueId, existing.testsigmaKind, existing.testsigmaId), existing);
-      if (existing.issueKind === 'test') await this.writeTestMark(existing.issueId, existing.linkedAt);
-      indexed(existing);
       return { ok: true, record: existing, created: false };
     }
-    await this.kvs.set(indexKey(record.issueId, record.testsigmaKind, record.testsigmaId), record);
-    if (record.issueKind === 'test') await this.writeTestMark(record.issueId, record.linkedAt);
-    indexed(record);
     return { ok: true, record, created: true };
+  }
+
+  /** Gives back the claims of a link that could not be completed. */
+  private async giveBack(record: LinkRecord): Promise<void> {
+    let tx = this.kvs.transact().delete(ownerKey(record.testsigmaKind, record.testsigmaId));
+    if (!takesManyLinks(record.issueKind)) tx = tx.delete(slotKey(record.issueId));
+    await tx.execute();
   }
 
   /**
@@ -192,7 +207,7 @@ export class LinkStore {
       await tx.execute();
     };
     // The case index loses the entry before the claim goes, both under its lock (see `case-index.ts`).
-    if (owned && kind === 'testCase' && indexed.issueKind === 'test') await this.index.apply([{ caseId: id, testIssueId: null }], giveUp);
+    if (owned && isIndexed(indexed)) await this.index.apply([{ caseId: id, testIssueId: null }], giveUp);
     else await giveUp();
     if (owned && kind === 'testCase') await this.forgetResults(issueId, id);
     if (indexed.issueKind === 'test') await this.refreshTestMark(issueId);

@@ -106,3 +106,19 @@ describe("a deleted Test's data", () => {
     expect([...(await readPlanResults(kvs, '274')).keys()]).toEqual(['602']);
   });
 });
+
+describe('a link the index cannot take', () => {
+  it('is given back whole when the index stays locked, so nothing is linked that the sync would not find', async () => {
+    const kvs = new MemoryKvs();
+    const links = new LinkStore(kvs);
+    await links.claim(rec('10', '601'));
+    // Another writer holds the index's lock through every pause (about 6 s).
+    await kvs.set('cx:lock', { at: 0 }, { ttl: { value: 60, unit: 'SECONDS' } });
+    await expect(links.claim(rec('10', '602'))).rejects.toMatchObject({ code: 'STORE_LOCK_BUSY' });
+    expect(await links.owner('testCase', '602')).toBeUndefined();
+    expect((await links.listForIssue('10')).map((l) => l.testsigmaId)).toEqual(['601']);
+    await kvs.delete('cx:lock');
+    expect((await links.claim(rec('10', '602'))).ok).toBe(true);
+    expect(Object.fromEntries(lookupIn(await index(kvs), ['602']))).toEqual({ '602': '10' });
+  }, 15_000);
+});
