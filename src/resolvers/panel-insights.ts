@@ -240,20 +240,18 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
     const work = (async () => {
       const now = deps.clock.now();
       // One batch read: the cached list's head, the cool-down mark, the budget's position and the case index.
-      const indexKeys = [CASE_INDEX_META_KEY, ...caseIndexKeys()];
-      const { list: cached, extras: index } = await cache.readTestList(issue.id, kind, [COOL_KEYS.xray, budgetHintKey(now), ...indexKeys], !o.refresh || !mayFetch);
-      const extras = index;
+      const { list: cached, extras } = await cache.readTestList(issue.id, kind, [COOL_KEYS.xray, budgetHintKey(now), CASE_INDEX_META_KEY, ...caseIndexKeys()], !o.refresh || !mayFetch);
       const list = cached ?? (mayFetch ? await fetchList({ ...issue, kind }, o.settings, extras, now, o.notice ?? (() => undefined)) : undefined);
       if (!list) return undefined;
-      if (await indexComplete(deps.kvs, index)) {
+      if (await indexComplete(deps.kvs, extras)) {
         // The case index lists every linked case's Test: which Tests have links, and their cases.
-        const tests = testsIn(index);
+        const tests = testsIn(extras);
         const marks = new Map<string, TestMark>();
         for (const id of list.ids) {
           const cases = tests.get(id);
           if (cases) marks.set(id, { at: '', cases });
         }
-        return { list, linkedSet: new Set(marks.keys()), marks, index };
+        return { list, linkedSet: new Set(marks.keys()), marks, index: extras };
       }
       // A site whose index is still being filled (upgraded from a version without it): each Test's mark.
       const marks = await links.testMarks(list.ids);
@@ -360,9 +358,11 @@ export function createPanelInsights(deps: PanelInsightsDeps): PanelInsights {
   }
 
   /**
-   * The flakiest linked cases of a Test Set's or Test Plan's Tests, most flips first: the Tests' link marks (read
-   * for coverage anyway; they list each Test's cases) and the cases' records (one batch read per 25). A mark older
-   * than its case list costs one query for that Test's links. Without coverage asked in the same open, only a cached Test list is used: never Xray.
+   * The flakiest linked cases of a Test Set's or Test Plan's Tests, most flips first: the case index (read for
+   * coverage anyway: each Test's cases, and the plans their results are kept under) and those results (a Test
+   * Plan's: its Testsigma plan's 8 parts). While the index is being filled, each Test's link mark stands in (a mark
+   * older than its case list costs one query for that Test's links). Without coverage asked in the same open, only a
+   * cached Test list is used: never Xray.
    */
   async function flakyCases(issue: PanelIssue, o: { refresh: boolean; settings: StoredSettings; testsigmaPlanId?: string }): Promise<FlakyCase[] | undefined> {
     const got = await linkedTests(issue, o, false);

@@ -63,16 +63,14 @@ export async function mapDelivery(
   const links = new LinkStore(deps.kvs);
   const caseIds = [...new Set(delivery.results.map((r) => r.testCaseId))];
   // Every delivery names its plan: a later one may be the first to, and Xray then attaches the execution to it.
-  // The run records (each machine's, when split) and the site's cached statuses come in one batch read beside the
-  // links; so do the cases' result records (history and the run's attempts so far: one batch read per 25 cases, no
-  // call per result). Machines of a run share these reads.
+  // One batch read for the case index's shards (each case's Test), where the results are kept (the plan's 8 parts,
+  // or each case's record for a delivery without a plan: one batch read per 25 cases), the run records (each
+  // machine's, when split) and the cached statuses; machines of a run share it. The index's 16 shards, its meta and a
+  // plan's 8 parts fill a batch of 25: the run record and the statuses then come by single reads beside it
+  // (requests, not batch operations) rather than needing a second.
   const resultsPlan = isPlanId(delivery.testPlanId) ? delivery.testPlanId : undefined;
   const runKeys = [...new Set(groups.map((g) => runRecordKey(g.delivery.runId)))];
-  // One batch read (more past 25 keys) for the case index's shards, where the results are kept (the plan's parts,
-  // or each case's record for a delivery without a plan), the run records and the cached statuses.
   const kept = resultsPlan ? planPartKeys(resultsPlan, caseIds) : caseIds.filter((id) => /^\d{1,19}$/.test(id)).map(caseResultKey);
-  // The index's 16 shards, its meta and a plan's 8 parts fill one batch read of 25: the run record and the cached
-  // statuses then come by single reads beside it (requests, not batch operations) rather than needing a second.
   const batched = [...caseIndexKeys(caseIds), CASE_INDEX_META_KEY, ...kept];
   const single = [...runKeys, STATUS_CACHE_KEY];
   const fits = batched.length + single.length <= KVS_LIMITS.maxBatch;
