@@ -307,8 +307,8 @@ export class JobStore {
   }
 
   /**
-   * Reads a push job's delivery back: a read each for up to 3 chunks, else one batch read per 25. Attachments only when asked (evidence on).
-   * Undefined when the data is gone (expired).
+   * Reads a push job's delivery back: a read each for up to 3 chunks, else one batch read per 25. Attachments only
+   * when asked (evidence on). Undefined when the data is gone (expired).
    */
   async loadDelivery(rec: JobRecord, withAttachments: boolean): Promise<Delivery | undefined> {
     const rowKeys = dataKeys(rec);

@@ -207,8 +207,8 @@ export class PanelCache {
   }
 
   /**
-   * Stores entities (names, or "missing") in batches of 25; a Test's case names (`testIssueId`) as one value with
-   * the names it held for `keep` (its cases now), kept as long as its shortest-lived entry.
+   * Stores entities (names, or "missing") in batches of 25; a Test's case names (`test`) as one value with the names
+   * it held for `keep` (its cases now), kept an hour from this write (15 minutes while it holds a "missing").
    */
   async writeEntities(
     kind: TestsigmaKind,

@@ -92,6 +92,8 @@ export function createSyncConsumer(deps: SyncDeps) {
   const testsigmaFor = deps.testsigmaClientFor ?? ((c: TestsigmaClientConfig) => createTestsigmaClient(c, { fetch: deps.fetch }));
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pacer = new SyncPacer(deps.kvs, () => deps.clock.now(), t.batchOpsPerMinute);
+  // Mapping and recording wait out a throttle where they stand: a job-level wait would read everything again.
+  const patient = patientKvs(deps.kvs, THROTTLE_PAUSES_MS, sleep);
 
   return async function sync(event: SyncEvent): Promise<SyncAnswer> {
     const raw = event?.body?.jobId;
@@ -235,8 +237,7 @@ export function createSyncConsumer(deps: SyncDeps) {
     // A run whose Test Execution an executor named stays in it: every delivery of the run follows it, split or not.
     const split = settings.testExecution?.splitByMachine === true && !delivery.testExecutionKey && delivery.results.some((r) => r.machine);
     const groups = machineGroups(delivery, split && (await runs.get(delivery.runId))?.named !== true);
-    // Its storage reads wait out a throttle where they stand: a job-level wait would read everything again.
-    const parts = await mapDelivery({ ...deps, kvs: patientKvs(deps.kvs, THROTTLE_PAUSES_MS, sleep) }, delivery, groups, (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }), {
+    const parts = await mapDelivery({ ...deps, kvs: patient }, delivery, groups, (cached) => readSiteStatusMap(deps, xray, statusMap, started + t.workMs, { cached }), {
       statusOverrides: settings.statusOverrides,
       ...(settings.createTests?.enabled ? { createIn: settings.createTests.projectKey } : {}),
     });
@@ -327,7 +328,7 @@ export function createSyncConsumer(deps: SyncDeps) {
         { runId: delivery.runId, execution: s.imported, at },
       ),
     );
-    const caseItems = await recordCaseResults({ kvs: patientKvs(deps.kvs, THROTTLE_PAUSES_MS, sleep), sleep, lockPauses: SYNC_LOCK_PAUSES_MS }, parts[0]!, writes, settings.statusOverrides);
+    const caseItems = await recordCaseResults({ kvs: patient, sleep, lockPauses: SYNC_LOCK_PAUSES_MS }, parts[0]!, writes, settings.statusOverrides);
     const created = new Set(synced.flatMap((s) => s.part.triage.mapped.filter((m) => m.create).map((m) => m.testCaseId))).size;
     // A case counts synced when some machine's results of it reached Xray; failed when every one of them was refused.
     const syncedIds = new Set(synced.flatMap((s) => s.part.triage.mapped.map((m) => m.testCaseId)));
