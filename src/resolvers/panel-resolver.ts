@@ -369,7 +369,8 @@ export function createPanelResolver(deps: PanelDeps): ResolverHandlers {
           throw new AppError('not_linked', msg('apiErrors.panel.notLinked', { entity: entityNoun('testCase'), id: testsigmaId, issue: issue.key }));
         }
         if (!deps.defects) throw new AppError('not_configured', msg('apiErrors.panel.defectsUnavailable'));
-        const names = deps.insights?.entities ? await quietly(() => deps.insights!.entities!('testCase', [testsigmaId], { refresh: false, settings }), () => undefined) : undefined;
+        // The name from the Test's own names record, which its panel keeps (a Test's case names are kept per Test).
+        const names = deps.insights?.entities ? await quietly(() => deps.insights!.entities!('testCase', [testsigmaId], { refresh: false, settings, testIssueId: issue.id }), () => undefined) : undefined;
         const caseName = names?.get(testsigmaId)?.name;
         await deps.defects.file({
           test: { id: issue.id, key: issue.key, projectKey: issue.projectKey },
