@@ -17,7 +17,7 @@
  * while holding it. So every entry names a claim that exists; a claim may lack its entry only for the moment between
  * a link's two writes (or for good when a link was cut off there: linking it again repairs it).
  */
-import { KVS_LIMITS, KvsPort, getMany } from './kvs-port';
+import { KVS_LIMITS, KvsPort, getEach, getMany } from './kvs-port';
 import { withLock } from './store-lock';
 
 /** How many records hold the index (fixed: a reader computes a case's shard without reading anything first). */
@@ -132,19 +132,6 @@ export function plansIn(found: ReadonlyMap<string, unknown>, caseIds: readonly s
 }
 
 /**
- * Reads keys one `get` each, at once. The index changes by at most 17 keys under its lock: requests, which Forge
- * allows 1,000 a second, rather than batch operations, which it allows 45 a minute (the units are the same).
- */
-async function readEach(kvs: KvsPort, keys: readonly string[]): Promise<Map<string, unknown>> {
-  const values = await Promise.all(keys.map((k) => kvs.get<unknown>(k)));
-  const found = new Map<string, unknown>();
-  keys.forEach((k, i) => {
-    if (values[i] !== undefined) found.set(k, values[i]);
-  });
-  return found;
-}
-
-/**
  * One change to the index: the case now belongs to `testIssueId`, or to no Test (`null`); or its results are now
  * kept under a Testsigma plan too (`addPlan`, for a case the index lists).
  */
@@ -173,7 +160,9 @@ export class CaseIndex {
       this.kvs,
       LOCK_KEY,
       async () => {
-        const found = await readEach(this.kvs, [...caseIndexKeys(changes.map((c) => c.caseId)), CASE_INDEX_META_KEY]);
+        // One `get` a shard: the index changes by at most 17 keys under its lock, and Forge allows 1,000 requests a
+        // second but 45 batch operations a minute (the units are the same).
+        const found = await getEach<unknown>(this.kvs, [...caseIndexKeys(changes.map((c) => c.caseId)), CASE_INDEX_META_KEY]);
         let meta = metaOf(found);
         const touched = new Map<string, Shard>();
         let metaChanged = false;
@@ -248,7 +237,7 @@ export class CaseIndex {
       if (!cursor) break;
     }
     const missing = caseIndexKeys(claims.map((c) => c.key.slice(OWNER_PREFIX.length))).filter((k) => !found.has(k));
-    if (missing.length > 0) for (const [k, v] of await readEach(this.kvs, missing)) found.set(k, v);
+    if (missing.length > 0) for (const [k, v] of await getEach<unknown>(this.kvs, missing)) found.set(k, v);
     const filled = new Set<string>();
     for (const c of claims) {
       const caseId = c.key.slice(OWNER_PREFIX.length);

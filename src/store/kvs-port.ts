@@ -129,10 +129,14 @@ export async function getMany<T>(kvs: KvsPort, keys: readonly string[]): Promise
  */
 export async function getFew<T>(kvs: KvsPort, keys: readonly string[]): Promise<Map<string, T>> {
   const unique = [...new Set(keys)];
-  if (unique.length > FEW_KEYS) return getMany<T>(kvs, unique);
-  const values = await Promise.all(unique.map((key) => kvs.get<T>(key)));
+  return unique.length > FEW_KEYS ? getMany<T>(kvs, unique) : getEach<T>(kvs, unique);
+}
+
+/** Reads keys one `get` each, all at once (requests, never batch operations); missing keys are absent. */
+export async function getEach<T>(kvs: KvsPort, keys: readonly string[]): Promise<Map<string, T>> {
+  const values = await Promise.all(keys.map((key) => kvs.get<T>(key)));
   const found = new Map<string, T>();
-  unique.forEach((key, i) => {
+  keys.forEach((key, i) => {
     if (values[i] !== undefined) found.set(key, values[i]!);
   });
   return found;

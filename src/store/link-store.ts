@@ -196,10 +196,22 @@ export class LinkStore {
    * a stale index entry of a case another Test owns now leaves that Test's result alone.
    */
   async unlink(issueId: string, kind: TestsigmaKind, id: string): Promise<boolean> {
+    const removed = await this.removeLink(issueId, kind, id);
+    if (!removed) return false;
+    if (removed.ownedCase) await this.forgetResults(issueId, [id]);
+    if (removed.onTest) await this.refreshTestMark(issueId);
+    return true;
+  }
+
+  /**
+   * Removes a link's keys in one transaction (the case index's entry first, under its lock); undefined when the
+   * issue has no such link. Says whether it was a case this issue owned, and whether the issue is a Test.
+   */
+  private async removeLink(issueId: string, kind: TestsigmaKind, id: string): Promise<{ ownedCase: boolean; onTest: boolean } | undefined> {
     const owner = await this.owner(kind, id);
     const owned = owner?.issueId === issueId;
     const indexed = owned ? owner : await this.kvs.get<LinkRecord>(indexKey(issueId, kind, id));
-    if (!indexed) return false;
+    if (!indexed) return undefined;
     const giveUp = async () => {
       let tx = this.kvs.transact().delete(indexKey(issueId, kind, id));
       if (owned) tx = tx.delete(ownerKey(kind, id));
@@ -209,17 +221,17 @@ export class LinkStore {
     // The case index loses the entry before the claim goes, both under its lock (see `case-index.ts`).
     if (owned && isIndexed(indexed)) await this.index.apply([{ caseId: id, testIssueId: null }], giveUp);
     else await giveUp();
-    if (owned && kind === 'testCase') await this.forgetResults(issueId, id);
-    if (indexed.issueKind === 'test') await this.refreshTestMark(issueId);
-    return true;
+    return { ownedCase: owned && kind === 'testCase', onTest: indexed.issueKind === 'test' };
   }
 
-  /** Forgets a case's results on this Test, wherever its plan marks say they are kept. */
-  private async forgetResults(issueId: string, caseId: string): Promise<void> {
-    await forgetLastResult(this.kvs, caseId);
-    const { plans } = await this.listWithPlans(issueId);
-    for (const plan of plans) {
-      if (plan !== NO_PLAN_MARK) await updatePlanResults(this.kvs, plan, [caseId], (_id, rec) => (rec && (rec.testIssueId === undefined || rec.testIssueId === issueId) ? null : undefined));
+  /**
+   * Forgets cases' results on this Test: their per-case records, and their records under each plan the Test's marks
+   * name (`plans`, when the caller has listed them; else they are listed here), one update a plan for all of them.
+   */
+  private async forgetResults(issueId: string, caseIds: readonly string[], plans?: readonly string[]): Promise<void> {
+    for (const caseId of caseIds) await forgetLastResult(this.kvs, caseId);
+    for (const plan of plans ?? (await this.listWithPlans(issueId)).plans) {
+      if (plan !== NO_PLAN_MARK) await updatePlanResults(this.kvs, plan, caseIds, (_id, rec) => (rec && (rec.testIssueId === undefined || rec.testIssueId === issueId) ? null : undefined));
     }
   }
 
@@ -266,11 +278,14 @@ export class LinkStore {
 
   /**
    * Removes every link of an issue (it was deleted in Jira), so its entities can be linked again, each as
-   * {@link unlink} does. Answers them.
+   * {@link unlink} does, and its plan marks. Answers them.
    */
   async removeAllForIssue(issueId: string): Promise<LinkRecord[]> {
     const { links, plans } = await this.listWithPlans(issueId);
-    for (const l of links) await this.unlink(issueId, l.testsigmaKind, l.testsigmaId);
+    const owned: string[] = [];
+    for (const l of links) if ((await this.removeLink(issueId, l.testsigmaKind, l.testsigmaId))?.ownedCase) owned.push(l.testsigmaId);
+    // Its cases' results go once a plan, from the marks listed above (its "has links" mark goes below).
+    if (owned.length > 0) await this.forgetResults(issueId, owned, plans);
     for (const plan of plans) await this.kvs.delete(planMarkKey(issueId, plan));
     // Whatever a crash between writes left behind; deleting a missing key is no error, so no read first.
     await this.kvs.delete(slotKey(issueId));

@@ -76,8 +76,10 @@ const runKey = (runId: string) => `run:${runId}`;
 export const runRecordKey = runKey;
 const createKey = (runId: string, generation: number) => `runcreate:${runId}:${generation}`;
 const lastKey = (caseId: string) => `last:${caseId}`;
-/** The key of a case's per-case result record, for callers that read it ahead with others. */
-export const caseResultKey = lastKey;
+/** The keys of these cases' per-case result records (ids that cannot be part of a key have none). */
+export function caseResultKeys(caseIds: readonly string[]): string[] {
+  return caseIds.filter(isDigits).map(lastKey);
+}
 const planPrefix = (planId: string) => `planrun:${planId}:`;
 /** The prefix that lists a Testsigma plan's deliveries, and the page {@link listPlanRuns} reads, for reading ahead. */
 export const planRunsPage = (planId: string, limit: number) => ({ prefix: planPrefix(planId), limit: Math.max(1, Math.min(20, limit)) });
@@ -195,11 +197,10 @@ function normalise(rec: CaseResultRecord): CaseResultRecord {
 
 /** Each case's record, old shapes included (one batch read per 25 cases); cases with none are absent. */
 export async function readCaseResults(kvs: KvsPort, caseIds: readonly string[]): Promise<Map<string, CaseResultRecord>> {
-  const ids = caseIds.filter(isDigits);
-  return caseResultsIn(await getMany<unknown>(kvs, ids.map(lastKey)), ids);
+  return caseResultsIn(await getMany<unknown>(kvs, caseResultKeys(caseIds)), caseIds);
 }
 
-/** The cases' per-case records from a batch read's answer that holds their keys ({@link caseResultKey}). */
+/** The cases' per-case records from a batch read's answer that holds their keys ({@link caseResultKeys}). */
 export function caseResultsIn(found: ReadonlyMap<string, unknown>, caseIds: readonly string[]): Map<string, CaseResultRecord> {
   const out = new Map<string, CaseResultRecord>();
   for (const id of caseIds) {

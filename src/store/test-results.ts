@@ -9,7 +9,7 @@ import { KvsPort, getMany } from './kvs-port';
 import { CASE_INDEX_META_KEY, metaOf } from './case-index';
 import { planPartKeys, planResultsIn, updatePlanResults } from './plan-results';
 import { NO_PLAN_MARK } from './link-store';
-import { CaseResultRecord, caseResultKey, putCaseResult, readCaseResults } from './run-store';
+import { CaseResultRecord, caseResultKeys, putCaseResult, readCaseResults } from './run-store';
 
 /** A case whose results to read: the Test it belongs to and where its results are kept. */
 export interface CaseWhere {
@@ -24,7 +24,7 @@ export function resultKeysOf(cases: readonly CaseWhere[]): string[] {
   const byPlan = new Map<string, string[]>();
   for (const c of cases) for (const plan of c.plans) byPlan.set(plan, [...(byPlan.get(plan) ?? []), c.caseId]);
   const keys = [CASE_INDEX_META_KEY];
-  for (const [plan, ids] of byPlan) keys.push(...(plan === NO_PLAN_MARK ? ids.map(caseResultKey) : planPartKeys(plan, ids)));
+  for (const [plan, ids] of byPlan) keys.push(...(plan === NO_PLAN_MARK ? caseResultKeys(ids) : planPartKeys(plan, ids)));
   return [...new Set(keys)];
 }
 

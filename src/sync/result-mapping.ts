@@ -7,7 +7,7 @@ import type { KvsPort } from '../store/kvs-port';
 import type { Delivery } from '../domain/results-payload';
 import { bulkFetchIssues } from '../jira/jira-client';
 import { LinkStore, NO_PLAN_MARK, planMarkItem } from '../store/link-store';
-import { CaseResultInput, CaseResultRecord, RunRecord, caseResultItem, caseResultKey, caseResultsIn, nextCaseResult, readCaseResults, runRecordKey } from '../store/run-store';
+import { CaseResultInput, CaseResultRecord, RunRecord, caseResultItem, caseResultKeys, caseResultsIn, nextCaseResult, readCaseResults, runRecordKey } from '../store/run-store';
 import type { KvsItem } from '../store/job-store';
 import { attemptsOfRun } from '../domain/history';
 import { KVS_LIMITS, getFew, getMany, patiently } from '../store/kvs-port';
@@ -70,7 +70,7 @@ export async function mapDelivery(
   // (requests, not batch operations) rather than needing a second.
   const resultsPlan = isPlanId(delivery.testPlanId) ? delivery.testPlanId : undefined;
   const runKeys = [...new Set(groups.map((g) => runRecordKey(g.delivery.runId)))];
-  const kept = resultsPlan ? planPartKeys(resultsPlan, caseIds) : caseIds.filter((id) => /^\d{1,19}$/.test(id)).map(caseResultKey);
+  const kept = resultsPlan ? planPartKeys(resultsPlan, caseIds) : caseResultKeys(caseIds);
   const batched = [...caseIndexKeys(caseIds), CASE_INDEX_META_KEY, ...kept];
   const single = [...runKeys, STATUS_CACHE_KEY];
   const fits = batched.length + single.length <= KVS_LIMITS.maxBatch;

@@ -24,6 +24,13 @@ import { useT } from '../common/i18n';
 import type { AdminCaller } from '../invoke';
 import { cliExample, curlBearerExample, curlSignedExample, envExample } from './webtriggerExamples';
 
+/** The ways to send results, one tab each: the executor, a signed curl, a curl with the secret as a Bearer token. */
+const examples = [
+  { label: 'admin.webtrigger.example.cli', intro: 'admin.webtrigger.cliIntro', text: cliExample },
+  { label: 'admin.webtrigger.example.signed', intro: 'admin.webtrigger.signedIntro', text: curlSignedExample },
+  { label: 'admin.webtrigger.example.bearer', intro: 'admin.webtrigger.bearerIntro', text: curlBearerExample },
+] as const;
+
 /** Props of {@link WebtriggerTab}. */
 export interface WebtriggerTabProps {
   call: AdminCaller;
@@ -123,28 +130,18 @@ export function WebtriggerTab({ call, webtrigger, notify, onChanged }: Webtrigge
       {/* One way at a time: the three ways do the same, and a page of three code blocks reads as three steps. */}
       <Tabs id="webtrigger-examples">
         <TabList>
-          <Tab>{t('admin.webtrigger.example.cli')}</Tab>
-          <Tab>{t('admin.webtrigger.example.signed')}</Tab>
-          <Tab>{t('admin.webtrigger.example.bearer')}</Tab>
+          {examples.map((e) => (
+            <Tab key={e.label}>{t(e.label)}</Tab>
+          ))}
         </TabList>
-        <TabPanel>
-          <Stack space="space.100">
-            <Text>{t('admin.webtrigger.cliIntro')}</Text>
-            <CodeBlock language="bash" text={cliExample()} />
-          </Stack>
-        </TabPanel>
-        <TabPanel>
-          <Stack space="space.100">
-            <Text>{t('admin.webtrigger.signedIntro')}</Text>
-            <CodeBlock language="bash" text={curlSignedExample()} />
-          </Stack>
-        </TabPanel>
-        <TabPanel>
-          <Stack space="space.100">
-            <Text>{t('admin.webtrigger.bearerIntro')}</Text>
-            <CodeBlock language="bash" text={curlBearerExample()} />
-          </Stack>
-        </TabPanel>
+        {examples.map((e) => (
+          <TabPanel key={e.label}>
+            <Stack space="space.100">
+              <Text>{t(e.intro)}</Text>
+              <CodeBlock language="bash" text={e.text()} />
+            </Stack>
+          </TabPanel>
+        ))}
       </Tabs>
     </Stack>
   );
